@@ -1,0 +1,22 @@
+-- One row per results release; loaded from data/releases/<id>/release.toml.
+CREATE TABLE releases (
+    release_id     VARCHAR NOT NULL PRIMARY KEY,
+    company        VARCHAR NOT NULL,
+    title          VARCHAR NOT NULL,
+    published_on   DATE    NOT NULL,
+    fiscal_period  VARCHAR NOT NULL,
+    currency       VARCHAR NOT NULL CHECK (currency = 'JPY'),
+    unit           VARCHAR NOT NULL,
+    source_file    VARCHAR NOT NULL,
+    source_sha256  VARCHAR NOT NULL CHECK (length(source_sha256) = 64)
+);
+COMMENT ON TABLE releases IS 'Results releases in the warehouse, one row each';
+COMMENT ON COLUMN releases.release_id IS 'Release identifier, the folder name under data/releases/';
+COMMENT ON COLUMN releases.company IS 'Issuer as printed';
+COMMENT ON COLUMN releases.title IS 'Title of the release';
+COMMENT ON COLUMN releases.published_on IS 'Date the release was published';
+COMMENT ON COLUMN releases.fiscal_period IS 'Main fiscal period the release reports (period label)';
+COMMENT ON COLUMN releases.currency IS 'ISO currency of amounts';
+COMMENT ON COLUMN releases.unit IS 'Default unit of amounts (e.g. JPY million)';
+COMMENT ON COLUMN releases.source_file IS 'Raw release text file inside the release folder';
+COMMENT ON COLUMN releases.source_sha256 IS 'SHA-256 of the raw release text (hex)';
