@@ -1,1 +1,44 @@
-fn main() {}
+use clap::{Parser, Subcommand};
+use iijwh::cmd;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Embedded SQL data warehouse for the figures of a company's financial-results release.
+#[derive(Parser)]
+#[command(name = "iijwh", version, about)]
+struct Cli {
+    /// Folder holding releases/<release-id>/ (default: ./data)
+    #[arg(long, global = true, env = "IIJWH_DATA")]
+    data: Option<PathBuf>,
+    /// Warehouse folder (default: ./warehouse)
+    #[arg(long, global = true, env = "IIJWH_WAREHOUSE")]
+    warehouse: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Load(cmd::load::Args),
+    Query(cmd::query::Args),
+    Check(cmd::check::Args),
+    Reports(cmd::reports::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let project = match iijwh::project::Project::locate(cli.data, cli.warehouse) {
+        Ok(p) => p,
+        Err(e) => return cmd::report_error(&e),
+    };
+    let result = match cli.command {
+        Command::Load(args) => cmd::load::run(&project, args),
+        Command::Query(args) => cmd::query::run(&project, args),
+        Command::Check(args) => cmd::check::run(&project, args),
+        Command::Reports(args) => cmd::reports::run(&project, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => cmd::report_error(&e),
+    }
+}

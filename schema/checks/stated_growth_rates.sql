@@ -1,0 +1,30 @@
+-- name: stated_growth_rates
+-- description: Every stated % change (QoQ, YoY, vs initial target) matches the change between the two printed levels, allowing for the rounding of both levels
+-- tolerance: 0.05 percentage points (rates are printed to one decimal)
+WITH levels AS (
+    SELECT release_id, table_name, period, item, coalesce(basis, '') AS basis, coalesce(scope, '') AS scope,
+           measure, max(value) AS value
+    FROM figures
+    WHERE comparison = 'level' AND period IS NOT NULL AND unit NOT IN ('%', 'JPY 100 million')
+    GROUP BY ALL
+), stated AS (
+    SELECT f.*, coalesce(f.basis, '') AS b, coalesce(f.scope, '') AS s,
+           CASE f.comparison WHEN 'qoq_pct' THEN prev_quarter(f.period)
+                             WHEN 'yoy_pct' THEN year_ago(f.period)
+                             ELSE f.period END AS base_period,
+           CASE WHEN f.comparison = 'vs_initial_target_pct' THEN 'initial_target'
+                ELSE coalesce(f.basis, '') END AS base_basis
+    FROM figures f
+    WHERE f.comparison IN ('qoq_pct', 'yoy_pct', 'vs_initial_target_pct')
+)
+SELECT s.release_id, s.table_name, s.section, s.label, s.period, s.item, s.comparison,
+       s.value AS stated_pct, c.value AS current_level, s.base_period, b.value AS base_level,
+       round(growth_pct(c.value, b.value), 2) AS recomputed_pct
+FROM stated s
+JOIN levels c ON c.release_id = s.release_id AND c.table_name = s.table_name AND c.period = s.period
+             AND c.item = s.item AND c.basis = s.b AND c.scope = s.s AND c.measure = s.measure
+JOIN levels b ON b.release_id = s.release_id AND b.table_name = s.table_name AND b.period = s.base_period
+             AND b.item = s.item AND b.basis = s.base_basis AND b.scope = s.s AND b.measure = s.measure
+WHERE s.value + getvariable('tolerance') < growth_pct(c.value - 0.5, b.value + 0.5)
+   OR s.value - getvariable('tolerance') > growth_pct(c.value + 0.5, b.value - 0.5)
+ORDER BY ALL;

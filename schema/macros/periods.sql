@@ -1,0 +1,38 @@
+-- Fiscal-period arithmetic and ratio helpers, available to reports, checks and ad-hoc SQL.
+
+-- Fiscal year of a period label ('2Q06' -> 2006, 'FY2006' -> 2006).
+CREATE OR REPLACE MACRO period_fiscal_year(p) AS
+    (SELECT fiscal_year FROM periods WHERE period = p);
+
+-- The quarter before a quarter ('1Q06' -> '4Q05'); NULL for halves and years.
+CREATE OR REPLACE MACRO prev_quarter(p) AS (
+    SELECT b.period FROM periods a JOIN periods b
+      ON b.kind = 'quarter' AND b.fiscal_year * 4 + b.seq = a.fiscal_year * 4 + a.seq - 1
+    WHERE a.kind = 'quarter' AND a.period = p);
+
+-- The same period one fiscal year earlier ('2Q06' -> '2Q05', '1H06' -> '1H05').
+CREATE OR REPLACE MACRO year_ago(p) AS (
+    SELECT b.period FROM periods a JOIN periods b
+      ON b.kind = a.kind AND b.seq = a.seq AND b.fiscal_year = a.fiscal_year - 1
+    WHERE a.period = p);
+
+-- Growth in percent from base to current.
+CREATE OR REPLACE MACRO growth_pct(cur, base) AS (cur / base - 1) * 100;
+
+-- Share of a part in a total, in percent.
+CREATE OR REPLACE MACRO share_pct(part, total) AS part / total * 100;
+
+-- Bounds of a ratio part/total in percent when both were rounded to whole units before printing.
+CREATE OR REPLACE MACRO ratio_low(part, total) AS (abs(part) - 0.5) / (abs(total) + 0.5) * 100;
+CREATE OR REPLACE MACRO ratio_high(part, total) AS (abs(part) + 0.5) / (abs(total) - 0.5) * 100;
+
+-- Numeric value of a printed figure: '14,007' -> 14007, '(238)' -> -238, '18.3%' -> 18.3, '－' -> 0.
+CREATE OR REPLACE MACRO printed_value(p) AS
+    CASE WHEN trim(p) IN ('－', '-') THEN 0
+         ELSE (CASE WHEN trim(p) LIKE '(%' OR trim(p) LIKE '-%' THEN -1 ELSE 1 END)
+              * TRY_CAST(regexp_replace(p, '[^0-9.]', '', 'g') AS DECIMAL(18,1))
+    END;
+
+-- Release text with line breaks folded, so labels that wrap across lines can be found.
+CREATE OR REPLACE MACRO folded_text(t) AS
+    regexp_replace(regexp_replace(t, '-\s+', '-', 'g'), '\s+', ' ', 'g');

@@ -1,0 +1,45 @@
+//! Usage: iijwh reports [NAME]
+//!
+//! List the reports in queries/ with their titles, or show one report's description and SQL.
+
+use crate::project::Project;
+use crate::report;
+use anyhow::Result;
+use comfy_table::{presets, ContentArrangement, Table};
+use std::process::ExitCode;
+
+/// List the canned reports, or show one
+#[derive(clap::Args)]
+pub struct Args {
+    /// Report to show in full
+    name: Option<String>,
+}
+
+pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
+    match args.name {
+        Some(name) => {
+            let r = report::find(project, &name)?;
+            println!("{}: {}", r.name, r.get("title").unwrap_or(""));
+            if let Some(d) = r.get("description") {
+                println!("\n{d}");
+            }
+            for p in r.all("param") {
+                println!("  param {p}");
+            }
+            println!("\n{}", r.sql.trim_end());
+        }
+        None => {
+            let mut table = Table::new();
+            table
+                .load_preset(presets::UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_header(["report", "title", "parameters"]);
+            for r in report::all(project)? {
+                let params: Vec<&str> = r.all("param").collect();
+                table.add_row([r.name.as_str(), r.get("title").unwrap_or(""), &params.join("; ")]);
+            }
+            println!("{table}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,13 @@
+//! iijwh: an embedded SQL data warehouse for the figures of a company's results release.
+
+pub mod cmd;
+pub mod load;
+pub mod parquet_out;
+pub mod print_format;
+pub mod project;
+pub mod release;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod sqlfile;
+pub mod warehouse;

@@ -1,0 +1,244 @@
+//! Building the warehouse: read and type data/, write one Parquet file per table into a fresh
+//! generation folder beside the live one, enforce the schema's constraints on what was written,
+//! then switch the `current` link in one rename. A failure at any step leaves the last good
+//! warehouse untouched.
+
+use crate::parquet_out;
+use crate::project::Project;
+use crate::release::{read_data, Origin};
+use crate::schema::{Catalog, Constraint, Table};
+use crate::warehouse::{fingerprint, sql_string, Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST};
+use anyhow::{bail, Context, Result};
+use duckdb::Connection;
+use std::path::{Path, PathBuf};
+
+pub struct BuildReport {
+    pub generation: PathBuf,
+    pub manifest: Manifest,
+}
+
+pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
+    let fingerprint = fingerprint(project)?;
+    let dataset = read_data(&project.data, catalog)?;
+
+    let generations = project.warehouse.join(GENERATIONS);
+    std::fs::create_dir_all(&generations)
+        .with_context(|| format!("creating {}", generations.display()))?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ").to_string();
+    let name = format!("{stamp}-{}", std::process::id());
+    let staging = generations.join(format!(".staging-{name}"));
+    std::fs::create_dir(&staging)?;
+    // Removes the half-written folder on any early return.
+    let guard = RemoveOnDrop(Some(staging.clone()));
+
+    let release_ids: Vec<&str> = dataset.releases.iter().map(|r| r.release_id.as_str()).collect();
+    let checksums: Vec<String> = dataset
+        .releases
+        .iter()
+        .map(|r| format!("{}={}", r.release_id, r.source_sha256))
+        .collect();
+    let metadata = vec![
+        ("iijwh.schema_version".to_string(), catalog.version.clone()),
+        ("iijwh.release_ids".to_string(), release_ids.join(",")),
+        ("iijwh.source_sha256".to_string(), checksums.join(",")),
+    ];
+    let mut tables = Vec::new();
+    for table in &catalog.tables {
+        let (batch, _) = &dataset.tables[&table.name];
+        let file = format!("{}.parquet", table.name);
+        let mut kv = metadata.clone();
+        kv.push(("iijwh.table".to_string(), table.name.clone()));
+        let sha256 = parquet_out::write(&staging.join(&file), batch, &kv)?;
+        tables.push(TableEntry { name: table.name.clone(), file, rows: batch.num_rows(), sha256 });
+    }
+
+    let problems = check_constraints(&staging, catalog, |t, row| {
+        dataset.tables[t].1.get(row).cloned()
+    })?;
+    if !problems.is_empty() {
+        let shown = problems.len().min(20);
+        bail!(
+            "{} row(s) break the schema's rules; nothing was loaded:\n  {}{}",
+            problems.len(),
+            problems[..shown].join("\n  "),
+            if problems.len() > shown { format!("\n  ... and {} more", problems.len() - shown) } else { String::new() }
+        );
+    }
+
+    let manifest = Manifest {
+        schema_version: catalog.version.clone(),
+        fingerprint,
+        built_at: chrono::Utc::now().to_rfc3339(),
+        releases: dataset.releases.clone(),
+        tables,
+    };
+    std::fs::write(staging.join(MANIFEST), serde_json::to_string_pretty(&manifest)?)?;
+    sync_dir(&staging)?;
+
+    let generation = generations.join(&name);
+    std::fs::rename(&staging, &generation)?;
+    std::mem::forget(guard);
+    sync_dir(&generations)?;
+    let previous = std::fs::canonicalize(project.warehouse.join(CURRENT)).ok();
+    swap_current(&project.warehouse, &name)?;
+    remove_old_generations(&generations, &generation, previous.as_deref());
+    Ok(BuildReport { generation, manifest })
+}
+
+/// Point `current` at the new generation with a rename, which is atomic.
+fn swap_current(warehouse: &Path, name: &str) -> Result<()> {
+    let tmp = warehouse.join(format!(".{CURRENT}-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    std::os::unix::fs::symlink(Path::new(GENERATIONS).join(name), &tmp)?;
+    std::fs::rename(&tmp, warehouse.join(CURRENT))?;
+    sync_dir(warehouse)
+}
+
+/// Keep the new generation and the one before it (a running query may still read it).
+fn remove_old_generations(dir: &Path, keep: &Path, previous: Option<&Path>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let canonical = std::fs::canonicalize(&path).unwrap_or(path.clone());
+        if hidden || canonical == keep || Some(canonical.as_path()) == previous {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<()> {
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+struct RemoveOnDrop(Option<PathBuf>);
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        if let Some(p) = self.0.take() {
+            let _ = std::fs::remove_dir_all(p);
+        }
+    }
+}
+
+/// Run every CHECK, key and reference constraint of the schema against the written Parquet files;
+/// `origin(table, row)` maps a row number back to its file and line.
+fn check_constraints(
+    dir: &Path,
+    catalog: &Catalog,
+    origin: impl Fn(&str, usize) -> Option<Origin>,
+) -> Result<Vec<String>> {
+    let conn = Connection::open_in_memory()?;
+    let source = |t: &str| {
+        format!(
+            "read_parquet({}, file_row_number = true)",
+            sql_string(&dir.join(format!("{t}.parquet")).to_string_lossy())
+        )
+    };
+    let at = |t: &str, row: i64| {
+        origin(t, row as usize).map_or_else(|| format!("{t} row {row}"), |o| o.to_string())
+    };
+    let mut problems = Vec::new();
+    for table in &catalog.tables {
+        let src = source(&table.name);
+        for constraint in &table.constraints {
+            match constraint {
+                Constraint::Check { expression, columns } => {
+                    let shown = show_columns(table, columns);
+                    let sql = format!(
+                        "SELECT file_row_number, {shown} FROM {src} WHERE NOT ({expression}) ORDER BY 1"
+                    );
+                    for (row, values) in rows_with_text(&conn, &sql)? {
+                        problems.push(format!(
+                            "{}: breaks CHECK ({expression}) of table `{}`: {values}",
+                            at(&table.name, row),
+                            table.name
+                        ));
+                    }
+                }
+                Constraint::Unique { columns } => {
+                    let cols = quoted(columns);
+                    let sql = format!(
+                        "SELECT min(file_row_number), {} || ' (rows ' || string_agg(file_row_number::VARCHAR, ',' ORDER BY file_row_number) || ')'
+                         FROM {src} GROUP BY {cols} HAVING count(*) > 1 ORDER BY 1",
+                        show_columns(table, columns)
+                    );
+                    for (row, values) in rows_with_text(&conn, &sql)? {
+                        let lines: Vec<String> = values
+                            .rsplit_once(" (rows ")
+                            .map(|(_, r)| r.trim_end_matches(')'))
+                            .unwrap_or_default()
+                            .split(',')
+                            .filter_map(|r| r.parse::<i64>().ok())
+                            .map(|r| at(&table.name, r))
+                            .collect();
+                        let key = values.rsplit_once(" (rows ").map_or(values.as_str(), |(k, _)| k);
+                        problems.push(format!(
+                            "{}: duplicate figure: table `{}` already has a row with the same key ({}): {key}; repeated at {}",
+                            at(&table.name, row),
+                            table.name,
+                            columns.join(", "),
+                            lines[1..].join(", ")
+                        ));
+                    }
+                }
+                Constraint::ForeignKey { columns, table: ref_table, ref_columns } => {
+                    let join: Vec<String> = columns
+                        .iter()
+                        .zip(ref_columns)
+                        .map(|(c, r)| format!("r.\"{r}\" = s.\"{c}\""))
+                        .collect();
+                    let not_null: Vec<String> =
+                        columns.iter().map(|c| format!("s.\"{c}\" IS NOT NULL")).collect();
+                    let sql = format!(
+                        "SELECT s.file_row_number, {} FROM {src} s
+                         WHERE {} AND NOT EXISTS (SELECT 1 FROM {} r WHERE {}) ORDER BY 1",
+                        show_columns_prefixed(table, columns, "s."),
+                        not_null.join(" AND "),
+                        source(ref_table),
+                        join.join(" AND ")
+                    );
+                    for (row, values) in rows_with_text(&conn, &sql)? {
+                        problems.push(format!(
+                            "{}: {values} is not in table `{ref_table}` ({}); add it there or correct the value",
+                            at(&table.name, row),
+                            ref_columns.join(", ")
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
+fn quoted(columns: &[String]) -> String {
+    columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+}
+
+fn show_columns(table: &Table, columns: &[String]) -> String {
+    show_columns_prefixed(table, columns, "")
+}
+
+/// A SQL expression rendering `col='value', ...` for the given columns (all of them if none named).
+fn show_columns_prefixed(table: &Table, columns: &[String], prefix: &str) -> String {
+    let names: Vec<&str> = if columns.is_empty() {
+        table.columns.iter().map(|c| c.name.as_str()).collect()
+    } else {
+        columns.iter().map(String::as_str).collect()
+    };
+    let parts: Vec<String> = names
+        .iter()
+        .map(|c| format!("'{c}=' || coalesce('''' || {prefix}\"{c}\"::VARCHAR || '''', 'NULL')"))
+        .collect();
+    parts.join(" || ', ' || ")
+}
+
+fn rows_with_text(conn: &Connection, sql: &str) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare(sql).with_context(|| format!("constraint query failed: {sql}"))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<duckdb::Result<Vec<_>>>()?;
+    Ok(rows)
+}

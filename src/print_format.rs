@@ -1,0 +1,198 @@
+//! Output formats for query results. Table and markdown are for people (thousands separators,
+//! right-aligned numbers, `%` on ratio columns); csv, json and ndjson carry the raw values.
+
+use crate::warehouse::QueryResult;
+use anyhow::Result;
+use arrow::array::{Array, ArrayRef, BooleanArray};
+use arrow::datatypes::DataType;
+use arrow_cast::display::{ArrayFormatter, FormatOptions};
+use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
+use std::io::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Ndjson,
+    Markdown,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        <Format as clap::ValueEnum>::from_str(s, true)
+            .map_err(|_| format!("unknown format `{s}`: use table, csv, json, ndjson or markdown"))
+    }
+}
+
+pub fn print(result: &QueryResult, format: Format, out: &mut dyn Write) -> Result<()> {
+    match format {
+        Format::Table => print_table(result, out),
+        Format::Markdown => print_markdown(result, out),
+        Format::Csv => print_csv(result, out),
+        Format::Json => print_json(result, out, false),
+        Format::Ndjson => print_json(result, out, true),
+    }
+}
+
+fn is_numeric(t: &DataType) -> bool {
+    t.is_numeric()
+}
+
+/// Ratio columns by naming convention: `..._pct`, `..._ratio`, `..._margin_pct` print with `%`.
+fn is_percent(name: &str) -> bool {
+    name.ends_with("_pct") || name.ends_with("_ratio") || name.ends_with('%')
+}
+
+/// Raw text of every cell, column by column (NULL as `None`).
+fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
+    let opts = FormatOptions::default();
+    let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); result.schema.fields().len()];
+    for batch in &result.batches {
+        for (ci, array) in batch.columns().iter().enumerate() {
+            let f = ArrayFormatter::try_new(array.as_ref(), &opts)?;
+            for ri in 0..array.len() {
+                cols[ci].push(array.is_valid(ri).then(|| f.value(ri).to_string()));
+            }
+        }
+    }
+    Ok(cols)
+}
+
+/// `-14007.5` -> `-14,007.5`.
+pub fn group_thousands(raw: &str) -> String {
+    let (sign, digits) = raw.strip_prefix('-').map_or(("", raw), |d| ("-", d));
+    let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
+    if !int.bytes().all(|b| b.is_ascii_digit()) {
+        return raw.to_string();
+    }
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// Display form of every cell for people.
+fn display_cells(result: &QueryResult) -> Result<(Vec<String>, Vec<bool>, Vec<Vec<String>>)> {
+    let fields = result.schema.fields();
+    let headers: Vec<String> = fields.iter().map(|f| f.name().clone()).collect();
+    let numeric: Vec<bool> = fields.iter().map(|f| is_numeric(f.data_type())).collect();
+    let cols = columns_text(result)?;
+    let rows = result.num_rows();
+    let mut out = vec![Vec::with_capacity(headers.len()); rows];
+    for (ci, col) in cols.into_iter().enumerate() {
+        for (ri, cell) in col.into_iter().enumerate() {
+            let text = match cell {
+                None => "NULL".to_string(),
+                Some(v) if numeric[ci] => {
+                    let grouped = group_thousands(&v);
+                    if is_percent(&headers[ci]) {
+                        format!("{grouped}%")
+                    } else {
+                        grouped
+                    }
+                }
+                Some(v) => v,
+            };
+            out[ri].push(text);
+        }
+    }
+    Ok((headers, numeric, out))
+}
+
+fn print_table(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
+    let (headers, numeric, rows) = display_cells(result)?;
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(headers.iter().map(Cell::new));
+    for row in rows {
+        table.add_row(row);
+    }
+    for (ci, is_num) in numeric.iter().enumerate() {
+        if let Some(col) = table.column_mut(ci) {
+            col.set_cell_alignment(if *is_num { CellAlignment::Right } else { CellAlignment::Left });
+        }
+    }
+    writeln!(out, "{table}")?;
+    let n = result.num_rows();
+    writeln!(out, "({n} row{})", if n == 1 { "" } else { "s" })?;
+    Ok(())
+}
+
+fn print_markdown(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
+    let (headers, numeric, rows) = display_cells(result)?;
+    let esc = |s: &str| s.replace('|', "\\|");
+    writeln!(out, "| {} |", headers.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "))?;
+    let align: Vec<&str> = numeric.iter().map(|n| if *n { "---:" } else { "---" }).collect();
+    writeln!(out, "| {} |", align.join(" | "))?;
+    for row in rows {
+        writeln!(out, "| {} |", row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | "))?;
+    }
+    Ok(())
+}
+
+fn print_csv(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(result.schema.fields().iter().map(|f| f.name()))?;
+    let cols = columns_text(result)?;
+    for ri in 0..result.num_rows() {
+        w.write_record(cols.iter().map(|c| c[ri].as_deref().unwrap_or("")))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn json_value(array: &ArrayRef, f: &ArrayFormatter, ri: usize) -> serde_json::Value {
+    use serde_json::Value;
+    if array.is_null(ri) {
+        return Value::Null;
+    }
+    let text = f.value(ri).to_string();
+    match array.data_type() {
+        DataType::Boolean => {
+            Value::Bool(array.as_any().downcast_ref::<BooleanArray>().is_some_and(|a| a.value(ri)))
+        }
+        // Exact: the decimal's digits become the JSON number's digits (arbitrary precision).
+        t if t.is_numeric() => text.parse::<serde_json::Number>().map_or(Value::String(text), Value::Number),
+        _ => Value::String(text),
+    }
+}
+
+fn print_json(result: &QueryResult, out: &mut dyn Write, lines: bool) -> Result<()> {
+    let names: Vec<String> = result.schema.fields().iter().map(|f| f.name().clone()).collect();
+    let opts = FormatOptions::default();
+    let mut objects = Vec::new();
+    for batch in &result.batches {
+        let formatters = batch
+            .columns()
+            .iter()
+            .map(|a| ArrayFormatter::try_new(a.as_ref(), &opts))
+            .collect::<Result<Vec<_>, _>>()?;
+        for ri in 0..batch.num_rows() {
+            let obj: serde_json::Map<String, serde_json::Value> = names
+                .iter()
+                .zip(batch.columns().iter().zip(&formatters))
+                .map(|(n, (a, f))| (n.clone(), json_value(a, f, ri)))
+                .collect();
+            if lines {
+                writeln!(out, "{}", serde_json::Value::Object(obj))?;
+            } else {
+                objects.push(serde_json::Value::Object(obj));
+            }
+        }
+    }
+    if !lines {
+        writeln!(out, "{}", serde_json::to_string_pretty(&objects)?)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,423 @@
+//! Reading `data/`: one folder per release with `release.toml`, the raw release text and one CSV
+//! per table. Every cell is parsed into the type the schema gives it; a bad cell is reported with
+//! file, line, column and value. Constraints (CHECK, keys, references) are enforced later, in SQL.
+
+use crate::schema::{Catalog, Table};
+use anyhow::{anyhow, bail, Context, Result};
+use arrow::array::{
+    ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Int32Builder, Int64Builder,
+    StringBuilder,
+};
+use arrow::datatypes::{DataType, Decimal128Type};
+use arrow::record_batch::RecordBatch;
+use chrono::NaiveDate;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Tables filled from the release metadata rather than from a CSV.
+const RELEASES: &str = "releases";
+const RELEASE_SOURCES: &str = "release_sources";
+const METADATA_FILE: &str = "release.toml";
+
+/// Where a row came from, for error messages.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: PathBuf,
+    pub line: u64,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file.display(), self.line)
+    }
+}
+
+/// A release as recorded in the warehouse manifest.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ReleaseInfo {
+    pub release_id: String,
+    pub source_sha256: String,
+}
+
+/// Untyped rows of one table, as read, before parsing.
+#[derive(Default)]
+struct RawRows {
+    values: Vec<Vec<Option<String>>>,
+    origins: Vec<Origin>,
+    /// Rows already taken, to drop repeats of a shared dimension row.
+    seen: HashSet<Vec<Option<String>>>,
+}
+
+/// Everything in `data/`, typed, one batch per table.
+pub struct Dataset {
+    pub releases: Vec<ReleaseInfo>,
+    pub tables: BTreeMap<String, (RecordBatch, Vec<Origin>)>,
+}
+
+pub fn read_data(data_dir: &Path, catalog: &Catalog) -> Result<Dataset> {
+    let releases_dir = data_dir.join("releases");
+    if !releases_dir.is_dir() {
+        bail!(
+            "no releases folder at {}: the data folder must hold releases/<release-id>/{METADATA_FILE} \
+             (set --data or IIJWH_DATA to the right folder)",
+            releases_dir.display()
+        );
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&releases_dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    if dirs.is_empty() {
+        bail!("{} holds no release folder", releases_dir.display());
+    }
+
+    let mut raw: BTreeMap<String, RawRows> = BTreeMap::new();
+    let mut releases = Vec::new();
+    for dir in dirs {
+        releases.push(read_release(&dir, catalog, &mut raw)?);
+    }
+    let mut tables = BTreeMap::new();
+    for table in &catalog.tables {
+        let rows = raw.remove(&table.name).unwrap_or_default();
+        let batch = to_batch(table, &rows)?;
+        tables.insert(table.name.clone(), (batch, rows.origins));
+    }
+    Ok(Dataset { releases, tables })
+}
+
+fn read_release(
+    dir: &Path,
+    catalog: &Catalog,
+    raw: &mut BTreeMap<String, RawRows>,
+) -> Result<ReleaseInfo> {
+    let folder_id = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+    let meta_path = dir.join(METADATA_FILE);
+    if !meta_path.is_file() {
+        bail!(
+            "{}: missing release metadata; every release folder needs a {METADATA_FILE} with \
+             release_id, company, title, published_on, fiscal_period, currency, unit, source_file \
+             and source_sha256",
+            meta_path.display()
+        );
+    }
+    let text = read_utf8(&meta_path)?;
+    let meta: toml::Table = text
+        .parse()
+        .map_err(|e| anyhow!("{}: invalid TOML: {e}", meta_path.display()))?;
+    let releases = catalog.table(RELEASES).context("schema has no releases table")?;
+    let get = |key: &str| -> Option<String> {
+        meta.get(key).map(|v| match v {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    };
+    let line_of = |key: &str| -> u64 {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map_or(1, |i| i as u64 + 1)
+    };
+    for key in meta.keys() {
+        if releases.column(key).is_none() {
+            bail!(
+                "{}:{}: unknown key `{key}`; {METADATA_FILE} takes: {}",
+                meta_path.display(),
+                line_of(key),
+                releases.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    let release_id = get("release_id").unwrap_or_default();
+    if release_id != folder_id {
+        bail!(
+            "{}:{}: release_id `{release_id}` must equal the folder name `{folder_id}`",
+            meta_path.display(),
+            line_of("release_id")
+        );
+    }
+    let row = releases.columns.iter().map(|c| get(&c.name)).collect();
+    push_row(raw, RELEASES, row, Origin { file: meta_path.clone(), line: 1 });
+
+    if let Some(published) = get("published_on") {
+        if let Ok(date) = NaiveDate::parse_from_str(&published, "%Y-%m-%d") {
+            if date > chrono::Local::now().date_naive() {
+                bail!(
+                    "{}:{}: published_on {published} is in the future; a results release is \
+                     loaded once published: correct the date",
+                    meta_path.display(),
+                    line_of("published_on")
+                );
+            }
+        }
+    }
+
+    let source_file = get("source_file").unwrap_or_default();
+    let source_path = dir.join(&source_file);
+    let source = read_utf8(&source_path).with_context(|| {
+        format!("{}: source_file `{source_file}` cannot be read", meta_path.display())
+    })?;
+    let sha = hex(&Sha256::digest(source.as_bytes()));
+    let declared = get("source_sha256").unwrap_or_default();
+    if sha != declared {
+        bail!(
+            "{}:{}: source_sha256 does not match {}: the file hashes to {sha}; the release text \
+             changed or the checksum is wrong",
+            meta_path.display(),
+            line_of("source_sha256"),
+            source_path.display()
+        );
+    }
+    push_row(
+        raw,
+        RELEASE_SOURCES,
+        vec![Some(release_id.clone()), Some(source)],
+        Origin { file: source_path, line: 1 },
+    );
+
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        if name == METADATA_FILE || name == source_file {
+            continue;
+        }
+        let table = name
+            .strip_suffix(".csv")
+            .and_then(|stem| catalog.table(stem))
+            .filter(|t| t.name != RELEASES && t.name != RELEASE_SOURCES);
+        let Some(table) = table else {
+            bail!(
+                "{}: unknown table file; a release folder holds {METADATA_FILE}, {source_file} and \
+                 CSV files named after schema tables: {}",
+                path.display(),
+                catalog
+                    .tables
+                    .iter()
+                    .filter(|t| t.name != RELEASES && t.name != RELEASE_SOURCES)
+                    .map(|t| format!("{}.csv", t.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        };
+        read_csv(&path, table, &release_id, raw)?;
+    }
+    Ok(ReleaseInfo { release_id, source_sha256: sha })
+}
+
+fn read_utf8(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+        anyhow!(
+            "{}:{line}: invalid UTF-8 at byte {}: save the file as UTF-8",
+            path.display(),
+            upto.len()
+        )
+    })
+}
+
+fn push_row(raw: &mut BTreeMap<String, RawRows>, table: &str, row: Vec<Option<String>>, o: Origin) {
+    let rows = raw.entry(table.to_string()).or_default();
+    rows.values.push(row);
+    rows.origins.push(o);
+}
+
+fn read_csv(path: &Path, table: &Table, release_id: &str, raw: &mut BTreeMap<String, RawRows>) -> Result<()> {
+    let text = read_utf8(path)?;
+    // Spreadsheets save a byte-order mark; it is not part of the first column name.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if text.trim().is_empty() {
+        bail!(
+            "{}:1: empty file; a table CSV starts with a header row naming the columns of `{}`",
+            path.display(),
+            table.name
+        );
+    }
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .with_context(|| format!("{}:1: unreadable header", path.display()))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let injects_release = table.column("release_id").is_some();
+    let expected: Vec<&str> = table
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|n| !(injects_release && *n == "release_id"))
+        .collect();
+    if header != expected {
+        let unknown: Vec<&String> = header.iter().filter(|h| !expected.contains(&h.as_str())).collect();
+        let missing: Vec<&&str> = expected.iter().filter(|e| !header.iter().any(|h| h == **e)).collect();
+        bail!(
+            "{}:1: header does not match table `{}`{}{}; expected columns: {}",
+            path.display(),
+            table.name,
+            if unknown.is_empty() { String::new() } else { format!("; unknown: {unknown:?}") },
+            if missing.is_empty() { String::new() } else { format!("; missing: {missing:?}") },
+            expected.join(",")
+        );
+    }
+    // A shared dimension (no release_id) may be repeated by several releases: keep one copy.
+    let rows = raw.entry(table.name.clone()).or_default();
+    for record in reader.records() {
+        let record = record.map_err(|e| csv_error(path, &e))?;
+        let line = record.position().map_or(0, |p| p.line());
+        let mut row: Vec<Option<String>> = Vec::with_capacity(table.columns.len());
+        let mut fields = record.iter();
+        for col in &table.columns {
+            if injects_release && col.name == "release_id" {
+                row.push(Some(release_id.to_string()));
+            } else {
+                let v = fields.next().unwrap_or_default();
+                row.push((!v.is_empty()).then(|| v.to_string()));
+            }
+        }
+        if !injects_release && !rows.seen.insert(row.clone()) {
+            continue;
+        }
+        rows.values.push(row);
+        rows.origins.push(Origin { file: path.to_path_buf(), line });
+    }
+    Ok(())
+}
+
+fn csv_error(path: &Path, e: &csv::Error) -> anyhow::Error {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths { pos, expected_len, len } => anyhow!(
+            "{}:{}: wrong column count: expected {expected_len} fields like the header, found {len}; \
+             quote values that contain commas",
+            path.display(),
+            pos.as_ref().map_or(0, |p| p.line())
+        ),
+        _ => anyhow!("{}: {e}", path.display()),
+    }
+}
+
+/// Parse every cell into its column's Arrow type.
+fn to_batch(table: &Table, rows: &RawRows) -> Result<RecordBatch> {
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(table.columns.len());
+    for (ci, field) in table.schema.fields().iter().enumerate() {
+        let cells = rows.values.iter().map(|r| r[ci].as_deref());
+        let fail = |ri: usize, value: &str, problem: String| -> anyhow::Error {
+            let o = &rows.origins[ri];
+            let col = table.columns[ci].name.as_str();
+            let csv_col = if table.column("release_id").is_some() && ci > 0 { ci } else { ci + 1 };
+            anyhow!(
+                "{}:{}:{csv_col}: column `{col}` ({}): {problem}: {value:?}",
+                o.file.display(),
+                o.line,
+                table.columns[ci].sql_type
+            )
+        };
+        for (ri, cell) in cells.clone().enumerate() {
+            if cell.is_none() && !field.is_nullable() {
+                return Err(fail(ri, "", "missing value in a NOT NULL column; fill it in".into()));
+            }
+        }
+        let array: ArrayRef = match field.data_type() {
+            DataType::Utf8 => Arc::new(cells.collect::<arrow::array::StringArray>()),
+            DataType::Int32 => {
+                let mut b = Int32Builder::with_capacity(rows.values.len());
+                for (ri, cell) in cells.enumerate() {
+                    match cell {
+                        None => b.append_null(),
+                        Some(v) => b.append_value(v.parse().map_err(|_| {
+                            fail(ri, v, "not a whole number (digits only, no separators)".into())
+                        })?),
+                    }
+                }
+                Arc::new(b.finish())
+            }
+            DataType::Int64 => {
+                let mut b = Int64Builder::with_capacity(rows.values.len());
+                for (ri, cell) in cells.enumerate() {
+                    match cell {
+                        None => b.append_null(),
+                        Some(v) => b.append_value(v.parse().map_err(|_| {
+                            fail(ri, v, "not a whole number (digits only, no separators)".into())
+                        })?),
+                    }
+                }
+                Arc::new(b.finish())
+            }
+            DataType::Boolean => {
+                let mut b = BooleanBuilder::with_capacity(rows.values.len());
+                for (ri, cell) in cells.enumerate() {
+                    match cell {
+                        None => b.append_null(),
+                        Some(v) => b.append_value(
+                            v.parse().map_err(|_| fail(ri, v, "not true or false".into()))?,
+                        ),
+                    }
+                }
+                Arc::new(b.finish())
+            }
+            DataType::Date32 => {
+                let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+                let mut b = Date32Builder::with_capacity(rows.values.len());
+                for (ri, cell) in cells.enumerate() {
+                    match cell {
+                        None => b.append_null(),
+                        Some(v) => {
+                            let d = NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+                                fail(ri, v, "not a date; write it as YYYY-MM-DD".into())
+                            })?;
+                            b.append_value((d - epoch).num_days() as i32);
+                        }
+                    }
+                }
+                Arc::new(b.finish())
+            }
+            DataType::Decimal128(p, s) => {
+                let mut b = Decimal128Builder::with_capacity(rows.values.len())
+                    .with_precision_and_scale(*p, *s)?;
+                for (ri, cell) in cells.enumerate() {
+                    match cell {
+                        None => b.append_null(),
+                        Some(v) => b.append_value(
+                            parse_decimal(v, *p, *s).map_err(|problem| fail(ri, v, problem))?,
+                        ),
+                    }
+                }
+                Arc::new(b.finish())
+            }
+            other => bail!("table {}: column type {other} is not supported by the loader", table.name),
+        };
+        arrays.push(array);
+    }
+    Ok(RecordBatch::try_new(table.schema.clone(), arrays)?)
+}
+
+/// Exact decimal parsing: plain digits with an optional sign and decimal point, no rounding.
+pub fn parse_decimal(v: &str, precision: u8, scale: i8) -> std::result::Result<i128, String> {
+    let hint = if v.ends_with('%') {
+        "a percentage where a number is expected; write the number without % (18.3, not 18.3%)"
+    } else if v.contains(',') {
+        "not a plain number; write it without thousands separators (14007, not 14,007)"
+    } else if v.starts_with('(') {
+        "not a plain number; write negatives with a minus sign (-238, not (238))"
+    } else {
+        "not a number"
+    };
+    let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(hint.to_string());
+    }
+    if frac.len() > scale.max(0) as usize {
+        return Err(format!("more than {scale} decimal places; the schema stores DECIMAL({precision},{scale}) exactly, without rounding"));
+    }
+    arrow_cast::parse::parse_decimal::<Decimal128Type>(v, precision, scale)
+        .map_err(|_| format!("does not fit DECIMAL({precision},{scale})"))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,69 @@
+//! Data rules: `schema/checks/*.sql`, one rule a file. Each returns the rows that break it; a rule
+//! may return an `explained` column, and rows explained there are residuals the release itself
+//! leaves open (reported with their size, not silenced).
+
+use crate::project::files_with_ext;
+use crate::sqlfile::SqlFile;
+use crate::warehouse::{QueryResult, Warehouse};
+use anyhow::{Context, Result};
+use arrow::array::Array;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pass,
+    /// Every offending row carries an explanation of a residual the release leaves unexplained.
+    Residual,
+    Fail,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Residual => "residual",
+            Status::Fail => "FAIL",
+        }
+    }
+}
+
+pub struct Outcome {
+    pub rule: SqlFile,
+    pub status: Status,
+    pub rows: QueryResult,
+}
+
+pub fn load_rules(dir: &Path) -> Result<Vec<SqlFile>> {
+    files_with_ext(dir, "sql")?.iter().map(|p| SqlFile::read(p)).collect()
+}
+
+pub fn run_rules(wh: &Warehouse, rules: Vec<SqlFile>) -> Result<Vec<Outcome>> {
+    let mut outcomes = Vec::new();
+    for rule in rules {
+        let tolerance = rule.get("tolerance").unwrap_or("0");
+        let tol: f64 = tolerance
+            .split_whitespace()
+            .next()
+            .unwrap_or("0")
+            .parse()
+            .with_context(|| format!("{}: tolerance must start with a number", rule.path.display()))?;
+        wh.conn.execute_batch(&format!("SET VARIABLE tolerance = {tol}"))?;
+        let rows = wh
+            .query(&rule.sql, &[])
+            .with_context(|| format!("check rule {} failed to run", rule.path.display()))?;
+        let status = if rows.num_rows() == 0 {
+            Status::Pass
+        } else if all_explained(&rows) {
+            Status::Residual
+        } else {
+            Status::Fail
+        };
+        outcomes.push(Outcome { rule, status, rows });
+    }
+    Ok(outcomes)
+}
+
+fn all_explained(rows: &QueryResult) -> bool {
+    let Ok(idx) = rows.schema.index_of("explained") else { return false };
+    rows.batches.iter().all(|b| b.column(idx).null_count() == 0)
+}

@@ -1,0 +1,165 @@
+//! The warehouse: a folder of Parquet generations with a `current` link to the live one, opened as
+//! an embedded DuckDB whose views read those files. The query command, the REPL, checks and
+//! export all go through `Warehouse::open`.
+
+use crate::project::Project;
+use crate::release::ReleaseInfo;
+use crate::schema::read_sql_files;
+use anyhow::{bail, Context, Result};
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use duckdb::{Connection, ToSql};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+pub const MANIFEST: &str = "manifest.json";
+pub const CURRENT: &str = "current";
+pub const GENERATIONS: &str = "generations";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    pub schema_version: String,
+    /// Hash of schema/ and data/ this generation was built from; a mismatch means stale.
+    pub fingerprint: String,
+    pub built_at: String,
+    pub releases: Vec<ReleaseInfo>,
+    pub tables: Vec<TableEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TableEntry {
+    pub name: String,
+    pub file: String,
+    pub rows: usize,
+    pub sha256: String,
+}
+
+pub struct Warehouse {
+    pub conn: Connection,
+    /// The generation folder this session reads; fixed at open, so a concurrent load that swaps
+    /// `current` never mixes two generations in one session.
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+}
+
+/// Result of one statement.
+pub struct QueryResult {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
+
+impl QueryResult {
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(|b| b.num_rows()).sum()
+    }
+}
+
+impl Warehouse {
+    /// Open the current generation, building it first when it is missing or older than data/.
+    pub fn open_fresh(project: &Project) -> Result<Warehouse> {
+        if !is_fresh(project)? {
+            eprintln!("building the warehouse from {} ...", project.data.display());
+            let catalog = crate::schema::Catalog::load(&project.schema_dir())?;
+            crate::load::build(project, &catalog)?;
+        }
+        Warehouse::open(project)
+    }
+
+    pub fn open(project: &Project) -> Result<Warehouse> {
+        let link = project.warehouse.join(CURRENT);
+        let dir = std::fs::canonicalize(&link).with_context(|| {
+            format!("no warehouse at {}: run `iijwh load` first", project.warehouse.display())
+        })?;
+        let manifest = read_manifest(&dir)?;
+        let conn = Connection::open_in_memory()?;
+        let mut ddl = String::new();
+        for t in &manifest.tables {
+            let path = dir.join(&t.file);
+            ddl.push_str(&format!(
+                "CREATE VIEW \"{}\" AS SELECT * FROM read_parquet({});\n",
+                t.name,
+                sql_string(&path.to_string_lossy())
+            ));
+        }
+        conn.execute_batch(&ddl).context("registering warehouse tables")?;
+        let schema_dir = project.schema_dir();
+        for sub in ["macros", "views"] {
+            for file in read_sql_files(&schema_dir.join(sub))? {
+                conn.execute_batch(&file.sql)
+                    .with_context(|| format!("in {}", file.path.display()))?;
+            }
+        }
+        Ok(Warehouse { conn, dir, manifest })
+    }
+
+    /// Run SQL (one or more statements; the last one's rows are returned) with positional
+    /// parameters bound to the last statement.
+    pub fn query(&self, sql: &str, params: &[&dyn ToSql]) -> Result<QueryResult> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let arrow = stmt.query_arrow(params)?;
+        let schema = arrow.get_schema();
+        let batches = arrow.collect();
+        Ok(QueryResult { schema, batches })
+    }
+}
+
+pub fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join(MANIFEST);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading {}: the warehouse is damaged; run `iijwh load`", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a valid manifest; run `iijwh load`", path.display()))
+}
+
+/// True when the current generation was built from exactly the present schema/ and data/.
+pub fn is_fresh(project: &Project) -> Result<bool> {
+    let Ok(dir) = std::fs::canonicalize(project.warehouse.join(CURRENT)) else {
+        return Ok(false);
+    };
+    let Ok(manifest) = read_manifest(&dir) else {
+        return Ok(false);
+    };
+    let all_files = manifest.tables.iter().all(|t| dir.join(&t.file).is_file());
+    Ok(all_files && manifest.fingerprint == fingerprint(project)?)
+}
+
+/// Hash of every file under schema/ and data/ (path and content) plus the iijwh version.
+pub fn fingerprint(project: &Project) -> Result<String> {
+    let mut hasher = Sha256::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for (label, root) in [("schema", project.schema_dir()), ("data", project.data.clone())] {
+        let mut files = Vec::new();
+        walk(&root, &mut files)?;
+        files.sort();
+        for f in files {
+            let rel = f.strip_prefix(&root).unwrap_or(&f);
+            hasher.update(label.as_bytes());
+            hasher.update(rel.to_string_lossy().as_bytes());
+            let bytes = std::fs::read(&f)?;
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(&bytes);
+        }
+    }
+    Ok(crate::release::hex(&hasher.finalize()))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    if !dir.is_dir() {
+        bail!("{} is not a folder", dir.display());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// A SQL string literal.
+pub fn sql_string(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
