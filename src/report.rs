@@ -27,3 +27,93 @@ pub fn find(project: &Project, name: &str) -> Result<SqlFile> {
         if names.is_empty() { "(none)".to_string() } else { names.join(", ") }
     )
 }
+
+/// A report parameter, declared in the header as `-- param: name TYPE = default -- description`.
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub sql_type: String,
+    pub default: Option<String>,
+    pub description: String,
+}
+
+impl std::fmt::Display for Param {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.name, self.sql_type)?;
+        if let Some(d) = &self.default {
+            write!(f, " = {d}")?;
+        }
+        if !self.description.is_empty() {
+            write!(f, " ({})", self.description)?;
+        }
+        Ok(())
+    }
+}
+
+pub fn params(report: &SqlFile) -> Result<Vec<Param>> {
+    report
+        .all("param")
+        .map(|spec| {
+            let (decl, description) = spec.split_once("--").unwrap_or((spec, ""));
+            let (decl, default) = match decl.split_once('=') {
+                Some((d, v)) => (d, Some(v.trim().to_string())),
+                None => (decl, None),
+            };
+            let mut words = decl.split_whitespace();
+            let (Some(name), Some(sql_type)) = (words.next(), words.next()) else {
+                bail!("{}: bad param header `{spec}`; write `-- param: name TYPE = default -- description`", report.path.display());
+            };
+            Ok(Param {
+                name: name.to_string(),
+                sql_type: sql_type.to_uppercase(),
+                default,
+                description: description.trim().to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Merge `key=value` arguments with the report's declared parameters and defaults.
+pub fn bind(report: &SqlFile, given: &[String]) -> Result<Vec<(String, String)>> {
+    let declared = params(report)?;
+    let listing = || {
+        if declared.is_empty() {
+            "it takes no parameters".to_string()
+        } else {
+            format!("its parameters: {}", declared.iter().map(Param::to_string).collect::<Vec<_>>().join("; "))
+        }
+    };
+    let mut values: Vec<(String, String)> = Vec::new();
+    for arg in given {
+        let Some((k, v)) = arg.split_once('=') else {
+            bail!("parameter `{arg}` must be key=value; report `{}`: {}", report.name, listing());
+        };
+        let Some(p) = declared.iter().find(|p| p.name == k) else {
+            bail!("report `{}` has no parameter `{k}`; {}", report.name, listing());
+        };
+        check_type(p, v).map_err(|e| anyhow::anyhow!("parameter {k}={v:?}: {e}; {}", listing()))?;
+        values.push((k.to_string(), v.to_string()));
+    }
+    for p in &declared {
+        if values.iter().all(|(k, _)| *k != p.name) {
+            match &p.default {
+                Some(d) => values.push((p.name.clone(), d.clone())),
+                None => bail!("report `{}` needs parameter `{}`; {}", report.name, p.name, listing()),
+            }
+        }
+    }
+    Ok(values)
+}
+
+fn check_type(p: &Param, v: &str) -> Result<()> {
+    let ok = match p.sql_type.as_str() {
+        "INTEGER" | "BIGINT" => v.parse::<i64>().is_ok(),
+        "DECIMAL" | "DOUBLE" => v.parse::<f64>().is_ok(),
+        "DATE" => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok(),
+        _ => true,
+    };
+    if !ok {
+        bail!("not a valid {}", p.sql_type);
+    }
+    Ok(())
+}

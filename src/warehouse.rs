@@ -8,7 +8,7 @@ use crate::schema::read_sql_files;
 use anyhow::{bail, Context, Result};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
-use duckdb::{Connection, ToSql};
+use duckdb::Connection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -93,11 +93,19 @@ impl Warehouse {
         Ok(Warehouse { conn, dir, manifest })
     }
 
-    /// Run SQL (one or more statements; the last one's rows are returned) with positional
-    /// parameters bound to the last statement.
-    pub fn query(&self, sql: &str, params: &[&dyn ToSql]) -> Result<QueryResult> {
+    /// Run SQL (one or more statements; the last one's rows are returned). `params` bind the
+    /// last statement's named parameters (`$name`) as prepared-statement values, never as SQL text.
+    pub fn query(&self, sql: &str, params: &[(String, String)]) -> Result<QueryResult> {
         let mut stmt = self.conn.prepare(sql)?;
-        let arrow = stmt.query_arrow(params)?;
+        let mut values = Vec::with_capacity(stmt.parameter_count());
+        for i in 1..=stmt.parameter_count() {
+            let name = stmt.parameter_name(i)?;
+            match params.iter().find(|(k, _)| *k == name) {
+                Some((_, v)) => values.push(v.clone()),
+                None => bail!("the SQL uses parameter ${name} but no value was given (--param {name}=VALUE)"),
+            }
+        }
+        let arrow = stmt.query_arrow(duckdb::params_from_iter(values))?;
         let schema = arrow.get_schema();
         let batches = arrow.collect();
         Ok(QueryResult { schema, batches })

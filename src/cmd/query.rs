@@ -1,4 +1,5 @@
-//! Usage: iijwh query NAME|FILE|- [-e SQL] [--format table|csv|json|ndjson|markdown] [--output FILE]
+//! Usage: iijwh query NAME|FILE|- [-e SQL] [--param KEY=VALUE ...] [--format table|csv|json|ndjson|markdown]
+//!                   [--output FILE] [--no-build]
 //!
 //! Run a report from queries/ (NAME, `.sql` optional), any SQL file, SQL from stdin (`-`) or inline
 //! SQL (`-e`) against the warehouse, which is built first when missing or older than data/.
@@ -27,21 +28,31 @@ pub struct Args {
     /// Write the result to FILE instead of stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Report parameter, repeatable: --param line=connectivity
+    #[arg(short, long = "param", value_name = "KEY=VALUE")]
+    params: Vec<String>,
+    /// Query the warehouse as it is, without rebuilding it when data/ changed
+    #[arg(long)]
+    no_build: bool,
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
-    let sql = match (&args.execute, args.report.as_deref()) {
-        (Some(sql), _) => sql.clone(),
+    let (sql, params) = match (&args.execute, args.report.as_deref()) {
+        (Some(sql), _) => (sql.clone(), free_params(&args.params)?),
         (None, Some("-")) => {
             let mut s = String::new();
             std::io::stdin().read_to_string(&mut s).context("reading SQL from stdin")?;
-            s
+            (s, free_params(&args.params)?)
         }
-        (None, Some(name)) => report::find(project, name)?.sql,
+        (None, Some(name)) => {
+            let r = report::find(project, name)?;
+            let params = report::bind(&r, &args.params)?;
+            (r.sql, params)
+        }
         (None, None) => bail!("give a report name, a SQL file, - or -e SQL"),
     };
-    let wh = Warehouse::open_fresh(project)?;
-    let result = wh.query(&sql, &[])?;
+    let wh = if args.no_build { Warehouse::open(project)? } else { Warehouse::open_fresh(project)? };
+    let result = wh.query(&sql, &params)?;
     match &args.output {
         Some(path) => {
             let mut file = std::io::BufWriter::new(
@@ -57,4 +68,15 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `key=value` parameters for SQL without a report header.
+fn free_params(given: &[String]) -> Result<Vec<(String, String)>> {
+    given
+        .iter()
+        .map(|a| match a.split_once('=') {
+            Some((k, v)) => Ok((k.to_string(), v.to_string())),
+            None => bail!("parameter `{a}` must be key=value"),
+        })
+        .collect()
 }

@@ -23,8 +23,8 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             if let Some(d) = r.get("description") {
                 println!("\n{d}");
             }
-            for p in r.all("param") {
-                println!("  param {p}");
+            for p in report::params(&r)? {
+                println!("  --param {p}");
             }
             println!("\n{}", r.sql.trim_end());
         }
@@ -35,7 +35,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                 .set_content_arrangement(ContentArrangement::Dynamic)
                 .set_header(["report", "title", "parameters"]);
             for r in report::all(project)? {
-                let params: Vec<&str> = r.all("param").collect();
+                let params: Vec<String> = report::params(&r)?.iter().map(|p| p.to_string()).collect();
                 table.add_row([r.name.as_str(), r.get("title").unwrap_or(""), &params.join("; ")]);
             }
             println!("{table}");

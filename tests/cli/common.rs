@@ -1,0 +1,112 @@
+//! Helpers: run iijwh against a private warehouse (and optionally a private copy of data/).
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+pub fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scratch area with its own warehouse, and data/ either the project's or a copy.
+pub struct Sandbox {
+    pub dir: TempDir,
+    pub data: PathBuf,
+}
+
+impl Sandbox {
+    /// Uses the project's data/ read-only.
+    pub fn new() -> Sandbox {
+        let dir = TempDir::new().unwrap();
+        Sandbox { data: project_root().join("data"), dir }
+    }
+
+    /// With a private copy of data/ that the test may corrupt.
+    pub fn with_data_copy() -> Sandbox {
+        let dir = TempDir::new().unwrap();
+        let data = dir.path().join("data");
+        copy_dir(&project_root().join("data"), &data);
+        Sandbox { data, dir }
+    }
+
+    pub fn warehouse(&self) -> PathBuf {
+        self.dir.path().join("warehouse")
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("iijwh").unwrap();
+        cmd.current_dir(project_root())
+            .env("IIJWH_DATA", &self.data)
+            .env("IIJWH_WAREHOUSE", self.warehouse())
+            .env_remove("IIJWH_HOME");
+        cmd
+    }
+
+    /// Run iijwh with args; assert success and return stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "iijwh {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Run iijwh with args; assert failure and return stderr.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        assert!(!out.status.success(), "iijwh {args:?} should fail but printed:\n{}", String::from_utf8_lossy(&out.stdout));
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    /// Rows of a CSV query result as string maps.
+    pub fn csv(&self, sql: &str) -> Vec<std::collections::HashMap<String, String>> {
+        parse_csv(&self.ok(&["query", "-e", sql, "--format", "csv"]))
+    }
+
+    /// The single value a query returns.
+    pub fn scalar(&self, sql: &str) -> String {
+        let rows = self.csv(sql);
+        assert_eq!(rows.len(), 1, "expected one row from {sql}, got {rows:?}");
+        assert_eq!(rows[0].len(), 1, "expected one column from {sql}");
+        rows[0].values().next().unwrap().clone()
+    }
+
+    pub fn release_file(&self, name: &str) -> PathBuf {
+        self.data.join("releases").join("iij-2q06").join(name)
+    }
+
+    /// Replace the one occurrence of `from` by `to` in a release file of the private data copy.
+    pub fn edit(&self, file: &str, from: &str, to: &str) {
+        let path = self.release_file(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches(from).count(), 1, "{from:?} must occur once in {file}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+}
+
+pub fn parse_csv(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            headers.iter().map(str::to_string).zip(r.iter().map(str::to_string)).collect()
+        })
+        .collect()
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}

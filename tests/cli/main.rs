@@ -1,0 +1,7 @@
+//! The one integration-test binary (each test binary links DuckDB): tests drive the real CLI.
+
+mod check;
+mod common;
+mod formats;
+mod load;
+mod query;

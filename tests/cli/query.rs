@@ -1,0 +1,93 @@
+//! `iijwh query`: the canned trend report and ad-hoc SQL, with real figures.
+
+use crate::common::Sandbox;
+
+#[test]
+fn trend_revenue_builds_the_warehouse_and_prints_ten_quarters() {
+    let sb = Sandbox::new();
+    let out = sb.cmd().args(["query", "trend_revenue.sql"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("building the warehouse"), "first use builds: {stderr}");
+    let quarters: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split('│').nth(1).map(str::trim))
+        .filter(|q| q.len() == 4 && q.as_bytes()[1] == b'Q')
+        .collect();
+    assert_eq!(
+        quarters,
+        ["1Q04", "2Q04", "3Q04", "4Q04", "1Q05", "2Q05", "3Q05", "4Q05", "1Q06", "2Q06"]
+    );
+    let last = stdout.lines().find(|l| l.contains("2Q06")).unwrap();
+    assert!(last.contains("14,007"), "2Q06 total revenues: {last}");
+    assert!(last.contains("18.3%"), "2Q06 gross margin ratio: {last}");
+    assert!(stdout.contains("(10 rows)"));
+    // Second run uses the warehouse as is.
+    let again = sb.cmd().args(["query", "trend_revenue"]).output().unwrap();
+    assert!(String::from_utf8(again.stderr).unwrap().is_empty());
+}
+
+#[test]
+fn trend_revenue_figures_per_quarter() {
+    let sb = Sandbox::new();
+    let rows = crate::common::parse_csv(&sb.ok(&["query", "trend_revenue", "--format", "csv"]));
+    let get = |q: &str, col: &str| -> String {
+        rows.iter().find(|r| r["quarter"] == q).unwrap()[col].clone()
+    };
+    assert_eq!(get("2Q06", "total_revenues"), "14007.0");
+    assert_eq!(get("2Q06", "connectivity"), "3293.0");
+    assert_eq!(get("2Q06", "si_one_time"), "3871.0");
+    assert_eq!(get("1Q06", "total_revenues"), "12437.0");
+    assert_eq!(get("4Q05", "total_revenues"), "16133.0");
+    assert_eq!(get("3Q05", "total_revenues"), "11870.0");
+    assert_eq!(get("1Q04", "total_revenues"), "8675.0");
+    assert_eq!(get("1Q04", "gross_margin_ratio"), "14.2");
+    assert_eq!(get("4Q05", "outsourced_si"), "2984.0");
+    // 4Q05 one-time SI and equipment sales are not printed: derived and marked so.
+    assert_eq!(get("4Q05", "si_one_time"), "6258.0");
+    assert_eq!(get("4Q05", "derived"), "equipment_sales, si_one_time");
+    assert_eq!(get("2Q06", "derived"), "");
+}
+
+#[test]
+fn inline_sql_and_stdin() {
+    let sb = Sandbox::new();
+    assert_eq!(
+        sb.scalar("SELECT value FROM income_items WHERE period = '1H06' AND item = 'operating_income' AND section = 'Consolidated Financial Results for 1H06' AND measure = 'amount' AND basis = 'actual'"),
+        "1370.0"
+    );
+    let out = sb
+        .cmd()
+        .args(["query", "-", "--format", "csv"])
+        .write_stdin("SELECT count(*) AS n FROM periods WHERE kind = 'quarter';")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "n\n12\n");
+}
+
+#[test]
+fn unknown_report_lists_the_available_ones() {
+    let sb = Sandbox::new();
+    let err = sb.fails(&["query", "no_such_report"]);
+    assert!(err.contains("no report or SQL file named `no_such_report`"), "{err}");
+    assert!(err.contains("trend_revenue"), "{err}");
+}
+
+#[test]
+fn sql_error_shows_duckdb_message() {
+    let sb = Sandbox::new();
+    let err = sb.fails(&["query", "-e", "SELECT nonsense FROM revenue_lines"]);
+    assert!(err.contains("nonsense"), "{err}");
+    assert!(err.contains("Binder Error"), "{err}");
+    let err = sb.fails(&["query", "-e", "SELEC 1"]);
+    assert!(err.contains("syntax error"), "{err}");
+}
+
+#[test]
+fn output_to_file() {
+    let sb = Sandbox::new();
+    let path = sb.dir.path().join("out.csv");
+    sb.ok(&["query", "-e", "SELECT 14007 AS total", "--format", "csv", "--output", path.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(path).unwrap(), "total\n14007\n");
+}
