@@ -9,7 +9,7 @@ SELECT
     max(r.value) FILTER (WHERE r.line = 'equipment_sales')                   AS equipment_sales,
     max(r.value) FILTER (WHERE r.line = 'total_revenues' AND r.measure = 'amount')             AS total_revenues,
     max(r.value) FILTER (WHERE r.line = 'total_revenues' AND r.measure = 'gross_margin_ratio') AS gross_margin_ratio,
-    string_agg(DISTINCT r.line, ', ') FILTER (WHERE r.derived IS NOT NULL)   AS derived
+    coalesce(string_agg(DISTINCT r.line, ', ' ORDER BY r.line) FILTER (WHERE r.derived IS NOT NULL), '') AS derived
 FROM revenue_lines r
 JOIN periods p USING (period)
 WHERE p.kind = 'quarter'

@@ -7,7 +7,9 @@ use crate::parquet_out;
 use crate::project::Project;
 use crate::release::{read_data, Origin};
 use crate::schema::{Catalog, Constraint, Table};
-use crate::warehouse::{fingerprint, sql_string, Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST};
+use crate::warehouse::{
+    fingerprint, sql_string, Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST,
+};
 use anyhow::{bail, Context, Result};
 use duckdb::Connection;
 use std::path::{Path, PathBuf};
@@ -31,7 +33,11 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
     // Removes the half-written folder on any early return.
     let guard = RemoveOnDrop(Some(staging.clone()));
 
-    let release_ids: Vec<&str> = dataset.releases.iter().map(|r| r.release_id.as_str()).collect();
+    let release_ids: Vec<&str> = dataset
+        .releases
+        .iter()
+        .map(|r| r.release_id.as_str())
+        .collect();
     let checksums: Vec<String> = dataset
         .releases
         .iter()
@@ -49,7 +55,12 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
         let mut kv = metadata.clone();
         kv.push(("iijwh.table".to_string(), table.name.clone()));
         let sha256 = parquet_out::write(&staging.join(&file), batch, &kv)?;
-        tables.push(TableEntry { name: table.name.clone(), file, rows: batch.num_rows(), sha256 });
+        tables.push(TableEntry {
+            name: table.name.clone(),
+            file,
+            rows: batch.num_rows(),
+            sha256,
+        });
     }
 
     let problems = check_constraints(&staging, catalog, |t, row| {
@@ -61,7 +72,11 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
             "{} row(s) break the schema's rules; nothing was loaded:\n  {}{}",
             problems.len(),
             problems[..shown].join("\n  "),
-            if problems.len() > shown { format!("\n  ... and {} more", problems.len() - shown) } else { String::new() }
+            if problems.len() > shown {
+                format!("\n  ... and {} more", problems.len() - shown)
+            } else {
+                String::new()
+            }
         );
     }
 
@@ -72,7 +87,10 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
         releases: dataset.releases.clone(),
         tables,
     };
-    std::fs::write(staging.join(MANIFEST), serde_json::to_string_pretty(&manifest)?)?;
+    std::fs::write(
+        staging.join(MANIFEST),
+        serde_json::to_string_pretty(&manifest)?,
+    )?;
     sync_dir(&staging)?;
 
     let generation = generations.join(&name);
@@ -82,7 +100,10 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
     let previous = std::fs::canonicalize(project.warehouse.join(CURRENT)).ok();
     swap_current(&project.warehouse, &name)?;
     remove_old_generations(&generations, &generation, previous.as_deref());
-    Ok(BuildReport { generation, manifest })
+    Ok(BuildReport {
+        generation,
+        manifest,
+    })
 }
 
 /// Point `current` at the new generation with a rename, which is atomic.
@@ -96,10 +117,14 @@ fn swap_current(warehouse: &Path, name: &str) -> Result<()> {
 
 /// Keep the new generation and the one before it (a running query may still read it).
 fn remove_old_generations(dir: &Path, keep: &Path, previous: Option<&Path>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
-        let hidden = path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         let canonical = std::fs::canonicalize(&path).unwrap_or(path.clone());
         if hidden || canonical == keep || Some(canonical.as_path()) == previous {
             continue;
@@ -144,7 +169,10 @@ fn check_constraints(
         let src = source(&table.name);
         for constraint in &table.constraints {
             match constraint {
-                Constraint::Check { expression, columns } => {
+                Constraint::Check {
+                    expression,
+                    columns,
+                } => {
                     let shown = show_columns(table, columns);
                     let sql = format!(
                         "SELECT file_row_number, {shown} FROM {src} WHERE NOT ({expression}) ORDER BY 1"
@@ -173,7 +201,9 @@ fn check_constraints(
                             .filter_map(|r| r.parse::<i64>().ok())
                             .map(|r| at(&table.name, r))
                             .collect();
-                        let key = values.rsplit_once(" (rows ").map_or(values.as_str(), |(k, _)| k);
+                        let key = values
+                            .rsplit_once(" (rows ")
+                            .map_or(values.as_str(), |(k, _)| k);
                         problems.push(format!(
                             "{}: duplicate figure: table `{}` already has a row with the same key ({}): {key}; repeated at {}",
                             at(&table.name, row),
@@ -183,14 +213,20 @@ fn check_constraints(
                         ));
                     }
                 }
-                Constraint::ForeignKey { columns, table: ref_table, ref_columns } => {
+                Constraint::ForeignKey {
+                    columns,
+                    table: ref_table,
+                    ref_columns,
+                } => {
                     let join: Vec<String> = columns
                         .iter()
                         .zip(ref_columns)
                         .map(|(c, r)| format!("r.\"{r}\" = s.\"{c}\""))
                         .collect();
-                    let not_null: Vec<String> =
-                        columns.iter().map(|c| format!("s.\"{c}\" IS NOT NULL")).collect();
+                    let not_null: Vec<String> = columns
+                        .iter()
+                        .map(|c| format!("s.\"{c}\" IS NOT NULL"))
+                        .collect();
                     let sql = format!(
                         "SELECT s.file_row_number, {} FROM {src} s
                          WHERE {} AND NOT EXISTS (SELECT 1 FROM {} r WHERE {}) ORDER BY 1",
@@ -214,7 +250,11 @@ fn check_constraints(
 }
 
 fn quoted(columns: &[String]) -> String {
-    columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+    columns
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn show_columns(table: &Table, columns: &[String]) -> String {
@@ -236,7 +276,9 @@ fn show_columns_prefixed(table: &Table, columns: &[String], prefix: &str) -> Str
 }
 
 fn rows_with_text(conn: &Connection, sql: &str) -> Result<Vec<(i64, String)>> {
-    let mut stmt = conn.prepare(sql).with_context(|| format!("constraint query failed: {sql}"))?;
+    let mut stmt = conn
+        .prepare(sql)
+        .with_context(|| format!("constraint query failed: {sql}"))?;
     let rows = stmt
         .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
         .collect::<duckdb::Result<Vec<_>>>()?;

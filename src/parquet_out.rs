@@ -31,7 +31,10 @@ pub fn write(path: &Path, batch: &RecordBatch, metadata: &[(String, String)]) ->
         serde_json::Value::Object(columns).to_string(),
     ));
     if let Some(desc) = schema.metadata().get("description") {
-        kv.push(KeyValue::new("iijwh.table_description".to_string(), desc.clone()));
+        kv.push(KeyValue::new(
+            "iijwh.table_description".to_string(),
+            desc.clone(),
+        ));
     }
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(3)?))

@@ -63,7 +63,9 @@ fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
 /// `-14007.5` -> `-14,007.5`.
 pub fn group_thousands(raw: &str) -> String {
     let (sign, digits) = raw.strip_prefix('-').map_or(("", raw), |d| ("-", d));
-    let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
+    let (int, frac) = digits
+        .split_once('.')
+        .map_or((digits, None), |(i, f)| (i, Some(f)));
     if !int.bytes().all(|b| b.is_ascii_digit()) {
         return raw.to_string();
     }
@@ -80,8 +82,15 @@ pub fn group_thousands(raw: &str) -> String {
     }
 }
 
+/// Cells as people read them: headers, which columns are numeric, and the rows.
+struct Display {
+    headers: Vec<String>,
+    numeric: Vec<bool>,
+    rows: Vec<Vec<String>>,
+}
+
 /// Display form of every cell for people.
-fn display_cells(result: &QueryResult) -> Result<(Vec<String>, Vec<bool>, Vec<Vec<String>>)> {
+fn display_cells(result: &QueryResult) -> Result<Display> {
     let fields = result.schema.fields();
     let headers: Vec<String> = fields.iter().map(|f| f.name().clone()).collect();
     let numeric: Vec<bool> = fields.iter().map(|f| is_numeric(f.data_type())).collect();
@@ -89,10 +98,23 @@ fn display_cells(result: &QueryResult) -> Result<(Vec<String>, Vec<bool>, Vec<Ve
     let rows = result.num_rows();
     let mut out = vec![Vec::with_capacity(headers.len()); rows];
     for (ci, col) in cols.into_iter().enumerate() {
+        // Amounts stored as DECIMAL(18,1) read better without a `.0` when the column has no fractions;
+        // ratio columns keep their printed decimal.
+        let whole = numeric[ci]
+            && !is_percent(&headers[ci])
+            && col.iter().flatten().all(|v| {
+                v.split_once('.')
+                    .is_none_or(|(_, f)| f.bytes().all(|b| b == b'0'))
+            });
         for (ri, cell) in col.into_iter().enumerate() {
             let text = match cell {
                 None => "NULL".to_string(),
                 Some(v) if numeric[ci] => {
+                    let v = if whole {
+                        v.split('.').next().unwrap_or(&v).to_string()
+                    } else {
+                        v
+                    };
                     let grouped = group_thousands(&v);
                     if is_percent(&headers[ci]) {
                         format!("{grouped}%")
@@ -105,11 +127,19 @@ fn display_cells(result: &QueryResult) -> Result<(Vec<String>, Vec<bool>, Vec<Ve
             out[ri].push(text);
         }
     }
-    Ok((headers, numeric, out))
+    Ok(Display {
+        headers,
+        numeric,
+        rows: out,
+    })
 }
 
 fn print_table(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
-    let (headers, numeric, rows) = display_cells(result)?;
+    let Display {
+        headers,
+        numeric,
+        rows,
+    } = display_cells(result)?;
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
@@ -120,7 +150,11 @@ fn print_table(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
     }
     for (ci, is_num) in numeric.iter().enumerate() {
         if let Some(col) = table.column_mut(ci) {
-            col.set_cell_alignment(if *is_num { CellAlignment::Right } else { CellAlignment::Left });
+            col.set_cell_alignment(if *is_num {
+                CellAlignment::Right
+            } else {
+                CellAlignment::Left
+            });
         }
     }
     writeln!(out, "{table}")?;
@@ -130,13 +164,32 @@ fn print_table(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
 }
 
 fn print_markdown(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
-    let (headers, numeric, rows) = display_cells(result)?;
+    let Display {
+        headers,
+        numeric,
+        rows,
+    } = display_cells(result)?;
     let esc = |s: &str| s.replace('|', "\\|");
-    writeln!(out, "| {} |", headers.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | "))?;
-    let align: Vec<&str> = numeric.iter().map(|n| if *n { "---:" } else { "---" }).collect();
+    writeln!(
+        out,
+        "| {} |",
+        headers
+            .iter()
+            .map(|h| esc(h))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    )?;
+    let align: Vec<&str> = numeric
+        .iter()
+        .map(|n| if *n { "---:" } else { "---" })
+        .collect();
     writeln!(out, "| {} |", align.join(" | "))?;
     for row in rows {
-        writeln!(out, "| {} |", row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | "))?;
+        writeln!(
+            out,
+            "| {} |",
+            row.iter().map(|c| esc(c)).collect::<Vec<_>>().join(" | ")
+        )?;
     }
     Ok(())
 }
@@ -159,17 +212,27 @@ fn json_value(array: &ArrayRef, f: &ArrayFormatter, ri: usize) -> serde_json::Va
     }
     let text = f.value(ri).to_string();
     match array.data_type() {
-        DataType::Boolean => {
-            Value::Bool(array.as_any().downcast_ref::<BooleanArray>().is_some_and(|a| a.value(ri)))
-        }
+        DataType::Boolean => Value::Bool(
+            array
+                .as_any()
+                .downcast_ref::<BooleanArray>()
+                .is_some_and(|a| a.value(ri)),
+        ),
         // Exact: the decimal's digits become the JSON number's digits (arbitrary precision).
-        t if t.is_numeric() => text.parse::<serde_json::Number>().map_or(Value::String(text), Value::Number),
+        t if t.is_numeric() => text
+            .parse::<serde_json::Number>()
+            .map_or(Value::String(text), Value::Number),
         _ => Value::String(text),
     }
 }
 
 fn print_json(result: &QueryResult, out: &mut dyn Write, lines: bool) -> Result<()> {
-    let names: Vec<String> = result.schema.fields().iter().map(|f| f.name().clone()).collect();
+    let names: Vec<String> = result
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
     let opts = FormatOptions::default();
     let mut objects = Vec::new();
     for batch in &result.batches {

@@ -6,7 +6,6 @@ use crate::schema::{Catalog, Table};
 use anyhow::{anyhow, bail, Context, Result};
 use arrow::array::{
     ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Int32Builder, Int64Builder,
-    StringBuilder,
 };
 use arrow::datatypes::{DataType, Decimal128Type};
 use arrow::record_batch::RecordBatch;
@@ -94,7 +93,11 @@ fn read_release(
     catalog: &Catalog,
     raw: &mut BTreeMap<String, RawRows>,
 ) -> Result<ReleaseInfo> {
-    let folder_id = dir.file_name().unwrap_or_default().to_string_lossy().to_string();
+    let folder_id = dir
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_string();
     let meta_path = dir.join(METADATA_FILE);
     if !meta_path.is_file() {
         bail!(
@@ -108,10 +111,13 @@ fn read_release(
     let meta: toml::Table = text
         .parse()
         .map_err(|e| anyhow!("{}: invalid TOML: {e}", meta_path.display()))?;
-    let releases = catalog.table(RELEASES).context("schema has no releases table")?;
+    let releases = catalog
+        .table(RELEASES)
+        .context("schema has no releases table")?;
     let get = |key: &str| -> Option<String> {
         meta.get(key).map(|v| match v {
             toml::Value::String(s) => s.clone(),
+            toml::Value::Datetime(d) => d.to_string(),
             other => other.to_string(),
         })
     };
@@ -126,7 +132,12 @@ fn read_release(
                 "{}:{}: unknown key `{key}`; {METADATA_FILE} takes: {}",
                 meta_path.display(),
                 line_of(key),
-                releases.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                releases
+                    .columns
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
     }
@@ -139,7 +150,15 @@ fn read_release(
         );
     }
     let row = releases.columns.iter().map(|c| get(&c.name)).collect();
-    push_row(raw, RELEASES, row, Origin { file: meta_path.clone(), line: 1 });
+    push_row(
+        raw,
+        RELEASES,
+        row,
+        Origin {
+            file: meta_path.clone(),
+            line: 1,
+        },
+    );
 
     if let Some(published) = get("published_on") {
         if let Ok(date) = NaiveDate::parse_from_str(&published, "%Y-%m-%d") {
@@ -157,7 +176,10 @@ fn read_release(
     let source_file = get("source_file").unwrap_or_default();
     let source_path = dir.join(&source_file);
     let source = read_utf8(&source_path).with_context(|| {
-        format!("{}: source_file `{source_file}` cannot be read", meta_path.display())
+        format!(
+            "{}: source_file `{source_file}` cannot be read",
+            meta_path.display()
+        )
     })?;
     let sha = hex(&Sha256::digest(source.as_bytes()));
     let declared = get("source_sha256").unwrap_or_default();
@@ -174,14 +196,22 @@ fn read_release(
         raw,
         RELEASE_SOURCES,
         vec![Some(release_id.clone()), Some(source)],
-        Origin { file: source_path, line: 1 },
+        Origin {
+            file: source_path,
+            line: 1,
+        },
     );
 
-    let mut entries: Vec<PathBuf> =
-        std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for path in entries {
-        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         if name == METADATA_FILE || name == source_file {
             continue;
         }
@@ -205,7 +235,10 @@ fn read_release(
         };
         read_csv(&path, table, &release_id, raw)?;
     }
-    Ok(ReleaseInfo { release_id, source_sha256: sha })
+    Ok(ReleaseInfo {
+        release_id,
+        source_sha256: sha,
+    })
 }
 
 fn read_utf8(path: &Path) -> Result<String> {
@@ -227,7 +260,12 @@ fn push_row(raw: &mut BTreeMap<String, RawRows>, table: &str, row: Vec<Option<St
     rows.origins.push(o);
 }
 
-fn read_csv(path: &Path, table: &Table, release_id: &str, raw: &mut BTreeMap<String, RawRows>) -> Result<()> {
+fn read_csv(
+    path: &Path,
+    table: &Table,
+    release_id: &str,
+    raw: &mut BTreeMap<String, RawRows>,
+) -> Result<()> {
     let text = read_utf8(path)?;
     // Spreadsheets save a byte-order mark; it is not part of the first column name.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -253,14 +291,28 @@ fn read_csv(path: &Path, table: &Table, release_id: &str, raw: &mut BTreeMap<Str
         .filter(|n| !(injects_release && *n == "release_id"))
         .collect();
     if header != expected {
-        let unknown: Vec<&String> = header.iter().filter(|h| !expected.contains(&h.as_str())).collect();
-        let missing: Vec<&&str> = expected.iter().filter(|e| !header.iter().any(|h| h == **e)).collect();
+        let unknown: Vec<&String> = header
+            .iter()
+            .filter(|h| !expected.contains(&h.as_str()))
+            .collect();
+        let missing: Vec<&&str> = expected
+            .iter()
+            .filter(|e| !header.iter().any(|h| h == **e))
+            .collect();
         bail!(
             "{}:1: header does not match table `{}`{}{}; expected columns: {}",
             path.display(),
             table.name,
-            if unknown.is_empty() { String::new() } else { format!("; unknown: {unknown:?}") },
-            if missing.is_empty() { String::new() } else { format!("; missing: {missing:?}") },
+            if unknown.is_empty() {
+                String::new()
+            } else {
+                format!("; unknown: {unknown:?}")
+            },
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!("; missing: {missing:?}")
+            },
             expected.join(",")
         );
     }
@@ -283,7 +335,10 @@ fn read_csv(path: &Path, table: &Table, release_id: &str, raw: &mut BTreeMap<Str
             continue;
         }
         rows.values.push(row);
-        rows.origins.push(Origin { file: path.to_path_buf(), line });
+        rows.origins.push(Origin {
+            file: path.to_path_buf(),
+            line,
+        });
     }
     Ok(())
 }
@@ -308,7 +363,11 @@ fn to_batch(table: &Table, rows: &RawRows) -> Result<RecordBatch> {
         let fail = |ri: usize, value: &str, problem: String| -> anyhow::Error {
             let o = &rows.origins[ri];
             let col = table.columns[ci].name.as_str();
-            let csv_col = if table.column("release_id").is_some() && ci > 0 { ci } else { ci + 1 };
+            let csv_col = if table.column("release_id").is_some() && ci > 0 {
+                ci
+            } else {
+                ci + 1
+            };
             anyhow!(
                 "{}:{}:{csv_col}: column `{col}` ({}): {problem}: {value:?}",
                 o.file.display(),
@@ -318,7 +377,11 @@ fn to_batch(table: &Table, rows: &RawRows) -> Result<RecordBatch> {
         };
         for (ri, cell) in cells.clone().enumerate() {
             if cell.is_none() && !field.is_nullable() {
-                return Err(fail(ri, "", "missing value in a NOT NULL column; fill it in".into()));
+                return Err(fail(
+                    ri,
+                    "",
+                    "missing value in a NOT NULL column; fill it in".into(),
+                ));
             }
         }
         let array: ArrayRef = match field.data_type() {
@@ -329,7 +392,11 @@ fn to_batch(table: &Table, rows: &RawRows) -> Result<RecordBatch> {
                     match cell {
                         None => b.append_null(),
                         Some(v) => b.append_value(v.parse().map_err(|_| {
-                            fail(ri, v, "not a whole number (digits only, no separators)".into())
+                            fail(
+                                ri,
+                                v,
+                                "not a whole number (digits only, no separators)".into(),
+                            )
                         })?),
                     }
                 }
@@ -341,7 +408,11 @@ fn to_batch(table: &Table, rows: &RawRows) -> Result<RecordBatch> {
                     match cell {
                         None => b.append_null(),
                         Some(v) => b.append_value(v.parse().map_err(|_| {
-                            fail(ri, v, "not a whole number (digits only, no separators)".into())
+                            fail(
+                                ri,
+                                v,
+                                "not a whole number (digits only, no separators)".into(),
+                            )
                         })?),
                     }
                 }
@@ -353,7 +424,8 @@ fn to_batch(table: &Table, rows: &RawRows) -> Result<RecordBatch> {
                     match cell {
                         None => b.append_null(),
                         Some(v) => b.append_value(
-                            v.parse().map_err(|_| fail(ri, v, "not true or false".into()))?,
+                            v.parse()
+                                .map_err(|_| fail(ri, v, "not true or false".into()))?,
                         ),
                     }
                 }
@@ -388,7 +460,10 @@ fn to_batch(table: &Table, rows: &RawRows) -> Result<RecordBatch> {
                 }
                 Arc::new(b.finish())
             }
-            other => bail!("table {}: column type {other} is not supported by the loader", table.name),
+            other => bail!(
+                "table {}: column type {other} is not supported by the loader",
+                table.name
+            ),
         };
         arrays.push(array);
     }
@@ -408,7 +483,10 @@ pub fn parse_decimal(v: &str, precision: u8, scale: i8) -> std::result::Result<i
     };
     let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(hint.to_string());
     }
     if frac.len() > scale.max(0) as usize {

@@ -7,7 +7,10 @@ use std::path::Path;
 
 /// Every report in queries/, sorted by name.
 pub fn all(project: &Project) -> Result<Vec<SqlFile>> {
-    files_with_ext(&project.queries_dir(), "sql")?.iter().map(|p| SqlFile::read(p)).collect()
+    files_with_ext(&project.queries_dir(), "sql")?
+        .iter()
+        .map(|p| SqlFile::read(p))
+        .collect()
 }
 
 /// A report by name (`.sql` optional) in queries/, or any SQL file by path.
@@ -24,7 +27,11 @@ pub fn find(project: &Project, name: &str) -> Result<SqlFile> {
     let names: Vec<String> = all(project)?.into_iter().map(|r| r.name).collect();
     bail!(
         "no report or SQL file named `{name}`; available reports: {}",
-        if names.is_empty() { "(none)".to_string() } else { names.join(", ") }
+        if names.is_empty() {
+            "(none)".to_string()
+        } else {
+            names.join(", ")
+        }
     )
 }
 
@@ -80,16 +87,31 @@ pub fn bind(report: &SqlFile, given: &[String]) -> Result<Vec<(String, String)>>
         if declared.is_empty() {
             "it takes no parameters".to_string()
         } else {
-            format!("its parameters: {}", declared.iter().map(Param::to_string).collect::<Vec<_>>().join("; "))
+            format!(
+                "its parameters: {}",
+                declared
+                    .iter()
+                    .map(Param::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
         }
     };
     let mut values: Vec<(String, String)> = Vec::new();
     for arg in given {
         let Some((k, v)) = arg.split_once('=') else {
-            bail!("parameter `{arg}` must be key=value; report `{}`: {}", report.name, listing());
+            bail!(
+                "parameter `{arg}` must be key=value; report `{}`: {}",
+                report.name,
+                listing()
+            );
         };
         let Some(p) = declared.iter().find(|p| p.name == k) else {
-            bail!("report `{}` has no parameter `{k}`; {}", report.name, listing());
+            bail!(
+                "report `{}` has no parameter `{k}`; {}",
+                report.name,
+                listing()
+            );
         };
         check_type(p, v).map_err(|e| anyhow::anyhow!("parameter {k}={v:?}: {e}; {}", listing()))?;
         values.push((k.to_string(), v.to_string()));
@@ -98,7 +120,12 @@ pub fn bind(report: &SqlFile, given: &[String]) -> Result<Vec<(String, String)>>
         if values.iter().all(|(k, _)| *k != p.name) {
             match &p.default {
                 Some(d) => values.push((p.name.clone(), d.clone())),
-                None => bail!("report `{}` needs parameter `{}`; {}", report.name, p.name, listing()),
+                None => bail!(
+                    "report `{}` needs parameter `{}`; {}",
+                    report.name,
+                    p.name,
+                    listing()
+                ),
             }
         }
     }

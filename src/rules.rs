@@ -34,7 +34,10 @@ pub struct Outcome {
 }
 
 pub fn load_rules(dir: &Path) -> Result<Vec<SqlFile>> {
-    files_with_ext(dir, "sql")?.iter().map(|p| SqlFile::read(p)).collect()
+    files_with_ext(dir, "sql")?
+        .iter()
+        .map(|p| SqlFile::read(p))
+        .collect()
 }
 
 pub fn run_rules(wh: &Warehouse, rules: Vec<SqlFile>) -> Result<Vec<Outcome>> {
@@ -46,8 +49,14 @@ pub fn run_rules(wh: &Warehouse, rules: Vec<SqlFile>) -> Result<Vec<Outcome>> {
             .next()
             .unwrap_or("0")
             .parse()
-            .with_context(|| format!("{}: tolerance must start with a number", rule.path.display()))?;
-        wh.conn.execute_batch(&format!("SET VARIABLE tolerance = {tol}"))?;
+            .with_context(|| {
+                format!(
+                    "{}: tolerance must start with a number",
+                    rule.path.display()
+                )
+            })?;
+        wh.conn
+            .execute_batch(&format!("SET VARIABLE tolerance = {tol}"))?;
         let rows = wh
             .query(&rule.sql, &[])
             .with_context(|| format!("check rule {} failed to run", rule.path.display()))?;
@@ -64,6 +73,8 @@ pub fn run_rules(wh: &Warehouse, rules: Vec<SqlFile>) -> Result<Vec<Outcome>> {
 }
 
 fn all_explained(rows: &QueryResult) -> bool {
-    let Ok(idx) = rows.schema.index_of("explained") else { return false };
+    let Ok(idx) = rows.schema.index_of("explained") else {
+        return false;
+    };
     rows.batches.iter().all(|b| b.column(idx).null_count() == 0)
 }

@@ -42,9 +42,18 @@ pub struct Column {
 
 #[derive(Debug)]
 pub enum Constraint {
-    Check { expression: String, columns: Vec<String> },
-    Unique { columns: Vec<String> },
-    ForeignKey { columns: Vec<String>, table: String, ref_columns: Vec<String> },
+    Check {
+        expression: String,
+        columns: Vec<String>,
+    },
+    Unique {
+        columns: Vec<String>,
+    },
+    ForeignKey {
+        columns: Vec<String>,
+        table: String,
+        ref_columns: Vec<String>,
+    },
 }
 
 impl Catalog {
@@ -61,7 +70,11 @@ impl Catalog {
         let mut definitions = read_sql_files(&dir.join("macros"))?;
         definitions.extend(read_sql_files(&dir.join("views"))?);
         let tables = read_tables(&conn)?;
-        Ok(Catalog { version, tables, definitions })
+        Ok(Catalog {
+            version,
+            tables,
+            definitions,
+        })
     }
 
     pub fn table(&self, name: &str) -> Option<&Table> {
@@ -85,6 +98,15 @@ pub fn read_sql_files(dir: &Path) -> Result<Vec<SqlFile>> {
         })
         .collect()
 }
+
+/// constraint_type, expression, columns, referenced table, referenced columns.
+type ConstraintRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 fn split_list(s: Option<String>) -> Vec<String> {
     s.filter(|s| !s.is_empty())
@@ -124,10 +146,11 @@ fn read_tables(conn: &Connection) -> Result<Vec<Table>> {
             })?
             .collect::<duckdb::Result<_>>()?;
         let mut constraints = Vec::new();
-        let rows: Vec<(String, Option<String>, Option<String>, Option<String>, Option<String>)> =
-            cons_stmt
-                .query_map([&name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
-                .collect::<duckdb::Result<_>>()?;
+        let rows: Vec<ConstraintRow> = cons_stmt
+            .query_map([&name], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<duckdb::Result<_>>()?;
         for (kind, expression, cols, ref_table, ref_cols) in rows {
             let columns = split_list(cols);
             match kind.as_str() {
@@ -145,7 +168,13 @@ fn read_tables(conn: &Connection) -> Result<Vec<Table>> {
             }
         }
         let schema = arrow_schema(conn, &name, comment.as_deref(), &columns)?;
-        tables.push(Table { name, comment, columns, schema, constraints });
+        tables.push(Table {
+            name,
+            comment,
+            columns,
+            schema,
+            constraints,
+        });
     }
     Ok(tables)
 }

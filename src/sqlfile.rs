@@ -14,10 +14,13 @@ pub struct SqlFile {
 
 impl SqlFile {
     pub fn read(path: &Path) -> Result<SqlFile> {
-        let sql = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let sql =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let mut header = Vec::new();
         for line in sql.lines() {
-            let Some(comment) = line.trim().strip_prefix("--") else { break };
+            let Some(comment) = line.trim().strip_prefix("--") else {
+                break;
+            };
             if let Some((k, v)) = comment.split_once(':') {
                 let key = k.trim();
                 if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
@@ -25,15 +28,30 @@ impl SqlFile {
                 }
             }
         }
-        let name = path.file_stem().unwrap_or_default().to_string_lossy().to_string();
-        Ok(SqlFile { path: path.to_path_buf(), name, header, sql })
+        let name = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        Ok(SqlFile {
+            path: path.to_path_buf(),
+            name,
+            header,
+            sql,
+        })
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.header.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.header
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
-    pub fn all(&self, key: &str) -> impl Iterator<Item = &str> {
-        self.header.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
+    pub fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.header
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }

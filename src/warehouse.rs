@@ -69,7 +69,10 @@ impl Warehouse {
     pub fn open(project: &Project) -> Result<Warehouse> {
         let link = project.warehouse.join(CURRENT);
         let dir = std::fs::canonicalize(&link).with_context(|| {
-            format!("no warehouse at {}: run `iijwh load` first", project.warehouse.display())
+            format!(
+                "no warehouse at {}: run `iijwh load` first",
+                project.warehouse.display()
+            )
         })?;
         let manifest = read_manifest(&dir)?;
         let conn = Connection::open_in_memory()?;
@@ -82,7 +85,8 @@ impl Warehouse {
                 sql_string(&path.to_string_lossy())
             ));
         }
-        conn.execute_batch(&ddl).context("registering warehouse tables")?;
+        conn.execute_batch(&ddl)
+            .context("registering warehouse tables")?;
         let schema_dir = project.schema_dir();
         for sub in ["macros", "views"] {
             for file in read_sql_files(&schema_dir.join(sub))? {
@@ -90,7 +94,11 @@ impl Warehouse {
                     .with_context(|| format!("in {}", file.path.display()))?;
             }
         }
-        Ok(Warehouse { conn, dir, manifest })
+        Ok(Warehouse {
+            conn,
+            dir,
+            manifest,
+        })
     }
 
     /// Run SQL (one or more statements; the last one's rows are returned). `params` bind the
@@ -102,7 +110,9 @@ impl Warehouse {
             let name = stmt.parameter_name(i)?;
             match params.iter().find(|(k, _)| *k == name) {
                 Some((_, v)) => values.push(v.clone()),
-                None => bail!("the SQL uses parameter ${name} but no value was given (--param {name}=VALUE)"),
+                None => bail!(
+                    "the SQL uses parameter ${name} but no value was given (--param {name}=VALUE)"
+                ),
             }
         }
         let arrow = stmt.query_arrow(duckdb::params_from_iter(values))?;
@@ -114,8 +124,12 @@ impl Warehouse {
 
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("reading {}: the warehouse is damaged; run `iijwh load`", path.display()))?;
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "reading {}: the warehouse is damaged; run `iijwh load`",
+            path.display()
+        )
+    })?;
     serde_json::from_str(&text)
         .with_context(|| format!("{}: not a valid manifest; run `iijwh load`", path.display()))
 }
@@ -136,7 +150,10 @@ pub fn is_fresh(project: &Project) -> Result<bool> {
 pub fn fingerprint(project: &Project) -> Result<String> {
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-    for (label, root) in [("schema", project.schema_dir()), ("data", project.data.clone())] {
+    for (label, root) in [
+        ("schema", project.schema_dir()),
+        ("data", project.data.clone()),
+    ] {
         let mut files = Vec::new();
         walk(&root, &mut files)?;
         files.sort();

@@ -19,7 +19,11 @@ WITH levels AS (
 )
 SELECT s.release_id, s.table_name, s.section, s.label, s.period, s.item, s.comparison,
        s.value AS stated_pct, c.value AS current_level, s.base_period, b.value AS base_level,
-       round(growth_pct(c.value, b.value), 2) AS recomputed_pct
+       round(growth_pct(c.value, b.value), 2) AS recomputed_pct,
+       round(growth_pct(c.value, b.value) - s.value, 2) AS difference_pp,
+       -- The transcription records inconsistencies the release itself contains; they stay visible
+       -- as residuals instead of failures.
+       CASE WHEN s.note LIKE 'release inconsistency:%' THEN s.note END AS explained
 FROM stated s
 JOIN levels c ON c.release_id = s.release_id AND c.table_name = s.table_name AND c.period = s.period
              AND c.item = s.item AND c.basis = s.b AND c.scope = s.s AND c.measure = s.measure

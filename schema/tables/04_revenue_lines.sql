@@ -4,7 +4,7 @@ CREATE TABLE revenue_lines (
     period      VARCHAR NOT NULL REFERENCES periods (period),
     line        VARCHAR NOT NULL REFERENCES revenue_line_defs (line),
     measure     VARCHAR NOT NULL CHECK (measure IN ('amount', 'gross_margin_ratio')),
-    comparison  VARCHAR NOT NULL CHECK (comparison IN ('level', 'qoq_pct', 'yoy_pct', 'qoq_pp', 'yoy_pp')),
+    comparison  VARCHAR NOT NULL CHECK (comparison IN ('level', 'qoq_pct', 'yoy_pct', 'yoy_abs', 'qoq_pp', 'yoy_pp')),
     value       DECIMAL(18,1) NOT NULL,
     unit        VARCHAR NOT NULL CHECK (unit IN ('JPY million', '%', 'pp')),
     section     VARCHAR NOT NULL,
@@ -22,7 +22,7 @@ COMMENT ON COLUMN revenue_lines.release_id IS 'Release the figure comes from';
 COMMENT ON COLUMN revenue_lines.period IS 'Fiscal period label (periods.period)';
 COMMENT ON COLUMN revenue_lines.line IS 'Revenue line code (revenue_line_defs.line)';
 COMMENT ON COLUMN revenue_lines.measure IS 'amount (JPY million) or gross_margin_ratio (%)';
-COMMENT ON COLUMN revenue_lines.comparison IS 'level for the figure itself; qoq_pct/yoy_pct = % change vs previous quarter / same quarter a year earlier; qoq_pp/yoy_pp = change in percentage points';
+COMMENT ON COLUMN revenue_lines.comparison IS 'level for the figure itself; qoq_pct/yoy_pct = % change vs previous quarter / same quarter a year earlier; yoy_abs = change vs a year earlier in the unit; qoq_pp/yoy_pp = change in percentage points';
 COMMENT ON COLUMN revenue_lines.value IS 'The figure, exactly as printed (negative for parentheses); unit in column unit';
 COMMENT ON COLUMN revenue_lines.unit IS 'Unit of value: JPY million, % or pp';
 COMMENT ON COLUMN revenue_lines.section IS 'Slide title as printed';

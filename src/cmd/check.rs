@@ -52,15 +52,27 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     println!("{table}");
     let mut stdout = std::io::stdout().lock();
     for o in outcomes.iter().filter(|o| o.status != Status::Pass) {
-        println!("\n{} ({}): {}", o.rule.name, o.status.as_str(), o.rule.get("description").unwrap_or(""));
+        println!(
+            "\n{} ({}): {}",
+            o.rule.name,
+            o.status.as_str(),
+            o.rule.get("description").unwrap_or("")
+        );
         print(&o.rows, args.format, &mut stdout)?;
     }
     let failed = outcomes.iter().filter(|o| o.status == Status::Fail).count();
-    let residual = outcomes.iter().filter(|o| o.status == Status::Residual).count();
+    let residual = outcomes
+        .iter()
+        .filter(|o| o.status == Status::Residual)
+        .count();
     println!(
         "\n{} rules: {} pass, {residual} residual, {failed} fail",
         outcomes.len(),
         outcomes.len() - failed - residual
     );
-    Ok(if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

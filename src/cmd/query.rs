@@ -20,7 +20,12 @@ pub struct Args {
     #[arg(required_unless_present = "execute")]
     report: Option<String>,
     /// Inline SQL to run instead of a report
-    #[arg(short = 'e', long = "execute", value_name = "SQL", conflicts_with = "report")]
+    #[arg(
+        short = 'e',
+        long = "execute",
+        value_name = "SQL",
+        conflicts_with = "report"
+    )]
     execute: Option<String>,
     /// Output format
     #[arg(short, long, value_enum, default_value = "table")]
@@ -41,7 +46,9 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         (Some(sql), _) => (sql.clone(), free_params(&args.params)?),
         (None, Some("-")) => {
             let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).context("reading SQL from stdin")?;
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .context("reading SQL from stdin")?;
             (s, free_params(&args.params)?)
         }
         (None, Some(name)) => {
@@ -51,12 +58,17 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         }
         (None, None) => bail!("give a report name, a SQL file, - or -e SQL"),
     };
-    let wh = if args.no_build { Warehouse::open(project)? } else { Warehouse::open_fresh(project)? };
+    let wh = if args.no_build {
+        Warehouse::open(project)?
+    } else {
+        Warehouse::open_fresh(project)?
+    };
     let result = wh.query(&sql, &params)?;
     match &args.output {
         Some(path) => {
             let mut file = std::io::BufWriter::new(
-                std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+                std::fs::File::create(path)
+                    .with_context(|| format!("creating {}", path.display()))?,
             );
             print(&result, args.format, &mut file)?;
             file.flush()?;

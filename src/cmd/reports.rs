@@ -35,8 +35,13 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                 .set_content_arrangement(ContentArrangement::Dynamic)
                 .set_header(["report", "title", "parameters"]);
             for r in report::all(project)? {
-                let params: Vec<String> = report::params(&r)?.iter().map(|p| p.to_string()).collect();
-                table.add_row([r.name.as_str(), r.get("title").unwrap_or(""), &params.join("; ")]);
+                let params: Vec<String> =
+                    report::params(&r)?.iter().map(|p| p.to_string()).collect();
+                table.add_row([
+                    r.name.as_str(),
+                    r.get("title").unwrap_or(""),
+                    &params.join("; "),
+                ]);
             }
             println!("{table}");
         }

@@ -18,7 +18,10 @@ impl Sandbox {
     /// Uses the project's data/ read-only.
     pub fn new() -> Sandbox {
         let dir = TempDir::new().unwrap();
-        Sandbox { data: project_root().join("data"), dir }
+        Sandbox {
+            data: project_root().join("data"),
+            dir,
+        }
     }
 
     /// With a private copy of data/ that the test may corrupt.
@@ -56,7 +59,11 @@ impl Sandbox {
     /// Run iijwh with args; assert failure and return stderr.
     pub fn fails(&self, args: &[&str]) -> String {
         let out = self.cmd().args(args).output().unwrap();
-        assert!(!out.status.success(), "iijwh {args:?} should fail but printed:\n{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            !out.status.success(),
+            "iijwh {args:?} should fail but printed:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         String::from_utf8(out.stderr).unwrap()
     }
 
@@ -81,7 +88,11 @@ impl Sandbox {
     pub fn edit(&self, file: &str, from: &str, to: &str) {
         let path = self.release_file(file);
         let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text.matches(from).count(), 1, "{from:?} must occur once in {file}");
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "{from:?} must occur once in {file}"
+        );
         std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
     }
 }
@@ -93,7 +104,11 @@ pub fn parse_csv(text: &str) -> Vec<std::collections::HashMap<String, String>> {
         .records()
         .map(|r| {
             let r = r.unwrap();
-            headers.iter().map(str::to_string).zip(r.iter().map(str::to_string)).collect()
+            headers
+                .iter()
+                .map(str::to_string)
+                .zip(r.iter().map(str::to_string))
+                .collect()
         })
         .collect()
 }

@@ -34,7 +34,10 @@ fn json_keeps_exact_numbers_and_nulls() {
 fn ndjson_one_object_per_line() {
     let sb = Sandbox::new();
     let out = run(&sb, "ndjson");
-    let lines: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["value"].to_string(), "8675.0");
 }
@@ -46,7 +49,7 @@ fn markdown_table_with_right_aligned_numbers() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "| period | value | printed | derived |");
     assert_eq!(lines[1], "| --- | ---: | --- | --- |");
-    assert_eq!(lines[3], "| 2Q06 | 14,007.0 | 14,007 | NULL |");
+    assert_eq!(lines[3], "| 2Q06 | 14,007 | 14,007 | NULL |");
 }
 
 #[test]
@@ -54,6 +57,9 @@ fn table_groups_thousands_and_shows_null() {
     let sb = Sandbox::new();
     let out = run(&sb, "table");
     let row = out.lines().find(|l| l.contains("2Q06")).unwrap();
-    assert!(row.contains("14,007.0") && row.contains("NULL"), "{row}");
+    assert!(
+        row.contains(" 14,007 ") && !row.contains("14,007.0") && row.contains("NULL"),
+        "{row}"
+    );
     assert!(out.contains("(2 rows)"));
 }

@@ -5,14 +5,29 @@ use crate::common::Sandbox;
 #[test]
 fn trend_revenue_builds_the_warehouse_and_prints_ten_quarters() {
     let sb = Sandbox::new();
-    let out = sb.cmd().args(["query", "trend_revenue.sql"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = sb
+        .cmd()
+        .args(["query", "trend_revenue.sql"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("building the warehouse"), "first use builds: {stderr}");
+    assert!(
+        stderr.contains("building the warehouse"),
+        "first use builds: {stderr}"
+    );
     let quarters: Vec<&str> = stdout
         .lines()
-        .filter_map(|l| l.split('│').nth(1).map(str::trim))
+        .filter_map(|l| {
+            l.strip_prefix('│')
+                .and_then(|r| r.split('┆').next())
+                .map(str::trim)
+        })
         .filter(|q| q.len() == 4 && q.as_bytes()[1] == b'Q')
         .collect();
     assert_eq!(
@@ -54,7 +69,7 @@ fn trend_revenue_figures_per_quarter() {
 fn inline_sql_and_stdin() {
     let sb = Sandbox::new();
     assert_eq!(
-        sb.scalar("SELECT value FROM income_items WHERE period = '1H06' AND item = 'operating_income' AND section = 'Consolidated Financial Results for 1H06' AND measure = 'amount' AND basis = 'actual'"),
+        sb.scalar("SELECT value FROM income_items WHERE period = '1H06' AND item = 'operating_income' AND section = 'Consolidated Financial Results for 1H06' AND measure = 'amount' AND basis = 'actual' AND comparison = 'level'"),
         "1370.0"
     );
     let out = sb
@@ -70,7 +85,10 @@ fn inline_sql_and_stdin() {
 fn unknown_report_lists_the_available_ones() {
     let sb = Sandbox::new();
     let err = sb.fails(&["query", "no_such_report"]);
-    assert!(err.contains("no report or SQL file named `no_such_report`"), "{err}");
+    assert!(
+        err.contains("no report or SQL file named `no_such_report`"),
+        "{err}"
+    );
     assert!(err.contains("trend_revenue"), "{err}");
 }
 
@@ -88,6 +106,14 @@ fn sql_error_shows_duckdb_message() {
 fn output_to_file() {
     let sb = Sandbox::new();
     let path = sb.dir.path().join("out.csv");
-    sb.ok(&["query", "-e", "SELECT 14007 AS total", "--format", "csv", "--output", path.to_str().unwrap()]);
+    sb.ok(&[
+        "query",
+        "-e",
+        "SELECT 14007 AS total",
+        "--format",
+        "csv",
+        "--output",
+        path.to_str().unwrap(),
+    ]);
     assert_eq!(std::fs::read_to_string(path).unwrap(), "total\n14007\n");
 }
