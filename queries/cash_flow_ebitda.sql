@@ -1,8 +1,8 @@
 -- title: Cash flows, CAPEX and adjusted EBITDA
 -- description: Three-month cash flows, cash at the end of the period, CAPEX, depreciation and amortization and adjusted EBITDA for 2Q06 and 2Q05, with the change as printed (JPY million, or % for CAPEX, D&A and EBITDA).
 SELECT item,
-       max(value) FILTER (WHERE period = '2Q06' AND comparison = 'level') AS q2_fy2006,
-       max(value) FILTER (WHERE period = '2Q05' AND comparison = 'level') AS q2_fy2005,
+       max(value) FILTER (WHERE period = '2Q06' AND comparison = 'level') AS "2Q06",
+       max(value) FILTER (WHERE period = '2Q05' AND comparison = 'level') AS "2Q05",
        max(value) FILTER (WHERE comparison = 'yoy_abs') AS change,
        max(value) FILTER (WHERE comparison = 'yoy_pct') AS change_pct
 FROM cash_flows

@@ -17,5 +17,5 @@ SELECT r.period AS quarter, r.connectivity_revenues, k.dedicated_access_contract
        round(r.connectivity_revenues / k.contracted_bandwidth_gbps, 2) AS revenue_per_gbps
 FROM rev r
 JOIN periods p ON p.period = r.period AND p.kind = 'quarter'
-LEFT JOIN k USING (period)
+LEFT JOIN k ON k.period = r.period
 ORDER BY p.start_date;

@@ -1,7 +1,9 @@
 -- title: Growth of a revenue line, QoQ and YoY
--- description: Quarterly amount of one revenue line with its change on the previous quarter and on the same quarter a year earlier, in percent. The release's stated rate is shown where it prints one; the computed rate always.
--- param: line VARCHAR = total_revenues -- revenue line code (see revenue_line_defs)
+-- description: Quarterly amount of one revenue line with its change on the previous quarter and on the same quarter a year earlier, in percent. The release's stated rate is shown where it prints one (any slide); the computed rate always.
+-- param: line VARCHAR = total_revenues -- revenue line code, see revenue_line_defs
 -- param: from VARCHAR = 1Q04 -- first quarter shown
+-- values: line = SELECT line FROM revenue_line_defs ORDER BY sort_order
+-- values: from = SELECT period FROM periods WHERE kind = 'quarter' ORDER BY start_date
 WITH amounts AS (
     SELECT period, max(value) AS amount
     FROM revenue_lines
@@ -11,8 +13,9 @@ WITH amounts AS (
     SELECT period,
            max(value) FILTER (WHERE comparison = 'qoq_pct') AS qoq_stated,
            max(value) FILTER (WHERE comparison = 'yoy_pct') AS yoy_stated
-    FROM revenue_lines
-    WHERE line = $line AND measure = 'amount'
+    FROM figures
+    WHERE item = $line AND measure = 'amount' AND table_name IN ('revenue_lines', 'income_items')
+      AND coalesce(basis, 'actual') = 'actual' AND coalesce(scope, 'consolidated') = 'consolidated'
     GROUP BY ALL
 )
 SELECT a.period AS quarter, a.amount,

@@ -19,5 +19,5 @@ SELECT r.period AS quarter, r.total_revenues, r.gross_margin_ratio, i.operating_
        i.net_income, round(share_pct(i.net_income, r.total_revenues), 1) AS net_margin_ratio
 FROM rev r
 JOIN periods p ON p.period = r.period AND p.kind = 'quarter'
-LEFT JOIN inc i USING (period)
+LEFT JOIN inc i ON i.period = r.period
 ORDER BY p.start_date;

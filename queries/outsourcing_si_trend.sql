@@ -6,7 +6,7 @@ SELECT p.period AS quarter,
        max(value) FILTER (WHERE line = 'outsourcing_revenues')    AS outsourcing_revenues,
        max(value) FILTER (WHERE line = 'si_one_time')             AS si_one_time,
        max(value) FILTER (WHERE line = 'si_revenues')             AS si_revenues,
-       string_agg(DISTINCT line, ', ') FILTER (WHERE derived IS NOT NULL AND line IN ('si_one_time')) AS derived
+       coalesce(string_agg(DISTINCT line, ', ' ORDER BY line) FILTER (WHERE derived IS NOT NULL AND line = 'si_one_time'), '') AS derived
 FROM revenue_lines r JOIN periods p USING (period)
 WHERE p.kind = 'quarter' AND r.measure = 'amount' AND r.comparison = 'level'
 GROUP BY p.period, p.start_date

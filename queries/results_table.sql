@@ -1,6 +1,7 @@
 -- title: Consolidated results table (1H or 2Q), as the release lays it out
 -- description: Prior-year result, % of total revenues, YoY, initial target, result and % of total revenues for each income statement line of a result table. Use period=1H06 (default) or period=2Q06.
 -- param: period VARCHAR = 1H06 -- 1H06 or 2Q06
+-- values: period = SELECT DISTINCT replace(section, 'Consolidated Financial Results for ', '') FROM income_items WHERE section LIKE 'Consolidated Financial Results for %' ORDER BY 1
 WITH t AS (
     SELECT * FROM income_items
     WHERE section = 'Consolidated Financial Results for ' || $period AND unit IN ('JPY million', '%')

@@ -8,11 +8,11 @@ WITH lines AS (
     GROUP BY ALL
 )
 SELECT l.period AS quarter,
-       round(share_pct(max(amount) FILTER (WHERE line = 'connectivity'), t.amount), 1)            AS connectivity_pct,
-       round(share_pct(max(amount) FILTER (WHERE line = 'vas_and_other'), t.amount), 1)           AS value_added_and_other_pct,
-       round(share_pct(max(amount) FILTER (WHERE line = 'outsourced_operation_si'), t.amount), 1) AS outsourced_si_pct,
-       round(share_pct(max(amount) FILTER (WHERE line = 'si_one_time'), t.amount), 1)             AS si_one_time_pct,
-       round(share_pct(max(amount) FILTER (WHERE line = 'equipment_sales'), t.amount), 1)         AS equipment_sales_pct,
+       round(share_pct(max(l.amount) FILTER (WHERE l.line = 'connectivity'), t.amount), 1)            AS connectivity_pct,
+       round(share_pct(max(l.amount) FILTER (WHERE l.line = 'vas_and_other'), t.amount), 1)           AS value_added_and_other_pct,
+       round(share_pct(max(l.amount) FILTER (WHERE l.line = 'outsourced_operation_si'), t.amount), 1) AS outsourced_si_pct,
+       round(share_pct(max(l.amount) FILTER (WHERE l.line = 'si_one_time'), t.amount), 1)             AS si_one_time_pct,
+       round(share_pct(max(l.amount) FILTER (WHERE l.line = 'equipment_sales'), t.amount), 1)         AS equipment_sales_pct,
        t.amount AS total_revenues
 FROM lines l
 JOIN lines t ON t.period = l.period AND t.line = 'total_revenues'

@@ -1,6 +1,7 @@
 -- title: Targets vs results
 -- description: Initial and revised targets (revision of November 2, 2006) with the actual result where the period has one, and the variance of the result and of the revised target against the initial target, consolidated and non-consolidated.
 -- param: scope VARCHAR = consolidated -- consolidated or non_consolidated
+-- values: scope = SELECT DISTINCT scope FROM income_items ORDER BY 1
 WITH t AS (
     SELECT period, item,
            max(value) FILTER (WHERE basis = 'initial_target') AS initial_target,

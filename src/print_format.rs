@@ -6,7 +6,7 @@ use anyhow::Result;
 use arrow::array::{Array, ArrayRef, BooleanArray};
 use arrow::datatypes::DataType;
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
-use comfy_table::{presets, Cell, CellAlignment, ContentArrangement, Table};
+use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
 use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -146,7 +146,14 @@ fn print_table(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(headers.iter().map(Cell::new));
     for row in rows {
-        table.add_row(row);
+        // Negative figures in red (comfy-table styles only when writing to a terminal).
+        table.add_row(row.into_iter().zip(&numeric).map(|(text, is_num)| {
+            if *is_num && text.starts_with('-') {
+                Cell::new(text).fg(Color::Red)
+            } else {
+                Cell::new(text)
+            }
+        }));
     }
     for (ci, is_num) in numeric.iter().enumerate() {
         if let Some(col) = table.column_mut(ci) {

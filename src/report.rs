@@ -80,8 +80,13 @@ pub fn params(report: &SqlFile) -> Result<Vec<Param>> {
         .collect()
 }
 
-/// Merge `key=value` arguments with the report's declared parameters and defaults.
-pub fn bind(report: &SqlFile, given: &[String]) -> Result<Vec<(String, String)>> {
+/// Merge `key=value` arguments with the report's declared parameters and defaults. A report may
+/// declare `-- values: NAME = SELECT ...`; `allowed` runs such a query and the value must be in it.
+pub fn bind(
+    report: &SqlFile,
+    given: &[String],
+    allowed: impl Fn(&str) -> Result<Vec<String>>,
+) -> Result<Vec<(String, String)>> {
     let declared = params(report)?;
     let listing = || {
         if declared.is_empty() {
@@ -126,6 +131,25 @@ pub fn bind(report: &SqlFile, given: &[String]) -> Result<Vec<(String, String)>>
                     p.name,
                     listing()
                 ),
+            }
+        }
+    }
+    for spec in report.all("values") {
+        let Some((name, sql)) = spec.split_once('=') else {
+            bail!(
+                "{}: bad values header `{spec}`; write `-- values: NAME = SELECT ...`",
+                report.path.display()
+            );
+        };
+        let name = name.trim();
+        if let Some((_, v)) = values.iter().find(|(k, _)| k == name) {
+            let ok = allowed(sql.trim())?;
+            if !ok.contains(v) {
+                bail!(
+                    "report `{}`: {name}={v:?} is not one of: {}",
+                    report.name,
+                    ok.join(", ")
+                );
             }
         }
     }

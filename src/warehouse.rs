@@ -122,6 +122,15 @@ impl Warehouse {
     }
 }
 
+impl Warehouse {
+    /// The first column of a query, as text (for parameter value lists).
+    pub fn column_values(&self, sql: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<duckdb::Result<_>>()?)
+    }
+}
+
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     let path = dir.join(MANIFEST);
     let text = std::fs::read_to_string(&path).with_context(|| {

@@ -42,26 +42,30 @@ pub struct Args {
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
-    let (sql, params) = match (&args.execute, args.report.as_deref()) {
-        (Some(sql), _) => (sql.clone(), free_params(&args.params)?),
-        (None, Some("-")) => {
+    // Find the report before building anything, so a typo fails fast.
+    let report = match (&args.execute, args.report.as_deref()) {
+        (None, Some(name)) if name != "-" => Some(report::find(project, name)?),
+        _ => None,
+    };
+    let sql = match (&args.execute, &report) {
+        (Some(sql), _) => sql.clone(),
+        (None, Some(r)) => r.sql.clone(),
+        (None, None) => {
             let mut s = String::new();
             std::io::stdin()
                 .read_to_string(&mut s)
                 .context("reading SQL from stdin")?;
-            (s, free_params(&args.params)?)
+            s
         }
-        (None, Some(name)) => {
-            let r = report::find(project, name)?;
-            let params = report::bind(&r, &args.params)?;
-            (r.sql, params)
-        }
-        (None, None) => bail!("give a report name, a SQL file, - or -e SQL"),
     };
     let wh = if args.no_build {
         Warehouse::open(project)?
     } else {
         Warehouse::open_fresh(project)?
+    };
+    let params = match &report {
+        Some(r) => report::bind(r, &args.params, |sql| wh.column_values(sql))?,
+        None => free_params(&args.params)?,
     };
     let result = wh.query(&sql, &params)?;
     match &args.output {
