@@ -5,3 +5,4 @@ mod common;
 mod formats;
 mod load;
 mod query;
+mod reports;
