@@ -4,19 +4,56 @@
 //! warehouse untouched.
 
 use crate::parquet_out;
+use crate::print_format::{print, Format};
 use crate::project::Project;
 use crate::release::{read_data, Origin};
+use crate::rules::{load_rules, run_rules, Outcome, Status};
 use crate::schema::{Catalog, Constraint, Table};
 use crate::warehouse::{
-    fingerprint, sql_string, Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST,
+    fingerprint, sql_string, Manifest, TableEntry, Warehouse, CURRENT, GENERATIONS, MANIFEST,
 };
 use anyhow::{bail, Context, Result};
+use arrow::array::{ArrayRef, Int32Array, StringArray};
+use arrow::record_batch::RecordBatch;
 use duckdb::Connection;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const CHECK_RESULTS: &str = "check_results";
 
 pub struct BuildReport {
     pub generation: PathBuf,
     pub manifest: Manifest,
+    /// Outcome of each data rule on the new generation.
+    pub checks: Vec<(String, Status)>,
+}
+
+fn check_results_batch(table: &Table, outcomes: &[Outcome]) -> Result<RecordBatch> {
+    let text = |f: &dyn Fn(&Outcome) -> Option<String>| -> ArrayRef {
+        Arc::new(outcomes.iter().map(f).collect::<StringArray>())
+    };
+    let details = |o: &Outcome| -> Option<String> {
+        if o.status == Status::Pass {
+            return None;
+        }
+        let mut buf = Vec::new();
+        print(&o.rows, Format::Json, &mut buf).ok()?;
+        String::from_utf8(buf).ok()
+    };
+    let columns: Vec<ArrayRef> = vec![
+        text(&|o| Some(o.rule.name.clone())),
+        text(&|o| Some(o.rule.get("description").unwrap_or("").to_string())),
+        text(&|o| Some(o.rule.get("tolerance").unwrap_or("0").to_string())),
+        text(&|o| Some(o.status.code().to_string())),
+        Arc::new(
+            outcomes
+                .iter()
+                .map(|o| Some(o.rows.num_rows() as i32))
+                .collect::<Int32Array>(),
+        ),
+        text(&details),
+    ];
+    Ok(RecordBatch::try_new(table.schema.clone(), columns)?)
 }
 
 pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
@@ -87,6 +124,32 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
         releases: dataset.releases.clone(),
         tables,
     };
+    // Run the data rules on the staged generation and store their outcome in it.
+    let wh = Warehouse::open_at(staging.clone(), manifest, &project.schema_dir())?;
+    let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?)?;
+    let Warehouse {
+        conn, mut manifest, ..
+    } = wh;
+    drop(conn);
+    let table = catalog
+        .table(CHECK_RESULTS)
+        .context("schema has no check_results table")?;
+    let batch = check_results_batch(table, &outcomes)?;
+    let mut kv = metadata.clone();
+    kv.push(("iijwh.table".to_string(), CHECK_RESULTS.to_string()));
+    let file = format!("{CHECK_RESULTS}.parquet");
+    let sha256 = parquet_out::write(&staging.join(&file), &batch, &kv)?;
+    manifest.tables.retain(|t| t.name != CHECK_RESULTS);
+    manifest.tables.push(TableEntry {
+        name: CHECK_RESULTS.to_string(),
+        file,
+        rows: batch.num_rows(),
+        sha256,
+    });
+    let checks = outcomes
+        .iter()
+        .map(|o| (o.rule.name.clone(), o.status))
+        .collect();
     std::fs::write(
         staging.join(MANIFEST),
         serde_json::to_string_pretty(&manifest)?,
@@ -103,6 +166,7 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
     Ok(BuildReport {
         generation,
         manifest,
+        checks,
     })
 }
 

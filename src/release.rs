@@ -19,6 +19,8 @@ use std::sync::Arc;
 /// Tables filled from the release metadata rather than from a CSV.
 const RELEASES: &str = "releases";
 const RELEASE_SOURCES: &str = "release_sources";
+/// Tables the loader fills itself, never from a release CSV.
+pub const BUILT_TABLES: [&str; 3] = [RELEASES, RELEASE_SOURCES, "check_results"];
 const METADATA_FILE: &str = "release.toml";
 
 /// Where a row came from, for error messages.
@@ -218,7 +220,7 @@ fn read_release(
         let table = name
             .strip_suffix(".csv")
             .and_then(|stem| catalog.table(stem))
-            .filter(|t| t.name != RELEASES && t.name != RELEASE_SOURCES);
+            .filter(|t| !BUILT_TABLES.contains(&t.name.as_str()));
         let Some(table) = table else {
             bail!(
                 "{}: unknown table file; a release folder holds {METADATA_FILE}, {source_file} and \
@@ -227,7 +229,7 @@ fn read_release(
                 catalog
                     .tables
                     .iter()
-                    .filter(|t| t.name != RELEASES && t.name != RELEASE_SOURCES)
+                    .filter(|t| !BUILT_TABLES.contains(&t.name.as_str()))
                     .map(|t| format!("{}.csv", t.name))
                     .collect::<Vec<_>>()
                     .join(", ")

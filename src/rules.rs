@@ -18,6 +18,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// Lower-case code, as stored in check_results.status.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Residual => "residual",
+            Status::Fail => "fail",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "pass",

@@ -75,6 +75,11 @@ impl Warehouse {
             )
         })?;
         let manifest = read_manifest(&dir)?;
+        Warehouse::open_at(dir, manifest, &project.schema_dir())
+    }
+
+    /// Open the generation in `dir` described by `manifest`.
+    pub fn open_at(dir: PathBuf, manifest: Manifest, schema_dir: &Path) -> Result<Warehouse> {
         let conn = Connection::open_in_memory()?;
         let mut ddl = String::new();
         for t in &manifest.tables {
@@ -87,7 +92,6 @@ impl Warehouse {
         }
         conn.execute_batch(&ddl)
             .context("registering warehouse tables")?;
-        let schema_dir = project.schema_dir();
         for sub in ["macros", "views"] {
             for file in read_sql_files(&schema_dir.join(sub))? {
                 conn.execute_batch(&file.sql)

@@ -35,12 +35,21 @@ pub fn run(project: &Project, _args: Args) -> Result<ExitCode> {
         .filter(|o| o.status == Status::Fail)
         .map(|o| o.rule.name.as_str())
         .collect();
-    if failed.is_empty() {
-        println!("all {} check rules pass", outcomes.len());
-    } else {
+    let residual = report
+        .checks
+        .iter()
+        .filter(|(_, s)| *s == Status::Residual)
+        .count();
+    println!(
+        "{} check rules: {} pass, {residual} residual (gaps the release itself leaves), {} fail; \
+         see the check_summary report",
+        report.checks.len(),
+        report.checks.len() - residual - failed.len(),
+        failed.len()
+    );
+    if !failed.is_empty() {
         eprintln!(
-            "warning: {} check rule(s) fail: {}; run `iijwh check` for the offending figures",
-            failed.len(),
+            "warning: check rule(s) fail: {}; run `iijwh check` for the offending figures",
             failed.join(", ")
         );
     }

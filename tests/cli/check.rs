@@ -63,6 +63,12 @@ fn figure_counts_per_table() {
     assert_eq!(count("kpis"), 13);
     assert_eq!(count("subsidiaries"), 3);
     assert_eq!(count("unresolved"), 12);
+    // load stored the rule outcomes in the warehouse
+    assert_eq!(
+        sb.scalar("SELECT count(*) FROM check_results WHERE status = 'fail'"),
+        "0"
+    );
+    assert_eq!(sb.scalar("SELECT count(*) FROM check_results"), "16");
     let total: usize = rows.iter().map(|r| r["n"].parse::<usize>().unwrap()).sum();
     assert!(total > 400, "{total}");
     assert_eq!(

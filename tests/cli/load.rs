@@ -11,7 +11,7 @@ fn load_writes_zstd_parquet_with_provenance() {
     let sb = Sandbox::new();
     let out = sb.ok(&["load"]);
     assert!(out.contains("loaded 1 release(s)"), "{out}");
-    assert!(out.contains("check rules pass"), "{out}");
+    assert!(out.contains("16 check rules: 14 pass, 2 residual"), "{out}");
     let current = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
     let file = std::fs::File::open(current.join("revenue_lines.parquet")).unwrap();
     let reader = parquet::file::reader::SerializedFileReader::new(file).unwrap();
