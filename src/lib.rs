@@ -1,6 +1,8 @@
 //! iijwh: an embedded SQL data warehouse for the figures of a company's results release.
 
 pub mod cmd;
+pub mod exec;
+pub mod helper;
 pub mod load;
 pub mod parquet_out;
 pub mod print_format;

@@ -23,6 +23,7 @@ enum Command {
     Query(cmd::query::Args),
     Check(cmd::check::Args),
     Reports(cmd::reports::Args),
+    Repl(cmd::repl::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Command::Query(args) => cmd::query::run(&project, args),
         Command::Check(args) => cmd::check::run(&project, args),
         Command::Reports(args) => cmd::reports::run(&project, args),
+        Command::Repl(args) => cmd::repl::run(&project, args),
     };
     match result {
         Ok(code) => code,

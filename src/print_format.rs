@@ -143,8 +143,22 @@ fn print_table(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(headers.iter().map(Cell::new));
+    // Fit the terminal ($COLUMNS, else the detected width); with no usable width, do not wrap.
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<u16>().ok())
+        .or_else(|| table.width());
+    match width {
+        Some(w) if w >= 20 => {
+            table
+                .set_width(w)
+                .set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        _ => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
     for row in rows {
         // Negative figures in red (comfy-table styles only when writing to a terminal).
         table.add_row(row.into_iter().zip(&numeric).map(|(text, is_num)| {

@@ -5,4 +5,5 @@ mod common;
 mod formats;
 mod load;
 mod query;
+mod repl;
 mod reports;
