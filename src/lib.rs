@@ -2,6 +2,7 @@
 
 pub mod cmd;
 pub mod exec;
+pub mod export;
 pub mod helper;
 pub mod load;
 pub mod parquet_out;

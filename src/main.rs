@@ -24,6 +24,7 @@ enum Command {
     Check(cmd::check::Args),
     Reports(cmd::reports::Args),
     Repl(cmd::repl::Args),
+    Export(cmd::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&project, args),
         Command::Reports(args) => cmd::reports::run(&project, args),
         Command::Repl(args) => cmd::repl::run(&project, args),
+        Command::Export(args) => cmd::export::run(&project, args),
     };
     match result {
         Ok(code) => code,

@@ -41,6 +41,8 @@ pub struct Warehouse {
     /// `current` never mixes two generations in one session.
     pub dir: PathBuf,
     pub manifest: Manifest,
+    /// schema/ folder whose macros and views this session registered.
+    pub schema_dir: PathBuf,
 }
 
 /// Result of one statement.
@@ -102,6 +104,7 @@ impl Warehouse {
             conn,
             dir,
             manifest,
+            schema_dir: schema_dir.to_path_buf(),
         })
     }
 

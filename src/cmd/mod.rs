@@ -1,6 +1,7 @@
 //! One module per subcommand, each opening with its usage.
 
 pub mod check;
+pub mod export;
 pub mod load;
 pub mod query;
 pub mod repl;

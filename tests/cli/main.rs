@@ -3,6 +3,7 @@
 mod check;
 mod common;
 mod formats;
+mod interop;
 mod load;
 mod query;
 mod repl;

@@ -1,0 +1,55 @@
+//! Usage: iijwh export DIR [--format parquet|csv|duckdb] [--tables a,b] [--partition-by fiscal_year] [--force]
+//!
+//! Write the warehouse for other tools: one Parquet or CSV file per table (and the `figures` view),
+//! or one `.duckdb` database with every table, the view and the macros; `manifest.json` beside
+//! it. The export is written aside and renamed into place, so a failed export leaves nothing half
+//! written; a non-empty DIR is replaced only with --force.
+
+use crate::export::{export, ExportFormat, ExportOptions};
+use crate::project::Project;
+use crate::warehouse::Warehouse;
+use anyhow::Result;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Export the warehouse as Parquet, CSV or a DuckDB database file
+#[derive(clap::Args)]
+pub struct Args {
+    /// Folder to write (created; must be empty or absent unless --force)
+    dir: PathBuf,
+    /// Output format
+    #[arg(short, long, value_enum, default_value = "parquet")]
+    format: ExportFormat,
+    /// Only these tables (comma-separated); default: every table and the figures view
+    #[arg(long, value_delimiter = ',')]
+    tables: Vec<String>,
+    /// Hive-style partitioning of Parquet tables that have a period or date (fiscal_year=2006/)
+    #[arg(long, value_name = "COLUMN", value_parser = ["fiscal_year"])]
+    partition_by: Option<String>,
+    /// Replace DIR if it is not empty
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
+    let wh = Warehouse::open_fresh(project)?;
+    let manifest = export(
+        project,
+        &wh,
+        &ExportOptions {
+            dir: args.dir.clone(),
+            format: args.format,
+            tables: args.tables,
+            partition_by_fiscal_year: args.partition_by.is_some(),
+            force: args.force,
+        },
+    )?;
+    let rows: usize = manifest.tables.iter().map(|t| t.rows).sum();
+    println!(
+        "exported {} tables, {rows} rows as {:?} to {}",
+        manifest.tables.len(),
+        args.format,
+        args.dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

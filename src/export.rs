@@ -1,0 +1,380 @@
+//! Exporting the warehouse for other tools. Parquet goes through the same writer as the warehouse
+//! files; CSV through the query CSV writer; the DuckDB file is built from schema/ DDL, so it keeps
+//! constraints and column comments.
+
+use crate::parquet_out;
+use crate::print_format::{print, Format};
+use crate::project::Project;
+use crate::release::{hex, ReleaseInfo};
+use crate::schema::{read_sql_files, Catalog};
+use crate::warehouse::{sql_string, QueryResult, Warehouse};
+use anyhow::{bail, Context, Result};
+use arrow::compute::concat_batches;
+use arrow::datatypes::SchemaRef;
+use arrow::record_batch::RecordBatch;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Parquet,
+    Csv,
+    Duckdb,
+}
+
+pub struct ExportOptions {
+    pub dir: PathBuf,
+    pub format: ExportFormat,
+    pub tables: Vec<String>,
+    pub partition_by_fiscal_year: bool,
+    pub force: bool,
+}
+
+#[derive(Serialize)]
+pub struct ExportManifest {
+    pub tool: String,
+    pub schema_version: String,
+    pub exported_at: String,
+    pub format: String,
+    pub releases: Vec<ReleaseInfo>,
+    pub tables: Vec<ExportTable>,
+}
+
+#[derive(Serialize)]
+pub struct ExportTable {
+    pub name: String,
+    pub description: Option<String>,
+    pub rows: usize,
+    pub partitioned_by: Option<String>,
+    pub files: Vec<ExportFile>,
+    pub columns: Vec<ExportColumn>,
+}
+
+#[derive(Serialize)]
+pub struct ExportFile {
+    pub path: String,
+    pub rows: usize,
+    pub sha256: String,
+}
+
+#[derive(Serialize)]
+pub struct ExportColumn {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub sql_type: String,
+    pub nullable: bool,
+    pub unit: Option<String>,
+    pub description: Option<String>,
+}
+
+const FIGURES: &str = "figures";
+const DUCKDB_FILE: &str = "iijwh.duckdb";
+
+pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result<ExportManifest> {
+    let catalog = Catalog::load(&project.schema_dir())?;
+    let mut all: Vec<String> = catalog.tables.iter().map(|t| t.name.clone()).collect();
+    all.push(FIGURES.to_string());
+    let selected: Vec<String> = if opts.tables.is_empty() {
+        all.clone()
+    } else {
+        for t in &opts.tables {
+            if !all.contains(t) {
+                bail!("no table `{t}` to export; tables: {}", all.join(", "));
+            }
+        }
+        opts.tables.clone()
+    };
+    if opts.format == ExportFormat::Duckdb && !opts.tables.is_empty() {
+        bail!("--tables does not apply to --format duckdb: the database file holds every table");
+    }
+    if opts.partition_by_fiscal_year && opts.format != ExportFormat::Parquet {
+        bail!("--partition-by applies to --format parquet only");
+    }
+    let dir = &opts.dir;
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() && !opts.force {
+        bail!(
+            "{} is not empty; choose another folder or pass --force to replace it",
+            dir.display()
+        );
+    }
+
+    let name = dir
+        .file_name()
+        .context("export folder needs a name")?
+        .to_string_lossy()
+        .to_string();
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir(&staging)?;
+    let result = write_export(wh, &catalog, &selected, opts, &staging);
+    let manifest = match result {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    std::fs::write(
+        staging.join("manifest.json"),
+        serde_json::to_string_pretty(&manifest)?,
+    )?;
+    std::fs::File::open(&staging)?.sync_all()?;
+
+    // Swap into place: the old export (if any) is moved aside first and removed last.
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::rename(dir, &old)?;
+    }
+    std::fs::rename(&staging, dir)?;
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(manifest)
+}
+
+fn write_export(
+    wh: &Warehouse,
+    catalog: &Catalog,
+    selected: &[String],
+    opts: &ExportOptions,
+    out: &Path,
+) -> Result<ExportManifest> {
+    let metadata = vec![
+        ("iijwh.schema_version".to_string(), catalog.version.clone()),
+        (
+            "iijwh.release_ids".to_string(),
+            wh.manifest
+                .releases
+                .iter()
+                .map(|r| r.release_id.clone())
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+    ];
+    let mut tables = Vec::new();
+    if opts.format == ExportFormat::Duckdb {
+        write_duckdb(wh, catalog, &out.join(DUCKDB_FILE))?;
+    }
+    for name in selected {
+        let result = read_table(wh, catalog, name)?;
+        let rows = result.num_rows();
+        let mut files = Vec::new();
+        let mut partitioned_by = None;
+        match opts.format {
+            ExportFormat::Duckdb => {}
+            ExportFormat::Csv => {
+                let path = out.join(format!("{name}.csv"));
+                let mut file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+                print(&result, Format::Csv, &mut file)?;
+                file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+                files.push(file_entry(out, &path, rows)?);
+            }
+            ExportFormat::Parquet => {
+                let mut kv = metadata.clone();
+                kv.push(("iijwh.table".to_string(), name.clone()));
+                match fiscal_year_expr(catalog, name).filter(|_| opts.partition_by_fiscal_year) {
+                    Some(expr) => {
+                        partitioned_by = Some("fiscal_year".to_string());
+                        for (year, part) in partitions(wh, catalog, name, &expr)? {
+                            let folder = out.join(name).join(format!("fiscal_year={year}"));
+                            std::fs::create_dir_all(&folder)?;
+                            let path = folder.join("part-0.parquet");
+                            parquet_out::write(&path, &part, &kv)?;
+                            files.push(file_entry(out, &path, part.num_rows())?);
+                        }
+                    }
+                    None => {
+                        let path = out.join(format!("{name}.parquet"));
+                        parquet_out::write(&path, &single_batch(&result)?, &kv)?;
+                        files.push(file_entry(out, &path, rows)?);
+                    }
+                }
+            }
+        }
+        tables.push(describe(
+            catalog,
+            name,
+            &result.schema,
+            rows,
+            partitioned_by,
+            files,
+        ));
+    }
+    if opts.format == ExportFormat::Duckdb {
+        let path = out.join(DUCKDB_FILE);
+        let entry = file_entry(out, &path, tables.iter().map(|t| t.rows).sum())?;
+        if let Some(first) = tables.first_mut() {
+            first.files.push(entry);
+        }
+    }
+    Ok(ExportManifest {
+        tool: format!("iijwh {}", env!("CARGO_PKG_VERSION")),
+        schema_version: catalog.version.clone(),
+        exported_at: chrono::Utc::now().to_rfc3339(),
+        format: format!("{:?}", opts.format).to_lowercase(),
+        releases: wh.manifest.releases.clone(),
+        tables,
+    })
+}
+
+/// A table's rows with the schema's own Arrow schema (nullability, descriptions) where it has one.
+fn read_table(wh: &Warehouse, catalog: &Catalog, name: &str) -> Result<QueryResult> {
+    let result = wh.query(&format!("SELECT * FROM \"{name}\""), &[])?;
+    match catalog.table(name) {
+        Some(t) => {
+            let batches = result
+                .batches
+                .iter()
+                .map(|b| RecordBatch::try_new(t.schema.clone(), b.columns().to_vec()))
+                .collect::<Result<Vec<_>, _>>()
+                .with_context(|| format!("table {name} does not match its schema"))?;
+            Ok(QueryResult {
+                schema: t.schema.clone(),
+                batches,
+            })
+        }
+        None => Ok(result),
+    }
+}
+
+fn single_batch(result: &QueryResult) -> Result<RecordBatch> {
+    Ok(concat_batches(&result.schema, &result.batches)?)
+}
+
+/// SQL giving the fiscal year of a row, for tables that have a period or a balance sheet date.
+fn fiscal_year_expr(catalog: &Catalog, name: &str) -> Option<String> {
+    let t = catalog.table(name)?;
+    if name == "periods" {
+        return None; // the period dimension keeps fiscal_year as a column
+    }
+    if t.column("period").is_some() {
+        Some("(SELECT _p.fiscal_year FROM periods _p WHERE _p.period = t.period)".to_string())
+    } else if t.column("as_of").is_some() {
+        Some(
+            "CASE WHEN month(t.as_of) >= 4 THEN year(t.as_of) ELSE year(t.as_of) - 1 END"
+                .to_string(),
+        )
+    } else {
+        None
+    }
+}
+
+fn partitions(
+    wh: &Warehouse,
+    catalog: &Catalog,
+    name: &str,
+    expr: &str,
+) -> Result<Vec<(String, RecordBatch)>> {
+    let years = wh.column_values(&format!(
+        "SELECT DISTINCT ({expr})::VARCHAR FROM \"{name}\" t ORDER BY 1"
+    ))?;
+    let schema: SchemaRef = catalog
+        .table(name)
+        .context("partitioned table not in schema")?
+        .schema
+        .clone();
+    let mut out = Vec::new();
+    for year in years {
+        let result = wh.query(
+            &format!("SELECT t.* FROM \"{name}\" t WHERE ({expr})::VARCHAR = $year"),
+            &[("year".to_string(), year.clone())],
+        )?;
+        let batches = result
+            .batches
+            .iter()
+            .map(|b| RecordBatch::try_new(schema.clone(), b.columns().to_vec()))
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push((year, concat_batches(&schema, &batches)?));
+    }
+    Ok(out)
+}
+
+/// The `.duckdb` file: tables created from schema/ DDL (constraints, comments), filled from the
+/// warehouse, then the macros and views.
+fn write_duckdb(wh: &Warehouse, catalog: &Catalog, path: &Path) -> Result<()> {
+    let conn = &wh.conn;
+    conn.execute_batch(&format!(
+        "ATTACH {} AS export_db; USE export_db;",
+        sql_string(&path.to_string_lossy())
+    ))?;
+    let result = (|| -> Result<()> {
+        let schema_dir = &wh.schema_dir;
+        for file in read_sql_files(&schema_dir.join("tables"))? {
+            conn.execute_batch(&file.sql)
+                .with_context(|| format!("in {}", file.path.display()))?;
+        }
+        for t in &catalog.tables {
+            conn.execute_batch(&format!(
+                "INSERT INTO export_db.main.\"{0}\" SELECT * FROM memory.main.\"{0}\";",
+                t.name
+            ))?;
+        }
+        for sub in ["macros", "views"] {
+            for file in read_sql_files(&schema_dir.join(sub))? {
+                conn.execute_batch(&file.sql)
+                    .with_context(|| format!("in {}", file.path.display()))?;
+            }
+        }
+        Ok(())
+    })();
+    conn.execute_batch("USE memory; DETACH export_db;")?;
+    result
+}
+
+fn file_entry(root: &Path, path: &Path, rows: usize) -> Result<ExportFile> {
+    let bytes = std::fs::read(path)?;
+    Ok(ExportFile {
+        path: path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .to_string(),
+        rows,
+        sha256: hex(&Sha256::digest(&bytes)),
+    })
+}
+
+fn describe(
+    catalog: &Catalog,
+    name: &str,
+    schema: &SchemaRef,
+    rows: usize,
+    partitioned_by: Option<String>,
+    files: Vec<ExportFile>,
+) -> ExportTable {
+    let table = catalog.table(name);
+    let columns = schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let col = table.and_then(|t| t.column(f.name()));
+            let has_unit_column = schema.field_with_name("unit").is_ok();
+            let unit = if f.name() == "value" && has_unit_column {
+                Some("per row, in column unit".to_string())
+            } else if f.name().ends_with("_pct") {
+                Some("%".to_string())
+            } else {
+                None
+            };
+            ExportColumn {
+                name: f.name().clone(),
+                sql_type: col.map_or_else(|| f.data_type().to_string(), |c| c.sql_type.clone()),
+                nullable: f.is_nullable(),
+                unit,
+                description: col.and_then(|c| c.comment.clone()),
+            }
+        })
+        .collect();
+    ExportTable {
+        name: name.to_string(),
+        description: table.and_then(|t| t.comment.clone()),
+        rows,
+        partitioned_by,
+        files,
+        columns,
+    }
+}

@@ -1,0 +1,174 @@
+//! Interop: the exported Parquet, Hive-partitioned Parquet and DuckDB file read back by pyarrow,
+//! polars, the DuckDB CLI and Python duckdb with the warehouse's types, row counts and sums.
+//! Needs those readers (`.ci/run` installs them and sets IIJWH_PYTHON); says so when skipped.
+
+use crate::common::{project_root, Sandbox};
+use std::process::Command;
+
+/// The Python with the readers, or why there is none.
+fn python() -> Result<String, String> {
+    let python = std::env::var("IIJWH_PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let probe = Command::new(&python)
+        .args([
+            "-c",
+            "import pyarrow, polars, duckdb, shutil; assert shutil.which('duckdb')",
+        ])
+        .output();
+    match probe {
+        Ok(o) if o.status.success() => Ok(python),
+        _ => Err(format!(
+            "{python} lacks pyarrow/polars/duckdb or the duckdb CLI is not on PATH (run .ci/run, \
+             or pip install -r tests/interop-requirements.txt)"
+        )),
+    }
+}
+
+#[test]
+fn exports_read_back_with_other_readers() {
+    let python = match python() {
+        Ok(p) => p,
+        Err(why) => {
+            // Visible with --nocapture, and in CI's log through .ci/run's own message.
+            eprintln!("SKIPPED interop test: {why}");
+            return;
+        }
+    };
+    let sb = Sandbox::new();
+    let dir = sb.dir.path();
+    let (flat, hive, db) = (dir.join("flat"), dir.join("hive"), dir.join("db"));
+    sb.ok(&["export", flat.to_str().unwrap()]);
+    sb.ok(&[
+        "export",
+        hive.to_str().unwrap(),
+        "--partition-by",
+        "fiscal_year",
+    ]);
+    sb.ok(&["export", db.to_str().unwrap(), "--format", "duckdb"]);
+
+    // Expected values from the warehouse itself.
+    let mut expected = serde_json::Map::new();
+    let tables = [
+        ("revenue_lines", vec!["value"]),
+        ("income_items", vec!["value"]),
+        ("cash_flows", vec!["value"]),
+        ("balance_sheet", vec!["value"]),
+        ("kpis", vec!["value"]),
+        ("subsidiaries", vec!["ownership_pct"]),
+        ("periods", vec![]),
+        ("releases", vec![]),
+        ("services", vec![]),
+        ("figures", vec!["value"]),
+    ];
+    for (table, sums) in tables {
+        let rows = sb.scalar(&format!("SELECT count(*) FROM {table}"));
+        let mut sum_map = serde_json::Map::new();
+        for col in &sums {
+            sum_map.insert(
+                col.to_string(),
+                sb.scalar(&format!("SELECT sum({col}) FROM {table}")).into(),
+            );
+        }
+        let mut types = serde_json::Map::new();
+        if !sums.is_empty() && table != "subsidiaries" {
+            types.insert("value".into(), "decimal128(18, 1)".into());
+        }
+        if table == "periods" {
+            types.insert("start_date".into(), "date32[day]".into());
+            types.insert("period".into(), "string".into());
+        }
+        if table == "releases" {
+            types.insert("published_on".into(), "date32[day]".into());
+        }
+        if table == "subsidiaries" {
+            types.insert("ownership_pct".into(), "decimal128(4, 1)".into());
+        }
+        expected.insert(
+            table.to_string(),
+            serde_json::json!({"rows": rows.parse::<usize>().unwrap(), "sums": sum_map, "types": types}),
+        );
+    }
+    let expected_path = dir.join("expected.json");
+    std::fs::write(
+        &expected_path,
+        serde_json::Value::Object(expected).to_string(),
+    )
+    .unwrap();
+
+    let out = Command::new(python)
+        .arg(project_root().join("tests/interop/read_back.py"))
+        .args([&expected_path, &flat, &hive, &db.join("iijwh.duckdb")])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("0 failed"), "{stdout}");
+    assert!(stdout.matches("ok ").count() > 80, "{stdout}");
+}
+
+#[test]
+fn export_refuses_a_non_empty_folder_and_manifest_describes_it() {
+    let sb = Sandbox::new();
+    let dir = sb.dir.path().join("out");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("keep.txt"), "mine").unwrap();
+    let err = sb.fails(&["export", dir.to_str().unwrap()]);
+    assert!(
+        err.contains("is not empty") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("keep.txt")).unwrap(),
+        "mine"
+    );
+    sb.ok(&[
+        "export",
+        dir.to_str().unwrap(),
+        "--force",
+        "--format",
+        "csv",
+        "--tables",
+        "kpis",
+    ]);
+    assert!(!dir.join("keep.txt").exists());
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["schema_version"], "1");
+    assert_eq!(manifest["releases"][0]["release_id"], "iij-2q06");
+    let kpis = &manifest["tables"][0];
+    assert_eq!(kpis["name"], "kpis");
+    assert_eq!(kpis["rows"], 13);
+    assert_eq!(kpis["files"][0]["path"], "kpis.csv");
+    assert_eq!(kpis["files"][0]["sha256"].as_str().unwrap().len(), 64);
+    let value = kpis["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "value")
+        .unwrap();
+    assert_eq!(value["type"], "DECIMAL(18,1)");
+    assert_eq!(value["unit"], "per row, in column unit");
+    let csv = std::fs::read_to_string(dir.join("kpis.csv")).unwrap();
+    assert!(csv.starts_with("release_id,period,item,comparison,value,unit,section,label,printed,derived,placement,note\n"));
+    assert!(
+        csv.contains("iij-2q06,2Q06,dedicated_access_contracts,level,16112.0,contracts,"),
+        "{csv}"
+    );
+    // No half-written folders left beside it.
+    let leftovers: Vec<_> = std::fs::read_dir(sb.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty());
+    let err = sb.fails(&[
+        "export",
+        sb.dir.path().join("x").to_str().unwrap(),
+        "--tables",
+        "nosuch",
+    ]);
+    assert!(err.contains("no table `nosuch` to export"), "{err}");
+}
