@@ -66,6 +66,7 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ").to_string();
     let name = format!("{stamp}-{}", std::process::id());
     let staging = generations.join(format!(".staging-{name}"));
+    remove_dead_staging(&generations);
     std::fs::create_dir(&staging)?;
     // Removes the half-written folder on any early return.
     let guard = RemoveOnDrop(Some(staging.clone()));
@@ -92,6 +93,7 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
         let mut kv = metadata.clone();
         kv.push(("iijwh.table".to_string(), table.name.clone()));
         let sha256 = parquet_out::write(&staging.join(&file), batch, &kv)?;
+        inject_fault(tables.len() + 1)?;
         tables.push(TableEntry {
             name: table.name.clone(),
             file,
@@ -194,6 +196,46 @@ fn remove_old_generations(dir: &Path, keep: &Path, previous: Option<&Path>) {
             continue;
         }
         let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
+/// Test hook: IIJWH_FAULT=fail-after:N or pause-after:N (seconds-long sleep, for a kill) after the
+/// N-th table file is written, to prove a load that dies halfway leaves the warehouse as it was.
+fn inject_fault(written: usize) -> Result<()> {
+    let Ok(spec) = std::env::var("IIJWH_FAULT") else {
+        return Ok(());
+    };
+    let (kind, n) = spec.split_once(':').unwrap_or((spec.as_str(), "0"));
+    if n.parse::<usize>().ok() != Some(written) {
+        return Ok(());
+    }
+    match kind {
+        "fail-after" => bail!("injected fault after writing {written} table file(s)"),
+        "pause-after" => {
+            eprintln!("paused after writing {written} table file(s)");
+            std::thread::sleep(std::time::Duration::from_secs(30));
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Staging folders left by a load that was killed (its process is gone) are removed.
+fn remove_dead_staging(generations: &Path) {
+    let Ok(entries) = std::fs::read_dir(generations) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = name
+            .strip_prefix(".staging-")
+            .and_then(|rest| rest.rsplit('-').next())
+        else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 

@@ -501,3 +501,55 @@ pub fn parse_decimal(v: &str, precision: u8, scale: i8) -> std::result::Result<i
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        // Any plain decimal within DECIMAL(18,1) parses to exactly its digits.
+        #[test]
+        fn plain_decimals_parse_exactly(int in -99_999_999_999_999_999i128 / 10..99_999_999_999_999_999i128 / 10, frac in 0u8..10) {
+            let text = if int < 0 { format!("-{}.{frac}", -int) } else { format!("{int}.{frac}") };
+            let expected = if int < 0 { int * 10 - frac as i128 } else { int * 10 + frac as i128 };
+            prop_assert_eq!(parse_decimal(&text, 18, 1), Ok(expected));
+        }
+
+        // Arbitrary text never panics, and is accepted only if it is a plain number.
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,24}") {
+            let plain = text.strip_prefix(['-', '+']).unwrap_or(&text);
+            let looks_plain = !plain.is_empty()
+                && plain.split_once('.').map_or(plain.bytes().all(|b| b.is_ascii_digit()), |(i, f)| {
+                    !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()) && f.bytes().all(|b| b.is_ascii_digit())
+                });
+            if parse_decimal(&text, 18, 1).is_ok() {
+                prop_assert!(looks_plain, "{text:?} was accepted");
+            }
+        }
+
+    }
+
+    proptest! {
+        // Each case opens DuckDB to read the schema: a bounded number of cases.
+        #![proptest_config(ProptestConfig::with_cases(32))]
+
+        // Whole release folders with random CSV bodies: the loader returns an error or data, never panics.
+        #[test]
+        fn random_csv_never_panics(body in proptest::collection::vec("[ -~\\n\",]{0,40}", 0..6)) {
+            let dir = tempfile::tempdir().unwrap();
+            let release = dir.path().join("releases").join("r1");
+            std::fs::create_dir_all(&release).unwrap();
+            let source = "text";
+            std::fs::write(release.join("source.txt"), source).unwrap();
+            let sha = hex(&Sha256::digest(source.as_bytes()));
+            std::fs::write(release.join(METADATA_FILE), format!(
+                "release_id = \"r1\"\ncompany = \"c\"\ntitle = \"t\"\npublished_on = 2006-11-02\nfiscal_period = \"2Q06\"\ncurrency = \"JPY\"\nunit = \"JPY million\"\nsource_file = \"source.txt\"\nsource_sha256 = \"{sha}\"\n")).unwrap();
+            let header = "period,item,comparison,value,unit,section,label,printed,derived,placement,note\n";
+            std::fs::write(release.join("kpis.csv"), format!("{header}{}", body.join("\n"))).unwrap();
+            let catalog = Catalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema")).unwrap();
+            let _ = read_data(dir.path(), &catalog);
+        }
+    }
+}

@@ -60,8 +60,11 @@ impl QueryResult {
 impl Warehouse {
     /// Open the current generation, building it first when it is missing or older than data/.
     pub fn open_fresh(project: &Project) -> Result<Warehouse> {
-        if !is_fresh(project)? {
-            eprintln!("building the warehouse from {} ...", project.data.display());
+        if let Some(why) = staleness(project)? {
+            eprintln!(
+                "building the warehouse from {} ({why}) ...",
+                project.data.display()
+            );
             let catalog = crate::schema::Catalog::load(&project.schema_dir())?;
             crate::load::build(project, &catalog)?;
         }
@@ -77,6 +80,11 @@ impl Warehouse {
             )
         })?;
         let manifest = read_manifest(&dir)?;
+        verify_files(&dir, &manifest).map_err(|damage| {
+            anyhow::anyhow!(
+                "the warehouse is damaged: {damage}; run `iijwh load` to rebuild it from data/"
+            )
+        })?;
         Warehouse::open_at(dir, manifest, &project.schema_dir())
     }
 
@@ -130,6 +138,22 @@ impl Warehouse {
 }
 
 impl Warehouse {
+    /// Confine SQL to the warehouse: no reading or writing other files, no ATTACH, no extension
+    /// installs, and the configuration locked so SQL cannot undo it.
+    pub fn sandbox(&self) -> Result<()> {
+        let dir = format!("{}/", self.dir.to_string_lossy());
+        self.conn
+            .execute_batch(&format!(
+                "SET allowed_directories = [{}];
+                 SET enable_external_access = false;
+                 SET autoinstall_known_extensions = false;
+                 SET autoload_known_extensions = false;
+                 SET lock_configuration = true;",
+                sql_string(&dir)
+            ))
+            .context("restricting SQL to the warehouse")
+    }
+
     /// The first column of a query, as text (for parameter value lists).
     pub fn column_values(&self, sql: &str) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare(sql)?;
@@ -152,14 +176,44 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
 
 /// True when the current generation was built from exactly the present schema/ and data/.
 pub fn is_fresh(project: &Project) -> Result<bool> {
+    Ok(staleness(project)?.is_none())
+}
+
+/// Why the warehouse must be rebuilt, or None when it is current and intact.
+pub fn staleness(project: &Project) -> Result<Option<String>> {
     let Ok(dir) = std::fs::canonicalize(project.warehouse.join(CURRENT)) else {
-        return Ok(false);
+        return Ok(Some("no warehouse yet".to_string()));
     };
-    let Ok(manifest) = read_manifest(&dir) else {
-        return Ok(false);
+    let manifest = match read_manifest(&dir) {
+        Ok(m) => m,
+        Err(_) => return Ok(Some("its manifest is missing or damaged".to_string())),
     };
-    let all_files = manifest.tables.iter().all(|t| dir.join(&t.file).is_file());
-    Ok(all_files && manifest.fingerprint == fingerprint(project)?)
+    if let Err(damage) = verify_files(&dir, &manifest) {
+        return Ok(Some(damage));
+    }
+    if manifest.fingerprint != fingerprint(project)? {
+        return Ok(Some(
+            "data/ or schema/ changed since it was built".to_string(),
+        ));
+    }
+    Ok(None)
+}
+
+/// Every table file exists and has the checksum the manifest recorded.
+pub fn verify_files(dir: &Path, manifest: &Manifest) -> std::result::Result<(), String> {
+    for t in &manifest.tables {
+        let path = dir.join(&t.file);
+        let Ok(bytes) = std::fs::read(&path) else {
+            return Err(format!("{} is missing", path.display()));
+        };
+        if crate::release::hex(&Sha256::digest(&bytes)) != t.sha256 {
+            return Err(format!(
+                "{} is damaged (checksum differs from the manifest)",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Hash of every file under schema/ and data/ (path and content) plus the iijwh version.

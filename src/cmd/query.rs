@@ -1,5 +1,5 @@
 //! Usage: iijwh query NAME|FILE|- [-e SQL] [--param KEY=VALUE ...] [--format table|csv|json|ndjson|markdown]
-//!                   [--output FILE] [--no-build]
+//!                   [--output FILE] [--no-build] [--allow-external]
 //!
 //! Run a report from queries/ (NAME, `.sql` optional), any SQL file, SQL from stdin (`-`) or inline
 //! SQL (`-e`) against the warehouse, which is built first when missing or older than data/.
@@ -36,6 +36,9 @@ pub struct Args {
     /// Report parameter, repeatable: --param line=connectivity
     #[arg(short, long = "param", value_name = "KEY=VALUE")]
     params: Vec<String>,
+    /// Let SQL read and write files outside the warehouse (COPY, read_csv, ATTACH ...)
+    #[arg(long)]
+    allow_external: bool,
     /// Query the warehouse as it is, without rebuilding it when data/ changed
     #[arg(long)]
     no_build: bool,
@@ -63,6 +66,9 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     } else {
         Warehouse::open_fresh(project)?
     };
+    if !args.allow_external {
+        wh.sandbox()?;
+    }
     let params = match &report {
         Some(r) => report::bind(r, &args.params, |sql| wh.column_values(sql))?,
         None => free_params(&args.params)?,

@@ -1,4 +1,4 @@
-//! Usage: iijwh repl
+//! Usage: iijwh repl [--allow-external]
 //!
 //! Ad-hoc SQL with the warehouse, its macros and the report library at hand. Interactive with line
 //! editing, history and tab completion when stdin is a terminal; otherwise reads statements and
@@ -18,10 +18,17 @@ use std::process::ExitCode;
 
 /// Interactive SQL shell over the warehouse
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Let SQL read and write files outside the warehouse (COPY, read_csv, ATTACH ...)
+    #[arg(long)]
+    allow_external: bool,
+}
 
-pub fn run(project: &Project, _args: Args) -> Result<ExitCode> {
+pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let wh = Warehouse::open_fresh(project)?;
+    if !args.allow_external {
+        wh.sandbox()?;
+    }
     let mut session = Session::new(project.clone(), wh)?;
 
     if !std::io::stdin().is_terminal() {

@@ -1,5 +1,6 @@
 //! The one integration-test binary (each test binary links DuckDB): tests drive the real CLI.
 
+mod bad_inputs;
 mod check;
 mod common;
 mod formats;

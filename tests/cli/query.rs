@@ -117,3 +117,52 @@ fn output_to_file() {
     ]);
     assert_eq!(std::fs::read_to_string(path).unwrap(), "total\n14007\n");
 }
+
+#[test]
+fn sql_cannot_reach_files_outside_the_warehouse() {
+    let sb = Sandbox::new();
+    let target = sb.dir.path().join("leak.csv");
+    let outside = crate::common::project_root().join("Cargo.toml");
+    for sql in [
+        format!("COPY (SELECT * FROM figures) TO '{}'", target.display()),
+        format!("SELECT * FROM read_csv('{}')", outside.display()),
+        "SELECT * FROM read_text('/etc/passwd')".to_string(),
+        format!("ATTACH '{}' AS x", sb.dir.path().join("x.duckdb").display()),
+    ] {
+        let err = sb.fails(&["query", "-e", &sql]);
+        assert!(err.contains("Permission Error"), "{sql}: {err}");
+    }
+    let err = sb.fails(&["query", "-e", "SET enable_external_access = true"]);
+    assert!(err.contains("the configuration has been locked"), "{err}");
+    assert!(!target.exists());
+    // Ad-hoc SQL in the REPL is confined the same way.
+    let out = sb
+        .cmd()
+        .arg("repl")
+        .write_stdin("SELECT * FROM read_text('/etc/passwd');\n")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Permission Error"));
+}
+
+#[test]
+fn allow_external_lifts_the_sandbox() {
+    let sb = Sandbox::new();
+    let target = sb.dir.path().join("trend.csv");
+    sb.ok(&[
+        "query",
+        "--allow-external",
+        "-e",
+        &format!("COPY (SELECT 14007 AS total) TO '{}'", target.display()),
+    ]);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "total\n14007\n");
+    let out = sb.ok(&[
+        "query",
+        "--allow-external",
+        "-e",
+        &format!("SELECT total FROM read_csv('{}')", target.display()),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out, "total\n14007\n");
+}

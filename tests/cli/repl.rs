@@ -164,3 +164,29 @@ fn interactive_session() {
     let history = std::fs::read_to_string(sb.dir.path().join("history.txt")).unwrap();
     assert!(history.contains("SELECT 6 * 7"), "{history}");
 }
+
+#[test]
+fn a_session_keeps_its_generation_while_a_load_swaps_in_a_new_one() {
+    let sb = Sandbox::with_data_copy();
+    sb.ok(&["load"]);
+    let mut p = spawn(&sb);
+    let sql = "SELECT value::INTEGER AS contracts FROM kpis WHERE period = '2Q06' AND item = 'dedicated_access_contracts' AND comparison = 'level';";
+    p.send_line(sql).unwrap();
+    p.exp_string("16,112").unwrap();
+    p.exp_string("iijwh> ").unwrap();
+    // Another process loads changed data while the session is open.
+    sb.edit(
+        "kpis.csv",
+        "2Q06,dedicated_access_contracts,level,16112,",
+        "2Q06,dedicated_access_contracts,level,16113,",
+    );
+    sb.ok(&["load"]);
+    p.send_line(sql).unwrap();
+    p.exp_string("16,112").unwrap();
+    p.exp_string("iijwh> ").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+    // A new session sees the new warehouse.
+    let rows = crate::common::parse_csv(&sb.ok(&["query", "-e", sql, "--format", "csv"]));
+    assert_eq!(rows[0]["contracts"], "16113");
+}
