@@ -10,12 +10,12 @@ use crate::release::{read_data, Origin};
 use crate::rules::{load_rules, run_rules, Outcome, Status};
 use crate::schema::{Catalog, Constraint, Table};
 use crate::warehouse::{
-    fingerprint, sql_string, Manifest, TableEntry, Warehouse, CURRENT, GENERATIONS, MANIFEST,
+    fingerprint, sql_string, Manifest, Registration, TableEntry, Warehouse, CURRENT, GENERATIONS,
+    MANIFEST,
 };
 use anyhow::{bail, Context, Result};
 use arrow::array::{ArrayRef, Int32Array, StringArray};
 use arrow::record_batch::RecordBatch;
-use duckdb::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -26,6 +26,8 @@ pub struct BuildReport {
     pub manifest: Manifest,
     /// Outcome of each data rule on the new generation.
     pub checks: Vec<(String, Status)>,
+    /// Wall time of each phase, for `load --timings` and the benchmark.
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 fn check_results_batch(table: &Table, outcomes: &[Outcome]) -> Result<RecordBatch> {
@@ -57,8 +59,10 @@ fn check_results_batch(table: &Table, outcomes: &[Outcome]) -> Result<RecordBatc
 }
 
 pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
+    let mut clock = Phases::start();
     let fingerprint = fingerprint(project)?;
     let dataset = read_data(&project.data, catalog)?;
+    clock.lap("read and type data/");
 
     let generations = project.warehouse.join(GENERATIONS);
     std::fs::create_dir_all(&generations)
@@ -102,6 +106,7 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
         });
     }
 
+    clock.lap("write Parquet");
     let problems = check_constraints(&staging, catalog, |t, row| {
         dataset.tables[t].1.get(row).cloned()
     })?;
@@ -127,7 +132,13 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
         tables,
     };
     // Run the data rules on the staged generation and store their outcome in it.
-    let wh = Warehouse::open_at(staging.clone(), manifest, &project.schema_dir())?;
+    clock.lap("check constraints");
+    let wh = Warehouse::open_at(
+        staging.clone(),
+        manifest,
+        &project.schema_dir(),
+        Registration::InMemory,
+    )?;
     let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?)?;
     let Warehouse {
         conn, mut manifest, ..
@@ -158,6 +169,7 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
     )?;
     sync_dir(&staging)?;
 
+    clock.lap("run data rules");
     let generation = generations.join(&name);
     std::fs::rename(&staging, &generation)?;
     std::mem::forget(guard);
@@ -165,7 +177,9 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
     let previous = std::fs::canonicalize(project.warehouse.join(CURRENT)).ok();
     swap_current(&project.warehouse, &name)?;
     remove_old_generations(&generations, &generation, previous.as_deref());
+    clock.lap("swap");
     Ok(BuildReport {
+        phases: clock.0,
         generation,
         manifest,
         checks,
@@ -244,6 +258,21 @@ fn sync_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Wall time per phase.
+struct Phases(Vec<(&'static str, std::time::Duration)>, std::time::Instant);
+
+impl Phases {
+    fn start() -> Phases {
+        Phases(Vec::new(), std::time::Instant::now())
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.0.push((name, now - self.1));
+        self.1 = now;
+    }
+}
+
 struct RemoveOnDrop(Option<PathBuf>);
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
@@ -260,97 +289,107 @@ fn check_constraints(
     catalog: &Catalog,
     origin: impl Fn(&str, usize) -> Option<Origin>,
 ) -> Result<Vec<String>> {
-    let conn = Connection::open_in_memory()?;
-    let source = |t: &str| {
-        format!(
-            "read_parquet({}, file_row_number = true)",
-            sql_string(&dir.join(format!("{t}.parquet")).to_string_lossy())
-        )
-    };
+    let conn = crate::warehouse::embedded_duckdb()?;
+    // Read each written file once into memory; every constraint query then runs on that copy.
+    let mut stage = String::new();
+    for t in &catalog.tables {
+        stage.push_str(&format!(
+            "CREATE TEMP TABLE \"_stage_{0}\" AS SELECT * FROM read_parquet({1}, file_row_number = true);\n",
+            t.name,
+            sql_string(&dir.join(format!("{}.parquet", t.name)).to_string_lossy())
+        ));
+    }
+    conn.execute_batch(&stage)?;
+    let source = |t: &str| format!("\"_stage_{t}\"");
     let at = |t: &str, row: i64| {
         origin(t, row as usize).map_or_else(|| format!("{t} row {row}"), |o| o.to_string())
     };
-    let mut problems = Vec::new();
+    // One statement for every constraint of every table: DuckDB's cost here is per statement.
+    let mut checks: Vec<(&Table, &Constraint)> = Vec::new();
+    let mut parts: Vec<String> = Vec::new();
     for table in &catalog.tables {
         let src = source(&table.name);
         for constraint in &table.constraints {
-            match constraint {
-                Constraint::Check {
-                    expression,
-                    columns,
-                } => {
-                    let shown = show_columns(table, columns);
-                    let sql = format!(
-                        "SELECT file_row_number, {shown} FROM {src} WHERE NOT ({expression}) ORDER BY 1"
-                    );
-                    for (row, values) in rows_with_text(&conn, &sql)? {
-                        problems.push(format!(
-                            "{}: breaks CHECK ({expression}) of table `{}`: {values}",
-                            at(&table.name, row),
-                            table.name
-                        ));
-                    }
-                }
-                Constraint::Unique { columns } => {
-                    let cols = quoted(columns);
-                    let sql = format!(
-                        "SELECT min(file_row_number), {} || ' (rows ' || string_agg(file_row_number::VARCHAR, ',' ORDER BY file_row_number) || ')'
-                         FROM {src} GROUP BY {cols} HAVING count(*) > 1 ORDER BY 1",
-                        show_columns(table, columns)
-                    );
-                    for (row, values) in rows_with_text(&conn, &sql)? {
-                        let lines: Vec<String> = values
-                            .rsplit_once(" (rows ")
-                            .map(|(_, r)| r.trim_end_matches(')'))
-                            .unwrap_or_default()
-                            .split(',')
-                            .filter_map(|r| r.parse::<i64>().ok())
-                            .map(|r| at(&table.name, r))
-                            .collect();
-                        let key = values
-                            .rsplit_once(" (rows ")
-                            .map_or(values.as_str(), |(k, _)| k);
-                        problems.push(format!(
-                            "{}: duplicate figure: table `{}` already has a row with the same key ({}): {key}; repeated at {}",
-                            at(&table.name, row),
-                            table.name,
-                            columns.join(", "),
-                            lines[1..].join(", ")
-                        ));
-                    }
-                }
-                Constraint::ForeignKey {
-                    columns,
-                    table: ref_table,
-                    ref_columns,
-                } => {
+            let k = checks.len();
+            parts.push(match constraint {
+                Constraint::Check { expression, columns } => format!(
+                    "(SELECT {k} AS k, file_row_number AS r, {} AS v FROM {src} WHERE NOT ({expression}))",
+                    show_columns(table, columns)
+                ),
+                Constraint::Unique { columns } => format!(
+                    "(SELECT {k}, min(file_row_number), {} || ' (rows ' || string_agg(file_row_number::VARCHAR, ',' ORDER BY file_row_number) || ')'
+                      FROM {src} GROUP BY {} HAVING count(*) > 1)",
+                    show_columns(table, columns),
+                    quoted(columns)
+                ),
+                Constraint::ForeignKey { columns, table: ref_table, ref_columns } => {
                     let join: Vec<String> = columns
                         .iter()
                         .zip(ref_columns)
                         .map(|(c, r)| format!("r.\"{r}\" = s.\"{c}\""))
                         .collect();
-                    let not_null: Vec<String> = columns
-                        .iter()
-                        .map(|c| format!("s.\"{c}\" IS NOT NULL"))
-                        .collect();
-                    let sql = format!(
-                        "SELECT s.file_row_number, {} FROM {src} s
-                         WHERE {} AND NOT EXISTS (SELECT 1 FROM {} r WHERE {}) ORDER BY 1",
+                    let not_null: Vec<String> =
+                        columns.iter().map(|c| format!("s.\"{c}\" IS NOT NULL")).collect();
+                    format!(
+                        "(SELECT {k}, s.file_row_number, {} FROM {src} s
+                          WHERE {} AND NOT EXISTS (SELECT 1 FROM {} r WHERE {}))",
                         show_columns_prefixed(table, columns, "s."),
                         not_null.join(" AND "),
                         source(ref_table),
                         join.join(" AND ")
-                    );
-                    for (row, values) in rows_with_text(&conn, &sql)? {
-                        problems.push(format!(
-                            "{}: {values} is not in table `{ref_table}` ({}); add it there or correct the value",
-                            at(&table.name, row),
-                            ref_columns.join(", ")
-                        ));
-                    }
+                    )
                 }
-            }
+            });
+            checks.push((table, constraint));
         }
+    }
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT * FROM ({}) ORDER BY 1, 2",
+        parts.join("\nUNION ALL\n")
+    );
+    let mut stmt = conn.prepare(&sql).context("constraint query failed")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<duckdb::Result<Vec<_>>>()?;
+    let mut problems = Vec::new();
+    for (k, row, values) in rows {
+        let (table, constraint) = checks[k as usize];
+        let name = &table.name;
+        problems.push(match constraint {
+            Constraint::Check { expression, .. } => {
+                format!("{}: breaks CHECK ({expression}) of table `{name}`: {values}", at(name, row))
+            }
+            Constraint::Unique { columns } => {
+                let (key, rows) = values.rsplit_once(" (rows ").unwrap_or((values.as_str(), ""));
+                let repeats: Vec<String> = rows
+                    .trim_end_matches(')')
+                    .split(',')
+                    .filter_map(|r| r.parse::<i64>().ok())
+                    .skip(1)
+                    .map(|r| at(name, r))
+                    .collect();
+                format!(
+                    "{}: duplicate figure: table `{name}` already has a row with the same key ({}): {key}; repeated at {}",
+                    at(name, row),
+                    columns.join(", "),
+                    repeats.join(", ")
+                )
+            }
+            Constraint::ForeignKey { table: ref_table, ref_columns, .. } => format!(
+                "{}: {values} is not in table `{ref_table}` ({}); add it there or correct the value",
+                at(name, row),
+                ref_columns.join(", ")
+            ),
+        });
     }
     Ok(problems)
 }
@@ -379,14 +418,4 @@ fn show_columns_prefixed(table: &Table, columns: &[String], prefix: &str) -> Str
         .map(|c| format!("'{c}=' || coalesce('''' || {prefix}\"{c}\"::VARCHAR || '''', 'NULL')"))
         .collect();
     parts.join(" || ', ' || ")
-}
-
-fn rows_with_text(conn: &Connection, sql: &str) -> Result<Vec<(i64, String)>> {
-    let mut stmt = conn
-        .prepare(sql)
-        .with_context(|| format!("constraint query failed: {sql}"))?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-        .collect::<duckdb::Result<Vec<_>>>()?;
-    Ok(rows)
 }

@@ -25,6 +25,7 @@ enum Command {
     Reports(cmd::reports::Args),
     Repl(cmd::repl::Args),
     Export(cmd::export::Args),
+    Generate(cmd::generate::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         Command::Reports(args) => cmd::reports::run(&project, args),
         Command::Repl(args) => cmd::repl::run(&project, args),
         Command::Export(args) => cmd::export::run(&project, args),
+        Command::Generate(args) => cmd::generate::run(&project, args),
     };
     match result {
         Ok(code) => code,

@@ -62,7 +62,7 @@ impl Catalog {
             .with_context(|| format!("reading {}", dir.join("VERSION").display()))?
             .trim()
             .to_string();
-        let conn = Connection::open_in_memory()?;
+        let conn = crate::warehouse::embedded_duckdb()?;
         for file in read_sql_files(&dir.join("tables"))? {
             conn.execute_batch(&file.sql)
                 .with_context(|| format!("schema error in {}", file.path.display()))?;

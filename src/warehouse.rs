@@ -45,6 +45,14 @@ pub struct Warehouse {
     pub schema_dir: PathBuf,
 }
 
+/// How the warehouse tables appear in a session.
+pub enum Registration {
+    /// Views over the Parquet files: nothing is read until a query needs it (query, REPL).
+    Views,
+    /// Tables read into memory once: for many queries in a row (the data rules at load).
+    InMemory,
+}
+
 /// Result of one statement.
 pub struct QueryResult {
     pub schema: SchemaRef,
@@ -85,17 +93,26 @@ impl Warehouse {
                 "the warehouse is damaged: {damage}; run `iijwh load` to rebuild it from data/"
             )
         })?;
-        Warehouse::open_at(dir, manifest, &project.schema_dir())
+        Warehouse::open_at(dir, manifest, &project.schema_dir(), Registration::Views)
     }
 
     /// Open the generation in `dir` described by `manifest`.
-    pub fn open_at(dir: PathBuf, manifest: Manifest, schema_dir: &Path) -> Result<Warehouse> {
-        let conn = Connection::open_in_memory()?;
+    pub fn open_at(
+        dir: PathBuf,
+        manifest: Manifest,
+        schema_dir: &Path,
+        registration: Registration,
+    ) -> Result<Warehouse> {
+        let conn = crate::warehouse::embedded_duckdb()?;
+        let kind = match registration {
+            Registration::Views => "VIEW",
+            Registration::InMemory => "TABLE",
+        };
         let mut ddl = String::new();
         for t in &manifest.tables {
             let path = dir.join(&t.file);
             ddl.push_str(&format!(
-                "CREATE VIEW \"{}\" AS SELECT * FROM read_parquet({});\n",
+                "CREATE {kind} \"{}\" AS SELECT * FROM read_parquet({});\n",
                 t.name,
                 sql_string(&path.to_string_lossy())
             ));
@@ -216,7 +233,8 @@ pub fn verify_files(dir: &Path, manifest: &Manifest) -> std::result::Result<(), 
     Ok(())
 }
 
-/// Hash of every file under schema/ and data/ (path and content) plus the iijwh version.
+/// Hash of every file under schema/ and data/ (path, size and modification time) plus the iijwh
+/// version: any edit changes it, and checking it costs a `stat` per file, not a read.
 pub fn fingerprint(project: &Project) -> Result<String> {
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -231,9 +249,13 @@ pub fn fingerprint(project: &Project) -> Result<String> {
             let rel = f.strip_prefix(&root).unwrap_or(&f);
             hasher.update(label.as_bytes());
             hasher.update(rel.to_string_lossy().as_bytes());
-            let bytes = std::fs::read(&f)?;
-            hasher.update((bytes.len() as u64).to_le_bytes());
-            hasher.update(&bytes);
+            let meta = std::fs::metadata(&f)?;
+            hasher.update(meta.len().to_le_bytes());
+            let modified = meta
+                .modified()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            hasher.update(modified.as_nanos().to_le_bytes());
         }
     }
     Ok(crate::release::hex(&hasher.finalize()))
@@ -252,6 +274,15 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// An in-memory DuckDB tuned for small data: one thread (a release is a few hundred rows, and
+/// handing work between threads costs more than it saves) and no extension auto-install.
+pub fn embedded_duckdb() -> Result<Connection> {
+    let config = duckdb::Config::default()
+        .threads(1)?
+        .with("autoinstall_known_extensions", "false")?;
+    Ok(Connection::open_in_memory_with_flags(config)?)
 }
 
 /// A SQL string literal.

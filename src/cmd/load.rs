@@ -1,25 +1,38 @@
-//! Usage: iijwh load [--data DIR] [--warehouse DIR]
+//! Usage: iijwh load [--data DIR] [--warehouse DIR] [--timings]
 //!
 //! Validate data/ against schema/, write one ZSTD Parquet file per table into a new warehouse
 //! generation and switch to it atomically; then run the check rules and report failures.
 
 use crate::load::build;
 use crate::project::Project;
-use crate::rules::{load_rules, run_rules, Status};
+use crate::rules::Status;
 use crate::schema::Catalog;
-use crate::warehouse::Warehouse;
 use anyhow::Result;
 use std::process::ExitCode;
 use std::time::Instant;
 
 /// Build the warehouse from data/ (validated against schema/)
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Print the wall time of each phase
+    #[arg(long)]
+    timings: bool,
+}
 
-pub fn run(project: &Project, _args: Args) -> Result<ExitCode> {
+pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let start = Instant::now();
     let catalog = Catalog::load(&project.schema_dir())?;
+    let schema_time = start.elapsed();
     let report = build(project, &catalog)?;
+    if args.timings {
+        eprintln!(
+            "{:>8.1} ms  read schema/",
+            schema_time.as_secs_f64() * 1000.0
+        );
+        for (phase, time) in &report.phases {
+            eprintln!("{:>8.1} ms  {phase}", time.as_secs_f64() * 1000.0);
+        }
+    }
     let rows: usize = report.manifest.tables.iter().map(|t| t.rows).sum();
     println!(
         "loaded {} release(s), {} tables, {rows} rows into {} in {} ms",
@@ -28,12 +41,11 @@ pub fn run(project: &Project, _args: Args) -> Result<ExitCode> {
         report.generation.display(),
         start.elapsed().as_millis()
     );
-    let wh = Warehouse::open(project)?;
-    let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?)?;
-    let failed: Vec<&str> = outcomes
+    let failed: Vec<&str> = report
+        .checks
         .iter()
-        .filter(|o| o.status == Status::Fail)
-        .map(|o| o.rule.name.as_str())
+        .filter(|(_, s)| *s == Status::Fail)
+        .map(|(name, _)| name.as_str())
         .collect();
     let residual = report
         .checks

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod export;
+pub mod generate;
 pub mod load;
 pub mod query;
 pub mod repl;
