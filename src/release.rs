@@ -4,10 +4,10 @@
 
 use crate::schema::{Catalog, Table};
 use anyhow::{anyhow, bail, Context, Result};
-use arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Int32Builder, Int64Builder,
+use arrow::array::{ArrayRef, PrimitiveArray};
+use arrow::datatypes::{
+    ArrowPrimitiveType, DataType, Date32Type, Decimal128Type, Int32Type, Int64Type,
 };
-use arrow::datatypes::{DataType, Decimal128Type};
 use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -386,81 +386,47 @@ fn to_batch(table: &Table, rows: &RawRows) -> Result<RecordBatch> {
                 ));
             }
         }
+        const WHOLE: &str = "not a whole number (digits only, no separators)";
         let array: ArrayRef = match field.data_type() {
             DataType::Utf8 => Arc::new(cells.collect::<arrow::array::StringArray>()),
-            DataType::Int32 => {
-                let mut b = Int32Builder::with_capacity(rows.values.len());
-                for (ri, cell) in cells.enumerate() {
-                    match cell {
-                        None => b.append_null(),
-                        Some(v) => b.append_value(v.parse().map_err(|_| {
-                            fail(
-                                ri,
-                                v,
-                                "not a whole number (digits only, no separators)".into(),
-                            )
-                        })?),
-                    }
-                }
-                Arc::new(b.finish())
-            }
-            DataType::Int64 => {
-                let mut b = Int64Builder::with_capacity(rows.values.len());
-                for (ri, cell) in cells.enumerate() {
-                    match cell {
-                        None => b.append_null(),
-                        Some(v) => b.append_value(v.parse().map_err(|_| {
-                            fail(
-                                ri,
-                                v,
-                                "not a whole number (digits only, no separators)".into(),
-                            )
-                        })?),
-                    }
-                }
-                Arc::new(b.finish())
-            }
-            DataType::Boolean => {
-                let mut b = BooleanBuilder::with_capacity(rows.values.len());
-                for (ri, cell) in cells.enumerate() {
-                    match cell {
-                        None => b.append_null(),
-                        Some(v) => b.append_value(
-                            v.parse()
-                                .map_err(|_| fail(ri, v, "not true or false".into()))?,
-                        ),
-                    }
-                }
-                Arc::new(b.finish())
-            }
+            DataType::Int32 => Arc::new(primitive::<Int32Type>(
+                cells,
+                |v| v.parse().map_err(|_| WHOLE.into()),
+                &fail,
+            )?),
+            DataType::Int64 => Arc::new(primitive::<Int64Type>(
+                cells,
+                |v| v.parse().map_err(|_| WHOLE.into()),
+                &fail,
+            )?),
             DataType::Date32 => {
                 let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-                let mut b = Date32Builder::with_capacity(rows.values.len());
-                for (ri, cell) in cells.enumerate() {
-                    match cell {
-                        None => b.append_null(),
-                        Some(v) => {
-                            let d = NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
-                                fail(ri, v, "not a date; write it as YYYY-MM-DD".into())
-                            })?;
-                            b.append_value((d - epoch).num_days() as i32);
-                        }
-                    }
-                }
-                Arc::new(b.finish())
+                Arc::new(primitive::<Date32Type>(
+                    cells,
+                    |v| {
+                        NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                            .map(|d| (d - epoch).num_days() as i32)
+                            .map_err(|_| "not a date; write it as YYYY-MM-DD".into())
+                    },
+                    &fail,
+                )?)
             }
-            DataType::Decimal128(p, s) => {
-                let mut b = Decimal128Builder::with_capacity(rows.values.len())
-                    .with_precision_and_scale(*p, *s)?;
-                for (ri, cell) in cells.enumerate() {
-                    match cell {
-                        None => b.append_null(),
-                        Some(v) => b.append_value(
-                            parse_decimal(v, *p, *s).map_err(|problem| fail(ri, v, problem))?,
-                        ),
-                    }
-                }
-                Arc::new(b.finish())
+            DataType::Decimal128(p, s) => Arc::new(
+                primitive::<Decimal128Type>(cells, |v| parse_decimal(v, *p, *s), &fail)?
+                    .with_precision_and_scale(*p, *s)?,
+            ),
+            DataType::Boolean => {
+                let values = cells
+                    .enumerate()
+                    .map(|(ri, c)| {
+                        c.map(|v| {
+                            v.parse::<bool>()
+                                .map_err(|_| fail(ri, v, "not true or false".into()))
+                        })
+                        .transpose()
+                    })
+                    .collect::<Result<Vec<Option<bool>>>>()?;
+                Arc::new(arrow::array::BooleanArray::from(values))
             }
             other => bail!(
                 "table {}: column type {other} is not supported by the loader",
@@ -470,6 +436,21 @@ fn to_batch(table: &Table, rows: &RawRows) -> Result<RecordBatch> {
         arrays.push(array);
     }
     Ok(RecordBatch::try_new(table.schema.clone(), arrays)?)
+}
+
+/// Parse cells into a primitive Arrow array; `fail(row, value, problem)` makes the located error.
+fn primitive<'a, T: ArrowPrimitiveType>(
+    cells: impl Iterator<Item = Option<&'a str>>,
+    parse: impl Fn(&str) -> std::result::Result<T::Native, String>,
+    fail: &impl Fn(usize, &str, String) -> anyhow::Error,
+) -> Result<PrimitiveArray<T>> {
+    cells
+        .enumerate()
+        .map(|(ri, cell)| {
+            cell.map(|v| parse(v).map_err(|problem| fail(ri, v, problem)))
+                .transpose()
+        })
+        .collect()
 }
 
 /// Exact decimal parsing: plain digits with an optional sign and decimal point, no rounding.

@@ -61,18 +61,31 @@ fn generations(sb: &Sandbox) -> (std::path::PathBuf, Vec<String>) {
     (current, all)
 }
 
-const CONTRACTS: &str = "SELECT value FROM kpis WHERE period = '2Q06' AND item = 'dedicated_access_contracts' AND comparison = 'level'";
+/// 2Q06 dedicated access contracts 16,112 -> 16,113 in the data copy.
+fn change_contracts(sb: &Sandbox) {
+    sb.edit(
+        "kpis.csv",
+        "2Q06,dedicated_access_contracts,level,16112,",
+        "2Q06,dedicated_access_contracts,level,16113,",
+    );
+}
+
+/// 2Q06 dedicated access contracts as the warehouse answers (`flag`: --no-build or "").
+fn contracts(sb: &Sandbox, flag: &str) -> String {
+    let sql = "SELECT value FROM kpis WHERE period = '2Q06' AND item = 'dedicated_access_contracts' AND comparison = 'level'";
+    let mut args = vec!["query", "-e", sql, "--format", "csv"];
+    if !flag.is_empty() {
+        args.push(flag);
+    }
+    crate::common::parse_csv(&sb.ok(&args))[0]["value"].clone()
+}
 
 #[test]
 fn a_load_that_fails_halfway_leaves_the_warehouse_unchanged() {
     let sb = Sandbox::with_data_copy();
     sb.ok(&["load"]);
     let (before, _) = generations(&sb);
-    sb.edit(
-        "kpis.csv",
-        "2Q06,dedicated_access_contracts,level,16112,",
-        "2Q06,dedicated_access_contracts,level,16113,",
-    );
+    change_contracts(&sb);
     let out = sb
         .cmd()
         .arg("load")
@@ -85,15 +98,7 @@ fn a_load_that_fails_halfway_leaves_the_warehouse_unchanged() {
     let (after, all) = generations(&sb);
     assert_eq!(before, after);
     assert_eq!(all.len(), 1, "no half-written generation left: {all:?}");
-    let rows = crate::common::parse_csv(&sb.ok(&[
-        "query",
-        "--no-build",
-        "-e",
-        CONTRACTS,
-        "--format",
-        "csv",
-    ]));
-    assert_eq!(rows[0]["value"], "16112.0");
+    assert_eq!(contracts(&sb, "--no-build"), "16112.0");
 }
 
 #[test]
@@ -101,11 +106,7 @@ fn a_load_killed_mid_write_leaves_the_warehouse_unchanged() {
     let sb = Sandbox::with_data_copy();
     sb.ok(&["load"]);
     let (before, _) = generations(&sb);
-    sb.edit(
-        "kpis.csv",
-        "2Q06,dedicated_access_contracts,level,16112,",
-        "2Q06,dedicated_access_contracts,level,16113,",
-    );
+    change_contracts(&sb);
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("iijwh"));
     cmd.arg("load")
         .env("IIJWH_DATA", &sb.data)
@@ -123,19 +124,10 @@ fn a_load_killed_mid_write_leaves_the_warehouse_unchanged() {
     child.wait().unwrap();
     let (after, _) = generations(&sb);
     assert_eq!(before, after);
-    let rows = crate::common::parse_csv(&sb.ok(&[
-        "query",
-        "--no-build",
-        "-e",
-        CONTRACTS,
-        "--format",
-        "csv",
-    ]));
-    assert_eq!(rows[0]["value"], "16112.0");
+    assert_eq!(contracts(&sb, "--no-build"), "16112.0");
     // The next load removes the dead staging folder and swaps in the new data.
     sb.ok(&["load"]);
     let (_, all) = generations(&sb);
     assert!(all.iter().all(|g| !g.starts_with(".staging")), "{all:?}");
-    let rows = crate::common::parse_csv(&sb.ok(&["query", "-e", CONTRACTS, "--format", "csv"]));
-    assert_eq!(rows[0]["value"], "16113.0");
+    assert_eq!(contracts(&sb, ""), "16113.0");
 }

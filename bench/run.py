@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""iijwh benchmarks; writes bench/RESULTS.md.
+
+Run after `cargo build --release`:
+    python3 bench/run.py [--iijwh PATH] [--duckdb PATH] [--runs 11] [--scale 1,10,100,1000]
+
+1. Cold `iijwh query NAME` for every report vs the DuckDB CLI running the same SQL over the same
+   Parquet files (views and macros created in the same invocation), alternating A/B.
+2. `iijwh load` of data/ vs the DuckDB CLI converting the same CSVs to ZSTD Parquet.
+3. Scale curve: `iijwh generate` writes N synthetic releases; load time, warehouse size and report
+   latency for each N.
+Wall time is the median of the runs; peak memory is the child's max RSS (wait4).
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_measured(cmd, env=None):
+    """Run a command, returning (seconds, peak RSS MiB) measured with wait4."""
+    start = time.perf_counter()
+    pid = os.posix_spawn(cmd[0], cmd, env or os.environ,
+                         file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+                                       (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0)])
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)[:200]} failed")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def ab(cmd_a, cmd_b, runs, env_a=None, env_b=None):
+    """Alternate A and B; medians of time and memory for each."""
+    a, b = [], []
+    run_measured(cmd_a, env_a), run_measured(cmd_b, env_b)  # warm the page cache for both
+    for _ in range(runs):
+        a.append(run_measured(cmd_a, env_a))
+        b.append(run_measured(cmd_b, env_b))
+    med = lambda xs, i: statistics.median(x[i] for x in xs)
+    return (med(a, 0), med(a, 1)), (med(b, 0), med(b, 1))
+
+
+def report_sql(path):
+    """A report's SQL with its parameters replaced by their defaults (the CLI cannot bind them)."""
+    text = path.read_text()
+    for name, default in re.findall(r"^-- param: (\w+) \w+ = (\S+)", text, re.M):
+        text = text.replace(f"${name}", "'" + default.replace("'", "''") + "'")
+    return text
+
+
+def cli_prelude(generation):
+    """The same views and macros iijwh registers, as SQL for the DuckDB CLI."""
+    sql = [f"CREATE VIEW {p.stem} AS SELECT * FROM read_parquet('{p}');"
+           for p in sorted(generation.glob("*.parquet"))]
+    for sub in ("macros", "views"):
+        sql += [p.read_text() for p in sorted((ROOT / "schema" / sub).glob("*.sql"))]
+    return "\n".join(sql)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
+    ap.add_argument("--iijwh", default=f"{target}/release/iijwh")
+    ap.add_argument("--duckdb", default=shutil.which("duckdb") or "duckdb")
+    ap.add_argument("--runs", type=int, default=11)
+    ap.add_argument("--scale", default="1,10,100,1000")
+    args = ap.parse_args()
+    iijwh, duck = args.iijwh, args.duckdb
+    version = subprocess.run([duck, "--version"], capture_output=True, text=True).stdout.strip()
+    tmp = Path(tempfile.mkdtemp(prefix="iijwh-bench-"))
+    env = dict(os.environ, IIJWH_DATA=str(ROOT / "data"), IIJWH_WAREHOUSE=str(tmp / "wh"))
+    subprocess.run([iijwh, "load"], env=env, check=True, capture_output=True)
+    generation = (tmp / "wh" / "current").resolve()
+    prelude = cli_prelude(generation)
+    lines = [
+        "# Benchmark results", "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on this machine "
+        f"({os.cpu_count()} cores), iijwh release build vs DuckDB CLI {version}, by `python3 bench/run.py`. "
+        f"Median of {args.runs} alternating runs; peak memory = max RSS of the process.", "",
+        "## 1. Cold report queries: `iijwh query NAME` vs DuckDB CLI on the same Parquet", "",
+        "iijwh's time includes everything a user's run does: finding the project, the staleness and "
+        "checksum checks of the warehouse, registering views and macros, the SQL sandbox, and printing. "
+        "The CLI runs the same views, macros and report SQL in one invocation.", "",
+        "| report | iijwh ms | DuckDB CLI ms | ratio | iijwh MiB | CLI MiB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    ratios = []
+    for path in sorted((ROOT / "queries").glob("*.sql")):
+        sql = report_sql(path)
+        sql_file = tmp / f"{path.stem}.cli.sql"
+        sql_file.write_text(prelude + "\n" + sql)
+        (ta, ma), (tb, mb) = ab([iijwh, "query", path.stem, "--format", "csv"],
+                                [duck, "-csv", "-init", os.devnull, "-f", str(sql_file)],
+                                args.runs, env_a=env)
+        ratios.append(ta / tb)
+        lines.append(f"| {path.stem} | {ta*1000:.1f} | {tb*1000:.1f} | {ta/tb:.2f} | {ma:.0f} | {mb:.0f} |")
+    lines += ["", f"Median ratio iijwh / CLI: **{statistics.median(ratios):.2f}** (target: at most 1.10).", ""]
+
+    # 2. Load vs CLI CSV -> Parquet conversion
+    csvs = sorted((ROOT / "data" / "releases").glob("*/*.csv"))
+    out_dir = tmp / "cli-parquet"
+    out_dir.mkdir()
+    convert = "\n".join(
+        f"COPY (SELECT * FROM read_csv('{c}')) TO '{out_dir / (c.parent.name + '-' + c.stem)}.parquet' "
+        "(FORMAT parquet, COMPRESSION zstd);" for c in csvs)
+    conv_file = tmp / "convert.sql"
+    conv_file.write_text(convert)
+    (ta, ma), (tb, mb) = ab([iijwh, "load"], [duck, "-init", os.devnull, "-f", str(conv_file)],
+                            max(3, args.runs // 2), env_a=env)
+    phases = subprocess.run([iijwh, "load", "--timings"], env=env, capture_output=True, text=True).stderr
+    lines += [
+        "## 2. Load: `iijwh load` vs DuckDB CLI converting the same CSVs to Parquet", "",
+        "| | ms | MiB |", "| --- | ---: | ---: |",
+        f"| iijwh load (validate, write, constraints, 16 data rules, swap) | {ta*1000:.0f} | {ma:.0f} |",
+        f"| DuckDB CLI: {len(csvs)} CSV -> ZSTD Parquet, no validation | {tb*1000:.0f} | {mb:.0f} |",
+        "", f"Ratio {ta/tb:.1f}x. Target for the real release: under 100 ms. Phases of one `iijwh load --timings`:",
+        "", "```", phases.strip(), "```", ""]
+
+    # 3. Scale curve
+    lines += ["## 3. Scale curve: N synthetic releases (`iijwh generate`)", "",
+              "| N releases | rows | load s | warehouse MiB | trend_revenue ms | figures search ms |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for n in [int(x) for x in args.scale.split(",")]:
+        data = tmp / f"gen{n}"
+        subprocess.run([iijwh, "generate", "--releases", str(n), "--out", str(data)], env=env, check=True,
+                       capture_output=True)
+        senv = dict(env, IIJWH_DATA=str(data), IIJWH_WAREHOUSE=str(tmp / f"wh{n}"))
+        t_load, _ = run_measured([iijwh, "load"], senv)
+        gen = (tmp / f"wh{n}" / "current").resolve()
+        size = sum(f.stat().st_size for f in gen.iterdir()) / 2**20
+        rows = subprocess.run([iijwh, "query", "-e", "SELECT count(*) FROM figures", "--format", "csv"],
+                              env=senv, capture_output=True, text=True).stdout.split()[1]
+        times = [run_measured([iijwh, "query", "trend_revenue", "--format", "csv"], senv)[0] for _ in range(5)]
+        search = [run_measured([iijwh, "query", "-e", "SELECT * FROM figures WHERE printed = '14,007'",
+                                "--format", "csv"], senv)[0] for _ in range(5)]
+        lines.append(f"| {n} | {rows} | {t_load:.2f} | {size:.1f} | {statistics.median(times)*1000:.0f} | "
+                     f"{statistics.median(search)*1000:.0f} |")
+        shutil.rmtree(data, ignore_errors=True)
+    lines += ["", "Targets: cost at most linear in N; report latency at N = 1000 under 150 ms.", ""]
+    out = ROOT / "bench" / "RESULTS.md"
+    existing = out.read_text() if out.exists() else ""
+    notes = existing.split("<!-- notes -->", 1)[1] if "<!-- notes -->" in existing else "\n"
+    out.write_text("\n".join(lines) + "\n<!-- notes -->" + notes)
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(out.read_text())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
