@@ -151,12 +151,14 @@ fn interactive_session() {
     // Ctrl-C cancels a running query; the session stays.
     p.send_line("SELECT count(*) FROM range(100000000000) a(i) WHERE i % 7 = 3;")
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(800));
+    // Give the query time to start (the line editor has left raw mode by then).
+    std::thread::sleep(std::time::Duration::from_millis(1500));
     p.send_control('c').unwrap();
     p.exp_string("Interrupt").unwrap();
     p.exp_string("iijwh> ").unwrap();
     p.send_line("SELECT 'alive' AS state;").unwrap();
     p.exp_string("alive").unwrap();
+    p.exp_string("iijwh> ").unwrap();
 
     // Ctrl-D leaves; the history file keeps the statements.
     p.send_control('d').unwrap();
