@@ -67,6 +67,9 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
     let generations = project.warehouse.join(GENERATIONS);
     std::fs::create_dir_all(&generations)
         .with_context(|| format!("creating {}", generations.display()))?;
+    // One load at a time: a second one waits, so neither removes the generation the other swaps in.
+    let lock = std::fs::File::create(project.warehouse.join(".load.lock"))?;
+    lock.lock().context("waiting for another load to finish")?;
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ").to_string();
     let name = format!("{stamp}-{}", std::process::id());
     let staging = generations.join(format!(".staging-{name}"));
