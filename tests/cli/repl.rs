@@ -192,3 +192,29 @@ fn a_session_keeps_its_generation_while_a_load_swaps_in_a_new_one() {
     let rows = crate::common::parse_csv(&sb.ok(&["query", "-e", sql, "--format", "csv"]));
     assert_eq!(rows[0]["contracts"], "16113");
 }
+
+#[test]
+fn output_timer_and_help() {
+    let sb = Sandbox::new();
+    sb.ok(&["load"]);
+    let file = sb.dir.path().join("out.csv");
+    let script = format!(
+        ".help\n.format csv\n.output {}\nSELECT 14007 AS total;\n.output\n.timer on\nSELECT 1 AS one;\n.timer off\n.format nope\n",
+        file.display()
+    );
+    let out = sb.cmd().arg("repl").write_stdin(script).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stdout.contains(".describe") && stdout.contains("Ctrl-C cancels"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "total\n14007\n");
+    assert!(
+        !stdout.contains("14007"),
+        "went to the file, not stdout: {stdout}"
+    );
+    assert!(stdout.contains("one\n1\nRun Time: "), "{stdout}");
+    assert!(stderr.contains("unknown format `nope`"), "{stderr}");
+    assert_eq!(out.status.code(), Some(1));
+}
