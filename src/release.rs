@@ -163,7 +163,14 @@ fn read_release(
     );
 
     if let Some(published) = get("published_on") {
-        if let Ok(date) = NaiveDate::parse_from_str(&published, "%Y-%m-%d") {
+        let Ok(date) = NaiveDate::parse_from_str(&published, "%Y-%m-%d") else {
+            bail!(
+                "{}:{}: published_on {published:?} is not a date; write it as YYYY-MM-DD",
+                meta_path.display(),
+                line_of("published_on")
+            );
+        };
+        {
             if date > chrono::Local::now().date_naive() {
                 bail!(
                     "{}:{}: published_on {published} is in the future; a results release is \
