@@ -61,7 +61,7 @@ fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
 }
 
 /// `-14007.5` -> `-14,007.5`.
-pub fn group_thousands(raw: &str) -> String {
+fn group_thousands(raw: &str) -> String {
     let (sign, digits) = raw.strip_prefix('-').map_or(("", raw), |d| ("-", d));
     let (int, frac) = digits
         .split_once('.')
@@ -279,4 +279,19 @@ fn print_json(result: &QueryResult, out: &mut dyn Write, lines: bool) -> Result<
         writeln!(out, "{}", serde_json::to_string_pretty(&objects)?)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group_thousands;
+
+    #[test]
+    fn groups_the_integer_part_only() {
+        assert_eq!(group_thousands("14007"), "14,007");
+        assert_eq!(group_thousands("-29680.0"), "-29,680.0");
+        assert_eq!(group_thousands("428000"), "428,000");
+        assert_eq!(group_thousands("253.2"), "253.2");
+        assert_eq!(group_thousands("1234567.89"), "1,234,567.89");
+        assert_eq!(group_thousands("n/a"), "n/a");
+    }
 }

@@ -191,11 +191,6 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
         .with_context(|| format!("{}: not a valid manifest; run `iijwh load`", path.display()))
 }
 
-/// True when the current generation was built from exactly the present schema/ and data/.
-pub fn is_fresh(project: &Project) -> Result<bool> {
-    Ok(staleness(project)?.is_none())
-}
-
 /// Why the warehouse must be rebuilt, or None when it is current and intact.
 pub fn staleness(project: &Project) -> Result<Option<String>> {
     let Ok(dir) = std::fs::canonicalize(project.warehouse.join(CURRENT)) else {
