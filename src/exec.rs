@@ -19,7 +19,8 @@ pub enum Flow {
 pub struct Session {
     pub wh: Warehouse,
     pub project: Project,
-    pub catalog: Catalog,
+    /// The schema, read from its DDL on first use (only .schema and .describe need it).
+    catalog: std::cell::OnceCell<Catalog>,
     pub format: Format,
     pub timer: bool,
     output: Option<(String, std::io::BufWriter<std::fs::File>)>,
@@ -29,16 +30,23 @@ pub struct Session {
 
 impl Session {
     pub fn new(project: Project, wh: Warehouse) -> Result<Session> {
-        let catalog = Catalog::load(&project.schema_dir())?;
         Ok(Session {
             wh,
             project,
-            catalog,
+            catalog: std::cell::OnceCell::new(),
             format: Format::Table,
             timer: false,
             output: None,
             failures: 0,
         })
+    }
+
+    fn catalog(&self) -> Result<&Catalog> {
+        if let Some(c) = self.catalog.get() {
+            return Ok(c);
+        }
+        let loaded = Catalog::load(&self.project.schema_dir())?;
+        Ok(self.catalog.get_or_init(|| loaded))
     }
 
     /// Run one complete input: a dot-command line or SQL text; errors are printed and counted.
@@ -133,7 +141,7 @@ impl Session {
             ".schema" => match args.first() {
                 Some(table) => println!("{}", self.ddl(table)?),
                 None => {
-                    for t in &self.catalog.tables {
+                    for t in &self.catalog()?.tables {
                         println!("{}\n", self.ddl(&t.name)?);
                     }
                 }
@@ -209,7 +217,7 @@ impl Session {
 
     /// DDL of a table as written in schema/, or DuckDB's definition of a view.
     fn ddl(&self, table: &str) -> Result<String> {
-        if self.catalog.table(table).is_some() {
+        if self.catalog()?.table(table).is_some() {
             for file in crate::schema::read_sql_files(&self.project.schema_dir().join("tables"))? {
                 if file.sql.contains(&format!("CREATE TABLE {table} (")) {
                     return Ok(file.sql.trim_end().to_string());
@@ -226,7 +234,7 @@ impl Session {
     }
 
     fn describe(&mut self, table: &str) -> Result<()> {
-        let Some(t) = self.catalog.table(table) else {
+        let Some(t) = self.catalog()?.table(table) else {
             // Views and macros-defined objects: DuckDB's own description.
             return self.sql(&format!("DESCRIBE \"{}\"", table.replace('"', "")), &[]);
         };
