@@ -45,7 +45,7 @@ impl Session {
         if let Some(c) = self.catalog.get() {
             return Ok(c);
         }
-        let loaded = Catalog::load(&self.project.schema_dir())?;
+        let loaded = self.project.catalog()?;
         Ok(self.catalog.get_or_init(|| loaded))
     }
 

@@ -72,7 +72,7 @@ const FIGURES: &str = "figures";
 const DUCKDB_FILE: &str = "iijwh.duckdb";
 
 pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result<ExportManifest> {
-    let catalog = Catalog::load(&project.schema_dir())?;
+    let catalog = project.catalog()?;
     let mut all: Vec<String> = catalog.tables.iter().map(|t| t.name.clone()).collect();
     all.push(FIGURES.to_string());
     let selected: Vec<String> = if opts.tables.is_empty() {

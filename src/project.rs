@@ -40,6 +40,14 @@ impl Project {
         self.root.join("queries")
     }
 
+    /// The schema catalog, cached beside the warehouse.
+    pub fn catalog(&self) -> anyhow::Result<crate::schema::Catalog> {
+        crate::schema::Catalog::load_cached(
+            &self.schema_dir(),
+            &self.warehouse.join(".schema-cache.json"),
+        )
+    }
+
     pub fn checks_dir(&self) -> PathBuf {
         self.schema_dir().join("checks")
     }

@@ -1,20 +1,22 @@
 //! The schema: `schema/` DDL is the single source of truth. DuckDB itself parses it, and the
-//! catalog (tables, Arrow schemas, column comments, constraints) is read back from DuckDB.
+//! catalog (tables, Arrow schemas, column comments, constraints) is read back from DuckDB. Parsing
+//! a few hundred DDL statements takes DuckDB ~0.2 s, so the catalog is cached as JSON keyed by a
+//! hash of the DDL: a changed DDL file is parsed again.
 
 use crate::project::files_with_ext;
 use anyhow::{Context, Result};
-use arrow::datatypes::{Field, Schema, SchemaRef};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use duckdb::Connection;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Catalog {
     pub version: String,
     pub tables: Vec<Table>,
-    /// `schema/macros/*.sql` then `schema/views/*.sql`, in that order.
-    pub definitions: Vec<SqlFile>,
 }
 
 #[derive(Debug, Clone)]
@@ -23,24 +25,32 @@ pub struct SqlFile {
     pub sql: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Table {
     pub name: String,
     pub comment: Option<String>,
     pub columns: Vec<Column>,
+    /// Built from the columns (not stored in the cache).
+    #[serde(skip, default = "empty_schema")]
     pub schema: SchemaRef,
     pub constraints: Vec<Constraint>,
 }
 
-#[derive(Debug)]
+fn empty_schema() -> SchemaRef {
+    Arc::new(Schema::empty())
+}
+
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Column {
     pub name: String,
     pub sql_type: String,
+    /// DuckDB's Arrow type for the column, as Arrow prints it (e.g. `Decimal128(18, 1)`).
+    pub arrow_type: String,
     pub nullable: bool,
     pub comment: Option<String>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub enum Constraint {
     Check {
         expression: String,
@@ -67,14 +77,46 @@ impl Catalog {
             conn.execute_batch(&file.sql)
                 .with_context(|| format!("schema error in {}", file.path.display()))?;
         }
-        let mut definitions = read_sql_files(&dir.join("macros"))?;
-        definitions.extend(read_sql_files(&dir.join("views"))?);
         let tables = read_tables(&conn)?;
-        Ok(Catalog {
-            version,
-            tables,
-            definitions,
-        })
+        Ok(Catalog { version, tables })
+    }
+
+    /// `load`, through a cache file: reused while the DDL and iijwh are unchanged.
+    pub fn load_cached(dir: &Path, cache: &Path) -> Result<Catalog> {
+        let mut hasher = Sha256::new();
+        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        hasher.update(std::fs::read(dir.join("VERSION")).unwrap_or_default());
+        for file in read_sql_files(&dir.join("tables"))? {
+            hasher.update(file.path.file_name().unwrap_or_default().as_encoded_bytes());
+            hasher.update(file.sql.as_bytes());
+        }
+        let key = crate::release::hex(&hasher.finalize());
+        if let Ok(text) = std::fs::read_to_string(cache) {
+            if let Ok((cached_key, mut catalog)) = serde_json::from_str::<(String, Catalog)>(&text)
+            {
+                if cached_key == key && catalog.build_schemas().is_ok() {
+                    return Ok(catalog);
+                }
+            }
+        }
+        let catalog = Catalog::load(dir)?;
+        // Best effort: a cache that cannot be written only costs the next run the parse.
+        if let Some(parent) = cache.parent() {
+            let tmp = parent.join(format!(".schema-cache-{}.json", std::process::id()));
+            if std::fs::create_dir_all(parent).is_ok()
+                && std::fs::write(&tmp, serde_json::to_string(&(&key, &catalog))?).is_ok()
+            {
+                let _ = std::fs::rename(&tmp, cache);
+            }
+        }
+        Ok(catalog)
+    }
+
+    fn build_schemas(&mut self) -> Result<()> {
+        for t in &mut self.tables {
+            t.schema = build_schema(t.comment.as_deref(), &t.columns)?;
+        }
+        Ok(())
     }
 
     pub fn table(&self, name: &str) -> Option<&Table> {
@@ -135,11 +177,12 @@ fn read_tables(conn: &Connection) -> Result<Vec<Table>> {
 
     let mut tables = Vec::new();
     for (name, comment) in names {
-        let columns: Vec<Column> = cols_stmt
+        let mut columns: Vec<Column> = cols_stmt
             .query_map([&name], |r| {
                 Ok(Column {
                     name: r.get(0)?,
                     sql_type: r.get(1)?,
+                    arrow_type: String::new(),
                     nullable: r.get(2)?,
                     comment: r.get(3)?,
                 })
@@ -167,7 +210,10 @@ fn read_tables(conn: &Connection) -> Result<Vec<Table>> {
                 _ => {} // NOT NULL comes from the column's nullability
             }
         }
-        let schema = arrow_schema(conn, &name, comment.as_deref(), &columns)?;
+        for (c, t) in columns.iter_mut().zip(duckdb_arrow_types(conn, &name)?) {
+            c.arrow_type = t.to_string();
+        }
+        let schema = build_schema(comment.as_deref(), &columns)?;
         tables.push(Table {
             name,
             comment,
@@ -179,32 +225,87 @@ fn read_tables(conn: &Connection) -> Result<Vec<Table>> {
     Ok(tables)
 }
 
-/// DuckDB's own Arrow mapping of the DDL types, with nullability and comments added.
-fn arrow_schema(
-    conn: &Connection,
-    table: &str,
-    comment: Option<&str>,
-    columns: &[Column],
-) -> Result<SchemaRef> {
+/// DuckDB's own Arrow mapping of a table's column types.
+fn duckdb_arrow_types(conn: &Connection, table: &str) -> Result<Vec<DataType>> {
     let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\" LIMIT 0"))?;
     let arrow = stmt.query_arrow([])?;
-    let duck = arrow.get_schema();
-    let fields: Vec<Field> = duck
+    Ok(arrow
+        .get_schema()
         .fields()
         .iter()
-        .zip(columns)
-        .map(|(f, c)| {
+        .map(|f| f.data_type().clone())
+        .collect())
+}
+
+/// The Arrow schema of a table: DuckDB's types with the DDL's nullability and comments.
+fn build_schema(comment: Option<&str>, columns: &[Column]) -> Result<SchemaRef> {
+    let fields = columns
+        .iter()
+        .map(|c| {
+            let data_type: DataType = c
+                .arrow_type
+                .parse()
+                .with_context(|| format!("unknown Arrow type {}", c.arrow_type))?;
             let mut meta = HashMap::new();
             if let Some(text) = &c.comment {
                 meta.insert("description".to_string(), text.clone());
             }
             meta.insert("sql_type".to_string(), c.sql_type.clone());
-            Field::new(&c.name, f.data_type().clone(), c.nullable).with_metadata(meta)
+            Ok(Field::new(&c.name, data_type, c.nullable).with_metadata(meta))
         })
-        .collect();
+        .collect::<Result<Vec<Field>>>()?;
     let mut meta = HashMap::new();
     if let Some(text) = comment {
         meta.insert("description".to_string(), text.to_string());
     }
     Ok(Arc::new(Schema::new_with_metadata(fields, meta)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy_schema(to: &Path) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema");
+        std::fs::create_dir_all(to.join("tables")).unwrap();
+        std::fs::copy(from.join("VERSION"), to.join("VERSION")).unwrap();
+        for f in read_sql_files(&from.join("tables")).unwrap() {
+            std::fs::write(to.join("tables").join(f.path.file_name().unwrap()), f.sql).unwrap();
+        }
+    }
+
+    #[test]
+    fn cached_catalog_matches_the_ddl_and_follows_its_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let schema = dir.path().join("schema");
+        copy_schema(&schema);
+        let cache = dir.path().join("cache.json");
+        let fresh = Catalog::load(&schema).unwrap();
+        let first = Catalog::load_cached(&schema, &cache).unwrap();
+        assert!(cache.exists());
+        let cached = Catalog::load_cached(&schema, &cache).unwrap();
+        for catalog in [&first, &cached] {
+            assert_eq!(catalog.tables.len(), fresh.tables.len());
+            for (a, b) in catalog.tables.iter().zip(&fresh.tables) {
+                assert_eq!(a.schema, b.schema, "table {}", a.name);
+                assert_eq!(a.constraints.len(), b.constraints.len());
+            }
+        }
+        let kpis = cached.table("kpis").unwrap();
+        assert_eq!(
+            kpis.schema.field_with_name("value").unwrap().data_type(),
+            &DataType::Decimal128(18, 1)
+        );
+        // A changed comment in the DDL is seen on the next load.
+        let ddl = schema.join("tables").join("08_kpis.sql");
+        let text = std::fs::read_to_string(&ddl).unwrap();
+        std::fs::write(
+            &ddl,
+            text.replace("'contracts, Gbps or %'", "'contracts, Gbps or percent'"),
+        )
+        .unwrap();
+        let changed = Catalog::load_cached(&schema, &cache).unwrap();
+        let unit = changed.table("kpis").unwrap().column("unit").unwrap();
+        assert_eq!(unit.comment.as_deref(), Some("contracts, Gbps or percent"));
+    }
 }

@@ -73,7 +73,7 @@ impl Warehouse {
                 "building the warehouse from {} ({why}) ...",
                 project.data.display()
             );
-            let catalog = crate::schema::Catalog::load(&project.schema_dir())?;
+            let catalog = project.catalog()?;
             crate::load::build(project, &catalog)?;
         }
         Warehouse::open(project)

@@ -6,7 +6,6 @@
 use crate::load::build;
 use crate::project::Project;
 use crate::rules::Status;
-use crate::schema::Catalog;
 use anyhow::Result;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -21,7 +20,7 @@ pub struct Args {
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let start = Instant::now();
-    let catalog = Catalog::load(&project.schema_dir())?;
+    let catalog = project.catalog()?;
     let schema_time = start.elapsed();
     let report = build(project, &catalog)?;
     if args.timings {
