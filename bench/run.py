@@ -135,13 +135,15 @@ def main():
                        capture_output=True)
         senv = dict(env, IIJWH_DATA=str(data), IIJWH_WAREHOUSE=str(tmp / f"wh{n}"))
         t_load, _ = run_measured([iijwh, "load"], senv)
+        os.sync()  # let the generated data and the warehouse reach the disk before timing queries
+        time.sleep(1)
         gen = (tmp / f"wh{n}" / "current").resolve()
         size = sum(f.stat().st_size for f in gen.iterdir()) / 2**20
         rows = subprocess.run([iijwh, "query", "-e", "SELECT count(*) FROM figures", "--format", "csv"],
                               env=senv, capture_output=True, text=True).stdout.split()[1]
-        times = [run_measured([iijwh, "query", "trend_revenue", "--format", "csv"], senv)[0] for _ in range(5)]
+        times = [run_measured([iijwh, "query", "trend_revenue", "--format", "csv"], senv)[0] for _ in range(args.runs)]
         search = [run_measured([iijwh, "query", "-e", "SELECT * FROM figures WHERE printed = '14,007'",
-                                "--format", "csv"], senv)[0] for _ in range(5)]
+                                "--format", "csv"], senv)[0] for _ in range(args.runs)]
         lines.append(f"| {n} | {rows} | {t_load:.2f} | {size:.1f} | {statistics.median(times)*1000:.0f} | "
                      f"{statistics.median(search)*1000:.0f} |")
         shutil.rmtree(data, ignore_errors=True)

@@ -68,14 +68,25 @@ impl QueryResult {
 impl Warehouse {
     /// Open the current generation, building it first when it is missing or older than data/.
     pub fn open_fresh(project: &Project) -> Result<Warehouse> {
-        if let Some(why) = staleness(project)? {
-            eprintln!(
-                "building the warehouse from {} ({why}) ...",
-                project.data.display()
-            );
-            let catalog = project.catalog()?;
-            crate::load::build(project, &catalog)?;
-        }
+        // The staleness walk (a stat per data file) runs beside the opening of DuckDB, which also
+        // verifies every table file's checksum: the two costs overlap instead of adding up.
+        let (opened, changed) = std::thread::scope(|scope| {
+            let changed = scope.spawn(|| data_changed(project));
+            (Warehouse::open(project), changed.join())
+        });
+        let changed = changed.map_err(|_| anyhow::anyhow!("the staleness check failed"))??;
+        let why = match (&opened, changed) {
+            (_, Some(reason)) => reason,
+            (Err(e), None) => e.to_string(),
+            (Ok(_), None) => return opened,
+        };
+        drop(opened);
+        eprintln!(
+            "building the warehouse from {} ({why}) ...",
+            project.data.display()
+        );
+        let catalog = project.catalog()?;
+        crate::load::build(project, &catalog)?;
         Warehouse::open(project)
     }
 
@@ -191,18 +202,15 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
         .with_context(|| format!("{}: not a valid manifest; run `iijwh load`", path.display()))
 }
 
-/// Why the warehouse must be rebuilt, or None when it is current and intact.
-pub fn staleness(project: &Project) -> Result<Option<String>> {
+/// Why the warehouse no longer matches data/ and schema/ (None when it does); damage to its files
+/// is found by `Warehouse::open`.
+fn data_changed(project: &Project) -> Result<Option<String>> {
     let Ok(dir) = std::fs::canonicalize(project.warehouse.join(CURRENT)) else {
         return Ok(Some("no warehouse yet".to_string()));
     };
-    let manifest = match read_manifest(&dir) {
-        Ok(m) => m,
-        Err(_) => return Ok(Some("its manifest is missing or damaged".to_string())),
+    let Ok(manifest) = read_manifest(&dir) else {
+        return Ok(Some("its manifest is missing or damaged".to_string()));
     };
-    if let Err(damage) = verify_files(&dir, &manifest) {
-        return Ok(Some(damage));
-    }
     if manifest.fingerprint != fingerprint(project)? {
         return Ok(Some(
             "data/ or schema/ changed since it was built".to_string(),

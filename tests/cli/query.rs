@@ -166,3 +166,25 @@ fn allow_external_lifts_the_sandbox() {
     ]);
     assert_eq!(out, "total\n14007\n");
 }
+
+#[test]
+fn a_damaged_warehouse_is_rebuilt_by_query() {
+    let sb = Sandbox::new();
+    sb.ok(&["load"]);
+    let current = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
+    std::fs::write(current.join("revenue_lines.parquet"), b"PAR1 truncated").unwrap();
+    let out = sb
+        .cmd()
+        .args(["query", "trend_revenue", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("building the warehouse")
+            && stderr.contains("revenue_lines.parquet is damaged"),
+        "{stderr}"
+    );
+    let rows = crate::common::parse_csv(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(rows.last().unwrap()["total_revenues"], "14007.0");
+}
