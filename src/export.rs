@@ -38,6 +38,9 @@ pub struct ExportManifest {
     pub exported_at: String,
     pub format: String,
     pub releases: Vec<ReleaseInfo>,
+    /// The `.duckdb` file of a duckdb export (its tables list no files of their own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<ExportFile>,
     pub tables: Vec<ExportTable>,
 }
 
@@ -171,7 +174,7 @@ fn write_export(
                 let mut file = std::io::BufWriter::new(std::fs::File::create(&path)?);
                 print(&result, Format::Csv, &mut file)?;
                 file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-                files.push(file_entry(out, &path, rows)?);
+                files.push(file_entry(out, &path, rows, None)?);
             }
             ExportFormat::Parquet => {
                 let mut kv = metadata.clone();
@@ -183,14 +186,14 @@ fn write_export(
                             let folder = out.join(name).join(format!("fiscal_year={year}"));
                             std::fs::create_dir_all(&folder)?;
                             let path = folder.join("part-0.parquet");
-                            parquet_out::write(&path, &part, &kv)?;
-                            files.push(file_entry(out, &path, part.num_rows())?);
+                            let sha256 = parquet_out::write(&path, &part, &kv)?;
+                            files.push(file_entry(out, &path, part.num_rows(), Some(sha256))?);
                         }
                     }
                     None => {
                         let path = out.join(format!("{name}.parquet"));
-                        parquet_out::write(&path, &single_batch(&result)?, &kv)?;
-                        files.push(file_entry(out, &path, rows)?);
+                        let sha256 = parquet_out::write(&path, &single_batch(&result)?, &kv)?;
+                        files.push(file_entry(out, &path, rows, Some(sha256))?);
                     }
                 }
             }
@@ -204,26 +207,38 @@ fn write_export(
             files,
         ));
     }
-    if opts.format == ExportFormat::Duckdb {
-        let path = out.join(DUCKDB_FILE);
-        let entry = file_entry(out, &path, tables.iter().map(|t| t.rows).sum())?;
-        if let Some(first) = tables.first_mut() {
-            first.files.push(entry);
+    let database = match opts.format {
+        ExportFormat::Duckdb => {
+            let rows = tables.iter().map(|t| t.rows).sum();
+            Some(file_entry(out, &out.join(DUCKDB_FILE), rows, None)?)
         }
-    }
+        _ => None,
+    };
     Ok(ExportManifest {
         tool: format!("iijwh {}", env!("CARGO_PKG_VERSION")),
         schema_version: catalog.version.clone(),
         exported_at: chrono::Utc::now().to_rfc3339(),
         format: format!("{:?}", opts.format).to_lowercase(),
         releases: wh.manifest.releases.clone(),
+        database,
         tables,
     })
 }
 
 /// A table's rows with the schema's own Arrow schema (nullability, descriptions) where it has one.
 fn read_table(wh: &Warehouse, catalog: &Catalog, name: &str) -> Result<QueryResult> {
-    let result = wh.query(&format!("SELECT * FROM \"{name}\""), &[])?;
+    typed_rows(wh, catalog, name, &format!("SELECT * FROM \"{name}\""), &[])
+}
+
+/// Rows of table `name` selected by `sql`, with the table's schema from the catalog.
+fn typed_rows(
+    wh: &Warehouse,
+    catalog: &Catalog,
+    name: &str,
+    sql: &str,
+    params: &[(String, String)],
+) -> Result<QueryResult> {
+    let result = wh.query(sql, params)?;
     match catalog.table(name) {
         Some(t) => {
             let batches = result
@@ -272,23 +287,16 @@ fn partitions(
     let years = wh.column_values(&format!(
         "SELECT DISTINCT ({expr})::VARCHAR FROM \"{name}\" t ORDER BY 1"
     ))?;
-    let schema: SchemaRef = catalog
-        .table(name)
-        .context("partitioned table not in schema")?
-        .schema
-        .clone();
     let mut out = Vec::new();
     for year in years {
-        let result = wh.query(
+        let part = typed_rows(
+            wh,
+            catalog,
+            name,
             &format!("SELECT t.* FROM \"{name}\" t WHERE ({expr})::VARCHAR = $year"),
             &[("year".to_string(), year.clone())],
         )?;
-        let batches = result
-            .batches
-            .iter()
-            .map(|b| RecordBatch::try_new(schema.clone(), b.columns().to_vec()))
-            .collect::<Result<Vec<_>, _>>()?;
-        out.push((year, concat_batches(&schema, &batches)?));
+        out.push((year, single_batch(&part)?));
     }
     Ok(out)
 }
@@ -325,8 +333,12 @@ fn write_duckdb(wh: &Warehouse, catalog: &Catalog, path: &Path) -> Result<()> {
     result
 }
 
-fn file_entry(root: &Path, path: &Path, rows: usize) -> Result<ExportFile> {
-    let bytes = std::fs::read(path)?;
+/// A manifest entry for a written file; `sha256` when the writer already computed it.
+fn file_entry(root: &Path, path: &Path, rows: usize, sha256: Option<String>) -> Result<ExportFile> {
+    let sha256 = match sha256 {
+        Some(sha) => sha,
+        None => hex(&Sha256::digest(std::fs::read(path)?)),
+    };
     Ok(ExportFile {
         path: path
             .strip_prefix(root)
@@ -334,7 +346,7 @@ fn file_entry(root: &Path, path: &Path, rows: usize) -> Result<ExportFile> {
             .to_string_lossy()
             .to_string(),
         rows,
-        sha256: hex(&Sha256::digest(&bytes)),
+        sha256,
     })
 }
 

@@ -96,17 +96,8 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
     let mut tables = Vec::new();
     for table in &catalog.tables {
         let (batch, _) = &dataset.tables[&table.name];
-        let file = format!("{}.parquet", table.name);
-        let mut kv = metadata.clone();
-        kv.push(("iijwh.table".to_string(), table.name.clone()));
-        let sha256 = parquet_out::write(&staging.join(&file), batch, &kv)?;
-        inject_fault(tables.len() + 1)?;
-        tables.push(TableEntry {
-            name: table.name.clone(),
-            file,
-            rows: batch.num_rows(),
-            sha256,
-        });
+        tables.push(write_table(&staging, &table.name, batch, &metadata)?);
+        inject_fault(tables.len())?;
     }
 
     clock.lap("write Parquet");
@@ -134,8 +125,8 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
         releases: dataset.releases.clone(),
         tables,
     };
-    // Run the data rules on the staged generation and store their outcome in it.
     clock.lap("check constraints");
+    // Run the data rules on the staged generation and store their outcome in it.
     let wh = Warehouse::open_at(
         staging.clone(),
         manifest,
@@ -150,18 +141,15 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
     let table = catalog
         .table(CHECK_RESULTS)
         .context("schema has no check_results table")?;
-    let batch = check_results_batch(table, &outcomes)?;
-    let mut kv = metadata.clone();
-    kv.push(("iijwh.table".to_string(), CHECK_RESULTS.to_string()));
-    let file = format!("{CHECK_RESULTS}.parquet");
-    let sha256 = parquet_out::write(&staging.join(&file), &batch, &kv)?;
+    // Replaces the empty check_results file written with the other tables.
+    let entry = write_table(
+        &staging,
+        CHECK_RESULTS,
+        &check_results_batch(table, &outcomes)?,
+        &metadata,
+    )?;
     manifest.tables.retain(|t| t.name != CHECK_RESULTS);
-    manifest.tables.push(TableEntry {
-        name: CHECK_RESULTS.to_string(),
-        file,
-        rows: batch.num_rows(),
-        sha256,
-    });
+    manifest.tables.push(entry);
     let checks = outcomes
         .iter()
         .map(|o| (o.rule.name.clone(), o.status))
@@ -186,6 +174,25 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
         generation,
         manifest,
         checks,
+    })
+}
+
+/// Write one table's Parquet file into the generation folder; returns its manifest entry.
+fn write_table(
+    dir: &Path,
+    name: &str,
+    batch: &RecordBatch,
+    metadata: &[(String, String)],
+) -> Result<TableEntry> {
+    let file = format!("{name}.parquet");
+    let mut kv = metadata.to_vec();
+    kv.push(("iijwh.table".to_string(), name.to_string()));
+    let sha256 = parquet_out::write(&dir.join(&file), batch, &kv)?;
+    Ok(TableEntry {
+        name: name.to_string(),
+        file,
+        rows: batch.num_rows(),
+        sha256,
     })
 }
 

@@ -134,17 +134,13 @@ fn display_cells(result: &QueryResult) -> Result<Display> {
     })
 }
 
-fn print_table(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
-    let Display {
-        headers,
-        numeric,
-        rows,
-    } = display_cells(result)?;
+/// A table for people, shared by every command that prints one: fits the terminal ($COLUMNS, else
+/// the detected width); with no usable width (a pipe, a 0-wide pseudo-terminal) it does not wrap.
+pub fn new_table<T: ToString>(headers: &[T]) -> Table {
     let mut table = Table::new();
     table
         .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_header(headers.iter().map(Cell::new));
-    // Fit the terminal ($COLUMNS, else the detected width); with no usable width, do not wrap.
+        .set_header(headers.iter().map(|h| Cell::new(h.to_string())));
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse::<u16>().ok())
@@ -159,6 +155,16 @@ fn print_table(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
             table.set_content_arrangement(ContentArrangement::Disabled);
         }
     }
+    table
+}
+
+fn print_table(result: &QueryResult, out: &mut dyn Write) -> Result<()> {
+    let Display {
+        headers,
+        numeric,
+        rows,
+    } = display_cells(result)?;
+    let mut table = new_table(&headers);
     for row in rows {
         // Negative figures in red (comfy-table styles only when writing to a terminal).
         table.add_row(row.into_iter().zip(&numeric).map(|(text, is_num)| {

@@ -1,16 +1,13 @@
 //! Reports: the SQL files in queries/, found by name, with their metadata header.
 
-use crate::project::{files_with_ext, Project};
+use crate::project::Project;
 use crate::sqlfile::SqlFile;
 use anyhow::{bail, Result};
 use std::path::Path;
 
 /// Every report in queries/, sorted by name.
 pub fn all(project: &Project) -> Result<Vec<SqlFile>> {
-    files_with_ext(&project.queries_dir(), "sql")?
-        .iter()
-        .map(|p| SqlFile::read(p))
-        .collect()
+    crate::schema::read_sql_files(&project.queries_dir())
 }
 
 /// A report by name (`.sql` optional) in queries/, or any SQL file by path.

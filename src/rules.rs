@@ -2,7 +2,6 @@
 //! may return an `explained` column, and rows explained there are residuals the release itself
 //! leaves open (reported with their size, not silenced).
 
-use crate::project::files_with_ext;
 use crate::sqlfile::SqlFile;
 use crate::warehouse::{QueryResult, Warehouse};
 use anyhow::{Context, Result};
@@ -27,11 +26,11 @@ impl Status {
         }
     }
 
+    /// For people: a failure stands out in capitals.
     pub fn as_str(self) -> &'static str {
         match self {
-            Status::Pass => "pass",
-            Status::Residual => "residual",
             Status::Fail => "FAIL",
+            other => other.code(),
         }
     }
 }
@@ -43,10 +42,7 @@ pub struct Outcome {
 }
 
 pub fn load_rules(dir: &Path) -> Result<Vec<SqlFile>> {
-    files_with_ext(dir, "sql")?
-        .iter()
-        .map(|p| SqlFile::read(p))
-        .collect()
+    crate::schema::read_sql_files(dir)
 }
 
 pub fn run_rules(wh: &Warehouse, rules: Vec<SqlFile>) -> Result<Vec<Outcome>> {

@@ -4,25 +4,20 @@
 //! hash of the DDL: a changed DDL file is parsed again.
 
 use crate::project::files_with_ext;
+use crate::sqlfile::SqlFile;
 use anyhow::{Context, Result};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use duckdb::Connection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Catalog {
     pub version: String,
     pub tables: Vec<Table>,
-}
-
-#[derive(Debug, Clone)]
-pub struct SqlFile {
-    pub path: PathBuf,
-    pub sql: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -130,14 +125,11 @@ impl Table {
     }
 }
 
+/// The `.sql` files of a folder, in name order.
 pub fn read_sql_files(dir: &Path) -> Result<Vec<SqlFile>> {
     files_with_ext(dir, "sql")?
-        .into_iter()
-        .map(|path| {
-            let sql = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            Ok(SqlFile { path, sql })
-        })
+        .iter()
+        .map(|p| SqlFile::read(p))
         .collect()
 }
 

@@ -114,7 +114,7 @@ impl Warehouse {
         schema_dir: &Path,
         registration: Registration,
     ) -> Result<Warehouse> {
-        let conn = crate::warehouse::embedded_duckdb()?;
+        let conn = embedded_duckdb()?;
         let kind = match registration {
             Registration::Views => "VIEW",
             Registration::InMemory => "TABLE",
@@ -153,9 +153,7 @@ impl Warehouse {
             let name = stmt.parameter_name(i)?;
             match params.iter().find(|(k, _)| *k == name) {
                 Some((_, v)) => values.push(v.clone()),
-                None => bail!(
-                    "the SQL uses parameter ${name} but no value was given (--param {name}=VALUE)"
-                ),
+                None => bail!("the SQL uses parameter ${name} but no value was given for it"),
             }
         }
         let arrow = stmt.query_arrow(duckdb::params_from_iter(values))?;

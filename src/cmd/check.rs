@@ -3,12 +3,11 @@
 //! Run the data rules in schema/checks/ against the warehouse: a table of rules with pass, residual
 //! or FAIL, then the offending figures of each rule that does not pass. Exits 1 when any rule fails.
 
-use crate::print_format::{print, Format};
+use crate::print_format::{new_table, print, Format};
 use crate::project::Project;
 use crate::rules::{load_rules, run_rules, Status};
 use crate::warehouse::Warehouse;
 use anyhow::{bail, Result};
-use comfy_table::{presets, ContentArrangement, Table};
 use std::process::ExitCode;
 
 /// Run the reconciliation rules and the source audit
@@ -35,11 +34,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let wh = Warehouse::open_fresh(project)?;
     let outcomes = run_rules(&wh, rules)?;
 
-    let mut table = Table::new();
-    table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(["rule", "status", "rows", "tolerance", "description"]);
+    let mut table = new_table(&["rule", "status", "rows", "tolerance", "description"]);
     for o in &outcomes {
         table.add_row([
             o.rule.name.clone(),

@@ -2,10 +2,10 @@
 //!
 //! List the reports in queries/ with their titles, or show one report's description and SQL.
 
+use crate::print_format::new_table;
 use crate::project::Project;
 use crate::report;
 use anyhow::Result;
-use comfy_table::{presets, ContentArrangement, Table};
 use std::process::ExitCode;
 
 /// List the canned reports, or show one
@@ -29,11 +29,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             println!("\n{}", r.sql.trim_end());
         }
         None => {
-            let mut table = Table::new();
-            table
-                .load_preset(presets::UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic)
-                .set_header(["report", "title", "parameters"]);
+            let mut table = new_table(&["report", "title", "parameters"]);
             for r in report::all(project)? {
                 let params: Vec<String> =
                     report::params(&r)?.iter().map(|p| p.to_string()).collect();

@@ -171,4 +171,16 @@ fn export_refuses_a_non_empty_folder_and_manifest_describes_it() {
         "nosuch",
     ]);
     assert!(err.contains("no table `nosuch` to export"), "{err}");
+    // A duckdb export lists its database file once, at the top level.
+    let db = sb.dir.path().join("db");
+    sb.ok(&["export", db.to_str().unwrap(), "--format", "duckdb"]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(db.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["database"]["path"], "iijwh.duckdb");
+    assert_eq!(manifest["database"]["sha256"].as_str().unwrap().len(), 64);
+    let tables = manifest["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 16);
+    assert!(tables
+        .iter()
+        .all(|t| t["files"].as_array().unwrap().is_empty()));
 }
