@@ -14,7 +14,7 @@ WITH amounts AS (
            max(value) FILTER (WHERE comparison = 'qoq_pct') AS qoq_stated,
            max(value) FILTER (WHERE comparison = 'yoy_pct') AS yoy_stated
     FROM figures
-    WHERE item = $line AND measure = 'amount' AND table_name IN ('revenue_lines', 'income_items')
+    WHERE in_vintage AND item = $line AND measure = 'amount' AND table_name IN ('revenue_lines', 'income_items')
       AND coalesce(basis, 'actual') = 'actual' AND coalesce(scope, 'consolidated') = 'consolidated'
     GROUP BY ALL
 )

@@ -1,10 +1,17 @@
 -- title: Consolidated results table (1H or 2Q), as the release lays it out
--- description: Prior-year result, % of total revenues, YoY, initial target, result and % of total revenues for each income statement line of a result table. Use period=1H06 (default) or period=2Q06.
+-- description: As the newest release that prints it lays it out: prior-year result, % of total revenues, YoY, initial target, result and % of total revenues for each income statement line of a result table. Use period=1H06 (default) or period=2Q06.
 -- param: period VARCHAR = 1H06 -- 1H06 or 2Q06
--- values: period = SELECT DISTINCT replace(section, 'Consolidated Financial Results for ', '') FROM income_items WHERE section LIKE 'Consolidated Financial Results for %' ORDER BY 1
-WITH t AS (
-    SELECT * FROM income_items
-    WHERE section = 'Consolidated Financial Results for ' || $period AND unit IN ('JPY million', '%')
+-- values: period = SELECT DISTINCT replace(section, 'Consolidated Financial Results for ', '') FROM raw.income_items JOIN company_releases USING (release_id) WHERE section LIKE 'Consolidated Financial Results for %' ORDER BY 1
+-- A results table is one release's layout: it is read as the newest release in the vintage that
+-- prints it laid it out (later reprints of single figures do not break it up).
+WITH layout AS (
+    SELECT release_id FROM raw.income_items JOIN company_releases USING (release_id)
+    WHERE section = 'Consolidated Financial Results for ' || $period
+    ORDER BY vintage_order DESC LIMIT 1
+), t AS (
+    SELECT * FROM raw.income_items
+    WHERE release_id = (SELECT release_id FROM layout)
+      AND section = 'Consolidated Financial Results for ' || $period AND unit IN ('JPY million', '%')
 ), items(item, label, ord) AS (
     VALUES ('total_revenues', 'Total Revenues', 1), ('total_costs', 'Total Costs', 2),
            ('gross_margin', 'Gross Margin', 3), ('sga_rd', 'SG&A/R&D', 4),

@@ -184,6 +184,7 @@ impl Session {
             },
             ".output" => match args.first() {
                 Some(path) => {
+                    self.project.guard_output_file(std::path::Path::new(path))?;
                     let file =
                         std::fs::File::create(path).with_context(|| format!("creating {path}"))?;
                     self.output = Some((path.to_string(), std::io::BufWriter::new(file)));

@@ -7,7 +7,7 @@ use crate::print_format::{print, Format};
 use crate::project::Project;
 use crate::release::{hex, ReleaseInfo};
 use crate::schema::{read_sql_files, Catalog};
-use crate::warehouse::{sql_string, QueryResult, Warehouse};
+use crate::warehouse::{QueryResult, Warehouse, RAW};
 use anyhow::{bail, Context, Result};
 use arrow::compute::concat_batches;
 use arrow::datatypes::SchemaRef;
@@ -95,12 +95,8 @@ pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result
         bail!("--partition-by applies to --format parquet only");
     }
     let dir = &opts.dir;
-    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() && !opts.force {
-        bail!(
-            "{} is not empty; choose another folder or pass --force to replace it",
-            dir.display()
-        );
-    }
+    project.guard_output_dir(dir)?;
+    check_replaceable(dir, opts.force)?;
 
     let name = dir
         .file_name()
@@ -137,6 +133,60 @@ pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result
     std::fs::rename(&staging, dir)?;
     let _ = std::fs::remove_dir_all(&old);
     Ok(manifest)
+}
+
+/// An existing target is replaced only when it is empty, or holds a previous iijwh export (its
+/// manifest.json) and --force says so; anything else in the way is named, never deleted.
+fn check_replaceable(dir: &Path, force: bool) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        bail!(
+            "{} is a file, not a folder; choose a folder name for the export",
+            dir.display()
+        );
+    }
+    let mut entries: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    if entries.is_empty() {
+        return Ok(());
+    }
+    entries.sort();
+    if !is_previous_export(dir) {
+        let shown: Vec<&str> = entries.iter().take(5).map(String::as_str).collect();
+        bail!(
+            "{} is not empty and is not an iijwh export (no iijwh manifest.json): it holds {}{}; \
+             --force replaces only a previous export. Choose another folder",
+            dir.display(),
+            shown.join(", "),
+            if entries.len() > shown.len() {
+                format!(" and {} more", entries.len() - shown.len())
+            } else {
+                String::new()
+            }
+        );
+    }
+    if !force {
+        bail!(
+            "{} holds a previous iijwh export; pass --force to replace it, or choose another folder",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// A folder written by `iijwh export`: its manifest.json names iijwh as the tool.
+fn is_previous_export(dir: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else {
+        return false;
+    };
+    serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("tool")?.as_str().map(|t| t.starts_with("iijwh ")))
+        .unwrap_or(false)
 }
 
 fn write_export(
@@ -227,7 +277,21 @@ fn write_export(
 
 /// A table's rows with the schema's own Arrow schema (nullability, descriptions) where it has one.
 fn read_table(wh: &Warehouse, catalog: &Catalog, name: &str) -> Result<QueryResult> {
-    typed_rows(wh, catalog, name, &format!("SELECT * FROM \"{name}\""), &[])
+    typed_rows(wh, catalog, name, &format!("SELECT {} FROM \"{name}\"", columns(catalog, name, "")), &[])
+}
+
+/// The schema's columns of a table (the vintage views add provenance columns the DDL does not
+/// declare), or `*` for a view such as figures.
+fn columns(catalog: &Catalog, name: &str, prefix: &str) -> String {
+    match catalog.table(name) {
+        Some(t) => t
+            .columns
+            .iter()
+            .map(|c| format!("{prefix}\"{}\"", c.name))
+            .collect::<Vec<_>>()
+            .join(", "),
+        None => format!("{prefix}*"),
+    }
 }
 
 /// Rows of table `name` selected by `sql`, with the table's schema from the catalog.
@@ -293,7 +357,10 @@ fn partitions(
             wh,
             catalog,
             name,
-            &format!("SELECT t.* FROM \"{name}\" t WHERE ({expr})::VARCHAR = $year"),
+            &format!(
+                "SELECT {} FROM \"{name}\" t WHERE ({expr})::VARCHAR = $year",
+                columns(catalog, name, "t.")
+            ),
             &[("year".to_string(), year.clone())],
         )?;
         out.push((year, single_batch(&part)?));
@@ -301,26 +368,28 @@ fn partitions(
     Ok(out)
 }
 
-/// The `.duckdb` file: tables created from schema/ DDL (constraints, comments), filled from the
-/// warehouse, then the macros and views.
+/// The `.duckdb` file: the warehouse's own shape. Schema `raw` holds the tables created from
+/// schema/ DDL (constraints, comments) with the rows of the releases in the session's vintage;
+/// `main` holds the same macros and vintage views as a live session.
 fn write_duckdb(wh: &Warehouse, catalog: &Catalog, path: &Path) -> Result<()> {
-    let conn = &wh.conn;
-    conn.execute_batch(&format!(
-        "ATTACH {} AS export_db; USE export_db;",
-        sql_string(&path.to_string_lossy())
-    ))?;
-    let result = (|| -> Result<()> {
-        let schema_dir = &wh.schema_dir;
+    wh.attach_for_export(path, |conn, schema_dir| {
+        conn.execute_batch(&format!("CREATE SCHEMA export_db.{RAW}; USE export_db.{RAW};"))?;
         for file in read_sql_files(&schema_dir.join("tables"))? {
             conn.execute_batch(&file.sql)
                 .with_context(|| format!("in {}", file.path.display()))?;
         }
         for t in &catalog.tables {
+            let filter = if t.column("release_id").is_some() {
+                " WHERE release_id IN (SELECT release_id FROM memory.main.vintage_releases)"
+            } else {
+                ""
+            };
             conn.execute_batch(&format!(
-                "INSERT INTO export_db.main.\"{0}\" SELECT * FROM memory.main.\"{0}\";",
+                "INSERT INTO export_db.{RAW}.\"{0}\" SELECT * FROM memory.{RAW}.\"{0}\"{filter};",
                 t.name
             ))?;
         }
+        conn.execute_batch("USE export_db.main;")?;
         for sub in ["macros", "views"] {
             for file in read_sql_files(&schema_dir.join(sub))? {
                 conn.execute_batch(&file.sql)
@@ -328,9 +397,7 @@ fn write_duckdb(wh: &Warehouse, catalog: &Catalog, path: &Path) -> Result<()> {
             }
         }
         Ok(())
-    })();
-    conn.execute_batch("USE memory; DETACH export_db;")?;
-    result
+    })
 }
 
 /// A manifest entry for a written file; `sha256` when the writer already computed it.

@@ -134,6 +134,7 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
         Registration::InMemory,
     )?;
     let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?)?;
+    let counts = wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY ALL")?;
     let Warehouse {
         conn, mut manifest, ..
     } = wh;
@@ -148,6 +149,12 @@ pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
         &check_results_batch(table, &outcomes)?,
         &metadata,
     )?;
+    for release in &mut manifest.releases {
+        release.figures = counts
+            .iter()
+            .find_map(|c| c.strip_prefix(&format!("{}=", release.release_id))?.parse().ok())
+            .unwrap_or(0);
+    }
     manifest.tables.retain(|t| t.name != CHECK_RESULTS);
     manifest.tables.push(entry);
     let checks = outcomes
@@ -401,7 +408,47 @@ fn check_constraints(
             ),
         });
     }
+    if problems.is_empty() {
+        problems.extend(release_order_problems(&conn, &at)?);
+    }
     Ok(problems)
+}
+
+/// Release metadata that only makes sense across releases: a release's own period must be a known
+/// period, and a release that restates another must be published after it.
+fn release_order_problems(
+    conn: &duckdb::Connection,
+    at: &dyn Fn(&str, i64) -> String,
+) -> Result<Vec<String>> {
+    let sql = "SELECT 'releases', r.file_row_number,
+                      'fiscal_period ' || r.fiscal_period || ' of release ' || r.release_id ||
+                      ' is not a period in any periods.csv; add the period to the release''s periods.csv'
+               FROM \"_stage_releases\" r
+               WHERE r.fiscal_period NOT IN (SELECT period FROM \"_stage_periods\")
+               UNION ALL
+               SELECT 'restatements', s.file_row_number,
+                      'release ' || a.release_id || ' (published ' || a.published_on || ') restates release ' ||
+                      b.release_id || ', published ' || b.published_on ||
+                      ': a release can only restate one published before it; correct published_on or restates_release'
+               FROM \"_stage_restatements\" s
+               JOIN \"_stage_releases\" a ON a.release_id = s.release_id
+               JOIN \"_stage_releases\" b ON b.release_id = s.restates_release
+               WHERE b.published_on >= a.published_on
+               ORDER BY 1, 2";
+    let mut stmt = conn.prepare(sql).context("release metadata query failed")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<duckdb::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .map(|(table, row, problem)| format!("{}: {problem}", at(&table, row)))
+        .collect())
 }
 
 fn quoted(columns: &[String]) -> String {

@@ -26,9 +26,17 @@ enum Command {
     Repl(cmd::repl::Args),
     Export(cmd::export::Args),
     Generate(cmd::generate::Args),
+    Diff(cmd::diff::Args),
+    Release(cmd::release::Args),
 }
 
 fn main() -> ExitCode {
+    // A closed stdout (`iijwh query ... | head`) ends iijwh quietly, as it ends cat, head or the
+    // DuckDB shell: Rust ignores SIGPIPE and would turn it into errors and println! panics.
+    // SAFETY: restoring a signal's default action before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let project = match iijwh::project::Project::locate(cli.data, cli.warehouse) {
         Ok(p) => p,
@@ -42,6 +50,8 @@ fn main() -> ExitCode {
         Command::Repl(args) => cmd::repl::run(&project, args),
         Command::Export(args) => cmd::export::run(&project, args),
         Command::Generate(args) => cmd::generate::run(&project, args),
+        Command::Diff(args) => cmd::diff::run(&project, args),
+        Command::Release(args) => cmd::release::run(&project, args),
     };
     match result {
         Ok(code) => code,

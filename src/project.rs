@@ -1,9 +1,12 @@
 //! Where things live: the project root (schema/, queries/), the data folder and the warehouse.
+//! Every path is made absolute against the working directory once, here, at start; every message
+//! shows it that way. The guards keep commands other than `load` from writing into data/, the
+//! warehouse or the project's own folders.
 
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 
-/// Resolved locations for one invocation.
+/// Resolved locations for one invocation, all absolute.
 #[derive(Debug, Clone)]
 pub struct Project {
     pub root: PathBuf,
@@ -13,23 +16,78 @@ pub struct Project {
 
 impl Project {
     /// The root is `IIJWH_HOME`, else the nearest ancestor of the working directory holding
-    /// `schema/VERSION`, else the source tree this binary was built from.
+    /// `schema/VERSION`; outside a project iijwh refuses with a hint rather than guessing.
     pub fn locate(data: Option<PathBuf>, warehouse: Option<PathBuf>) -> Result<Self> {
         let root = match std::env::var_os("IIJWH_HOME") {
-            Some(home) => PathBuf::from(home),
-            None => find_root().unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
+            Some(home) if !home.is_empty() => {
+                let home = absolute(Path::new(&home))?;
+                if !home.join("schema").join("VERSION").is_file() {
+                    bail!(
+                        "IIJWH_HOME is {}, which holds no schema/VERSION: point it at an iijwh \
+                         project folder (the one with schema/ and queries/)",
+                        home.display()
+                    );
+                }
+                home
+            }
+            _ => match find_root() {
+                Some(root) => root,
+                None => bail!(
+                    "no iijwh project here: neither {} nor a folder above it holds schema/VERSION; \
+                     run iijwh from a project folder or set IIJWH_HOME to one",
+                    std::env::current_dir()
+                        .map(|d| d.display().to_string())
+                        .unwrap_or_else(|_| "the working directory".into())
+                ),
+            },
         };
-        if !root.join("schema").join("VERSION").is_file() {
+        let data = match data {
+            Some(d) => absolute(&d)?,
+            None => root.join("data"),
+        };
+        let warehouse = match warehouse {
+            Some(w) => absolute(&w)?,
+            None => root.join("warehouse"),
+        };
+        let project = Project {
+            data,
+            warehouse,
+            root,
+        };
+        project.check_apart()?;
+        Ok(project)
+    }
+
+    /// The warehouse is built output and may be replaced: it must not share a folder with data/,
+    /// schema/ or queries/, nor hold the project.
+    fn check_apart(&self) -> Result<()> {
+        let wh = resolved(&self.warehouse)?;
+        let root = resolved(&self.root)?;
+        if root.starts_with(&wh) {
             bail!(
-                "no schema/VERSION under {}: run iijwh from the project folder or set IIJWH_HOME",
-                root.display()
+                "the warehouse folder {} is or holds the project at {}: give --warehouse (or \
+                 IIJWH_WAREHOUSE) a folder of its own, such as {}",
+                self.warehouse.display(),
+                root.display(),
+                root.join("warehouse").display()
             );
         }
-        Ok(Project {
-            data: data.unwrap_or_else(|| root.join("data")),
-            warehouse: warehouse.unwrap_or_else(|| root.join("warehouse")),
-            root,
-        })
+        for (dir, what) in [
+            (&self.data, "the data folder"),
+            (&self.schema_dir(), "the schema folder"),
+            (&self.queries_dir(), "the reports folder"),
+        ] {
+            let dir = resolved(dir)?;
+            if wh.starts_with(&dir) || dir.starts_with(&wh) {
+                bail!(
+                    "the warehouse folder {} overlaps {what} {}: the warehouse is rebuilt and \
+                     replaced, so give it a folder of its own",
+                    self.warehouse.display(),
+                    dir.display()
+                );
+            }
+        }
+        Ok(())
     }
 
     pub fn schema_dir(&self) -> PathBuf {
@@ -51,6 +109,105 @@ impl Project {
     pub fn checks_dir(&self) -> PathBuf {
         self.schema_dir().join("checks")
     }
+
+    /// Folders no command but `load` may write into, with what each is.
+    fn protected(&self) -> Vec<(PathBuf, &'static str)> {
+        vec![
+            (self.data.clone(), "the data folder"),
+            (self.warehouse.clone(), "the warehouse"),
+            (self.schema_dir(), "the schema folder"),
+            (self.queries_dir(), "the reports folder"),
+        ]
+    }
+
+    /// Refuse a folder that a command would replace or fill when it is, contains or lies inside
+    /// data/, the warehouse, schema/ or queries/, or is or contains the project root.
+    pub fn guard_output_dir(&self, target: &Path) -> Result<()> {
+        let target = resolved(target)?;
+        let root = resolved(&self.root)?;
+        if root.starts_with(&target) {
+            bail!(
+                "refusing to write into {}: it is or holds the iijwh project at {}; choose a new \
+                 folder such as {}",
+                target.display(),
+                root.display(),
+                root.join("export").display()
+            );
+        }
+        for (dir, what) in self.protected() {
+            let dir = resolved(&dir)?;
+            if target.starts_with(&dir) || dir.starts_with(&target) {
+                bail!(
+                    "refusing to write into {}: it {} {what} ({}); only `iijwh load` writes there. \
+                     Choose a folder outside it",
+                    target.display(),
+                    if target.starts_with(&dir) {
+                        if target == dir {
+                            "is"
+                        } else {
+                            "lies inside"
+                        }
+                    } else {
+                        "holds"
+                    },
+                    dir.display()
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuse an output file inside data/, the warehouse, schema/ or queries/.
+    pub fn guard_output_file(&self, file: &Path) -> Result<()> {
+        let file = resolved(file)?;
+        for (dir, what) in self.protected() {
+            let dir = resolved(&dir)?;
+            if file.starts_with(&dir) {
+                bail!(
+                    "refusing to write {}: it lies inside {what} ({}); only `iijwh load` writes \
+                     there. Write the output elsewhere",
+                    file.display(),
+                    dir.display()
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `path` made absolute against the working directory (without touching the file system).
+pub fn absolute(path: &Path) -> Result<PathBuf> {
+    Ok(std::path::absolute(path)?)
+}
+
+/// `path` with symbolic links and `..` resolved as far as it exists, the rest appended: two
+/// spellings of one place compare equal even when the place does not exist yet.
+pub fn resolved(path: &Path) -> Result<PathBuf> {
+    let path = absolute(path)?;
+    let mut existing = path.clone();
+    let mut rest: Vec<std::ffi::OsString> = Vec::new();
+    let mut out = loop {
+        if let Ok(real) = std::fs::canonicalize(&existing) {
+            break real;
+        }
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => return Ok(path),
+        }
+        if !existing.pop() {
+            return Ok(path);
+        }
+    };
+    for part in rest.iter().rev() {
+        match part.to_str() {
+            Some("..") => {
+                out.pop();
+            }
+            Some(".") => {}
+            _ => out.push(part),
+        }
+    }
+    Ok(out)
 }
 
 fn find_root() -> Option<PathBuf> {

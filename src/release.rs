@@ -40,7 +40,16 @@ impl std::fmt::Display for Origin {
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReleaseInfo {
     pub release_id: String,
+    #[serde(default)]
+    pub company: String,
+    #[serde(default)]
+    pub fiscal_period: String,
+    #[serde(default)]
+    pub published_on: String,
     pub source_sha256: String,
+    /// Rows of the `figures` view from this release (filled when the warehouse is built).
+    #[serde(default)]
+    pub figures: usize,
 }
 
 /// Untyped rows of one table, as read, before parsing.
@@ -245,8 +254,12 @@ fn read_release(
         read_csv(&path, table, &release_id, raw)?;
     }
     Ok(ReleaseInfo {
+        company: get("company").unwrap_or_default(),
+        fiscal_period: get("fiscal_period").unwrap_or_default(),
+        published_on: get("published_on").unwrap_or_default(),
         release_id,
         source_sha256: sha,
+        figures: 0,
     })
 }
 

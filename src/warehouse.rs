@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 pub const MANIFEST: &str = "manifest.json";
 pub const CURRENT: &str = "current";
 pub const GENERATIONS: &str = "generations";
+/// The DuckDB schema holding every loaded row of every release; `main` holds the vintage views.
+pub const RAW: &str = "raw";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Manifest {
@@ -119,11 +121,13 @@ impl Warehouse {
             Registration::Views => "VIEW",
             Registration::InMemory => "TABLE",
         };
-        let mut ddl = String::new();
+        // Every row as loaded lives in schema `raw`; schema/views builds the vintage views of
+        // `main` over it (and macros come first: views bind the macros they use when created).
+        let mut ddl = format!("CREATE SCHEMA {RAW};\n");
         for t in &manifest.tables {
             let path = dir.join(&t.file);
             ddl.push_str(&format!(
-                "CREATE {kind} \"{}\" AS SELECT * FROM read_parquet({});\n",
+                "CREATE {kind} {RAW}.\"{}\" AS SELECT * FROM read_parquet({});\n",
                 t.name,
                 sql_string(&path.to_string_lossy())
             ));
@@ -163,7 +167,75 @@ impl Warehouse {
     }
 }
 
+/// Which vintage a session sees: the newest printing of each figure as of a date or a release, of
+/// one company. All `None`: the latest vintage of the company of the newest release.
+#[derive(Debug, Clone, Default)]
+pub struct Vintage {
+    pub as_of: Option<chrono::NaiveDate>,
+    pub release: Option<String>,
+    pub company: Option<String>,
+}
+
 impl Warehouse {
+    /// Set the session's vintage (the variables schema/views/10_vintage.sql reads); an unknown
+    /// release or company is an error that lists the known ones.
+    pub fn set_vintage(&self, vintage: &Vintage) -> Result<()> {
+        let mut sql = String::new();
+        if let Some(id) = &vintage.release {
+            let known = self.column_values(&format!(
+                "SELECT release_id || '\t' || published_on FROM {RAW}.releases ORDER BY published_on, release_id"
+            ))?;
+            let Some(published) = known.iter().find_map(|r| {
+                let (rid, date) = r.split_once('\t')?;
+                (rid == id).then(|| date.to_string())
+            }) else {
+                let ids: Vec<&str> = known.iter().filter_map(|r| r.split('\t').next()).collect();
+                bail!("no release `{id}` in the warehouse; releases: {}", ids.join(", "));
+            };
+            sql.push_str(&format!(
+                "SET VARIABLE vintage_date = DATE {};\nSET VARIABLE vintage_release = {};\n",
+                sql_string(&published),
+                sql_string(id)
+            ));
+        }
+        if let Some(date) = vintage.as_of {
+            sql.push_str(&format!(
+                "SET VARIABLE vintage_date = DATE '{}';\n",
+                date.format("%Y-%m-%d")
+            ));
+        }
+        if let Some(company) = &vintage.company {
+            let known = self.column_values(&format!(
+                "SELECT DISTINCT company FROM {RAW}.releases ORDER BY 1"
+            ))?;
+            if !known.contains(company) {
+                bail!(
+                    "no company `{company}` in the warehouse; companies: {}",
+                    known.join(", ")
+                );
+            }
+            sql.push_str(&format!(
+                "SET VARIABLE company = {};\n",
+                sql_string(company)
+            ));
+        }
+        if !sql.is_empty() {
+            self.conn
+                .execute_batch(&sql)
+                .context("setting the vintage")?;
+        }
+        if self.column_values("SELECT release_id FROM vintage_releases LIMIT 1")?.is_empty() {
+            let first = self.column_values(&format!(
+                "SELECT min(published_on)::VARCHAR FROM {RAW}.releases"
+            ))?;
+            bail!(
+                "no release was published by then: the first release in the warehouse is of {}",
+                first.first().map_or("(none)", String::as_str)
+            );
+        }
+        Ok(())
+    }
+
     /// Confine SQL to the warehouse: no reading or writing other files, no ATTACH, no extension
     /// installs, and the configuration locked so SQL cannot undo it.
     pub fn sandbox(&self) -> Result<()> {
@@ -178,6 +250,22 @@ impl Warehouse {
                 sql_string(&dir)
             ))
             .context("restricting SQL to the warehouse")
+    }
+
+    /// Attach a new DuckDB database file as `export_db` for `fill(connection, schema_dir)` to
+    /// write, and detach it again whatever happens.
+    pub fn attach_for_export(
+        &self,
+        path: &Path,
+        fill: impl FnOnce(&Connection, &Path) -> Result<()>,
+    ) -> Result<()> {
+        self.conn.execute_batch(&format!(
+            "ATTACH {} AS export_db;",
+            sql_string(&path.to_string_lossy())
+        ))?;
+        let result = fill(&self.conn, &self.schema_dir);
+        self.conn.execute_batch("USE memory.main; DETACH export_db;")?;
+        result
     }
 
     /// The first column of a query, as text (for parameter value lists).

@@ -2,7 +2,7 @@
 -- description: Adjusted EBITDA = operating income + depreciation and amortization, for every period printing all three
 -- tolerance: 1 JPY million
 WITH oi AS (
-    SELECT release_id, period, max(value) AS operating_income FROM income_items
+    SELECT release_id, period, max(value) AS operating_income FROM raw.income_items
     WHERE item = 'operating_income' AND basis = 'actual' AND scope = 'consolidated'
       AND measure = 'amount' AND comparison = 'level' AND unit = 'JPY million'
     GROUP BY ALL
@@ -10,7 +10,7 @@ WITH oi AS (
     SELECT release_id, period,
            max(value) FILTER (WHERE item = 'depreciation_amortization') AS depreciation_amortization,
            max(value) FILTER (WHERE item = 'adjusted_ebitda') AS adjusted_ebitda
-    FROM cash_flows WHERE comparison = 'level' GROUP BY ALL
+    FROM raw.cash_flows WHERE comparison = 'level' GROUP BY ALL
 )
 SELECT release_id, period, adjusted_ebitda, operating_income, depreciation_amortization,
        operating_income + depreciation_amortization AS recomputed

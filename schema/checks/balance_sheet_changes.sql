@@ -3,10 +3,10 @@
 -- tolerance: 1 JPY million
 SELECT ch.release_id, ch.item, ch.as_of, ch.compared_to, ch.printed AS printed_change, ch.value AS stated_change,
        cur.value AS balance, prev.value AS earlier_balance, cur.value - prev.value AS recomputed
-FROM balance_sheet ch
-JOIN balance_sheet cur ON cur.release_id = ch.release_id AND cur.item = ch.item AND cur.as_of = ch.as_of
+FROM raw.balance_sheet ch
+JOIN raw.balance_sheet cur ON cur.release_id = ch.release_id AND cur.item = ch.item AND cur.as_of = ch.as_of
                       AND cur.comparison = 'level'
-JOIN balance_sheet prev ON prev.release_id = ch.release_id AND prev.item = ch.item AND prev.as_of = ch.compared_to
+JOIN raw.balance_sheet prev ON prev.release_id = ch.release_id AND prev.item = ch.item AND prev.as_of = ch.compared_to
                        AND prev.comparison = 'level'
 WHERE ch.comparison = 'change_abs'
   AND abs(ch.value - (cur.value - prev.value)) > getvariable('tolerance')

@@ -6,7 +6,7 @@ WITH w AS (
            max(value) FILTER (WHERE item = 'total_shareholders_equity') AS total_equity,
            sum(value) FILTER (WHERE item IN ('common_stock', 'additional_paid_in_capital',
                                              'accumulated_deficit', 'accumulated_other_comprehensive_income')) AS printed_lines
-    FROM balance_sheet WHERE comparison = 'level'
+    FROM raw.balance_sheet WHERE comparison = 'level'
     GROUP BY ALL
 )
 SELECT release_id, as_of, total_equity, printed_lines, total_equity - printed_lines AS residual,

@@ -5,7 +5,7 @@ WITH gm AS (
     SELECT release_id, period,
            max(value) FILTER (WHERE item = 'gross_margin')   AS gross_margin,
            max(value) FILTER (WHERE item = 'total_revenues') AS revenues
-    FROM income_items
+    FROM raw.income_items
     WHERE basis = 'actual' AND scope = 'consolidated' AND measure = 'amount' AND comparison = 'level'
       AND unit = 'JPY million'
     GROUP BY ALL
@@ -23,7 +23,7 @@ WITH gm AS (
 )
 SELECT r.release_id, r.section, r.period, r.value AS stated_ratio, q.source,
        round(share_pct(q.gross_margin, q.revenues), 2) AS recomputed
-FROM revenue_lines r
+FROM raw.revenue_lines r
 JOIN quarter_gm q USING (release_id, period)
 WHERE r.line = 'total_revenues' AND r.measure = 'gross_margin_ratio' AND r.comparison = 'level'
   AND (r.value + getvariable('tolerance') < ratio_low(q.gross_margin, q.revenues) - 0.01

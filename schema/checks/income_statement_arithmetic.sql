@@ -3,7 +3,7 @@
 -- tolerance: 1 JPY million
 WITH a AS (
     SELECT release_id, section, period, basis, scope, item, value
-    FROM income_items WHERE measure = 'amount' AND comparison = 'level' AND unit = 'JPY million'
+    FROM raw.income_items WHERE measure = 'amount' AND comparison = 'level' AND unit = 'JPY million'
 ), w AS (
     SELECT release_id, section, period, basis, scope,
            max(value) FILTER (WHERE item = 'total_revenues')   AS revenues,

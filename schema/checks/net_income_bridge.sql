@@ -8,7 +8,7 @@ WITH w AS (
            max(value) FILTER (WHERE item = 'minority_interests')              AS minority_interests,
            max(value) FILTER (WHERE item = 'equity_in_net_loss_of_investees') AS equity_in_net_loss,
            max(value) FILTER (WHERE item = 'net_income')                      AS net_income
-    FROM income_items
+    FROM raw.income_items
     WHERE basis = 'actual' AND scope = 'consolidated' AND measure = 'amount' AND comparison = 'level'
       AND unit = 'JPY million'
     GROUP BY ALL

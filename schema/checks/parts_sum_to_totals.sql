@@ -3,7 +3,7 @@
 -- tolerance: 1 JPY million (each printed line is rounded)
 WITH amounts AS (
     SELECT release_id, period, line, max(value) AS value, count(DISTINCT value) AS variants
-    FROM revenue_lines WHERE measure = 'amount' AND comparison = 'level'
+    FROM raw.revenue_lines WHERE measure = 'amount' AND comparison = 'level'
     GROUP BY ALL
 ), totals AS (
     SELECT d.line AS total_line, unnest(string_split(d.components, '+')) AS part

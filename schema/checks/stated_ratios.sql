@@ -3,16 +3,16 @@
 -- tolerance: 0.05 percentage points (ratios are printed to one decimal)
 WITH amt AS (
     SELECT release_id, period, item, basis, scope, max(value) AS value
-    FROM income_items WHERE measure = 'amount' AND comparison = 'level' AND unit = 'JPY million'
+    FROM raw.income_items WHERE measure = 'amount' AND comparison = 'level' AND unit = 'JPY million'
     GROUP BY ALL
 ), rev AS (
     SELECT release_id, period, value AS total_revenues
-    FROM revenue_lines WHERE line = 'total_revenues' AND measure = 'amount' AND comparison = 'level'
+    FROM raw.revenue_lines WHERE line = 'total_revenues' AND measure = 'amount' AND comparison = 'level'
     GROUP BY ALL
 ), stated AS (
     SELECT i.release_id, i.section, i.label, i.period, i.item, i.basis, i.scope, i.value AS stated_pct,
            a.value AS amount, coalesce(t.value, r.total_revenues) AS total_revenues
-    FROM income_items i
+    FROM raw.income_items i
     JOIN amt a USING (release_id, period, item, basis, scope)
     LEFT JOIN amt t ON t.release_id = i.release_id AND t.period = i.period AND t.basis = i.basis
                    AND t.scope = i.scope AND t.item = 'total_revenues'

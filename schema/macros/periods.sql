@@ -2,18 +2,18 @@
 
 -- Fiscal year of a period label ('2Q06' -> 2006, 'FY2006' -> 2006).
 CREATE OR REPLACE MACRO period_fiscal_year(p) AS
-    (SELECT _fy.fiscal_year FROM periods _fy WHERE _fy.period = p);
+    (SELECT _fy.fiscal_year FROM raw.periods _fy WHERE _fy.period = p);
 
 -- The quarter before a quarter ('1Q06' -> '4Q05'); NULL for halves and years.
 -- (Aliases inside macros are unusual on purpose: an argument like a.period must not bind to them.)
 CREATE OR REPLACE MACRO prev_quarter(p) AS (
-    SELECT _pq_b.period FROM periods _pq_a JOIN periods _pq_b
+    SELECT _pq_b.period FROM raw.periods _pq_a JOIN raw.periods _pq_b
       ON _pq_b.kind = 'quarter' AND _pq_b.fiscal_year * 4 + _pq_b.seq = _pq_a.fiscal_year * 4 + _pq_a.seq - 1
     WHERE _pq_a.kind = 'quarter' AND _pq_a.period = p);
 
 -- The same period one fiscal year earlier ('2Q06' -> '2Q05', '1H06' -> '1H05').
 CREATE OR REPLACE MACRO year_ago(p) AS (
-    SELECT _ya_b.period FROM periods _ya_a JOIN periods _ya_b
+    SELECT _ya_b.period FROM raw.periods _ya_a JOIN raw.periods _ya_b
       ON _ya_b.kind = _ya_a.kind AND _ya_b.seq = _ya_a.seq AND _ya_b.fiscal_year = _ya_a.fiscal_year - 1
     WHERE _ya_a.period = p);
 

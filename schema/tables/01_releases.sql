@@ -5,7 +5,7 @@ CREATE TABLE releases (
     title          VARCHAR NOT NULL,
     published_on   DATE    NOT NULL,
     fiscal_period  VARCHAR NOT NULL,
-    currency       VARCHAR NOT NULL CHECK (currency = 'JPY'),
+    currency       VARCHAR NOT NULL CHECK (regexp_matches(currency, '^[A-Z]{3}$')),
     unit           VARCHAR NOT NULL,
     source_file    VARCHAR NOT NULL,
     source_sha256  VARCHAR NOT NULL CHECK (length(source_sha256) = 64)

@@ -13,6 +13,8 @@ use std::process::ExitCode;
 /// Run the reconciliation rules and the source audit
 #[derive(clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    vintage: super::VintageArgs,
     /// Only these rules (file names in schema/checks without .sql)
     rules: Vec<String>,
     /// Format of the offending rows
@@ -32,6 +34,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         rules.retain(|r| args.rules.contains(&r.name));
     }
     let wh = Warehouse::open_fresh(project)?;
+    args.vintage.apply(&wh)?;
     let outcomes = run_rules(&wh, rules)?;
 
     let mut table = new_table(&["rule", "status", "rows", "tolerance", "description"]);

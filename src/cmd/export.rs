@@ -3,7 +3,8 @@
 //! Write the warehouse for other tools: one Parquet or CSV file per table (and the `figures` view),
 //! or one `.duckdb` database with every table, the view and the macros; `manifest.json` beside
 //! it. The export is written aside and renamed into place, so a failed export leaves nothing half
-//! written; a non-empty DIR is replaced only with --force.
+//! written. DIR may not be, hold or lie inside data/, the warehouse, schema/ or queries/; --force
+//! replaces only a previous iijwh export, never other files.
 
 use crate::export::{export, ExportFormat, ExportOptions};
 use crate::project::Project;
@@ -15,6 +16,8 @@ use std::process::ExitCode;
 /// Export the warehouse as Parquet, CSV or a DuckDB database file
 #[derive(clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    vintage: super::VintageArgs,
     /// Folder to write (created; must be empty or absent unless --force)
     dir: PathBuf,
     /// Output format
@@ -26,13 +29,14 @@ pub struct Args {
     /// Hive-style partitioning of Parquet tables that have a period or date (fiscal_year=2006/)
     #[arg(long, value_name = "COLUMN", value_parser = ["fiscal_year"])]
     partition_by: Option<String>,
-    /// Replace DIR if it is not empty
+    /// Replace DIR when it holds a previous iijwh export (never any other folder)
     #[arg(long)]
     force: bool,
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let wh = Warehouse::open_fresh(project)?;
+    args.vintage.apply(&wh)?;
     let manifest = export(
         project,
         &wh,

@@ -4,6 +4,7 @@
 //! generation and switch to it atomically; then run the check rules and report failures.
 
 use crate::load::build;
+use crate::print_format::new_table;
 use crate::project::Project;
 use crate::rules::Status;
 use anyhow::Result;
@@ -40,6 +41,17 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         report.generation.display(),
         start.elapsed().as_millis()
     );
+    let mut table = new_table(&["release", "company", "period", "published", "figures"]);
+    for r in &report.manifest.releases {
+        table.add_row([
+            r.release_id.clone(),
+            r.company.clone(),
+            r.fiscal_period.clone(),
+            r.published_on.clone(),
+            r.figures.to_string(),
+        ]);
+    }
+    println!("{table}");
     let failed: Vec<&str> = report
         .checks
         .iter()

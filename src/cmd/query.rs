@@ -16,6 +16,8 @@ use std::process::ExitCode;
 /// Run a report or SQL against the warehouse
 #[derive(clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    vintage: super::VintageArgs,
     /// Report name in queries/ (e.g. trend_revenue), a SQL file path, or - for stdin
     #[arg(required_unless_present = "execute")]
     report: Option<String>,
@@ -45,6 +47,9 @@ pub struct Args {
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
+    if let Some(path) = &args.output {
+        project.guard_output_file(path)?;
+    }
     // Find the report before building anything, so a typo fails fast.
     let report = match (&args.execute, args.report.as_deref()) {
         (None, Some(name)) if name != "-" => Some(report::find(project, name)?),
@@ -66,6 +71,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     } else {
         Warehouse::open_fresh(project)?
     };
+    args.vintage.apply(&wh)?;
     if !args.allow_external {
         wh.sandbox()?;
     }

@@ -19,6 +19,8 @@ use std::process::ExitCode;
 /// Interactive SQL shell over the warehouse
 #[derive(clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    vintage: super::VintageArgs,
     /// Let SQL read and write files outside the warehouse (COPY, read_csv, ATTACH ...)
     #[arg(long)]
     allow_external: bool,
@@ -26,6 +28,7 @@ pub struct Args {
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let wh = Warehouse::open_fresh(project)?;
+    args.vintage.apply(&wh)?;
     if !args.allow_external {
         wh.sandbox()?;
     }

@@ -28,7 +28,11 @@ fn exports_read_back_with_other_readers() {
     let python = match python() {
         Ok(p) => p,
         Err(why) => {
-            // Visible with --nocapture, and in CI's log through .ci/run's own message.
+            // Under CI a missing reader is a failure, never a silent pass.
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but the interop readers are missing: {why}"
+            );
             eprintln!("SKIPPED interop test: {why}");
             return;
         }
@@ -112,17 +116,33 @@ fn exports_read_back_with_other_readers() {
 #[test]
 fn export_refuses_a_non_empty_folder_and_manifest_describes_it() {
     let sb = Sandbox::new();
+    let mine = sb.dir.path().join("mine");
+    std::fs::create_dir_all(&mine).unwrap();
+    std::fs::write(mine.join("keep.txt"), "mine").unwrap();
+    // A folder of someone else's files is never replaced, not even with --force.
+    for force in [false, true] {
+        let mut args = vec!["export", mine.to_str().unwrap()];
+        if force {
+            args.push("--force");
+        }
+        let err = sb.fails(&args);
+        assert!(
+            err.contains("is not an iijwh export") && err.contains("keep.txt"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(mine.join("keep.txt")).unwrap(),
+            "mine"
+        );
+    }
     let dir = sb.dir.path().join("out");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("keep.txt"), "mine").unwrap();
-    let err = sb.fails(&["export", dir.to_str().unwrap()]);
+    sb.ok(&["export", dir.to_str().unwrap(), "--format", "csv"]);
+    // A previous export is replaced only with --force.
+    let err = sb.fails(&["export", dir.to_str().unwrap(), "--format", "csv"]);
     assert!(
-        err.contains("is not empty") && err.contains("--force"),
+        err.contains("previous iijwh export") && err.contains("--force"),
         "{err}"
-    );
-    assert_eq!(
-        std::fs::read_to_string(dir.join("keep.txt")).unwrap(),
-        "mine"
     );
     sb.ok(&[
         "export",
@@ -133,7 +153,7 @@ fn export_refuses_a_non_empty_folder_and_manifest_describes_it() {
         "--tables",
         "kpis",
     ]);
-    assert!(!dir.join("keep.txt").exists());
+    assert!(!dir.join("revenue_lines.csv").exists());
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["schema_version"], "1");

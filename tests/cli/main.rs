@@ -9,3 +9,4 @@ mod load;
 mod query;
 mod repl;
 mod reports;
+mod safety;

@@ -1,0 +1,114 @@
+-- Vintages: every question is asked of one vintage. The raw tables (schema `raw`) hold every row
+-- every release printed; the views of `main` show, for each figure key, the value from the newest
+-- release published on or before the session's as-of point. This file is the one place that rule
+-- lives; reports and ad-hoc SQL read the views and never see two vintages of one figure.
+--
+-- Session variables (set by `--as-of DATE`, `--release ID` and `--company NAME`; unset = latest):
+--   vintage_date     releases published after it are left out
+--   vintage_release  with vintage_date: among releases of that date, those with an id up to it
+--   company          whose figures the views show (default: the company of the newest release)
+
+-- Releases in the vintage, in the order they were published (ties broken by id).
+CREATE OR REPLACE VIEW vintage_releases AS
+SELECT release_id, company, published_on,
+       row_number() OVER (ORDER BY published_on, release_id) AS vintage_order
+FROM raw.releases
+WHERE published_on < coalesce(getvariable('vintage_date'), DATE '9999-12-31')
+   OR (published_on = getvariable('vintage_date')
+       AND release_id <= coalesce(getvariable('vintage_release'), release_id));
+
+-- The company the views show: the session's, else that of the newest release in the vintage.
+CREATE OR REPLACE VIEW vintage_company AS
+SELECT coalesce(getvariable('company'),
+                (SELECT company FROM vintage_releases ORDER BY vintage_order DESC LIMIT 1)) AS company;
+
+-- The vintage's releases of the company shown; the newest is its latest release.
+CREATE OR REPLACE VIEW company_releases AS
+SELECT v.*, v.vintage_order = max(v.vintage_order) OVER () AS is_latest
+FROM vintage_releases v
+WHERE v.company = (SELECT company FROM vintage_company);
+
+-- Fact tables: newest printing of each figure key, with the value and release that first printed it.
+-- The key is the table's primary key without its provenance (release, section, label): a figure
+-- printed on several slides of one release keeps one row per occurrence (they agree: rule
+-- repeated_figures_agree).
+CREATE OR REPLACE VIEW revenue_lines AS
+SELECT * EXCLUDE (vintage_order, newest) FROM (
+    SELECT t.*, v.company, v.vintage_order,
+           max(v.vintage_order) OVER w AS newest,
+           first_value(t.value ORDER BY v.vintage_order) OVER w AS first_reported_value,
+           first_value(t.release_id ORDER BY v.vintage_order) OVER w AS first_reported_release
+    FROM raw.revenue_lines t JOIN company_releases v USING (release_id)
+    WINDOW w AS (PARTITION BY t.period, t.line, t.measure, t.comparison, t.unit)
+) WHERE vintage_order = newest;
+
+CREATE OR REPLACE VIEW income_items AS
+SELECT * EXCLUDE (vintage_order, newest) FROM (
+    SELECT t.*, v.company, v.vintage_order,
+           max(v.vintage_order) OVER w AS newest,
+           first_value(t.value ORDER BY v.vintage_order) OVER w AS first_reported_value,
+           first_value(t.release_id ORDER BY v.vintage_order) OVER w AS first_reported_release
+    FROM raw.income_items t JOIN company_releases v USING (release_id)
+    WINDOW w AS (PARTITION BY t.period, t.item, t.basis, t.scope, t.measure, t.comparison, t.unit)
+) WHERE vintage_order = newest;
+
+CREATE OR REPLACE VIEW cash_flows AS
+SELECT * EXCLUDE (vintage_order, newest) FROM (
+    SELECT t.*, v.company, v.vintage_order,
+           max(v.vintage_order) OVER w AS newest,
+           first_value(t.value ORDER BY v.vintage_order) OVER w AS first_reported_value,
+           first_value(t.release_id ORDER BY v.vintage_order) OVER w AS first_reported_release
+    FROM raw.cash_flows t JOIN company_releases v USING (release_id)
+    WINDOW w AS (PARTITION BY t.period, t.item, t.comparison, t.unit)
+) WHERE vintage_order = newest;
+
+CREATE OR REPLACE VIEW balance_sheet AS
+SELECT * EXCLUDE (vintage_order, newest) FROM (
+    SELECT t.*, v.company, v.vintage_order,
+           max(v.vintage_order) OVER w AS newest,
+           first_value(t.value ORDER BY v.vintage_order) OVER w AS first_reported_value,
+           first_value(t.release_id ORDER BY v.vintage_order) OVER w AS first_reported_release
+    FROM raw.balance_sheet t JOIN company_releases v USING (release_id)
+    WINDOW w AS (PARTITION BY t.as_of, t.item, t.comparison, t.compared_to, t.unit)
+) WHERE vintage_order = newest;
+
+CREATE OR REPLACE VIEW kpis AS
+SELECT * EXCLUDE (vintage_order, newest) FROM (
+    SELECT t.*, v.company, v.vintage_order,
+           max(v.vintage_order) OVER w AS newest,
+           first_value(t.value ORDER BY v.vintage_order) OVER w AS first_reported_value,
+           first_value(t.release_id ORDER BY v.vintage_order) OVER w AS first_reported_release
+    FROM raw.kpis t JOIN company_releases v USING (release_id)
+    WINDOW w AS (PARTITION BY t.period, t.item, t.comparison, t.unit)
+) WHERE vintage_order = newest;
+
+-- What a release describes rather than counts (group structure, services, statements, figures it
+-- leaves open): as the newest release in the vintage that prints the table describes it.
+CREATE OR REPLACE VIEW subsidiaries AS
+SELECT t.* FROM raw.subsidiaries t JOIN company_releases v USING (release_id)
+QUALIFY v.vintage_order = max(v.vintage_order) OVER ();
+CREATE OR REPLACE VIEW company_profiles AS
+SELECT t.* FROM raw.company_profiles t JOIN company_releases v USING (release_id)
+QUALIFY v.vintage_order = max(v.vintage_order) OVER ();
+CREATE OR REPLACE VIEW services AS
+SELECT t.* FROM raw.services t JOIN company_releases v USING (release_id)
+QUALIFY v.vintage_order = max(v.vintage_order) OVER ();
+CREATE OR REPLACE VIEW statements AS
+SELECT t.* FROM raw.statements t JOIN company_releases v USING (release_id)
+QUALIFY v.vintage_order = max(v.vintage_order) OVER ();
+CREATE OR REPLACE VIEW unresolved AS
+SELECT t.* FROM raw.unresolved t JOIN company_releases v USING (release_id)
+QUALIFY v.vintage_order = max(v.vintage_order) OVER ();
+
+-- Releases, their texts and restatements: every release in the vintage (all companies).
+CREATE OR REPLACE VIEW releases AS
+SELECT t.* FROM raw.releases t WHERE t.release_id IN (SELECT release_id FROM vintage_releases);
+CREATE OR REPLACE VIEW release_sources AS
+SELECT t.* FROM raw.release_sources t WHERE t.release_id IN (SELECT release_id FROM vintage_releases);
+CREATE OR REPLACE VIEW restatements AS
+SELECT t.* FROM raw.restatements t WHERE t.release_id IN (SELECT release_id FROM vintage_releases);
+
+-- Shared dimensions and the load's own record: the same in every vintage.
+CREATE OR REPLACE VIEW periods AS SELECT * FROM raw.periods;
+CREATE OR REPLACE VIEW revenue_line_defs AS SELECT * FROM raw.revenue_line_defs;
+CREATE OR REPLACE VIEW check_results AS SELECT * FROM raw.check_results;

@@ -1,0 +1,33 @@
+-- Figures release by release: one row per release and figure key (copies on several slides agree,
+-- rule repeated_figures_agree), and the changes between consecutive printings of a key.
+
+-- Each keyed figure's value in each release of the vintage that prints it.
+CREATE OR REPLACE VIEW release_figures AS
+SELECT company, release_id, published_on, table_name, period, as_of,
+       coalesce(period, strftime(as_of, '%Y-%m-%d')) AS when_printed,
+       item, basis, scope, measure, comparison, unit, compared_to,
+       min(value) AS value, min(label) AS label, min(section) AS section
+FROM figures
+WHERE table_name IN ('revenue_lines', 'income_items', 'cash_flows', 'balance_sheet', 'kpis')
+GROUP BY ALL;
+
+-- Every change of a figure from one printing to the next (same company), with the restatement of
+-- the later release that covers it (reason NULL: unexplained).
+CREATE OR REPLACE VIEW figure_revisions AS
+WITH ordered AS (
+    SELECT *,
+           lag(value) OVER k AS previous_value,
+           lag(release_id) OVER k AS previous_release,
+           first_value(value) OVER k AS first_reported_value,
+           first_value(release_id) OVER k AS first_reported_release
+    FROM release_figures
+    WINDOW k AS (PARTITION BY company, table_name, when_printed, item, basis, scope, measure,
+                              comparison, unit, compared_to
+                 ORDER BY published_on, release_id)
+)
+SELECT company, table_name, item, when_printed AS period, basis, scope, measure, comparison, unit,
+       previous_release, previous_value, release_id, value, value - previous_value AS change,
+       first_reported_release, first_reported_value, label,
+       restatement_reason(release_id, table_name, item, period, as_of) AS reason
+FROM ordered
+WHERE previous_value IS NOT NULL AND value <> previous_value;
