@@ -1,16 +1,23 @@
-//! iijwh: an embedded SQL data warehouse for the figures of a company's results release.
+//! iijwh: an embedded SQL data warehouse for the figures of a company's results releases.
+//!
+//! The folders read as the pipeline, and imports point one way, down this list:
+//!
+//! | folder | what lives there |
+//! | --- | --- |
+//! | `cmd/` | one thin file per subcommand (main.rs dispatches to them) |
+//! | `load/`, `export/`, `repl/` | the features: build a generation, write exports, the SQL shell |
+//! | `sql/`, `render/` | reports and data rules (SQL files with headers); output formats |
+//! | `warehouse/` | the sealed core: generations, manifest and staleness, the DuckDB session |
+//! | `release/`, `schema/` | reading data/ into typed batches; the DDL catalog |
+//! | `base/` | where things live (project) and helpers with no domain in them |
 
+pub mod base;
 pub mod cmd;
-pub mod exec;
 pub mod export;
-pub mod helper;
 pub mod load;
-pub mod parquet_out;
-pub mod print_format;
-pub mod project;
 pub mod release;
-pub mod report;
-pub mod rules;
+pub mod render;
+pub mod repl;
 pub mod schema;
-pub mod sqlfile;
+pub mod sql;
 pub mod warehouse;

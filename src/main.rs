@@ -38,7 +38,7 @@ fn main() -> ExitCode {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
     let cli = Cli::parse();
-    let project = match iijwh::project::Project::locate(cli.data, cli.warehouse) {
+    let project = match iijwh::base::project::Project::locate(cli.data, cli.warehouse) {
         Ok(p) => p,
         Err(e) => return cmd::report_error(&e),
     };

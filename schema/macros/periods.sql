@@ -4,6 +4,11 @@
 CREATE OR REPLACE MACRO period_fiscal_year(p) AS
     (SELECT _fy.fiscal_year FROM raw.periods _fy WHERE _fy.period = p);
 
+-- Fiscal year of a date: that of the fiscal year (a `year` period) holding it; the company's
+-- calendar is data (periods.csv), not a rule here.
+CREATE OR REPLACE MACRO date_fiscal_year(d) AS
+    (SELECT _dfy.fiscal_year FROM raw.periods _dfy WHERE _dfy.kind = 'year' AND d BETWEEN _dfy.start_date AND _dfy.end_date);
+
 -- The quarter before a quarter ('1Q06' -> '4Q05'); NULL for halves and years.
 -- (Aliases inside macros are unusual on purpose: an argument like a.period must not bind to them.)
 CREATE OR REPLACE MACRO prev_quarter(p) AS (

@@ -3,10 +3,9 @@
 //! Run the data rules in schema/checks/ against the warehouse: a table of rules with pass, residual
 //! or FAIL, then the offending figures of each rule that does not pass. Exits 1 when any rule fails.
 
-use crate::print_format::{new_table, print, Format};
-use crate::project::Project;
-use crate::rules::{load_rules, run_rules, Status};
-use crate::warehouse::Warehouse;
+use crate::render::{new_table, print, Format};
+use crate::base::project::Project;
+use crate::sql::rules::{load_rules, run_rules, Status};
 use anyhow::{bail, Result};
 use std::process::ExitCode;
 
@@ -33,7 +32,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         }
         rules.retain(|r| args.rules.contains(&r.name));
     }
-    let wh = Warehouse::open_fresh(project)?;
+    let wh = super::open_fresh(project)?;
     args.vintage.apply(&wh)?;
     let outcomes = run_rules(&wh, rules)?;
 

@@ -6,9 +6,10 @@
 //! restatement of B that covers it, or unexplained. Default: the newest release and the one of
 //! the same company before it; with only A, A against the newest release of its company.
 
-use crate::print_format::{print, Format};
-use crate::project::Project;
-use crate::warehouse::{sql_string, Warehouse, RAW};
+use crate::render::{print, Format};
+use crate::base::project::Project;
+use crate::base::sql_string;
+use crate::warehouse::RAW;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -41,7 +42,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     if let Some(path) = &args.output {
         project.guard_output_file(path)?;
     }
-    let wh = Warehouse::open_fresh(project)?;
+    let wh = super::open_fresh(project)?;
     wh.sandbox()?;
     let releases: Vec<Release> = wh
         .column_values(&format!(

@@ -7,8 +7,7 @@
 //! replaces only a previous iijwh export, never other files.
 
 use crate::export::{export, ExportFormat, ExportOptions};
-use crate::project::Project;
-use crate::warehouse::Warehouse;
+use crate::base::project::Project;
 use anyhow::Result;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,7 +34,7 @@ pub struct Args {
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
-    let wh = Warehouse::open_fresh(project)?;
+    let wh = super::open_fresh(project)?;
     args.vintage.apply(&wh)?;
     let manifest = export(
         project,

@@ -1,23 +1,18 @@
 //! Usage: iijwh generate --releases N --out DIR [--companies C]
 //!
 //! Write N synthetic releases into DIR/releases/ for the benchmark's scale curve and the
-//! multi-release tests: successive quarters of several synthetic companies (fiscal years from
-//! FY1996, April to March), each release printing its quarter and reprinting the four before it,
-//! every eighth release restating the quarter before it with a restatement row that says so. The
-//! figures add up (lines to totals) and every printed form is in the release text, so the data
-//! rules pass; the companies are named "Synthetic Company NNN (test data)".
+//! multi-release tests (see release::synthetic): several companies named "Synthetic Company NNN
+//! (test data)", quarter after quarter, with reprints and announced restatements.
 
-use crate::release::hex;
+use crate::base::project::Project;
+use crate::release::synthetic::{self, MAX_QUARTERS};
 use anyhow::{bail, Result};
-use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-
-use crate::project::Project;
 
 /// Generate synthetic releases for benchmarks and tests
 #[derive(clap::Args)]
+#[command(after_help = "Example:\n  iijwh generate --releases 1000 --out /tmp/syn && IIJWH_DATA=/tmp/syn iijwh load")]
 pub struct Args {
     /// How many releases to write
     #[arg(long)]
@@ -29,20 +24,6 @@ pub struct Args {
     #[arg(long)]
     companies: Option<usize>,
 }
-
-/// Quarters a company can have: FY1996..FY2005, so two-digit period labels stay unique.
-const MAX_QUARTERS: usize = 40;
-const FIRST_FISCAL_YEAR: i32 = 1996;
-const REPRINTED: usize = 4;
-const SECTION: &str = "Synthetic Trend of Quarterly Revenues";
-/// Revenue lines (code, label, share of revenues in percent); total_revenues is their sum.
-const LINES: [(&str, &str, i64); 5] = [
-    ("connectivity", "Connectivity", 30),
-    ("vas_and_other", "Value-added and Other", 15),
-    ("outsourced_operation_si", "Outsourced Operation", 20),
-    ("si_one_time", "One-time Integration", 25),
-    ("equipment_sales", "Equipment", 10),
-];
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     if args.out.exists() {
@@ -59,149 +40,12 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         .companies
         .unwrap_or_else(|| args.releases.div_ceil(MAX_QUARTERS))
         .max(1);
-    if args.releases.div_ceil(companies) > MAX_QUARTERS {
-        bail!(
-            "{} releases over {companies} companies is more than {MAX_QUARTERS} quarters each; pass more --companies",
-            args.releases
-        );
-    }
     let root = args.out.join("releases");
-    for i in 0..args.releases {
-        // Round-robin over companies, so every prefix of N is a realistic mix.
-        let (company, quarter) = (i % companies, i / companies);
-        write_release(&root, company, quarter)?;
-    }
+    synthetic::write(&root, args.releases, companies)?;
     println!(
         "wrote {} releases of {companies} synthetic companies to {}",
         args.releases,
         root.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Label, fiscal year, number and dates of the k-th quarter from 1Q96.
-fn quarter(k: usize) -> (String, i32, usize, String, String) {
-    let fy = FIRST_FISCAL_YEAR + (k / 4) as i32;
-    let seq = k % 4 + 1;
-    let (start_month, year) = match seq {
-        1 => (4, fy),
-        2 => (7, fy),
-        3 => (10, fy),
-        _ => (1, fy + 1),
-    };
-    let start = chrono::NaiveDate::from_ymd_opt(year, start_month, 1).expect("valid date");
-    let end = (start + chrono::Months::new(3)).pred_opt().expect("valid date");
-    (
-        format!("{seq}Q{:02}", fy % 100),
-        fy,
-        seq,
-        start.format("%Y-%m-%d").to_string(),
-        end.format("%Y-%m-%d").to_string(),
-    )
-}
-
-/// Is quarter j restated, and by which release (quarter index)? Every eighth release restates the
-/// quarter before it.
-fn restated_by(j: usize) -> Option<usize> {
-    (j % 8 == 6).then_some(j + 1)
-}
-
-/// A line's value for quarter j as release k prints it.
-fn line_value(company: usize, j: usize, line: usize, k: usize) -> i64 {
-    let base = 5_000 + 397 * company as i64;
-    let level = base * (100 + 2 * j as i64) / 100;
-    let wobble = ((company * 31 + j * 17 + line * 7) % 50) as i64;
-    let restatement = if line == 0 && restated_by(j).is_some_and(|r| k >= r) {
-        3
-    } else {
-        0
-    };
-    level * LINES[line].2 / 100 + wobble + restatement
-}
-
-fn grouped(v: i64) -> String {
-    let digits = v.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if v < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
-
-fn write_release(root: &Path, company: usize, k: usize) -> Result<()> {
-    let (label, _, _, _, end) = quarter(k);
-    let id = format!("syn{company:03}-{}", label.to_lowercase());
-    let dir = root.join(&id);
-    std::fs::create_dir_all(&dir)?;
-    let published = chrono::NaiveDate::parse_from_str(&end, "%Y-%m-%d")? + chrono::Days::new(45);
-    let name = format!("Synthetic Company {company:03} (test data)");
-
-    let mut text = format!("{name}: synthetic results release for {label} (test data, not a real company)\n{SECTION}\n");
-    let mut periods = String::from("period,kind,fiscal_year,seq,start_date,end_date\n");
-    let mut revenues = String::from(
-        "period,line,measure,comparison,value,unit,section,label,printed,derived,placement,note\n",
-    );
-    let mut income = String::from("period,item,basis,scope,measure,comparison,value,unit,section,label,printed,derived,placement,note\n");
-    for j in k.saturating_sub(REPRINTED)..=k {
-        let (p, fy, seq, start, end) = quarter(j);
-        writeln!(periods, "{p},quarter,{fy},{seq},{start},{end}")?;
-        let mut total = 0;
-        for (li, (code, line_label, _)) in LINES.iter().enumerate() {
-            let v = line_value(company, j, li, k);
-            total += v;
-            let printed = grouped(v);
-            writeln!(text, "{p} {line_label}: {printed}")?;
-            writeln!(revenues, "{p},{code},amount,level,{v},JPY million,{SECTION},{line_label},\"{printed}\",,label,")?;
-        }
-        let printed = grouped(total);
-        writeln!(text, "{p} Total Revenues: {printed}")?;
-        writeln!(revenues, "{p},total_revenues,amount,level,{total},JPY million,{SECTION},Total Revenues,\"{printed}\",,label,")?;
-        let operating = total * (3 + ((company + j) % 5) as i64) / 100;
-        let printed = grouped(operating);
-        writeln!(text, "{p} Operating Income: {printed}")?;
-        writeln!(income, "{p},operating_income,actual,consolidated,amount,level,{operating},JPY million,{SECTION},Operating Income,\"{printed}\",,label,")?;
-    }
-    let mut restatements = String::from(
-        "restatement,period_from,period_to,table_name,items,restates_release,reason,section,note\n",
-    );
-    if k > 0 && restated_by(k - 1) == Some(k) {
-        let (p, ..) = quarter(k - 1);
-        let reason = format!("Connectivity revenues of {p} have been restated (synthetic).");
-        writeln!(text, "Note: {reason}")?;
-        let previous = format!("syn{company:03}-{}", p.to_lowercase());
-        writeln!(restatements, "connectivity-{},{p},{p},revenue_lines,\"connectivity,total_revenues\",{previous},\"{reason}\",Note,synthetic", p.to_lowercase())?;
-    }
-    let defs = "line,label,parent_line,components,sort_order\n\
-        total_revenues,Total Revenues,,connectivity+vas_and_other+outsourced_operation_si+si_one_time+equipment_sales,1\n\
-        connectivity,Connectivity,total_revenues,,2\n\
-        vas_and_other,Value-added and Other,total_revenues,,3\n\
-        outsourced_operation_si,Outsourced Operation,total_revenues,,4\n\
-        si_one_time,One-time Integration,total_revenues,,5\n\
-        equipment_sales,Equipment,total_revenues,,6\n";
-    let toml = format!(
-        "release_id = \"{id}\"\ncompany = \"{name}\"\ntitle = \"{name} results for {label} (synthetic)\"\n\
-         published_on = {}\nfiscal_period = \"{label}\"\ncurrency = \"JPY\"\nunit = \"JPY million\"\n\
-         source_file = \"source.txt\"\nsource_sha256 = \"{}\"\n",
-        published.format("%Y-%m-%d"),
-        hex(&Sha256::digest(text.as_bytes()))
-    );
-    for (file, body) in [
-        ("release.toml", toml.as_str()),
-        ("source.txt", text.as_str()),
-        ("periods.csv", periods.as_str()),
-        ("revenue_line_defs.csv", defs),
-        ("revenue_lines.csv", revenues.as_str()),
-        ("income_items.csv", income.as_str()),
-        ("restatements.csv", restatements.as_str()),
-    ] {
-        std::fs::write(dir.join(file), body)?;
-    }
-    Ok(())
 }

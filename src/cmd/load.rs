@@ -4,9 +4,9 @@
 //! generation and switch to it atomically; then run the check rules and report failures.
 
 use crate::load::build;
-use crate::print_format::new_table;
-use crate::project::Project;
-use crate::rules::Status;
+use crate::render::new_table;
+use crate::base::project::Project;
+use crate::sql::rules::Status;
 use anyhow::Result;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -21,14 +21,8 @@ pub struct Args {
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let start = Instant::now();
-    let catalog = project.catalog()?;
-    let schema_time = start.elapsed();
-    let report = build(project, &catalog)?;
+    let report = build(project)?;
     if args.timings {
-        eprintln!(
-            "{:>8.1} ms  read schema/",
-            schema_time.as_secs_f64() * 1000.0
-        );
         for (phase, time) in &report.phases {
             eprintln!("{:>8.1} ms  {phase}", time.as_secs_f64() * 1000.0);
         }

@@ -1,4 +1,8 @@
-//! One module per subcommand, each opening with its usage.
+//! The subcommands, one thin file each, opening with its usage: parse the arguments, call the
+//! features below (load, export, repl, sql, render) and print. Shared here: the vintage options,
+//! opening a fresh warehouse (rebuilding a stale one first) and the one error format.
+//!
+//! Who may call it: main.rs only.
 
 pub mod check;
 pub mod diff;
@@ -10,6 +14,8 @@ pub mod release;
 pub mod repl;
 pub mod reports;
 
+use crate::base::project::Project;
+use crate::warehouse::manifest::staleness;
 use crate::warehouse::{Vintage, Warehouse};
 use std::process::ExitCode;
 
@@ -43,20 +49,32 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD"))
 }
 
-/// Print an error with its causes, one paragraph, and return the failure exit code.
-pub fn report_error(e: &anyhow::Error) -> ExitCode {
-    eprintln!("error: {}", message(e));
-    ExitCode::FAILURE
+/// Open the live generation, building it first when it is missing, damaged or older than data/ or
+/// schema/ (and saying why): the staleness check decides, the load builds, the core only opens.
+pub fn open_fresh(project: &Project) -> anyhow::Result<Warehouse> {
+    // The staleness walk (a stat per data file) runs beside the opening of DuckDB, which also
+    // verifies every table file's checksum: the two costs overlap instead of adding up.
+    let (opened, stale) = std::thread::scope(|scope| {
+        let stale = scope.spawn(|| staleness(project));
+        (Warehouse::open(project), stale.join())
+    });
+    let stale = stale.map_err(|_| anyhow::anyhow!("the staleness check failed"))??;
+    let why = match (&opened, stale) {
+        (_, Some(reason)) => reason,
+        (Err(e), None) => e.to_string(),
+        (Ok(_), None) => return opened,
+    };
+    drop(opened);
+    eprintln!(
+        "building the warehouse from {} ({why}) ...",
+        project.data.display()
+    );
+    crate::load::build(project)?;
+    Warehouse::open(project)
 }
 
-/// An error with its causes, leaving out DuckDB's generic "Error code 1: Unknown error code".
-pub fn message(e: &anyhow::Error) -> String {
-    let mut text = e.to_string();
-    for cause in e.chain().skip(1) {
-        let cause = cause.to_string();
-        if !cause.contains("Unknown error code") && !text.contains(&cause) {
-            text.push_str(&format!("\n  caused by: {cause}"));
-        }
-    }
-    text
+/// Print an error with its causes, one paragraph, and return the failure exit code.
+pub fn report_error(e: &anyhow::Error) -> ExitCode {
+    eprintln!("error: {}", crate::base::error_message(e));
+    ExitCode::FAILURE
 }

@@ -4,10 +4,9 @@
 //! Run a report from queries/ (NAME, `.sql` optional), any SQL file, SQL from stdin (`-`) or inline
 //! SQL (`-e`) against the warehouse, which is built first when missing or older than data/.
 
-use crate::print_format::{print, Format};
-use crate::project::Project;
-use crate::report;
-use crate::warehouse::Warehouse;
+use crate::render::{print, Format};
+use crate::base::project::Project;
+use crate::sql::report;
 use anyhow::{bail, Context, Result};
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -67,9 +66,9 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         }
     };
     let wh = if args.no_build {
-        Warehouse::open(project)?
+        crate::warehouse::Warehouse::open(project)?
     } else {
-        Warehouse::open_fresh(project)?
+        super::open_fresh(project)?
     };
     args.vintage.apply(&wh)?;
     if !args.allow_external {

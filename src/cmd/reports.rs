@@ -2,9 +2,9 @@
 //!
 //! List the reports in queries/ with their titles, or show one report's description and SQL.
 
-use crate::print_format::new_table;
-use crate::project::Project;
-use crate::report;
+use crate::render::new_table;
+use crate::base::project::Project;
+use crate::sql::report;
 use anyhow::Result;
 use std::process::ExitCode;
 

@@ -125,3 +125,33 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+impl Sandbox {
+    /// With a private copy of data/ plus the test-only fixture release(s) named (tests/fixtures).
+    pub fn with_fixtures(names: &[&str]) -> Sandbox {
+        let sb = Sandbox::with_data_copy();
+        for name in names {
+            copy_dir(
+                &project_root().join("tests/fixtures/releases").join(name),
+                &sb.data.join("releases").join(name),
+            );
+        }
+        sb
+    }
+
+    /// Rows of a command's CSV output.
+    pub fn csv_of(&self, args: &[&str]) -> Vec<std::collections::HashMap<String, String>> {
+        parse_csv(&self.ok(args))
+    }
+}
+
+/// The CSV body of a report's golden snapshot (tests/cli/snapshots), without insta's header.
+pub fn golden(report: &str) -> String {
+    let path = project_root().join(format!(
+        "tests/cli/snapshots/cli__reports__report_{report}.snap"
+    ));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let body = text.splitn(3, "---\n").nth(2).unwrap();
+    // insta stores the snapshot without the final newline the command prints.
+    format!("{}\n", body.trim_end_matches('\n'))
+}

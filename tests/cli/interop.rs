@@ -160,7 +160,7 @@ fn export_refuses_a_non_empty_folder_and_manifest_describes_it() {
     assert_eq!(manifest["releases"][0]["release_id"], "iij-2q06");
     let kpis = &manifest["tables"][0];
     assert_eq!(kpis["name"], "kpis");
-    assert_eq!(kpis["rows"], 13);
+    assert_eq!(kpis["rows"], 20);
     assert_eq!(kpis["files"][0]["path"], "kpis.csv");
     assert_eq!(kpis["files"][0]["sha256"].as_str().unwrap().len(), 64);
     let value = kpis["columns"]
@@ -199,7 +199,7 @@ fn export_refuses_a_non_empty_folder_and_manifest_describes_it() {
     assert_eq!(manifest["database"]["path"], "iijwh.duckdb");
     assert_eq!(manifest["database"]["sha256"].as_str().unwrap().len(), 64);
     let tables = manifest["tables"].as_array().unwrap();
-    assert_eq!(tables.len(), 16);
+    assert_eq!(tables.len(), 17);
     assert!(tables
         .iter()
         .all(|t| t["files"].as_array().unwrap().is_empty()));

@@ -10,3 +10,4 @@ mod query;
 mod repl;
 mod reports;
 mod safety;
+mod vintages;

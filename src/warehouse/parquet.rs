@@ -48,5 +48,5 @@ pub fn write(path: &Path, batch: &RecordBatch, metadata: &[(String, String)]) ->
     let file = writer.into_inner()?;
     file.sync_all()?;
     let bytes = std::fs::read(path)?;
-    Ok(crate::release::hex(&Sha256::digest(&bytes)))
+    Ok(crate::base::hex(&Sha256::digest(&bytes)))
 }

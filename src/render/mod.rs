@@ -1,5 +1,8 @@
 //! Output formats for query results. Table and markdown are for people (thousands separators,
-//! right-aligned numbers, `%` on ratio columns); csv, json and ndjson carry the raw values.
+//! right-aligned numbers, `%` on ratio columns); csv, json and ndjson carry the raw values. The
+//! percent-column rule (`is_percent`) lives here once for every output, export's manifest included.
+//!
+//! Who may call it: load, export, repl and cmd. It imports the warehouse's `QueryResult` only.
 
 use crate::warehouse::QueryResult;
 use anyhow::Result;
@@ -40,8 +43,10 @@ fn is_numeric(t: &DataType) -> bool {
     t.is_numeric()
 }
 
-/// Ratio columns by naming convention: `..._pct`, `..._ratio`, `..._margin_pct` print with `%`.
-fn is_percent(name: &str) -> bool {
+/// Ratio columns by naming convention: `..._pct`, `..._ratio`, `..._margin_pct` are in percent:
+/// the table prints them with `%`, export's manifest gives them the unit `%`. The one place the
+/// rule lives.
+pub fn is_percent(name: &str) -> bool {
     name.ends_with("_pct") || name.ends_with("_ratio") || name.ends_with('%')
 }
 

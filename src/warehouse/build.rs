@@ -1,187 +1,112 @@
-//! Building the warehouse: read and type data/, write one Parquet file per table into a fresh
-//! generation folder beside the live one, enforce the schema's constraints on what was written,
-//! then switch the `current` link in one rename. A failure at any step leaves the last good
-//! warehouse untouched.
+//! Building a generation: a folder beside the live one (`generations/.NAME.tmp-PID`) that receives
+//! one Parquet file per table, has the schema's constraints checked on what was written, is opened
+//! for the data rules, and is switched live with one rename of the `current` link. A generation
+//! dropped before `commit` is removed, so a failed or killed load leaves the live one untouched.
+//! Which tables and rules go in is the load's business (`crate::load`), not this file's.
 
-use crate::parquet_out;
-use crate::print_format::{print, Format};
-use crate::project::Project;
-use crate::release::{read_data, Origin};
-use crate::rules::{load_rules, run_rules, Outcome, Status};
+use super::manifest::{Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST};
+use super::{parquet, Registration, Warehouse};
+use crate::base::{sql_string, sync_dir, StagedDir};
+use crate::release::Origin;
 use crate::schema::{Catalog, Constraint, Table};
-use crate::warehouse::{
-    fingerprint, sql_string, Manifest, Registration, TableEntry, Warehouse, CURRENT, GENERATIONS,
-    MANIFEST,
-};
 use anyhow::{bail, Context, Result};
-use arrow::array::{ArrayRef, Int32Array, StringArray};
 use arrow::record_batch::RecordBatch;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-const CHECK_RESULTS: &str = "check_results";
-
-pub struct BuildReport {
-    pub generation: PathBuf,
-    pub manifest: Manifest,
-    /// Outcome of each data rule on the new generation.
-    pub checks: Vec<(String, Status)>,
-    /// Wall time of each phase, for `load --timings` and the benchmark.
-    pub phases: Vec<(&'static str, std::time::Duration)>,
+/// A generation being written. Holds the load lock: one load at a time, so neither removes the
+/// generation the other swaps in.
+pub struct Generation {
+    staged: StagedDir,
+    name: String,
+    warehouse: PathBuf,
+    metadata: Vec<(String, String)>,
+    tables: Vec<TableEntry>,
+    _lock: std::fs::File,
 }
 
-fn check_results_batch(table: &Table, outcomes: &[Outcome]) -> Result<RecordBatch> {
-    let text = |f: &dyn Fn(&Outcome) -> Option<String>| -> ArrayRef {
-        Arc::new(outcomes.iter().map(f).collect::<StringArray>())
-    };
-    let details = |o: &Outcome| -> Option<String> {
-        if o.status == Status::Pass {
-            return None;
-        }
-        let mut buf = Vec::new();
-        print(&o.rows, Format::Json, &mut buf).ok()?;
-        String::from_utf8(buf).ok()
-    };
-    let columns: Vec<ArrayRef> = vec![
-        text(&|o| Some(o.rule.name.clone())),
-        text(&|o| Some(o.rule.get("description").unwrap_or("").to_string())),
-        text(&|o| Some(o.rule.get("tolerance").unwrap_or("0").to_string())),
-        text(&|o| Some(o.status.code().to_string())),
-        Arc::new(
-            outcomes
-                .iter()
-                .map(|o| Some(o.rows.num_rows() as i32))
-                .collect::<Int32Array>(),
-        ),
-        text(&details),
-    ];
-    Ok(RecordBatch::try_new(table.schema.clone(), columns)?)
-}
-
-pub fn build(project: &Project, catalog: &Catalog) -> Result<BuildReport> {
-    let mut clock = Phases::start();
-    let fingerprint = fingerprint(project)?;
-    let dataset = read_data(&project.data, catalog)?;
-    clock.lap("read and type data/");
-
-    let generations = project.warehouse.join(GENERATIONS);
-    std::fs::create_dir_all(&generations)
-        .with_context(|| format!("creating {}", generations.display()))?;
-    // One load at a time: a second one waits, so neither removes the generation the other swaps in.
-    let lock = std::fs::File::create(project.warehouse.join(".load.lock"))?;
-    lock.lock().context("waiting for another load to finish")?;
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ").to_string();
-    let name = format!("{stamp}-{}", std::process::id());
-    let staging = generations.join(format!(".staging-{name}"));
-    remove_dead_staging(&generations);
-    std::fs::create_dir(&staging)?;
-    // Removes the half-written folder on any early return.
-    let guard = RemoveOnDrop(Some(staging.clone()));
-
-    let release_ids: Vec<&str> = dataset
-        .releases
-        .iter()
-        .map(|r| r.release_id.as_str())
-        .collect();
-    let checksums: Vec<String> = dataset
-        .releases
-        .iter()
-        .map(|r| format!("{}={}", r.release_id, r.source_sha256))
-        .collect();
-    let metadata = vec![
-        ("iijwh.schema_version".to_string(), catalog.version.clone()),
-        ("iijwh.release_ids".to_string(), release_ids.join(",")),
-        ("iijwh.source_sha256".to_string(), checksums.join(",")),
-    ];
-    let mut tables = Vec::new();
-    for table in &catalog.tables {
-        let (batch, _) = &dataset.tables[&table.name];
-        tables.push(write_table(&staging, &table.name, batch, &metadata)?);
-        inject_fault(tables.len())?;
+impl Generation {
+    /// Start a generation in `warehouse`; `metadata` goes into every Parquet file's footer.
+    pub fn begin(warehouse: &Path, metadata: Vec<(String, String)>) -> Result<Generation> {
+        let generations = warehouse.join(GENERATIONS);
+        std::fs::create_dir_all(&generations)
+            .with_context(|| format!("creating {}", generations.display()))?;
+        let lock = std::fs::File::create(warehouse.join(".load.lock"))?;
+        lock.lock().context("waiting for another load to finish")?;
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ").to_string();
+        let name = format!("{stamp}-{}", std::process::id());
+        Ok(Generation {
+            staged: StagedDir::new(&generations.join(&name))?,
+            name,
+            warehouse: warehouse.to_path_buf(),
+            metadata,
+            tables: Vec::new(),
+            _lock: lock,
+        })
     }
 
-    clock.lap("write Parquet");
-    let problems = check_constraints(&staging, catalog, |t, row| {
-        dataset.tables[t].1.get(row).cloned()
-    })?;
-    if !problems.is_empty() {
-        let shown = problems.len().min(20);
-        bail!(
-            "{} row(s) break the schema's rules; nothing was loaded:\n  {}{}",
-            problems.len(),
-            problems[..shown].join("\n  "),
-            if problems.len() > shown {
-                format!("\n  ... and {} more", problems.len() - shown)
-            } else {
-                String::new()
-            }
-        );
+    /// The folder being written.
+    pub fn dir(&self) -> &Path {
+        self.staged.path()
     }
 
-    let manifest = Manifest {
-        schema_version: catalog.version.clone(),
-        fingerprint,
-        built_at: chrono::Utc::now().to_rfc3339(),
-        releases: dataset.releases.clone(),
-        tables,
-    };
-    clock.lap("check constraints");
-    // Run the data rules on the staged generation and store their outcome in it.
-    let wh = Warehouse::open_at(
-        staging.clone(),
-        manifest,
-        &project.schema_dir(),
-        Registration::InMemory,
-    )?;
-    let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?)?;
-    let counts = wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY ALL")?;
-    let Warehouse {
-        conn, mut manifest, ..
-    } = wh;
-    drop(conn);
-    let table = catalog
-        .table(CHECK_RESULTS)
-        .context("schema has no check_results table")?;
-    // Replaces the empty check_results file written with the other tables.
-    let entry = write_table(
-        &staging,
-        CHECK_RESULTS,
-        &check_results_batch(table, &outcomes)?,
-        &metadata,
-    )?;
-    for release in &mut manifest.releases {
-        release.figures = counts
+    /// Write (or replace) one table's Parquet file.
+    pub fn write_table(&mut self, name: &str, batch: &RecordBatch) -> Result<()> {
+        let entry = write_table(self.staged.path(), name, batch, &self.metadata)?;
+        self.tables.retain(|t| t.name != name);
+        self.tables.push(entry);
+        inject_fault(self.tables.len())
+    }
+
+    /// The manifest entries of the tables written so far.
+    pub fn tables(&self) -> Vec<TableEntry> {
+        self.tables
             .iter()
-            .find_map(|c| c.strip_prefix(&format!("{}=", release.release_id))?.parse().ok())
-            .unwrap_or(0);
+            .map(|t| TableEntry {
+                name: t.name.clone(),
+                file: t.file.clone(),
+                rows: t.rows,
+                sha256: t.sha256.clone(),
+            })
+            .collect()
     }
-    manifest.tables.retain(|t| t.name != CHECK_RESULTS);
-    manifest.tables.push(entry);
-    let checks = outcomes
-        .iter()
-        .map(|o| (o.rule.name.clone(), o.status))
-        .collect();
-    std::fs::write(
-        staging.join(MANIFEST),
-        serde_json::to_string_pretty(&manifest)?,
-    )?;
-    sync_dir(&staging)?;
 
-    clock.lap("run data rules");
-    let generation = generations.join(&name);
-    std::fs::rename(&staging, &generation)?;
-    std::mem::forget(guard);
-    sync_dir(&generations)?;
-    let previous = std::fs::canonicalize(project.warehouse.join(CURRENT)).ok();
-    swap_current(&project.warehouse, &name)?;
-    remove_old_generations(&generations, &generation, previous.as_deref());
-    clock.lap("swap");
-    Ok(BuildReport {
-        phases: clock.0,
-        generation,
-        manifest,
-        checks,
-    })
+    /// Every CHECK, key and reference constraint of the schema, and the cross-release metadata
+    /// rules, checked on the written files; `origin(table, row)` locates a row in data/.
+    pub fn check_constraints(
+        &self,
+        catalog: &Catalog,
+        origin: impl Fn(&str, usize) -> Option<Origin>,
+    ) -> Result<Vec<String>> {
+        check_constraints(self.staged.path(), catalog, origin)
+    }
+
+    /// Open the written tables in memory, with the schema's macros and views, for the data rules.
+    pub fn open(&self, manifest: Manifest, schema_dir: &Path) -> Result<Warehouse> {
+        Warehouse::open_at(
+            self.staged.path().to_path_buf(),
+            manifest,
+            schema_dir,
+            Registration::InMemory,
+        )
+    }
+
+    /// Write the manifest, rename the generation into place, point `current` at it and remove
+    /// generations older than the one it replaces. Returns the new generation's folder.
+    pub fn commit(self, manifest: &Manifest) -> Result<PathBuf> {
+        std::fs::write(
+            self.staged.path().join(MANIFEST),
+            serde_json::to_string_pretty(manifest)?,
+        )?;
+        let generation = self.staged.commit()?;
+        let previous = std::fs::canonicalize(self.warehouse.join(CURRENT)).ok();
+        swap_current(&self.warehouse, &self.name)?;
+        remove_old_generations(
+            &self.warehouse.join(GENERATIONS),
+            &generation,
+            previous.as_deref(),
+        );
+        Ok(generation)
+    }
 }
 
 /// Write one table's Parquet file into the generation folder; returns its manifest entry.
@@ -194,7 +119,7 @@ fn write_table(
     let file = format!("{name}.parquet");
     let mut kv = metadata.to_vec();
     kv.push(("iijwh.table".to_string(), name.to_string()));
-    let sha256 = parquet_out::write(&dir.join(&file), batch, &kv)?;
+    let sha256 = parquet::write(&dir.join(&file), batch, &kv)?;
     Ok(TableEntry {
         name: name.to_string(),
         file,
@@ -251,54 +176,6 @@ fn inject_fault(written: usize) -> Result<()> {
     }
 }
 
-/// Staging folders left by a load that was killed (its process is gone) are removed.
-fn remove_dead_staging(generations: &Path) {
-    let Ok(entries) = std::fs::read_dir(generations) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        let Some(pid) = name
-            .strip_prefix(".staging-")
-            .and_then(|rest| rest.rsplit('-').next())
-        else {
-            continue;
-        };
-        if !Path::new("/proc").join(pid).exists() {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
-fn sync_dir(dir: &Path) -> Result<()> {
-    std::fs::File::open(dir)?.sync_all()?;
-    Ok(())
-}
-
-/// Wall time per phase.
-struct Phases(Vec<(&'static str, std::time::Duration)>, std::time::Instant);
-
-impl Phases {
-    fn start() -> Phases {
-        Phases(Vec::new(), std::time::Instant::now())
-    }
-
-    fn lap(&mut self, name: &'static str) {
-        let now = std::time::Instant::now();
-        self.0.push((name, now - self.1));
-        self.1 = now;
-    }
-}
-
-struct RemoveOnDrop(Option<PathBuf>);
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        if let Some(p) = self.0.take() {
-            let _ = std::fs::remove_dir_all(p);
-        }
-    }
-}
-
 /// Run every CHECK, key and reference constraint of the schema against the written Parquet files;
 /// `origin(table, row)` maps a row number back to its file and line.
 fn check_constraints(
@@ -306,7 +183,7 @@ fn check_constraints(
     catalog: &Catalog,
     origin: impl Fn(&str, usize) -> Option<Origin>,
 ) -> Result<Vec<String>> {
-    let conn = crate::warehouse::embedded_duckdb()?;
+    let conn = crate::base::open_duckdb()?;
     // Read each written file once into memory; every constraint query then runs on that copy.
     let mut stage = String::new();
     for t in &catalog.tables {

@@ -1,7 +1,15 @@
 //! Reading `data/`: one folder per release with `release.toml`, the raw release text and one CSV
 //! per table. Every cell is parsed into the type the schema gives it; a bad cell is reported with
-//! file, line, column and value. Constraints (CHECK, keys, references) are enforced later, in SQL.
+//! file, line, column and value. Constraints (CHECK, keys, references) are enforced later, in SQL,
+//! by the warehouse build. Beside it: scaffolding a new release folder, and synthetic releases.
+//!
+//! Who may call it: warehouse (the manifest's release entries), load and cmd. It imports schema
+//! and base.
 
+pub mod scaffold;
+pub mod synthetic;
+
+use crate::base::hex;
 use crate::schema::{Catalog, Table};
 use anyhow::{anyhow, bail, Context, Result};
 use arrow::array::{ArrayRef, PrimitiveArray};
@@ -497,10 +505,6 @@ pub fn parse_decimal(v: &str, precision: u8, scale: i8) -> std::result::Result<i
     }
     arrow_cast::parse::parse_decimal::<Decimal128Type>(v, precision, scale)
         .map_err(|_| format!("does not fit DECIMAL({precision},{scale})"))
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

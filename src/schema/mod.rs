@@ -1,10 +1,15 @@
 //! The schema: `schema/` DDL is the single source of truth. DuckDB itself parses it, and the
 //! catalog (tables, Arrow schemas, column comments, constraints) is read back from DuckDB. Parsing
 //! a few hundred DDL statements takes DuckDB ~0.2 s, so the catalog is cached as JSON keyed by a
-//! hash of the DDL: a changed DDL file is parsed again.
+//! hash of the DDL: a changed DDL file is parsed again. Also the SQL file header (`sqlfile`).
+//!
+//! Who may call it: everything above base. It imports base only.
 
-use crate::project::files_with_ext;
-use crate::sqlfile::SqlFile;
+pub mod sqlfile;
+
+use crate::base::files_with_ext;
+use crate::base::project::Project;
+pub use sqlfile::SqlFile;
 use anyhow::{Context, Result};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use duckdb::Connection;
@@ -67,13 +72,18 @@ impl Catalog {
             .with_context(|| format!("reading {}", dir.join("VERSION").display()))?
             .trim()
             .to_string();
-        let conn = crate::warehouse::embedded_duckdb()?;
+        let conn = crate::base::open_duckdb()?;
         for file in read_sql_files(&dir.join("tables"))? {
             conn.execute_batch(&file.sql)
                 .with_context(|| format!("schema error in {}", file.path.display()))?;
         }
         let tables = read_tables(&conn)?;
         Ok(Catalog { version, tables })
+    }
+
+    /// The project's catalog, through the cache beside its warehouse.
+    pub fn of(project: &Project) -> Result<Catalog> {
+        Catalog::load_cached(&project.schema_dir(), &project.catalog_cache())
     }
 
     /// `load`, through a cache file: reused while the DDL and iijwh are unchanged.
@@ -85,7 +95,7 @@ impl Catalog {
             hasher.update(file.path.file_name().unwrap_or_default().as_encoded_bytes());
             hasher.update(file.sql.as_bytes());
         }
-        let key = crate::release::hex(&hasher.finalize());
+        let key = crate::base::hex(&hasher.finalize());
         if let Ok(text) = std::fs::read_to_string(cache) {
             if let Ok((cached_key, mut catalog)) = serde_json::from_str::<(String, Catalog)>(&text)
             {

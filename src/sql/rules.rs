@@ -2,7 +2,7 @@
 //! may return an `explained` column, and rows explained there are residuals the release itself
 //! leaves open (reported with their size, not silenced).
 
-use crate::sqlfile::SqlFile;
+use crate::schema::SqlFile;
 use crate::warehouse::{QueryResult, Warehouse};
 use anyhow::{Context, Result};
 use arrow::array::Array;
@@ -60,8 +60,7 @@ pub fn run_rules(wh: &Warehouse, rules: Vec<SqlFile>) -> Result<Vec<Outcome>> {
                     rule.path.display()
                 )
             })?;
-        wh.conn
-            .execute_batch(&format!("SET VARIABLE tolerance = {tol}"))?;
+        wh.set_variable("tolerance", &tol.to_string())?;
         let rows = wh
             .query(&rule.sql, &[])
             .with_context(|| format!("check rule {} failed to run", rule.path.display()))?;

@@ -1,50 +1,38 @@
-//! The warehouse: a folder of Parquet generations with a `current` link to the live one, opened as
-//! an embedded DuckDB whose views read those files. The query command, the REPL, checks and
-//! export all go through `Warehouse::open`.
+//! The warehouse core: a folder of Parquet generations with a `current` link to the live one,
+//! opened as an embedded DuckDB. Schema `raw` reads the generation's files; schema/macros and
+//! schema/views build the vintage views of `main` over it. The session is sealed: callers run SQL,
+//! bind parameters, set the vintage, apply the sandbox and attach an export database through its
+//! methods, never its connection. Opening never builds: `manifest::staleness` says when the
+//! generation is stale, and the command decides to call the load (`crate::load`).
+//!
+//! Who may call it: load, export, repl, render (for `QueryResult`), sql and cmd; it imports only
+//! schema, release (the manifest's release entries) and base.
 
-use crate::project::Project;
-use crate::release::ReleaseInfo;
+pub mod build;
+pub mod manifest;
+pub mod parquet;
+
+use crate::base::project::Project;
+use crate::base::sql_string;
 use crate::schema::read_sql_files;
 use anyhow::{bail, Context, Result};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use duckdb::Connection;
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use manifest::{read_manifest, verify_files, Manifest, CURRENT};
 use std::path::{Path, PathBuf};
 
-pub const MANIFEST: &str = "manifest.json";
-pub const CURRENT: &str = "current";
-pub const GENERATIONS: &str = "generations";
 /// The DuckDB schema holding every loaded row of every release; `main` holds the vintage views.
 pub const RAW: &str = "raw";
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Manifest {
-    pub schema_version: String,
-    /// Hash of schema/ and data/ this generation was built from; a mismatch means stale.
-    pub fingerprint: String,
-    pub built_at: String,
-    pub releases: Vec<ReleaseInfo>,
-    pub tables: Vec<TableEntry>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct TableEntry {
-    pub name: String,
-    pub file: String,
-    pub rows: usize,
-    pub sha256: String,
-}
-
 pub struct Warehouse {
-    pub conn: Connection,
+    conn: Connection,
     /// The generation folder this session reads; fixed at open, so a concurrent load that swaps
     /// `current` never mixes two generations in one session.
-    pub dir: PathBuf,
-    pub manifest: Manifest,
+    dir: PathBuf,
+    manifest: Manifest,
     /// schema/ folder whose macros and views this session registered.
-    pub schema_dir: PathBuf,
+    schema_dir: PathBuf,
 }
 
 /// How the warehouse tables appear in a session.
@@ -68,30 +56,7 @@ impl QueryResult {
 }
 
 impl Warehouse {
-    /// Open the current generation, building it first when it is missing or older than data/.
-    pub fn open_fresh(project: &Project) -> Result<Warehouse> {
-        // The staleness walk (a stat per data file) runs beside the opening of DuckDB, which also
-        // verifies every table file's checksum: the two costs overlap instead of adding up.
-        let (opened, changed) = std::thread::scope(|scope| {
-            let changed = scope.spawn(|| data_changed(project));
-            (Warehouse::open(project), changed.join())
-        });
-        let changed = changed.map_err(|_| anyhow::anyhow!("the staleness check failed"))??;
-        let why = match (&opened, changed) {
-            (_, Some(reason)) => reason,
-            (Err(e), None) => e.to_string(),
-            (Ok(_), None) => return opened,
-        };
-        drop(opened);
-        eprintln!(
-            "building the warehouse from {} ({why}) ...",
-            project.data.display()
-        );
-        let catalog = project.catalog()?;
-        crate::load::build(project, &catalog)?;
-        Warehouse::open(project)
-    }
-
+    /// Open the live generation as it is (see `manifest::staleness` for whether it is current).
     pub fn open(project: &Project) -> Result<Warehouse> {
         let link = project.warehouse.join(CURRENT);
         let dir = std::fs::canonicalize(&link).with_context(|| {
@@ -109,14 +74,14 @@ impl Warehouse {
         Warehouse::open_at(dir, manifest, &project.schema_dir(), Registration::Views)
     }
 
-    /// Open the generation in `dir` described by `manifest`.
+    /// Open the generation in `dir` described by `manifest` (the live one, or one being built).
     pub fn open_at(
         dir: PathBuf,
         manifest: Manifest,
         schema_dir: &Path,
         registration: Registration,
     ) -> Result<Warehouse> {
-        let conn = embedded_duckdb()?;
+        let conn = crate::base::open_duckdb()?;
         let kind = match registration {
             Registration::Views => "VIEW",
             Registration::InMemory => "TABLE",
@@ -146,6 +111,28 @@ impl Warehouse {
             manifest,
             schema_dir: schema_dir.to_path_buf(),
         })
+    }
+
+    /// The manifest of the generation this session reads.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Give up the session, keeping its manifest (the load adds check_results to it).
+    pub fn into_manifest(self) -> Manifest {
+        self.manifest
+    }
+
+    /// Set a session variable (`getvariable(name)` in SQL) to a value given as SQL.
+    pub fn set_variable(&self, name: &str, sql_value: &str) -> Result<()> {
+        self.conn
+            .execute_batch(&format!("SET VARIABLE {name} = {sql_value}"))
+            .with_context(|| format!("setting {name}"))
+    }
+
+    /// A handle that interrupts the statement this session runs (Ctrl-C in the REPL).
+    pub fn interrupt_handle(&self) -> std::sync::Arc<duckdb::InterruptHandle> {
+        self.conn.interrupt_handle()
     }
 
     /// Run SQL (one or more statements; the last one's rows are returned). `params` bind the
@@ -274,109 +261,4 @@ impl Warehouse {
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<duckdb::Result<_>>()?)
     }
-}
-
-pub fn read_manifest(dir: &Path) -> Result<Manifest> {
-    let path = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "reading {}: the warehouse is damaged; run `iijwh load`",
-            path.display()
-        )
-    })?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{}: not a valid manifest; run `iijwh load`", path.display()))
-}
-
-/// Why the warehouse no longer matches data/ and schema/ (None when it does); damage to its files
-/// is found by `Warehouse::open`.
-fn data_changed(project: &Project) -> Result<Option<String>> {
-    let Ok(dir) = std::fs::canonicalize(project.warehouse.join(CURRENT)) else {
-        return Ok(Some("no warehouse yet".to_string()));
-    };
-    let Ok(manifest) = read_manifest(&dir) else {
-        return Ok(Some("its manifest is missing or damaged".to_string()));
-    };
-    if manifest.fingerprint != fingerprint(project)? {
-        return Ok(Some(
-            "data/ or schema/ changed since it was built".to_string(),
-        ));
-    }
-    Ok(None)
-}
-
-/// Every table file exists and has the checksum the manifest recorded.
-pub fn verify_files(dir: &Path, manifest: &Manifest) -> std::result::Result<(), String> {
-    for t in &manifest.tables {
-        let path = dir.join(&t.file);
-        let Ok(bytes) = std::fs::read(&path) else {
-            return Err(format!("{} is missing", path.display()));
-        };
-        if crate::release::hex(&Sha256::digest(&bytes)) != t.sha256 {
-            return Err(format!(
-                "{} is damaged (checksum differs from the manifest)",
-                path.display()
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Hash of every file under schema/ and data/ (path, size and modification time) plus the iijwh
-/// version: any edit changes it, and checking it costs a `stat` per file, not a read.
-pub fn fingerprint(project: &Project) -> Result<String> {
-    let mut hasher = Sha256::new();
-    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-    for (label, root) in [
-        ("schema", project.schema_dir()),
-        ("data", project.data.clone()),
-    ] {
-        if !root.is_dir() {
-            bail!("{} is not a folder", root.display());
-        }
-        let mut files = Vec::new();
-        walk(&root, &mut files)?;
-        // Byte order of the paths: deterministic, and far cheaper than Path's component order.
-        files.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
-        for (path, len, modified) in files {
-            let rel = path.strip_prefix(&root).unwrap_or(&path);
-            hasher.update(label.as_bytes());
-            hasher.update(rel.to_string_lossy().as_bytes());
-            hasher.update(len.to_le_bytes());
-            hasher.update(modified.to_le_bytes());
-        }
-    }
-    Ok(crate::release::hex(&hasher.finalize()))
-}
-
-/// Every file below `dir` with its size and modification time (ns): one `stat` per file.
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, u128)>) -> Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            walk(&entry.path(), out)?;
-        } else {
-            let meta = entry.metadata()?;
-            let modified = meta
-                .modified()?
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default();
-            out.push((entry.path(), meta.len(), modified.as_nanos()));
-        }
-    }
-    Ok(())
-}
-
-/// An in-memory DuckDB tuned for small data: one thread (a release is a few hundred rows, and
-/// handing work between threads costs more than it saves) and no extension auto-install.
-pub fn embedded_duckdb() -> Result<Connection> {
-    let config = duckdb::Config::default()
-        .threads(1)?
-        .with("autoinstall_known_extensions", "false")?;
-    Ok(Connection::open_in_memory_with_flags(config)?)
-}
-
-/// A SQL string literal.
-pub fn sql_string(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }

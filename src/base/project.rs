@@ -98,12 +98,9 @@ impl Project {
         self.root.join("queries")
     }
 
-    /// The schema catalog, cached beside the warehouse.
-    pub fn catalog(&self) -> anyhow::Result<crate::schema::Catalog> {
-        crate::schema::Catalog::load_cached(
-            &self.schema_dir(),
-            &self.warehouse.join(".schema-cache.json"),
-        )
+    /// Where the schema catalog is cached: beside the warehouse it describes.
+    pub fn catalog_cache(&self) -> PathBuf {
+        self.warehouse.join(".schema-cache.json")
     }
 
     pub fn checks_dir(&self) -> PathBuf {
@@ -215,19 +212,4 @@ fn find_root() -> Option<PathBuf> {
     cwd.ancestors()
         .find(|dir| dir.join("schema").join("VERSION").is_file())
         .map(Path::to_path_buf)
-}
-
-/// Files directly in `dir` with the given extension, sorted by name.
-pub fn files_with_ext(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    if dir.is_dir() {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            if path.is_file() && path.extension().is_some_and(|e| e == ext) {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
 }

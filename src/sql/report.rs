@@ -1,7 +1,7 @@
 //! Reports: the SQL files in queries/, found by name, with their metadata header.
 
-use crate::project::Project;
-use crate::sqlfile::SqlFile;
+use crate::base::project::Project;
+use crate::schema::SqlFile;
 use anyhow::{bail, Result};
 use std::path::Path;
 

@@ -1,12 +1,16 @@
 //! Exporting the warehouse for other tools. Parquet goes through the same writer as the warehouse
-//! files; CSV through the query CSV writer; the DuckDB file is built from schema/ DDL, so it keeps
-//! constraints and column comments.
+//! files; CSV through the query CSV writer; the DuckDB file has the warehouse's own shape (schema
+//! `raw` built from schema/ DDL, with constraints and comments, and the vintage views). Written
+//! aside and renamed into place, never over data/, the warehouse or the project.
+//!
+//! Who may call it: cmd (export). It imports warehouse, render, schema, release and base.
 
-use crate::parquet_out;
-use crate::print_format::{print, Format};
-use crate::project::Project;
-use crate::release::{hex, ReleaseInfo};
+use crate::base::project::Project;
+use crate::base::{hex, StagedDir};
+use crate::release::ReleaseInfo;
+use crate::render::{is_percent, print, Format};
 use crate::schema::{read_sql_files, Catalog};
+use crate::warehouse::parquet;
 use crate::warehouse::{QueryResult, Warehouse, RAW};
 use anyhow::{bail, Context, Result};
 use arrow::compute::concat_batches;
@@ -75,7 +79,7 @@ const FIGURES: &str = "figures";
 const DUCKDB_FILE: &str = "iijwh.duckdb";
 
 pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result<ExportManifest> {
-    let catalog = project.catalog()?;
+    let catalog = Catalog::of(project)?;
     let mut all: Vec<String> = catalog.tables.iter().map(|t| t.name.clone()).collect();
     all.push(FIGURES.to_string());
     let selected: Vec<String> = if opts.tables.is_empty() {
@@ -98,40 +102,14 @@ pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result
     project.guard_output_dir(dir)?;
     check_replaceable(dir, opts.force)?;
 
-    let name = dir
-        .file_name()
-        .context("export folder needs a name")?
-        .to_string_lossy()
-        .to_string();
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    std::fs::create_dir(&staging)?;
-    let result = write_export(wh, &catalog, &selected, opts, &staging);
-    let manifest = match result {
-        Ok(m) => m,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
+    let staged = StagedDir::new(dir)?;
+    let manifest = write_export(wh, &catalog, &selected, opts, staged.path())?;
     std::fs::write(
-        staging.join("manifest.json"),
+        staged.path().join("manifest.json"),
         serde_json::to_string_pretty(&manifest)?,
     )?;
-    std::fs::File::open(&staging)?.sync_all()?;
-
-    // Swap into place: the old export (if any) is moved aside first and removed last.
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if dir.exists() {
-        std::fs::rename(dir, &old)?;
-    }
-    std::fs::rename(&staging, dir)?;
-    let _ = std::fs::remove_dir_all(&old);
+    // The old export (if any) is moved aside first and removed last.
+    staged.commit()?;
     Ok(manifest)
 }
 
@@ -200,7 +178,7 @@ fn write_export(
         ("iijwh.schema_version".to_string(), catalog.version.clone()),
         (
             "iijwh.release_ids".to_string(),
-            wh.manifest
+            wh.manifest()
                 .releases
                 .iter()
                 .map(|r| r.release_id.clone())
@@ -236,13 +214,13 @@ fn write_export(
                             let folder = out.join(name).join(format!("fiscal_year={year}"));
                             std::fs::create_dir_all(&folder)?;
                             let path = folder.join("part-0.parquet");
-                            let sha256 = parquet_out::write(&path, &part, &kv)?;
+                            let sha256 = parquet::write(&path, &part, &kv)?;
                             files.push(file_entry(out, &path, part.num_rows(), Some(sha256))?);
                         }
                     }
                     None => {
                         let path = out.join(format!("{name}.parquet"));
-                        let sha256 = parquet_out::write(&path, &single_batch(&result)?, &kv)?;
+                        let sha256 = parquet::write(&path, &single_batch(&result)?, &kv)?;
                         files.push(file_entry(out, &path, rows, Some(sha256))?);
                     }
                 }
@@ -269,7 +247,7 @@ fn write_export(
         schema_version: catalog.version.clone(),
         exported_at: chrono::Utc::now().to_rfc3339(),
         format: format!("{:?}", opts.format).to_lowercase(),
-        releases: wh.manifest.releases.clone(),
+        releases: wh.manifest().releases.clone(),
         database,
         tables,
     })
@@ -331,12 +309,9 @@ fn fiscal_year_expr(catalog: &Catalog, name: &str) -> Option<String> {
         return None; // the period dimension keeps fiscal_year as a column
     }
     if t.column("period").is_some() {
-        Some("(SELECT _p.fiscal_year FROM periods _p WHERE _p.period = t.period)".to_string())
+        Some("period_fiscal_year(t.period)".to_string())
     } else if t.column("as_of").is_some() {
-        Some(
-            "CASE WHEN month(t.as_of) >= 4 THEN year(t.as_of) ELSE year(t.as_of) - 1 END"
-                .to_string(),
-        )
+        Some("date_fiscal_year(t.as_of)".to_string())
     } else {
         None
     }
@@ -434,7 +409,7 @@ fn describe(
             let has_unit_column = schema.field_with_name("unit").is_ok();
             let unit = if f.name() == "value" && has_unit_column {
                 Some("per row, in column unit".to_string())
-            } else if f.name().ends_with("_pct") {
+            } else if is_percent(f.name()) {
                 Some("%".to_string())
             } else {
                 None

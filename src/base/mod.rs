@@ -1,0 +1,166 @@
+//! The ground floor: where things live (`project`) and small helpers with no domain in them (hex,
+//! SQL literals, folders written aside then renamed in, phase timing). Everything may import
+//! this; it imports nothing of iijwh.
+
+pub mod project;
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// Lower-case hex of bytes (SHA-256 digests in manifests and release.toml).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A SQL string literal.
+pub fn sql_string(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// Files directly in `dir` with the given extension, sorted by name.
+pub fn files_with_ext(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if dir.is_dir() {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.is_file() && path.extension().is_some_and(|e| e == ext) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
+/// A folder written aside, as `.NAME.tmp-PID` beside its target, and renamed into place by
+/// `commit`: readers see the old folder or the whole new one, never half of it. Dropped without
+/// `commit` (an error, a panic), the half-written folder is removed. The one way load, export and
+/// `release new` write a folder.
+pub struct StagedDir {
+    path: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl StagedDir {
+    pub fn new(target: &Path) -> Result<StagedDir> {
+        let name = target
+            .file_name()
+            .with_context(|| format!("{} needs a folder name", target.display()))?
+            .to_string_lossy()
+            .to_string();
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+        remove_dead_staging(parent);
+        let path = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir(&path).with_context(|| format!("creating {}", path.display()))?;
+        Ok(StagedDir {
+            path,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// The folder to write into.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Sync, then rename into place; a folder already there is moved aside first and removed last.
+    pub fn commit(mut self) -> Result<PathBuf> {
+        sync_dir(&self.path)?;
+        let parent = self.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let old = parent.join(format!(
+            ".{}.old-{}",
+            self.target.file_name().unwrap_or_default().to_string_lossy(),
+            std::process::id()
+        ));
+        let replaced = self.target.exists();
+        if replaced {
+            std::fs::rename(&self.target, &old)?;
+        }
+        std::fs::rename(&self.path, &self.target)?;
+        self.committed = true;
+        sync_dir(&parent)?;
+        if replaced {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for StagedDir {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Staging folders (`.NAME.tmp-PID`) left by a process that was killed are removed.
+fn remove_dead_staging(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = name
+            .strip_prefix('.')
+            .and_then(|rest| rest.rsplit_once(".tmp-"))
+            .map(|(_, pid)| pid.to_string())
+        else {
+            continue;
+        };
+        if pid.bytes().all(|b| b.is_ascii_digit()) && !Path::new("/proc").join(&pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Wall time per phase, for `load --timings` and the benchmark.
+pub struct Phases(pub Vec<(&'static str, std::time::Duration)>, std::time::Instant);
+
+impl Phases {
+    pub fn start() -> Phases {
+        Phases(Vec::new(), std::time::Instant::now())
+    }
+
+    pub fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.0.push((name, now - self.1));
+        self.1 = now;
+    }
+}
+
+/// The one place a DuckDB connection is opened: in memory, tuned for small data (one thread: a
+/// release is a few hundred rows, and handing work between threads costs more than it saves) and
+/// no extension auto-install (nothing may be downloaded). The warehouse adds its sandbox on top.
+pub fn open_duckdb() -> Result<duckdb::Connection> {
+    let config = duckdb::Config::default()
+        .threads(1)?
+        .with("autoinstall_known_extensions", "false")?;
+    Ok(duckdb::Connection::open_in_memory_with_flags(config)?)
+}
+
+/// An error with its causes, one paragraph, leaving out DuckDB's generic "Error code 1: Unknown
+/// error code".
+pub fn error_message(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !cause.contains("Unknown error code") && !text.contains(&cause) {
+            text.push_str(&format!("\n  caused by: {cause}"));
+        }
+    }
+    text
+}

@@ -1,0 +1,153 @@
+//! The load: data/ read and typed (release), written as a new warehouse generation
+//! (warehouse::build), its constraints checked, the data rules run on it (sql::rules) and their
+//! outcome stored in it as check_results, then switched live. A failure at any step leaves the last
+//! good warehouse untouched.
+//!
+//! Who may call it: cmd (load, and the commands that rebuild a stale warehouse before reading).
+
+use crate::base::project::Project;
+use crate::base::Phases;
+use crate::release::read_data;
+use crate::render::{print, Format};
+use crate::schema::{Catalog, Table};
+use crate::sql::rules::{load_rules, run_rules, Outcome, Status};
+use crate::warehouse::build::Generation;
+use crate::warehouse::manifest::{fingerprint, Manifest};
+use anyhow::{bail, Context, Result};
+use arrow::array::{ArrayRef, Int32Array, StringArray};
+use arrow::record_batch::RecordBatch;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+const CHECK_RESULTS: &str = "check_results";
+
+pub struct BuildReport {
+    pub generation: PathBuf,
+    pub manifest: Manifest,
+    /// Outcome of each data rule on the new generation.
+    pub checks: Vec<(String, Status)>,
+    /// Wall time of each phase, for `load --timings` and the benchmark.
+    pub phases: Vec<(&'static str, std::time::Duration)>,
+}
+
+fn check_results_batch(table: &Table, outcomes: &[Outcome]) -> Result<RecordBatch> {
+    let text = |f: &dyn Fn(&Outcome) -> Option<String>| -> ArrayRef {
+        Arc::new(outcomes.iter().map(f).collect::<StringArray>())
+    };
+    let details = |o: &Outcome| -> Option<String> {
+        if o.status == Status::Pass {
+            return None;
+        }
+        let mut buf = Vec::new();
+        print(&o.rows, Format::Json, &mut buf).ok()?;
+        String::from_utf8(buf).ok()
+    };
+    let columns: Vec<ArrayRef> = vec![
+        text(&|o| Some(o.rule.name.clone())),
+        text(&|o| Some(o.rule.get("description").unwrap_or("").to_string())),
+        text(&|o| Some(o.rule.get("tolerance").unwrap_or("0").to_string())),
+        text(&|o| Some(o.status.code().to_string())),
+        Arc::new(
+            outcomes
+                .iter()
+                .map(|o| Some(o.rows.num_rows() as i32))
+                .collect::<Int32Array>(),
+        ),
+        text(&details),
+    ];
+    Ok(RecordBatch::try_new(table.schema.clone(), columns)?)
+}
+
+/// Build a new generation from data/ and switch it live.
+pub fn build(project: &Project) -> Result<BuildReport> {
+    let mut clock = Phases::start();
+    let catalog = Catalog::of(project)?;
+    clock.lap("read schema/");
+    let fingerprint = fingerprint(project)?;
+    let dataset = read_data(&project.data, &catalog)?;
+    clock.lap("read and type data/");
+
+    let release_ids: Vec<&str> = dataset
+        .releases
+        .iter()
+        .map(|r| r.release_id.as_str())
+        .collect();
+    let checksums: Vec<String> = dataset
+        .releases
+        .iter()
+        .map(|r| format!("{}={}", r.release_id, r.source_sha256))
+        .collect();
+    let metadata = vec![
+        ("iijwh.schema_version".to_string(), catalog.version.clone()),
+        ("iijwh.release_ids".to_string(), release_ids.join(",")),
+        ("iijwh.source_sha256".to_string(), checksums.join(",")),
+    ];
+    let mut generation = Generation::begin(&project.warehouse, metadata)?;
+    for table in &catalog.tables {
+        let (batch, _) = &dataset.tables[&table.name];
+        generation.write_table(&table.name, batch)?;
+    }
+    clock.lap("write Parquet");
+
+    let problems = generation.check_constraints(&catalog, |t, row| {
+        dataset.tables[t].1.get(row).cloned()
+    })?;
+    if !problems.is_empty() {
+        let shown = problems.len().min(20);
+        bail!(
+            "{} row(s) break the schema's rules; nothing was loaded:\n  {}{}",
+            problems.len(),
+            problems[..shown].join("\n  "),
+            if problems.len() > shown {
+                format!("\n  ... and {} more", problems.len() - shown)
+            } else {
+                String::new()
+            }
+        );
+    }
+    clock.lap("check constraints");
+
+    // Run the data rules on the staged generation and store their outcome in it.
+    let manifest = Manifest {
+        schema_version: catalog.version.clone(),
+        fingerprint,
+        built_at: chrono::Utc::now().to_rfc3339(),
+        releases: dataset.releases.clone(),
+        tables: generation.tables(),
+    };
+    let wh = generation.open(manifest, &project.schema_dir())?;
+    let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?)?;
+    let counts =
+        wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY ALL")?;
+    let mut manifest = wh.into_manifest();
+    let table = catalog
+        .table(CHECK_RESULTS)
+        .context("schema has no check_results table")?;
+    // Replaces the empty check_results file written with the other tables.
+    generation.write_table(CHECK_RESULTS, &check_results_batch(table, &outcomes)?)?;
+    manifest.tables = generation.tables();
+    for release in &mut manifest.releases {
+        release.figures = counts
+            .iter()
+            .find_map(|c| {
+                c.strip_prefix(&format!("{}=", release.release_id))?
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or(0);
+    }
+    let checks = outcomes
+        .iter()
+        .map(|o| (o.rule.name.clone(), o.status))
+        .collect();
+    clock.lap("run data rules");
+
+    let generation = generation.commit(&manifest)?;
+    clock.lap("swap");
+    Ok(BuildReport {
+        phases: clock.0,
+        generation,
+        manifest,
+        checks,
+    })
+}
