@@ -4,6 +4,7 @@
 -- param: from VARCHAR = 1Q04 -- first quarter shown
 -- values: line = SELECT line FROM revenue_line_defs ORDER BY sort_order
 -- values: from = SELECT period FROM periods WHERE kind = 'quarter' ORDER BY start_date
+-- chart: bar x=quarter y=amount y2=qoq_computed_pct,yoy_computed_pct
 WITH amounts AS (
     SELECT period, max(value) AS amount
     FROM revenue_lines

@@ -2,6 +2,7 @@
 -- description: Initial and revised targets (revision of November 2, 2006) with the actual result where the period has one, and the variance of the result and of the revised target against the initial target, consolidated and non-consolidated.
 -- param: scope VARCHAR = consolidated -- consolidated or non_consolidated
 -- values: scope = SELECT DISTINCT scope FROM income_items ORDER BY 1
+-- chart: bar x=figure y=initial_target,revised_target,actual
 WITH t AS (
     SELECT period, item,
            max(value) FILTER (WHERE basis = 'initial_target') AS initial_target,
@@ -17,7 +18,8 @@ WITH t AS (
 )
 SELECT period, item, initial_target, revised_target, revised_target - initial_target AS revision,
        round(growth_pct(revised_target, initial_target), 1) AS revision_pct,
-       actual, actual - initial_target AS actual_vs_initial, round(growth_pct(actual, initial_target), 1) AS actual_vs_initial_pct
+       actual, actual - initial_target AS actual_vs_initial, round(growth_pct(actual, initial_target), 1) AS actual_vs_initial_pct,
+       period || ' ' || item AS figure
 FROM t JOIN ord USING (item) JOIN periods p USING (period)
 WHERE initial_target IS NOT NULL OR revised_target IS NOT NULL
 ORDER BY p.end_date, ord.o;

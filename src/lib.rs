@@ -5,7 +5,7 @@
 //! | folder | what lives there |
 //! | --- | --- |
 //! | `cmd/` | one thin file per subcommand (main.rs dispatches to them) |
-//! | `load/`, `export/`, `repl/` | the features: build a generation, write exports, the SQL shell |
+//! | `load/`, `export/`, `repl/`, `web/` | the features: build a generation, write exports, the SQL shell, the web page |
 //! | `sql/`, `render/` | reports and data rules (SQL files with headers); output formats |
 //! | `warehouse/` | the sealed core: generations, manifest and staleness, the DuckDB session |
 //! | `release/`, `schema/` | reading data/ into typed batches; the DDL catalog |
@@ -21,3 +21,4 @@ pub mod repl;
 pub mod schema;
 pub mod sql;
 pub mod warehouse;
+pub mod web;

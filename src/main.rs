@@ -27,6 +27,8 @@ enum Command {
     Export(cmd::export::Args),
     Generate(cmd::generate::Args),
     Diff(cmd::diff::Args),
+    Chart(cmd::chart::Args),
+    Serve(cmd::serve::Args),
     Release(cmd::release::Args),
 }
 
@@ -51,6 +53,8 @@ fn main() -> ExitCode {
         Command::Export(args) => cmd::export::run(&project, args),
         Command::Generate(args) => cmd::generate::run(&project, args),
         Command::Diff(args) => cmd::diff::run(&project, args),
+        Command::Chart(args) => cmd::chart::run(&project, args),
+        Command::Serve(args) => cmd::serve::run(&project, args),
         Command::Release(args) => cmd::release::run(&project, args),
     };
     match result {

@@ -112,3 +112,12 @@ SELECT t.* FROM raw.restatements t WHERE t.release_id IN (SELECT release_id FROM
 CREATE OR REPLACE VIEW periods AS SELECT * FROM raw.periods;
 CREATE OR REPLACE VIEW revenue_line_defs AS SELECT * FROM raw.revenue_line_defs;
 CREATE OR REPLACE VIEW check_results AS SELECT * FROM raw.check_results;
+
+-- One line saying which vintage a session answers from (chart footers, the web page).
+CREATE OR REPLACE VIEW vintage_summary AS
+SELECT c.company, c.release_id AS latest_release, c.published_on,
+       coalesce('as of ' || strftime(getvariable('vintage_date'), '%Y-%m-%d'), 'latest') AS vintage,
+       c.company || ' · figures as of release ' || c.release_id || ' (published ' ||
+           strftime(c.published_on, '%Y-%m-%d') || '), vintage ' ||
+           coalesce('as of ' || strftime(getvariable('vintage_date'), '%Y-%m-%d'), 'latest') AS line
+FROM company_releases c WHERE c.is_latest;

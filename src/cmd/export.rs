@@ -34,13 +34,16 @@ pub struct Args {
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
+    let dir = crate::base::project::absolute(&args.dir)?;
+    // Refuse a forbidden target before anything is built or opened.
+    project.guard_output_dir(&dir)?;
     let wh = super::open_fresh(project)?;
     args.vintage.apply(&wh)?;
     let manifest = export(
         project,
         &wh,
         &ExportOptions {
-            dir: args.dir.clone(),
+            dir: dir.clone(),
             format: args.format,
             tables: args.tables,
             partition_by_fiscal_year: args.partition_by.is_some(),
@@ -52,7 +55,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         "exported {} tables, {rows} rows as {:?} to {}",
         manifest.tables.len(),
         args.format,
-        args.dir.display()
+        dir.display()
     );
     Ok(ExitCode::SUCCESS)
 }

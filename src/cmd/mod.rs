@@ -4,6 +4,7 @@
 //!
 //! Who may call it: main.rs only.
 
+pub mod chart;
 pub mod check;
 pub mod diff;
 pub mod export;
@@ -13,6 +14,7 @@ pub mod query;
 pub mod release;
 pub mod repl;
 pub mod reports;
+pub mod serve;
 
 use crate::base::project::Project;
 use crate::warehouse::manifest::staleness;

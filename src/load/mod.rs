@@ -89,7 +89,17 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     }
     clock.lap("write Parquet");
 
-    let problems = generation.check_constraints(&catalog, |t, row| {
+    // One session over the written files: constraints first, then the data rules.
+    let manifest = Manifest {
+        schema_version: catalog.version.clone(),
+        fingerprint,
+        built_at: chrono::Utc::now().to_rfc3339(),
+        releases: dataset.releases.clone(),
+        tables: generation.tables(),
+    };
+    let wh = generation.open(manifest, &project.schema_dir())?;
+    clock.lap("open generation");
+    let problems = generation.check_constraints(&wh, &catalog, |t, row| {
         dataset.tables[t].1.get(row).cloned()
     })?;
     if !problems.is_empty() {
@@ -107,18 +117,9 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     }
     clock.lap("check constraints");
 
-    // Run the data rules on the staged generation and store their outcome in it.
-    let manifest = Manifest {
-        schema_version: catalog.version.clone(),
-        fingerprint,
-        built_at: chrono::Utc::now().to_rfc3339(),
-        releases: dataset.releases.clone(),
-        tables: generation.tables(),
-    };
-    let wh = generation.open(manifest, &project.schema_dir())?;
     let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?)?;
     let counts =
-        wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY ALL")?;
+        wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY release_id")?;
     let mut manifest = wh.into_manifest();
     let table = catalog
         .table(CHECK_RESULTS)

@@ -4,7 +4,9 @@
 //!
 //! Who may call it: load, export, repl and cmd. It imports the warehouse's `QueryResult` only.
 
-use crate::warehouse::QueryResult;
+pub mod chart;
+
+pub use crate::warehouse::QueryResult;
 use anyhow::Result;
 use arrow::array::{Array, ArrayRef, BooleanArray};
 use arrow::datatypes::DataType;
@@ -50,8 +52,22 @@ pub fn is_percent(name: &str) -> bool {
     name.ends_with("_pct") || name.ends_with("_ratio") || name.ends_with('%')
 }
 
+/// The unit of a column by naming convention: percent columns `%`, `*_gbps` Gbps, `*_contracts`
+/// contracts; anything else is an amount in the release's unit (`default`).
+pub fn unit_of<'a>(column: &str, default: &'a str) -> &'a str {
+    if is_percent(column) {
+        "%"
+    } else if column.ends_with("_gbps") {
+        "Gbps"
+    } else if column.ends_with("_contracts") {
+        "contracts"
+    } else {
+        default
+    }
+}
+
 /// Raw text of every cell, column by column (NULL as `None`).
-fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
+pub fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
     let opts = FormatOptions::default();
     let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); result.schema.fields().len()];
     for batch in &result.batches {
@@ -66,7 +82,7 @@ fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
 }
 
 /// `-14007.5` -> `-14,007.5`.
-fn group_thousands(raw: &str) -> String {
+pub fn group_thousands(raw: &str) -> String {
     let (sign, digits) = raw.strip_prefix('-').map_or(("", raw), |d| ("-", d));
     let (int, frac) = digits
         .split_once('.')
@@ -88,14 +104,14 @@ fn group_thousands(raw: &str) -> String {
 }
 
 /// Cells as people read them: headers, which columns are numeric, and the rows.
-struct Display {
-    headers: Vec<String>,
-    numeric: Vec<bool>,
-    rows: Vec<Vec<String>>,
+pub struct Display {
+    pub headers: Vec<String>,
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Vec<String>>,
 }
 
-/// Display form of every cell for people.
-fn display_cells(result: &QueryResult) -> Result<Display> {
+/// Display form of every cell for people (the terminal table's, the web page's).
+pub fn display_cells(result: &QueryResult) -> Result<Display> {
     let fields = result.schema.fields();
     let headers: Vec<String> = fields.iter().map(|f| f.name().clone()).collect();
     let numeric: Vec<bool> = fields.iter().map(|f| is_numeric(f.data_type())).collect();

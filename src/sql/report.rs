@@ -32,6 +32,23 @@ pub fn find(project: &Project, name: &str) -> Result<SqlFile> {
     )
 }
 
+/// A report in queries/ by name only, never a file path: for names that come from outside (the web
+/// page).
+pub fn find_report(project: &Project, name: &str) -> Result<SqlFile> {
+    let path = project.queries_dir().join(format!("{name}.sql"));
+    if !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && path.is_file()
+    {
+        return SqlFile::read(&path);
+    }
+    let names: Vec<String> = all(project)?.into_iter().map(|r| r.name).collect();
+    bail!(
+        "no report named `{name}`; available reports: {}",
+        names.join(", ")
+    )
+}
+
 /// A report parameter, declared in the header as `-- param: name TYPE = default -- description`.
 #[derive(Debug, Clone)]
 pub struct Param {
@@ -151,6 +168,22 @@ pub fn bind(
         }
     }
     Ok(values)
+}
+
+/// The `-- values: NAME = SELECT ...` query of a parameter, if the report declares one.
+pub fn values_query(report: &SqlFile, name: &str) -> Result<Option<String>> {
+    for spec in report.all("values") {
+        let Some((n, sql)) = spec.split_once('=') else {
+            bail!(
+                "{}: bad values header `{spec}`; write `-- values: NAME = SELECT ...`",
+                report.path.display()
+            );
+        };
+        if n.trim() == name {
+            return Ok(Some(sql.trim().to_string()));
+        }
+    }
+    Ok(None)
 }
 
 fn check_type(p: &Param, v: &str) -> Result<()> {

@@ -5,8 +5,8 @@
 //! Which tables and rules go in is the load's business (`crate::load`), not this file's.
 
 use super::manifest::{Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST};
-use super::{parquet, Registration, Warehouse};
-use crate::base::{sql_string, sync_dir, StagedDir};
+use super::{parquet, Registration, Warehouse, RAW};
+use crate::base::{sync_dir, StagedDir};
 use crate::release::Origin;
 use crate::schema::{Catalog, Constraint, Table};
 use anyhow::{bail, Context, Result};
@@ -70,17 +70,8 @@ impl Generation {
             .collect()
     }
 
-    /// Every CHECK, key and reference constraint of the schema, and the cross-release metadata
-    /// rules, checked on the written files; `origin(table, row)` locates a row in data/.
-    pub fn check_constraints(
-        &self,
-        catalog: &Catalog,
-        origin: impl Fn(&str, usize) -> Option<Origin>,
-    ) -> Result<Vec<String>> {
-        check_constraints(self.staged.path(), catalog, origin)
-    }
-
-    /// Open the written tables in memory, with the schema's macros and views, for the data rules.
+    /// Open the written tables in memory, with the schema's macros and views: one read of the
+    /// files serves the constraint check and the data rules.
     pub fn open(&self, manifest: Manifest, schema_dir: &Path) -> Result<Warehouse> {
         Warehouse::open_at(
             self.staged.path().to_path_buf(),
@@ -88,6 +79,17 @@ impl Generation {
             schema_dir,
             Registration::InMemory,
         )
+    }
+
+    /// Every CHECK, key and reference constraint of the schema, and the cross-release metadata
+    /// rules, checked on the session `open` gave; `origin(table, row)` locates a row in data/.
+    pub fn check_constraints(
+        &self,
+        wh: &Warehouse,
+        catalog: &Catalog,
+        origin: impl Fn(&str, usize) -> Option<Origin>,
+    ) -> Result<Vec<String>> {
+        check_constraints(&wh.conn, catalog, origin)
     }
 
     /// Write the manifest, rename the generation into place, point `current` at it and remove
@@ -179,22 +181,13 @@ fn inject_fault(written: usize) -> Result<()> {
 /// Run every CHECK, key and reference constraint of the schema against the written Parquet files;
 /// `origin(table, row)` maps a row number back to its file and line.
 fn check_constraints(
-    dir: &Path,
+    conn: &duckdb::Connection,
     catalog: &Catalog,
     origin: impl Fn(&str, usize) -> Option<Origin>,
 ) -> Result<Vec<String>> {
-    let conn = crate::base::open_duckdb()?;
-    // Read each written file once into memory; every constraint query then runs on that copy.
-    let mut stage = String::new();
-    for t in &catalog.tables {
-        stage.push_str(&format!(
-            "CREATE TEMP TABLE \"_stage_{0}\" AS SELECT * FROM read_parquet({1}, file_row_number = true);\n",
-            t.name,
-            sql_string(&dir.join(format!("{}.parquet", t.name)).to_string_lossy())
-        ));
-    }
-    conn.execute_batch(&stage)?;
-    let source = |t: &str| format!("\"_stage_{t}\"");
+    // The tables were read into this session once (Registration::InMemory); a table's rowid is
+    // its row number in the file, which `origin` maps back to a line of data/.
+    let source = |t: &str| format!("{RAW}.\"{t}\"");
     let at = |t: &str, row: i64| {
         origin(t, row as usize).map_or_else(|| format!("{t} row {row}"), |o| o.to_string())
     };
@@ -207,11 +200,11 @@ fn check_constraints(
             let k = checks.len();
             parts.push(match constraint {
                 Constraint::Check { expression, columns } => format!(
-                    "(SELECT {k} AS k, file_row_number AS r, {} AS v FROM {src} WHERE NOT ({expression}))",
+                    "(SELECT {k} AS k, rowid AS r, {} AS v FROM {src} WHERE NOT ({expression}))",
                     show_columns(table, columns)
                 ),
                 Constraint::Unique { columns } => format!(
-                    "(SELECT {k}, min(file_row_number), {} || ' (rows ' || string_agg(file_row_number::VARCHAR, ',' ORDER BY file_row_number) || ')'
+                    "(SELECT {k}, min(rowid), {} || ' (rows ' || string_agg(rowid::VARCHAR, ',' ORDER BY rowid) || ')'
                       FROM {src} GROUP BY {} HAVING count(*) > 1)",
                     show_columns(table, columns),
                     quoted(columns)
@@ -225,7 +218,7 @@ fn check_constraints(
                     let not_null: Vec<String> =
                         columns.iter().map(|c| format!("s.\"{c}\" IS NOT NULL")).collect();
                     format!(
-                        "(SELECT {k}, s.file_row_number, {} FROM {src} s
+                        "(SELECT {k}, s.rowid, {} FROM {src} s
                           WHERE {} AND NOT EXISTS (SELECT 1 FROM {} r WHERE {}))",
                         show_columns_prefixed(table, columns, "s."),
                         not_null.join(" AND "),
@@ -286,7 +279,7 @@ fn check_constraints(
         });
     }
     if problems.is_empty() {
-        problems.extend(release_order_problems(&conn, &at)?);
+        problems.extend(release_order_problems(conn, &at)?);
     }
     Ok(problems)
 }
@@ -297,19 +290,19 @@ fn release_order_problems(
     conn: &duckdb::Connection,
     at: &dyn Fn(&str, i64) -> String,
 ) -> Result<Vec<String>> {
-    let sql = "SELECT 'releases', r.file_row_number,
+    let sql = "SELECT 'releases', r.rowid,
                       'fiscal_period ' || r.fiscal_period || ' of release ' || r.release_id ||
                       ' is not a period in any periods.csv; add the period to the release''s periods.csv'
-               FROM \"_stage_releases\" r
-               WHERE r.fiscal_period NOT IN (SELECT period FROM \"_stage_periods\")
+               FROM raw.releases r
+               WHERE r.fiscal_period NOT IN (SELECT period FROM raw.periods)
                UNION ALL
-               SELECT 'restatements', s.file_row_number,
+               SELECT 'restatements', s.rowid,
                       'release ' || a.release_id || ' (published ' || a.published_on || ') restates release ' ||
                       b.release_id || ', published ' || b.published_on ||
                       ': a release can only restate one published before it; correct published_on or restates_release'
-               FROM \"_stage_restatements\" s
-               JOIN \"_stage_releases\" a ON a.release_id = s.release_id
-               JOIN \"_stage_releases\" b ON b.release_id = s.restates_release
+               FROM raw.restatements s
+               JOIN raw.releases a ON a.release_id = s.release_id
+               JOIN raw.releases b ON b.release_id = s.restates_release
                WHERE b.published_on >= a.published_on
                ORDER BY 1, 2";
     let mut stmt = conn.prepare(sql).context("release metadata query failed")?;

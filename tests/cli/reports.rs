@@ -106,3 +106,57 @@ fn reports_lists_every_report_with_title_and_parameters() {
     );
     assert!(one.contains("SELECT"), "{one}");
 }
+
+/// Beside the golden outputs, each report pins figures a reader checks against the release text
+/// (JPY million unless a `%` column): a changed golden alone cannot pass this.
+#[test]
+fn every_report_pins_figures_from_the_release() {
+    let sb = Sandbox::new();
+    // (report, key column, key, column, value as the release prints it)
+    let pins: &[(&str, &str, &str, &str, &str)] = &[
+        ("trend_revenue", "quarter", "2Q06", "total_revenues", "14007.0"),
+        ("trend_revenue", "quarter", "1Q04", "connectivity", "3670.0"),
+        ("revenue_mix", "quarter", "2Q06", "total_revenues", "14007.0"),
+        ("revenue_mix", "quarter", "2Q04", "total_revenues", "10512.0"),
+        ("growth", "quarter", "2Q06", "yoy_stated_pct", "17.4"),
+        ("growth", "quarter", "2Q06", "amount", "14007.0"),
+        ("margins", "quarter", "2Q06", "operating_margin_ratio", "5.8"),
+        ("margins", "quarter", "2Q06", "gross_margin_ratio", "18.3"),
+        ("income_trend", "quarter", "2Q06", "operating_income", "811.0"),
+        ("income_trend", "quarter", "2Q06", "net_income", "2120.0"),
+        ("connectivity_kpis", "quarter", "2Q06", "dedicated_access_contracts", "16112.0"),
+        ("connectivity_kpis", "quarter", "2Q06", "contracted_bandwidth_gbps", "253.2"),
+        ("outsourcing_si_trend", "quarter", "2Q06", "si_revenues", "7221.0"),
+        ("outsourcing_si_trend", "quarter", "2Q06", "outsourcing_revenues", "6213.0"),
+        ("cash_flow_ebitda", "item", "adjusted_ebitda", "2Q06", "1880.0"),
+        ("cash_flow_ebitda", "item", "capex", "2Q06", "636.0"),
+        ("balance_sheet_changes", "item", "Cash", "earlier", "13727.0"),
+        ("balance_sheet_changes", "item", "Cash", "later", "12860.0"),
+        ("results_table", "item", "Total Revenues", "result", "26444.0"),
+        ("results_table", "item", "Net Income", "result", "2854.0"),
+        ("targets_vs_results", "item", "total_revenues", "revised_target", "26400.0"),
+        ("targets_vs_results", "item", "total_revenues", "revision_pct", "5.6"),
+        ("group_structure", "company", "IIJ Technology Inc.", "ownership_pct", "72.1"),
+        ("group_structure", "company", "Net Chart Japan Inc.", "ownership_pct", "100.0"),
+        ("services_timeline", "service", "IIJ SMF Service", "introduced_on", "2006-08-03"),
+        ("services_timeline", "service", "iiMail", "introduced_on", "2006-10-10"),
+        ("check_summary", "rule", "source_audit", "status", "pass"),
+        ("check_summary", "rule", "equity_components", "status", "residual"),
+        ("releases", "release_id", "iij-2q06", "published_on", "2006-11-02"),
+        ("releases", "release_id", "iij-2q06", "figures", "428"),
+        ("restatements", "release", "iij-2q06", "period", "1Q04..3Q04"),
+        ("restatements", "release", "iij-2q06", "table_name", "income_items"),
+    ];
+    let mut covered = std::collections::BTreeSet::new();
+    for (report, key_col, key, col, want) in pins {
+        let rows = crate::common::parse_csv(&sb.ok(&["query", report, "--format", "csv"]));
+        let row = rows
+            .iter()
+            .find(|r| r[*key_col] == *key)
+            .unwrap_or_else(|| panic!("{report}: no row {key_col} = {key}"));
+        assert_eq!(&row[*col], want, "{report}: {key} {col}");
+        covered.insert(report.to_string());
+    }
+    let all: std::collections::BTreeSet<String> = report_names().into_iter().collect();
+    assert_eq!(covered, all, "every report pins two figures");
+}

@@ -1,0 +1,437 @@
+//! Charts: a report declares its natural picture in its header (`-- chart: KIND x=COL y=COL,...
+//! [y2=COL,...]`), and the same data draws as SVG (plotters), PNG (the SVG rendered by resvg with
+//! the machine's fonts) or in a terminal (braille lines from textplots, block bars). Kinds: `line`,
+//! `bar` (grouped when several y columns), `stacked_bar`; `y2` columns draw as lines on a second
+//! axis (revenue with its margin ratio).
+
+use super::{unit_of, QueryResult};
+use anyhow::{bail, Context, Result};
+use arrow::array::{Array, Float64Array};
+use arrow::datatypes::DataType;
+use arrow_cast::display::{ArrayFormatter, FormatOptions};
+use plotters::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    Line,
+    Bar,
+    StackedBar,
+}
+
+/// What a report's `-- chart:` header (or `--kind/--x/--y`) asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartSpec {
+    pub kind: ChartKind,
+    pub x: String,
+    pub y: Vec<String>,
+    pub y2: Vec<String>,
+}
+
+impl std::str::FromStr for ChartSpec {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<ChartSpec, String> {
+        let mut words = s.split_whitespace();
+        let kind = match words.next() {
+            Some("line") => ChartKind::Line,
+            Some("bar") => ChartKind::Bar,
+            Some("stacked_bar") => ChartKind::StackedBar,
+            other => {
+                return Err(format!(
+                    "unknown chart kind {:?}: use line, bar or stacked_bar",
+                    other.unwrap_or("")
+                ))
+            }
+        };
+        let (mut x, mut y, mut y2) = (None, Vec::new(), Vec::new());
+        for word in words {
+            let list = |v: &str| v.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect::<Vec<_>>();
+            match word.split_once('=') {
+                Some(("x", v)) => x = Some(v.to_string()),
+                Some(("y", v)) => y = list(v),
+                Some(("y2", v)) => y2 = list(v),
+                _ => return Err(format!("chart: `{word}` is not x=COLUMN, y=COLUMN,... or y2=COLUMN,...")),
+            }
+        }
+        let x = x.ok_or("chart: x=COLUMN is missing")?;
+        if y.is_empty() {
+            return Err("chart: y=COLUMN,... is missing".to_string());
+        }
+        Ok(ChartSpec { kind, x, y, y2 })
+    }
+}
+
+/// One series: a column's values by category, on the first or second axis.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+    pub secondary: bool,
+}
+
+/// Everything a chart shows, in any output.
+#[derive(Debug, Clone)]
+pub struct ChartData {
+    pub kind: ChartKind,
+    pub title: String,
+    /// The x categories in the result's order (time order for the reports).
+    pub categories: Vec<String>,
+    pub series: Vec<Series>,
+    pub y_unit: String,
+    pub y2_unit: Option<String>,
+    /// Release and vintage the figures come from.
+    pub footer: String,
+}
+
+impl ChartData {
+    /// Pick the spec's columns out of a result. `default_unit` is the release's unit of amounts.
+    pub fn from_result(
+        result: &QueryResult,
+        spec: &ChartSpec,
+        title: &str,
+        default_unit: &str,
+        footer: &str,
+    ) -> Result<ChartData> {
+        let names: Vec<&str> = result.schema.fields().iter().map(|f| f.name().as_str()).collect();
+        let index = |col: &str| {
+            names.iter().position(|n| *n == col).with_context(|| {
+                format!("chart column `{col}` is not in the result; columns: {}", names.join(", "))
+            })
+        };
+        let xi = index(&spec.x)?;
+        let opts = FormatOptions::default();
+        let mut categories = Vec::new();
+        for batch in &result.batches {
+            let f = ArrayFormatter::try_new(batch.column(xi).as_ref(), &opts)?;
+            for r in 0..batch.num_rows() {
+                categories.push(f.value(r).to_string());
+            }
+        }
+        let mut series = Vec::new();
+        for (cols, secondary) in [(&spec.y, false), (&spec.y2, true)] {
+            for col in cols {
+                let ci = index(col)?;
+                let mut values = Vec::with_capacity(categories.len());
+                for batch in &result.batches {
+                    let array = batch.column(ci);
+                    if !array.data_type().is_numeric() {
+                        bail!("chart column `{col}` is {}, not a number", array.data_type());
+                    }
+                    let floats = arrow_cast::cast(array, &DataType::Float64)?;
+                    let floats = floats
+                        .as_any()
+                        .downcast_ref::<Float64Array>()
+                        .context("numeric column")?;
+                    values.extend((0..floats.len()).map(|r| floats.is_valid(r).then(|| floats.value(r))));
+                }
+                series.push(Series { name: col.clone(), values, secondary });
+            }
+        }
+        let unit = |cols: &[String]| -> String {
+            let mut units: Vec<&str> = cols.iter().map(|c| unit_of(c, default_unit)).collect();
+            units.dedup();
+            units.join(", ")
+        };
+        Ok(ChartData {
+            kind: spec.kind,
+            title: title.to_string(),
+            categories,
+            series,
+            y_unit: unit(&spec.y),
+            y2_unit: (!spec.y2.is_empty()).then(|| unit(&spec.y2)),
+            footer: footer.to_string(),
+        })
+    }
+
+    fn primary(&self) -> impl Iterator<Item = &Series> {
+        self.series.iter().filter(|s| !s.secondary)
+    }
+
+    fn secondary(&self) -> impl Iterator<Item = &Series> {
+        self.series.iter().filter(|s| s.secondary)
+    }
+
+    /// Lowest and highest value the first axis must show (stacks summed, zero included).
+    fn primary_range(&self) -> (f64, f64) {
+        let mut lo: f64 = 0.0;
+        let mut hi: f64 = 0.0;
+        for i in 0..self.categories.len() {
+            if self.kind == ChartKind::StackedBar {
+                let (mut pos, mut neg) = (0.0, 0.0);
+                for s in self.primary() {
+                    match s.values[i] {
+                        Some(v) if v >= 0.0 => pos += v,
+                        Some(v) => neg += v,
+                        None => {}
+                    }
+                }
+                hi = hi.max(pos);
+                lo = lo.min(neg);
+            } else {
+                for v in self.primary().filter_map(|s| s.values[i]) {
+                    hi = hi.max(v);
+                    lo = lo.min(v);
+                }
+            }
+        }
+        pad(lo, hi)
+    }
+
+    fn secondary_range(&self) -> (f64, f64) {
+        let values: Vec<f64> = self.secondary().flat_map(|s| s.values.iter().flatten().copied()).collect();
+        let lo = values.iter().copied().fold(0.0, f64::min);
+        let hi = values.iter().copied().fold(0.0, f64::max);
+        pad(lo, hi)
+    }
+}
+
+fn pad(lo: f64, hi: f64) -> (f64, f64) {
+    let span = (hi - lo).max(1e-9);
+    let lo = if lo < 0.0 { lo - span * 0.08 } else { lo };
+    (lo, hi + span * 0.08)
+}
+
+/// `14007` -> `14,007`; `5.8` -> `5.8`: the table's grouping, for axis labels.
+fn grouped(v: f64) -> String {
+    let text = if v.fract().abs() < 1e-9 || v.abs() >= 1000.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    };
+    super::group_thousands(&text)
+}
+
+/// The palette: distinguishable, and readable in print.
+const COLORS: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+];
+
+/// The chart as an SVG document.
+pub fn svg(data: &ChartData) -> Result<String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (960, 560)).into_drawing_area();
+        draw(&root, data).map_err(|e| anyhow::anyhow!("drawing the chart: {e}"))?;
+        root.present().map_err(|e| anyhow::anyhow!("drawing the chart: {e}"))?;
+    }
+    Ok(out)
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    data: &ChartData,
+) -> std::result::Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    root.fill(&WHITE)?;
+    let (body, footer) = root.split_vertically(530);
+    footer.draw_text(
+        &data.footer,
+        &("sans-serif", 13).into_font().color(&RGBColor(90, 90, 90)),
+        (12, 8),
+    )?;
+    let n = data.categories.len().max(1);
+    let (lo, hi) = data.primary_range();
+    let mut builder = ChartBuilder::on(&body);
+    builder
+        .caption(&data.title, ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(80);
+    if data.y2_unit.is_some() {
+        builder.right_y_label_area_size(70);
+    }
+    let x_range = -0.5f64..(n as f64 - 0.5);
+    let (lo2, hi2) = data.secondary_range();
+    let mut chart = builder
+        .build_cartesian_2d(x_range.clone(), lo..hi)?
+        .set_secondary_coord(x_range, lo2..hi2);
+    let categories = data.categories.clone();
+    let label = move |x: &f64| -> String {
+        let i = x.round();
+        if (x - i).abs() < 1e-6 && i >= 0.0 {
+            categories.get(i as usize).cloned().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n)
+        .x_label_formatter(&label)
+        .y_label_formatter(&|v| grouped(*v))
+        .y_desc(data.y_unit.as_str())
+        .axis_desc_style(("sans-serif", 15))
+        .draw()?;
+    if let Some(unit) = &data.y2_unit {
+        chart
+            .configure_secondary_axes()
+            .y_label_formatter(&|v| grouped(*v))
+            .y_desc(unit.as_str())
+            .axis_desc_style(("sans-serif", 15))
+            .draw()?;
+    }
+    // The zero line, so negatives read as below it.
+    chart.draw_series(LineSeries::new(vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)], BLACK.stroke_width(1)))?;
+
+    let primary: Vec<&Series> = data.primary().collect();
+    let groups = primary.len().max(1) as f64;
+    let mut base_pos = vec![0.0; data.categories.len()];
+    let mut base_neg = vec![0.0; data.categories.len()];
+    for (k, s) in primary.iter().enumerate() {
+        let color = COLORS[k % COLORS.len()];
+        let legend = |c: RGBColor| move |(x, y): (i32, i32)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled());
+        match data.kind {
+            ChartKind::Line => {
+                let points: Vec<(f64, f64)> = s
+                    .values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
+                    .collect();
+                chart
+                    .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
+                    .label(s.name.as_str())
+                    .legend(legend(color));
+                chart.draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))?;
+            }
+            ChartKind::Bar => {
+                let width = 0.8 / groups;
+                let bars = s.values.iter().enumerate().filter_map(|(i, v)| {
+                    let left = i as f64 - 0.4 + width * k as f64;
+                    v.map(|v| Rectangle::new([(left, 0.0), (left + width, v)], color.filled()))
+                });
+                chart.draw_series(bars)?.label(s.name.as_str()).legend(legend(color));
+            }
+            ChartKind::StackedBar => {
+                let mut rects = Vec::new();
+                for (i, v) in s.values.iter().enumerate() {
+                    let Some(v) = *v else { continue };
+                    let base = if v >= 0.0 { &mut base_pos[i] } else { &mut base_neg[i] };
+                    rects.push(Rectangle::new([(i as f64 - 0.35, *base), (i as f64 + 0.35, *base + v)], color.filled()));
+                    *base += v;
+                }
+                chart.draw_series(rects)?.label(s.name.as_str()).legend(legend(color));
+            }
+        }
+    }
+    for (k, s) in data.secondary().enumerate() {
+        let color = COLORS[(primary.len() + k) % COLORS.len()];
+        let points: Vec<(f64, f64)> = s
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
+            .collect();
+        chart
+            .draw_secondary_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
+            .label(format!("{} (right axis)", s.name))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2)));
+        chart.draw_secondary_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 13))
+        .draw()?;
+    Ok(())
+}
+
+/// The SVG rendered to PNG with the machine's fonts.
+pub fn png(svg: &str) -> Result<Vec<u8>> {
+    let mut options = resvg::usvg::Options::default();
+    options.fontdb_mut().load_system_fonts();
+    let tree = resvg::usvg::Tree::from_str(svg, &options).context("reading the chart's SVG")?;
+    let size = tree.size().to_int_size();
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
+        .context("allocating the PNG")?;
+    resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    pixmap.encode_png().context("encoding the PNG")
+}
+
+/// The chart in a terminal `width` columns wide: lines in braille (textplots), bars as rows of
+/// blocks, one per category; `color` unless NO_COLOR.
+pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
+    let mut out = format!("{}\n", data.title);
+    let paint = |k: usize, text: &str| -> String {
+        if color {
+            let c = COLORS[k % COLORS.len()];
+            format!("\x1b[38;2;{};{};{}m{text}\x1b[0m", c.0, c.1, c.2)
+        } else {
+            text.to_string()
+        }
+    };
+    if data.kind == ChartKind::Line {
+        for (k, s) in data.series.iter().enumerate() {
+            let points: Vec<(f32, f32)> = s
+                .values
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (i as f32, v as f32)))
+                .collect();
+            if points.is_empty() {
+                continue;
+            }
+            let unit = if s.secondary { data.y2_unit.as_deref().unwrap_or("") } else { &data.y_unit };
+            out.push_str(&paint(k, &format!("{} ({unit})\n", s.name)));
+            let cols = (width.saturating_sub(12) * 2).max(32) as u32;
+            let shape = textplots::Shape::Lines(&points);
+            let mut chart = textplots::Chart::new(cols, 40, 0.0, (data.categories.len().max(2) - 1) as f32);
+            let chart = textplots::Plot::lineplot(&mut chart, &shape);
+            chart.axis();
+            chart.figures();
+            out.push_str(&paint(k, &chart.to_string()));
+            out.push_str(&format!(
+                "{} .. {}\n",
+                data.categories.first().map_or("", String::as_str),
+                data.categories.last().map_or("", String::as_str)
+            ));
+        }
+    } else {
+        // One row per category: the category, a bar per series (stacked: segments), the value.
+        let label_width = data.categories.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+        let primary: Vec<&Series> = data.primary().collect();
+        let (lo, hi) = data.primary_range();
+        let span = (hi - lo.min(0.0)).max(1e-9);
+        let bar_width = width.saturating_sub(label_width + 16).max(10) as f64;
+        for (i, category) in data.categories.iter().enumerate() {
+            let mut line = format!("{category:<label_width$} ");
+            let mut total = 0.0;
+            for (k, s) in primary.iter().enumerate() {
+                let Some(v) = s.values[i] else { continue };
+                let cells = ((v.abs() / span) * bar_width).round() as usize;
+                let glyph = if v < 0.0 { "░" } else { "█" };
+                line.push_str(&paint(k, &glyph.repeat(cells)));
+                if data.kind == ChartKind::Bar && primary.len() > 1 {
+                    line.push(' ');
+                }
+                total += v;
+            }
+            let shown = if data.kind == ChartKind::StackedBar || primary.len() == 1 {
+                grouped(total)
+            } else {
+                String::new()
+            };
+            out.push_str(&format!("{line} {shown}\n"));
+        }
+        let legend: Vec<String> = primary
+            .iter()
+            .enumerate()
+            .map(|(k, s)| paint(k, &format!("█ {}", s.name)))
+            .collect();
+        out.push_str(&format!("{} ({}; ░ negative)\n", legend.join("  "), data.y_unit));
+    }
+    out.push_str(&data.footer);
+    out.push('\n');
+    out
+}
