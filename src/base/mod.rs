@@ -82,7 +82,10 @@ impl StagedDir {
         let parent = self.path.parent().unwrap_or(Path::new(".")).to_path_buf();
         let old = parent.join(format!(
             ".{}.old-{}",
-            self.target.file_name().unwrap_or_default().to_string_lossy(),
+            self.target
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy(),
             std::process::id()
         ));
         let replaced = self.target.exists();
@@ -128,7 +131,10 @@ fn remove_dead_staging(dir: &Path) {
 }
 
 /// Wall time per phase, for `load --timings` and the benchmark.
-pub struct Phases(pub Vec<(&'static str, std::time::Duration)>, std::time::Instant);
+pub struct Phases(
+    pub Vec<(&'static str, std::time::Duration)>,
+    std::time::Instant,
+);
 
 impl Phases {
     pub fn start() -> Phases {
@@ -163,4 +169,26 @@ pub fn error_message(e: &anyhow::Error) -> String {
         }
     }
     text
+}
+
+/// `-14007.5` -> `-14,007.5`.
+pub fn group_thousands(raw: &str) -> String {
+    let (sign, digits) = raw.strip_prefix('-').map_or(("", raw), |d| ("-", d));
+    let (int, frac) = digits
+        .split_once('.')
+        .map_or((digits, None), |(i, f)| (i, Some(f)));
+    if !int.bytes().all(|b| b.is_ascii_digit()) {
+        return raw.to_string();
+    }
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
 }

@@ -172,9 +172,20 @@ impl Project {
     }
 }
 
-/// `path` made absolute against the working directory (without touching the file system).
+/// `path` made absolute against the working directory, with `.` and `..` folded the way a shell
+/// folds them (without touching the file system): `input/../wh` from /tmp is /tmp/wh.
 pub fn absolute(path: &Path) -> Result<PathBuf> {
-    Ok(std::path::absolute(path)?)
+    let mut out = PathBuf::new();
+    for part in std::path::absolute(path)?.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    Ok(out)
 }
 
 /// `path` with symbolic links and `..` resolved as far as it exists, the rest appended: two

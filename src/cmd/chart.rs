@@ -15,13 +15,20 @@ use std::process::ExitCode;
 
 /// Draw a report's chart (SVG, PNG or in the terminal)
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  iijwh chart trend_revenue -o trend.svg\n  iijwh chart margins -o margins.png\n  iijwh chart growth -p line=connectivity\n  iijwh chart -e \"select period, value from kpis where item = 'contracted_bandwidth'\" --kind line --x period --y value")]
+#[command(
+    after_help = "Examples:\n  iijwh chart trend_revenue -o trend.svg\n  iijwh chart margins -o margins.png\n  iijwh chart growth -p line=connectivity\n  iijwh chart -e \"select period, value from kpis where item = 'contracted_bandwidth'\" --kind line --x period --y value"
+)]
 pub struct Args {
     /// Report name in queries/ (e.g. trend_revenue)
     #[arg(required_unless_present = "execute")]
     report: Option<String>,
     /// Inline SQL to chart instead of a report (needs --kind, --x and --y)
-    #[arg(short = 'e', long = "execute", value_name = "SQL", conflicts_with = "report")]
+    #[arg(
+        short = 'e',
+        long = "execute",
+        value_name = "SQL",
+        conflicts_with = "report"
+    )]
     execute: Option<String>,
     /// Report parameter, repeatable: --param line=connectivity
     #[arg(short, long = "param", value_name = "KEY=VALUE")]
@@ -88,7 +95,9 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         .next()
         .unwrap_or_default();
     let unit = wh
-        .column_values("SELECT unit FROM releases r JOIN vintage_summary v ON r.release_id = v.latest_release")?
+        .column_values(
+            "SELECT unit FROM releases r JOIN vintage_summary v ON r.release_id = v.latest_release",
+        )?
         .into_iter()
         .next()
         .unwrap_or_else(|| "JPY million".to_string());
@@ -108,7 +117,9 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         None if std::io::stdout().is_terminal() => {
             print!("{}", chart::terminal(&data, terminal_width(), color()));
         }
-        None => std::io::stdout().lock().write_all(chart::svg(&data)?.as_bytes())?,
+        None => std::io::stdout()
+            .lock()
+            .write_all(chart::svg(&data)?.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,8 +3,8 @@
 //! Run the data rules in schema/checks/ against the warehouse: a table of rules with pass, residual
 //! or FAIL, then the offending figures of each rule that does not pass. Exits 1 when any rule fails.
 
-use crate::render::{new_table, print, Format};
 use crate::base::project::Project;
+use crate::render::{new_table, print, Format};
 use crate::sql::rules::{load_rules, run_rules, Status};
 use anyhow::{bail, Result};
 use std::process::ExitCode;

@@ -6,9 +6,9 @@
 //! restatement of B that covers it, or unexplained. Default: the newest release and the one of
 //! the same company before it; with only A, A against the newest release of its company.
 
-use crate::render::{print, Format};
 use crate::base::project::Project;
 use crate::base::sql_string;
+use crate::render::{print, Format};
 use crate::warehouse::RAW;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
@@ -17,7 +17,9 @@ use std::process::ExitCode;
 
 /// Compare the figures of two releases: changed, added, dropped, explained or not
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  iijwh diff                       the two newest releases\n  iijwh diff iij-2q06 iij-3q06 --format csv")]
+#[command(
+    after_help = "Examples:\n  iijwh diff                       the two newest releases\n  iijwh diff iij-2q06 iij-3q06 --format csv"
+)]
 pub struct Args {
     /// Earlier release (default: the release of the same company before B)
     a: Option<String>,
@@ -62,7 +64,10 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let find = |id: &str| -> Result<&Release> {
         releases.iter().find(|r| r.id == id).with_context(|| {
             let ids: Vec<&str> = releases.iter().map(|r| r.id.as_str()).collect();
-            format!("no release `{id}` in the warehouse; releases: {}", ids.join(", "))
+            format!(
+                "no release `{id}` in the warehouse; releases: {}",
+                ids.join(", ")
+            )
         })
     };
     let newest_of = |company: &str| releases.iter().rev().find(|r| r.company == company);
@@ -70,9 +75,14 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         (Some(a), Some(b)) => (find(a)?, find(b)?),
         (Some(a), None) => {
             let a = find(a)?;
-            let b = newest_of(&a.company).filter(|b| b.id != a.id).with_context(|| {
-                format!("release `{}` is the newest of {}: name a release to compare it with", a.id, a.company)
-            })?;
+            let b = newest_of(&a.company)
+                .filter(|b| b.id != a.id)
+                .with_context(|| {
+                    format!(
+                        "release `{}` is the newest of {}: name a release to compare it with",
+                        a.id, a.company
+                    )
+                })?;
             (a, b)
         }
         (None, _) => {

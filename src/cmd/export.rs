@@ -6,8 +6,8 @@
 //! written. DIR may not be, hold or lie inside data/, the warehouse, schema/ or queries/; --force
 //! replaces only a previous iijwh export, never other files.
 
-use crate::export::{export, ExportFormat, ExportOptions};
 use crate::base::project::Project;
+use crate::export::{export, ExportFormat, ExportOptions};
 use anyhow::Result;
 use std::path::PathBuf;
 use std::process::ExitCode;

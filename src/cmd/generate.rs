@@ -12,7 +12,9 @@ use std::process::ExitCode;
 
 /// Generate synthetic releases for benchmarks and tests
 #[derive(clap::Args)]
-#[command(after_help = "Example:\n  iijwh generate --releases 1000 --out /tmp/syn && IIJWH_DATA=/tmp/syn iijwh load")]
+#[command(
+    after_help = "Example:\n  iijwh generate --releases 1000 --out /tmp/syn && IIJWH_DATA=/tmp/syn iijwh load"
+)]
 pub struct Args {
     /// How many releases to write
     #[arg(long)]

@@ -3,9 +3,9 @@
 //! Validate data/ against schema/, write one ZSTD Parquet file per table into a new warehouse
 //! generation and switch to it atomically; then run the check rules and report failures.
 
+use crate::base::project::Project;
 use crate::load::build;
 use crate::render::new_table;
-use crate::base::project::Project;
 use crate::sql::rules::Status;
 use anyhow::Result;
 use std::process::ExitCode;

@@ -4,8 +4,8 @@
 //! Run a report from queries/ (NAME, `.sql` optional), any SQL file, SQL from stdin (`-`) or inline
 //! SQL (`-e`) against the warehouse, which is built first when missing or older than data/.
 
-use crate::render::{print, Format};
 use crate::base::project::Project;
+use crate::render::{print, Format};
 use crate::sql::report;
 use anyhow::{bail, Context, Result};
 use std::io::{Read, Write};

@@ -29,7 +29,9 @@ enum Action {
         format: Format,
     },
     /// Scaffold data/releases/ID/ for a new release
-    #[command(after_help = "Example:\n  iijwh release new iij-3q06 --period 3Q06 --published-on 2007-02-08 --source 3q06.txt")]
+    #[command(
+        after_help = "Example:\n  iijwh release new iij-3q06 --period 3Q06 --published-on 2007-02-08 --source 3q06.txt"
+    )]
     New {
         /// Release id: the folder name, e.g. iij-3q06
         id: String,
@@ -87,4 +89,3 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
-

@@ -14,7 +14,9 @@ use std::process::ExitCode;
 
 /// Interactive SQL shell over the warehouse
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  iijwh repl\n  printf '.tables\\nselect count(*) from figures;\\n' | iijwh repl")]
+#[command(
+    after_help = "Examples:\n  iijwh repl\n  printf '.tables\\nselect count(*) from figures;\\n' | iijwh repl"
+)]
 pub struct Args {
     #[command(flatten)]
     vintage: super::VintageArgs,

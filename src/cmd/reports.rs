@@ -2,8 +2,8 @@
 //!
 //! List the reports in queries/ with their titles, or show one report's description and SQL.
 
-use crate::render::new_table;
 use crate::base::project::Project;
+use crate::render::new_table;
 use crate::sql::report;
 use anyhow::Result;
 use std::process::ExitCode;

@@ -13,7 +13,9 @@ use std::time::Duration;
 
 /// Serve the reports, charts, SQL and provenance as a local read-only web page
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  iijwh serve                      then open http://127.0.0.1:8080/\n  iijwh serve --port 0             any free port (printed)")]
+#[command(
+    after_help = "Examples:\n  iijwh serve                      then open http://127.0.0.1:8080/\n  iijwh serve --port 0             any free port (printed)"
+)]
 pub struct Args {
     /// Port to listen on (0: any free port)
     #[arg(long, default_value_t = 8080)]

@@ -255,7 +255,13 @@ fn write_export(
 
 /// A table's rows with the schema's own Arrow schema (nullability, descriptions) where it has one.
 fn read_table(wh: &Warehouse, catalog: &Catalog, name: &str) -> Result<QueryResult> {
-    typed_rows(wh, catalog, name, &format!("SELECT {} FROM \"{name}\"", columns(catalog, name, "")), &[])
+    typed_rows(
+        wh,
+        catalog,
+        name,
+        &format!("SELECT {} FROM \"{name}\"", columns(catalog, name, "")),
+        &[],
+    )
 }
 
 /// The schema's columns of a table (the vintage views add provenance columns the DDL does not
@@ -348,7 +354,9 @@ fn partitions(
 /// `main` holds the same macros and vintage views as a live session.
 fn write_duckdb(wh: &Warehouse, catalog: &Catalog, path: &Path) -> Result<()> {
     wh.attach_for_export(path, |conn, schema_dir| {
-        conn.execute_batch(&format!("CREATE SCHEMA export_db.{RAW}; USE export_db.{RAW};"))?;
+        conn.execute_batch(&format!(
+            "CREATE SCHEMA export_db.{RAW}; USE export_db.{RAW};"
+        ))?;
         for file in read_sql_files(&schema_dir.join("tables"))? {
             conn.execute_batch(&file.sql)
                 .with_context(|| format!("in {}", file.path.display()))?;

@@ -38,13 +38,27 @@ fn existing(releases_dir: &Path) -> Result<Existing> {
     let Ok(entries) = std::fs::read_dir(releases_dir) else {
         return Ok(out);
     };
-    let mut dirs: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     for dir in dirs {
         if let Ok(text) = std::fs::read_to_string(dir.join("release.toml")) {
             if let Ok(meta) = text.parse::<toml::Table>() {
-                let get = |k: &str| meta.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-                out.releases.push((get("release_id"), get("company"), get("currency"), get("unit")));
+                let get = |k: &str| {
+                    meta.get(k)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                out.releases.push((
+                    get("release_id"),
+                    get("company"),
+                    get("currency"),
+                    get("unit"),
+                ));
             }
         }
         let path = dir.join("periods.csv");
@@ -53,7 +67,8 @@ fn existing(releases_dir: &Path) -> Result<Existing> {
                 .with_context(|| format!("reading {}", path.display()))?;
             out.period_header = reader.headers()?.clone();
             for record in reader.records() {
-                out.periods.push(record.with_context(|| format!("reading {}", path.display()))?);
+                out.periods
+                    .push(record.with_context(|| format!("reading {}", path.display()))?);
             }
         }
     }
@@ -69,7 +84,8 @@ fn parse_period(label: &str) -> Option<(&'static str, u32, u32)> {
         }
         return None;
     }
-    if bytes.len() != 4 || !bytes[0].is_ascii_digit() || !bytes[2..].iter().all(u8::is_ascii_digit) {
+    if bytes.len() != 4 || !bytes[0].is_ascii_digit() || !bytes[2..].iter().all(u8::is_ascii_digit)
+    {
         return None;
     }
     let seq = u32::from(bytes[0] - b'0');
@@ -144,7 +160,9 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         title,
     } = new;
     if id.is_empty()
-        || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
         || id.starts_with('.')
     {
         bail!("release id `{id}`: use lower-case letters, digits, '-', '_' and '.', e.g. iij-3q06");
@@ -153,17 +171,18 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
     let dir = releases_dir.join(id);
     let existing = existing(&releases_dir)?;
     if dir.exists() || existing.releases.iter().any(|r| r.0 == id) {
-        bail!("release `{id}` exists already ({}); choose a new id", dir.display());
+        bail!(
+            "release `{id}` exists already ({}); choose a new id",
+            dir.display()
+        );
     }
-    let published = NaiveDate::parse_from_str(published_on, "%Y-%m-%d")
-        .map_err(|_| anyhow::anyhow!("--published-on `{published_on}` is not a date; write it as YYYY-MM-DD"))?;
+    let published = NaiveDate::parse_from_str(published_on, "%Y-%m-%d").map_err(|_| {
+        anyhow::anyhow!("--published-on `{published_on}` is not a date; write it as YYYY-MM-DD")
+    })?;
     if published > chrono::Local::now().date_naive() {
         bail!("--published-on {published_on} is in the future; a release is added once published");
     }
-    let known_period = existing
-        .periods
-        .iter()
-        .any(|r| r.get(0) == Some(period));
+    let known_period = existing.periods.iter().any(|r| r.get(0) == Some(period));
     let new_period = if known_period {
         None
     } else {
@@ -178,7 +197,10 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
             match companies.as_slice() {
                 [one] => one.to_string(),
                 [] => bail!("no release yet to take the company from: pass --company"),
-                many => bail!("the warehouse holds releases of {}: pass --company", many.join(", ")),
+                many => bail!(
+                    "the warehouse holds releases of {}: pass --company",
+                    many.join(", ")
+                ),
             }
         }
     };
@@ -190,8 +212,12 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         .map(|r| (r.2.clone(), r.3.clone()))
         .unwrap_or_else(|| ("JPY".to_string(), "JPY million".to_string()));
     let text = std::fs::read(source).with_context(|| format!("reading {}", source.display()))?;
-    let text = String::from_utf8(text)
-        .map_err(|_| anyhow::anyhow!("{}: not UTF-8 text; save the release text as UTF-8", source.display()))?;
+    let text = String::from_utf8(text).map_err(|_| {
+        anyhow::anyhow!(
+            "{}: not UTF-8 text; save the release text as UTF-8",
+            source.display()
+        )
+    })?;
     let catalog = Catalog::of(project)?;
 
     // Written aside and renamed into place: a failure leaves data/ as it was.

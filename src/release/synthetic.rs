@@ -50,7 +50,9 @@ fn quarter(k: usize) -> (String, i32, usize, String, String) {
         _ => (1, fy + 1),
     };
     let start = chrono::NaiveDate::from_ymd_opt(year, start_month, 1).expect("valid date");
-    let end = (start + chrono::Months::new(3)).pred_opt().expect("valid date");
+    let end = (start + chrono::Months::new(3))
+        .pred_opt()
+        .expect("valid date");
     (
         format!("{seq}Q{:02}", fy % 100),
         fy,
@@ -80,19 +82,7 @@ fn line_value(company: usize, j: usize, line: usize, k: usize) -> i64 {
 }
 
 fn grouped(v: i64) -> String {
-    let digits = v.abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if v < 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
+    crate::base::group_thousands(&v.to_string())
 }
 
 fn write_release(root: &Path, company: usize, k: usize) -> Result<()> {
@@ -123,7 +113,11 @@ fn write_release(root: &Path, company: usize, k: usize) -> Result<()> {
         let printed = grouped(total);
         writeln!(text, "{p} Total Revenues: {printed}")?;
         writeln!(revenues, "{p},total_revenues,amount,level,{total},JPY million,{SECTION},Total Revenues,\"{printed}\",,label,")?;
-        let operating = total * (3 + ((company + j) % 5) as i64) / 100;
+        // Operating income as first reported: the restatements touch revenue lines only.
+        let first_total: i64 = (0..LINES.len())
+            .map(|li| line_value(company, j, li, j))
+            .sum();
+        let operating = first_total * (3 + ((company + j) % 5) as i64) / 100;
         let printed = grouped(operating);
         writeln!(text, "{p} Operating Income: {printed}")?;
         writeln!(income, "{p},operating_income,actual,consolidated,amount,level,{operating},JPY million,{SECTION},Operating Income,\"{printed}\",,label,")?;

@@ -44,12 +44,21 @@ impl std::str::FromStr for ChartSpec {
         };
         let (mut x, mut y, mut y2) = (None, Vec::new(), Vec::new());
         for word in words {
-            let list = |v: &str| v.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect::<Vec<_>>();
+            let list = |v: &str| {
+                v.split(',')
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            };
             match word.split_once('=') {
                 Some(("x", v)) => x = Some(v.to_string()),
                 Some(("y", v)) => y = list(v),
                 Some(("y2", v)) => y2 = list(v),
-                _ => return Err(format!("chart: `{word}` is not x=COLUMN, y=COLUMN,... or y2=COLUMN,...")),
+                _ => {
+                    return Err(format!(
+                        "chart: `{word}` is not x=COLUMN, y=COLUMN,... or y2=COLUMN,..."
+                    ))
+                }
             }
         }
         let x = x.ok_or("chart: x=COLUMN is missing")?;
@@ -91,10 +100,18 @@ impl ChartData {
         default_unit: &str,
         footer: &str,
     ) -> Result<ChartData> {
-        let names: Vec<&str> = result.schema.fields().iter().map(|f| f.name().as_str()).collect();
+        let names: Vec<&str> = result
+            .schema
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
         let index = |col: &str| {
             names.iter().position(|n| *n == col).with_context(|| {
-                format!("chart column `{col}` is not in the result; columns: {}", names.join(", "))
+                format!(
+                    "chart column `{col}` is not in the result; columns: {}",
+                    names.join(", ")
+                )
             })
         };
         let xi = index(&spec.x)?;
@@ -114,16 +131,25 @@ impl ChartData {
                 for batch in &result.batches {
                     let array = batch.column(ci);
                     if !array.data_type().is_numeric() {
-                        bail!("chart column `{col}` is {}, not a number", array.data_type());
+                        bail!(
+                            "chart column `{col}` is {}, not a number",
+                            array.data_type()
+                        );
                     }
                     let floats = arrow_cast::cast(array, &DataType::Float64)?;
                     let floats = floats
                         .as_any()
                         .downcast_ref::<Float64Array>()
                         .context("numeric column")?;
-                    values.extend((0..floats.len()).map(|r| floats.is_valid(r).then(|| floats.value(r))));
+                    values.extend(
+                        (0..floats.len()).map(|r| floats.is_valid(r).then(|| floats.value(r))),
+                    );
                 }
-                series.push(Series { name: col.clone(), values, secondary });
+                series.push(Series {
+                    name: col.clone(),
+                    values,
+                    secondary,
+                });
             }
         }
         let unit = |cols: &[String]| -> String {
@@ -177,7 +203,10 @@ impl ChartData {
     }
 
     fn secondary_range(&self) -> (f64, f64) {
-        let values: Vec<f64> = self.secondary().flat_map(|s| s.values.iter().flatten().copied()).collect();
+        let values: Vec<f64> = self
+            .secondary()
+            .flat_map(|s| s.values.iter().flatten().copied())
+            .collect();
         let lo = values.iter().copied().fold(0.0, f64::min);
         let hi = values.iter().copied().fold(0.0, f64::max);
         pad(lo, hi)
@@ -218,7 +247,8 @@ pub fn svg(data: &ChartData) -> Result<String> {
     {
         let root = SVGBackend::with_string(&mut out, (960, 560)).into_drawing_area();
         draw(&root, data).map_err(|e| anyhow::anyhow!("drawing the chart: {e}"))?;
-        root.present().map_err(|e| anyhow::anyhow!("drawing the chart: {e}"))?;
+        root.present()
+            .map_err(|e| anyhow::anyhow!("drawing the chart: {e}"))?;
     }
     Ok(out)
 }
@@ -280,7 +310,10 @@ where
             .draw()?;
     }
     // The zero line, so negatives read as below it.
-    chart.draw_series(LineSeries::new(vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)], BLACK.stroke_width(1)))?;
+    chart.draw_series(LineSeries::new(
+        vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
+        BLACK.stroke_width(1),
+    ))?;
 
     let primary: Vec<&Series> = data.primary().collect();
     let groups = primary.len().max(1) as f64;
@@ -288,7 +321,9 @@ where
     let mut base_neg = vec![0.0; data.categories.len()];
     for (k, s) in primary.iter().enumerate() {
         let color = COLORS[k % COLORS.len()];
-        let legend = |c: RGBColor| move |(x, y): (i32, i32)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled());
+        let legend = |c: RGBColor| {
+            move |(x, y): (i32, i32)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled())
+        };
         match data.kind {
             ChartKind::Line => {
                 let points: Vec<(f64, f64)> = s
@@ -309,17 +344,30 @@ where
                     let left = i as f64 - 0.4 + width * k as f64;
                     v.map(|v| Rectangle::new([(left, 0.0), (left + width, v)], color.filled()))
                 });
-                chart.draw_series(bars)?.label(s.name.as_str()).legend(legend(color));
+                chart
+                    .draw_series(bars)?
+                    .label(s.name.as_str())
+                    .legend(legend(color));
             }
             ChartKind::StackedBar => {
                 let mut rects = Vec::new();
                 for (i, v) in s.values.iter().enumerate() {
                     let Some(v) = *v else { continue };
-                    let base = if v >= 0.0 { &mut base_pos[i] } else { &mut base_neg[i] };
-                    rects.push(Rectangle::new([(i as f64 - 0.35, *base), (i as f64 + 0.35, *base + v)], color.filled()));
+                    let base = if v >= 0.0 {
+                        &mut base_pos[i]
+                    } else {
+                        &mut base_neg[i]
+                    };
+                    rects.push(Rectangle::new(
+                        [(i as f64 - 0.35, *base), (i as f64 + 0.35, *base + v)],
+                        color.filled(),
+                    ));
                     *base += v;
                 }
-                chart.draw_series(rects)?.label(s.name.as_str()).legend(legend(color));
+                chart
+                    .draw_series(rects)?
+                    .label(s.name.as_str())
+                    .legend(legend(color));
             }
         }
     }
@@ -334,7 +382,9 @@ where
         chart
             .draw_secondary_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
             .label(format!("{} (right axis)", s.name))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
+            });
         chart.draw_secondary_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))?;
     }
     chart
@@ -353,9 +403,13 @@ pub fn png(svg: &str) -> Result<Vec<u8>> {
     options.fontdb_mut().load_system_fonts();
     let tree = resvg::usvg::Tree::from_str(svg, &options).context("reading the chart's SVG")?;
     let size = tree.size().to_int_size();
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())
-        .context("allocating the PNG")?;
-    resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(size.width(), size.height()).context("allocating the PNG")?;
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::default(),
+        &mut pixmap.as_mut(),
+    );
     pixmap.encode_png().context("encoding the PNG")
 }
 
@@ -382,11 +436,16 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
             if points.is_empty() {
                 continue;
             }
-            let unit = if s.secondary { data.y2_unit.as_deref().unwrap_or("") } else { &data.y_unit };
+            let unit = if s.secondary {
+                data.y2_unit.as_deref().unwrap_or("")
+            } else {
+                &data.y_unit
+            };
             out.push_str(&paint(k, &format!("{} ({unit})\n", s.name)));
             let cols = (width.saturating_sub(12) * 2).max(32) as u32;
             let shape = textplots::Shape::Lines(&points);
-            let mut chart = textplots::Chart::new(cols, 40, 0.0, (data.categories.len().max(2) - 1) as f32);
+            let mut chart =
+                textplots::Chart::new(cols, 40, 0.0, (data.categories.len().max(2) - 1) as f32);
             let chart = textplots::Plot::lineplot(&mut chart, &shape);
             chart.axis();
             chart.figures();
@@ -399,7 +458,12 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
         }
     } else {
         // One row per category: the category, a bar per series (stacked: segments), the value.
-        let label_width = data.categories.iter().map(|c| c.chars().count()).max().unwrap_or(0);
+        let label_width = data
+            .categories
+            .iter()
+            .map(|c| c.chars().count())
+            .max()
+            .unwrap_or(0);
         let primary: Vec<&Series> = data.primary().collect();
         let (lo, hi) = data.primary_range();
         let span = (hi - lo.min(0.0)).max(1e-9);
@@ -429,7 +493,11 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
             .enumerate()
             .map(|(k, s)| paint(k, &format!("█ {}", s.name)))
             .collect();
-        out.push_str(&format!("{} ({}; ░ negative)\n", legend.join("  "), data.y_unit));
+        out.push_str(&format!(
+            "{} ({}; ░ negative)\n",
+            legend.join("  "),
+            data.y_unit
+        ));
     }
     out.push_str(&data.footer);
     out.push('\n');

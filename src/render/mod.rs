@@ -6,6 +6,7 @@
 
 pub mod chart;
 
+pub use crate::base::group_thousands;
 pub use crate::warehouse::QueryResult;
 use anyhow::Result;
 use arrow::array::{Array, ArrayRef, BooleanArray};
@@ -79,28 +80,6 @@ pub fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
         }
     }
     Ok(cols)
-}
-
-/// `-14007.5` -> `-14,007.5`.
-pub fn group_thousands(raw: &str) -> String {
-    let (sign, digits) = raw.strip_prefix('-').map_or(("", raw), |d| ("-", d));
-    let (int, frac) = digits
-        .split_once('.')
-        .map_or((digits, None), |(i, f)| (i, Some(f)));
-    if !int.bytes().all(|b| b.is_ascii_digit()) {
-        return raw.to_string();
-    }
-    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
 }
 
 /// Cells as people read them: headers, which columns are numeric, and the rows.

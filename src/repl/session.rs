@@ -85,8 +85,8 @@ impl Session {
     /// Results go to `path` (never a file of data/, the warehouse, schema/ or queries/).
     pub fn output_to(&mut self, path: &Path) -> Result<()> {
         self.project.guard_output_file(path)?;
-        let file = std::fs::File::create(path)
-            .with_context(|| format!("creating {}", path.display()))?;
+        let file =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
         self.output = Some(std::io::BufWriter::new(file));
         Ok(())
     }

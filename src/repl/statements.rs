@@ -147,4 +147,3 @@ mod tests {
         assert_eq!(split_statements("select 1"), vec!["select 1"]);
     }
 }
-

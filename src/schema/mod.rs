@@ -9,12 +9,12 @@ pub mod sqlfile;
 
 use crate::base::files_with_ext;
 use crate::base::project::Project;
-pub use sqlfile::SqlFile;
 use anyhow::{Context, Result};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use duckdb::Connection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+pub use sqlfile::SqlFile;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;

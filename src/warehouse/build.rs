@@ -141,6 +141,8 @@ fn swap_current(warehouse: &Path, name: &str) -> Result<()> {
 
 /// Keep the new generation and the one before it (a running query may still read it).
 fn remove_old_generations(dir: &Path, keep: &Path, previous: Option<&Path>) {
+    let keep = std::fs::canonicalize(keep).unwrap_or_else(|_| keep.to_path_buf());
+    let keep = keep.as_path();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

@@ -87,7 +87,15 @@ pub fn fingerprint(project: &Project) -> Result<String> {
         ("data", project.data.clone()),
     ] {
         if !root.is_dir() {
-            bail!("{} is not a folder", root.display());
+            bail!(
+                "no {label} folder at {}: {}",
+                root.display(),
+                if label == "data" {
+                    "--data (or IIJWH_DATA) must name a folder holding releases/<release-id>/"
+                } else {
+                    "the project's schema/ is missing"
+                }
+            );
         }
         let mut files = Vec::new();
         walk(&root, &mut files)?;

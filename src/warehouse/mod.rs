@@ -177,7 +177,10 @@ impl Warehouse {
                 (rid == id).then(|| date.to_string())
             }) else {
                 let ids: Vec<&str> = known.iter().filter_map(|r| r.split('\t').next()).collect();
-                bail!("no release `{id}` in the warehouse; releases: {}", ids.join(", "));
+                bail!(
+                    "no release `{id}` in the warehouse; releases: {}",
+                    ids.join(", ")
+                );
             };
             sql.push_str(&format!(
                 "SET VARIABLE vintage_date = DATE {};\nSET VARIABLE vintage_release = {};\n",
@@ -211,7 +214,10 @@ impl Warehouse {
                 .execute_batch(&sql)
                 .context("setting the vintage")?;
         }
-        if self.column_values("SELECT release_id FROM vintage_releases LIMIT 1")?.is_empty() {
+        if self
+            .column_values("SELECT release_id FROM vintage_releases LIMIT 1")?
+            .is_empty()
+        {
             let first = self.column_values(&format!(
                 "SELECT min(published_on)::VARCHAR FROM {RAW}.releases"
             ))?;
@@ -251,7 +257,8 @@ impl Warehouse {
             sql_string(&path.to_string_lossy())
         ))?;
         let result = fill(&self.conn, &self.schema_dir);
-        self.conn.execute_batch("USE memory.main; DETACH export_db;")?;
+        self.conn
+            .execute_batch("USE memory.main; DETACH export_db;")?;
         result
     }
 

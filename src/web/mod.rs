@@ -89,10 +89,18 @@ async fn blocking(f: impl FnOnce() -> Reply + Send + 'static) -> Reply {
 
 /// The live generation, read-only, sandboxed; 503 when there is none yet.
 fn open(project: &Project) -> Result<Warehouse, Reply> {
-    let wh = Warehouse::open(project)
-        .map_err(|e| Reply::Error(StatusCode::SERVICE_UNAVAILABLE, crate::base::error_message(&e)))?;
-    wh.sandbox()
-        .map_err(|e| Reply::Error(StatusCode::INTERNAL_SERVER_ERROR, crate::base::error_message(&e)))?;
+    let wh = Warehouse::open(project).map_err(|e| {
+        Reply::Error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            crate::base::error_message(&e),
+        )
+    })?;
+    wh.sandbox().map_err(|e| {
+        Reply::Error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            crate::base::error_message(&e),
+        )
+    })?;
     Ok(wh)
 }
 
@@ -142,7 +150,10 @@ async fn figures(
     .await
 }
 
-async fn sql(State(state): State<AppState>, Query(params): Query<BTreeMap<String, String>>) -> Reply {
+async fn sql(
+    State(state): State<AppState>,
+    Query(params): Query<BTreeMap<String, String>>,
+) -> Reply {
     blocking(move || match open(&state.project) {
         Ok(wh) => pages::sql(&wh, params.get("sql").map(String::as_str), state.limits),
         Err(reply) => reply,

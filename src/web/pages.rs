@@ -50,7 +50,11 @@ fn page(title: &str, vintage: &str, body: Markup) -> Markup {
 
 pub fn error(status: StatusCode, message: &str) -> Markup {
     page(
-        &format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("")),
+        &format!(
+            "{} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("")
+        ),
         "",
         html! { p.err { (message) } p { a href="/" { "Back to the reports" } } },
     )
@@ -74,7 +78,10 @@ fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
         .into_iter()
         .filter_map(|l| l.split_once('\t').map(|(p, v)| (p.to_string(), v.to_string())))
         .collect();
-    let period_col = shown.headers.iter().position(|h| h == "quarter" || h == "period");
+    let period_col = shown
+        .headers
+        .iter()
+        .position(|h| h == "quarter" || h == "period");
     Ok(html! {
         table {
             thead { tr { @for h in &shown.headers { th { (h) } } } }
@@ -114,7 +121,9 @@ fn figure_link(period: &str, value: &str) -> String {
 pub fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -164,7 +173,10 @@ pub fn report(
     match twin {
         Twin::Csv => {
             print(&result, Format::Csv, &mut buf)?;
-            return Ok(Reply::Text("text/csv; charset=utf-8", String::from_utf8(buf)?));
+            return Ok(Reply::Text(
+                "text/csv; charset=utf-8",
+                String::from_utf8(buf)?,
+            ));
         }
         Twin::Json => {
             print(&result, Format::Json, &mut buf)?;
@@ -182,7 +194,13 @@ pub fn report(
                 .into_iter()
                 .next()
                 .unwrap_or_else(|| "JPY million".to_string());
-            let data = ChartData::from_result(&result, &spec, &title, &unit, &format!("iijwh · {vintage}"))?;
+            let data = ChartData::from_result(
+                &result,
+                &spec,
+                &title,
+                &unit,
+                &format!("iijwh · {vintage}"),
+            )?;
             Some(chart::svg(&data)?)
         }
         None => None,
@@ -192,11 +210,19 @@ pub fn report(
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let suffix = if query.is_empty() { String::new() } else { format!("?{query}") };
+    let suffix = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
     let declared = report::params(r)?;
     let mut form = Vec::new();
     for p in &declared {
-        let current = params.iter().find(|(k, _)| *k == p.name).map(|(_, v)| v.clone()).unwrap_or_default();
+        let current = params
+            .iter()
+            .find(|(k, _)| *k == p.name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
         let choices = match report::values_query(r, &p.name)? {
             Some(sql) => Some(wh.column_values(&sql)?),
             None => None,
@@ -253,7 +279,12 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
     sql.push_str(" ORDER BY table_name, section, label");
     let result = wh.query(&sql, &[])?;
     let cols = columns_text(&result)?;
-    let names: Vec<String> = result.schema.fields().iter().map(|f| f.name().clone()).collect();
+    let names: Vec<String> = result
+        .schema
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
     let col = |name: &str, row: usize| -> String {
         names
             .iter()
@@ -277,13 +308,34 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
         let lines: Vec<(usize, String)> = text
             .lines()
             .enumerate()
-            .filter(|(_, l)| (!printed.is_empty() && l.contains(printed.as_str())) || (!label.is_empty() && l.contains(label.as_str())))
+            .filter(|(_, l)| {
+                (!printed.is_empty() && l.contains(printed.as_str()))
+                    || (!label.is_empty() && l.contains(label.as_str()))
+            })
             .map(|(i, l)| (i + 1, l.to_string()))
             .take(12)
             .collect();
         cards.push((row, printed, label, lines));
     }
-    let fields = ["release_id", "table_name", "period", "as_of", "item", "basis", "scope", "measure", "comparison", "value", "unit", "section", "label", "printed", "placement", "derived", "note"];
+    let fields = [
+        "release_id",
+        "table_name",
+        "period",
+        "as_of",
+        "item",
+        "basis",
+        "scope",
+        "measure",
+        "comparison",
+        "value",
+        "unit",
+        "section",
+        "label",
+        "printed",
+        "placement",
+        "derived",
+        "note",
+    ];
     let body = html! {
         p { (result.num_rows()) " printed occurrence(s) in the vintage of value " (value)
             @if let Some(p) = given.get("period") { " for " (p) } }
@@ -342,7 +394,11 @@ pub fn sql(wh: &Warehouse, text: Option<&str>, limits: Limits) -> Reply {
         }
     };
     let Some(sql) = text.filter(|s| !s.trim().is_empty()) else {
-        return Reply::Html(page("SQL", &vintage, form("SELECT * FROM figures WHERE printed = '14,007'")));
+        return Reply::Html(page(
+            "SQL",
+            &vintage,
+            form("SELECT * FROM figures WHERE printed = '14,007'"),
+        ));
     };
     let handle = wh.interrupt_handle();
     let (done, timer) = std::sync::mpsc::channel::<()>();
@@ -352,7 +408,11 @@ pub fn sql(wh: &Warehouse, text: Option<&str>, limits: Limits) -> Reply {
             handle.interrupt();
         }
     });
-    let capped = format!("SELECT * FROM ({}) LIMIT {}", sql.trim().trim_end_matches(';'), limits.max_rows + 1);
+    let capped = format!(
+        "SELECT * FROM ({}) LIMIT {}",
+        sql.trim().trim_end_matches(';'),
+        limits.max_rows + 1
+    );
     // A statement that is not a query (COPY, SET ...) runs as written, under the same sandbox.
     let result = wh.query(&capped, &[]).or_else(|_| wh.query(sql, &[]));
     let _ = done.send(());

@@ -40,7 +40,8 @@ fn expected(
         r.insert(col.to_string(), value.to_string());
     }
     for cells in added {
-        let mut r: HashMap<String, String> = rows[0].keys().map(|k| (k.clone(), String::new())).collect();
+        let mut r: HashMap<String, String> =
+            rows[0].keys().map(|k| (k.clone(), String::new())).collect();
         for (col, value) in *cells {
             assert!(r.contains_key(*col), "{report}: no column {col}");
             r.insert(col.to_string(), value.to_string());
@@ -57,18 +58,43 @@ fn every_report_answers_from_the_latest_vintage_and_as_of_reproduces_the_golden_
     // load reports its releases with their figure counts
     assert!(out.contains("loaded 2 release(s)"), "{out}");
     let line = out.lines().find(|l| l.contains(FIXTURE)).unwrap();
-    assert!(line.contains("3Q06") && line.contains("2007-02-08") && line.contains("15"), "{line}");
-    assert!(out.lines().any(|l| l.contains("iij-2q06") && l.contains("428")), "{out}");
+    assert!(
+        line.contains("3Q06") && line.contains("2007-02-08") && line.contains("15"),
+        "{line}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.contains("iij-2q06") && l.contains("428")),
+        "{out}"
+    );
 
     let names: Vec<String> = std::fs::read_dir(project_root().join("queries"))
         .unwrap()
-        .filter_map(|e| e.ok()?.path().file_stem().map(|s| s.to_string_lossy().to_string()))
+        .filter_map(|e| {
+            e.ok()?
+                .path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+        })
         .collect();
     // As of the real release's publication (or naming it), every report is today's golden output.
     for name in &names {
+        // check_summary is the load's record of the whole warehouse (every release), not an
+        // answer of one vintage: checked below.
+        if name == "check_summary" {
+            continue;
+        }
         let golden = golden(name);
-        assert_eq!(report(&sb, name, &["--as-of", REAL_DATE]), golden, "{name} --as-of");
-        assert_eq!(report(&sb, name, &["--release", "iij-2q06"]), golden, "{name} --release");
+        assert_eq!(
+            report(&sb, name, &["--as-of", REAL_DATE]),
+            golden,
+            "{name} --as-of"
+        );
+        assert_eq!(
+            report(&sb, name, &["--release", "iij-2q06"]),
+            golden,
+            "{name} --release"
+        );
     }
 
     // The latest vintage, computed by hand from the fixture.
@@ -87,7 +113,10 @@ fn every_report_answers_from_the_latest_vintage_and_as_of_reproduces_the_golden_
         assert_eq!(got, want, "{name}: latest vintage");
         checked.push(name.to_string());
     };
-    check("trend_revenue", expected("trend_revenue", "quarter", &[], &[&q3]));
+    check(
+        "trend_revenue",
+        expected("trend_revenue", "quarter", &[], &[&q3]),
+    );
     check(
         "revenue_mix",
         expected(
@@ -168,7 +197,12 @@ fn every_report_answers_from_the_latest_vintage_and_as_of_reproduces_the_golden_
     );
     check(
         "cash_flow_ebitda",
-        expected("cash_flow_ebitda", "item", &[("capex", "2Q05", "800.0")], &[]),
+        expected(
+            "cash_flow_ebitda",
+            "item",
+            &[("capex", "2Q05", "800.0")],
+            &[],
+        ),
     );
     // The fixture prints nothing for these: the latest vintage equals the real release's.
     for name in [
@@ -183,7 +217,10 @@ fn every_report_answers_from_the_latest_vintage_and_as_of_reproduces_the_golden_
     // The load's own record now has the failing rule.
     let summary = parse_csv(&report(&sb, "check_summary", &[]));
     let rule = row(&summary, "rule", "unexplained_changes");
-    assert_eq!((rule["status"].as_str(), rule["offending_rows"].as_str()), ("fail", "1"));
+    assert_eq!(
+        (rule["status"].as_str(), rule["offending_rows"].as_str()),
+        ("fail", "1")
+    );
     checked.push("check_summary".into());
     let releases = parse_csv(&report(&sb, "releases", &[]));
     assert_eq!(releases.len(), 2);
@@ -194,12 +231,25 @@ fn every_report_answers_from_the_latest_vintage_and_as_of_reproduces_the_golden_
     let restated = parse_csv(&report(&sb, "restatements", &[]));
     let oi = row(&restated, "item", "operating_income");
     assert_eq!(
-        (oi["period"].as_str(), oi["first_reported"].as_str(), oi["latest"].as_str(), oi["change"].as_str(), oi["release"].as_str()),
+        (
+            oi["period"].as_str(),
+            oi["first_reported"].as_str(),
+            oi["latest"].as_str(),
+            oi["change"].as_str(),
+            oi["release"].as_str()
+        ),
         ("2Q06", "811.0", "815.0", "4.0", FIXTURE)
     );
     assert!(oi["reason"].contains("synthetic test adjustment"), "{oi:?}");
     let capex = row(&restated, "item", "capex");
-    assert_eq!((capex["first_reported"].as_str(), capex["latest"].as_str(), capex["reason"].as_str()), ("795.0", "800.0", ""));
+    assert_eq!(
+        (
+            capex["first_reported"].as_str(),
+            capex["latest"].as_str(),
+            capex["reason"].as_str()
+        ),
+        ("795.0", "800.0", "")
+    );
     checked.push("restatements".into());
     let mut all = names.clone();
     all.sort();
@@ -216,34 +266,75 @@ fn diff_lists_the_changed_figures_with_their_explanation() {
     assert_eq!(changed.len(), 2, "{changed:?}");
     let capex = changed.iter().find(|r| r["item"] == "capex").unwrap();
     assert_eq!(
-        (capex["period"].as_str(), capex["value_a"].as_str(), capex["value_b"].as_str(), capex["explained"].as_str(), capex["reason"].as_str()),
+        (
+            capex["period"].as_str(),
+            capex["value_a"].as_str(),
+            capex["value_b"].as_str(),
+            capex["explained"].as_str(),
+            capex["reason"].as_str()
+        ),
         ("2Q05", "795.0", "800.0", "false", "")
     );
-    let oi = changed.iter().find(|r| r["item"] == "operating_income").unwrap();
-    assert_eq!((oi["period"].as_str(), oi["value_a"].as_str(), oi["value_b"].as_str(), oi["explained"].as_str()), ("2Q06", "811.0", "815.0", "true"));
-    assert!(oi["reason"].starts_with("Operating income for 2Q06 has been restated"), "{oi:?}");
+    let oi = changed
+        .iter()
+        .find(|r| r["item"] == "operating_income")
+        .unwrap();
+    assert_eq!(
+        (
+            oi["period"].as_str(),
+            oi["value_a"].as_str(),
+            oi["value_b"].as_str(),
+            oi["explained"].as_str()
+        ),
+        ("2Q06", "811.0", "815.0", "true")
+    );
+    assert!(
+        oi["reason"].starts_with("Operating income for 2Q06 has been restated"),
+        "{oi:?}"
+    );
     // 3Q06 is printed by one release only: not compared. 2Q06 figures the fixture leaves out are dropped.
     assert!(rows.iter().all(|r| r["period"] != "3Q06"));
-    assert!(rows.iter().any(|r| r["status"] == "dropped" && r["item"] == "gross_margin" && r["period"] == "2Q06"));
-    assert!(rows.iter().all(|r| r["status"] != "added"), "the fixture adds nothing for shared periods");
+    assert!(rows
+        .iter()
+        .any(|r| r["status"] == "dropped" && r["item"] == "gross_margin" && r["period"] == "2Q06"));
+    assert!(
+        rows.iter().all(|r| r["status"] != "added"),
+        "the fixture adds nothing for shared periods"
+    );
     // Named releases and the other formats.
     let json = sb.ok(&["diff", "iij-2q06", FIXTURE, "--format", "json"]);
     let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(parsed.as_array().unwrap().len(), rows.len());
     let table = sb.ok(&["diff", "iij-2q06"]);
-    assert!(table.contains("iij-2q06 (2006-11-02) -> synthetic-3q06 (2007-02-08)"), "{table}");
+    assert!(
+        table.contains("iij-2q06 (2006-11-02) -> synthetic-3q06 (2007-02-08)"),
+        "{table}"
+    );
     let err = sb.fails(&["diff", "iij-2q06", "nosuch"]);
-    assert!(err.contains("no release `nosuch`") && err.contains(FIXTURE), "{err}");
+    assert!(
+        err.contains("no release `nosuch`") && err.contains(FIXTURE),
+        "{err}"
+    );
 }
 
 #[test]
 fn check_fails_unexplained_changes_naming_the_figure() {
     let sb = Sandbox::with_fixtures(&[FIXTURE]);
-    let out = sb.cmd().args(["check", "unexplained_changes", "--format", "csv"]).output().unwrap();
+    let out = sb
+        .cmd()
+        .args(["check", "unexplained_changes", "--format", "csv"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("unexplained_changes") && text.contains("FAIL"), "{text}");
-    let offending = text.lines().find(|l| l.contains("capex")).unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        text.contains("unexplained_changes") && text.contains("FAIL"),
+        "{text}"
+    );
+    let offending = text
+        .lines()
+        .find(|l| l.contains("capex"))
+        .unwrap_or_else(|| panic!("{text}"));
     for part in ["cash_flows", "2Q05", "iij-2q06", "795.0", FIXTURE, "800.0"] {
         assert!(offending.contains(part), "{part} in {offending}");
     }
@@ -257,22 +348,47 @@ fn check_fails_unexplained_changes_naming_the_figure() {
 fn release_new_scaffolds_a_release_that_loads() {
     let sb = Sandbox::with_data_copy();
     let src = sb.dir.path().join("1q07.txt");
-    std::fs::write(&src, "Results for 1Q07 (test text)\nTotal Revenues 15,100\n").unwrap();
+    std::fs::write(
+        &src,
+        "Results for 1Q07 (test text)\nTotal Revenues 15,100\n",
+    )
+    .unwrap();
     let out = sb.ok(&[
-        "release", "new", "test-1q07", "--period", "1Q07", "--published-on", "2007-08-01",
-        "--source", src.to_str().unwrap(),
+        "release",
+        "new",
+        "test-1q07",
+        "--period",
+        "1Q07",
+        "--published-on",
+        "2007-08-01",
+        "--source",
+        src.to_str().unwrap(),
     ]);
     assert!(out.contains("test-1q07"), "{out}");
     let dir = sb.data.join("releases/test-1q07");
     let toml = std::fs::read_to_string(dir.join("release.toml")).unwrap();
-    assert!(toml.contains("company = \"Internet Initiative Japan Inc.\""), "{toml}");
-    assert!(toml.contains("fiscal_period = \"1Q07\"") && toml.contains("published_on = 2007-08-01"));
+    assert!(
+        toml.contains("company = \"Internet Initiative Japan Inc.\""),
+        "{toml}"
+    );
+    assert!(
+        toml.contains("fiscal_period = \"1Q07\"") && toml.contains("published_on = 2007-08-01")
+    );
     // The new period, in the company's calendar (1Q06 moved one year).
     let periods = std::fs::read_to_string(dir.join("periods.csv")).unwrap();
     assert_eq!(periods, "period,kind,fiscal_year,seq,start_date,end_date\n1Q07,quarter,2007,1,2007-04-01,2007-06-30\n");
     let header = std::fs::read_to_string(dir.join("revenue_lines.csv")).unwrap();
-    assert_eq!(header, "period,line,measure,comparison,value,unit,section,label,printed,derived,placement,note\n");
-    for table in ["income_items", "cash_flows", "balance_sheet", "kpis", "restatements"] {
+    assert_eq!(
+        header,
+        "period,line,measure,comparison,value,unit,section,label,printed,derived,placement,note\n"
+    );
+    for table in [
+        "income_items",
+        "cash_flows",
+        "balance_sheet",
+        "kpis",
+        "restatements",
+    ] {
         assert!(dir.join(format!("{table}.csv")).is_file(), "{table}");
     }
     // A handful of rows, then load.
@@ -290,11 +406,41 @@ fn release_new_scaffolds_a_release_that_loads() {
     // Bad metadata: a clear error, nothing written.
     let before = crate::safety::tree_hash(&sb.data);
     let run = |args: &[&str]| sb.fails(args);
-    let err = run(&["release", "new", "iij-2q06", "--period", "3Q06", "--published-on", "2007-02-08", "--source", src.to_str().unwrap()]);
+    let err = run(&[
+        "release",
+        "new",
+        "iij-2q06",
+        "--period",
+        "3Q06",
+        "--published-on",
+        "2007-02-08",
+        "--source",
+        src.to_str().unwrap(),
+    ]);
     assert!(err.contains("release `iij-2q06` exists already"), "{err}");
-    let err = run(&["release", "new", "x-5q07", "--period", "5Q07", "--published-on", "2007-02-08", "--source", src.to_str().unwrap()]);
+    let err = run(&[
+        "release",
+        "new",
+        "x-5q07",
+        "--period",
+        "5Q07",
+        "--published-on",
+        "2007-02-08",
+        "--source",
+        src.to_str().unwrap(),
+    ]);
     assert!(err.contains("unknown period `5Q07`"), "{err}");
-    let err = run(&["release", "new", "x-2q07", "--period", "2Q07", "--published-on", "2999-01-01", "--source", src.to_str().unwrap()]);
+    let err = run(&[
+        "release",
+        "new",
+        "x-2q07",
+        "--period",
+        "2Q07",
+        "--published-on",
+        "2999-01-01",
+        "--source",
+        src.to_str().unwrap(),
+    ]);
     assert!(err.contains("in the future"), "{err}");
     assert_eq!(crate::safety::tree_hash(&sb.data), before);
 }
@@ -305,18 +451,37 @@ fn bad_release_metadata_is_a_clear_load_error() {
     let sb = Sandbox::with_fixtures(&[FIXTURE]);
     let toml = sb.data.join("releases").join(FIXTURE).join("release.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, text.replace("published_on = 2007-02-08", "published_on = 2006-10-01")).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("published_on = 2007-02-08", "published_on = 2006-10-01"),
+    )
+    .unwrap();
     let err = sb.fails(&["load"]);
     assert!(
-        err.contains("restatements.csv:2") && err.contains("restates release iij-2q06, published 2006-11-02"),
+        err.contains("restatements.csv:2")
+            && err.contains("restates release iij-2q06, published 2006-11-02"),
         "{err}"
     );
     // A release whose own period no periods.csv defines.
-    std::fs::write(&toml, text.replace("fiscal_period = \"3Q06\"", "fiscal_period = \"3Q09\"")).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("fiscal_period = \"3Q06\"", "fiscal_period = \"3Q09\""),
+    )
+    .unwrap();
     let err = sb.fails(&["load"]);
-    assert!(err.contains("release.toml") && err.contains("fiscal_period 3Q09"), "{err}");
+    assert!(
+        err.contains("release.toml") && err.contains("fiscal_period 3Q09"),
+        "{err}"
+    );
     // Two folders claiming one release id.
-    std::fs::write(&toml, text.replace("release_id = \"synthetic-3q06\"", "release_id = \"iij-2q06\"")).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace(
+            "release_id = \"synthetic-3q06\"",
+            "release_id = \"iij-2q06\"",
+        ),
+    )
+    .unwrap();
     let err = sb.fails(&["load"]);
     assert!(err.contains("must equal the folder name"), "{err}");
 }
@@ -326,49 +491,118 @@ fn first_release_is_complete_bandwidth_and_service_dates() {
     let sb = Sandbox::new();
     let kpis = parse_csv(&report(&sb, "connectivity_kpis", &[]));
     assert_eq!(kpis.len(), 10);
-    assert!(kpis.iter().all(|r| !r["contracted_bandwidth_gbps"].is_empty()), "{kpis:?}");
-    assert_eq!(row(&kpis, "quarter", "1Q04")["contracted_bandwidth_gbps"], "95.6");
-    assert_eq!(row(&kpis, "quarter", "1Q05")["contracted_bandwidth_gbps"], "140.9");
-    assert_eq!(row(&kpis, "quarter", "2Q05")["contracted_bandwidth_gbps"], "151.0");
-    assert_eq!(row(&kpis, "quarter", "2Q06")["contracted_bandwidth_gbps"], "253.2");
+    assert!(
+        kpis.iter()
+            .all(|r| !r["contracted_bandwidth_gbps"].is_empty()),
+        "{kpis:?}"
+    );
+    assert_eq!(
+        row(&kpis, "quarter", "1Q04")["contracted_bandwidth_gbps"],
+        "95.6"
+    );
+    assert_eq!(
+        row(&kpis, "quarter", "1Q05")["contracted_bandwidth_gbps"],
+        "140.9"
+    );
+    assert_eq!(
+        row(&kpis, "quarter", "2Q05")["contracted_bandwidth_gbps"],
+        "151.0"
+    );
+    assert_eq!(
+        row(&kpis, "quarter", "2Q06")["contracted_bandwidth_gbps"],
+        "253.2"
+    );
     // Never falls, and the seven placed by layout say why.
-    let series: Vec<f64> = kpis.iter().map(|r| r["contracted_bandwidth_gbps"].parse().unwrap()).collect();
+    let series: Vec<f64> = kpis
+        .iter()
+        .map(|r| r["contracted_bandwidth_gbps"].parse().unwrap())
+        .collect();
     assert!(series.windows(2).all(|w| w[0] <= w[1]), "{series:?}");
     assert_eq!(sb.scalar("SELECT count(*) FROM kpis WHERE item = 'contracted_bandwidth' AND placement = 'layout' AND note LIKE '%never falls%'"), "7");
     let services = parse_csv(&report(&sb, "services_timeline", &[]));
     assert_eq!(services.len(), 8);
-    assert!(services.iter().all(|r| !r["introduced_on"].is_empty()), "{services:?}");
-    assert_eq!(row(&services, "service", "IIJ Managed IPS Service")["introduced_on"], "2006-07-03");
-    assert_eq!(row(&services, "service", "IIJ Managed VPN PRO")["introduced_on"], "2006-09-04");
+    assert!(
+        services.iter().all(|r| !r["introduced_on"].is_empty()),
+        "{services:?}"
+    );
+    assert_eq!(
+        row(&services, "service", "IIJ Managed IPS Service")["introduced_on"],
+        "2006-07-03"
+    );
+    assert_eq!(
+        row(&services, "service", "IIJ Managed VPN PRO")["introduced_on"],
+        "2006-09-04"
+    );
     assert_eq!(sb.scalar("SELECT count(*) FROM unresolved WHERE subject LIKE 'contracted%' OR subject LIKE 'services%'"), "0");
     // The seed's restatement note is data.
     let r = sb.csv("SELECT period_from, period_to, table_name, reason FROM restatements");
     assert_eq!(r.len(), 1);
-    assert_eq!((r[0]["period_from"].as_str(), r[0]["period_to"].as_str()), ("1Q04", "3Q04"));
-    assert!(r[0]["reason"].starts_with("Historical quarterly figures from 1Q04 to 3Q04 have been restated"));
+    assert_eq!(
+        (r[0]["period_from"].as_str(), r[0]["period_to"].as_str()),
+        ("1Q04", "3Q04")
+    );
+    assert!(r[0]["reason"]
+        .starts_with("Historical quarterly figures from 1Q04 to 3Q04 have been restated"));
 }
 
 #[test]
 fn synthetic_companies_load_with_passing_rules_and_one_company_per_answer() {
     let sb = Sandbox::new();
     let out = sb.dir.path().join("syn");
-    sb.ok(&["generate", "--releases", "24", "--companies", "3", "--out", out.to_str().unwrap()]);
+    sb.ok(&[
+        "generate",
+        "--releases",
+        "24",
+        "--companies",
+        "3",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let cmd = |args: &[&str]| {
-        let o = sb.cmd().env("IIJWH_DATA", &out).args(args).output().unwrap();
-        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = sb
+            .cmd()
+            .env("IIJWH_DATA", &out)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         String::from_utf8(o.stdout).unwrap()
     };
     let load = cmd(&["load"]);
-    assert!(load.contains("loaded 24 release(s)") && load.contains(", 0 fail"), "{load}");
+    assert!(
+        load.contains("loaded 24 release(s)") && load.contains(", 0 fail"),
+        "{load}"
+    );
     // Company 0's releases are 1Q96..4Q97; the newest release overall is company 2's 4Q97.
     let trend = parse_csv(&cmd(&["query", "trend_revenue", "--format", "csv"]));
     assert_eq!(trend.len(), 8);
     assert_eq!(trend.last().unwrap()["quarter"], "4Q97");
     let company = "Synthetic Company 001 (test data)";
-    let one = parse_csv(&cmd(&["query", "-e", "select distinct company from revenue_lines", "--format", "csv", "--company", company]));
+    let one = parse_csv(&cmd(&[
+        "query",
+        "-e",
+        "select distinct company from revenue_lines",
+        "--format",
+        "csv",
+        "--company",
+        company,
+    ]));
     assert_eq!(one.len(), 1);
     assert_eq!(one[0]["company"], company);
     // Restated quarters (every eighth release restates the quarter before it) are explained.
-    let revisions = parse_csv(&cmd(&["query", "-e", "select * from figure_revisions", "--format", "csv"]));
-    assert!(!revisions.is_empty() && revisions.iter().all(|r| !r["reason"].is_empty()), "{revisions:?}");
+    let revisions = parse_csv(&cmd(&[
+        "query",
+        "-e",
+        "select * from figure_revisions",
+        "--format",
+        "csv",
+    ]));
+    assert!(
+        !revisions.is_empty() && revisions.iter().all(|r| !r["reason"].is_empty()),
+        "{revisions:?}"
+    );
 }

@@ -87,7 +87,7 @@ check(n == expected["figures"]["rows"], f"python duckdb figures: {n} rows")
 v = con.execute("select value from figures where printed = '14,007' and section = 'Trend of Quarterly Revenues'").fetchone()[0]
 check(v == Decimal("14007.0"), f"python duckdb 14,007 -> {v}")
 check(con.execute("select year_ago('2Q06')").fetchone()[0] == "2Q05", "python duckdb macro year_ago")
-comment = con.execute("select comment from duckdb_columns() where table_name = 'kpis' and column_name = 'unit'").fetchone()[0]
+comment = con.execute("select comment from duckdb_columns() where schema_name = 'raw' and table_name = 'kpis' and column_name = 'unit'").fetchone()[0]
 check(comment == "contracts, Gbps or %", f"python duckdb column comment {comment!r}")
 
 print(f"{failures} failed")
