@@ -9,9 +9,8 @@ CREATE OR REPLACE MACRO restatement_reason(rel, tbl, itm, per, dt) AS (
     FROM raw.restatements _rs
     JOIN raw.periods _rs_from ON _rs_from.period = _rs.period_from
     JOIN raw.periods _rs_to ON _rs_to.period = _rs.period_to
-    LEFT JOIN raw.periods _rs_p ON _rs_p.period = per
     WHERE _rs.release_id = rel
       AND (_rs.table_name IS NULL OR _rs.table_name = tbl)
       AND (_rs.items IS NULL OR list_contains(string_split(_rs.items, ','), itm))
-      AND coalesce(_rs_p.start_date, dt) >= _rs_from.start_date
-      AND coalesce(_rs_p.end_date, dt) <= _rs_to.end_date);
+      AND coalesce((SELECT _rs_p.start_date FROM raw.periods _rs_p WHERE _rs_p.period = per), dt) >= _rs_from.start_date
+      AND coalesce((SELECT _rs_q.end_date FROM raw.periods _rs_q WHERE _rs_q.period = per), dt) <= _rs_to.end_date);

@@ -35,8 +35,13 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         report.generation.display(),
         start.elapsed().as_millis()
     );
+    // The newest releases (all of them up to 20): `iijwh release list` shows every one.
+    let mut releases: Vec<_> = report.manifest.releases.iter().collect();
+    releases
+        .sort_by(|a, b| (&a.published_on, &a.release_id).cmp(&(&b.published_on, &b.release_id)));
+    let shown = &releases[releases.len().saturating_sub(20)..];
     let mut table = new_table(&["release", "company", "period", "published", "figures"]);
-    for r in &report.manifest.releases {
+    for r in shown {
         table.add_row([
             r.release_id.clone(),
             r.company.clone(),
@@ -46,6 +51,12 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         ]);
     }
     println!("{table}");
+    if shown.len() < releases.len() {
+        println!(
+            "({} older releases not shown; `iijwh release list` shows all)",
+            releases.len() - shown.len()
+        );
+    }
     let failed: Vec<&str> = report
         .checks
         .iter()

@@ -25,6 +25,9 @@ pub struct ChartSpec {
     pub x: String,
     pub y: Vec<String>,
     pub y2: Vec<String>,
+    /// A column holding each category's printed total, labelled on top of the stack (the sum of
+    /// rounded parts can differ from the printed total by a unit).
+    pub total: Option<String>,
 }
 
 impl std::str::FromStr for ChartSpec {
@@ -42,7 +45,7 @@ impl std::str::FromStr for ChartSpec {
                 ))
             }
         };
-        let (mut x, mut y, mut y2) = (None, Vec::new(), Vec::new());
+        let (mut x, mut y, mut y2, mut total) = (None, Vec::new(), Vec::new(), None);
         for word in words {
             let list = |v: &str| {
                 v.split(',')
@@ -54,6 +57,7 @@ impl std::str::FromStr for ChartSpec {
                 Some(("x", v)) => x = Some(v.to_string()),
                 Some(("y", v)) => y = list(v),
                 Some(("y2", v)) => y2 = list(v),
+                Some(("total", v)) => total = Some(v.to_string()),
                 _ => {
                     return Err(format!(
                         "chart: `{word}` is not x=COLUMN, y=COLUMN,... or y2=COLUMN,..."
@@ -65,7 +69,13 @@ impl std::str::FromStr for ChartSpec {
         if y.is_empty() {
             return Err("chart: y=COLUMN,... is missing".to_string());
         }
-        Ok(ChartSpec { kind, x, y, y2 })
+        Ok(ChartSpec {
+            kind,
+            x,
+            y,
+            y2,
+            total,
+        })
     }
 }
 
@@ -87,6 +97,8 @@ pub struct ChartData {
     pub series: Vec<Series>,
     pub y_unit: String,
     pub y2_unit: Option<String>,
+    /// Printed totals per category, when the spec names a total column.
+    pub totals: Option<Vec<Option<f64>>>,
     /// Release and vintage the figures come from.
     pub footer: String,
 }
@@ -123,35 +135,38 @@ impl ChartData {
                 categories.push(f.value(r).to_string());
             }
         }
+        let numbers = |col: &str| -> Result<Vec<Option<f64>>> {
+            let ci = index(col)?;
+            let mut values = Vec::with_capacity(categories.len());
+            for batch in &result.batches {
+                let array = batch.column(ci);
+                if !array.data_type().is_numeric() {
+                    bail!(
+                        "chart column `{col}` is {}, not a number",
+                        array.data_type()
+                    );
+                }
+                let floats = arrow_cast::cast(array, &DataType::Float64)?;
+                let floats = floats
+                    .as_any()
+                    .downcast_ref::<Float64Array>()
+                    .context("numeric column")?;
+                values
+                    .extend((0..floats.len()).map(|r| floats.is_valid(r).then(|| floats.value(r))));
+            }
+            Ok(values)
+        };
         let mut series = Vec::new();
         for (cols, secondary) in [(&spec.y, false), (&spec.y2, true)] {
             for col in cols {
-                let ci = index(col)?;
-                let mut values = Vec::with_capacity(categories.len());
-                for batch in &result.batches {
-                    let array = batch.column(ci);
-                    if !array.data_type().is_numeric() {
-                        bail!(
-                            "chart column `{col}` is {}, not a number",
-                            array.data_type()
-                        );
-                    }
-                    let floats = arrow_cast::cast(array, &DataType::Float64)?;
-                    let floats = floats
-                        .as_any()
-                        .downcast_ref::<Float64Array>()
-                        .context("numeric column")?;
-                    values.extend(
-                        (0..floats.len()).map(|r| floats.is_valid(r).then(|| floats.value(r))),
-                    );
-                }
                 series.push(Series {
                     name: col.clone(),
-                    values,
+                    values: numbers(col)?,
                     secondary,
                 });
             }
         }
+        let totals = spec.total.as_deref().map(numbers).transpose()?;
         let unit = |cols: &[String]| -> String {
             let mut units: Vec<&str> = cols.iter().map(|c| unit_of(c, default_unit)).collect();
             units.dedup();
@@ -164,6 +179,7 @@ impl ChartData {
             series,
             y_unit: unit(&spec.y),
             y2_unit: (!spec.y2.is_empty()).then(|| unit(&spec.y2)),
+            totals,
             footer: footer.to_string(),
         })
     }
@@ -249,6 +265,33 @@ pub fn svg(data: &ChartData) -> Result<String> {
         draw(&root, data).map_err(|e| anyhow::anyhow!("drawing the chart: {e}"))?;
         root.present()
             .map_err(|e| anyhow::anyhow!("drawing the chart: {e}"))?;
+    }
+    // A title and the data behind the picture, for screen readers and for tools.
+    let described = serde_json::json!({
+        "kind": format!("{:?}", data.kind),
+        "categories": data.categories,
+        "series": data.series.iter().map(|s| serde_json::json!({
+            "name": s.name, "axis": if s.secondary { "right" } else { "left" }, "values": s.values,
+        })).collect::<Vec<_>>(),
+        "unit": data.y_unit, "unit_right": data.y2_unit,
+    });
+    let escape = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    if let Some(end) = out
+        .find("<svg")
+        .and_then(|at| out[at..].find('>').map(|e| at + e))
+    {
+        out.insert_str(
+            end + 1,
+            &format!(
+                "\n<title>{}</title>\n<desc id=\"iijwh-chart-data\">{}</desc>",
+                escape(&data.title),
+                escape(&described.to_string())
+            ),
+        );
     }
     Ok(out)
 }
@@ -371,6 +414,29 @@ where
             }
         }
     }
+    // Values a reader looks for: each stack's printed total, or each bar's value when there is one
+    // series.
+    let label_style = ("sans-serif", 12).into_font().color(&RGBColor(40, 40, 40));
+    let totals: Vec<Option<f64>> = match (data.kind, primary.len()) {
+        // Only printed totals: a sum of rounded parts can be off by a unit.
+        (ChartKind::StackedBar, _) => data.totals.clone().unwrap_or_default(),
+        (ChartKind::Bar, 1) => primary[0].values.clone(),
+        _ => Vec::new(),
+    };
+    chart.draw_series(totals.iter().enumerate().filter_map(|(i, v)| {
+        v.map(|v| {
+            let top = if data.kind == ChartKind::StackedBar {
+                base_pos[i].max(v)
+            } else {
+                v.max(0.0)
+            };
+            Text::new(
+                grouped(v),
+                (i as f64 - 0.3, top + (hi - lo) * 0.03),
+                label_style.clone(),
+            )
+        })
+    }))?;
     for (k, s) in data.secondary().enumerate() {
         let color = COLORS[(primary.len() + k) % COLORS.len()];
         let points: Vec<(f64, f64)> = s
@@ -400,7 +466,20 @@ where
 /// The SVG rendered to PNG with the machine's fonts.
 pub fn png(svg: &str) -> Result<Vec<u8>> {
     let mut options = resvg::usvg::Options::default();
-    options.fontdb_mut().load_system_fonts();
+    let fonts = options.fontdb_mut();
+    fonts.load_system_fonts();
+    // fontdb maps `sans-serif` to Arial, which Linux machines rarely have: take the first sans
+    // family that is there.
+    let families: Vec<String> = fonts
+        .faces()
+        .flat_map(|f| f.families.iter().map(|(name, _)| name.clone()))
+        .collect();
+    if let Some(sans) = ["DejaVu Sans", "Liberation Sans", "Noto Sans", "FreeSans"]
+        .iter()
+        .find(|want| families.iter().any(|f| f == *want))
+    {
+        fonts.set_sans_serif_family(*sans);
+    }
     let tree = resvg::usvg::Tree::from_str(svg, &options).context("reading the chart's SVG")?;
     let size = tree.size().to_int_size();
     let mut pixmap =
@@ -446,15 +525,17 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
             let shape = textplots::Shape::Lines(&points);
             let mut chart =
                 textplots::Chart::new(cols, 40, 0.0, (data.categories.len().max(2) - 1) as f32);
-            let chart = textplots::Plot::lineplot(&mut chart, &shape);
+            let labels = data.categories.clone();
+            let chart = textplots::LabelBuilder::x_label_format(
+                &mut chart,
+                textplots::LabelFormat::Custom(Box::new(move |x| {
+                    labels.get(x.round().max(0.0) as usize).cloned().unwrap_or_default()
+                })),
+            );
+            let chart = textplots::Plot::lineplot(chart, &shape);
             chart.axis();
             chart.figures();
             out.push_str(&paint(k, &chart.to_string()));
-            out.push_str(&format!(
-                "{} .. {}\n",
-                data.categories.first().map_or("", String::as_str),
-                data.categories.last().map_or("", String::as_str)
-            ));
         }
     } else {
         // One row per category: the category, a bar per series (stacked: segments), the value.
@@ -481,10 +562,11 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
                 }
                 total += v;
             }
-            let shown = if data.kind == ChartKind::StackedBar || primary.len() == 1 {
-                grouped(total)
-            } else {
-                String::new()
+            let printed = data.totals.as_ref().and_then(|t| t[i]);
+            let shown = match (data.kind, primary.len(), printed) {
+                (ChartKind::StackedBar, _, Some(t)) => grouped(t),
+                (ChartKind::Bar, 1, _) => grouped(total),
+                _ => String::new(),
             };
             out.push_str(&format!("{line} {shown}\n"));
         }
