@@ -7,7 +7,9 @@
 
 use crate::base::project::Project;
 use crate::render::chart::{self, ChartData, ChartSpec};
+use crate::render::QueryResult;
 use crate::sql::report;
+use crate::warehouse::Warehouse;
 use anyhow::{bail, Context, Result};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -89,19 +91,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         (None, None) => bail!("name a report or pass -e SQL"),
     };
     let result = wh.query(&sql, &params)?;
-    let footer = wh
-        .column_values("SELECT line FROM vintage_summary")?
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    let unit = wh
-        .column_values(
-            "SELECT unit FROM releases r JOIN vintage_summary v ON r.release_id = v.latest_release",
-        )?
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| "JPY million".to_string());
-    let data = ChartData::from_result(&result, &spec, &title, &unit, &format!("iijwh · {footer}"))?;
+    let data = chart_data(&wh, &result, &spec, &title)?;
     match &args.output {
         Some(path) => {
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -136,4 +126,33 @@ pub fn terminal_width() -> usize {
 /// Colour unless NO_COLOR is set (https://no-color.org).
 pub fn color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// A result as the chart `spec` draws it, with the vintage's unit and footer.
+fn chart_data(
+    wh: &Warehouse,
+    result: &QueryResult,
+    spec: &ChartSpec,
+    title: &str,
+) -> Result<ChartData> {
+    let first =
+        |sql: &str| -> Result<Option<String>> { Ok(wh.column_values(sql)?.into_iter().next()) };
+    let footer = first("SELECT line FROM vintage_summary")?.unwrap_or_default();
+    let unit = first(
+        "SELECT unit FROM releases r JOIN vintage_summary v ON r.release_id = v.latest_release",
+    )?
+    .unwrap_or_else(|| "JPY million".to_string());
+    ChartData::from_result(result, spec, title, &unit, &format!("iijwh · {footer}"))
+}
+
+/// A report's declared chart (`spec`) drawn for the terminal (`query --format chart`).
+pub fn terminal_chart(
+    wh: &Warehouse,
+    result: &QueryResult,
+    spec: &str,
+    title: &str,
+) -> Result<String> {
+    let spec: ChartSpec = spec.parse().map_err(anyhow::Error::msg)?;
+    let data = chart_data(wh, result, &spec, title)?;
+    Ok(chart::terminal(&data, terminal_width(), color()))
 }

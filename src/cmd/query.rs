@@ -79,6 +79,18 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         None => free_params(&args.params)?,
     };
     let result = wh.query(&sql, &params)?;
+    if args.format == Format::Chart {
+        let (Some(r), None) = (&report, &args.output) else {
+            bail!("--format chart draws a report's declared chart in the terminal; for a file or ad-hoc SQL use `iijwh chart`");
+        };
+        let spec = r
+            .get("chart")
+            .with_context(|| format!("report `{}` declares no chart", r.name))?;
+        let text =
+            super::chart::terminal_chart(&wh, &result, spec, r.get("title").unwrap_or(&r.name))?;
+        std::io::stdout().lock().write_all(text.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     match &args.output {
         Some(path) => {
             let mut file = std::io::BufWriter::new(

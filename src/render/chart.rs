@@ -529,7 +529,10 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
             let chart = textplots::LabelBuilder::x_label_format(
                 &mut chart,
                 textplots::LabelFormat::Custom(Box::new(move |x| {
-                    labels.get(x.round().max(0.0) as usize).cloned().unwrap_or_default()
+                    labels
+                        .get(x.round().max(0.0) as usize)
+                        .cloned()
+                        .unwrap_or_default()
                 })),
             );
             let chart = textplots::Plot::lineplot(chart, &shape);
@@ -570,18 +573,57 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
             };
             out.push_str(&format!("{line} {shown}\n"));
         }
-        let legend: Vec<String> = primary
+        // The legend, wrapped to the width (colour codes do not take columns).
+        let mut row = String::new();
+        let mut row_width = 0;
+        let entries = primary
             .iter()
             .enumerate()
-            .map(|(k, s)| paint(k, &format!("█ {}", s.name)))
-            .collect();
-        out.push_str(&format!(
-            "{} ({}; ░ negative)\n",
-            legend.join("  "),
-            data.y_unit
-        ));
+            .map(|(k, s)| {
+                (
+                    paint(k, &format!("█ {}", s.name)),
+                    s.name.chars().count() + 2,
+                )
+            })
+            .chain(std::iter::once((
+                format!("({}; ░ negative)", data.y_unit),
+                data.y_unit.chars().count() + 14,
+            )));
+        for (text, cols) in entries {
+            if row_width > 0 && row_width + 2 + cols > width {
+                out.push_str(&format!("{row}\n"));
+                row.clear();
+                row_width = 0;
+            }
+            if row_width > 0 {
+                row.push_str("  ");
+                row_width += 2;
+            }
+            row.push_str(&text);
+            row_width += cols;
+        }
+        out.push_str(&format!("{row}\n"));
     }
-    out.push_str(&data.footer);
-    out.push('\n');
+    for line in wrap(&data.footer, width) {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
+}
+
+/// Words of `text` in lines of at most `width` columns (a longer word gets a line of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let last = lines.last_mut().expect("one line at least");
+        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
 }

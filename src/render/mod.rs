@@ -22,13 +22,16 @@ pub enum Format {
     Json,
     Ndjson,
     Markdown,
+    /// The report's chart, drawn in the terminal (`query --format chart`).
+    Chart,
 }
 
 impl std::str::FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        <Format as clap::ValueEnum>::from_str(s, true)
-            .map_err(|_| format!("unknown format `{s}`: use table, csv, json, ndjson or markdown"))
+        <Format as clap::ValueEnum>::from_str(s, true).map_err(|_| {
+            format!("unknown format `{s}`: use table, csv, json, ndjson, markdown or chart")
+        })
     }
 }
 
@@ -39,6 +42,9 @@ pub fn print(result: &QueryResult, format: Format, out: &mut dyn Write) -> Resul
         Format::Csv => print_csv(result, out),
         Format::Json => print_json(result, out, false),
         Format::Ndjson => print_json(result, out, true),
+        Format::Chart => anyhow::bail!(
+            "the chart format draws a report's declared chart: `iijwh query REPORT --format chart` or `iijwh chart`"
+        ),
     }
 }
 

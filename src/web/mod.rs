@@ -192,3 +192,70 @@ pub async fn serve(
         .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    //! In-process requests to the router, on a warehouse built from the project's data/.
+    use super::*;
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    fn project() -> (tempfile::TempDir, Project) {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::TempDir::new().unwrap();
+        let project = Project {
+            data: root.join("data"),
+            warehouse: dir.path().join("warehouse"),
+            root,
+        };
+        crate::load::build(&project).unwrap();
+        (dir, project)
+    }
+
+    async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
+        let response = app
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8_lossy(&bytes).to_string())
+    }
+
+    #[test]
+    fn routes_answer_in_process() {
+        let (_dir, project) = project();
+        let app = router(project, Limits::default());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let (status, page) = get(&app, "/reports/margins").await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                page.contains("5.8%") && page.contains("<svg"),
+                "2Q06 operating margin"
+            );
+            let (status, csv) = get(&app, "/reports/margins.csv").await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(
+                csv.contains("2Q06,14007.0,18.3,811.0,5.8,2120.0,15.1"),
+                "{csv}"
+            );
+            let (status, page) = get(&app, "/figures?value=811.0&period=2Q06").await;
+            assert_eq!(status, StatusCode::OK);
+            assert!(page.contains("Operating Income") && page.contains("<mark>811</mark>"));
+            let (status, page) = get(&app, "/sql?sql=ATTACH%20%27%2Ftmp%2Fx.db%27").await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
+            let (status, _) = get(&app, "/reports/nosuch.csv").await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+            let (status, page) = get(&app, "/reports/results_table?period=3Q99").await;
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert!(page.contains("is not one of"), "{page}");
+        });
+    }
+}

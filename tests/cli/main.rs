@@ -1,6 +1,7 @@
 //! The one integration-test binary (each test binary links DuckDB): tests drive the real CLI.
 
 mod bad_inputs;
+mod charts;
 mod check;
 mod common;
 mod formats;
@@ -11,3 +12,4 @@ mod repl;
 mod reports;
 mod safety;
 mod vintages;
+mod web;

@@ -1,0 +1,232 @@
+//! Charts: every report that declares one renders to SVG with what a reader looks for (title, axis
+//! units, the categories in order, one legend entry per series, the printed totals), a PNG
+//! renders, and the terminal draws the same figures.
+
+use crate::common::{project_root, Sandbox};
+
+/// The reports that declare a chart, with their declaration.
+fn declared() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(project_root().join("queries")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if let Some(line) = text.lines().find_map(|l| l.strip_prefix("-- chart: ")) {
+            out.push((
+                path.file_stem().unwrap().to_string_lossy().to_string(),
+                line.to_string(),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The visible text of an SVG's <text> elements, in document order.
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>')? + 1..t.find("</text>")?];
+            Some(body.trim().replace("&amp;", "&"))
+        })
+        .collect()
+}
+
+/// The data the chart embeds in <desc id="iijwh-chart-data">.
+fn data(svg: &str) -> serde_json::Value {
+    let start = svg.find("<desc id=\"iijwh-chart-data\">").unwrap() + 28;
+    let end = start + svg[start..].find("</desc>").unwrap();
+    let json = svg[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    serde_json::from_str(&json).unwrap()
+}
+
+#[test]
+fn every_declared_chart_renders_what_a_reader_needs() {
+    let sb = Sandbox::new();
+    let charts = declared();
+    // The trends, mix, margins, KPIs, targets, cash flow and income trend all have one.
+    for name in [
+        "trend_revenue",
+        "revenue_mix",
+        "margins",
+        "connectivity_kpis",
+        "targets_vs_results",
+        "cash_flow_ebitda",
+        "income_trend",
+        "growth",
+    ] {
+        assert!(
+            charts.iter().any(|(n, _)| n == name),
+            "{name} declares no chart"
+        );
+    }
+    for (name, spec) in &charts {
+        let file = sb.dir.path().join(format!("{name}.svg"));
+        sb.ok(&["chart", name, "-o", file.to_str().unwrap()]);
+        let svg = std::fs::read_to_string(&file).unwrap();
+        let text = texts(&svg);
+        let rows = crate::common::parse_csv(&sb.ok(&["query", name, "--format", "csv"]));
+        let title = std::fs::read_to_string(project_root().join(format!("queries/{name}.sql")))
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("-- title: ").map(str::to_string))
+            .unwrap();
+        assert!(text.contains(&title), "{name}: title {title:?} in {text:?}");
+        // Categories in the report's order (time order for quarters), each once on the axis.
+        let x = spec
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("x="))
+            .unwrap();
+        let positions: Vec<usize> = rows
+            .iter()
+            .map(|r| {
+                text.iter()
+                    .position(|t| *t == r[x])
+                    .unwrap_or_else(|| panic!("{name}: {} missing", r[x]))
+            })
+            .collect();
+        assert!(
+            positions.windows(2).all(|w| w[0] < w[1]),
+            "{name}: categories out of order"
+        );
+        // One legend entry per series, and as many points as the report has values.
+        let d = data(&svg);
+        let series = d["series"].as_array().unwrap();
+        let y: Vec<&str> = spec
+            .split_whitespace()
+            .filter_map(|w| w.strip_prefix("y=").or_else(|| w.strip_prefix("y2=")))
+            .flat_map(|l| l.split(','))
+            .collect();
+        assert_eq!(series.len(), y.len(), "{name}");
+        for (s, col) in series.iter().zip(&y) {
+            assert_eq!(s["name"], *col);
+            assert!(
+                text.iter().any(|t| t.starts_with(col)),
+                "{name}: legend {col}"
+            );
+            let values = s["values"].as_array().unwrap();
+            assert_eq!(values.len(), rows.len(), "{name}.{col}: points");
+            let non_null = rows.iter().filter(|r| !r[*col].is_empty()).count();
+            assert_eq!(
+                values.iter().filter(|v| !v.is_null()).count(),
+                non_null,
+                "{name}.{col}"
+            );
+        }
+        // Axis titles with units; the footer names the release and the vintage.
+        assert!(
+            text.iter().any(|t| t == "JPY million" || t == "%"),
+            "{name}: unit in {text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("release iij-2q06 (published 2006-11-02), vintage latest")),
+            "{name}: footer"
+        );
+    }
+}
+
+#[test]
+fn trend_chart_shows_the_printed_totals_and_the_margin_axis() {
+    let sb = Sandbox::new();
+    let file = sb.dir.path().join("trend.svg");
+    sb.ok(&["chart", "trend_revenue", "-o", file.to_str().unwrap()]);
+    let svg = std::fs::read_to_string(&file).unwrap();
+    let text = texts(&svg);
+    // Printed totals on the stacks: 2Q06 is 14,007 and 2Q04 10,512 (the sum of its rounded lines
+    // would be 10,513).
+    assert!(text.contains(&"14,007".to_string()), "{text:?}");
+    assert!(text.contains(&"10,512".to_string()) && !text.contains(&"10,513".to_string()));
+    let quarters: Vec<&String> = text
+        .iter()
+        .filter(|t| t.len() == 4 && t.as_bytes()[1] == b'Q')
+        .collect();
+    assert_eq!(
+        quarters,
+        ["1Q04", "2Q04", "3Q04", "4Q04", "1Q05", "2Q05", "3Q05", "4Q05", "1Q06", "2Q06"]
+    );
+    assert!(text.contains(&"JPY million".to_string()) && text.contains(&"%".to_string()));
+    assert!(text.contains(&"gross_margin_ratio (right axis)".to_string()));
+    let d = data(&svg);
+    assert_eq!(d["series"][0]["values"][9], 3293.0);
+    assert_eq!(d["unit_right"], "%");
+    // Negatives sit below the zero line: income trend's 1Q04 operating loss.
+    let file = sb.dir.path().join("income.svg");
+    sb.ok(&["chart", "income_trend", "-o", file.to_str().unwrap()]);
+    let d = data(&std::fs::read_to_string(&file).unwrap());
+    assert_eq!(d["series"][0]["values"][0], -100.0);
+}
+
+#[test]
+fn png_and_terminal_charts() {
+    let sb = Sandbox::new();
+    let png = sb.dir.path().join("margins.png");
+    sb.ok(&["chart", "margins", "-o", png.to_str().unwrap()]);
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        bytes.len() > 10_000,
+        "a blank PNG is small: {} bytes",
+        bytes.len()
+    );
+    // Without -o and with stdout not a terminal: the SVG.
+    let out = sb.ok(&["chart", "trend_revenue"]);
+    assert!(
+        out.starts_with("<svg") || out.contains("<svg"),
+        "{}",
+        &out[..80.min(out.len())]
+    );
+    // In a terminal: bars with the printed totals, fitting $COLUMNS, no colour with NO_COLOR.
+    let bin = assert_cmd::cargo::cargo_bin("iijwh");
+    let out = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} chart trend_revenue", bin.display()),
+            "/dev/null",
+        ])
+        .current_dir(project_root())
+        .env("IIJWH_DATA", &sb.data)
+        .env("IIJWH_WAREHOUSE", sb.warehouse())
+        .env("COLUMNS", "90")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("2Q06"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains('█') && line.trim_end().ends_with("14,007"),
+        "{line}"
+    );
+    assert!(
+        text.lines().all(|l| l.chars().count() <= 90),
+        "fits 90 columns:\n{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "NO_COLOR: no escape codes");
+    // Ad-hoc SQL with --kind/--x/--y.
+    let svg = sb.dir.path().join("bw.svg");
+    sb.ok(&[
+        "chart", "-e",
+        "SELECT period, value FROM kpis k JOIN periods p USING (period) WHERE item = 'contracted_bandwidth' AND comparison = 'level' AND section LIKE 'Results%' AND label LIKE 'Total Contracted%' ORDER BY p.start_date",
+        "--kind", "line", "--x", "period", "--y", "value", "-o", svg.to_str().unwrap(),
+    ]);
+    let d = data(&std::fs::read_to_string(&svg).unwrap());
+    assert_eq!(d["categories"].as_array().unwrap().len(), 10);
+    assert_eq!(d["series"][0]["values"][9], 253.2);
+    // Bad requests: a clear error.
+    let err = sb.fails(&["chart", "group_structure"]);
+    assert!(err.contains("declares no chart"), "{err}");
+    let err = sb.fails(&[
+        "chart",
+        "margins",
+        "-o",
+        sb.dir.path().join("x.gif").to_str().unwrap(),
+    ]);
+    assert!(err.contains(".svg or .png"), "{err}");
+}

@@ -1,0 +1,286 @@
+//! `iijwh serve` on a real port of 127.0.0.1: every route with real values, the CSV/JSON twins,
+//! provenance of 14,007, the SQL sandbox, bad requests answered with 4xx while the server keeps
+//! serving, a load picked up without a restart, and headless Chromium reading the trend page.
+
+use crate::common::{project_root, Sandbox};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A server on a free port that stops by itself (--exit-after) and is killed when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(sb: &Sandbox) -> Server {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("iijwh"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--exit-after",
+            "120",
+            "--timeout",
+            "3",
+        ])
+        .current_dir(project_root())
+        .env("IIJWH_DATA", &sb.data)
+        .env("IIJWH_WAREHOUSE", sb.warehouse())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+    Server { child, addr }
+}
+
+/// GET a path; (status, content type, body). Bounded: one request, 30 s at most.
+fn get(server: &Server, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let content_type = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-type: ")
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    // Chunked bodies: strip the chunk sizes (bodies here are text).
+    let body = if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        let mut out = String::new();
+        let mut rest = body;
+        while let Some((size, after)) = rest.split_once("\r\n") {
+            let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            out.push_str(&after[..n]);
+            rest = &after[n + 2..];
+        }
+        out
+    } else {
+        body.to_string()
+    };
+    (status, content_type, body)
+}
+
+#[test]
+fn every_route_answers_with_real_values() {
+    let sb = Sandbox::with_data_copy();
+    sb.ok(&["load"]);
+    let server = serve(&sb);
+    let (status, ctype, body) = get(&server, "/");
+    assert_eq!(status, 200);
+    assert!(ctype.starts_with("text/html"));
+    assert!(body.contains("trend_revenue") && body.contains("Quarterly revenue trend"));
+    assert!(body.contains("iij-2q06") && body.contains("source_audit"));
+
+    let (status, _, page) = get(&server, "/reports/trend_revenue");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<svg") && page.contains("14,007"),
+        "chart and table"
+    );
+    assert!(
+        page.contains("/figures?value=14007.0&amp;period=2Q06"),
+        "14,007 links to its provenance"
+    );
+    assert!(page.contains("href=\"/reports/trend_revenue.csv\""));
+
+    // Parameters: the form's dropdown is filled from the values: query; the twins keep them.
+    let (status, _, page) = get(&server, "/reports/growth?line=connectivity&from=1Q05");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<option value=\"connectivity\" selected>"),
+        "selected option"
+    );
+    assert!(
+        page.contains("growth.csv?from=1Q05&amp;line=connectivity"),
+        "twin links"
+    );
+    let (status, ctype, csv) = get(&server, "/reports/growth.csv?line=connectivity&from=1Q05");
+    assert_eq!(status, 200);
+    assert!(ctype.starts_with("text/csv"));
+    let rows = crate::common::parse_csv(&csv);
+    assert_eq!(rows.len(), 6);
+    assert_eq!(rows[5]["quarter"], "2Q06");
+    assert_eq!(rows[5]["amount"], "3293.0");
+    let (status, ctype, json) = get(&server, "/reports/trend_revenue.json");
+    assert_eq!(status, 200);
+    assert!(ctype.starts_with("application/json"));
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed[9]["total_revenues"].to_string(), "14007.0");
+
+    // Provenance of 14,007: section, label and the release text's line, highlighted.
+    let (status, _, page) = get(&server, "/figures?value=14007.0&period=2Q06");
+    assert_eq!(status, 200);
+    assert!(page.contains("Trend of Quarterly Revenues") && page.contains("Total Revenues"));
+    assert!(
+        page.contains("<mark>14,007</mark>"),
+        "the printed form highlighted"
+    );
+    assert!(
+        page.contains("reconciled") || page.contains("label"),
+        "placement"
+    );
+
+    // SQL: a query, the sandbox, DuckDB's error, the row cap.
+    let (status, _, page) = get(&server, "/sql?sql=SELECT%20value%20FROM%20figures%20WHERE%20printed%20%3D%20%2714%2C007%27%20LIMIT%201");
+    assert_eq!(status, 200);
+    assert!(page.contains("14,007"), "{page}");
+    for sql in [
+        "COPY%20figures%20TO%20%27%2Ftmp%2Fx.csv%27",
+        "SELECT%20*%20FROM%20read_csv(%27%2Fetc%2Fpasswd%27)",
+    ] {
+        let (status, _, page) = get(&server, &format!("/sql?sql={sql}"));
+        assert_eq!(status, 400, "{sql}: {page}");
+        assert!(
+            page.contains("Permission Error") || page.contains("disabled"),
+            "{page}"
+        );
+    }
+    let (status, _, page) = get(&server, "/sql?sql=SELEC%201");
+    assert_eq!(status, 400);
+    assert!(page.contains("syntax error"), "{page}");
+    let (status, _, page) = get(&server, "/sql?sql=SELECT%20*%20FROM%20range(5000)");
+    assert_eq!(status, 200);
+    assert!(page.contains("More than 1000 rows"), "row cap");
+    let (status, _, _) = get(&server, "/sql");
+    assert_eq!(status, 200);
+
+    let (status, _, page) = get(&server, "/checks");
+    assert_eq!(status, 200);
+    assert!(page.contains("unexplained_changes") && page.contains("equity_components"));
+
+    // Bad requests: 4xx with the CLI's message, and the server goes on.
+    let (status, _, page) = get(&server, "/reports/nosuch");
+    assert_eq!(status, 404);
+    assert!(page.contains("no report named `nosuch`"));
+    let (status, _, page) = get(&server, "/reports/growth?line=nosuch");
+    assert_eq!(status, 400);
+    assert!(
+        page.contains("line=&quot;nosuch&quot; is not one of"),
+        "{page}"
+    );
+    let (status, _, page) = get(&server, "/reports/..%2F..%2Fetc%2Fpasswd");
+    assert_eq!(status, 404, "{page}");
+    let (status, _, _) = get(&server, "/no/such/page");
+    assert_eq!(status, 404);
+    let (status, _, page) = get(&server, "/figures?value=%3Cscript%3E");
+    assert_eq!(status, 400);
+    assert!(!page.contains("<script>"), "escaped");
+    let (status, _, _) = get(&server, "/");
+    assert_eq!(status, 200, "still serving");
+
+    // A load while it runs is picked up by the next request, without a restart.
+    sb.edit(
+        "kpis.csv",
+        "2Q06,dedicated_access_contracts,level,16112,",
+        "2Q06,dedicated_access_contracts,level,16113,",
+    );
+    sb.ok(&["load"]);
+    let (_, _, csv) = get(&server, "/reports/connectivity_kpis.csv");
+    let rows = crate::common::parse_csv(&csv);
+    assert_eq!(rows[9]["dedicated_access_contracts"], "16113.0");
+}
+
+/// Headless Chromium opens the trend page: the DOM has the table's 14,007 and an <svg> chart; a
+/// screenshot is written under the target dir for people to look at.
+#[test]
+fn a_browser_shows_the_trend_page() {
+    let chromium = ["chromium", "chromium-browser"].into_iter().find(|c| {
+        Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(chromium) = chromium else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but chromium is missing (.ci/run installs Debian's chromium)"
+        );
+        eprintln!("SKIPPED browser test: no chromium (apt-get install chromium)");
+        return;
+    };
+    let sb = Sandbox::new();
+    sb.ok(&["load"]);
+    let server = serve(&sb);
+    let url = format!("http://{}/reports/trend_revenue", server.addr);
+    let profile = sb.dir.path().join("chromium-profile");
+    let flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
+    let run = |extra: &[&str]| {
+        let mut cmd = Command::new(chromium);
+        cmd.args(flags)
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(extra)
+            .arg(&url)
+            .stderr(Stdio::null());
+        cmd.output().unwrap()
+    };
+    let dom = run(&["--dump-dom"]);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(dom.contains("14,007"), "{dom}");
+    assert!(dom.contains("<svg"), "chart in the DOM");
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| project_root().join("target"));
+    let shot = target.join("screenshots").join("trend_revenue.png");
+    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+    let _ = std::fs::remove_file(&shot);
+    run(&[
+        &format!("--screenshot={}", shot.display()),
+        "--window-size=1280,1400",
+    ]);
+    let bytes = std::fs::read(&shot).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        bytes.len() > 20_000,
+        "a real page, not a blank one: {} bytes",
+        bytes.len()
+    );
+}
