@@ -35,8 +35,12 @@ pub struct Args {
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
-    // The page reads what `load` built; build it once now if needed, never from a request.
-    drop(super::open_fresh(project)?);
+    // The page reads what `load` built and never builds itself: say so at once when there is
+    // nothing to read, and warn when data/ changed since the last load.
+    drop(crate::warehouse::Warehouse::open(project)?);
+    if let Some(why) = crate::warehouse::manifest::staleness(project)? {
+        eprintln!("warning: serving the warehouse as it is ({why}); run `iijwh load` to update it");
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -6,6 +6,7 @@ mod check;
 mod common;
 mod formats;
 mod interop;
+mod layers;
 mod load;
 mod query;
 mod repl;
