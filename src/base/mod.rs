@@ -148,14 +148,32 @@ impl Phases {
     }
 }
 
-/// The one place a DuckDB connection is opened: in memory, tuned for small data (one thread: a
-/// release is a few hundred rows, and handing work between threads costs more than it saves) and
-/// no extension auto-install (nothing may be downloaded). The warehouse adds its sandbox on top.
+/// The one place a DuckDB connection is opened: in memory, or on a database file (read-only for
+/// a generation's catalog, read-write while the load writes it). Tuned for small data: one thread
+/// (a release is a few hundred rows, and handing work between threads costs more than it saves)
+/// and no extension auto-install (nothing may be downloaded). The warehouse adds its sandbox.
 pub fn open_duckdb() -> Result<duckdb::Connection> {
-    let config = duckdb::Config::default()
+    Ok(duckdb::Connection::open_in_memory_with_flags(
+        duckdb_config()?,
+    )?)
+}
+
+/// A DuckDB database file, read-only or read-write.
+pub fn open_duckdb_file(path: &Path, read_only: bool) -> Result<duckdb::Connection> {
+    let mode = if read_only {
+        duckdb::AccessMode::ReadOnly
+    } else {
+        duckdb::AccessMode::ReadWrite
+    };
+    let config = duckdb_config()?.access_mode(mode)?;
+    duckdb::Connection::open_with_flags(path, config)
+        .with_context(|| format!("opening {}", path.display()))
+}
+
+fn duckdb_config() -> Result<duckdb::Config> {
+    Ok(duckdb::Config::default()
         .threads(1)?
-        .with("autoinstall_known_extensions", "false")?;
-    Ok(duckdb::Connection::open_in_memory_with_flags(config)?)
+        .with("autoinstall_known_extensions", "false")?)
 }
 
 /// An error with its causes, one paragraph, leaving out DuckDB's generic "Error code 1: Unknown

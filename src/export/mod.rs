@@ -353,6 +353,7 @@ fn partitions(
 /// schema/ DDL (constraints, comments) with the rows of the releases in the session's vintage;
 /// `main` holds the same macros and vintage views as a live session.
 fn write_duckdb(wh: &Warehouse, catalog: &Catalog, path: &Path) -> Result<()> {
+    let home = wh.database()?;
     wh.attach_for_export(path, |conn, schema_dir| {
         conn.execute_batch(&format!(
             "CREATE SCHEMA export_db.{RAW}; USE export_db.{RAW};"
@@ -363,12 +364,12 @@ fn write_duckdb(wh: &Warehouse, catalog: &Catalog, path: &Path) -> Result<()> {
         }
         for t in &catalog.tables {
             let filter = if t.column("release_id").is_some() {
-                " WHERE release_id IN (SELECT release_id FROM memory.main.vintage_releases)"
+                format!(" WHERE release_id IN (SELECT release_id FROM \"{home}\".main.vintage_releases)")
             } else {
-                ""
+                String::new()
             };
             conn.execute_batch(&format!(
-                "INSERT INTO export_db.{RAW}.\"{0}\" SELECT * FROM memory.{RAW}.\"{0}\"{filter};",
+                "INSERT INTO export_db.{RAW}.\"{0}\" SELECT * FROM \"{home}\".{RAW}.\"{0}\"{filter};",
                 t.name
             ))?;
         }

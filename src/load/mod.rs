@@ -96,6 +96,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         built_at: chrono::Utc::now().to_rfc3339(),
         releases: dataset.releases.clone(),
         tables: generation.tables(),
+        catalog: None,
     };
     let wh = generation.open(manifest, &project.schema_dir())?;
     clock.lap("open generation");
@@ -117,6 +118,9 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     }
     clock.lap("check constraints");
 
+    // The rules read `figures` over and over: computed once here (a temp table shadows the view),
+    // each rule plans against a table instead of the whole union of the view.
+    wh.materialize("figures")?;
     let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?)?;
     let counts =
         wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY release_id")?;
@@ -143,7 +147,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         .collect();
     clock.lap("run data rules");
 
-    let generation = generation.commit(&manifest)?;
+    let generation = generation.commit(&mut manifest, &project.schema_dir())?;
     clock.lap("swap");
     Ok(BuildReport {
         phases: clock.0,

@@ -66,6 +66,7 @@ impl Generation {
                 file: t.file.clone(),
                 rows: t.rows,
                 sha256: t.sha256.clone(),
+                bytes: t.bytes,
             })
             .collect()
     }
@@ -94,12 +95,28 @@ impl Generation {
 
     /// Write the manifest, rename the generation into place, point `current` at it and remove
     /// generations older than the one it replaces. Returns the new generation's folder.
-    pub fn commit(self, manifest: &Manifest) -> Result<PathBuf> {
-        std::fs::write(
-            self.staged.path().join(MANIFEST),
-            serde_json::to_string_pretty(manifest)?,
-        )?;
+    pub fn commit(self, manifest: &mut Manifest, schema_dir: &Path) -> Result<PathBuf> {
         let generation = self.staged.commit()?;
+        // The catalog refers to the files where they now are; the generation is not live until
+        // `current` points at it, so writing into it here is still invisible to readers.
+        super::write_catalog(&generation, manifest, schema_dir)?;
+        let path = generation.join(super::CATALOG);
+        let bytes = std::fs::read(&path)?;
+        manifest.catalog = Some(TableEntry {
+            name: "catalog".to_string(),
+            file: super::CATALOG.to_string(),
+            rows: 0,
+            sha256: crate::base::hex(&sha2::Digest::finalize(sha2::Digest::chain_update(
+                <sha2::Sha256 as sha2::Digest>::new(),
+                &bytes,
+            ))),
+            bytes: bytes.len() as u64,
+        });
+        let tmp = generation.join(format!(".{MANIFEST}.tmp"));
+        std::fs::write(&tmp, serde_json::to_string_pretty(manifest)?)?;
+        std::fs::File::open(&tmp)?.sync_all()?;
+        std::fs::rename(&tmp, generation.join(MANIFEST))?;
+        sync_dir(&generation)?;
         let previous = std::fs::canonicalize(self.warehouse.join(CURRENT)).ok();
         swap_current(&self.warehouse, &self.name)?;
         remove_old_generations(
@@ -121,12 +138,14 @@ fn write_table(
     let file = format!("{name}.parquet");
     let mut kv = metadata.to_vec();
     kv.push(("iijwh.table".to_string(), name.to_string()));
-    let sha256 = parquet::write(&dir.join(&file), batch, &kv)?;
+    let path = dir.join(&file);
+    let sha256 = parquet::write(&path, batch, &kv)?;
     Ok(TableEntry {
         name: name.to_string(),
-        file,
         rows: batch.num_rows(),
         sha256,
+        bytes: std::fs::metadata(&path)?.len(),
+        file,
     })
 }
 

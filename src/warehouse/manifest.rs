@@ -21,6 +21,9 @@ pub struct Manifest {
     pub built_at: String,
     pub releases: Vec<ReleaseInfo>,
     pub tables: Vec<TableEntry>,
+    /// The generation's catalog file (see warehouse::CATALOG); absent in older generations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<TableEntry>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -29,6 +32,10 @@ pub struct TableEntry {
     pub file: String,
     pub rows: usize,
     pub sha256: String,
+    /// File size: checked with one `stat` when a session opens the generation (the SHA-256 is
+    /// computed at load and kept for tools; 0 in older manifests, which are hashed instead).
+    #[serde(default)]
+    pub bytes: u64,
 }
 
 pub fn read_manifest(dir: &Path) -> Result<Manifest> {
@@ -60,16 +67,22 @@ pub fn staleness(project: &Project) -> Result<Option<String>> {
     Ok(None)
 }
 
-/// Every table file exists and has the checksum the manifest recorded.
+/// Every file of the generation exists with the size the manifest recorded (its checksum when
+/// the manifest has no size): a truncated or replaced file is found without reading every file.
 pub fn verify_files(dir: &Path, manifest: &Manifest) -> std::result::Result<(), String> {
-    for t in &manifest.tables {
+    for t in manifest.tables.iter().chain(&manifest.catalog) {
         let path = dir.join(&t.file);
-        let Ok(bytes) = std::fs::read(&path) else {
+        let Ok(meta) = std::fs::metadata(&path) else {
             return Err(format!("{} is missing", path.display()));
         };
-        if hex(&Sha256::digest(&bytes)) != t.sha256 {
+        let intact = if t.bytes > 0 {
+            meta.len() == t.bytes
+        } else {
+            std::fs::read(&path).is_ok_and(|bytes| hex(&Sha256::digest(&bytes)) == t.sha256)
+        };
+        if !intact {
             return Err(format!(
-                "{} is damaged (checksum differs from the manifest)",
+                "{} is damaged (its size or checksum differs from the manifest)",
                 path.display()
             ));
         }

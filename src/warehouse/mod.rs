@@ -24,6 +24,55 @@ use std::path::{Path, PathBuf};
 
 /// The DuckDB schema holding every loaded row of every release; `main` holds the vintage views.
 pub const RAW: &str = "raw";
+/// A generation's catalog: a DuckDB file with the raw views over its Parquet files and the
+/// schema's macros and views, written by the load, so a session opens it instead of creating
+/// (and binding) every view again.
+pub const CATALOG: &str = "catalog.duckdb";
+
+/// Create schema `raw` over a generation's files (views, or tables read into memory) and the
+/// schema's macros and views, in that order (views bind the macros they use when created).
+fn register(
+    conn: &Connection,
+    dir: &Path,
+    manifest: &Manifest,
+    schema_dir: &Path,
+    registration: Registration,
+) -> Result<()> {
+    let kind = match registration {
+        Registration::Views => "VIEW",
+        Registration::InMemory => "TABLE",
+    };
+    let mut ddl = format!("CREATE SCHEMA {RAW};\n");
+    for t in &manifest.tables {
+        let path = dir.join(&t.file);
+        ddl.push_str(&format!(
+            "CREATE {kind} {RAW}.\"{}\" AS SELECT * FROM read_parquet({});\n",
+            t.name,
+            sql_string(&path.to_string_lossy())
+        ));
+    }
+    conn.execute_batch(&ddl)
+        .context("registering warehouse tables")?;
+    for sub in ["macros", "views"] {
+        for file in read_sql_files(&schema_dir.join(sub))? {
+            conn.execute_batch(&file.sql)
+                .with_context(|| format!("in {}", file.path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Write the catalog file of the generation in `dir` (whose files are in their final place).
+pub fn write_catalog(dir: &Path, manifest: &Manifest, schema_dir: &Path) -> Result<()> {
+    let path = dir.join(CATALOG);
+    let _ = std::fs::remove_file(&path);
+    let conn = crate::base::open_duckdb_file(&path, false)?;
+    register(&conn, dir, manifest, schema_dir, Registration::Views)?;
+    conn.execute_batch("CHECKPOINT;")?;
+    drop(conn);
+    std::fs::File::open(&path)?.sync_all()?;
+    Ok(())
+}
 
 pub struct Warehouse {
     conn: Connection,
@@ -71,6 +120,16 @@ impl Warehouse {
                 "the warehouse is damaged: {damage}; run `iijwh load` to rebuild it from data/"
             )
         })?;
+        if manifest.catalog.is_some() {
+            // The catalog the load wrote: tables, macros and views are there already, read-only.
+            let conn = crate::base::open_duckdb_file(&dir.join(CATALOG), true)?;
+            return Ok(Warehouse {
+                conn,
+                dir,
+                manifest,
+                schema_dir: project.schema_dir(),
+            });
+        }
         Warehouse::open_at(dir, manifest, &project.schema_dir(), Registration::Views)
     }
 
@@ -82,35 +141,30 @@ impl Warehouse {
         registration: Registration,
     ) -> Result<Warehouse> {
         let conn = crate::base::open_duckdb()?;
-        let kind = match registration {
-            Registration::Views => "VIEW",
-            Registration::InMemory => "TABLE",
-        };
-        // Every row as loaded lives in schema `raw`; schema/views builds the vintage views of
-        // `main` over it (and macros come first: views bind the macros they use when created).
-        let mut ddl = format!("CREATE SCHEMA {RAW};\n");
-        for t in &manifest.tables {
-            let path = dir.join(&t.file);
-            ddl.push_str(&format!(
-                "CREATE {kind} {RAW}.\"{}\" AS SELECT * FROM read_parquet({});\n",
-                t.name,
-                sql_string(&path.to_string_lossy())
-            ));
-        }
-        conn.execute_batch(&ddl)
-            .context("registering warehouse tables")?;
-        for sub in ["macros", "views"] {
-            for file in read_sql_files(&schema_dir.join(sub))? {
-                conn.execute_batch(&file.sql)
-                    .with_context(|| format!("in {}", file.path.display()))?;
-            }
-        }
+        register(&conn, &dir, &manifest, schema_dir, registration)?;
         Ok(Warehouse {
             conn,
             dir,
             manifest,
             schema_dir: schema_dir.to_path_buf(),
         })
+    }
+
+    /// Compute a view once for the rest of the session: a temp table of the same name shadows it.
+    pub fn materialize(&self, view: &str) -> Result<()> {
+        self.conn
+            .execute_batch(&format!(
+                "CREATE TEMP TABLE \"{view}\" AS SELECT * FROM main.\"{view}\""
+            ))
+            .with_context(|| format!("materializing {view}"))
+    }
+
+    /// The name of the database this session's tables live in (`memory`, or the catalog file's).
+    pub fn database(&self) -> Result<String> {
+        self.column_values("SELECT current_database()")?
+            .into_iter()
+            .next()
+            .context("no current database")
     }
 
     /// The manifest of the generation this session reads.
@@ -253,12 +307,13 @@ impl Warehouse {
         fill: impl FnOnce(&Connection, &Path) -> Result<()>,
     ) -> Result<()> {
         self.conn.execute_batch(&format!(
-            "ATTACH {} AS export_db;",
+            "ATTACH {} AS export_db (READ_WRITE);",
             sql_string(&path.to_string_lossy())
         ))?;
+        let home = self.database()?;
         let result = fill(&self.conn, &self.schema_dir);
         self.conn
-            .execute_batch("USE memory.main; DETACH export_db;")?;
+            .execute_batch(&format!("USE \"{home}\".main; DETACH export_db;"))?;
         result
     }
 
