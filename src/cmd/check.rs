@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 /// Run the reconciliation rules and the source audit
 #[derive(clap::Args)]
+#[command(after_help = "Examples:\n  iijwh check\n  iijwh check unexplained_changes --format csv")]
 pub struct Args {
     #[command(flatten)]
     vintage: super::VintageArgs,

@@ -14,6 +14,9 @@ use std::process::ExitCode;
 
 /// Export the warehouse as Parquet, CSV or a DuckDB database file
 #[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  iijwh export out/\n  iijwh export out/ --partition-by fiscal_year --force\n  iijwh export out.db/ --format duckdb --as-of 2006-11-02"
+)]
 pub struct Args {
     #[command(flatten)]
     vintage: super::VintageArgs,

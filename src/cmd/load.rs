@@ -13,6 +13,7 @@ use std::time::Instant;
 
 /// Build the warehouse from data/ (validated against schema/)
 #[derive(clap::Args)]
+#[command(after_help = "Examples:\n  iijwh load\n  iijwh --data /tmp/syn load --timings")]
 pub struct Args {
     /// Print the wall time of each phase
     #[arg(long)]

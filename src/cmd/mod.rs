@@ -6,6 +6,7 @@
 
 pub mod chart;
 pub mod check;
+pub mod cli;
 pub mod diff;
 pub mod export;
 pub mod generate;
@@ -67,10 +68,10 @@ pub fn open_fresh(project: &Project) -> anyhow::Result<Warehouse> {
         (Ok(_), None) => return opened,
     };
     drop(opened);
-    eprintln!(
+    crate::base::note(&format!(
         "building the warehouse from {} ({why}) ...",
         project.data.display()
-    );
+    ));
     crate::load::build(project)?;
     Warehouse::open(project)
 }

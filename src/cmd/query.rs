@@ -14,6 +14,9 @@ use std::process::ExitCode;
 
 /// Run a report or SQL against the warehouse
 #[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  iijwh query trend_revenue\n  iijwh query growth -p line=connectivity --format csv\n  iijwh query -c \"select * from figures where printed = '14,007'\"\n  iijwh query margins --format xlsx -o margins.xlsx"
+)]
 pub struct Args {
     #[command(flatten)]
     vintage: super::VintageArgs,
@@ -23,6 +26,7 @@ pub struct Args {
     /// Inline SQL to run instead of a report
     #[arg(
         short = 'e',
+        visible_short_alias = 'c',
         long = "execute",
         value_name = "SQL",
         conflicts_with = "report"
@@ -91,8 +95,17 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         std::io::stdout().lock().write_all(text.as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
-    match &args.output {
-        Some(path) => {
+    match (args.format, &args.output) {
+        (Format::Parquet, Some(path)) => crate::render::files::parquet(&result, path)?,
+        (Format::Xlsx, Some(path)) => {
+            let unit = wh
+                .column_values("SELECT unit FROM releases r JOIN vintage_summary v ON r.release_id = v.latest_release")?
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| "JPY million".to_string());
+            crate::render::files::xlsx(&result, path, &unit)?
+        }
+        (_, Some(path)) => {
             let mut file = std::io::BufWriter::new(
                 std::fs::File::create(path)
                     .with_context(|| format!("creating {}", path.display()))?,
@@ -100,7 +113,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             print(&result, args.format, &mut file)?;
             file.flush()?;
         }
-        None => {
+        (_, None) => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
             print(&result, args.format, &mut lock)?;

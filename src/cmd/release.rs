@@ -16,6 +16,9 @@ use std::process::ExitCode;
 
 /// List the releases, or scaffold the next one
 #[derive(clap::Args)]
+#[command(
+    after_help = "Examples:\n  iijwh release list\n  iijwh release new iij-3q06 --period 3Q06 --published-on 2007-02-08 --source 3q06.txt"
+)]
 pub struct Args {
     #[command(subcommand)]
     action: Action,

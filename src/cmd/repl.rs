@@ -1,5 +1,9 @@
-//! Usage: iijwh repl [--allow-external] [--as-of DATE | --release ID] [--company NAME]
+//! Usage: iijwh repl [-c SQL] [-init FILE] [-cmd SQL ...] [-bail] [-echo] [-csv|-json|-box|...]
+//!                   [--allow-external] [--as-of DATE | --release ID] [--company NAME]
 //!
+//! The DuckDB shell's flags, spelled with one dash or two: `-c SQL` runs and exits, `-init FILE`
+//! runs a script first, `-cmd SQL` runs a statement first, `-bail` stops at the first failing
+//! statement (exit status 1), `-echo` prints each command, and the mode flags set the output.
 //! Ad-hoc SQL with the warehouse, its macros and the report library at hand. Interactive with line
 //! editing, history and tab completion when stdin is a terminal; otherwise reads statements and
 //! dot-commands from stdin and exits non-zero if any of them failed.
@@ -15,11 +19,29 @@ use std::process::ExitCode;
 /// Interactive SQL shell over the warehouse
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  iijwh repl\n  printf '.tables\\nselect count(*) from figures;\\n' | iijwh repl"
+    after_help = "Examples:\n  iijwh repl\n  iijwh repl -c \"select value from figures where printed = '14,007' limit 1\"\n  printf '.tables\\nselect count(*) from figures;\\n' | iijwh repl -bail -csv"
 )]
 pub struct Args {
     #[command(flatten)]
     vintage: super::VintageArgs,
+    /// Run SQL (statements and dot-commands) and exit
+    #[arg(short = 'c', long = "command", value_name = "SQL")]
+    command: Option<String>,
+    /// Run FILE's statements and dot-commands first
+    #[arg(long, value_name = "FILE")]
+    init: Option<std::path::PathBuf>,
+    /// Run SQL first (repeatable)
+    #[arg(long = "cmd", value_name = "SQL")]
+    cmd: Vec<String>,
+    /// Stop at the first failing statement, with exit status 1
+    #[arg(long)]
+    bail: bool,
+    /// Print each command before running it
+    #[arg(long)]
+    echo: bool,
+    /// Output mode: box, table, csv, json, ndjson, markdown, line, list, html, latex
+    #[arg(long, value_enum)]
+    mode: Option<crate::render::Format>,
     /// Let SQL read and write files outside the warehouse (COPY, read_csv, ATTACH ...)
     #[arg(long)]
     allow_external: bool,
@@ -32,6 +54,36 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         wh.sandbox()?;
     }
     let mut session = Session::new(project.clone(), wh);
+    session.bail = args.bail;
+    session.echo = args.echo;
+    if let Some(mode) = args.mode {
+        session.format = mode;
+    }
+    let done = |session: &Session| {
+        Ok(if session.failures > 0 {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        })
+    };
+    // -init, then each -cmd, then -c or the input; -bail stops at the first failure anywhere.
+    let mut first: Vec<String> = Vec::new();
+    if let Some(path) = &args.init {
+        first.push(
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+        );
+    }
+    first.extend(args.cmd.iter().cloned());
+    for script in &first {
+        if let repl::Flow::Quit = repl::run(&mut session, &mut Script(script.lines()))? {
+            return done(&session);
+        }
+    }
+    if let Some(sql) = &args.command {
+        interrupt_queries_on_ctrl_c(&session)?;
+        repl::run(&mut session, &mut Script(sql.lines()))?;
+        return done(&session);
+    }
     if std::io::stdin().is_terminal() {
         let mut lines = TerminalLines::new(helper(&session)?)?;
         // After the editor: creating it installs rustyline's own SIGINT handler, which would
@@ -50,11 +102,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         .read_to_string(&mut text)
         .context("reading stdin")?;
     repl::run(&mut session, &mut Script(text.lines()))?;
-    Ok(if session.failures > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    done(&session)
 }
 
 /// Ctrl-C while a query runs interrupts DuckDB, not the session (while typing, the line editor is

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 /// List the canned reports, or show one
 #[derive(clap::Args)]
+#[command(after_help = "Examples:\n  iijwh reports\n  iijwh reports growth")]
 pub struct Args {
     /// Report to show in full
     name: Option<String>,

@@ -95,9 +95,12 @@ pub fn read_data(data_dir: &Path, catalog: &Catalog) -> Result<Dataset> {
 
     let mut raw: BTreeMap<String, RawRows> = BTreeMap::new();
     let mut releases = Vec::new();
+    let bar = crate::base::progress(dirs.len() as u64, "reading releases");
     for dir in dirs {
         releases.push(read_release(&dir, catalog, &mut raw)?);
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     let mut tables = BTreeMap::new();
     for table in &catalog.tables {
         let rows = raw.remove(&table.name).unwrap_or_default();

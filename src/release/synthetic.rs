@@ -32,10 +32,13 @@ pub fn write(root: &Path, releases: usize, companies: usize) -> Result<()> {
             "{releases} releases over {companies} companies is more than {MAX_QUARTERS} quarters each; pass more --companies"
         );
     }
+    let bar = crate::base::progress(releases as u64, "writing releases");
     for i in 0..releases {
         let (company, quarter) = (i % companies, i / companies);
         write_release(root, company, quarter)?;
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     Ok(())
 }
 

@@ -5,6 +5,8 @@
 //! Who may call it: load, export, repl and cmd. It imports the warehouse's `QueryResult` only.
 
 pub mod chart;
+pub mod files;
+pub mod shell;
 
 pub use crate::base::group_thousands;
 pub use crate::warehouse::QueryResult;
@@ -17,11 +19,25 @@ use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Boxed table for people (DuckDB's `box`/`duckbox`)
+    #[value(alias = "box", alias = "duckbox")]
     Table,
     Csv,
     Json,
     Ndjson,
     Markdown,
+    /// One `column = value` line per cell, rows apart (DuckDB's `line`)
+    Line,
+    /// Values separated by `|` (DuckDB's `list`)
+    List,
+    /// An HTML table
+    Html,
+    /// A LaTeX tabular
+    Latex,
+    /// A Parquet file (with -o FILE)
+    Parquet,
+    /// An Excel workbook (with -o FILE): numbers as numbers, units in the header
+    Xlsx,
     /// The report's chart, drawn in the terminal (`query --format chart`).
     Chart,
 }
@@ -30,7 +46,7 @@ impl std::str::FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         <Format as clap::ValueEnum>::from_str(s, true).map_err(|_| {
-            format!("unknown format `{s}`: use table, csv, json, ndjson, markdown or chart")
+            format!("unknown format `{s}`: use table (box), csv, json, ndjson, markdown, line, list, html, latex or chart")
         })
     }
 }
@@ -42,6 +58,13 @@ pub fn print(result: &QueryResult, format: Format, out: &mut dyn Write) -> Resul
         Format::Csv => print_csv(result, out),
         Format::Json => print_json(result, out, false),
         Format::Ndjson => print_json(result, out, true),
+        Format::Line | Format::List | Format::Html | Format::Latex => {
+            shell::print(result, format, &shell::Options::default(), out)
+        }
+        Format::Parquet | Format::Xlsx => anyhow::bail!(
+            "--format {} writes a file: give it with -o FILE",
+            format!("{format:?}").to_lowercase()
+        ),
         Format::Chart => anyhow::bail!(
             "the chart format draws a report's declared chart: `iijwh query REPORT --format chart` or `iijwh chart`"
         ),
@@ -81,7 +104,8 @@ pub fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
         for (ci, array) in batch.columns().iter().enumerate() {
             let f = ArrayFormatter::try_new(array.as_ref(), &opts)?;
             for ri in 0..array.len() {
-                cols[ci].push(array.is_valid(ri).then(|| f.value(ri).to_string()));
+                let valid = array.logical_nulls().is_none_or(|n| n.is_valid(ri));
+                cols[ci].push(valid.then(|| f.value(ri).to_string()));
             }
         }
     }

@@ -67,9 +67,9 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         run: run_report,
     },
     DotCommand {
-        name: ".format",
-        aliases: &[".mode"],
-        args: "table|csv|json|ndjson|markdown",
+        name: ".mode",
+        aliases: &[".format"],
+        args: "box|table|csv|json|ndjson|markdown|line|list|html|latex",
         help: "output format",
         completes: Completes::Nothing,
         run: format,
@@ -97,6 +97,62 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         help: "run the statements and dot-commands in FILE",
         completes: Completes::Nothing,
         run: read,
+    },
+    DotCommand {
+        name: ".headers",
+        aliases: &[".header"],
+        args: "on|off",
+        help: "column names in csv, list, markdown, html and latex output",
+        completes: Completes::Nothing,
+        run: headers,
+    },
+    DotCommand {
+        name: ".nullvalue",
+        aliases: &[],
+        args: "TEXT",
+        help: "text shown for NULL",
+        completes: Completes::Nothing,
+        run: nullvalue,
+    },
+    DotCommand {
+        name: ".maxrows",
+        aliases: &[],
+        args: "N",
+        help: "show at most N rows (the first and last), 0 for all",
+        completes: Completes::Nothing,
+        run: maxrows,
+    },
+    DotCommand {
+        name: ".maxwidth",
+        aliases: &[],
+        args: "N",
+        help: "table width in columns, 0 for the terminal's",
+        completes: Completes::Nothing,
+        run: maxwidth,
+    },
+    DotCommand {
+        name: ".once",
+        aliases: &[],
+        args: "FILE",
+        help: "write the next result only to FILE",
+        completes: Completes::Nothing,
+        run: once,
+    },
+    DotCommand {
+        name: ".bail",
+        aliases: &[],
+        args: "on|off",
+        help: "stop at the first failing statement (exit status 1)",
+        completes: Completes::Nothing,
+        run: bail_on,
+    },
+    DotCommand {
+        name: ".echo",
+        aliases: &[],
+        args: "on|off",
+        help: "print each command before running it",
+        completes: Completes::Nothing,
+        run: echo,
     },
     DotCommand {
         name: ".help",
@@ -281,4 +337,59 @@ fn read(_: &mut Session, args: &[&str]) -> Result<Flow> {
     };
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
     Ok(Flow::Read(text))
+}
+
+/// `on` or `off`.
+fn switch(args: &[&str], usage: &str) -> Result<bool> {
+    match args.first() {
+        Some(&"on") => Ok(true),
+        Some(&"off") => Ok(false),
+        _ => bail!("usage: {usage} on|off"),
+    }
+}
+
+fn number(args: &[&str], usage: &str) -> Result<usize> {
+    args.first()
+        .and_then(|a| a.parse().ok())
+        .with_context(|| format!("usage: {usage} N"))
+}
+
+fn headers(session: &mut Session, args: &[&str]) -> Result<Flow> {
+    session.options.headers = switch(args, ".headers")?;
+    Ok(Flow::Continue)
+}
+
+fn nullvalue(session: &mut Session, args: &[&str]) -> Result<Flow> {
+    session.options.null = args.join(" ");
+    Ok(Flow::Continue)
+}
+
+fn maxrows(session: &mut Session, args: &[&str]) -> Result<Flow> {
+    let n = number(args, ".maxrows")?;
+    session.options.max_rows = (n > 0).then_some(n);
+    Ok(Flow::Continue)
+}
+
+fn maxwidth(session: &mut Session, args: &[&str]) -> Result<Flow> {
+    let n = number(args, ".maxwidth")?;
+    session.options.max_width = (n > 0).then(|| n.min(u16::MAX as usize) as u16);
+    Ok(Flow::Continue)
+}
+
+fn once(session: &mut Session, args: &[&str]) -> Result<Flow> {
+    let Some(path) = args.first() else {
+        bail!("usage: .once FILE")
+    };
+    session.once_to(std::path::Path::new(path))?;
+    Ok(Flow::Continue)
+}
+
+fn bail_on(session: &mut Session, args: &[&str]) -> Result<Flow> {
+    session.bail = switch(args, ".bail")?;
+    Ok(Flow::Continue)
+}
+
+fn echo(session: &mut Session, args: &[&str]) -> Result<Flow> {
+    session.echo = switch(args, ".echo")?;
+    Ok(Flow::Continue)
 }

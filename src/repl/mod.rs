@@ -82,6 +82,9 @@ pub fn run_input(session: &mut Session, input: &str) -> Flow {
     if trimmed.is_empty() {
         return Flow::Continue;
     }
+    if session.echo {
+        println!("{trimmed}");
+    }
     if trimmed.starts_with('.') {
         let result = commands::dispatch(session, trimmed);
         return match session.settle(result) {
@@ -95,7 +98,9 @@ pub fn run_input(session: &mut Session, input: &str) -> Flow {
     // Each statement prints its own result, like the DuckDB shell.
     for stmt in split_statements(trimmed) {
         let result = session.sql(stmt, &[]).map(|_| Flow::Continue);
-        session.settle(result);
+        if let Flow::Quit = session.settle(result) {
+            return Flow::Quit;
+        }
     }
     Flow::Continue
 }

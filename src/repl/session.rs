@@ -3,7 +3,8 @@
 
 use crate::base::project::Project;
 use crate::base::sql_string;
-use crate::render::{print, Format};
+use crate::render::shell::{self, Options};
+use crate::render::Format;
 use crate::schema::{read_sql_files, Catalog};
 use crate::warehouse::Warehouse;
 use anyhow::{Context, Result};
@@ -24,8 +25,16 @@ pub struct Session {
     /// The schema, read from its DDL on first use (only .schema and .describe need it).
     catalog: std::cell::OnceCell<Catalog>,
     pub format: Format,
+    /// `.headers`, `.nullvalue`, `.maxrows`, `.maxwidth`.
+    pub options: Options,
     pub timer: bool,
+    /// `.bail on`: stop at the first failing statement.
+    pub bail: bool,
+    /// `.echo on`: print each command before running it.
+    pub echo: bool,
     output: Option<std::io::BufWriter<std::fs::File>>,
+    /// `.once FILE`: the next result only goes to this file.
+    once: Option<std::io::BufWriter<std::fs::File>>,
     /// Statements and dot-commands that failed, for the exit status.
     pub failures: usize,
 }
@@ -37,8 +46,12 @@ impl Session {
             project,
             catalog: std::cell::OnceCell::new(),
             format: Format::Table,
+            options: Options::default(),
             timer: false,
+            bail: false,
+            echo: false,
             output: None,
+            once: None,
             failures: 0,
         }
     }
@@ -51,14 +64,18 @@ impl Session {
         Ok(self.catalog.get_or_init(|| loaded))
     }
 
-    /// Print and count an error; the session goes on.
+    /// Print and count an error; the session goes on, unless `.bail` is on.
     pub fn settle(&mut self, result: Result<Flow>) -> Flow {
         match result {
             Ok(flow) => flow,
             Err(e) => {
                 self.failures += 1;
                 eprintln!("Error: {}", crate::base::error_message(&e));
-                Flow::Continue
+                if self.bail {
+                    Flow::Quit
+                } else {
+                    Flow::Continue
+                }
             }
         }
     }
@@ -68,13 +85,15 @@ impl Session {
         let start = Instant::now();
         let result = self.wh.query(sql, params)?;
         let elapsed = start.elapsed();
-        let format = self.format;
-        match &mut self.output {
-            Some(file) => {
-                print(&result, format, file)?;
-                file.flush()?;
-            }
-            None => print(&result, format, &mut std::io::stdout().lock())?,
+        let (format, options) = (self.format, &self.options);
+        if let Some(mut file) = self.once.take() {
+            shell::print(&result, format, options, &mut file)?;
+            file.flush()?;
+        } else if let Some(file) = &mut self.output {
+            shell::print(&result, format, options, file)?;
+            file.flush()?;
+        } else {
+            shell::print(&result, format, options, &mut std::io::stdout().lock())?;
         }
         if self.timer {
             println!("Run Time: {:.3}s", elapsed.as_secs_f64());
@@ -93,6 +112,15 @@ impl Session {
 
     pub fn output_to_stdout(&mut self) {
         self.output = None;
+    }
+
+    /// Only the next result goes to `path`.
+    pub fn once_to(&mut self, path: &Path) -> Result<()> {
+        self.project.guard_output_file(path)?;
+        let file =
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        self.once = Some(std::io::BufWriter::new(file));
+        Ok(())
     }
 
     /// Tables and views a user can query.

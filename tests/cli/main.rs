@@ -12,5 +12,6 @@ mod query;
 mod repl;
 mod reports;
 mod safety;
+mod shell;
 mod vintages;
 mod web;
