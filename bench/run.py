@@ -67,6 +67,25 @@ def cli_prelude(generation):
     return "\n".join(sql)
 
 
+def native_cli(path):
+    """The DuckDB CLI binary itself: PyPI's `duckdb` command is a Python script that starts it, which
+    would add Python's start-up to every CLI timing."""
+    try:
+        with open(shutil.which(path) or path, "rb") as f:
+            script = f.read(2) == b"#!"
+    except OSError:
+        return path
+    if script:
+        found = subprocess.run([sys.executable if not shutil.which(path) else
+                                open(shutil.which(path)).readline()[2:].strip(), "-c",
+                                "import duckdb_cli, os; print(os.path.join(os.path.dirname(duckdb_cli.__file__), 'duckdb'))"],
+                               capture_output=True, text=True)
+        native = found.stdout.strip()
+        if native and os.path.exists(native):
+            return native
+    return path
+
+
 def main():
     ap = argparse.ArgumentParser()
     target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
@@ -75,7 +94,7 @@ def main():
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--scale", default="1,10,100,1000,10000")
     args = ap.parse_args()
-    iijwh, duck = args.iijwh, args.duckdb
+    iijwh, duck = args.iijwh, native_cli(args.duckdb)
     version = subprocess.run([duck, "--version"], capture_output=True, text=True).stdout.strip()
     tmp = Path(tempfile.mkdtemp(prefix="iijwh-bench-"))
     env = dict(os.environ, IIJWH_DATA=str(ROOT / "data"), IIJWH_WAREHOUSE=str(tmp / "wh"))

@@ -116,6 +116,7 @@ CREATE OR REPLACE VIEW check_results AS SELECT * FROM raw.check_results;
 -- One line saying which vintage a session answers from (chart footers, the web page).
 CREATE OR REPLACE VIEW vintage_summary AS
 SELECT c.company, c.release_id AS latest_release, c.published_on,
+       (SELECT r.unit FROM raw.releases r WHERE r.release_id = c.release_id) AS unit,
        coalesce('as of ' || strftime(getvariable('vintage_date'), '%Y-%m-%d'), 'latest') AS vintage,
        c.company || ' · figures as of release ' || c.release_id || ' (published ' ||
            strftime(c.published_on, '%Y-%m-%d') || '), vintage ' ||

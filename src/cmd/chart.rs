@@ -135,13 +135,7 @@ fn chart_data(
     spec: &ChartSpec,
     title: &str,
 ) -> Result<ChartData> {
-    let first =
-        |sql: &str| -> Result<Option<String>> { Ok(wh.column_values(sql)?.into_iter().next()) };
-    let footer = first("SELECT line FROM vintage_summary")?.unwrap_or_default();
-    let unit = first(
-        "SELECT unit FROM releases r JOIN vintage_summary v ON r.release_id = v.latest_release",
-    )?
-    .unwrap_or_else(|| "JPY million".to_string());
+    let (footer, unit) = wh.vintage_note()?;
     ChartData::from_result(result, spec, title, &unit, &format!("iijwh · {footer}"))
 }
 

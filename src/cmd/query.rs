@@ -98,12 +98,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     match (args.format, &args.output) {
         (Format::Parquet, Some(path)) => crate::render::files::parquet(&result, path)?,
         (Format::Xlsx, Some(path)) => {
-            let unit = wh
-                .column_values("SELECT unit FROM releases r JOIN vintage_summary v ON r.release_id = v.latest_release")?
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| "JPY million".to_string());
-            crate::render::files::xlsx(&result, path, &unit)?
+            crate::render::files::xlsx(&result, path, &wh.vintage_note()?.1)?
         }
         (_, Some(path)) => {
             let mut file = std::io::BufWriter::new(

@@ -87,6 +87,17 @@ pub struct Series {
     pub secondary: bool,
 }
 
+impl Series {
+    /// (category index, value) of the values that are there.
+    fn points(&self) -> Vec<(f64, f64)> {
+        self.values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
+            .collect()
+    }
+}
+
 /// Everything a chart shows, in any output.
 #[derive(Debug, Clone)]
 pub struct ChartData {
@@ -369,12 +380,7 @@ where
         };
         match data.kind {
             ChartKind::Line => {
-                let points: Vec<(f64, f64)> = s
-                    .values
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
-                    .collect();
+                let points = s.points();
                 chart
                     .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
                     .label(s.name.as_str())
@@ -439,12 +445,7 @@ where
     }))?;
     for (k, s) in data.secondary().enumerate() {
         let color = COLORS[(primary.len() + k) % COLORS.len()];
-        let points: Vec<(f64, f64)> = s
-            .values
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
-            .collect();
+        let points = s.points();
         chart
             .draw_secondary_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
             .label(format!("{} (right axis)", s.name))

@@ -159,6 +159,16 @@ impl Warehouse {
             .with_context(|| format!("materializing {view}"))
     }
 
+    /// The vintage in one line (company, latest release, as-of) and the unit of its amounts, for
+    /// chart footers, axis titles and spreadsheet headers.
+    pub fn vintage_note(&self) -> Result<(String, String)> {
+        let rows = self.column_values("SELECT line || chr(9) || unit FROM vintage_summary")?;
+        let row = rows.into_iter().next().unwrap_or_default();
+        let (line, unit) = row.split_once('\t').unwrap_or((row.as_str(), ""));
+        let unit = if unit.is_empty() { "JPY million" } else { unit };
+        Ok((line.to_string(), unit.to_string()))
+    }
+
     /// The name of the database this session's tables live in (`memory`, or the catalog file's).
     pub fn database(&self) -> Result<String> {
         self.column_values("SELECT current_database()")?

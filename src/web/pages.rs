@@ -61,10 +61,7 @@ pub fn error(status: StatusCode, message: &str) -> Markup {
 }
 
 fn vintage_line(wh: &Warehouse) -> String {
-    wh.column_values("SELECT line FROM vintage_summary")
-        .ok()
-        .and_then(|v| v.into_iter().next())
-        .unwrap_or_default()
+    wh.vintage_note().map(|(line, _)| line).unwrap_or_default()
 }
 
 /// A result as the terminal table shows it: grouping, `%`, negatives marked. Numeric cells that are
@@ -189,11 +186,7 @@ pub fn report(
     let svg = match r.get("chart") {
         Some(spec) => {
             let spec: ChartSpec = spec.parse().map_err(anyhow::Error::msg)?;
-            let unit = wh
-                .column_values("SELECT unit FROM releases r JOIN vintage_summary v ON r.release_id = v.latest_release")?
-                .into_iter()
-                .next()
-                .unwrap_or_else(|| "JPY million".to_string());
+            let unit = wh.vintage_note()?.1;
             let data = ChartData::from_result(
                 &result,
                 &spec,
