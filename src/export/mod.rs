@@ -12,6 +12,8 @@ use crate::render::{is_percent, print, Format};
 use crate::schema::{read_sql_files, Catalog};
 use crate::warehouse::parquet;
 use crate::warehouse::{QueryResult, Warehouse, RAW};
+
+pub mod spark;
 use anyhow::{bail, Context, Result};
 use arrow::compute::concat_batches;
 use arrow::datatypes::SchemaRef;
@@ -104,6 +106,9 @@ pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result
 
     let staged = StagedDir::new(dir)?;
     let manifest = write_export(wh, &catalog, &selected, opts, staged.path())?;
+    if opts.format == ExportFormat::Parquet {
+        spark::write(project, dir, staged.path(), &manifest.tables)?;
+    }
     std::fs::write(
         staged.path().join("manifest.json"),
         serde_json::to_string_pretty(&manifest)?,

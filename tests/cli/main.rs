@@ -13,5 +13,6 @@ mod repl;
 mod reports;
 mod safety;
 mod shell;
+mod spark;
 mod vintages;
 mod web;
