@@ -49,7 +49,7 @@ for table, exp in expected.items():
     if "fiscal_year" in types and table != "periods":
         check(types["fiscal_year"] == "int", f"spark {table}.fiscal_year (partition) is {types['fiscal_year']}")
     comment = [r for r in spark.sql(f"DESCRIBE TABLE {table}").collect() if r.col_name == "value"]
-    if comment:
+    if comment and table != "figures":  # a view: its columns have no DDL comments
         check(bool(comment[0].comment), f"spark {table}.value has its comment")
 
 
