@@ -1,4 +1,4 @@
-//! Usage: iijwh query NAME|FILE|- [-e SQL] [--param KEY=VALUE ...] [--format table|csv|json|ndjson|markdown]
+//! Usage: iijwh query NAME|FILE|- [-e|-c SQL] [-init FILE] [-cmd SQL ...] [-echo] [-bail] [--param KEY=VALUE ...] [--format table|csv|json|ndjson|markdown]
 //!                   [--output FILE] [--no-build] [--allow-external]
 //!
 //! Run a report from queries/ (NAME, `.sql` optional), any SQL file, SQL from stdin (`-`) or inline
@@ -47,6 +47,18 @@ pub struct Args {
     /// Query the warehouse as it is, without rebuilding it when data/ changed
     #[arg(long)]
     no_build: bool,
+    /// Run FILE's statements first (DuckDB's -init)
+    #[arg(long, value_name = "FILE")]
+    init: Option<PathBuf>,
+    /// Run SQL first (repeatable; DuckDB's -cmd)
+    #[arg(long = "cmd", value_name = "SQL")]
+    cmd: Vec<String>,
+    /// Stop at the first failing statement with exit status 1 (what query always does; DuckDB's -bail)
+    #[arg(long)]
+    bail: bool,
+    /// Print the SQL before its result (DuckDB's -echo)
+    #[arg(long)]
+    echo: bool,
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
@@ -82,6 +94,26 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         Some(r) => report::bind(r, &args.params, |sql| wh.column_values(sql))?,
         None => free_params(&args.params)?,
     };
+    // -init and -cmd statements run first, in this session (SET VARIABLE, temp tables ...).
+    let mut first = Vec::new();
+    if let Some(path) = &args.init {
+        first.push(
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+        );
+    }
+    first.extend(args.cmd.iter().cloned());
+    for script in &first {
+        for stmt in crate::repl::statements::split_statements(script) {
+            if args.echo {
+                println!("{}", stmt.trim());
+            }
+            wh.query(stmt, &[])
+                .with_context(|| format!("in `{}`", stmt.trim()))?;
+        }
+    }
+    if args.echo {
+        println!("{}", sql.trim());
+    }
     let result = wh.query(&sql, &params)?;
     if args.format == Format::Chart {
         let (Some(r), None) = (&report, &args.output) else {

@@ -68,9 +68,36 @@ fn duckdb_shell_flags_in_both_spellings() {
         out.contains("select count(*) AS releases from releases;\nreleases\n1\n"),
         "{out}"
     );
-    // query takes -c too, and the mode flags.
+    // query takes -c too, the mode flags, -init, -cmd, -echo and -bail.
     let out = sb.ok(&["query", "-c", "select 14007 as total", "-json"]);
     assert!(out.contains("\"total\": 14007"), "{out}");
+    let vars = sb.dir.path().join("vars.sql");
+    std::fs::write(&vars, "SET VARIABLE vintage_date = DATE '2006-01-01';\n").unwrap();
+    // -init set the vintage before any release: no figures yet.
+    let out = sb.ok(&[
+        "query",
+        "-init",
+        vars.to_str().unwrap(),
+        "-csv",
+        "-c",
+        "select count(*) as n from revenue_lines",
+    ]);
+    assert_eq!(out, "n\n0\n");
+    let out = sb.ok(&[
+        "query",
+        "-cmd",
+        "SET VARIABLE company = 'Internet Initiative Japan Inc.'",
+        "-echo",
+        "-bail",
+        "-csv",
+        "-c",
+        "select count(*) as n from revenue_lines",
+    ]);
+    assert!(
+        out.starts_with("SET VARIABLE company")
+            && out.contains("select count(*) as n from revenue_lines\nn\n188\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -84,6 +111,15 @@ fn dot_commands_that_shape_the_output() {
     );
     let (code, out, err) = repl(&sb, &[], &script);
     assert_eq!(code, 0, "{err}");
+    // .maxwidth narrows the table; .bail on stops at the first failure.
+    let (_, narrow, _) = repl(
+        &sb,
+        &[],
+        ".maxwidth 40\nselect label, section, printed from figures limit 3;\n",
+    );
+    assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
+    let (code, out2, _) = repl(&sb, &["-csv"], ".bail on\nselect nosuch;\nselect 3 as c;\n");
+    assert_eq!((code, out2.as_str()), (1, ""));
     // .maxrows: the first and last rows and the elision line.
     let total: usize = sb.scalar("select count(*) from figures").parse().unwrap();
     assert!(out.contains(&format!("{total} rows (5 shown)")), "{out}");
