@@ -47,6 +47,39 @@ impl VintageArgs {
     }
 }
 
+/// The DuckDB shell's start-up flags, shared by `repl` and `query`: `-init FILE`, `-cmd SQL`,
+/// `-bail`, `-echo` (one dash or two).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ShellArgs {
+    /// Run FILE's statements (and, in the REPL, dot-commands) first
+    #[arg(long, value_name = "FILE")]
+    pub init: Option<std::path::PathBuf>,
+    /// Run SQL first (repeatable)
+    #[arg(long = "cmd", value_name = "SQL")]
+    pub cmd: Vec<String>,
+    /// Stop at the first failing statement, with exit status 1
+    #[arg(long)]
+    pub bail: bool,
+    /// Print each command before running it
+    #[arg(long)]
+    pub echo: bool,
+}
+
+impl ShellArgs {
+    /// The -init file's text, then each -cmd, in the order they run.
+    pub fn scripts(&self) -> anyhow::Result<Vec<String>> {
+        let mut first = Vec::new();
+        if let Some(path) = &self.init {
+            first.push(
+                std::fs::read_to_string(path)
+                    .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?,
+            );
+        }
+        first.extend(self.cmd.iter().cloned());
+        Ok(first)
+    }
+}
+
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("`{s}` is not a date; write it as YYYY-MM-DD"))

@@ -47,18 +47,8 @@ pub struct Args {
     /// Query the warehouse as it is, without rebuilding it when data/ changed
     #[arg(long)]
     no_build: bool,
-    /// Run FILE's statements first (DuckDB's -init)
-    #[arg(long, value_name = "FILE")]
-    init: Option<PathBuf>,
-    /// Run SQL first (repeatable; DuckDB's -cmd)
-    #[arg(long = "cmd", value_name = "SQL")]
-    cmd: Vec<String>,
-    /// Stop at the first failing statement with exit status 1 (what query always does; DuckDB's -bail)
-    #[arg(long)]
-    bail: bool,
-    /// Print the SQL before its result (DuckDB's -echo)
-    #[arg(long)]
-    echo: bool,
+    #[command(flatten)]
+    shell: super::ShellArgs,
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
@@ -95,23 +85,17 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         None => free_params(&args.params)?,
     };
     // -init and -cmd statements run first, in this session (SET VARIABLE, temp tables ...).
-    let mut first = Vec::new();
-    if let Some(path) = &args.init {
-        first.push(
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
-        );
-    }
-    first.extend(args.cmd.iter().cloned());
+    let first = args.shell.scripts()?;
     for script in &first {
         for stmt in crate::repl::statements::split_statements(script) {
-            if args.echo {
+            if args.shell.echo {
                 println!("{}", stmt.trim());
             }
             wh.query(stmt, &[])
                 .with_context(|| format!("in `{}`", stmt.trim()))?;
         }
     }
-    if args.echo {
+    if args.shell.echo {
         println!("{}", sql.trim());
     }
     let result = wh.query(&sql, &params)?;

@@ -27,18 +27,8 @@ pub struct Args {
     /// Run SQL (statements and dot-commands) and exit
     #[arg(short = 'c', long = "command", value_name = "SQL")]
     command: Option<String>,
-    /// Run FILE's statements and dot-commands first
-    #[arg(long, value_name = "FILE")]
-    init: Option<std::path::PathBuf>,
-    /// Run SQL first (repeatable)
-    #[arg(long = "cmd", value_name = "SQL")]
-    cmd: Vec<String>,
-    /// Stop at the first failing statement, with exit status 1
-    #[arg(long)]
-    bail: bool,
-    /// Print each command before running it
-    #[arg(long)]
-    echo: bool,
+    #[command(flatten)]
+    shell: super::ShellArgs,
     /// Output mode: box, table, csv, json, ndjson, markdown, line, list, html, latex
     #[arg(long, value_enum)]
     mode: Option<crate::render::Format>,
@@ -54,8 +44,8 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         wh.sandbox()?;
     }
     let mut session = Session::new(project.clone(), wh);
-    session.bail = args.bail;
-    session.echo = args.echo;
+    session.bail = args.shell.bail;
+    session.echo = args.shell.echo;
     if let Some(mode) = args.mode {
         session.format = mode;
     }
@@ -67,13 +57,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         })
     };
     // -init, then each -cmd, then -c or the input; -bail stops at the first failure anywhere.
-    let mut first: Vec<String> = Vec::new();
-    if let Some(path) = &args.init {
-        first.push(
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
-        );
-    }
-    first.extend(args.cmd.iter().cloned());
+    let first = args.shell.scripts()?;
     for script in &first {
         if let repl::Flow::Quit = repl::run(&mut session, &mut Script(script.lines()))? {
             return done(&session);
