@@ -13,7 +13,7 @@ pub const MANIFEST: &str = "manifest.json";
 pub const CURRENT: &str = "current";
 pub const GENERATIONS: &str = "generations";
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub schema_version: String,
     /// Hash of schema/ and data/ this generation was built from; a mismatch means stale.
@@ -26,7 +26,7 @@ pub struct Manifest {
     pub catalog: Option<TableEntry>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TableEntry {
     pub name: String,
     pub file: String,

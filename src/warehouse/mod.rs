@@ -150,13 +150,26 @@ impl Warehouse {
         })
     }
 
-    /// Compute a view once for the rest of the session: a temp table of the same name shadows it.
+    /// Compute a view once for the rest of the session, for every connection to its database
+    /// (clones included): a table holds the rows and the view reads it.
     pub fn materialize(&self, view: &str) -> Result<()> {
         self.conn
             .execute_batch(&format!(
-                "CREATE TEMP TABLE \"{view}\" AS SELECT * FROM main.\"{view}\""
+                "CREATE TABLE main.\"_materialized_{view}\" AS SELECT * FROM main.\"{view}\";
+                 CREATE OR REPLACE VIEW main.\"{view}\" AS SELECT * FROM main.\"_materialized_{view}\";"
             ))
             .with_context(|| format!("materializing {view}"))
+    }
+
+    /// A second session on the same database (for work on another thread); its variables are its
+    /// own.
+    pub fn try_clone(&self) -> Result<Warehouse> {
+        Ok(Warehouse {
+            conn: self.conn.try_clone()?,
+            dir: self.dir.clone(),
+            manifest: self.manifest.clone(),
+            schema_dir: self.schema_dir.clone(),
+        })
     }
 
     /// The vintage in one line (company, latest release, as-of) and the unit of its amounts, for
