@@ -42,24 +42,13 @@ pub fn print(
     opts: &Options,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let plain = matches!(
+    // Machine formats never change with the shell's options; the people formats only when set.
+    let machine = matches!(
         format,
-        Format::Table
-            | Format::Csv
-            | Format::Markdown
-            | Format::Json
-            | Format::Ndjson
-            | Format::Chart
-            | Format::Parquet
-            | Format::Xlsx
+        Format::Json | Format::Ndjson | Format::Chart | Format::Parquet | Format::Xlsx
     );
-    if plain
-        && (opts.is_default()
-            || matches!(
-                format,
-                Format::Json | Format::Ndjson | Format::Chart | Format::Parquet | Format::Xlsx
-            ))
-    {
+    let people = matches!(format, Format::Table | Format::Csv | Format::Markdown);
+    if machine || (people && opts.is_default()) {
         return print_plain(result, format, out);
     }
     let shown = display_cells(result)?;

@@ -44,11 +44,6 @@ impl Generation {
         })
     }
 
-    /// The folder being written.
-    pub fn dir(&self) -> &Path {
-        self.staged.path()
-    }
-
     /// Write (or replace) one table's Parquet file.
     pub fn write_table(&mut self, name: &str, batch: &RecordBatch) -> Result<()> {
         let entry = write_table(self.staged.path(), name, batch, &self.metadata)?;

@@ -285,19 +285,24 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
             .and_then(|i| cols[i][row].clone())
             .unwrap_or_default()
     };
+    let mut texts: BTreeMap<String, String> = BTreeMap::new();
     let mut cards = Vec::new();
     for row in 0..result.num_rows() {
         let release = col("release_id", row);
         let printed = col("printed", row);
         let label = col("label", row);
-        let text = wh
-            .column_values(&format!(
-                "SELECT source_text FROM release_sources WHERE release_id = {}",
-                sql_string(&release)
-            ))?
-            .into_iter()
-            .next()
-            .unwrap_or_default();
+        if !texts.contains_key(&release) {
+            let text = wh
+                .column_values(&format!(
+                    "SELECT source_text FROM release_sources WHERE release_id = {}",
+                    sql_string(&release)
+                ))?
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            texts.insert(release.clone(), text);
+        }
+        let text = &texts[&release];
         let lines: Vec<(usize, String)> = text
             .lines()
             .enumerate()

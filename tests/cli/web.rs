@@ -155,10 +155,8 @@ fn every_route_answers_with_real_values() {
         page.contains("<mark>14,007</mark>"),
         "the printed form highlighted"
     );
-    assert!(
-        page.contains("reconciled") || page.contains("label"),
-        "placement"
-    );
+    // The trend slide's 14,007 is placed by reconciliation with its lines, as stored.
+    assert!(page.contains("<td>reconciled</td>"), "placement");
 
     // SQL: a query, the sandbox, DuckDB's error, the row cap.
     let (status, _, page) = get(&server, "/sql?sql=SELECT%20value%20FROM%20figures%20WHERE%20printed%20%3D%20%2714%2C007%27%20LIMIT%201");
