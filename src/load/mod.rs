@@ -100,9 +100,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     };
     let wh = generation.open(manifest, &project.schema_dir())?;
     clock.lap("open generation");
-    let problems = generation.check_constraints(&wh, &catalog, |t, row| {
-        dataset.tables[t].1.get(row).cloned()
-    })?;
+    let problems = generation.check_constraints(&wh, &catalog, &dataset)?;
     if !problems.is_empty() {
         let shown = problems.len().min(20);
         bail!(

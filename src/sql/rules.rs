@@ -45,18 +45,16 @@ pub fn load_rules(dir: &Path) -> Result<Vec<SqlFile>> {
     crate::schema::read_sql_files(dir)
 }
 
-/// A rule with its place in the list.
-type Numbered = (usize, SqlFile);
-
-/// Run the rules, half of them on a second session on the other core: each rule costs DuckDB
-/// mostly planning, so two threads halve the wall time. Outcomes come back in the rules' order.
+/// Run the rules on two sessions, one a core: each rule costs DuckDB mostly planning, so two
+/// threads halve the wall time. Each thread takes the next rule not yet taken, so a slow rule does
+/// not leave the other core idle. Outcomes come back in the rules' order.
 pub fn run_rules(wh: &Warehouse, rules: Vec<SqlFile>) -> Result<Vec<Outcome>> {
-    let (mine, theirs): (Vec<Numbered>, Vec<Numbered>) =
-        rules.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let queue = std::sync::Mutex::new(rules.into_iter().enumerate());
     let other = wh.try_clone()?;
     let (mine, theirs) = std::thread::scope(|scope| {
-        let handle = scope.spawn(move || run_each(&other, theirs));
-        (run_each(wh, mine), handle.join())
+        let queue = &queue;
+        let handle = scope.spawn(move || run_each(&other, queue));
+        (run_each(wh, queue), handle.join())
     });
     let mut all = mine?;
     all.extend(theirs.map_err(|_| anyhow::anyhow!("a check rule thread failed"))??);
@@ -64,9 +62,18 @@ pub fn run_rules(wh: &Warehouse, rules: Vec<SqlFile>) -> Result<Vec<Outcome>> {
     Ok(all.into_iter().map(|(_, o)| o).collect())
 }
 
-fn run_each(wh: &Warehouse, rules: Vec<Numbered>) -> Result<Vec<(usize, Outcome)>> {
+type Queue = std::sync::Mutex<std::iter::Enumerate<std::vec::IntoIter<SqlFile>>>;
+
+fn run_each(wh: &Warehouse, queue: &Queue) -> Result<Vec<(usize, Outcome)>> {
     let mut outcomes = Vec::new();
-    for (i, rule) in rules {
+    loop {
+        let next = queue
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a check rule thread failed"))?
+            .next();
+        let Some((i, rule)) = next else {
+            return Ok(outcomes);
+        };
         let tolerance = rule.get("tolerance").unwrap_or("0");
         let tol: f64 = tolerance
             .split_whitespace()
@@ -92,7 +99,6 @@ fn run_each(wh: &Warehouse, rules: Vec<Numbered>) -> Result<Vec<(usize, Outcome)
         };
         outcomes.push((i, Outcome { rule, status, rows }));
     }
-    Ok(outcomes)
 }
 
 fn all_explained(rows: &QueryResult) -> bool {

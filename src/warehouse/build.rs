@@ -7,10 +7,14 @@
 use super::manifest::{Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST};
 use super::{parquet, Registration, Warehouse, RAW};
 use crate::base::{sync_dir, StagedDir};
-use crate::release::Origin;
+use crate::release::Dataset;
 use crate::schema::{Catalog, Constraint, Table};
 use anyhow::{bail, Context, Result};
+use arrow::array::Array;
 use arrow::record_batch::RecordBatch;
+use arrow_cast::display::{ArrayFormatter, FormatOptions};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// A generation being written. Holds the load lock: one load at a time, so neither removes the
@@ -78,14 +82,14 @@ impl Generation {
     }
 
     /// Every CHECK, key and reference constraint of the schema, and the cross-release metadata
-    /// rules, checked on the session `open` gave; `origin(table, row)` locates a row in data/.
+    /// rules, checked on the session `open` gave and on the typed rows of `dataset`.
     pub fn check_constraints(
         &self,
         wh: &Warehouse,
         catalog: &Catalog,
-        origin: impl Fn(&str, usize) -> Option<Origin>,
+        dataset: &Dataset,
     ) -> Result<Vec<String>> {
-        check_constraints(&wh.conn, catalog, origin)
+        check_constraints(&wh.conn, catalog, dataset)
     }
 
     /// Write the manifest, rename the generation into place, point `current` at it and remove
@@ -194,102 +198,131 @@ fn inject_fault(written: usize) -> Result<()> {
     }
 }
 
-/// Run every CHECK, key and reference constraint of the schema against the written Parquet files;
-/// `origin(table, row)` maps a row number back to its file and line.
+/// Run every CHECK, key and reference constraint of the schema. Keys and references are checked
+/// here on the typed rows (a hash lookup a row); the CHECK expressions, which are SQL, in one
+/// statement on the session, which returns only the offending rows' numbers. The values of the
+/// few rows that break a rule are read afterwards, for the message.
 fn check_constraints(
     conn: &duckdb::Connection,
     catalog: &Catalog,
-    origin: impl Fn(&str, usize) -> Option<Origin>,
+    dataset: &Dataset,
 ) -> Result<Vec<String>> {
-    // The tables were read into this session once (Registration::InMemory); a table's rowid is
-    // its row number in the file, which `origin` maps back to a line of data/.
+    // A table's rowid in the session is its row number in the file and in the dataset, which
+    // knows each row's file and line in data/.
     let source = |t: &str| format!("{RAW}.\"{t}\"");
     let at = |t: &str, row: i64| {
-        origin(t, row as usize).map_or_else(|| format!("{t} row {row}"), |o| o.to_string())
+        dataset
+            .tables
+            .get(t)
+            .and_then(|(_, origins)| origins.get(row as usize))
+            .map_or_else(|| format!("{t} row {row}"), |o| o.to_string())
     };
-    // One statement for every constraint of every table: DuckDB's cost here is per statement.
+    let rows_of = |t: &str| -> Result<&RecordBatch> {
+        dataset
+            .tables
+            .get(t)
+            .map(|(batch, _)| batch)
+            .with_context(|| format!("no rows read for table `{t}`"))
+    };
+    // (constraint number, first offending row, rows repeating its key)
+    let mut found: Vec<(usize, i64, Vec<i64>)> = Vec::new();
     let mut checks: Vec<(&Table, &Constraint)> = Vec::new();
     let mut parts: Vec<String> = Vec::new();
     for table in &catalog.tables {
-        let src = source(&table.name);
         for constraint in &table.constraints {
             let k = checks.len();
-            parts.push(match constraint {
-                Constraint::Check { expression, columns } => format!(
-                    "(SELECT {k} AS k, rowid AS r, {} AS v FROM {src} WHERE NOT ({expression}))",
-                    show_columns(table, columns)
-                ),
-                Constraint::Unique { columns } => format!(
-                    "(SELECT {k}, min(rowid), {} || ' (rows ' || string_agg(rowid::VARCHAR, ',' ORDER BY rowid) || ')'
-                      FROM {src} GROUP BY {} HAVING count(*) > 1)",
-                    show_columns(table, columns),
-                    quoted(columns)
-                ),
-                Constraint::ForeignKey { columns, table: ref_table, ref_columns } => {
-                    let join: Vec<String> = columns
-                        .iter()
-                        .zip(ref_columns)
-                        .map(|(c, r)| format!("r.\"{r}\" = s.\"{c}\""))
-                        .collect();
-                    let not_null: Vec<String> =
-                        columns.iter().map(|c| format!("s.\"{c}\" IS NOT NULL")).collect();
-                    format!(
-                        "(SELECT {k}, s.rowid, {} FROM {src} s
-                          WHERE {} AND NOT EXISTS (SELECT 1 FROM {} r WHERE {}))",
-                        show_columns_prefixed(table, columns, "s."),
-                        not_null.join(" AND "),
-                        source(ref_table),
-                        join.join(" AND ")
-                    )
-                }
-            });
             checks.push((table, constraint));
+            match constraint {
+                Constraint::Check { expression, .. } => parts.push(format!(
+                    "(SELECT {k} AS k, rowid AS r FROM {} WHERE NOT ({expression}))",
+                    source(&table.name)
+                )),
+                Constraint::Unique { columns } => {
+                    let mut first: HashMap<Vec<String>, usize> = HashMap::new();
+                    let mut repeats: BTreeMap<usize, Vec<i64>> = BTreeMap::new();
+                    for (row, key) in keys(rows_of(&table.name)?, columns)?
+                        .into_iter()
+                        .enumerate()
+                    {
+                        // SQL keys: a NULL is equal to nothing, so it repeats nothing.
+                        let Some(key) = key else { continue };
+                        match first.entry(key) {
+                            Entry::Occupied(e) => {
+                                repeats.entry(*e.get()).or_default().push(row as i64)
+                            }
+                            Entry::Vacant(e) => {
+                                e.insert(row);
+                            }
+                        }
+                    }
+                    found.extend(
+                        repeats
+                            .into_iter()
+                            .map(|(row, again)| (k, row as i64, again)),
+                    );
+                }
+                Constraint::ForeignKey {
+                    columns,
+                    table: ref_table,
+                    ref_columns,
+                } => {
+                    let known: HashSet<Vec<String>> = keys(rows_of(ref_table)?, ref_columns)?
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    for (row, key) in keys(rows_of(&table.name)?, columns)?
+                        .into_iter()
+                        .enumerate()
+                    {
+                        if key.is_some_and(|key| !known.contains(&key)) {
+                            found.push((k, row as i64, Vec::new()));
+                        }
+                    }
+                }
+            }
         }
     }
-    if parts.is_empty() {
-        return Ok(Vec::new());
+    if !parts.is_empty() {
+        let sql = parts.join("\nUNION ALL\n");
+        let mut stmt = conn.prepare(&sql).context("constraint query failed")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)?))
+            })?
+            .collect::<duckdb::Result<Vec<_>>>()?;
+        found.extend(rows.into_iter().map(|(k, row)| (k, row, Vec::new())));
     }
-    let sql = format!(
-        "SELECT * FROM ({}) ORDER BY 1, 2",
-        parts.join("\nUNION ALL\n")
-    );
-    let mut stmt = conn.prepare(&sql).context("constraint query failed")?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?
-        .collect::<duckdb::Result<Vec<_>>>()?;
+    found.sort();
+    // `col='value', ...` of one row, for the message.
+    let shown = |table: &Table, columns: &[String], row: i64| -> Result<String> {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE rowid = {row}",
+            show_columns(table, columns),
+            source(&table.name)
+        );
+        Ok(conn.query_row(&sql, [], |r| r.get::<_, String>(0))?)
+    };
     let mut problems = Vec::new();
-    for (k, row, values) in rows {
-        let (table, constraint) = checks[k as usize];
+    for (k, row, repeated) in found {
+        let (table, constraint) = checks[k];
         let name = &table.name;
         problems.push(match constraint {
-            Constraint::Check { expression, .. } => {
-                format!("{}: breaks CHECK ({expression}) of table `{name}`: {values}", at(name, row))
-            }
-            Constraint::Unique { columns } => {
-                let (key, rows) = values.rsplit_once(" (rows ").unwrap_or((values.as_str(), ""));
-                let repeats: Vec<String> = rows
-                    .trim_end_matches(')')
-                    .split(',')
-                    .filter_map(|r| r.parse::<i64>().ok())
-                    .skip(1)
-                    .map(|r| at(name, r))
-                    .collect();
-                format!(
-                    "{}: duplicate figure: table `{name}` already has a row with the same key ({}): {key}; repeated at {}",
-                    at(name, row),
-                    columns.join(", "),
-                    repeats.join(", ")
-                )
-            }
-            Constraint::ForeignKey { table: ref_table, ref_columns, .. } => format!(
-                "{}: {values} is not in table `{ref_table}` ({}); add it there or correct the value",
+            Constraint::Check { expression, columns } => format!(
+                "{}: breaks CHECK ({expression}) of table `{name}`: {}",
                 at(name, row),
+                shown(table, columns, row)?
+            ),
+            Constraint::Unique { columns } => format!(
+                "{}: duplicate figure: table `{name}` already has a row with the same key ({}): {}; repeated at {}",
+                at(name, row),
+                columns.join(", "),
+                shown(table, columns, row)?,
+                repeated.iter().map(|r| at(name, *r)).collect::<Vec<_>>().join(", ")
+            ),
+            Constraint::ForeignKey { columns, table: ref_table, ref_columns } => format!(
+                "{}: {} is not in table `{ref_table}` ({}); add it there or correct the value",
+                at(name, row),
+                shown(table, columns, row)?,
                 ref_columns.join(", ")
             ),
         });
@@ -298,6 +331,37 @@ fn check_constraints(
         problems.extend(release_order_problems(conn, &at)?);
     }
     Ok(problems)
+}
+
+/// Each row's values in `columns` as text (one typed column formats one way), or None when one
+/// of them is NULL.
+fn keys(batch: &RecordBatch, columns: &[String]) -> Result<Vec<Option<Vec<String>>>> {
+    let options = FormatOptions::default();
+    let arrays = columns
+        .iter()
+        .map(|c| {
+            batch
+                .column_by_name(c)
+                .with_context(|| format!("no column `{c}`"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let formatters = arrays
+        .iter()
+        .map(|a| ArrayFormatter::try_new(a.as_ref(), &options))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok((0..batch.num_rows())
+        .map(|row| {
+            if arrays.iter().any(|a| a.is_null(row)) {
+                return None;
+            }
+            Some(
+                formatters
+                    .iter()
+                    .map(|f| f.value(row).to_string())
+                    .collect(),
+            )
+        })
+        .collect())
 }
 
 /// Release metadata that only makes sense across releases: a release's own period must be a known
@@ -337,20 +401,8 @@ fn release_order_problems(
         .collect())
 }
 
-fn quoted(columns: &[String]) -> String {
-    columns
-        .iter()
-        .map(|c| format!("\"{c}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn show_columns(table: &Table, columns: &[String]) -> String {
-    show_columns_prefixed(table, columns, "")
-}
-
 /// A SQL expression rendering `col='value', ...` for the given columns (all of them if none named).
-fn show_columns_prefixed(table: &Table, columns: &[String], prefix: &str) -> String {
+fn show_columns(table: &Table, columns: &[String]) -> String {
     let names: Vec<&str> = if columns.is_empty() {
         table.columns.iter().map(|c| c.name.as_str()).collect()
     } else {
@@ -358,7 +410,7 @@ fn show_columns_prefixed(table: &Table, columns: &[String], prefix: &str) -> Str
     };
     let parts: Vec<String> = names
         .iter()
-        .map(|c| format!("'{c}=' || coalesce('''' || {prefix}\"{c}\"::VARCHAR || '''', 'NULL')"))
+        .map(|c| format!("'{c}=' || coalesce('''' || \"{c}\"::VARCHAR || '''', 'NULL')"))
         .collect();
     parts.join(" || ', ' || ")
 }
