@@ -97,9 +97,18 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         releases: dataset.releases.clone(),
         tables: generation.tables(),
         catalog: None,
+        catalog_digest: None,
     };
-    let wh = generation.open(manifest, &project.schema_dir())?;
-    clock.lap("open generation");
+    let mut wh = generation.open(manifest, &project.schema_dir())?;
+    clock.lap("catalog, open");
+    // Constraints and rules are many statements over few rows: the tables are read once.
+    let raw: Vec<String> = catalog
+        .tables
+        .iter()
+        .map(|t| format!("raw.{}", t.name))
+        .collect();
+    wh.materialize(&raw)?;
+    clock.lap("tables into memory");
     let problems = generation.check_constraints(&wh, &catalog, &dataset)?;
     if !problems.is_empty() {
         let shown = problems.len().min(20);
@@ -118,7 +127,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
 
     // The rules read `figures` over and over: computed once here (a temp table shadows the view),
     // each rule plans against a table instead of the whole union of the view.
-    wh.materialize("figures")?;
+    wh.materialize(&["main.figures".to_string()])?;
     let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?)?;
     let counts =
         wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY release_id")?;
@@ -145,7 +154,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         .collect();
     clock.lap("run data rules");
 
-    let generation = generation.commit(&mut manifest, &project.schema_dir())?;
+    let generation = generation.commit(&mut manifest)?;
     clock.lap("swap");
     Ok(BuildReport {
         phases: clock.0,

@@ -1,11 +1,12 @@
 //! Building a generation: a folder beside the live one (`generations/.NAME.tmp-PID`) that receives
-//! one Parquet file per table, has the schema's constraints checked on what was written, is opened
-//! for the data rules, and is switched live with one rename of the `current` link. A generation
-//! dropped before `commit` is removed, so a failed or killed load leaves the live one untouched.
-//! Which tables and rules go in is the load's business (`crate::load`), not this file's.
+//! one Parquet file per table, is renamed to its own name (`generations/NAME`, not live yet), gets
+//! its catalog and is opened on it for the constraint check and the data rules, and is switched
+//! live with one rename of the `current` link. A generation dropped before `commit` is removed, so
+//! a failed load leaves the live one untouched (a killed one leaves a folder the next load
+//! removes). Which tables and rules go in is the load's business (`crate::load`), not this file's.
 
 use super::manifest::{Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST};
-use super::{parquet, Registration, Warehouse, RAW};
+use super::{parquet, Warehouse, RAW};
 use crate::base::{sync_dir, StagedDir};
 use crate::release::Dataset;
 use crate::schema::{Catalog, Constraint, Table};
@@ -17,10 +18,31 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+/// Where a generation's files are: staged under a hidden name while they are written, then in
+/// its own folder (still not live) once complete.
+enum Place {
+    Staged(StagedDir),
+    Placed(Placed),
+}
+
+/// A complete generation's folder, removed when dropped before it went live.
+struct Placed {
+    dir: PathBuf,
+    committed: bool,
+}
+
+impl Drop for Placed {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// A generation being written. Holds the load lock: one load at a time, so neither removes the
 /// generation the other swaps in.
 pub struct Generation {
-    staged: StagedDir,
+    place: Place,
     name: String,
     warehouse: PathBuf,
     metadata: Vec<(String, String)>,
@@ -39,7 +61,7 @@ impl Generation {
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ").to_string();
         let name = format!("{stamp}-{}", std::process::id());
         Ok(Generation {
-            staged: StagedDir::new(&generations.join(&name))?,
+            place: Place::Staged(StagedDir::new(&generations.join(&name))?),
             name,
             warehouse: warehouse.to_path_buf(),
             metadata,
@@ -50,7 +72,7 @@ impl Generation {
 
     /// Write (or replace) one table's Parquet file.
     pub fn write_table(&mut self, name: &str, batch: &RecordBatch) -> Result<()> {
-        let entry = write_table(self.staged.path(), name, batch, &self.metadata)?;
+        let entry = write_table(self.dir(), name, batch, &self.metadata)?;
         self.tables.retain(|t| t.name != name);
         self.tables.push(entry);
         inject_fault(self.tables.len())
@@ -70,15 +92,34 @@ impl Generation {
             .collect()
     }
 
-    /// Open the written tables in memory, with the schema's macros and views: one read of the
-    /// files serves the constraint check and the data rules.
-    pub fn open(&self, manifest: Manifest, schema_dir: &Path) -> Result<Warehouse> {
-        Warehouse::open_at(
-            self.staged.path().to_path_buf(),
-            manifest,
-            schema_dir,
-            Registration::InMemory,
-        )
+    /// The folder the files are in.
+    fn dir(&self) -> &Path {
+        match &self.place {
+            Place::Staged(staged) => staged.path(),
+            Place::Placed(placed) => &placed.dir,
+        }
+    }
+
+    /// With every table written: move the files to the generation's own folder, give it its
+    /// catalog (the live generation's, re-pointed, when the schema is the same), and open a
+    /// session on that catalog for the constraint check and the data rules. The session reads
+    /// the files where they will stay, so the catalog is final before the rules run.
+    pub fn open(&mut self, mut manifest: Manifest, schema_dir: &Path) -> Result<Warehouse> {
+        let nothing = Place::Placed(Placed {
+            dir: PathBuf::new(),
+            committed: true,
+        });
+        self.place = match std::mem::replace(&mut self.place, nothing) {
+            Place::Staged(staged) => Place::Placed(Placed {
+                dir: staged.commit()?,
+                committed: false,
+            }),
+            placed => placed,
+        };
+        let dir = self.dir().to_path_buf();
+        let previous = std::fs::canonicalize(self.warehouse.join(CURRENT)).ok();
+        manifest.catalog_digest = Some(super::catalog_digest(schema_dir)?);
+        Warehouse::build_catalog(dir, manifest, schema_dir, previous.as_deref())
     }
 
     /// Every CHECK, key and reference constraint of the schema, and the cross-release metadata
@@ -92,15 +133,14 @@ impl Generation {
         check_constraints(&wh.conn, catalog, dataset)
     }
 
-    /// Write the manifest, rename the generation into place, point `current` at it and remove
-    /// generations older than the one it replaces. Returns the new generation's folder.
-    pub fn commit(self, manifest: &mut Manifest, schema_dir: &Path) -> Result<PathBuf> {
-        let generation = self.staged.commit()?;
-        // The catalog refers to the files where they now are; the generation is not live until
-        // `current` points at it, so writing into it here is still invisible to readers.
-        super::write_catalog(&generation, manifest, schema_dir)?;
+    /// Record the catalog and the manifest, point `current` at the generation and remove
+    /// generations older than the one it replaces. Returns the generation's folder. The session
+    /// `open` gave must be closed (the catalog's checksum is taken here).
+    pub fn commit(mut self, manifest: &mut Manifest) -> Result<PathBuf> {
+        let generation = self.dir().to_path_buf();
         let path = generation.join(super::CATALOG);
-        let bytes = std::fs::read(&path)?;
+        let bytes = std::fs::read(&path).context("the generation has no catalog: open it first")?;
+        std::fs::File::open(&path)?.sync_all()?;
         manifest.catalog = Some(TableEntry {
             name: "catalog".to_string(),
             file: super::CATALOG.to_string(),
@@ -118,6 +158,9 @@ impl Generation {
         sync_dir(&generation)?;
         let previous = std::fs::canonicalize(self.warehouse.join(CURRENT)).ok();
         swap_current(&self.warehouse, &self.name)?;
+        if let Place::Placed(placed) = &mut self.place {
+            placed.committed = true;
+        }
         remove_old_generations(
             &self.warehouse.join(GENERATIONS),
             &generation,
@@ -207,8 +250,8 @@ fn check_constraints(
     catalog: &Catalog,
     dataset: &Dataset,
 ) -> Result<Vec<String>> {
-    // A table's rowid in the session is its row number in the file and in the dataset, which
-    // knows each row's file and line in data/.
+    // The raw tables are in memory in file order (see Warehouse::materialize): a row's rowid is
+    // its row in the dataset, which knows its file and line in data/.
     let source = |t: &str| format!("{RAW}.\"{t}\"");
     let at = |t: &str, row: i64| {
         dataset

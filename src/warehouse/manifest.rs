@@ -24,6 +24,10 @@ pub struct Manifest {
     /// The generation's catalog file (see warehouse::CATALOG); absent in older generations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<TableEntry>,
+    /// What the catalog was made from (see warehouse::catalog_digest): a load whose schema gives
+    /// the same digest copies this generation's catalog instead of making one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog_digest: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

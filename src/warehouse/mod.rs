@@ -20,6 +20,7 @@ use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use duckdb::Connection;
 use manifest::{read_manifest, verify_files, Manifest, CURRENT};
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// The DuckDB schema holding every loaded row of every release; `main` holds the vintage views.
@@ -29,28 +30,29 @@ pub const RAW: &str = "raw";
 /// (and binding) every view again.
 pub const CATALOG: &str = "catalog.duckdb";
 
-/// Create schema `raw` over a generation's files (views, or tables read into memory) and the
-/// schema's macros and views, in that order (views bind the macros they use when created).
-fn register(
-    conn: &Connection,
-    dir: &Path,
-    manifest: &Manifest,
-    schema_dir: &Path,
-    registration: Registration,
-) -> Result<()> {
-    let kind = match registration {
-        Registration::Views => "VIEW",
-        Registration::InMemory => "TABLE",
+/// The raw schema's statement: one view per table file of `dir`.
+fn raw_ddl(dir: &Path, manifest: &Manifest, replace: bool) -> String {
+    let verb = if replace {
+        "CREATE OR REPLACE"
+    } else {
+        "CREATE"
     };
-    let mut ddl = format!("CREATE SCHEMA {RAW};\n");
+    let mut ddl = String::new();
     for t in &manifest.tables {
         let path = dir.join(&t.file);
         ddl.push_str(&format!(
-            "CREATE {kind} {RAW}.\"{}\" AS SELECT * FROM read_parquet({});\n",
+            "{verb} VIEW {RAW}.\"{}\" AS SELECT * FROM read_parquet({});\n",
             t.name,
             sql_string(&path.to_string_lossy())
         ));
     }
+    ddl
+}
+
+/// Create schema `raw` over a generation's files and the schema's macros and views, in that order
+/// (views bind the macros they use when created).
+fn register(conn: &Connection, dir: &Path, manifest: &Manifest, schema_dir: &Path) -> Result<()> {
+    let ddl = format!("CREATE SCHEMA {RAW};\n{}", raw_ddl(dir, manifest, false));
     conn.execute_batch(&ddl)
         .context("registering warehouse tables")?;
     for sub in ["macros", "views"] {
@@ -62,16 +64,59 @@ fn register(
     Ok(())
 }
 
-/// Write the catalog file of the generation in `dir` (whose files are in their final place).
-pub fn write_catalog(dir: &Path, manifest: &Manifest, schema_dir: &Path) -> Result<()> {
+/// What a catalog is made from besides the generation's file paths: the schema's tables, macros
+/// and views, and the iijwh that registered them. Two generations with the same digest have the
+/// same catalog but for the paths in its raw views.
+pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
+    let mut hasher = Sha256::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for sub in ["tables", "macros", "views"] {
+        for file in read_sql_files(&schema_dir.join(sub))? {
+            hasher.update(file.path.file_name().unwrap_or_default().as_encoded_bytes());
+            hasher.update([0]);
+            hasher.update(file.sql.as_bytes());
+            hasher.update([0]);
+        }
+    }
+    Ok(crate::base::hex(&hasher.finalize()))
+}
+
+/// Make the catalog file of the generation in `dir` (whose files are in their final place) and
+/// return the read-write connection that made it. When `previous`, a generation folder, has a
+/// catalog of the same digest, it is copied and only its raw views are pointed at this
+/// generation's files: creating and binding every macro and view again is most of what a catalog
+/// costs. Anything wrong with the copy means a catalog made afresh.
+fn make_catalog(
+    dir: &Path,
+    manifest: &Manifest,
+    schema_dir: &Path,
+    previous: Option<&Path>,
+) -> Result<Connection> {
     let path = dir.join(CATALOG);
+    let same_schema = |old: &Path| {
+        manifest.catalog_digest.is_some()
+            && read_manifest(old).is_ok_and(|m| m.catalog_digest == manifest.catalog_digest)
+    };
+    if let Some(old) = previous.filter(|old| same_schema(old)) {
+        if let Ok(conn) = repoint_catalog(&old.join(CATALOG), &path, dir, manifest) {
+            return Ok(conn);
+        }
+    }
     let _ = std::fs::remove_file(&path);
     let conn = crate::base::open_duckdb_file(&path, false)?;
-    register(&conn, dir, manifest, schema_dir, Registration::Views)?;
+    register(&conn, dir, manifest, schema_dir)?;
     conn.execute_batch("CHECKPOINT;")?;
-    drop(conn);
-    std::fs::File::open(&path)?.sync_all()?;
-    Ok(())
+    Ok(conn)
+}
+
+/// Copy the catalog `from` to `to` and point its raw views at the files of `dir`.
+fn repoint_catalog(from: &Path, to: &Path, dir: &Path, manifest: &Manifest) -> Result<Connection> {
+    let _ = std::fs::remove_file(to);
+    std::fs::copy(from, to)?;
+    let conn = crate::base::open_duckdb_file(to, false)?;
+    let ddl = raw_ddl(dir, manifest, true);
+    conn.execute_batch(&format!("{ddl}CHECKPOINT;"))?;
+    Ok(conn)
 }
 
 pub struct Warehouse {
@@ -82,14 +127,8 @@ pub struct Warehouse {
     manifest: Manifest,
     /// schema/ folder whose macros and views this session registered.
     schema_dir: PathBuf,
-}
-
-/// How the warehouse tables appear in a session.
-pub enum Registration {
-    /// Views over the Parquet files: nothing is read until a query needs it (query, REPL).
-    Views,
-    /// Tables read into memory once: for many queries in a row (the data rules at load).
-    InMemory,
+    /// Set once views are materialized: where names are looked up first (see `materialize`).
+    search_path: Option<String>,
 }
 
 /// Result of one statement.
@@ -121,54 +160,96 @@ impl Warehouse {
             )
         })?;
         if manifest.catalog.is_some() {
-            // The catalog the load wrote: tables, macros and views are there already, read-only.
-            let conn = crate::base::open_duckdb_file(&dir.join(CATALOG), true)?;
-            return Ok(Warehouse {
-                conn,
-                dir,
-                manifest,
-                schema_dir: project.schema_dir(),
-            });
+            // The catalog the load wrote: tables, macros and views are there already.
+            return Warehouse::open_catalog(dir, manifest, &project.schema_dir());
         }
-        Warehouse::open_at(dir, manifest, &project.schema_dir(), Registration::Views)
+        // A generation from before catalogs: its views are made for this session.
+        let conn = crate::base::open_duckdb()?;
+        register(&conn, &dir, &manifest, &project.schema_dir())?;
+        Ok(Warehouse {
+            conn,
+            dir,
+            manifest,
+            schema_dir: project.schema_dir(),
+            search_path: None,
+        })
     }
 
-    /// Open the generation in `dir` described by `manifest` (the live one, or one being built).
-    pub fn open_at(
-        dir: PathBuf,
-        manifest: Manifest,
-        schema_dir: &Path,
-        registration: Registration,
-    ) -> Result<Warehouse> {
-        let conn = crate::base::open_duckdb()?;
-        register(&conn, &dir, &manifest, schema_dir, registration)?;
+    /// A read-only session on the catalog of the generation in `dir`.
+    fn open_catalog(dir: PathBuf, manifest: Manifest, schema_dir: &Path) -> Result<Warehouse> {
+        let conn = crate::base::open_duckdb_file(&dir.join(CATALOG), true)?;
         Ok(Warehouse {
             conn,
             dir,
             manifest,
             schema_dir: schema_dir.to_path_buf(),
+            search_path: None,
         })
     }
 
-    /// Compute a view once for the rest of the session, for every connection to its database
-    /// (clones included): a table holds the rows and the view reads it.
-    pub fn materialize(&self, view: &str) -> Result<()> {
+    /// Make the catalog of the generation being built in `dir` (see `make_catalog`) and open a
+    /// session on it, read-write, for the load.
+    fn build_catalog(
+        dir: PathBuf,
+        manifest: Manifest,
+        schema_dir: &Path,
+        previous: Option<&Path>,
+    ) -> Result<Warehouse> {
+        let conn = make_catalog(&dir, &manifest, schema_dir, previous)?;
+        Ok(Warehouse {
+            conn,
+            dir,
+            manifest,
+            schema_dir: schema_dir.to_path_buf(),
+            search_path: None,
+        })
+    }
+
+    /// Read tables and views into memory once for the rest of the session and its clones (the
+    /// load's many statements over few rows): `relations` are `schema.name`, each copied to an
+    /// in-memory database searched first, so the catalog itself is not written. The copies of the
+    /// raw tables keep the files' row order, so their `rowid` is the row's number in its file.
+    pub fn materialize(&mut self, relations: &[String]) -> Result<()> {
+        // Once the search path starts with scratch, the current database is scratch.
+        let home = match self
+            .search_path
+            .as_deref()
+            .and_then(|p| p.split(',').nth(2))
+        {
+            Some(entry) => entry.trim_end_matches(".main").to_string(),
+            None => self.database()?,
+        };
+        let mut sql = "ATTACH IF NOT EXISTS ':memory:' AS scratch;\n".to_string();
+        for relation in relations {
+            let (schema, name) = relation.split_once('.').unwrap_or(("main", relation));
+            sql.push_str(&format!(
+                "CREATE SCHEMA IF NOT EXISTS scratch.{schema};
+                 CREATE TABLE scratch.{schema}.\"{name}\" AS SELECT * FROM {home}.{schema}.\"{name}\";\n"
+            ));
+        }
+        // With a search path set, DuckDB finds schema-qualified names only in the schemas listed.
+        let search_path = format!("scratch.main,scratch.{RAW},{home}.main,{home}.{RAW}");
+        sql.push_str(&format!("SET search_path = {};", sql_string(&search_path)));
         self.conn
-            .execute_batch(&format!(
-                "CREATE TABLE main.\"_materialized_{view}\" AS SELECT * FROM main.\"{view}\";
-                 CREATE OR REPLACE VIEW main.\"{view}\" AS SELECT * FROM main.\"_materialized_{view}\";"
-            ))
-            .with_context(|| format!("materializing {view}"))
+            .execute_batch(&sql)
+            .with_context(|| format!("reading {} into memory", relations.join(", ")))?;
+        self.search_path = Some(search_path);
+        Ok(())
     }
 
     /// A second session on the same database (for work on another thread); its variables are its
     /// own.
     pub fn try_clone(&self) -> Result<Warehouse> {
+        let conn = self.conn.try_clone()?;
+        if let Some(path) = &self.search_path {
+            conn.execute_batch(&format!("SET search_path = {};", sql_string(path)))?;
+        }
         Ok(Warehouse {
-            conn: self.conn.try_clone()?,
+            conn,
             dir: self.dir.clone(),
             manifest: self.manifest.clone(),
             schema_dir: self.schema_dir.clone(),
+            search_path: self.search_path.clone(),
         })
     }
 
