@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """iijwh benchmarks; writes bench/RESULTS.md.
 
-Run after `cargo build --release`:
+Run after `cargo build --release --workspace` (iijwh and bench/engine/v20):
     python3 bench/run.py [--iijwh PATH] [--duckdb PATH] [--runs 11] [--scale 1,10,100,1000]
+The DuckDB 1.5 program (bench/engine/v15, its own target dir) is timed too when it is built.
 
+1c. The engine alone: a ten-line Rust program per DuckDB line (bench/engine) opening DuckDB and
+   running one statement, beside the bare CLI and iijwh.
 1. Cold `iijwh query NAME` for every report vs the DuckDB CLI running the same SQL over the same
    Parquet files (views and macros created in the same invocation), alternating A/B.
 2. `iijwh load` of data/ vs the DuckDB CLI converting the same CSVs to ZSTD Parquet.
@@ -50,6 +53,17 @@ def ab(cmd_a, cmd_b, runs, env_a=None, env_b=None):
     return (med(a, 0), med(a, 1)), (med(b, 0), med(b, 1))
 
 
+def alternate(cmds, runs, env=None):
+    """Run each command in turn, `runs` rounds; the median wall time of each, in ms."""
+    for cmd in cmds:
+        run_measured(cmd, env)
+    times = [[] for _ in cmds]
+    for _ in range(runs):
+        for i, cmd in enumerate(cmds):
+            times[i].append(run_measured(cmd, env)[0])
+    return [statistics.median(t) * 1000 for t in times]
+
+
 def report_sql(path):
     """A report's SQL with its parameters replaced by their defaults (the CLI cannot bind them)."""
     text = path.read_text()
@@ -91,6 +105,8 @@ def main():
     target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
     ap.add_argument("--iijwh", default=f"{target}/release/iijwh")
     ap.add_argument("--duckdb", default=shutil.which("duckdb") or "duckdb")
+    ap.add_argument("--engine20", default=f"{target}/release/engine-v20")
+    ap.add_argument("--engine15", default=f"{target}-v15/release/engine-v15")
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--scale", default="1,10,100,1000,10000")
     args = ap.parse_args()
@@ -141,6 +157,26 @@ def main():
     ]:
         (ta, _), (tb, _) = ab(a, b, args.runs, env_a=env)
         lines.append(f"| {label} | {ta*1000:.1f} | {tb*1000:.1f} | {ta/tb:.2f} |")
+    lines.append("")
+
+    # 1c. The engine alone, per DuckDB line, in Rust.
+    engines = [(f"Rust, DuckDB {v}", p) for v, p in (("2.0.0", args.engine20), ("1.5.2", args.engine15))
+               if os.path.exists(p)]
+    lines += ["## 1c. The engine alone: DuckDB 2.0 and 1.5 in Rust", "",
+              "bench/engine/main.rs opens DuckDB in memory and runs one statement, nothing else, built once "
+              "against the `duckdb` crate iijwh uses (1.20000.1, DuckDB 2.0.0) and once against 1.10502.0 "
+              "(DuckDB 1.5.2). Same statements as 1b, run in turn with the bare CLI and iijwh.", "",
+              "| statement | bare CLI ms | " + " | ".join(f"{n} ms" for n, _ in engines) + " | iijwh ms |",
+              "| --- | ---: | " + " | ".join("---:" for _ in engines) + " | ---: |"]
+    for label, sql, iijwh_sql in [
+        ("select 1", "select 1", "select 1"),
+        ("count(*) of revenue_lines", f"select count(*) from read_parquet('{rl}')",
+         "select count(*) from revenue_lines"),
+    ]:
+        cmds = ([[duck, "-csv", "-init", os.devnull, "-c", sql]] + [[p, sql] for _, p in engines]
+                + [[iijwh, "query", "--no-build", "-e", iijwh_sql, "--format", "csv"]])
+        ms = alternate(cmds, args.runs, env)
+        lines.append(f"| {label} | " + " | ".join(f"{m:.1f}" for m in ms) + " |")
     lines.append("")
 
     # 2. Load vs CLI CSV -> Parquet conversion

@@ -146,6 +146,13 @@ impl Phases {
         self.0.push((name, now - self.1));
         self.1 = now;
     }
+
+    /// One line a phase on stderr (`--timings`).
+    pub fn print(&self) {
+        for (phase, time) in &self.0 {
+            eprintln!("{:>8.1} ms  {phase}", time.as_secs_f64() * 1000.0);
+        }
+    }
 }
 
 /// The one place a DuckDB connection is opened: in memory, or on a database file (read-only for

@@ -24,9 +24,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let start = Instant::now();
     let report = build(project)?;
     if args.timings {
-        for (phase, time) in &report.phases {
-            eprintln!("{:>8.1} ms  {phase}", time.as_secs_f64() * 1000.0);
-        }
+        report.phases.print();
     }
     let rows: usize = report.manifest.tables.iter().map(|t| t.rows).sum();
     println!(

@@ -27,7 +27,7 @@ pub struct BuildReport {
     /// Outcome of each data rule on the new generation.
     pub checks: Vec<(String, Status)>,
     /// Wall time of each phase, for `load --timings` and the benchmark.
-    pub phases: Vec<(&'static str, std::time::Duration)>,
+    pub phases: Phases,
 }
 
 fn check_results_batch(table: &Table, outcomes: &[Outcome]) -> Result<RecordBatch> {
@@ -157,7 +157,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let generation = generation.commit(&mut manifest)?;
     clock.lap("swap");
     Ok(BuildReport {
-        phases: clock.0,
+        phases: clock,
         generation,
         manifest,
         checks,

@@ -367,11 +367,14 @@ impl Warehouse {
                 sql_string(company)
             ));
         }
-        if !sql.is_empty() {
-            self.conn
-                .execute_batch(&sql)
-                .context("setting the vintage")?;
+        if sql.is_empty() {
+            // The latest vintage of the newest release's company: never empty (a load needs a
+            // release), so a session that sets nothing asks nothing.
+            return Ok(());
         }
+        self.conn
+            .execute_batch(&sql)
+            .context("setting the vintage")?;
         if self
             .column_values("SELECT release_id FROM vintage_releases LIMIT 1")?
             .is_empty()
