@@ -376,7 +376,8 @@ fn write_duckdb(wh: &Warehouse, catalog: &Catalog, path: &Path) -> Result<()> {
             conn.execute_batch(&format!(
                 "INSERT INTO export_db.{RAW}.\"{0}\" SELECT * FROM \"{home}\".{RAW}.\"{0}\"{filter};",
                 t.name
-            ))?;
+            ))
+            .with_context(|| format!("copying table {}", t.name))?;
         }
         conn.execute_batch("USE export_db.main;")?;
         for sub in ["macros", "views"] {

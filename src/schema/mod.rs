@@ -73,11 +73,23 @@ impl Catalog {
             .trim()
             .to_string();
         let conn = crate::base::open_duckdb()?;
+        // The tables in the order the files create them (a table's references come first): not
+        // DuckDB's table_oid, which a COMMENT ON renews in some versions.
+        let mut order: Vec<String> = Vec::new();
         for file in read_sql_files(&dir.join("tables"))? {
             conn.execute_batch(&file.sql)
                 .with_context(|| format!("schema error in {}", file.path.display()))?;
+            let mut stmt = conn.prepare("SELECT table_name FROM duckdb_tables() ORDER BY 1")?;
+            let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            for name in names {
+                let name = name?;
+                if !order.contains(&name) {
+                    order.push(name);
+                }
+            }
         }
-        let tables = read_tables(&conn)?;
+        let mut tables = read_tables(&conn)?;
+        tables.sort_by_key(|t| order.iter().position(|n| *n == t.name));
         Ok(Catalog { version, tables })
     }
 
@@ -89,6 +101,8 @@ impl Catalog {
     /// `load`, through a cache file: reused while the DDL and iijwh are unchanged.
     pub fn load_cached(dir: &Path, cache: &Path) -> Result<Catalog> {
         let mut hasher = Sha256::new();
+        // The cache's own format (2: tables in file order) and iijwh's version.
+        hasher.update(b"2");
         hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
         hasher.update(std::fs::read(dir.join("VERSION")).unwrap_or_default());
         for file in read_sql_files(&dir.join("tables"))? {

@@ -33,8 +33,12 @@ fn load_writes_zstd_parquet_with_provenance() {
     let value_col = meta.file_metadata().schema_descr().column(5);
     assert_eq!(value_col.name(), "value");
     assert_eq!(
-        format!("{:?}", value_col.logical_type_ref()),
-        "Some(Decimal(DecimalType { scale: 1, precision: 18 }))"
+        value_col.converted_type(),
+        parquet::basic::ConvertedType::DECIMAL
+    );
+    assert_eq!(
+        (value_col.type_precision(), value_col.type_scale()),
+        (18, 1)
     );
 }
 
