@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """iijwh benchmarks; writes bench/RESULTS.md.
 
-Run after `cargo build --release --workspace` (iijwh and bench/engine/v20):
+Run after `cargo build --release --workspace` (iijwh and bench/engine/v15, on the same DuckDB):
     python3 bench/run.py [--iijwh PATH] [--duckdb PATH] [--runs 11] [--scale 1,10,100,1000]
-The DuckDB 1.5 program (bench/engine/v15, its own target dir) is timed too when it is built.
+The DuckDB 2.0 program (bench/engine/v20, its own target dir) is timed too when it is built.
 
 1c. The engine alone: a ten-line Rust program per DuckDB line (bench/engine) opening DuckDB and
    running one statement, beside the bare CLI and iijwh.
@@ -105,8 +105,8 @@ def main():
     target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
     ap.add_argument("--iijwh", default=f"{target}/release/iijwh")
     ap.add_argument("--duckdb", default=shutil.which("duckdb") or "duckdb")
-    ap.add_argument("--engine20", default=f"{target}/release/engine-v20")
-    ap.add_argument("--engine15", default=f"{target}-v15/release/engine-v15")
+    ap.add_argument("--engine15", default=f"{target}/release/engine-v15")
+    ap.add_argument("--engine20", default=f"{target}-v20/release/engine-v20")
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--scale", default="1,10,100,1000,10000")
     args = ap.parse_args()
@@ -160,12 +160,13 @@ def main():
     lines.append("")
 
     # 1c. The engine alone, per DuckDB line, in Rust.
-    engines = [(f"Rust, DuckDB {v}", p) for v, p in (("2.0.0", args.engine20), ("1.5.2", args.engine15))
+    engines = [(f"Rust, DuckDB {v}", p) for v, p in (("1.5.2", args.engine15), ("2.0.0", args.engine20))
                if os.path.exists(p)]
-    lines += ["## 1c. The engine alone: DuckDB 2.0 and 1.5 in Rust", "",
+    lines += ["## 1c. The engine alone: DuckDB 1.5 and 2.0 in Rust", "",
               "bench/engine/main.rs opens DuckDB in memory and runs one statement, nothing else, built once "
-              "against the `duckdb` crate iijwh uses (1.20000.1, DuckDB 2.0.0) and once against 1.10502.0 "
-              "(DuckDB 1.5.2). Same statements as 1b, run in turn with the bare CLI and iijwh.", "",
+              "against the `duckdb` crate iijwh uses (1.10502.0, DuckDB 1.5.2) and once against 1.20000.1 "
+              "(DuckDB 2.0.0, the line iijwh used before). Same statements as 1b, run in turn with the bare "
+              "CLI and iijwh.", "",
               "| statement | bare CLI ms | " + " | ".join(f"{n} ms" for n, _ in engines) + " | iijwh ms |",
               "| --- | ---: | " + " | ".join("---:" for _ in engines) + " | ---: |"]
     for label, sql, iijwh_sql in [
