@@ -25,9 +25,11 @@ WITH ordered AS (
                               comparison, unit, compared_to
                  ORDER BY published_on, release_id)
 )
-SELECT company, table_name, item, when_printed AS period, basis, scope, measure, comparison, unit,
-       previous_release, previous_value, release_id, value, value - previous_value AS change,
-       first_reported_release, first_reported_value, label,
-       restatement_reason(release_id, table_name, item, period, as_of) AS reason
-FROM ordered
-WHERE previous_value IS NOT NULL AND value <> previous_value;
+SELECT o.company, o.table_name, o.item, o.when_printed AS period, o.basis, o.scope, o.measure,
+       o.comparison, o.unit, o.previous_release, o.previous_value, o.release_id, o.value,
+       o.value - o.previous_value AS change, o.first_reported_release, o.first_reported_value, o.label,
+       restatement_reason(o.release_id, o.table_name, o.item,
+                          coalesce(p.start_date, o.as_of), coalesce(p.end_date, o.as_of)) AS reason
+FROM ordered o
+LEFT JOIN raw.periods p ON p.period = o.period
+WHERE o.previous_value IS NOT NULL AND o.value <> o.previous_value;

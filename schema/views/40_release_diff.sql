@@ -17,18 +17,21 @@ WITH va AS (SELECT * FROM release_figures WHERE release_id = a),
                 coalesce(vb.unit, va.unit) AS unit,
                 va.value AS value_a, vb.value AS value_b,
                 coalesce(vb.label, va.label) AS label,
-                coalesce(vb.period, va.period) AS p, coalesce(vb.as_of, va.as_of) AS d
+                -- The days the figure covers: its period's, or its balance sheet date.
+                coalesce(pd.start_date, vb.as_of, va.as_of) AS first_day,
+                coalesce(pd.end_date, vb.as_of, va.as_of) AS last_day
          FROM va FULL JOIN vb
            ON va.table_name = vb.table_name AND va.when_printed = vb.when_printed AND va.item = vb.item
           AND va.basis IS NOT DISTINCT FROM vb.basis AND va.scope IS NOT DISTINCT FROM vb.scope
           AND va.measure = vb.measure AND va.comparison = vb.comparison AND va.unit = vb.unit
           AND va.compared_to IS NOT DISTINCT FROM vb.compared_to
+         LEFT JOIN raw.periods pd ON pd.period = coalesce(vb.period, va.period)
      )
 SELECT CASE WHEN value_a IS NULL THEN 'added' WHEN value_b IS NULL THEN 'dropped' ELSE 'changed' END AS status,
        table_name, item, period, basis, scope, measure, comparison, unit, value_a, value_b,
        value_b - value_a AS change,
-       restatement_reason(b, table_name, item, p, d) IS NOT NULL AS explained,
-       restatement_reason(b, table_name, item, p, d) AS reason,
+       restatement_reason(b, table_name, item, first_day, last_day) IS NOT NULL AS explained,
+       restatement_reason(b, table_name, item, first_day, last_day) AS reason,
        label
 FROM joined
 WHERE period IN (SELECT when_printed FROM shared)
