@@ -140,7 +140,8 @@ def main():
                                 args.runs, env_a=env)
         ratios.append(ta / tb)
         lines.append(f"| {path.stem} | {ta*1000:.1f} | {tb*1000:.1f} | {ta/tb:.2f} | {ma:.0f} | {mb:.0f} |")
-    lines += ["", f"Median ratio iijwh / CLI: **{statistics.median(ratios):.2f}** (target: at most 1.10).", ""]
+    lines += ["", f"Median ratio iijwh / CLI: **{statistics.median(ratios):.2f}**, highest "
+                  f"**{max(ratios):.2f}** (target: every report at most 1.0).", ""]
 
     # 1b. Start-up against the bare CLI: what a user compares with.
     lines += ["## 1b. Start-up: iijwh vs the bare DuckDB CLI", "",
@@ -151,8 +152,11 @@ def main():
     for label, a, b in [
         ("select 1", [iijwh, "query", "--no-build", "-e", "select 1", "--format", "csv"],
          [duck, "-csv", "-init", os.devnull, "-c", "select 1"]),
-        ("count(*) of revenue_lines", [iijwh, "query", "--no-build", "-e", "select count(*) from revenue_lines",
-                                       "--format", "csv"],
+        ("count(*) of raw.revenue_lines (the file)", [iijwh, "query", "--no-build", "-e",
+                                                       "select count(*) from raw.revenue_lines", "--format", "csv"],
+         [duck, "-csv", "-init", os.devnull, "-c", f"select count(*) from read_parquet('{rl}')"]),
+        ("count(*) of revenue_lines (iijwh: the vintage view)",
+         [iijwh, "query", "--no-build", "-e", "select count(*) from revenue_lines", "--format", "csv"],
          [duck, "-csv", "-init", os.devnull, "-c", f"select count(*) from read_parquet('{rl}')"]),
     ]:
         (ta, _), (tb, _) = ab(a, b, args.runs, env_a=env)
@@ -171,8 +175,8 @@ def main():
               "| --- | ---: | " + " | ".join("---:" for _ in engines) + " | ---: |"]
     for label, sql, iijwh_sql in [
         ("select 1", "select 1", "select 1"),
-        ("count(*) of revenue_lines", f"select count(*) from read_parquet('{rl}')",
-         "select count(*) from revenue_lines"),
+        ("count(*) of raw.revenue_lines (the file)", f"select count(*) from read_parquet('{rl}')",
+         "select count(*) from raw.revenue_lines"),
     ]:
         cmds = ([[duck, "-csv", "-init", os.devnull, "-c", sql]] + [[p, sql] for _, p in engines]
                 + [[iijwh, "query", "--no-build", "-e", iijwh_sql, "--format", "csv"]])
@@ -195,7 +199,7 @@ def main():
     lines += [
         "## 2. Load: `iijwh load` vs DuckDB CLI converting the same CSVs to Parquet", "",
         "| | ms | MiB |", "| --- | ---: | ---: |",
-        f"| iijwh load (validate, write, constraints, 16 data rules, swap) | {ta*1000:.0f} | {ma:.0f} |",
+        f"| iijwh load (validate, write, catalog, constraints, 17 data rules, swap) | {ta*1000:.0f} | {ma:.0f} |",
         f"| DuckDB CLI: {len(csvs)} CSV -> ZSTD Parquet, no validation | {tb*1000:.0f} | {mb:.0f} |",
         "", f"Ratio {ta/tb:.1f}x. Target for the real release: under 100 ms. Phases of one `iijwh load --timings`:",
         "", "```", phases.strip(), "```", ""]

@@ -204,3 +204,43 @@ fn export_refuses_a_non_empty_folder_and_manifest_describes_it() {
         .iter()
         .all(|t| t["files"].as_array().unwrap().is_empty()));
 }
+
+/// The generation's catalog is a DuckDB database the DuckDB CLI opens as it is: the vintage views
+/// and the raw tables answer there as in iijwh.
+#[test]
+fn the_duckdb_cli_opens_the_catalog() {
+    if let Err(why) = python() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but the DuckDB CLI is missing: {why}"
+        );
+        eprintln!("SKIPPED catalog test: {why}");
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.ok(&["load"]);
+    let catalog = std::fs::canonicalize(sb.warehouse().join("current"))
+        .unwrap()
+        .join("catalog.duckdb");
+    let total =
+        "SELECT value FROM revenue_lines WHERE period = '2Q06' AND line = 'total_revenues' \
+                 AND measure = 'amount' AND comparison = 'level' \
+                 AND section = 'Trend of Quarterly Revenues'";
+    let raw = "SELECT count(*) FROM raw.revenue_lines";
+    let cli = |sql: &str| {
+        let out = Command::new("duckdb")
+            .args(["-readonly", "-csv", "-noheader", "-init", "/dev/null"])
+            .arg(&catalog)
+            .args(["-c", sql])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    assert_eq!(cli(total), "14007.0");
+    assert_eq!(cli(raw), sb.scalar(raw));
+}
