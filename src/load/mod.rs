@@ -89,7 +89,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     }
     clock.lap("write Parquet");
 
-    // One session over the written files: constraints first, then the data rules.
+    // One session, on the new generation's own catalog: constraints first, then the data rules.
     let manifest = Manifest {
         schema_version: catalog.version.clone(),
         fingerprint,
@@ -125,8 +125,8 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     }
     clock.lap("check constraints");
 
-    // The rules read `figures` over and over: computed once here (a temp table shadows the view),
-    // each rule plans against a table instead of the whole union of the view.
+    // The rules read `figures` over and over: computed once here (an in-memory table found before
+    // the view), each rule plans against a table instead of the whole union of the view.
     wh.materialize(&["main.figures".to_string()])?;
     let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?)?;
     let counts =

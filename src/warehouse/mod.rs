@@ -1,6 +1,8 @@
 //! The warehouse core: a folder of Parquet generations with a `current` link to the live one,
 //! opened as an embedded DuckDB. Schema `raw` reads the generation's files; schema/macros and
-//! schema/views build the vintage views of `main` over it. The session is sealed: callers run SQL,
+//! schema/views build the vintage views of `main` over it. Both live in the generation's catalog,
+//! a DuckDB file the load makes (copied from the live generation's when the schema is the same)
+//! and a session opens read-only. The session is sealed: callers run SQL,
 //! bind parameters, set the vintage, apply the sandbox and attach an export database through its
 //! methods, never its connection. Opening never builds: `manifest::staleness` says when the
 //! generation is stale, and the command decides to call the load (`crate::load`).
