@@ -12,7 +12,7 @@ use crate::render::{print, Format};
 use crate::schema::{Catalog, Table};
 use crate::sql::rules::{load_rules, run_rules, Outcome, Status};
 use crate::warehouse::build::Generation;
-use crate::warehouse::manifest::{fingerprint, Manifest};
+use crate::warehouse::manifest::{fingerprint, live_manifest, Manifest};
 use anyhow::{bail, Context, Result};
 use arrow::array::{ArrayRef, Int32Array, StringArray};
 use arrow::record_batch::RecordBatch;
@@ -98,6 +98,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         tables: generation.tables(),
         catalog: None,
         catalog_digest: None,
+        rule_millis: Default::default(),
     };
     let mut wh = generation.open(manifest, &project.schema_dir())?;
     clock.lap("catalog, open");
@@ -128,7 +129,10 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     // The rules read `figures` over and over: computed once here (an in-memory table found before
     // the view), each rule plans against a table instead of the whole union of the view.
     wh.materialize(&["main.figures".to_string()])?;
-    let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?)?;
+    let previous = live_manifest(&project.warehouse)
+        .map(|m| m.rule_millis)
+        .unwrap_or_default();
+    let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?, &previous)?;
     let counts =
         wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY release_id")?;
     let mut manifest = wh.into_manifest();
@@ -151,6 +155,10 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let checks = outcomes
         .iter()
         .map(|o| (o.rule.name.clone(), o.status))
+        .collect();
+    manifest.rule_millis = outcomes
+        .iter()
+        .map(|o| (o.rule.name.clone(), (o.millis * 10.0).round() / 10.0))
         .collect();
     clock.lap("run data rules");
 

@@ -6,6 +6,7 @@ use crate::schema::SqlFile;
 use crate::warehouse::{QueryResult, Warehouse};
 use anyhow::{Context, Result};
 use arrow::array::Array;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,17 +40,27 @@ pub struct Outcome {
     pub rule: SqlFile,
     pub status: Status,
     pub rows: QueryResult,
+    /// Wall time of the rule's statement.
+    pub millis: f64,
 }
 
 pub fn load_rules(dir: &Path) -> Result<Vec<SqlFile>> {
     crate::schema::read_sql_files(dir)
 }
 
-/// Run the rules on two sessions, one a core: each rule costs DuckDB mostly planning, so two
-/// threads halve the wall time. Each thread takes the next rule not yet taken, so a slow rule does
-/// not leave the other core idle. Outcomes come back in the rules' order.
-pub fn run_rules(wh: &Warehouse, rules: Vec<SqlFile>) -> Result<Vec<Outcome>> {
-    let queue = std::sync::Mutex::new(rules.into_iter().enumerate());
+/// Run the rules on two sessions, one a core: each rule costs DuckDB mostly planning. Each thread
+/// takes the next rule not yet taken, slowest first by `previous` (each rule's time at the last
+/// load; a rule without one counts as slowest), so no slow rule is left for the end while the
+/// other core idles. Outcomes come back in the rules' order.
+pub fn run_rules(
+    wh: &Warehouse,
+    rules: Vec<SqlFile>,
+    previous: &BTreeMap<String, f64>,
+) -> Result<Vec<Outcome>> {
+    let mut rules: Vec<(usize, SqlFile)> = rules.into_iter().enumerate().collect();
+    let cost = |rule: &SqlFile| previous.get(&rule.name).copied().unwrap_or(f64::INFINITY);
+    rules.sort_by(|(_, a), (_, b)| cost(b).total_cmp(&cost(a)));
+    let queue = std::sync::Mutex::new(rules.into_iter());
     let other = wh.try_clone()?;
     let (mine, theirs) = std::thread::scope(|scope| {
         let queue = &queue;
@@ -62,7 +73,7 @@ pub fn run_rules(wh: &Warehouse, rules: Vec<SqlFile>) -> Result<Vec<Outcome>> {
     Ok(all.into_iter().map(|(_, o)| o).collect())
 }
 
-type Queue = std::sync::Mutex<std::iter::Enumerate<std::vec::IntoIter<SqlFile>>>;
+type Queue = std::sync::Mutex<std::vec::IntoIter<(usize, SqlFile)>>;
 
 fn run_each(wh: &Warehouse, queue: &Queue) -> Result<Vec<(usize, Outcome)>> {
     let mut outcomes = Vec::new();
@@ -87,6 +98,7 @@ fn run_each(wh: &Warehouse, queue: &Queue) -> Result<Vec<(usize, Outcome)>> {
                 )
             })?;
         wh.set_variable("tolerance", &tol.to_string())?;
+        let started = std::time::Instant::now();
         let rows = wh
             .query(&rule.sql, &[])
             .with_context(|| format!("check rule {} failed to run", rule.path.display()))?;
@@ -97,7 +109,16 @@ fn run_each(wh: &Warehouse, queue: &Queue) -> Result<Vec<(usize, Outcome)>> {
         } else {
             Status::Fail
         };
-        outcomes.push((i, Outcome { rule, status, rows }));
+        let millis = started.elapsed().as_secs_f64() * 1000.0;
+        outcomes.push((
+            i,
+            Outcome {
+                rule,
+                status,
+                rows,
+                millis,
+            },
+        ));
     }
 }
 

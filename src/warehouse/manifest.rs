@@ -7,6 +7,7 @@ use crate::release::ReleaseInfo;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub const MANIFEST: &str = "manifest.json";
@@ -28,6 +29,9 @@ pub struct Manifest {
     /// the same digest copies this generation's catalog instead of making one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog_digest: Option<String>,
+    /// How long each data rule took at this load, in ms: the next load starts the slowest first.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rule_millis: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -52,6 +56,11 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
     })?;
     serde_json::from_str(&text)
         .with_context(|| format!("{}: not a valid manifest; run `iijwh load`", path.display()))
+}
+
+/// The live generation's manifest, if there is a readable one.
+pub fn live_manifest(warehouse: &Path) -> Option<Manifest> {
+    read_manifest(&std::fs::canonicalize(warehouse.join(CURRENT)).ok()?).ok()
 }
 
 /// Why the warehouse no longer matches data/ and schema/ (None when it does); damage to its files
