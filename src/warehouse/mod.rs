@@ -179,7 +179,10 @@ impl Warehouse {
 
     /// A read-only session on the catalog of the generation in `dir`.
     fn open_catalog(dir: PathBuf, manifest: Manifest, schema_dir: &Path) -> Result<Warehouse> {
-        let conn = crate::base::open_duckdb_file(&dir.join(CATALOG), true)?;
+        // A catalog another DuckDB version wrote (an iijwh upgrade) does not open: the load makes
+        // a new one, which a query without --no-build does by itself.
+        let conn = crate::base::open_duckdb_file(&dir.join(CATALOG), true)
+            .context("the warehouse cannot be opened as it is; run `iijwh load` to rebuild it")?;
         Ok(Warehouse {
             conn,
             dir,
