@@ -188,3 +188,38 @@ fn a_damaged_warehouse_is_rebuilt_by_query() {
     let rows = crate::common::parse_csv(&String::from_utf8(out.stdout).unwrap());
     assert_eq!(rows.last().unwrap()["total_revenues"], "14007.0");
 }
+
+/// `--timings` lists the phases of a query and of a load on stderr and leaves the answer as it was.
+#[test]
+fn timings_go_to_stderr_and_leave_the_answer_alone() {
+    let sb = Sandbox::new();
+    let out = sb.cmd().args(["load", "--timings"]).output().unwrap();
+    let phases = String::from_utf8_lossy(&out.stderr);
+    for phase in [
+        "write Parquet",
+        "check constraints",
+        "run data rules",
+        "swap",
+    ] {
+        assert!(phases.contains(phase), "{phase} missing from: {phases}");
+    }
+    let sql = "SELECT value FROM revenue_lines WHERE period = '2Q06' AND line = 'total_revenues' \
+               AND measure = 'amount' AND comparison = 'level' \
+               AND section = 'Trend of Quarterly Revenues'";
+    let out = sb
+        .cmd()
+        .args(["query", "-e", sql, "--format", "csv", "--timings"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "value\n14007.0\n");
+    let phases = String::from_utf8_lossy(&out.stderr);
+    for phase in [
+        "open the warehouse",
+        "sandbox",
+        "run the statement",
+        "print",
+    ] {
+        assert!(phases.contains(phase), "{phase} missing from: {phases}");
+    }
+}
