@@ -12,7 +12,7 @@ use crate::render::{print, Format};
 use crate::schema::{Catalog, Table};
 use crate::sql::rules::{load_rules, run_rules, Outcome, Status};
 use crate::warehouse::build::Generation;
-use crate::warehouse::manifest::{fingerprint, live_manifest, Manifest};
+use crate::warehouse::manifest::{fingerprint, Manifest};
 use anyhow::{bail, Context, Result};
 use arrow::array::{ArrayRef, Int32Array, StringArray};
 use arrow::record_batch::RecordBatch;
@@ -129,8 +129,9 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     // The rules read `figures` over and over: computed once here (an in-memory table found before
     // the view), each rule plans against a table instead of the whole union of the view.
     wh.materialize(&["main.figures".to_string()])?;
-    let previous = live_manifest(&project.warehouse)
-        .map(|m| m.rule_millis)
+    let previous = generation
+        .live_manifest()
+        .map(|m| m.rule_millis.clone())
         .unwrap_or_default();
     let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?, &previous)?;
     let counts =

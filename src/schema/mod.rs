@@ -100,16 +100,9 @@ impl Catalog {
 
     /// `load`, through a cache file: reused while the DDL and iijwh are unchanged.
     pub fn load_cached(dir: &Path, cache: &Path) -> Result<Catalog> {
-        let mut hasher = Sha256::new();
-        // The cache's own format (2: tables in file order) and iijwh's version.
-        hasher.update(b"2");
-        hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-        hasher.update(std::fs::read(dir.join("VERSION")).unwrap_or_default());
-        for file in read_sql_files(&dir.join("tables"))? {
-            hasher.update(file.path.file_name().unwrap_or_default().as_encoded_bytes());
-            hasher.update(file.sql.as_bytes());
-        }
-        let key = crate::base::hex(&hasher.finalize());
+        // The cache's own format (2: tables in file order), schema/VERSION and the DDL.
+        let version = std::fs::read(dir.join("VERSION")).unwrap_or_default();
+        let key = digest(dir, &["tables"], &[b"2", &version])?;
         if let Ok(text) = std::fs::read_to_string(cache) {
             if let Ok((cached_key, mut catalog)) = serde_json::from_str::<(String, Catalog)>(&text)
             {
@@ -147,6 +140,26 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+}
+
+/// Hash of iijwh's version, `extra`, and the name and text of every `.sql` file in the `subs`
+/// folders of schema/ `dir`: what a cache built from those files is keyed by.
+pub fn digest(dir: &Path, subs: &[&str], extra: &[&[u8]]) -> Result<String> {
+    let mut hasher = Sha256::new();
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    for bytes in extra {
+        hasher.update(bytes);
+        hasher.update([0]);
+    }
+    for sub in subs {
+        for file in read_sql_files(&dir.join(sub))? {
+            hasher.update(file.path.file_name().unwrap_or_default().as_encoded_bytes());
+            hasher.update([0]);
+            hasher.update(file.sql.as_bytes());
+            hasher.update([0]);
+        }
+    }
+    Ok(crate::base::hex(&hasher.finalize()))
 }
 
 /// The `.sql` files of a folder, in name order.

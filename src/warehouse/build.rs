@@ -5,7 +5,7 @@
 //! a failed load leaves the live one untouched (a killed one leaves a folder the next load
 //! removes). Which tables and rules go in is the load's business (`crate::load`), not this file's.
 
-use super::manifest::{Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST};
+use super::manifest::{read_manifest, Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST};
 use super::{parquet, Warehouse, RAW};
 use crate::base::{sync_dir, StagedDir};
 use crate::release::Dataset;
@@ -40,9 +40,11 @@ impl Drop for Placed {
 }
 
 /// A generation being written. Holds the load lock: one load at a time, so neither removes the
-/// generation the other swaps in.
+/// generation the other swaps in, and the live generation stays the one `begin` found.
 pub struct Generation {
     place: Place,
+    /// The live generation's folder and its manifest (None when unreadable), read once at begin.
+    live: Option<(PathBuf, Option<Manifest>)>,
     name: String,
     warehouse: PathBuf,
     metadata: Vec<(String, String)>,
@@ -60,8 +62,15 @@ impl Generation {
         lock.lock().context("waiting for another load to finish")?;
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ").to_string();
         let name = format!("{stamp}-{}", std::process::id());
+        let live = std::fs::canonicalize(warehouse.join(CURRENT))
+            .ok()
+            .map(|dir| {
+                let manifest = read_manifest(&dir).ok();
+                (dir, manifest)
+            });
         Ok(Generation {
             place: Place::Staged(StagedDir::new(&generations.join(&name))?),
+            live,
             name,
             warehouse: warehouse.to_path_buf(),
             metadata,
@@ -117,9 +126,17 @@ impl Generation {
             placed => placed,
         };
         let dir = self.dir().to_path_buf();
-        let previous = std::fs::canonicalize(self.warehouse.join(CURRENT)).ok();
         manifest.catalog_digest = Some(super::catalog_digest(schema_dir)?);
-        Warehouse::build_catalog(dir, manifest, schema_dir, previous.as_deref())
+        let live = self
+            .live
+            .as_ref()
+            .and_then(|(dir, m)| Some((dir.as_path(), m.as_ref()?)));
+        Warehouse::build_catalog(dir, manifest, schema_dir, live)
+    }
+
+    /// The manifest of the generation live when the load began, if readable.
+    pub fn live_manifest(&self) -> Option<&Manifest> {
+        self.live.as_ref()?.1.as_ref()
     }
 
     /// Every CHECK, key and reference constraint of the schema, and the cross-release metadata
@@ -156,7 +173,7 @@ impl Generation {
         std::fs::File::open(&tmp)?.sync_all()?;
         std::fs::rename(&tmp, generation.join(MANIFEST))?;
         sync_dir(&generation)?;
-        let previous = std::fs::canonicalize(self.warehouse.join(CURRENT)).ok();
+        let previous = self.live.as_ref().map(|(dir, _)| dir.clone());
         swap_current(&self.warehouse, &self.name)?;
         if let Place::Placed(placed) = &mut self.place {
             placed.committed = true;

@@ -58,11 +58,6 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
         .with_context(|| format!("{}: not a valid manifest; run `iijwh load`", path.display()))
 }
 
-/// The live generation's manifest, if there is a readable one.
-pub fn live_manifest(warehouse: &Path) -> Option<Manifest> {
-    read_manifest(&std::fs::canonicalize(warehouse.join(CURRENT)).ok()?).ok()
-}
-
 /// Why the warehouse no longer matches data/ and schema/ (None when it does); damage to its files
 /// is found when it is opened.
 pub fn staleness(project: &Project) -> Result<Option<String>> {

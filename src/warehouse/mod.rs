@@ -22,7 +22,6 @@ use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use duckdb::Connection;
 use manifest::{read_manifest, verify_files, Manifest, CURRENT};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// The DuckDB schema holding every loaded row of every release; `main` holds the vintage views.
@@ -70,36 +69,25 @@ fn register(conn: &Connection, dir: &Path, manifest: &Manifest, schema_dir: &Pat
 /// and views, and the iijwh that registered them. Two generations with the same digest have the
 /// same catalog but for the paths in its raw views.
 pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
-    let mut hasher = Sha256::new();
-    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
-    for sub in ["tables", "macros", "views"] {
-        for file in read_sql_files(&schema_dir.join(sub))? {
-            hasher.update(file.path.file_name().unwrap_or_default().as_encoded_bytes());
-            hasher.update([0]);
-            hasher.update(file.sql.as_bytes());
-            hasher.update([0]);
-        }
-    }
-    Ok(crate::base::hex(&hasher.finalize()))
+    crate::schema::digest(schema_dir, &["tables", "macros", "views"], &[])
 }
 
 /// Make the catalog file of the generation in `dir` (whose files are in their final place) and
-/// return the read-write connection that made it. When `previous`, a generation folder, has a
-/// catalog of the same digest, it is copied and only its raw views are pointed at this
-/// generation's files: creating and binding every macro and view again is most of what a catalog
-/// costs. Anything wrong with the copy means a catalog made afresh.
+/// return the read-write connection that made it. When `previous`, a generation's folder and
+/// manifest, has a catalog of the same digest, it is copied and only its raw views are pointed at
+/// this generation's files: creating and binding every macro and view again is most of what a
+/// catalog costs. Anything wrong with the copy means a catalog made afresh.
 fn make_catalog(
     dir: &Path,
     manifest: &Manifest,
     schema_dir: &Path,
-    previous: Option<&Path>,
+    previous: Option<(&Path, &Manifest)>,
 ) -> Result<Connection> {
     let path = dir.join(CATALOG);
-    let same_schema = |old: &Path| {
-        manifest.catalog_digest.is_some()
-            && read_manifest(old).is_ok_and(|m| m.catalog_digest == manifest.catalog_digest)
+    let same_schema = |(_, old): &(&Path, &Manifest)| {
+        manifest.catalog_digest.is_some() && old.catalog_digest == manifest.catalog_digest
     };
-    if let Some(old) = previous.filter(|old| same_schema(old)) {
+    if let Some((old, _)) = previous.filter(same_schema) {
         if let Ok(conn) = repoint_catalog(&old.join(CATALOG), &path, dir, manifest) {
             return Ok(conn);
         }
@@ -121,6 +109,14 @@ fn repoint_catalog(from: &Path, to: &Path, dir: &Path, manifest: &Manifest) -> R
     Ok(conn)
 }
 
+/// The statement that makes a session look in the in-memory copies (`scratch`) before `home`, the
+/// database it opened. With a search path set, DuckDB finds schema-qualified names only in the
+/// schemas listed, so both schemas of both are.
+fn search_path(home: &str) -> String {
+    let path = format!("scratch.main,scratch.{RAW},{home}.main,{home}.{RAW}");
+    format!("SET search_path = {};", sql_string(&path))
+}
+
 pub struct Warehouse {
     conn: Connection,
     /// The generation folder this session reads; fixed at open, so a concurrent load that swaps
@@ -129,8 +125,9 @@ pub struct Warehouse {
     manifest: Manifest,
     /// schema/ folder whose macros and views this session registered.
     schema_dir: PathBuf,
-    /// Set once views are materialized: where names are looked up first (see `materialize`).
-    search_path: Option<String>,
+    /// Set once tables are materialized: the database the session opened, whose tables and views
+    /// the in-memory copies shadow (see `materialize`).
+    home: Option<String>,
 }
 
 /// Result of one statement.
@@ -168,13 +165,22 @@ impl Warehouse {
         // A generation from before catalogs: its views are made for this session.
         let conn = crate::base::open_duckdb()?;
         register(&conn, &dir, &manifest, &project.schema_dir())?;
-        Ok(Warehouse {
+        Ok(Warehouse::session(
             conn,
             dir,
             manifest,
-            schema_dir: project.schema_dir(),
-            search_path: None,
-        })
+            &project.schema_dir(),
+        ))
+    }
+
+    fn session(conn: Connection, dir: PathBuf, manifest: Manifest, schema_dir: &Path) -> Warehouse {
+        Warehouse {
+            conn,
+            dir,
+            manifest,
+            schema_dir: schema_dir.to_path_buf(),
+            home: None,
+        }
     }
 
     /// A read-only session on the catalog of the generation in `dir`.
@@ -183,13 +189,7 @@ impl Warehouse {
         // a new one, which a query without --no-build does by itself.
         let conn = crate::base::open_duckdb_file(&dir.join(CATALOG), true)
             .context("the warehouse cannot be opened as it is; run `iijwh load` to rebuild it")?;
-        Ok(Warehouse {
-            conn,
-            dir,
-            manifest,
-            schema_dir: schema_dir.to_path_buf(),
-            search_path: None,
-        })
+        Ok(Warehouse::session(conn, dir, manifest, schema_dir))
     }
 
     /// Make the catalog of the generation being built in `dir` (see `make_catalog`) and open a
@@ -198,16 +198,10 @@ impl Warehouse {
         dir: PathBuf,
         manifest: Manifest,
         schema_dir: &Path,
-        previous: Option<&Path>,
+        previous: Option<(&Path, &Manifest)>,
     ) -> Result<Warehouse> {
         let conn = make_catalog(&dir, &manifest, schema_dir, previous)?;
-        Ok(Warehouse {
-            conn,
-            dir,
-            manifest,
-            schema_dir: schema_dir.to_path_buf(),
-            search_path: None,
-        })
+        Ok(Warehouse::session(conn, dir, manifest, schema_dir))
     }
 
     /// Read tables and views into memory once for the rest of the session and its clones (the
@@ -215,13 +209,9 @@ impl Warehouse {
     /// in-memory database searched first, so the catalog itself is not written. The copies of the
     /// raw tables keep the files' row order, so their `rowid` is the row's number in its file.
     pub fn materialize(&mut self, relations: &[String]) -> Result<()> {
-        // Once the search path starts with scratch, the current database is scratch.
-        let home = match self
-            .search_path
-            .as_deref()
-            .and_then(|p| p.split(',').nth(2))
-        {
-            Some(entry) => entry.trim_end_matches(".main").to_string(),
+        // Asked before the search path makes scratch the current database.
+        let home = match &self.home {
+            Some(home) => home.clone(),
             None => self.database()?,
         };
         let mut sql = "ATTACH IF NOT EXISTS ':memory:' AS scratch;\n".to_string();
@@ -232,13 +222,11 @@ impl Warehouse {
                  CREATE TABLE scratch.{schema}.\"{name}\" AS SELECT * FROM {home}.{schema}.\"{name}\";\n"
             ));
         }
-        // With a search path set, DuckDB finds schema-qualified names only in the schemas listed.
-        let search_path = format!("scratch.main,scratch.{RAW},{home}.main,{home}.{RAW}");
-        sql.push_str(&format!("SET search_path = {};", sql_string(&search_path)));
+        sql.push_str(&search_path(&home));
         self.conn
             .execute_batch(&sql)
             .with_context(|| format!("reading {} into memory", relations.join(", ")))?;
-        self.search_path = Some(search_path);
+        self.home = Some(home);
         Ok(())
     }
 
@@ -246,16 +234,17 @@ impl Warehouse {
     /// own.
     pub fn try_clone(&self) -> Result<Warehouse> {
         let conn = self.conn.try_clone()?;
-        if let Some(path) = &self.search_path {
-            conn.execute_batch(&format!("SET search_path = {};", sql_string(path)))?;
+        if let Some(home) = &self.home {
+            conn.execute_batch(&search_path(home))?;
         }
-        Ok(Warehouse {
+        let mut clone = Warehouse::session(
             conn,
-            dir: self.dir.clone(),
-            manifest: self.manifest.clone(),
-            schema_dir: self.schema_dir.clone(),
-            search_path: self.search_path.clone(),
-        })
+            self.dir.clone(),
+            self.manifest.clone(),
+            &self.schema_dir,
+        );
+        clone.home = self.home.clone();
+        Ok(clone)
     }
 
     /// The vintage in one line (company, latest release, as-of) and the unit of its amounts, for
