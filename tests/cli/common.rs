@@ -97,6 +97,26 @@ impl Sandbox {
     }
 }
 
+/// A finished command's stdout, after asserting it succeeded (its stderr is the failure message).
+pub fn succeeded(out: std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A test whose tool is missing (`why`) is skipped, with a line saying so, except under CI
+/// (`CI=true`), where it fails: CI installs every tool.
+pub fn skip_unless_ci(why: &str) {
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but {why}"
+    );
+    eprintln!("SKIPPED: {why}");
+}
+
 pub fn parse_csv(text: &str) -> Vec<std::collections::HashMap<String, String>> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().unwrap().clone();

@@ -147,18 +147,13 @@ fn the_catalog_follows_the_new_files_and_the_schema() {
         crate::common::copy_dir(&crate::common::project_root().join(dir), &proj.join(dir));
     }
     let run = |args: &[&str]| -> String {
-        let out = sb
-            .cmd()
-            .env("IIJWH_HOME", &proj)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        crate::common::succeeded(
+            sb.cmd()
+                .env("IIJWH_HOME", &proj)
+                .args(args)
+                .output()
+                .unwrap(),
+        )
     };
     let digest = || {
         let dir = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();

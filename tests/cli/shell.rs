@@ -173,12 +173,7 @@ fn completions_man_page_and_result_files() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "query");
+    assert_eq!(crate::common::succeeded(out).trim(), "query");
     for shell in ["zsh", "fish"] {
         assert!(sb.ok(&["completions", shell]).contains("repl"), "{shell}");
     }
@@ -225,12 +220,9 @@ fn completions_man_page_and_result_files() {
         .args(["-c", "import pyarrow, openpyxl"])
         .output();
     if !probe.is_ok_and(|o| o.status.success()) {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true but pyarrow/openpyxl are missing"
-        );
-        eprintln!("SKIPPED read-back of Parquet/xlsx: {python} lacks pyarrow or openpyxl");
-        return;
+        return crate::common::skip_unless_ci(&format!(
+            "{python} lacks pyarrow or openpyxl for the Parquet/xlsx read-back"
+        ));
     }
     let check = format!(
         "import pyarrow.parquet as pq, openpyxl\n\
@@ -252,9 +244,5 @@ fn completions_man_page_and_result_files() {
         .current_dir(project_root())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(crate::common::succeeded(out).trim(), "ok");
 }
