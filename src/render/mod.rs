@@ -122,7 +122,7 @@ pub struct Display {
 /// Display form of every cell for people (the terminal table's, the web page's).
 pub fn display_cells(result: &QueryResult) -> Result<Display> {
     let fields = result.schema.fields();
-    let headers: Vec<String> = fields.iter().map(|f| f.name().clone()).collect();
+    let headers = result.column_names();
     let numeric: Vec<bool> = fields.iter().map(|f| is_numeric(f.data_type())).collect();
     let cols = columns_text(result)?;
     let rows = result.num_rows();
@@ -284,12 +284,7 @@ fn json_value(array: &ArrayRef, f: &ArrayFormatter, ri: usize) -> serde_json::Va
 }
 
 fn print_json(result: &QueryResult, out: &mut dyn Write, lines: bool) -> Result<()> {
-    let names: Vec<String> = result
-        .schema
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect();
+    let names = result.column_names();
     let opts = FormatOptions::default();
     let mut objects = Vec::new();
     for batch in &result.batches {

@@ -272,12 +272,7 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
     sql.push_str(" ORDER BY table_name, section, label");
     let result = wh.query(&sql, &[])?;
     let cols = columns_text(&result)?;
-    let names: Vec<String> = result
-        .schema
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect();
+    let names = result.column_names();
     let col = |name: &str, row: usize| -> String {
         names
             .iter()
