@@ -100,16 +100,8 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         catalog_digest: None,
         rule_millis: Default::default(),
     };
-    let mut wh = generation.open(manifest, &project.schema_dir())?;
+    let mut wh = generation.open(manifest, &project.schema_dir(), &catalog, &dataset)?;
     clock.lap("catalog, open");
-    // Constraints and rules are many statements over few rows: the tables are read once.
-    let raw: Vec<String> = catalog
-        .tables
-        .iter()
-        .map(|t| format!("raw.{}", t.name))
-        .collect();
-    wh.materialize(&raw)?;
-    clock.lap("tables into memory");
     let problems = generation.check_constraints(&wh, &catalog, &dataset)?;
     if !problems.is_empty() {
         let shown = problems.len().min(20);
@@ -128,7 +120,8 @@ pub fn build(project: &Project) -> Result<BuildReport> {
 
     // The rules read `figures` over and over: computed once here (an in-memory table found before
     // the view), each rule plans against a table instead of the whole union of the view.
-    wh.materialize(&["main.figures".to_string()])?;
+    wh.materialize(&["figures"])?;
+    clock.lap("figures into memory");
     let previous = generation
         .live_manifest()
         .map(|m| m.rule_millis.clone())
@@ -136,7 +129,8 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?, &previous)?;
     let counts =
         wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY release_id")?;
-    let mut manifest = wh.into_manifest();
+    clock.lap("run data rules");
+    let mut manifest = wh.seal_catalog()?;
     let table = catalog
         .table(CHECK_RESULTS)
         .context("schema has no check_results table")?;
@@ -161,7 +155,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         .iter()
         .map(|o| (o.rule.name.clone(), (o.millis * 10.0).round() / 10.0))
         .collect();
-    clock.lap("run data rules");
+    clock.lap("seal catalog, check_results");
 
     let generation = generation.commit(&mut manifest)?;
     clock.lap("swap");

@@ -6,7 +6,7 @@
 //! removes). Which tables and rules go in is the load's business (`crate::load`), not this file's.
 
 use super::manifest::{read_manifest, Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST};
-use super::{parquet, Warehouse, RAW};
+use super::{parquet, Warehouse, RAW, SCRATCH};
 use crate::base::{sync_dir, StagedDir};
 use crate::release::Dataset;
 use crate::schema::{Catalog, Constraint, Table};
@@ -110,10 +110,17 @@ impl Generation {
     }
 
     /// With every table written: move the files to the generation's own folder, give it its
-    /// catalog (the live generation's, re-pointed, when the schema is the same), and open a
-    /// session on that catalog for the constraint check and the data rules. The session reads
-    /// the files where they will stay, so the catalog is final before the rules run.
-    pub fn open(&mut self, mut manifest: Manifest, schema_dir: &Path) -> Result<Warehouse> {
+    /// catalog (a copy of the live generation's when the schema is the same), and open a session
+    /// on that catalog for the constraint check and the data rules, its raw tables the rows of
+    /// `dataset` in memory (the files just written are not read back). `Warehouse::seal_catalog`
+    /// points the catalog at the files.
+    pub fn open(
+        &mut self,
+        mut manifest: Manifest,
+        schema_dir: &Path,
+        catalog: &Catalog,
+        dataset: &Dataset,
+    ) -> Result<Warehouse> {
         let nothing = Place::Placed(Placed {
             dir: PathBuf::new(),
             committed: true,
@@ -131,7 +138,7 @@ impl Generation {
             .live
             .as_ref()
             .and_then(|(dir, m)| Some((dir.as_path(), m.as_ref()?)));
-        Warehouse::build_catalog(dir, manifest, schema_dir, live)
+        Warehouse::build_catalog(dir, manifest, schema_dir, live, (catalog, dataset))
     }
 
     /// The manifest of the generation live when the load began, if readable.
@@ -267,9 +274,9 @@ fn check_constraints(
     catalog: &Catalog,
     dataset: &Dataset,
 ) -> Result<Vec<String>> {
-    // The raw tables are in memory in file order (see Warehouse::materialize): a row's rowid is
-    // its row in the dataset, which knows its file and line in data/.
-    let source = |t: &str| format!("{RAW}.\"{t}\"");
+    // The raw tables are in memory in the dataset's order (see Warehouse::build_catalog): a row's
+    // rowid is its row in the dataset, which knows its file and line in data/.
+    let source = |t: &str| format!("{SCRATCH}.{RAW}.\"{t}\"");
     let at = |t: &str, row: i64| {
         dataset
             .tables
@@ -433,16 +440,16 @@ fn release_order_problems(
     let sql = "SELECT 'releases', r.rowid,
                       'fiscal_period ' || r.fiscal_period || ' of release ' || r.release_id ||
                       ' is not a period in any periods.csv; add the period to the release''s periods.csv'
-               FROM raw.releases r
-               WHERE r.fiscal_period NOT IN (SELECT period FROM raw.periods)
+               FROM scratch.raw.releases r
+               WHERE r.fiscal_period NOT IN (SELECT period FROM scratch.raw.periods)
                UNION ALL
                SELECT 'restatements', s.rowid,
                       'release ' || a.release_id || ' (published ' || a.published_on || ') restates release ' ||
                       b.release_id || ', published ' || b.published_on ||
                       ': a release can only restate one published before it; correct published_on or restates_release'
-               FROM raw.restatements s
-               JOIN raw.releases a ON a.release_id = s.release_id
-               JOIN raw.releases b ON b.release_id = s.restates_release
+               FROM scratch.raw.restatements s
+               JOIN scratch.raw.releases a ON a.release_id = s.release_id
+               JOIN scratch.raw.releases b ON b.release_id = s.restates_release
                WHERE b.published_on >= a.published_on
                ORDER BY 1, 2";
     let mut stmt = conn.prepare(sql).context("release metadata query failed")?;

@@ -16,7 +16,8 @@ pub mod parquet;
 
 use crate::base::project::Project;
 use crate::base::sql_string;
-use crate::schema::read_sql_files;
+use crate::release::Dataset;
+use crate::schema::{read_sql_files, Catalog};
 use anyhow::{bail, Context, Result};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
@@ -31,8 +32,20 @@ pub const RAW: &str = "raw";
 /// (and binding) every view again.
 pub const CATALOG: &str = "catalog.duckdb";
 
-/// The raw schema's statement: one view per table file of `dir`.
-fn raw_ddl(dir: &Path, manifest: &Manifest, replace: bool) -> String {
+/// The in-memory database a load session keeps the new generation's rows in (see
+/// `Warehouse::build_catalog`).
+pub const SCRATCH: &str = "scratch";
+
+/// What a catalog's raw views read: the generation's Parquet files (what every session sees), or,
+/// while the load checks the generation, its rows in `scratch`.
+#[derive(Clone, Copy)]
+enum RawSource<'a> {
+    Files(&'a Path),
+    Scratch,
+}
+
+/// The raw schema's statement: one view per table of the manifest.
+fn raw_ddl(source: RawSource, manifest: &Manifest, replace: bool) -> String {
     let verb = if replace {
         "CREATE OR REPLACE"
     } else {
@@ -40,20 +53,30 @@ fn raw_ddl(dir: &Path, manifest: &Manifest, replace: bool) -> String {
     };
     let mut ddl = String::new();
     for t in &manifest.tables {
-        let path = dir.join(&t.file);
+        let from = match source {
+            RawSource::Files(dir) => format!(
+                "read_parquet({})",
+                sql_string(&dir.join(&t.file).to_string_lossy())
+            ),
+            RawSource::Scratch => format!("{SCRATCH}.{RAW}.\"{}\"", t.name),
+        };
         ddl.push_str(&format!(
-            "{verb} VIEW {RAW}.\"{}\" AS SELECT * FROM read_parquet({});\n",
-            t.name,
-            sql_string(&path.to_string_lossy())
+            "{verb} VIEW {RAW}.\"{}\" AS SELECT * FROM {from};\n",
+            t.name
         ));
     }
     ddl
 }
 
-/// Create schema `raw` over a generation's files and the schema's macros and views, in that order
-/// (views bind the macros they use when created).
-fn register(conn: &Connection, dir: &Path, manifest: &Manifest, schema_dir: &Path) -> Result<()> {
-    let ddl = format!("CREATE SCHEMA {RAW};\n{}", raw_ddl(dir, manifest, false));
+/// Create schema `raw` and the schema's macros and views, in that order (views bind the macros
+/// they use when created).
+fn register(
+    conn: &Connection,
+    source: RawSource,
+    manifest: &Manifest,
+    schema_dir: &Path,
+) -> Result<()> {
+    let ddl = format!("CREATE SCHEMA {RAW};\n{}", raw_ddl(source, manifest, false));
     conn.execute_batch(&ddl)
         .context("registering warehouse tables")?;
     for sub in ["macros", "views"] {
@@ -72,49 +95,79 @@ pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
     crate::schema::digest(schema_dir, &["tables", "macros", "views"], &[])
 }
 
+/// Put every table's rows, in the dataset's order (so a row's `rowid` is its number in the
+/// dataset), into tables of schema `raw` of a new in-memory database `scratch`, typed as schema/
+/// declares them. Appended from the typed batches: the rows are read from data/ once.
+fn fill_scratch(conn: &Connection, catalog: &Catalog, dataset: &Dataset) -> Result<()> {
+    let mut ddl = format!("ATTACH ':memory:' AS {SCRATCH};\nCREATE SCHEMA {SCRATCH}.{RAW};\n");
+    for table in &catalog.tables {
+        let columns: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| format!("\"{}\" {}", c.name, c.sql_type))
+            .collect();
+        ddl.push_str(&format!(
+            "CREATE TABLE {SCRATCH}.{RAW}.\"{}\" ({});\n",
+            table.name,
+            columns.join(", ")
+        ));
+    }
+    conn.execute_batch(&ddl)
+        .context("creating the in-memory tables")?;
+    for table in &catalog.tables {
+        let (batch, _) = dataset
+            .tables
+            .get(&table.name)
+            .with_context(|| format!("no rows read for table `{}`", table.name))?;
+        let mut appender = conn.appender_to_catalog_and_db(&table.name, SCRATCH, RAW)?;
+        appender
+            .append_record_batch(batch.clone())
+            .with_context(|| format!("reading table `{}` into memory", table.name))?;
+        appender.flush()?;
+    }
+    Ok(())
+}
+
 /// Make the catalog file of the generation in `dir` (whose files are in their final place) and
-/// return the read-write connection that made it. When `previous`, a generation's folder and
-/// manifest, has a catalog of the same digest, it is copied and only its raw views are pointed at
-/// this generation's files: creating and binding every macro and view again is most of what a
-/// catalog costs. Anything wrong with the copy means a catalog made afresh.
+/// return the read-write connection that made it, its raw views reading the rows of `dataset` in
+/// `scratch` until `Warehouse::seal_catalog` points them at the files. When `previous`, a
+/// generation's folder and manifest, has a catalog of the same digest, it is copied: creating and
+/// binding every macro and view again is most of what a catalog costs. Anything wrong with the
+/// copy means a catalog made afresh.
 fn make_catalog(
     dir: &Path,
     manifest: &Manifest,
     schema_dir: &Path,
     previous: Option<(&Path, &Manifest)>,
+    tables: (&Catalog, &Dataset),
 ) -> Result<Connection> {
     let path = dir.join(CATALOG);
     let same_schema = |(_, old): &(&Path, &Manifest)| {
         manifest.catalog_digest.is_some() && old.catalog_digest == manifest.catalog_digest
     };
     if let Some((old, _)) = previous.filter(same_schema) {
-        if let Ok(conn) = repoint_catalog(&old.join(CATALOG), &path, dir, manifest) {
+        let copied = || -> Result<Connection> {
+            let _ = std::fs::remove_file(&path);
+            std::fs::copy(old.join(CATALOG), &path)?;
+            let conn = crate::base::open_duckdb_file(&path, false)?;
+            fill_scratch(&conn, tables.0, tables.1)?;
+            conn.execute_batch(&raw_ddl(RawSource::Scratch, manifest, true))?;
+            Ok(conn)
+        };
+        if let Ok(conn) = copied() {
             return Ok(conn);
         }
     }
     let _ = std::fs::remove_file(&path);
     let conn = crate::base::open_duckdb_file(&path, false)?;
-    register(&conn, dir, manifest, schema_dir)?;
-    conn.execute_batch("CHECKPOINT;")?;
+    fill_scratch(&conn, tables.0, tables.1)?;
+    register(&conn, RawSource::Scratch, manifest, schema_dir)?;
     Ok(conn)
 }
 
-/// Copy the catalog `from` to `to` and point its raw views at the files of `dir`.
-fn repoint_catalog(from: &Path, to: &Path, dir: &Path, manifest: &Manifest) -> Result<Connection> {
-    let _ = std::fs::remove_file(to);
-    std::fs::copy(from, to)?;
-    let conn = crate::base::open_duckdb_file(to, false)?;
-    let ddl = raw_ddl(dir, manifest, true);
-    conn.execute_batch(&format!("{ddl}CHECKPOINT;"))?;
-    Ok(conn)
-}
-
-/// The statement that makes a session look in the in-memory copies (`scratch`) before `home`, the
-/// database it opened. With a search path set, DuckDB finds schema-qualified names only in the
-/// schemas listed, so both schemas of both are.
-fn search_path(home: &str) -> String {
-    let path = format!("scratch.main,scratch.{RAW},{home}.main,{home}.{RAW}");
-    format!("SET search_path = {};", sql_string(&path))
+/// The temporary view that shadows view `view` of `main` with its copy in `scratch`.
+fn shadow(view: &str) -> String {
+    format!("CREATE OR REPLACE TEMP VIEW \"{view}\" AS SELECT * FROM {SCRATCH}.main.\"{view}\";\n")
 }
 
 pub struct Warehouse {
@@ -125,9 +178,8 @@ pub struct Warehouse {
     manifest: Manifest,
     /// schema/ folder whose macros and views this session registered.
     schema_dir: PathBuf,
-    /// Set once tables are materialized: the database the session opened, whose tables and views
-    /// the in-memory copies shadow (see `materialize`).
-    home: Option<String>,
+    /// Views of `main` this session reads from in-memory copies (see `materialize`).
+    shadowed: Vec<String>,
 }
 
 /// Result of one statement.
@@ -173,7 +225,12 @@ impl Warehouse {
         }
         // A generation from before catalogs: its views are made for this session.
         let conn = crate::base::open_duckdb()?;
-        register(&conn, &dir, &manifest, &project.schema_dir())?;
+        register(
+            &conn,
+            RawSource::Files(&dir),
+            &manifest,
+            &project.schema_dir(),
+        )?;
         Ok(Warehouse::session(
             conn,
             dir,
@@ -188,7 +245,7 @@ impl Warehouse {
             dir,
             manifest,
             schema_dir: schema_dir.to_path_buf(),
-            home: None,
+            shadowed: Vec::new(),
         }
     }
 
@@ -202,40 +259,35 @@ impl Warehouse {
     }
 
     /// Make the catalog of the generation being built in `dir` (see `make_catalog`) and open a
-    /// session on it, read-write, for the load.
+    /// session on it, read-write, for the load; its raw tables are the rows of `tables` in memory
+    /// until `seal_catalog`.
     fn build_catalog(
         dir: PathBuf,
         manifest: Manifest,
         schema_dir: &Path,
         previous: Option<(&Path, &Manifest)>,
+        tables: (&Catalog, &Dataset),
     ) -> Result<Warehouse> {
-        let conn = make_catalog(&dir, &manifest, schema_dir, previous)?;
+        let conn = make_catalog(&dir, &manifest, schema_dir, previous, tables)?;
         Ok(Warehouse::session(conn, dir, manifest, schema_dir))
     }
 
-    /// Read tables and views into memory once for the rest of the session and its clones (the
-    /// load's many statements over few rows): `relations` are `schema.name`, each copied to an
-    /// in-memory database searched first, so the catalog itself is not written. The copies of the
-    /// raw tables keep the files' row order, so their `rowid` is the row's number in its file.
-    pub fn materialize(&mut self, relations: &[String]) -> Result<()> {
-        // Asked before the search path makes scratch the current database.
-        let home = match &self.home {
-            Some(home) => home.clone(),
-            None => self.database()?,
-        };
-        let mut sql = "ATTACH IF NOT EXISTS ':memory:' AS scratch;\n".to_string();
-        for relation in relations {
-            let (schema, name) = relation.split_once('.').unwrap_or(("main", relation));
+    /// Compute views of `main` once for the rest of the session and its clones (the load's many
+    /// statements over few rows): each is copied into `scratch` and a temporary view of the same
+    /// name, which DuckDB finds first even inside other views, reads the copy. The catalog
+    /// itself is not written.
+    pub fn materialize(&mut self, views: &[&str]) -> Result<()> {
+        let mut sql = String::new();
+        for view in views {
             sql.push_str(&format!(
-                "CREATE SCHEMA IF NOT EXISTS scratch.{schema};
-                 CREATE TABLE scratch.{schema}.\"{name}\" AS SELECT * FROM {home}.{schema}.\"{name}\";\n"
+                "CREATE TABLE {SCRATCH}.main.\"{view}\" AS SELECT * FROM \"{view}\";\n{}",
+                shadow(view)
             ));
         }
-        sql.push_str(&search_path(&home));
         self.conn
             .execute_batch(&sql)
-            .with_context(|| format!("reading {} into memory", relations.join(", ")))?;
-        self.home = Some(home);
+            .with_context(|| format!("reading {} into memory", views.join(", ")))?;
+        self.shadowed.extend(views.iter().map(|v| v.to_string()));
         Ok(())
     }
 
@@ -243,17 +295,27 @@ impl Warehouse {
     /// own.
     pub fn try_clone(&self) -> Result<Warehouse> {
         let conn = self.conn.try_clone()?;
-        if let Some(home) = &self.home {
-            conn.execute_batch(&search_path(home))?;
-        }
+        let sql: String = self.shadowed.iter().map(|v| shadow(v)).collect();
+        conn.execute_batch(&sql)?;
         let mut clone = Warehouse::session(
             conn,
             self.dir.clone(),
             self.manifest.clone(),
             &self.schema_dir,
         );
-        clone.home = self.home.clone();
+        clone.shadowed = self.shadowed.clone();
         Ok(clone)
+    }
+
+    /// End the load's session: point the catalog's raw views at the generation's files, write it
+    /// out and close it. Returns the manifest (the load adds check_results to it).
+    pub fn seal_catalog(self) -> Result<Manifest> {
+        let ddl = raw_ddl(RawSource::Files(&self.dir), &self.manifest, true);
+        self.conn
+            .execute_batch(&format!("{ddl}DETACH {SCRATCH};\nCHECKPOINT;"))
+            .context("writing the generation's catalog")?;
+        drop(self.conn);
+        Ok(self.manifest)
     }
 
     /// The vintage in one line (company, latest release, as-of) and the unit of its amounts, for
@@ -277,11 +339,6 @@ impl Warehouse {
     /// The manifest of the generation this session reads.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
-    }
-
-    /// Give up the session, keeping its manifest (the load adds check_results to it).
-    pub fn into_manifest(self) -> Manifest {
-        self.manifest
     }
 
     /// Set a session variable (`getvariable(name)` in SQL) to a value given as SQL.
