@@ -137,8 +137,15 @@ impl Generation {
         let live = self
             .live
             .as_ref()
-            .and_then(|(dir, m)| Some((dir.as_path(), m.as_ref()?)));
-        Warehouse::build_catalog(dir, manifest, schema_dir, live, (catalog, dataset))
+            .and_then(|(dir, m)| Some((dir.clone(), m.clone()?)));
+        Warehouse::for_load(
+            dir,
+            manifest,
+            schema_dir,
+            &self.warehouse,
+            live,
+            (catalog, dataset),
+        )
     }
 
     /// The manifest of the generation live when the load began, if readable.

@@ -35,6 +35,8 @@ pub const CATALOG: &str = "catalog.duckdb";
 /// The in-memory database a load session keeps the new generation's rows in (see
 /// `Warehouse::build_catalog`).
 pub const SCRATCH: &str = "scratch";
+/// File name prefix of the load's catalog, beside the warehouse's generations.
+const LOAD_CATALOG: &str = ".load-catalog-";
 
 /// What a catalog's raw views read: the generation's Parquet files (what every session sees), or,
 /// while the load checks the generation, its rows in `scratch`.
@@ -128,41 +130,90 @@ fn fill_scratch(conn: &Connection, catalog: &Catalog, dataset: &Dataset) -> Resu
     Ok(())
 }
 
-/// Make the catalog file of the generation in `dir` (whose files are in their final place) and
-/// return the read-write connection that made it, its raw views reading the rows of `dataset` in
-/// `scratch` until `Warehouse::seal_catalog` points them at the files. When `previous`, a
-/// generation's folder and manifest, has a catalog of the same digest, it is copied: creating and
+/// The load's own catalog: the schema's macros and views over raw views that read `scratch`, so
+/// the load's constraint check and rules read the new rows in memory. It depends on schema/ alone,
+/// so it is kept beside the warehouse as `.load-catalog-DIGEST.duckdb`, made again only when the
+/// schema changes, and attached read-only as the session's current database.
+fn attach_load_catalog(
+    conn: &Connection,
+    warehouse: &Path,
+    manifest: &Manifest,
+    schema_dir: &Path,
+) -> Result<()> {
+    let digest = manifest
+        .catalog_digest
+        .as_deref()
+        .context("the manifest has no catalog digest")?;
+    let name = format!("{LOAD_CATALOG}{}.duckdb", &digest[..16]);
+    let path = warehouse.join(&name);
+    if !path.exists() {
+        if let Ok(entries) = std::fs::read_dir(warehouse) {
+            for entry in entries.flatten() {
+                if entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(LOAD_CATALOG)
+                {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        let tmp = warehouse.join(format!("{name}.tmp-{}", std::process::id()));
+        conn.execute_batch(&format!(
+            "ATTACH {} AS load_catalog_new; USE load_catalog_new;",
+            sql_string(&tmp.to_string_lossy())
+        ))?;
+        let made = register(conn, RawSource::Scratch, manifest, schema_dir);
+        conn.execute_batch("USE memory; CHECKPOINT load_catalog_new; DETACH load_catalog_new;")?;
+        made?;
+        std::fs::rename(&tmp, &path)?;
+    }
+    conn.execute_batch(&format!(
+        "ATTACH {} AS load_catalog (READ_ONLY); USE load_catalog;",
+        sql_string(&path.to_string_lossy())
+    ))
+    .context("opening the load's catalog")
+}
+
+/// Write the catalog file of the generation in `dir` (whose files are in their final place) on
+/// `conn`. When `previous`, a generation's folder and manifest, has a catalog of the same digest,
+/// it is copied and only its raw views are pointed at this generation's files: creating and
 /// binding every macro and view again is most of what a catalog costs. Anything wrong with the
 /// copy means a catalog made afresh.
-fn make_catalog(
+fn write_catalog(
+    conn: &Connection,
     dir: &Path,
     manifest: &Manifest,
     schema_dir: &Path,
     previous: Option<(&Path, &Manifest)>,
-    tables: (&Catalog, &Dataset),
-) -> Result<Connection> {
+) -> Result<()> {
     let path = dir.join(CATALOG);
+    let attach = format!(
+        "ATTACH {} AS generation; USE generation;",
+        sql_string(&path.to_string_lossy())
+    );
+    let close = "USE memory; CHECKPOINT generation; DETACH generation;";
     let same_schema = |(_, old): &(&Path, &Manifest)| {
         manifest.catalog_digest.is_some() && old.catalog_digest == manifest.catalog_digest
     };
     if let Some((old, _)) = previous.filter(same_schema) {
-        let copied = || -> Result<Connection> {
-            let _ = std::fs::remove_file(&path);
+        let copied = || -> Result<()> {
             std::fs::copy(old.join(CATALOG), &path)?;
-            let conn = crate::base::open_duckdb_file(&path, false)?;
-            fill_scratch(&conn, tables.0, tables.1)?;
-            conn.execute_batch(&raw_ddl(RawSource::Scratch, manifest, true))?;
-            Ok(conn)
+            conn.execute_batch(&attach)?;
+            let repointed = conn.execute_batch(&raw_ddl(RawSource::Files(dir), manifest, true));
+            conn.execute_batch(close)?;
+            Ok(repointed?)
         };
-        if let Ok(conn) = copied() {
-            return Ok(conn);
+        if copied().is_ok() {
+            return Ok(());
         }
+        let _ = conn.execute_batch("USE memory; DETACH DATABASE IF EXISTS generation;");
     }
     let _ = std::fs::remove_file(&path);
-    let conn = crate::base::open_duckdb_file(&path, false)?;
-    fill_scratch(&conn, tables.0, tables.1)?;
-    register(&conn, RawSource::Scratch, manifest, schema_dir)?;
-    Ok(conn)
+    conn.execute_batch(&attach)?;
+    let made = register(conn, RawSource::Files(dir), manifest, schema_dir);
+    conn.execute_batch(close)?;
+    made
 }
 
 /// The temporary view that shadows view `view` of `main` with its copy in `scratch`.
@@ -178,8 +229,32 @@ pub struct Warehouse {
     manifest: Manifest,
     /// schema/ folder whose macros and views this session registered.
     schema_dir: PathBuf,
-    /// Views of `main` this session reads from in-memory copies (see `materialize`).
-    shadowed: Vec<String>,
+    /// What a clone of this session runs first to see what it sees: the current database and
+    /// the temporary views over in-memory copies (see `for_load` and `materialize`).
+    clone_setup: String,
+    /// The load's generation catalog being written (see `for_load`).
+    catalog_writer: CatalogWriter,
+}
+
+/// A thread writing a generation's catalog, waited for when the session ends, so a failed load
+/// never removes the generation's folder under it.
+struct CatalogWriter(Option<std::thread::JoinHandle<Result<()>>>);
+
+impl CatalogWriter {
+    fn join(&mut self) -> Result<()> {
+        match self.0.take() {
+            Some(thread) => thread
+                .join()
+                .map_err(|_| anyhow::anyhow!("the catalog thread failed"))?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for CatalogWriter {
+    fn drop(&mut self) {
+        let _ = self.join();
+    }
 }
 
 /// Result of one statement.
@@ -245,7 +320,8 @@ impl Warehouse {
             dir,
             manifest,
             schema_dir: schema_dir.to_path_buf(),
-            shadowed: Vec::new(),
+            clone_setup: String::new(),
+            catalog_writer: CatalogWriter(None),
         }
     }
 
@@ -258,18 +334,35 @@ impl Warehouse {
         Ok(Warehouse::session(conn, dir, manifest, schema_dir))
     }
 
-    /// Make the catalog of the generation being built in `dir` (see `make_catalog`) and open a
-    /// session on it, read-write, for the load; its raw tables are the rows of `tables` in memory
-    /// until `seal_catalog`.
-    fn build_catalog(
+    /// The load's session on the generation being built in `dir`: an in-memory database whose
+    /// raw tables are the rows of `tables` (see `fill_scratch`), with the schema's macros and
+    /// views from the load's catalog (see `attach_load_catalog`). Meanwhile another thread writes
+    /// the generation's own catalog (see `write_catalog`; `previous` is the live generation's
+    /// folder and manifest), which `seal_catalog` waits for.
+    fn for_load(
         dir: PathBuf,
         manifest: Manifest,
         schema_dir: &Path,
-        previous: Option<(&Path, &Manifest)>,
+        warehouse: &Path,
+        previous: Option<(PathBuf, Manifest)>,
         tables: (&Catalog, &Dataset),
     ) -> Result<Warehouse> {
-        let conn = make_catalog(&dir, &manifest, schema_dir, previous, tables)?;
-        Ok(Warehouse::session(conn, dir, manifest, schema_dir))
+        let conn = crate::base::open_duckdb()?;
+        let writer = {
+            let conn = conn.try_clone()?;
+            let (dir, manifest, schema_dir) =
+                (dir.clone(), manifest.clone(), schema_dir.to_path_buf());
+            std::thread::spawn(move || {
+                let previous = previous.as_ref().map(|(d, m)| (d.as_path(), m));
+                write_catalog(&conn, &dir, &manifest, &schema_dir, previous)
+            })
+        };
+        let mut session = Warehouse::session(conn, dir, manifest, schema_dir);
+        session.catalog_writer = CatalogWriter(Some(writer));
+        fill_scratch(&session.conn, tables.0, tables.1)?;
+        attach_load_catalog(&session.conn, warehouse, &session.manifest, schema_dir)?;
+        session.clone_setup = "USE load_catalog;\n".to_string();
+        Ok(session)
     }
 
     /// Compute views of `main` once for the rest of the session and its clones (the load's many
@@ -287,7 +380,7 @@ impl Warehouse {
         self.conn
             .execute_batch(&sql)
             .with_context(|| format!("reading {} into memory", views.join(", ")))?;
-        self.shadowed.extend(views.iter().map(|v| v.to_string()));
+        self.clone_setup.extend(views.iter().map(|v| shadow(v)));
         Ok(())
     }
 
@@ -295,26 +388,23 @@ impl Warehouse {
     /// own.
     pub fn try_clone(&self) -> Result<Warehouse> {
         let conn = self.conn.try_clone()?;
-        let sql: String = self.shadowed.iter().map(|v| shadow(v)).collect();
-        conn.execute_batch(&sql)?;
+        conn.execute_batch(&self.clone_setup)?;
         let mut clone = Warehouse::session(
             conn,
             self.dir.clone(),
             self.manifest.clone(),
             &self.schema_dir,
         );
-        clone.shadowed = self.shadowed.clone();
+        clone.clone_setup = self.clone_setup.clone();
         Ok(clone)
     }
 
-    /// End the load's session: point the catalog's raw views at the generation's files, write it
-    /// out and close it. Returns the manifest (the load adds check_results to it).
-    pub fn seal_catalog(self) -> Result<Manifest> {
-        let ddl = raw_ddl(RawSource::Files(&self.dir), &self.manifest, true);
-        self.conn
-            .execute_batch(&format!("{ddl}DETACH {SCRATCH};\nCHECKPOINT;"))
+    /// End the load's session once the generation's catalog is written. Returns the manifest
+    /// (the load adds check_results to it).
+    pub fn seal_catalog(mut self) -> Result<Manifest> {
+        self.catalog_writer
+            .join()
             .context("writing the generation's catalog")?;
-        drop(self.conn);
         Ok(self.manifest)
     }
 
