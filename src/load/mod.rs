@@ -12,6 +12,7 @@ use crate::render::{print, Format};
 use crate::schema::{Catalog, Table};
 use crate::sql::rules::{load_rules, run_rules, Outcome, Status};
 use crate::warehouse::build::Generation;
+use crate::warehouse::{catalog_digest, Warehouse};
 use crate::warehouse::manifest::{fingerprint, Manifest};
 use anyhow::{bail, Context, Result};
 use arrow::array::{ArrayRef, Int32Array, StringArray};
@@ -83,13 +84,30 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         ("iijwh.source_sha256".to_string(), checksums.join(",")),
     ];
     let mut generation = Generation::begin(&project.warehouse, metadata)?;
-    for table in &catalog.tables {
-        let (batch, _) = &dataset.tables[&table.name];
-        generation.write_table(&table.name, batch)?;
-    }
-    clock.lap("write Parquet");
+    let digest = catalog_digest(&project.schema_dir())?;
+    // DuckDB starts and reads the rows on one core while the Parquet files are written on the
+    // other.
+    let warehouse = generation.warehouse().to_path_buf();
+    let (written, started) = std::thread::scope(|scope| {
+        let started = scope.spawn(|| {
+            Warehouse::start_load(
+                &warehouse,
+                &project.schema_dir(),
+                &digest,
+                (&catalog, &dataset),
+            )
+        });
+        let written = catalog.tables.iter().try_for_each(|table| {
+            let (batch, _) = &dataset.tables[&table.name];
+            generation.write_table(&table.name, batch)
+        });
+        (written, started.join())
+    });
+    written?;
+    let started = started.map_err(|_| anyhow::anyhow!("the load's session failed to start"))??;
+    clock.lap("write Parquet; start DuckDB, rows into memory");
 
-    // One session, on the new generation's own catalog: constraints first, then the data rules.
+    // One session: constraints first, then the data rules.
     let manifest = Manifest {
         schema_version: catalog.version.clone(),
         fingerprint,
@@ -97,11 +115,11 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         releases: dataset.releases.clone(),
         tables: generation.tables(),
         catalog: None,
-        catalog_digest: None,
+        catalog_digest: Some(digest),
         rule_millis: Default::default(),
     };
-    let mut wh = generation.open(manifest, &project.schema_dir(), &catalog, &dataset)?;
-    clock.lap("catalog, open");
+    let mut wh = generation.open(manifest, &project.schema_dir(), started)?;
+    clock.lap("place files, open");
     let problems = generation.check_constraints(&wh, &catalog, &dataset)?;
     if !problems.is_empty() {
         let shown = problems.len().min(20);

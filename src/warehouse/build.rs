@@ -6,7 +6,7 @@
 //! removes). Which tables and rules go in is the load's business (`crate::load`), not this file's.
 
 use super::manifest::{read_manifest, Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST};
-use super::{parquet, Warehouse, RAW, SCRATCH};
+use super::{parquet, LoadSession, Warehouse, RAW, SCRATCH};
 use crate::base::{sync_dir, StagedDir};
 use crate::release::Dataset;
 use crate::schema::{Catalog, Constraint, Table};
@@ -109,17 +109,16 @@ impl Generation {
         }
     }
 
-    /// With every table written: move the files to the generation's own folder, give it its
-    /// catalog (a copy of the live generation's when the schema is the same), and open a session
-    /// on that catalog for the constraint check and the data rules, its raw tables the rows of
-    /// `dataset` in memory (the files just written are not read back). `Warehouse::seal_catalog`
-    /// points the catalog at the files.
+    /// With every table written: move the files to the generation's own folder and turn the
+    /// load's session `started` (see `Warehouse::start_load`; the rows in memory, so the files
+    /// just written are not read back) into the session for the constraint check and the data
+    /// rules, while the generation's catalog is written beside it (a copy of the live
+    /// generation's when the schema is the same, see `Warehouse::seal_catalog`).
     pub fn open(
         &mut self,
-        mut manifest: Manifest,
+        manifest: Manifest,
         schema_dir: &Path,
-        catalog: &Catalog,
-        dataset: &Dataset,
+        started: LoadSession,
     ) -> Result<Warehouse> {
         let nothing = Place::Placed(Placed {
             dir: PathBuf::new(),
@@ -133,19 +132,16 @@ impl Generation {
             placed => placed,
         };
         let dir = self.dir().to_path_buf();
-        manifest.catalog_digest = Some(super::catalog_digest(schema_dir)?);
         let live = self
             .live
             .as_ref()
             .and_then(|(dir, m)| Some((dir.clone(), m.clone()?)));
-        Warehouse::for_load(
-            dir,
-            manifest,
-            schema_dir,
-            &self.warehouse,
-            live,
-            (catalog, dataset),
-        )
+        Warehouse::for_load(started, dir, manifest, schema_dir, live)
+    }
+
+    /// The warehouse folder the generation goes into.
+    pub fn warehouse(&self) -> &Path {
+        &self.warehouse
     }
 
     /// The manifest of the generation live when the load began, if readable.

@@ -38,47 +38,47 @@ pub const SCRATCH: &str = "scratch";
 /// File name prefix of the load's catalog, beside the warehouse's generations.
 const LOAD_CATALOG: &str = ".load-catalog-";
 
-/// What a catalog's raw views read: the generation's Parquet files (what every session sees), or,
-/// while the load checks the generation, its rows in `scratch`.
+/// What a catalog's raw views read: a generation's Parquet files (what every session sees), or,
+/// in the load's catalog, the new rows in `scratch`.
 #[derive(Clone, Copy)]
 enum RawSource<'a> {
-    Files(&'a Path),
-    Scratch,
+    Files(&'a Path, &'a Manifest),
+    Scratch(&'a Catalog),
 }
 
-/// The raw schema's statement: one view per table of the manifest.
-fn raw_ddl(source: RawSource, manifest: &Manifest, replace: bool) -> String {
+/// The raw schema's statement: one view per table.
+fn raw_ddl(source: RawSource, replace: bool) -> String {
     let verb = if replace {
         "CREATE OR REPLACE"
     } else {
         "CREATE"
     };
-    let mut ddl = String::new();
-    for t in &manifest.tables {
-        let from = match source {
-            RawSource::Files(dir) => format!(
-                "read_parquet({})",
-                sql_string(&dir.join(&t.file).to_string_lossy())
-            ),
-            RawSource::Scratch => format!("{SCRATCH}.{RAW}.\"{}\"", t.name),
-        };
-        ddl.push_str(&format!(
-            "{verb} VIEW {RAW}.\"{}\" AS SELECT * FROM {from};\n",
-            t.name
-        ));
-    }
-    ddl
+    let views: Vec<(&str, String)> = match source {
+        RawSource::Files(dir, manifest) => manifest
+            .tables
+            .iter()
+            .map(|t| {
+                let path = dir.join(&t.file);
+                let from = format!("read_parquet({})", sql_string(&path.to_string_lossy()));
+                (t.name.as_str(), from)
+            })
+            .collect(),
+        RawSource::Scratch(catalog) => catalog
+            .tables
+            .iter()
+            .map(|t| (t.name.as_str(), format!("{SCRATCH}.{RAW}.\"{}\"", t.name)))
+            .collect(),
+    };
+    views
+        .into_iter()
+        .map(|(name, from)| format!("{verb} VIEW {RAW}.\"{name}\" AS SELECT * FROM {from};\n"))
+        .collect()
 }
 
 /// Create schema `raw` and the schema's macros and views, in that order (views bind the macros
 /// they use when created).
-fn register(
-    conn: &Connection,
-    source: RawSource,
-    manifest: &Manifest,
-    schema_dir: &Path,
-) -> Result<()> {
-    let ddl = format!("CREATE SCHEMA {RAW};\n{}", raw_ddl(source, manifest, false));
+fn register(conn: &Connection, source: RawSource, schema_dir: &Path) -> Result<()> {
+    let ddl = format!("CREATE SCHEMA {RAW};\n{}", raw_ddl(source, false));
     conn.execute_batch(&ddl)
         .context("registering warehouse tables")?;
     for sub in ["macros", "views"] {
@@ -137,13 +137,10 @@ fn fill_scratch(conn: &Connection, catalog: &Catalog, dataset: &Dataset) -> Resu
 fn attach_load_catalog(
     conn: &Connection,
     warehouse: &Path,
-    manifest: &Manifest,
+    digest: &str,
+    catalog: &Catalog,
     schema_dir: &Path,
 ) -> Result<()> {
-    let digest = manifest
-        .catalog_digest
-        .as_deref()
-        .context("the manifest has no catalog digest")?;
     let name = format!("{LOAD_CATALOG}{}.duckdb", &digest[..16]);
     let path = warehouse.join(&name);
     if !path.exists() {
@@ -163,7 +160,7 @@ fn attach_load_catalog(
             "ATTACH {} AS load_catalog_new; USE load_catalog_new;",
             sql_string(&tmp.to_string_lossy())
         ))?;
-        let made = register(conn, RawSource::Scratch, manifest, schema_dir);
+        let made = register(conn, RawSource::Scratch(catalog), schema_dir);
         conn.execute_batch("USE memory; CHECKPOINT load_catalog_new; DETACH load_catalog_new;")?;
         made?;
         std::fs::rename(&tmp, &path)?;
@@ -200,7 +197,7 @@ fn write_catalog(
         let copied = || -> Result<()> {
             std::fs::copy(old.join(CATALOG), &path)?;
             conn.execute_batch(&attach)?;
-            let repointed = conn.execute_batch(&raw_ddl(RawSource::Files(dir), manifest, true));
+            let repointed = conn.execute_batch(&raw_ddl(RawSource::Files(dir, manifest), true));
             conn.execute_batch(close)?;
             Ok(repointed?)
         };
@@ -211,7 +208,7 @@ fn write_catalog(
     }
     let _ = std::fs::remove_file(&path);
     conn.execute_batch(&attach)?;
-    let made = register(conn, RawSource::Files(dir), manifest, schema_dir);
+    let made = register(conn, RawSource::Files(dir, manifest), schema_dir);
     conn.execute_batch(close)?;
     made
 }
@@ -235,6 +232,9 @@ pub struct Warehouse {
     /// The load's generation catalog being written (see `for_load`).
     catalog_writer: CatalogWriter,
 }
+
+/// The load's session before its generation's files are in place (see `Warehouse::start_load`).
+pub struct LoadSession(Connection);
 
 /// A thread writing a generation's catalog, waited for when the session ends, so a failed load
 /// never removes the generation's folder under it.
@@ -300,12 +300,7 @@ impl Warehouse {
         }
         // A generation from before catalogs: its views are made for this session.
         let conn = crate::base::open_duckdb()?;
-        register(
-            &conn,
-            RawSource::Files(&dir),
-            &manifest,
-            &project.schema_dir(),
-        )?;
+        register(&conn, RawSource::Files(&dir, &manifest), &project.schema_dir())?;
         Ok(Warehouse::session(
             conn,
             dir,
@@ -334,20 +329,33 @@ impl Warehouse {
         Ok(Warehouse::session(conn, dir, manifest, schema_dir))
     }
 
-    /// The load's session on the generation being built in `dir`: an in-memory database whose
-    /// raw tables are the rows of `tables` (see `fill_scratch`), with the schema's macros and
-    /// views from the load's catalog (see `attach_load_catalog`). Meanwhile another thread writes
-    /// the generation's own catalog (see `write_catalog`; `previous` is the live generation's
-    /// folder and manifest), which `seal_catalog` waits for.
+    /// Start the load's session while the new generation's files are written: an in-memory
+    /// database whose raw tables are the rows of `tables` (see `fill_scratch`), with the schema's
+    /// macros and views from the load's catalog of schema digest `digest` (see
+    /// `attach_load_catalog`), kept in `warehouse`. The caller holds the load lock.
+    pub fn start_load(
+        warehouse: &Path,
+        schema_dir: &Path,
+        digest: &str,
+        tables: (&Catalog, &Dataset),
+    ) -> Result<LoadSession> {
+        let conn = crate::base::open_duckdb()?;
+        fill_scratch(&conn, tables.0, tables.1)?;
+        attach_load_catalog(&conn, warehouse, digest, tables.0, schema_dir)?;
+        Ok(LoadSession(conn))
+    }
+
+    /// The load's session on the generation in `dir`, whose files are in place: another thread
+    /// writes the generation's own catalog meanwhile (see `write_catalog`; `previous` is the live
+    /// generation's folder and manifest), which `seal_catalog` waits for.
     fn for_load(
+        started: LoadSession,
         dir: PathBuf,
         manifest: Manifest,
         schema_dir: &Path,
-        warehouse: &Path,
         previous: Option<(PathBuf, Manifest)>,
-        tables: (&Catalog, &Dataset),
     ) -> Result<Warehouse> {
-        let conn = crate::base::open_duckdb()?;
+        let LoadSession(conn) = started;
         let writer = {
             let conn = conn.try_clone()?;
             let (dir, manifest, schema_dir) =
@@ -359,8 +367,6 @@ impl Warehouse {
         };
         let mut session = Warehouse::session(conn, dir, manifest, schema_dir);
         session.catalog_writer = CatalogWriter(Some(writer));
-        fill_scratch(&session.conn, tables.0, tables.1)?;
-        attach_load_catalog(&session.conn, warehouse, &session.manifest, schema_dir)?;
         session.clone_setup = "USE load_catalog;\n".to_string();
         Ok(session)
     }
