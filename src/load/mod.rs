@@ -12,8 +12,8 @@ use crate::render::{print, Format};
 use crate::schema::{Catalog, Table};
 use crate::sql::rules::{load_rules, run_rules, Outcome, Status};
 use crate::warehouse::build::Generation;
-use crate::warehouse::{catalog_digest, Warehouse};
 use crate::warehouse::manifest::{fingerprint, Manifest};
+use crate::warehouse::{catalog_digest, Warehouse};
 use anyhow::{bail, Context, Result};
 use arrow::array::{ArrayRef, Int32Array, StringArray};
 use arrow::record_batch::RecordBatch;
@@ -120,7 +120,20 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     };
     let mut wh = generation.open(manifest, &project.schema_dir(), started)?;
     clock.lap("place files, open");
-    let problems = generation.check_constraints(&wh, &catalog, &dataset)?;
+    // The constraints on one core; on the other, `figures`, which the rules read over and over:
+    // computed once (an in-memory table found before the view), each rule plans against a table
+    // instead of the whole union of the view. A row that breaks a constraint is reported before
+    // anything `figures` may have made of it.
+    let checker = wh.try_clone()?;
+    let (problems, figures) = std::thread::scope(|scope| {
+        let (generation, catalog, dataset) = (&generation, &catalog, &dataset);
+        let problems =
+            scope.spawn(move || generation.check_constraints(&checker, catalog, dataset));
+        let figures = wh.materialize(&["figures"]);
+        (problems.join(), figures)
+    });
+    let problems =
+        problems.map_err(|_| anyhow::anyhow!("the constraint check failed to run"))??;
     if !problems.is_empty() {
         let shown = problems.len().min(20);
         bail!(
@@ -134,12 +147,9 @@ pub fn build(project: &Project) -> Result<BuildReport> {
             }
         );
     }
-    clock.lap("check constraints");
+    figures?;
+    clock.lap("check constraints; figures into memory");
 
-    // The rules read `figures` over and over: computed once here (an in-memory table found before
-    // the view), each rule plans against a table instead of the whole union of the view.
-    wh.materialize(&["figures"])?;
-    clock.lap("figures into memory");
     let previous = generation
         .live_manifest()
         .map(|m| m.rule_millis.clone())

@@ -300,7 +300,11 @@ impl Warehouse {
         }
         // A generation from before catalogs: its views are made for this session.
         let conn = crate::base::open_duckdb()?;
-        register(&conn, RawSource::Files(&dir, &manifest), &project.schema_dir())?;
+        register(
+            &conn,
+            RawSource::Files(&dir, &manifest),
+            &project.schema_dir(),
+        )?;
         Ok(Warehouse::session(
             conn,
             dir,
