@@ -277,7 +277,7 @@ fn check_constraints(
     catalog: &Catalog,
     dataset: &Dataset,
 ) -> Result<Vec<String>> {
-    // The raw tables are in memory in the dataset's order (see Warehouse::build_catalog): a row's
+    // The raw tables are in memory in the dataset's order (see Warehouse::start_load): a row's
     // rowid is its row in the dataset, which knows its file and line in data/.
     let source = |t: &str| format!("{SCRATCH}.{RAW}.\"{t}\"");
     let at = |t: &str, row: i64| {

@@ -2,13 +2,14 @@
 //! opened as an embedded DuckDB. Schema `raw` reads the generation's files; schema/macros and
 //! schema/views build the vintage views of `main` over it. Both live in the generation's catalog,
 //! a DuckDB file the load makes (copied from the live generation's when the schema is the same)
-//! and a session opens read-only. The session is sealed: callers run SQL,
-//! bind parameters, set the vintage, apply the sandbox and attach an export database through its
-//! methods, never its connection. Opening never builds: `manifest::staleness` says when the
+//! and a session opens read-only. The load's own session reads the new rows in memory, through a
+//! load catalog whose raw views read them there (see `Warehouse::start_load`). The session is
+//! sealed: callers run SQL, bind parameters, set the vintage, apply the sandbox and attach an
+//! export database through its methods, never its connection. Opening never builds: `manifest::staleness` says when the
 //! generation is stale, and the command decides to call the load (`crate::load`).
 //!
 //! Who may call it: load, export, repl, render (for `QueryResult`), sql and cmd; it imports only
-//! schema, release (the manifest's release entries) and base.
+//! schema, release (the manifest's release entries and the load's typed rows) and base.
 
 pub mod build;
 pub mod manifest;
@@ -33,7 +34,7 @@ pub const RAW: &str = "raw";
 pub const CATALOG: &str = "catalog.duckdb";
 
 /// The in-memory database a load session keeps the new generation's rows in (see
-/// `Warehouse::build_catalog`).
+/// `Warehouse::start_load`).
 pub const SCRATCH: &str = "scratch";
 /// File name prefix of the load's catalog, beside the warehouse's generations.
 const LOAD_CATALOG: &str = ".load-catalog-";

@@ -180,13 +180,41 @@ fn the_catalog_follows_the_new_files_and_the_schema() {
         "value\n16113.0\n"
     );
     assert!(run(&["query", "trend_revenue"]).contains("14,007"));
-    // A new view in schema/: a new catalog that has it.
+    // A new view in schema/ and a rule that reads it: a new catalog that has it, and a new load
+    // catalog (the rules' views), the only one in the warehouse.
     std::fs::write(
         proj.join("schema/views/90_answer.sql"),
         "CREATE OR REPLACE VIEW answer AS SELECT 42 AS n;\n",
     )
     .unwrap();
-    run(&["load"]);
+    std::fs::write(
+        proj.join("schema/checks/zz_answer.sql"),
+        "-- name: zz_answer\n-- description: no answer is 42 (fails on its one row)\nSELECT n FROM answer WHERE n = 42;\n",
+    )
+    .unwrap();
+    let load_catalogs = || -> Vec<String> {
+        std::fs::read_dir(sb.warehouse())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".load-catalog-"))
+            .collect()
+    };
+    let before = load_catalogs();
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert!(run(&["load"]).contains("18 check rules"));
+    assert_eq!(
+        run(&[
+            "query",
+            "-e",
+            "SELECT status, offending_rows FROM check_results WHERE rule = 'zz_answer'",
+            "--format",
+            "csv"
+        ]),
+        "status,offending_rows\nfail,1\n"
+    );
+    let after = load_catalogs();
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_ne!(after, before);
     assert_ne!(digest(), first);
     assert_eq!(
         run(&["query", "-e", "SELECT n FROM answer", "--format", "csv"]),
