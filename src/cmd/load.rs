@@ -23,6 +23,8 @@ pub struct Args {
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let start = Instant::now();
     let report = build(project)?;
+    // The process ends after printing: DuckDB's teardown would only cost time.
+    report.engine.abandon();
     if args.timings {
         report.phases.print();
     }

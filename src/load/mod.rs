@@ -13,7 +13,7 @@ use crate::schema::{Catalog, Table};
 use crate::sql::rules::{load_rules, run_rules, Outcome, Status};
 use crate::warehouse::build::Generation;
 use crate::warehouse::manifest::{fingerprint, Manifest};
-use crate::warehouse::{catalog_digest, Warehouse};
+use crate::warehouse::{catalog_digest, Engine, Warehouse};
 use anyhow::{bail, Context, Result};
 use arrow::array::{ArrayRef, Int32Array, StringArray};
 use arrow::record_batch::RecordBatch;
@@ -23,6 +23,8 @@ use std::sync::Arc;
 const CHECK_RESULTS: &str = "check_results";
 
 pub struct BuildReport {
+    /// The load's DuckDB, done with (see `Engine::abandon`).
+    pub engine: Engine,
     pub generation: PathBuf,
     pub manifest: Manifest,
     /// Outcome of each data rule on the new generation.
@@ -158,7 +160,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let counts =
         wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY release_id")?;
     clock.lap("run data rules");
-    let mut manifest = wh.seal_catalog()?;
+    let (mut manifest, engine) = wh.seal_catalog()?;
     let table = catalog
         .table(CHECK_RESULTS)
         .context("schema has no check_results table")?;
@@ -188,6 +190,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let generation = generation.commit(&mut manifest)?;
     clock.lap("swap");
     Ok(BuildReport {
+        engine,
         phases: clock,
         generation,
         manifest,

@@ -234,6 +234,19 @@ pub struct Warehouse {
     catalog_writer: CatalogWriter,
 }
 
+/// A DuckDB instance whose work is done and written. Dropping it tears DuckDB down (~5 ms); a
+/// process about to exit skips that with `abandon`.
+pub struct Engine {
+    _instance: Connection,
+}
+
+impl Engine {
+    /// Leave the instance to the process's exit.
+    pub fn abandon(self) {
+        std::mem::forget(self);
+    }
+}
+
 /// The load's session before its generation's files are in place (see `Warehouse::start_load`).
 pub struct LoadSession(Connection);
 
@@ -411,12 +424,17 @@ impl Warehouse {
     }
 
     /// End the load's session once the generation's catalog is written. Returns the manifest
-    /// (the load adds check_results to it).
-    pub fn seal_catalog(mut self) -> Result<Manifest> {
+    /// (the load adds check_results to it) and the DuckDB instance, which holds nothing to write.
+    pub fn seal_catalog(mut self) -> Result<(Manifest, Engine)> {
         self.catalog_writer
             .join()
             .context("writing the generation's catalog")?;
-        Ok(self.manifest)
+        Ok((
+            self.manifest,
+            Engine {
+                _instance: self.conn,
+            },
+        ))
     }
 
     /// The vintage in one line (company, latest release, as-of) and the unit of its amounts, for
