@@ -48,38 +48,53 @@ enum RawSource<'a> {
 }
 
 /// The raw schema's statement: one view per table.
-fn raw_ddl(source: RawSource, replace: bool) -> String {
-    let verb = if replace {
-        "CREATE OR REPLACE"
-    } else {
-        "CREATE"
+fn raw_ddl(source: RawSource) -> String {
+    let (mut ddl, views): (String, Vec<(&str, String)>) = match source {
+        RawSource::Files(dir, manifest) => (
+            files_macro(dir),
+            manifest
+                .tables
+                .iter()
+                .map(|t| {
+                    let from =
+                        format!("read_parquet({RAW}.{FILES_MACRO}({}))", sql_string(&t.file));
+                    (t.name.as_str(), from)
+                })
+                .collect(),
+        ),
+        RawSource::Scratch(catalog) => (
+            String::new(),
+            catalog
+                .tables
+                .iter()
+                .map(|t| (t.name.as_str(), format!("{SCRATCH}.{RAW}.\"{}\"", t.name)))
+                .collect(),
+        ),
     };
-    let views: Vec<(&str, String)> = match source {
-        RawSource::Files(dir, manifest) => manifest
-            .tables
-            .iter()
-            .map(|t| {
-                let path = dir.join(&t.file);
-                let from = format!("read_parquet({})", sql_string(&path.to_string_lossy()));
-                (t.name.as_str(), from)
-            })
-            .collect(),
-        RawSource::Scratch(catalog) => catalog
-            .tables
-            .iter()
-            .map(|t| (t.name.as_str(), format!("{SCRATCH}.{RAW}.\"{}\"", t.name)))
-            .collect(),
-    };
-    views
-        .into_iter()
-        .map(|(name, from)| format!("{verb} VIEW {RAW}.\"{name}\" AS SELECT * FROM {from};\n"))
-        .collect()
+    for (name, from) in views {
+        ddl.push_str(&format!(
+            "CREATE VIEW {RAW}.\"{name}\" AS SELECT * FROM {from};\n"
+        ));
+    }
+    ddl
+}
+
+/// The raw views over files name their folder only through this macro (file name -> path), so
+/// pointing a catalog at another generation's files is replacing the macro, which reads no file.
+const FILES_MACRO: &str = "parquet_file";
+
+fn files_macro(dir: &Path) -> String {
+    let folder = format!("{}/", dir.to_string_lossy());
+    format!(
+        "CREATE OR REPLACE MACRO {RAW}.{FILES_MACRO}(file) AS {} || file;\n",
+        sql_string(&folder)
+    )
 }
 
 /// Create schema `raw` and the schema's macros and views, in that order (views bind the macros
 /// they use when created).
 fn register(conn: &Connection, source: RawSource, schema_dir: &Path) -> Result<()> {
-    let ddl = format!("CREATE SCHEMA {RAW};\n{}", raw_ddl(source, false));
+    let ddl = format!("CREATE SCHEMA {RAW};\n{}", raw_ddl(source));
     conn.execute_batch(&ddl)
         .context("registering warehouse tables")?;
     for sub in ["macros", "views"] {
@@ -95,7 +110,14 @@ fn register(conn: &Connection, source: RawSource, schema_dir: &Path) -> Result<(
 /// and views, and the iijwh that registered them. Two generations with the same digest have the
 /// same catalog but for the paths in its raw views.
 pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
-    crate::schema::digest(schema_dir, &["tables", "macros", "views"], &[])
+    // The raw views' form is part of what a catalog is: a catalog whose views name their files
+    // directly must not be copied and re-pointed through the macro.
+    let form = format!("raw views read {RAW}.{FILES_MACRO}(file)");
+    crate::schema::digest(
+        schema_dir,
+        &["tables", "macros", "views"],
+        &[form.as_bytes()],
+    )
 }
 
 /// Put every table's rows, in the dataset's order (so a row's `rowid` is its number in the
@@ -175,7 +197,7 @@ fn attach_load_catalog(
 
 /// Write the catalog file of the generation in `dir` (whose files are in their final place) on
 /// `conn`. When `previous`, a generation's folder and manifest, has a catalog of the same digest,
-/// it is copied and only its raw views are pointed at this generation's files: creating and
+/// it is copied and pointed at this generation's files (one macro, see `files_macro`): creating and
 /// binding every macro and view again is most of what a catalog costs. Anything wrong with the
 /// copy means a catalog made afresh.
 fn write_catalog(
@@ -198,7 +220,7 @@ fn write_catalog(
         let copied = || -> Result<()> {
             std::fs::copy(old.join(CATALOG), &path)?;
             conn.execute_batch(&attach)?;
-            let repointed = conn.execute_batch(&raw_ddl(RawSource::Files(dir, manifest), true));
+            let repointed = conn.execute_batch(&files_macro(dir));
             conn.execute_batch(close)?;
             Ok(repointed?)
         };
