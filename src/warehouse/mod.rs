@@ -166,33 +166,38 @@ fn attach_load_catalog(
 ) -> Result<()> {
     let name = format!("{LOAD_CATALOG}{}.duckdb", &digest[..16]);
     let path = warehouse.join(&name);
-    if !path.exists() {
-        if let Ok(entries) = std::fs::read_dir(warehouse) {
-            for entry in entries.flatten() {
-                if entry
-                    .file_name()
-                    .to_string_lossy()
-                    .starts_with(LOAD_CATALOG)
-                {
-                    let _ = std::fs::remove_file(entry.path());
-                }
+    let attach = || {
+        conn.execute_batch(&format!(
+            "ATTACH {} AS load_catalog (READ_ONLY); USE load_catalog;",
+            sql_string(&path.to_string_lossy())
+        ))
+    };
+    if path.exists() && attach().is_ok() {
+        return Ok(());
+    }
+    // Missing, for another schema, or unreadable (a damaged file): made again, aside and renamed
+    // in, the older ones removed.
+    if let Ok(entries) = std::fs::read_dir(warehouse) {
+        for entry in entries.flatten() {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(LOAD_CATALOG)
+            {
+                let _ = std::fs::remove_file(entry.path());
             }
         }
-        let tmp = warehouse.join(format!("{name}.tmp-{}", std::process::id()));
-        conn.execute_batch(&format!(
-            "ATTACH {} AS load_catalog_new; USE load_catalog_new;",
-            sql_string(&tmp.to_string_lossy())
-        ))?;
-        let made = register(conn, RawSource::Scratch(catalog), schema_dir);
-        conn.execute_batch("USE memory; CHECKPOINT load_catalog_new; DETACH load_catalog_new;")?;
-        made?;
-        std::fs::rename(&tmp, &path)?;
     }
+    let tmp = warehouse.join(format!("{name}.tmp-{}", std::process::id()));
     conn.execute_batch(&format!(
-        "ATTACH {} AS load_catalog (READ_ONLY); USE load_catalog;",
-        sql_string(&path.to_string_lossy())
-    ))
-    .context("opening the load's catalog")
+        "ATTACH {} AS load_catalog_new; USE load_catalog_new;",
+        sql_string(&tmp.to_string_lossy())
+    ))?;
+    let made = register(conn, RawSource::Scratch(catalog), schema_dir);
+    conn.execute_batch("USE memory; CHECKPOINT load_catalog_new; DETACH load_catalog_new;")?;
+    made?;
+    std::fs::rename(&tmp, &path)?;
+    attach().context("opening the load's catalog")
 }
 
 /// Write the catalog file of the generation in `dir` (whose files are in their final place) on

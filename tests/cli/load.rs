@@ -216,6 +216,10 @@ fn the_catalog_follows_the_new_files_and_the_schema() {
     assert_eq!(after.len(), 1, "{after:?}");
     assert_ne!(after, before);
     assert_ne!(digest(), first);
+    // A damaged load catalog is made again.
+    std::fs::write(sb.warehouse().join(&after[0]), b"not a DuckDB file").unwrap();
+    assert!(run(&["load"]).contains("18 check rules"));
+    assert_eq!(load_catalogs(), after);
     assert_eq!(
         run(&["query", "-e", "SELECT n FROM answer", "--format", "csv"]),
         "n\n42\n"
