@@ -109,7 +109,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let started = started.map_err(|_| anyhow::anyhow!("the load's session failed to start"))??;
     clock.lap("write Parquet; start DuckDB, rows into memory");
 
-    // One session: constraints first, then the data rules.
+    // The new generation's manifest; its catalog digest decides whether the live catalog is copied.
     let manifest = Manifest {
         schema_version: catalog.version.clone(),
         fingerprint,
