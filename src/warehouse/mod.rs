@@ -637,3 +637,57 @@ impl Warehouse {
         Ok(rows.collect::<duckdb::Result<_>>()?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The load's constraints and rules read the rows appended into memory; every other reader
+    /// reads the Parquet files written from the same batches. For the real release both hold the
+    /// same rows in the same order, NULLs and decimals included.
+    #[test]
+    fn rows_in_memory_equal_the_parquet_files() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let catalog = Catalog::load(&root.join("schema")).unwrap();
+        let dataset = crate::release::read_data(&root.join("data"), &catalog).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::base::open_duckdb().unwrap();
+        fill_scratch(&conn, &catalog, &dataset).unwrap();
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        for table in &catalog.tables {
+            let (batch, _) = &dataset.tables[&table.name];
+            let path = dir.path().join(format!("{}.parquet", table.name));
+            parquet::write(&path, batch, &[]).unwrap();
+            let memory = format!(
+                "SELECT *, rowid AS r FROM {SCRATCH}.{RAW}.\"{}\"",
+                table.name
+            );
+            let file = format!(
+                "SELECT * EXCLUDE (file_row_number), file_row_number AS r \
+                 FROM read_parquet({}, file_row_number = true)",
+                sql_string(&path.to_string_lossy())
+            );
+            let rows = batch.num_rows() as i64;
+            assert_eq!(count(&format!("SELECT count(*) FROM ({memory})")), rows);
+            assert_eq!(count(&format!("SELECT count(*) FROM ({file})")), rows);
+            for (a, b) in [(&memory, &file), (&file, &memory)] {
+                let differing = count(&format!("SELECT count(*) FROM ({a} EXCEPT ALL {b})"));
+                assert_eq!(differing, 0, "table {}", table.name);
+            }
+        }
+        // The comparison covers NULLs and decimals: derived figures have no printed form.
+        let revenue = format!("{SCRATCH}.{RAW}.revenue_lines");
+        assert!(
+            count(&format!(
+                "SELECT count(*) FROM {revenue} WHERE printed IS NULL"
+            )) > 0
+        );
+        assert_eq!(
+            count(&format!(
+                "SELECT value::BIGINT FROM {revenue} WHERE period = '2Q06' \
+                 AND line = 'total_revenues' AND comparison = 'level' AND measure = 'amount' LIMIT 1"
+            )),
+            14007
+        );
+    }
+}
