@@ -4,7 +4,8 @@
 -- Reason of the restatement of release `rel` that covers a figure (its table, item, and the first
 -- and last day of its period, or its balance sheet date twice), else NULL. A restatement covers
 -- the periods that lie within [start of period_from, end of period_to]: 1Q04..3Q04 covers 2Q04
--- and 1H04, not FY2004. The caller looks the dates up (a join to raw.periods), so this is one flat subquery.
+-- and 1H04, not FY2004. The caller looks the dates up (a join to raw.periods), so this is one
+-- flat subquery.
 CREATE OR REPLACE MACRO restatement_reason(rel, tbl, itm, first_day, last_day) AS (
     SELECT min(_rs.reason)
     FROM raw.restatements _rs

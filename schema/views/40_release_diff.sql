@@ -26,15 +26,16 @@ WITH va AS (SELECT * FROM release_figures WHERE release_id = a),
           AND va.measure = vb.measure AND va.comparison = vb.comparison AND va.unit = vb.unit
           AND va.compared_to IS NOT DISTINCT FROM vb.compared_to
          LEFT JOIN raw.periods pd ON pd.period = coalesce(vb.period, va.period)
+     ),
+     changes AS (
+         SELECT *, restatement_reason(b, table_name, item, first_day, last_day) AS reason
+         FROM joined
+         WHERE period IN (SELECT when_printed FROM shared)
+           AND value_a IS DISTINCT FROM value_b
      )
 SELECT CASE WHEN value_a IS NULL THEN 'added' WHEN value_b IS NULL THEN 'dropped' ELSE 'changed' END AS status,
        table_name, item, period, basis, scope, measure, comparison, unit, value_a, value_b,
-       value_b - value_a AS change,
-       restatement_reason(b, table_name, item, first_day, last_day) IS NOT NULL AS explained,
-       restatement_reason(b, table_name, item, first_day, last_day) AS reason,
-       label
-FROM joined
-WHERE period IN (SELECT when_printed FROM shared)
-  AND value_a IS DISTINCT FROM value_b
+       value_b - value_a AS change, reason IS NOT NULL AS explained, reason, label
+FROM changes
 ORDER BY CASE status WHEN 'changed' THEN 0 WHEN 'added' THEN 1 ELSE 2 END, table_name, item, period,
          basis, scope, measure, comparison;
