@@ -89,11 +89,10 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let digest = catalog_digest(&project.schema_dir())?;
     // DuckDB starts and reads the rows on one core while the Parquet files are written on the
     // other.
-    let warehouse = generation.warehouse().to_path_buf();
     let (written, started) = std::thread::scope(|scope| {
         let started = scope.spawn(|| {
             Warehouse::start_load(
-                &warehouse,
+                &project.warehouse,
                 &project.schema_dir(),
                 &digest,
                 (&catalog, &dataset),

@@ -1,6 +1,6 @@
 //! Building a generation: a folder beside the live one (`generations/.NAME.tmp-PID`) that receives
 //! one Parquet file per table, is renamed to its own name (`generations/NAME`, not live yet), gets
-//! its catalog and is opened on it for the constraint check and the data rules, and is switched
+//! its catalog written while the load's session checks the same rows in memory, and is switched
 //! live with one rename of the `current` link. A generation dropped before `commit` is removed, so
 //! a failed load leaves the live one untouched (a killed one leaves a folder the next load
 //! removes). Which tables and rules go in is the load's business (`crate::load`), not this file's.
@@ -139,11 +139,6 @@ impl Generation {
         Warehouse::for_load(started, dir, manifest, schema_dir, live)
     }
 
-    /// The warehouse folder the generation goes into.
-    pub fn warehouse(&self) -> &Path {
-        &self.warehouse
-    }
-
     /// The manifest of the generation live when the load began, if readable.
     pub fn live_manifest(&self) -> Option<&Manifest> {
         self.live.as_ref()?.1.as_ref()
@@ -162,7 +157,7 @@ impl Generation {
 
     /// Record the catalog and the manifest, point `current` at the generation and remove
     /// generations older than the one it replaces. Returns the generation's folder. The session
-    /// `open` gave must be closed (the catalog's checksum is taken here).
+    /// `open` gave must be sealed (`Warehouse::seal_catalog`: the catalog's checksum is taken here).
     pub fn commit(mut self, manifest: &mut Manifest) -> Result<PathBuf> {
         let generation = self.dir().to_path_buf();
         let path = generation.join(super::CATALOG);

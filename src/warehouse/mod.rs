@@ -5,8 +5,9 @@
 //! and a session opens read-only. The load's own session reads the new rows in memory, through a
 //! load catalog whose raw views read them there (see `Warehouse::start_load`). The session is
 //! sealed: callers run SQL, bind parameters, set the vintage, apply the sandbox and attach an
-//! export database through its methods, never its connection. Opening never builds: `manifest::staleness` says when the
-//! generation is stale, and the command decides to call the load (`crate::load`).
+//! export database through its methods, never its connection. Opening never builds:
+//! `manifest::staleness` says when the generation is stale, and the command decides to call the
+//! load (`crate::load`).
 //!
 //! Who may call it: load, export, repl, render (for `QueryResult`), sql and cmd; it imports only
 //! schema, release (the manifest's release entries and the load's typed rows) and base.
