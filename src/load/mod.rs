@@ -13,7 +13,7 @@ use crate::schema::{Catalog, Table};
 use crate::sql::rules::{load_rules, run_rules, Outcome, Status};
 use crate::warehouse::build::Generation;
 use crate::warehouse::manifest::{fingerprint, Manifest};
-use crate::warehouse::{catalog_digest, Engine, Warehouse};
+use crate::warehouse::{catalog_digest, Engine, LoadSession};
 use anyhow::{bail, Context, Result};
 use arrow::array::{ArrayRef, Int32Array, StringArray};
 use arrow::record_batch::RecordBatch;
@@ -87,40 +87,49 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     ];
     let mut generation = Generation::begin(&project.warehouse, metadata)?;
     let digest = catalog_digest(&project.schema_dir())?;
-    // DuckDB starts and reads the rows on one core while the Parquet files are written on the
-    // other.
-    let (written, started) = std::thread::scope(|scope| {
-        let started = scope.spawn(|| {
-            Warehouse::start_load(
-                &project.warehouse,
-                &project.schema_dir(),
-                &digest,
-                (&catalog, &dataset),
-            )
+    let schema_dir = project.schema_dir();
+    // Two cores: on one, DuckDB starts and takes the rows; on the other, the Parquet files are
+    // written, then the generation's catalog on a second connection as soon as DuckDB is up.
+    let (started, written) = std::thread::scope(|scope| {
+        let (catalog, dataset, schema_dir, digest) = (&catalog, &dataset, &schema_dir, &digest);
+        let (send, opened) = std::sync::mpsc::channel();
+        let started = scope.spawn(move || {
+            let session = LoadSession::open()?;
+            let _ = send.send(session.catalog_session()?);
+            session.fill(&project.warehouse, schema_dir, digest, (catalog, dataset))
         });
-        let written = catalog.tables.iter().try_for_each(|table| {
-            let (batch, _) = &dataset.tables[&table.name];
-            generation.write_table(&table.name, batch)
-        });
-        (written, started.join())
+        let written = (|| -> Result<Manifest> {
+            for table in &catalog.tables {
+                let (batch, _) = &dataset.tables[&table.name];
+                generation.write_table(&table.name, batch)?;
+            }
+            generation.place()?;
+            // The new generation's manifest; its catalog digest decides whether the live
+            // catalog is copied.
+            let manifest = Manifest {
+                schema_version: catalog.version.clone(),
+                fingerprint,
+                built_at: chrono::Utc::now().to_rfc3339(),
+                releases: dataset.releases.clone(),
+                tables: generation.tables(),
+                catalog: None,
+                catalog_digest: Some(digest.clone()),
+                rule_millis: Default::default(),
+            };
+            let session = opened
+                .recv()
+                .map_err(|_| anyhow::anyhow!("the load's session failed to start"))?;
+            generation.write_catalog(session, &manifest, schema_dir)?;
+            Ok(manifest)
+        })();
+        (started.join(), written)
     });
-    written?;
+    // A session that failed to start says why before what could not be written without it.
     let started = started.map_err(|_| anyhow::anyhow!("the load's session failed to start"))??;
-    clock.lap("write Parquet; start DuckDB, rows into memory");
+    let manifest = written?;
+    clock.lap("write Parquet and catalog; start DuckDB, rows into memory");
 
-    // The new generation's manifest; its catalog digest decides whether the live catalog is copied.
-    let manifest = Manifest {
-        schema_version: catalog.version.clone(),
-        fingerprint,
-        built_at: chrono::Utc::now().to_rfc3339(),
-        releases: dataset.releases.clone(),
-        tables: generation.tables(),
-        catalog: None,
-        catalog_digest: Some(digest),
-        rule_millis: Default::default(),
-    };
-    let mut wh = generation.open(manifest, &project.schema_dir(), started)?;
-    clock.lap("place files, open");
+    let mut wh = generation.open(manifest, &schema_dir, started)?;
     // The constraints on one core; on the other, `figures`, which the rules read over and over:
     // computed once (an in-memory table found before the view), each rule plans against a table
     // instead of the whole union of the view. A row that breaks a constraint is reported before
@@ -159,7 +168,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let counts =
         wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY release_id")?;
     clock.lap("run data rules");
-    let (mut manifest, engine) = wh.seal_catalog()?;
+    let (mut manifest, engine) = wh.end_load();
     let table = catalog
         .table(CHECK_RESULTS)
         .context("schema has no check_results table")?;
@@ -184,7 +193,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         .iter()
         .map(|o| (o.rule.name.clone(), (o.millis * 10.0).round() / 10.0))
         .collect();
-    clock.lap("seal catalog, check_results");
+    clock.lap("check_results");
 
     let generation = generation.commit(&mut manifest)?;
     clock.lap("swap");

@@ -1,12 +1,12 @@
 //! Building a generation: a folder beside the live one (`generations/.NAME.tmp-PID`) that receives
 //! one Parquet file per table, is renamed to its own name (`generations/NAME`, not live yet), gets
-//! its catalog written while the load's session checks the same rows in memory, and is switched
+//! its catalog written while the load's session takes the same rows into memory, and is switched
 //! live with one rename of the `current` link. A generation dropped before `commit` is removed, so
 //! a failed load leaves the live one untouched (a killed one leaves a folder the next load
 //! removes). Which tables and rules go in is the load's business (`crate::load`), not this file's.
 
 use super::manifest::{read_manifest, Manifest, TableEntry, CURRENT, GENERATIONS, MANIFEST};
-use super::{parquet, LoadSession, Warehouse, RAW, SCRATCH};
+use super::{parquet, CatalogSession, LoadSession, Warehouse, RAW, SCRATCH};
 use crate::base::{sync_dir, StagedDir};
 use crate::release::Dataset;
 use crate::schema::{Catalog, Constraint, Table};
@@ -109,17 +109,8 @@ impl Generation {
         }
     }
 
-    /// With every table written: move the files to the generation's own folder and turn the
-    /// load's session `started` (see `Warehouse::start_load`; the rows in memory, so the files
-    /// just written are not read back) into the session for the constraint check and the data
-    /// rules, while the generation's catalog is written beside it (a copy of the live
-    /// generation's when the schema is the same, see `Warehouse::seal_catalog`).
-    pub fn open(
-        &mut self,
-        manifest: Manifest,
-        schema_dir: &Path,
-        started: LoadSession,
-    ) -> Result<Warehouse> {
+    /// With every table written: move the files to the generation's own folder (not live yet).
+    pub fn place(&mut self) -> Result<()> {
         let nothing = Place::Placed(Placed {
             dir: PathBuf::new(),
             committed: true,
@@ -131,12 +122,43 @@ impl Generation {
             }),
             placed => placed,
         };
-        let dir = self.dir().to_path_buf();
-        let live = self
+        Ok(())
+    }
+
+    /// The placed folder, or an error naming the step that comes first.
+    fn placed(&self) -> Result<&Path> {
+        match &self.place {
+            Place::Placed(placed) => Ok(&placed.dir),
+            Place::Staged(_) => bail!("the generation's files are not in place: place them first"),
+        }
+    }
+
+    /// Write the placed generation's catalog on `session`: a copy of the live generation's when
+    /// the schema is the same (`manifest`'s catalog digest), pointed at the new files; otherwise
+    /// made afresh.
+    pub fn write_catalog(
+        &self,
+        session: CatalogSession,
+        manifest: &Manifest,
+        schema_dir: &Path,
+    ) -> Result<()> {
+        let previous = self
             .live
             .as_ref()
-            .and_then(|(dir, m)| Some((dir.clone(), m.clone()?)));
-        Warehouse::for_load(started, dir, manifest, schema_dir, live)
+            .and_then(|(dir, m)| Some((dir.as_path(), m.as_ref()?)));
+        session.write(self.placed()?, manifest, schema_dir, previous)
+    }
+
+    /// The load's session `started` (see `LoadSession::fill`: the rows in memory, so the files
+    /// just written are not read back) on the placed generation, for the constraint check and
+    /// the data rules.
+    pub fn open(
+        &self,
+        manifest: Manifest,
+        schema_dir: &Path,
+        started: LoadSession,
+    ) -> Result<Warehouse> {
+        Warehouse::for_load(started, self.placed()?.to_path_buf(), manifest, schema_dir)
     }
 
     /// The manifest of the generation live when the load began, if readable.
@@ -155,9 +177,9 @@ impl Generation {
         check_constraints(&wh.conn, catalog, dataset)
     }
 
-    /// Record the catalog and the manifest, point `current` at the generation and remove
-    /// generations older than the one it replaces. Returns the generation's folder. The session
-    /// `open` gave must be sealed (`Warehouse::seal_catalog`: the catalog's checksum is taken here).
+    /// Record the catalog (see `write_catalog`; its checksum is taken here) and the manifest,
+    /// point `current` at the generation and remove generations older than the one it replaces.
+    /// Returns the generation's folder.
     pub fn commit(mut self, manifest: &mut Manifest) -> Result<PathBuf> {
         let generation = self.dir().to_path_buf();
         let path = generation.join(super::CATALOG);
@@ -272,7 +294,7 @@ fn check_constraints(
     catalog: &Catalog,
     dataset: &Dataset,
 ) -> Result<Vec<String>> {
-    // The raw tables are in memory in the dataset's order (see Warehouse::start_load): a row's
+    // The raw tables are in memory in the dataset's order (see LoadSession::fill): a row's
     // rowid is its row in the dataset, which knows its file and line in data/.
     let source = |t: &str| format!("{SCRATCH}.{RAW}.\"{t}\"");
     let at = |t: &str, row: i64| {

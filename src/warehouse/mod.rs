@@ -3,7 +3,7 @@
 //! schema/views build the vintage views of `main` over it. Both live in the generation's catalog,
 //! a DuckDB file the load makes (copied from the live generation's when the schema is the same)
 //! and a session opens read-only. The load's own session reads the new rows in memory, through a
-//! load catalog whose raw views read them there (see `Warehouse::start_load`). The session is
+//! load catalog whose raw views read them there (see `LoadSession`). The session is
 //! sealed: callers run SQL, bind parameters, set the vintage, apply the sandbox and attach an
 //! export database through its methods, never its connection. Opening never builds:
 //! `manifest::staleness` says when the generation is stale, and the command decides to call the
@@ -35,7 +35,7 @@ pub const RAW: &str = "raw";
 pub const CATALOG: &str = "catalog.duckdb";
 
 /// The in-memory database a load session keeps the new generation's rows in (see
-/// `Warehouse::start_load`).
+/// `LoadSession::fill`).
 pub const SCRATCH: &str = "scratch";
 /// File name prefix of the load's catalog, beside the warehouse's generations.
 const LOAD_CATALOG: &str = ".load-catalog-";
@@ -258,8 +258,6 @@ pub struct Warehouse {
     /// What a clone of this session runs first to see what it sees: the current database and
     /// the temporary views over in-memory copies (see `for_load` and `materialize`).
     clone_setup: String,
-    /// The load's generation catalog being written (see `for_load`).
-    catalog_writer: CatalogWriter,
 }
 
 /// A DuckDB instance whose work is done and written. Dropping it tears DuckDB down (~5 ms); a
@@ -275,27 +273,52 @@ impl Engine {
     }
 }
 
-/// The load's session before its generation's files are in place (see `Warehouse::start_load`).
+/// The load's DuckDB: an in-memory database, opened before the new generation's files are written
+/// and given the rows while they are (see `fill`).
 pub struct LoadSession(Connection);
 
-/// A thread writing a generation's catalog, waited for when the session ends, so a failed load
-/// never removes the generation's folder under it.
-struct CatalogWriter(Option<std::thread::JoinHandle<Result<()>>>);
+/// A second connection on the load's DuckDB, on which the generation's catalog is written on the
+/// other core while the load's session takes the rows (see `build::Generation::write_catalog`).
+pub struct CatalogSession(Connection);
 
-impl CatalogWriter {
-    fn join(&mut self) -> Result<()> {
-        match self.0.take() {
-            Some(thread) => thread
-                .join()
-                .map_err(|_| anyhow::anyhow!("the catalog thread failed"))?,
-            None => Ok(()),
-        }
+impl LoadSession {
+    /// An empty in-memory DuckDB. The load's first step: DuckDB takes ~12 ms to start.
+    pub fn open() -> Result<LoadSession> {
+        Ok(LoadSession(crate::base::open_duckdb()?))
+    }
+
+    /// The connection the generation's catalog is written on.
+    pub fn catalog_session(&self) -> Result<CatalogSession> {
+        Ok(CatalogSession(self.0.try_clone()?))
+    }
+
+    /// The rows of `tables` in memory (see `fill_scratch`), with the schema's macros and views
+    /// from the load's catalog of schema digest `digest` (see `attach_load_catalog`), kept in
+    /// `warehouse`. The caller holds the load lock.
+    pub fn fill(
+        self,
+        warehouse: &Path,
+        schema_dir: &Path,
+        digest: &str,
+        tables: (&Catalog, &Dataset),
+    ) -> Result<LoadSession> {
+        fill_scratch(&self.0, tables.0, tables.1)?;
+        attach_load_catalog(&self.0, warehouse, digest, tables.0, schema_dir)?;
+        Ok(self)
     }
 }
 
-impl Drop for CatalogWriter {
-    fn drop(&mut self) {
-        let _ = self.join();
+impl CatalogSession {
+    /// Write the catalog of the generation in `dir` (see `write_catalog`).
+    fn write(
+        self,
+        dir: &Path,
+        manifest: &Manifest,
+        schema_dir: &Path,
+        previous: Option<(&Path, &Manifest)>,
+    ) -> Result<()> {
+        write_catalog(&self.0, dir, manifest, schema_dir, previous)
+            .context("writing the generation's catalog")
     }
 }
 
@@ -362,7 +385,6 @@ impl Warehouse {
             manifest,
             schema_dir: schema_dir.to_path_buf(),
             clone_setup: String::new(),
-            catalog_writer: CatalogWriter(None),
         }
     }
 
@@ -375,44 +397,16 @@ impl Warehouse {
         Ok(Warehouse::session(conn, dir, manifest, schema_dir))
     }
 
-    /// Start the load's session while the new generation's files are written: an in-memory
-    /// database whose raw tables are the rows of `tables` (see `fill_scratch`), with the schema's
-    /// macros and views from the load's catalog of schema digest `digest` (see
-    /// `attach_load_catalog`), kept in `warehouse`. The caller holds the load lock.
-    pub fn start_load(
-        warehouse: &Path,
-        schema_dir: &Path,
-        digest: &str,
-        tables: (&Catalog, &Dataset),
-    ) -> Result<LoadSession> {
-        let conn = crate::base::open_duckdb()?;
-        fill_scratch(&conn, tables.0, tables.1)?;
-        attach_load_catalog(&conn, warehouse, digest, tables.0, schema_dir)?;
-        Ok(LoadSession(conn))
-    }
-
-    /// The load's session on the generation in `dir`, whose files are in place: another thread
-    /// writes the generation's own catalog meanwhile (see `write_catalog`; `previous` is the live
-    /// generation's folder and manifest), which `seal_catalog` waits for.
+    /// The load's session on the generation in `dir`, whose files and catalog are in place (see
+    /// `build::Generation::write_catalog`).
     fn for_load(
         started: LoadSession,
         dir: PathBuf,
         manifest: Manifest,
         schema_dir: &Path,
-        previous: Option<(PathBuf, Manifest)>,
     ) -> Result<Warehouse> {
         let LoadSession(conn) = started;
-        let writer = {
-            let conn = conn.try_clone()?;
-            let (dir, manifest, schema_dir) =
-                (dir.clone(), manifest.clone(), schema_dir.to_path_buf());
-            std::thread::spawn(move || {
-                let previous = previous.as_ref().map(|(d, m)| (d.as_path(), m));
-                write_catalog(&conn, &dir, &manifest, &schema_dir, previous)
-            })
-        };
         let mut session = Warehouse::session(conn, dir, manifest, schema_dir);
-        session.catalog_writer = CatalogWriter(Some(writer));
         session.clone_setup = "USE load_catalog;\n".to_string();
         Ok(session)
     }
@@ -451,18 +445,15 @@ impl Warehouse {
         Ok(clone)
     }
 
-    /// End the load's session once the generation's catalog is written. Returns the manifest
-    /// (the load adds check_results to it) and the DuckDB instance, which holds nothing to write.
-    pub fn seal_catalog(mut self) -> Result<(Manifest, Engine)> {
-        self.catalog_writer
-            .join()
-            .context("writing the generation's catalog")?;
-        Ok((
+    /// End the load's session. Returns the manifest (the load adds check_results to it) and the
+    /// DuckDB instance, which holds nothing to write.
+    pub fn end_load(self) -> (Manifest, Engine) {
+        (
             self.manifest,
             Engine {
                 _instance: self.conn,
             },
-        ))
+        )
     }
 
     /// The vintage in one line (company, latest release, as-of) and the unit of its amounts, for
