@@ -188,7 +188,7 @@ const STATEMENT_THREADS: i64 = 3;
 fn duckdb_config() -> Result<duckdb::Config> {
     Ok(duckdb::Config::default()
         .threads(STATEMENT_THREADS)?
-        .with("external_threads", &STATEMENT_THREADS.to_string())?
+        .with("external_threads", STATEMENT_THREADS.to_string())?
         .with("autoinstall_known_extensions", "false")?)
 }
 

@@ -9,8 +9,9 @@ use crate::base::project::Project;
 use crate::base::Phases;
 use crate::release::read_data;
 use crate::render::{print, Format};
-use crate::schema::{Catalog, Table};
-use crate::sql::rules::{load_rules, run_rules, Outcome, Status};
+use crate::schema::sqlfile::words;
+use crate::schema::{views_reading, Catalog, Table};
+use crate::sql::rules::{load_rules, Outcome, Ran, RuleQueue, Status};
 use crate::warehouse::build::Generation;
 use crate::warehouse::manifest::{fingerprint, Manifest};
 use crate::warehouse::{catalog_digest, Engine, LoadSession};
@@ -21,6 +22,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 const CHECK_RESULTS: &str = "check_results";
+/// The view the rules read most, computed into memory once per load.
+const FIGURES: &str = "figures";
 
 pub struct BuildReport {
     /// The load's DuckDB, done with (see `Engine::abandon`).
@@ -130,20 +133,51 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     clock.lap("write Parquet and catalog; start DuckDB, rows into memory");
 
     let mut wh = generation.open(manifest, &schema_dir, started)?;
-    // The constraints on one core; on the other, `figures`, which the rules read over and over:
-    // computed once (an in-memory table found before the view), each rule plans against a table
-    // instead of the whole union of the view. A row that breaks a constraint is reported before
-    // anything `figures` may have made of it.
-    let checker = wh.try_clone()?;
-    let (problems, figures) = std::thread::scope(|scope| {
-        let (generation, catalog, dataset) = (&generation, &catalog, &dataset);
-        let problems =
-            scope.spawn(move || generation.check_constraints(&checker, catalog, dataset));
-        let figures = wh.materialize(&["figures"]);
-        (problems.join(), figures)
+    let previous = generation
+        .live_manifest()
+        .map(|m| m.rule_millis.clone())
+        .unwrap_or_default();
+    // `figures`, which the rules read over and over, is computed once into memory (a table found
+    // before the view), so each rule plans against a table instead of the whole union of the
+    // view. Meanwhile the other core checks the constraints, then runs the rules that do not read
+    // `figures`; then both cores run the rest. A row that breaks a constraint is reported before
+    // anything a rule may have made of it.
+    let late = views_reading(&schema_dir, FIGURES)?;
+    let rules = RuleQueue::new(load_rules(&project.checks_dir())?, &previous, |rule| {
+        words(&rule.sql).iter().any(|w| late.contains(w))
     });
-    let problems =
-        problems.map_err(|_| anyhow::anyhow!("the constraint check failed to run"))??;
+    let checker = wh.try_clone()?;
+    let (checked, mine) = std::thread::scope(|scope| {
+        let (generation, catalog, dataset, rules) = (&generation, &catalog, &dataset, &rules);
+        let (send, computed) = std::sync::mpsc::channel();
+        let checked = scope.spawn(move || {
+            let checked = (|| -> Result<(Vec<String>, Ran)> {
+                let problems = generation.check_constraints(&checker, catalog, dataset)?;
+                if !problems.is_empty() {
+                    return Ok((problems, Vec::new()));
+                }
+                let mut ran = rules.run(&checker, true)?;
+                if let Ok(session) = computed.recv() {
+                    ran.extend(rules.run(&session?, false)?);
+                }
+                Ok((problems, ran))
+            })();
+            if !matches!(&checked, Ok((problems, _)) if problems.is_empty()) {
+                rules.clear();
+            }
+            checked
+        });
+        let mine = wh.materialize(&[FIGURES]).and_then(|()| {
+            clock.lap(
+                "figures into memory; beside it: check constraints, rules not reading figures",
+            );
+            let _ = send.send(wh.try_clone());
+            rules.run(&wh, false)
+        });
+        (checked.join(), mine)
+    });
+    let (problems, theirs) =
+        checked.map_err(|_| anyhow::anyhow!("the constraint check failed to run"))??;
     if !problems.is_empty() {
         let shown = problems.len().min(20);
         bail!(
@@ -157,14 +191,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
             }
         );
     }
-    figures?;
-    clock.lap("check constraints; figures into memory");
-
-    let previous = generation
-        .live_manifest()
-        .map(|m| m.rule_millis.clone())
-        .unwrap_or_default();
-    let outcomes = run_rules(&wh, load_rules(&project.checks_dir())?, &previous)?;
+    let outcomes = RuleQueue::outcomes(vec![mine?, theirs]);
     let counts =
         wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY release_id")?;
     clock.lap("run data rules");

@@ -55,3 +55,47 @@ impl SqlFile {
             .map(|(_, v)| v.as_str())
     }
 }
+
+/// The words of SQL text in order, lower-cased, outside comments and string literals (a quoted
+/// identifier counts as its words), with each `;` as a word of its own. Enough to tell which
+/// views a rule or view reads (see `crate::schema::views_reading`); DuckDB alone knows for sure.
+pub fn words(sql: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = sql.chars().peekable();
+    let end_word = |word: &mut String, words: &mut Vec<String>| {
+        if !word.is_empty() {
+            words.push(std::mem::take(word).to_lowercase());
+        }
+    };
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        end_word(&mut word, &mut words);
+        match c {
+            '-' if chars.peek() == Some(&'-') => {
+                chars.by_ref().find(|&c| c == '\n');
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+            }
+            // A doubled quote inside a literal ends it and opens the next: the same.
+            '\'' => {
+                chars.by_ref().find(|&c| c == '\'');
+            }
+            ';' => words.push(";".to_string()),
+            _ => {}
+        }
+    }
+    end_word(&mut word, &mut words);
+    words
+}

@@ -6,8 +6,9 @@ use crate::schema::SqlFile;
 use crate::warehouse::{QueryResult, Warehouse};
 use anyhow::{Context, Result};
 use arrow::array::Array;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
+use std::sync::Mutex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -48,78 +49,134 @@ pub fn load_rules(dir: &Path) -> Result<Vec<SqlFile>> {
     crate::schema::read_sql_files(dir)
 }
 
-/// Run the rules on two sessions, one a core: each rule costs DuckDB mostly planning. Each thread
-/// takes the next rule not yet taken, slowest first by `previous` (each rule's time at the last
-/// load; a rule without one counts as slowest), so no slow rule is left for the end while the
-/// other core idles. Outcomes come back in the rules' order.
+/// Run the rules on two sessions, one a core (see `RuleQueue`). Outcomes come back in the rules'
+/// order.
 pub fn run_rules(
     wh: &Warehouse,
     rules: Vec<SqlFile>,
     previous: &BTreeMap<String, f64>,
 ) -> Result<Vec<Outcome>> {
-    let mut rules: Vec<(usize, SqlFile)> = rules.into_iter().enumerate().collect();
-    let cost = |rule: &SqlFile| previous.get(&rule.name).copied().unwrap_or(f64::INFINITY);
-    rules.sort_by(|(_, a), (_, b)| cost(b).total_cmp(&cost(a)));
-    let queue = std::sync::Mutex::new(rules.into_iter());
+    let queue = RuleQueue::new(rules, previous, |_| false);
     let other = wh.try_clone()?;
     let (mine, theirs) = std::thread::scope(|scope| {
         let queue = &queue;
-        let handle = scope.spawn(move || run_each(&other, queue));
-        (run_each(wh, queue), handle.join())
+        let handle = scope.spawn(move || queue.run(&other, false));
+        (queue.run(wh, false), handle.join())
     });
-    let mut all = mine?;
-    all.extend(theirs.map_err(|_| anyhow::anyhow!("a check rule thread failed"))??);
-    all.sort_by_key(|(i, _)| *i);
-    Ok(all.into_iter().map(|(_, o)| o).collect())
+    let theirs = theirs.map_err(|_| anyhow::anyhow!("a check rule thread failed"))?;
+    Ok(RuleQueue::outcomes(vec![mine?, theirs?]))
 }
 
-type Queue = std::sync::Mutex<std::vec::IntoIter<(usize, SqlFile)>>;
+/// Rules waiting to run, shared by the threads that run them: each takes the next rule not yet
+/// taken. Each statement costs DuckDB mostly planning, so two sessions, one a core, finish in
+/// about half the time. The rules that read no view the load computes late (`late`: `figures`,
+/// which the load puts into memory while it checks the constraints) come first, so a session
+/// may start on them early; then, in each part, the slowest first by `previous` (each rule's
+/// time at the last load; a rule without one counts as slowest), so no slow rule is left for
+/// the end while the other core idles.
+pub struct RuleQueue {
+    rules: Mutex<VecDeque<Queued>>,
+}
 
-fn run_each(wh: &Warehouse, queue: &Queue) -> Result<Vec<(usize, Outcome)>> {
-    let mut outcomes = Vec::new();
-    loop {
-        let next = queue
-            .lock()
-            .map_err(|_| anyhow::anyhow!("a check rule thread failed"))?
-            .next();
-        let Some((i, rule)) = next else {
-            return Ok(outcomes);
-        };
-        let tolerance = rule.get("tolerance").unwrap_or("0");
-        let tol: f64 = tolerance
-            .split_whitespace()
-            .next()
-            .unwrap_or("0")
-            .parse()
-            .with_context(|| {
-                format!(
-                    "{}: tolerance must start with a number",
-                    rule.path.display()
-                )
-            })?;
-        wh.set_variable("tolerance", &tol.to_string())?;
-        let started = std::time::Instant::now();
-        let rows = wh
-            .query(&rule.sql, &[])
-            .with_context(|| format!("check rule {} failed to run", rule.path.display()))?;
-        let status = if rows.num_rows() == 0 {
-            Status::Pass
-        } else if all_explained(&rows) {
-            Status::Residual
-        } else {
-            Status::Fail
-        };
-        let millis = started.elapsed().as_secs_f64() * 1000.0;
-        outcomes.push((
-            i,
-            Outcome {
+struct Queued {
+    index: usize,
+    rule: SqlFile,
+    late: bool,
+}
+
+pub type Ran = Vec<(usize, Outcome)>;
+
+impl RuleQueue {
+    pub fn new(
+        rules: Vec<SqlFile>,
+        previous: &BTreeMap<String, f64>,
+        late: impl Fn(&SqlFile) -> bool,
+    ) -> RuleQueue {
+        let mut rules: Vec<Queued> = rules
+            .into_iter()
+            .enumerate()
+            .map(|(index, rule)| Queued {
+                index,
+                late: late(&rule),
                 rule,
-                status,
-                rows,
-                millis,
-            },
-        ));
+            })
+            .collect();
+        let cost = |q: &Queued| previous.get(&q.rule.name).copied().unwrap_or(f64::INFINITY);
+        rules.sort_by(|a, b| a.late.cmp(&b.late).then(cost(b).total_cmp(&cost(a))));
+        RuleQueue {
+            rules: Mutex::new(rules.into()),
+        }
     }
+
+    /// Run rules on `wh` until none is left, or, when `early`, until the next one reads a late
+    /// view.
+    pub fn run(&self, wh: &Warehouse, early: bool) -> Result<Ran> {
+        let mut outcomes = Vec::new();
+        loop {
+            let next = {
+                let mut rules = self
+                    .rules
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("a check rule thread failed"))?;
+                match rules.front() {
+                    Some(q) if !(early && q.late) => rules.pop_front(),
+                    _ => None,
+                }
+            };
+            let Some(Queued { index, rule, .. }) = next else {
+                return Ok(outcomes);
+            };
+            outcomes.push((index, run_rule(wh, rule)?));
+        }
+    }
+
+    /// Drop the rules not yet taken (a load that stops).
+    pub fn clear(&self) {
+        if let Ok(mut rules) = self.rules.lock() {
+            rules.clear();
+        }
+    }
+
+    /// The outcomes of every thread, in the rules' order.
+    pub fn outcomes(parts: Vec<Ran>) -> Vec<Outcome> {
+        let mut all: Ran = parts.into_iter().flatten().collect();
+        all.sort_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, o)| o).collect()
+    }
+}
+
+fn run_rule(wh: &Warehouse, rule: SqlFile) -> Result<Outcome> {
+    let tolerance = rule.get("tolerance").unwrap_or("0");
+    let tol: f64 = tolerance
+        .split_whitespace()
+        .next()
+        .unwrap_or("0")
+        .parse()
+        .with_context(|| {
+            format!(
+                "{}: tolerance must start with a number",
+                rule.path.display()
+            )
+        })?;
+    wh.set_variable("tolerance", &tol.to_string())?;
+    let started = std::time::Instant::now();
+    let rows = wh
+        .query(&rule.sql, &[])
+        .with_context(|| format!("check rule {} failed to run", rule.path.display()))?;
+    let status = if rows.num_rows() == 0 {
+        Status::Pass
+    } else if all_explained(&rows) {
+        Status::Residual
+    } else {
+        Status::Fail
+    };
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    Ok(Outcome {
+        rule,
+        status,
+        rows,
+        millis,
+    })
 }
 
 fn all_explained(rows: &QueryResult) -> bool {
