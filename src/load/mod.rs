@@ -7,14 +7,14 @@
 
 use crate::base::project::Project;
 use crate::base::Phases;
-use crate::release::read_data;
+use crate::release::{read_data, Dataset};
 use crate::render::{print, Format};
 use crate::schema::sqlfile::words;
 use crate::schema::{views_reading, Catalog, Table};
 use crate::sql::rules::{load_rules, Outcome, Ran, RuleQueue, Status};
 use crate::warehouse::build::Generation;
 use crate::warehouse::manifest::{fingerprint, Manifest};
-use crate::warehouse::{catalog_digest, Engine, LoadSession};
+use crate::warehouse::{catalog_digest, Engine, LoadSession, Warehouse};
 use anyhow::{bail, Context, Result};
 use arrow::array::{ArrayRef, Int32Array, StringArray};
 use arrow::record_batch::RecordBatch;
@@ -139,59 +139,17 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         .unwrap_or_default();
     // `figures`, which the rules read over and over, is computed once into memory (a table found
     // before the view), so each rule plans against a table instead of the whole union of the
-    // view. Meanwhile the other core checks the constraints, then runs the rules that do not read
-    // `figures`; then both cores run the rest. A row that breaks a constraint is reported before
-    // anything a rule may have made of it.
+    // view; the rules that read it directly or through other views wait for it.
     let late = views_reading(&schema_dir, FIGURES)?;
     let rules = RuleQueue::new(load_rules(&project.checks_dir())?, &previous, |rule| {
         words(&rule.sql).iter().any(|w| late.contains(w))
     });
-    let checker = wh.try_clone()?;
-    let (checked, mine) = std::thread::scope(|scope| {
-        let (generation, catalog, dataset, rules) = (&generation, &catalog, &dataset, &rules);
-        let (send, computed) = std::sync::mpsc::channel();
-        let checked = scope.spawn(move || {
-            let checked = (|| -> Result<(Vec<String>, Ran)> {
-                let problems = generation.check_constraints(&checker, catalog, dataset)?;
-                if !problems.is_empty() {
-                    return Ok((problems, Vec::new()));
-                }
-                let mut ran = rules.run(&checker, true)?;
-                if let Ok(session) = computed.recv() {
-                    ran.extend(rules.run(&session?, false)?);
-                }
-                Ok((problems, ran))
-            })();
-            if !matches!(&checked, Ok((problems, _)) if problems.is_empty()) {
-                rules.clear();
-            }
-            checked
-        });
-        let mine = wh.materialize(&[FIGURES]).and_then(|()| {
-            clock.lap(
-                "figures into memory; beside it: check constraints, rules not reading figures",
-            );
-            let _ = send.send(wh.try_clone());
-            rules.run(&wh, false)
-        });
-        (checked.join(), mine)
-    });
-    let (problems, theirs) =
-        checked.map_err(|_| anyhow::anyhow!("the constraint check failed to run"))??;
-    if !problems.is_empty() {
-        let shown = problems.len().min(20);
-        bail!(
-            "{} row(s) break the schema's rules; nothing was loaded:\n  {}{}",
-            problems.len(),
-            problems[..shown].join("\n  "),
-            if problems.len() > shown {
-                format!("\n  ... and {} more", problems.len() - shown)
-            } else {
-                String::new()
-            }
-        );
-    }
-    let outcomes = RuleQueue::outcomes(vec![mine?, theirs]);
+    let outcomes = check_and_run_rules(
+        &mut wh,
+        (&generation, &catalog, &dataset),
+        &rules,
+        &mut clock,
+    )?;
     let counts =
         wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY release_id")?;
     clock.lap("run data rules");
@@ -231,4 +189,61 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         manifest,
         checks,
     })
+}
+
+/// The constraints and the data rules on the load's session `wh`: `figures` into memory on this
+/// core while the other checks the constraints on the dataset's rows and runs the rules that do not
+/// read `figures`; then both take the rest. A row that breaks a constraint fails the load before
+/// any rule's outcome counts.
+fn check_and_run_rules(
+    wh: &mut Warehouse,
+    (generation, catalog, dataset): (&Generation, &Catalog, &Dataset),
+    rules: &RuleQueue,
+    clock: &mut Phases,
+) -> Result<Vec<Outcome>> {
+    let checker = wh.try_clone()?;
+    let (checked, mine) = std::thread::scope(|scope| {
+        let (send, computed) = std::sync::mpsc::channel();
+        let checked = scope.spawn(move || {
+            let checked = (|| -> Result<(Vec<String>, Ran)> {
+                let problems = generation.check_constraints(&checker, catalog, dataset)?;
+                if !problems.is_empty() {
+                    return Ok((problems, Vec::new()));
+                }
+                let mut ran = rules.run(&checker, true)?;
+                if let Ok(session) = computed.recv() {
+                    ran.extend(rules.run(&session?, false)?);
+                }
+                Ok((problems, ran))
+            })();
+            if !matches!(&checked, Ok((problems, _)) if problems.is_empty()) {
+                rules.clear();
+            }
+            checked
+        });
+        let mine = wh.materialize(&[FIGURES]).and_then(|()| {
+            clock.lap(
+                "figures into memory; beside it: check constraints, rules not reading figures",
+            );
+            let _ = send.send(wh.try_clone());
+            rules.run(wh, false)
+        });
+        (checked.join(), mine)
+    });
+    let (problems, theirs) =
+        checked.map_err(|_| anyhow::anyhow!("the constraint check failed to run"))??;
+    if !problems.is_empty() {
+        let shown = problems.len().min(20);
+        bail!(
+            "{} row(s) break the schema's rules; nothing was loaded:\n  {}{}",
+            problems.len(),
+            problems[..shown].join("\n  "),
+            if problems.len() > shown {
+                format!("\n  ... and {} more", problems.len() - shown)
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(RuleQueue::outcomes(vec![mine?, theirs]))
 }
