@@ -12,7 +12,7 @@ use crate::render::{print, Format};
 use crate::schema::sqlfile::words;
 use crate::schema::{views_reading, Catalog, Table};
 use crate::sql::rules::{load_rules, Outcome, Ran, RuleQueue, Status};
-use crate::warehouse::build::Generation;
+use crate::warehouse::build::{inject_step_fault, Generation};
 use crate::warehouse::manifest::{fingerprint, Manifest};
 use crate::warehouse::{catalog_digest, Engine, LoadSession, Warehouse};
 use anyhow::{bail, Context, Result};
@@ -221,13 +221,18 @@ fn check_and_run_rules(
             }
             checked
         });
-        let mine = wh.materialize(&[FIGURES]).and_then(|()| {
+        let figures = wh
+            .materialize(&[FIGURES])
+            .and_then(|()| inject_step_fault(FIGURES));
+        let mine = figures.and_then(|()| {
             clock.lap(
                 "figures into memory; beside it: check constraints, rules not reading figures",
             );
             let _ = send.send(wh.try_clone());
             rules.run(wh, false)
         });
+        // Unblocks the other thread when figures failed and nothing was sent.
+        drop(send);
         (checked.join(), mine)
     });
     let (problems, theirs) =

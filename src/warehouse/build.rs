@@ -264,6 +264,18 @@ fn remove_old_generations(dir: &Path, keep: &Path, previous: Option<&Path>) {
     }
 }
 
+/// Test hook: IIJWH_FAULT=fail-at:STEP fails the load's step STEP (`figures`: computing the view
+/// the rules read, while the other core checks the constraints and runs rules), to prove the load
+/// then ends with that error and leaves the warehouse as it was.
+pub fn inject_step_fault(step: &str) -> Result<()> {
+    match std::env::var("IIJWH_FAULT") {
+        Ok(spec) if spec.strip_prefix("fail-at:") == Some(step) => {
+            bail!("injected fault at step {step}")
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Test hook: IIJWH_FAULT=fail-after:N or pause-after:N (seconds-long sleep, for a kill) after the
 /// N-th table file is written, to prove a load that dies halfway leaves the warehouse as it was.
 fn inject_fault(written: usize) -> Result<()> {

@@ -105,6 +105,34 @@ fn a_load_that_fails_halfway_leaves_the_warehouse_unchanged() {
     assert_eq!(contracts(&sb, "--no-build"), "16112.0");
 }
 
+/// `figures` failing while the other core checks the constraints and runs the early rules: the
+/// load ends with that error (it once waited forever for a session that was never sent) and
+/// the warehouse stays as it was.
+#[test]
+fn a_load_whose_figures_fail_ends_with_the_error() {
+    let sb = Sandbox::with_data_copy();
+    sb.ok(&["load"]);
+    let (before, _) = generations(&sb);
+    change_contracts(&sb);
+    let out = sb
+        .cmd()
+        .arg("load")
+        .env("IIJWH_FAULT", "fail-at:figures")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("injected fault at step figures"),
+        "{stderr}"
+    );
+    let (after, all) = generations(&sb);
+    assert_eq!(before, after);
+    assert_eq!(all.len(), 1, "no half-made generation left: {all:?}");
+    assert_eq!(contracts(&sb, "--no-build"), "16112.0");
+}
+
 #[test]
 fn a_load_killed_mid_write_leaves_the_warehouse_unchanged() {
     let sb = Sandbox::with_data_copy();
