@@ -39,16 +39,25 @@ WITH occurrences AS (
     FROM raw.unresolved WHERE value IS NOT NULL
 ), placed AS (
     SELECT o.*, v.company, v.published_on, v.vintage_order,
-           -- Keyed figures: the newest printing of the key; the rest: the newest release of the
-           -- company that prints the table (as the views of schema/views/10_vintage.sql).
+           -- What the newest printing is taken over: a keyed figure's key; the other tables' rows
+           -- share one (NULL), so theirs is the newest release of the company that prints the
+           -- table (as the views of schema/views/10_vintage.sql).
            CASE WHEN o.keyed
-                THEN max(v.vintage_order) OVER (
-                         PARTITION BY v.company, o.table_name, o.period, o.as_of, o.item, o.basis, o.scope,
-                                      o.measure, o.comparison, o.unit, o.compared_to)
-                ELSE max(v.vintage_order) OVER (PARTITION BY v.company, o.table_name) END AS newest
+                THEN {'period': o.period, 'as_of': o.as_of, 'item': o.item, 'basis': o.basis,
+                      'scope': o.scope, 'measure': o.measure, 'comparison': o.comparison,
+                      'unit': o.unit, 'compared_to': o.compared_to} END AS figure_key
     FROM occurrences o JOIN vintage_releases v USING (release_id)
+), newest AS (
+    -- A grouping, not a window: DuckDB sorts a window partition by partition, which made this
+    -- view ~2x slower (at 10,000 releases: ~1.25 s against ~0.6 s).
+    SELECT company, table_name, figure_key, max(vintage_order) AS newest
+    FROM placed
+    GROUP BY ALL
 )
-SELECT release_id, table_name, period, as_of, item, basis, scope, measure, comparison, value, unit,
-       section, label, printed, derived, placement, note, company, published_on, compared_to,
-       vintage_order = newest AND company = (SELECT company FROM vintage_company) AS in_vintage
-FROM placed;
+SELECT p.release_id, p.table_name, p.period, p.as_of, p.item, p.basis, p.scope, p.measure,
+       p.comparison, p.value, p.unit, p.section, p.label, p.printed, p.derived, p.placement, p.note,
+       p.company, p.published_on, p.compared_to,
+       p.vintage_order = n.newest AND p.company = (SELECT company FROM vintage_company) AS in_vintage
+FROM placed p
+JOIN newest n ON n.company = p.company AND n.table_name = p.table_name
+             AND n.figure_key IS NOT DISTINCT FROM p.figure_key;
