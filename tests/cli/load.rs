@@ -84,8 +84,9 @@ fn contracts(sb: &Sandbox, flag: &str) -> String {
     crate::common::parse_csv(&sb.ok(&args))[0]["value"].clone()
 }
 
-#[test]
-fn a_load_that_fails_halfway_leaves_the_warehouse_unchanged() {
+/// A load made to fail by the test hook `fault` (IIJWH_FAULT) after a good one: it ends, within a
+/// minute, with `message`, and the warehouse still answers from the good load.
+fn a_failed_load_leaves_the_warehouse(fault: &str, message: &str) {
     let sb = Sandbox::with_data_copy();
     sb.ok(&["load"]);
     let (before, _) = generations(&sb);
@@ -93,44 +94,32 @@ fn a_load_that_fails_halfway_leaves_the_warehouse_unchanged() {
     let out = sb
         .cmd()
         .arg("load")
-        .env("IIJWH_FAULT", "fail-after:5")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("injected fault after writing 5 table file(s)"));
-    let (after, all) = generations(&sb);
-    assert_eq!(before, after);
-    assert_eq!(all.len(), 1, "no half-written generation left: {all:?}");
-    assert_eq!(contracts(&sb, "--no-build"), "16112.0");
-}
-
-/// `figures` failing while the other core checks the constraints and runs the early rules: the
-/// load ends with that error (it once waited forever for a session that was never sent) and
-/// the warehouse stays as it was.
-#[test]
-fn a_load_whose_figures_fail_ends_with_the_error() {
-    let sb = Sandbox::with_data_copy();
-    sb.ok(&["load"]);
-    let (before, _) = generations(&sb);
-    change_contracts(&sb);
-    let out = sb
-        .cmd()
-        .arg("load")
-        .env("IIJWH_FAULT", "fail-at:figures")
+        .env("IIJWH_FAULT", fault)
         .timeout(std::time::Duration::from_secs(60))
         .output()
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("injected fault at step figures"),
-        "{stderr}"
-    );
+    assert!(stderr.contains(message), "{stderr}");
     let (after, all) = generations(&sb);
     assert_eq!(before, after);
     assert_eq!(all.len(), 1, "no half-made generation left: {all:?}");
     assert_eq!(contracts(&sb, "--no-build"), "16112.0");
+}
+
+#[test]
+fn a_load_that_fails_halfway_leaves_the_warehouse_unchanged() {
+    a_failed_load_leaves_the_warehouse(
+        "fail-after:5",
+        "injected fault after writing 5 table file(s)",
+    );
+}
+
+/// `figures` failing while the other core checks the constraints and runs the early rules: the
+/// load ends with that error (it once waited forever for a session that was never sent).
+#[test]
+fn a_load_whose_figures_fail_ends_with_the_error() {
+    a_failed_load_leaves_the_warehouse("fail-at:figures", "injected fault at step figures");
 }
 
 #[test]
