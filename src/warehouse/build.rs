@@ -158,7 +158,12 @@ impl Generation {
         schema_dir: &Path,
         started: LoadSession,
     ) -> Result<Warehouse> {
-        Warehouse::for_load(started, self.placed()?.to_path_buf(), manifest, schema_dir)
+        Ok(Warehouse::for_load(
+            started,
+            self.placed()?.to_path_buf(),
+            manifest,
+            schema_dir,
+        ))
     }
 
     /// The manifest of the generation live when the load began, if readable.
@@ -469,22 +474,26 @@ fn release_order_problems(
     conn: &duckdb::Connection,
     at: &dyn Fn(&str, i64) -> String,
 ) -> Result<Vec<String>> {
-    let sql = "SELECT 'releases', r.rowid,
+    let sql = format!(
+        "SELECT 'releases', r.rowid,
                       'fiscal_period ' || r.fiscal_period || ' of release ' || r.release_id ||
                       ' is not a period in any periods.csv; add the period to the release''s periods.csv'
-               FROM scratch.raw.releases r
-               WHERE r.fiscal_period NOT IN (SELECT period FROM scratch.raw.periods)
+               FROM {SCRATCH}.{RAW}.releases r
+               WHERE r.fiscal_period NOT IN (SELECT period FROM {SCRATCH}.{RAW}.periods)
                UNION ALL
                SELECT 'restatements', s.rowid,
                       'release ' || a.release_id || ' (published ' || a.published_on || ') restates release ' ||
                       b.release_id || ', published ' || b.published_on ||
                       ': a release can only restate one published before it; correct published_on or restates_release'
-               FROM scratch.raw.restatements s
-               JOIN scratch.raw.releases a ON a.release_id = s.release_id
-               JOIN scratch.raw.releases b ON b.release_id = s.restates_release
+               FROM {SCRATCH}.{RAW}.restatements s
+               JOIN {SCRATCH}.{RAW}.releases a ON a.release_id = s.release_id
+               JOIN {SCRATCH}.{RAW}.releases b ON b.release_id = s.restates_release
                WHERE b.published_on >= a.published_on
-               ORDER BY 1, 2";
-    let mut stmt = conn.prepare(sql).context("release metadata query failed")?;
+               ORDER BY 1, 2"
+    );
+    let mut stmt = conn
+        .prepare(&sql)
+        .context("release metadata query failed")?;
     let rows = stmt
         .query_map([], |r| {
             Ok((

@@ -404,11 +404,11 @@ impl Warehouse {
         dir: PathBuf,
         manifest: Manifest,
         schema_dir: &Path,
-    ) -> Result<Warehouse> {
+    ) -> Warehouse {
         let LoadSession(conn) = started;
         let mut session = Warehouse::session(conn, dir, manifest, schema_dir);
         session.clone_setup = "USE load_catalog;\n".to_string();
-        Ok(session)
+        session
     }
 
     /// Compute views of `main` once for the rest of the session and its clones (the load's many
