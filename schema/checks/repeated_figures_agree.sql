@@ -8,11 +8,19 @@ WITH keyed AS (
            measure, comparison, unit, value, section, label
     FROM figures
     WHERE placement <> 'unresolved'
+), disagreeing AS (
+    SELECT release_id, tbl AS table_name, period, as_of, item, basis, scope, measure, comparison, unit,
+           list({'section': section, 'label': label, 'value': value}) AS copies
+    FROM keyed
+    GROUP BY ALL
+    HAVING max(value) - min(value) > getvariable('tolerance')
 )
-SELECT release_id, tbl AS table_name, period, as_of, item, basis, scope, measure, comparison, unit,
-       count(DISTINCT value) AS distinct_values,
-       string_agg(value || ' (' || section || ': ' || label || ')', '; ' ORDER BY section, label) AS occurrences
-FROM keyed
-GROUP BY ALL
-HAVING max(value) - min(value) > getvariable('tolerance')
+-- The copies are listed, then sorted by where they are printed, only for the figures that
+-- disagree: an ordered aggregate (string_agg ... ORDER BY) sorts every figure's copies.
+SELECT * EXCLUDE (copies),
+       len(list_distinct(list_transform(copies, c -> c.value))) AS distinct_values,
+       array_to_string(list_transform(list_sort(copies),
+                                      c -> c.value || ' (' || c.section || ': ' || c.label || ')'),
+                       '; ') AS occurrences
+FROM disagreeing
 ORDER BY ALL;

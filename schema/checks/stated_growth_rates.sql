@@ -33,8 +33,16 @@ WITH levels AS (
                  AND (c.basis = s.b OR (s.comparison = 'vs_initial_target_pct' AND c.basis = 'revised_target'))
     JOIN levels b ON b.release_id = s.release_id AND b.table_name = s.table_name AND b.period = s.base_period
                  AND b.item = s.item AND b.basis = s.base_basis AND b.scope = s.s AND b.measure = s.measure
+), unanswered AS (
+    -- A stated rate breaks the rule only when no candidate base gives it.
+    SELECT release_id, table_name, section, label, period, item, comparison
+    FROM compared
+    GROUP BY ALL
+    HAVING bool_and(off)
 )
--- A stated rate breaks the rule only when no candidate base gives it.
-SELECT * EXCLUDE (off) FROM compared
-QUALIFY bool_and(off) OVER (PARTITION BY release_id, table_name, section, label, period, item, comparison)
+SELECT c.* EXCLUDE (off)
+FROM compared c
+SEMI JOIN unanswered u
+  ON u.release_id = c.release_id AND u.table_name = c.table_name AND u.section = c.section
+ AND u.label = c.label AND u.period = c.period AND u.item = c.item AND u.comparison = c.comparison
 ORDER BY ALL;

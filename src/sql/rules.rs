@@ -112,6 +112,9 @@ impl RuleQueue {
     /// view.
     pub fn run(&self, wh: &Warehouse, early: bool) -> Result<Ran> {
         let mut outcomes = Vec::new();
+        // The `tolerance` variable as last set on `wh`: most rules share one of three values, and
+        // each SET is a statement of its own.
+        let mut tolerance = None;
         loop {
             let next = {
                 let mut rules = self
@@ -126,7 +129,7 @@ impl RuleQueue {
             let Some(Queued { index, rule, .. }) = next else {
                 return Ok(outcomes);
             };
-            outcomes.push((index, run_rule(wh, rule)?));
+            outcomes.push((index, run_rule(wh, rule, &mut tolerance)?));
         }
     }
 
@@ -145,7 +148,8 @@ impl RuleQueue {
     }
 }
 
-fn run_rule(wh: &Warehouse, rule: SqlFile) -> Result<Outcome> {
+/// Run one rule on `wh`, first setting `tolerance` to the rule's unless `set` says it has it.
+fn run_rule(wh: &Warehouse, rule: SqlFile, set: &mut Option<f64>) -> Result<Outcome> {
     let tolerance = rule.get("tolerance").unwrap_or("0");
     let tol: f64 = tolerance
         .split_whitespace()
@@ -158,7 +162,10 @@ fn run_rule(wh: &Warehouse, rule: SqlFile) -> Result<Outcome> {
                 rule.path.display()
             )
         })?;
-    wh.set_variable("tolerance", &tol.to_string())?;
+    if *set != Some(tol) {
+        wh.set_variable("tolerance", &tol.to_string())?;
+        *set = Some(tol);
+    }
     let started = std::time::Instant::now();
     let rows = wh
         .query(&rule.sql, &[])

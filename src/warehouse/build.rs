@@ -49,6 +49,8 @@ pub struct Generation {
     warehouse: PathBuf,
     metadata: Vec<(String, String)>,
     tables: Vec<TableEntry>,
+    /// The catalog's manifest entry, once written and synced.
+    catalog: Option<TableEntry>,
     _lock: std::fs::File,
 }
 
@@ -75,6 +77,7 @@ impl Generation {
             warehouse: warehouse.to_path_buf(),
             metadata,
             tables: Vec::new(),
+            catalog: None,
             _lock: lock,
         })
     }
@@ -135,9 +138,10 @@ impl Generation {
 
     /// Write the placed generation's catalog on `session`: a copy of the live generation's when
     /// the schema is the same (`manifest`'s catalog digest), pointed at the new files; otherwise
-    /// made afresh.
+    /// made afresh. Its checksum is taken and the file synced here, beside the load's session,
+    /// not at `commit`.
     pub fn write_catalog(
-        &self,
+        &mut self,
         session: CatalogSession,
         manifest: &Manifest,
         schema_dir: &Path,
@@ -146,7 +150,22 @@ impl Generation {
             .live
             .as_ref()
             .and_then(|(dir, m)| Some((dir.as_path(), m.as_ref()?)));
-        session.write(self.placed()?, manifest, schema_dir, previous)
+        let dir = self.placed()?;
+        session.write(dir, manifest, schema_dir, previous)?;
+        let path = dir.join(super::CATALOG);
+        let bytes = std::fs::read(&path).context("reading the catalog just written")?;
+        std::fs::File::open(&path)?.sync_all()?;
+        self.catalog = Some(TableEntry {
+            name: "catalog".to_string(),
+            file: super::CATALOG.to_string(),
+            rows: 0,
+            sha256: crate::base::hex(&sha2::Digest::finalize(sha2::Digest::chain_update(
+                <sha2::Sha256 as sha2::Digest>::new(),
+                &bytes,
+            ))),
+            bytes: bytes.len() as u64,
+        });
+        Ok(())
     }
 
     /// The load's session `started` (see `LoadSession::fill`: the rows in memory, so the files
@@ -182,24 +201,16 @@ impl Generation {
         check_constraints(&wh.conn, catalog, dataset)
     }
 
-    /// Record the catalog (see `write_catalog`; its checksum is taken here) and the manifest,
-    /// point `current` at the generation and remove generations older than the one it replaces.
-    /// Returns the generation's folder.
+    /// Record the catalog (see `write_catalog`) and the manifest, point `current` at the
+    /// generation and remove generations older than the one it replaces. Returns the generation's
+    /// folder.
     pub fn commit(mut self, manifest: &mut Manifest) -> Result<PathBuf> {
         let generation = self.dir().to_path_buf();
-        let path = generation.join(super::CATALOG);
-        let bytes = std::fs::read(&path).context("the generation has no catalog: open it first")?;
-        std::fs::File::open(&path)?.sync_all()?;
-        manifest.catalog = Some(TableEntry {
-            name: "catalog".to_string(),
-            file: super::CATALOG.to_string(),
-            rows: 0,
-            sha256: crate::base::hex(&sha2::Digest::finalize(sha2::Digest::chain_update(
-                <sha2::Sha256 as sha2::Digest>::new(),
-                &bytes,
-            ))),
-            bytes: bytes.len() as u64,
-        });
+        manifest.catalog = Some(
+            self.catalog
+                .clone()
+                .context("the generation has no catalog: write it first")?,
+        );
         let tmp = generation.join(format!(".{MANIFEST}.tmp"));
         std::fs::write(&tmp, serde_json::to_string_pretty(manifest)?)?;
         std::fs::File::open(&tmp)?.sync_all()?;
