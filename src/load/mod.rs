@@ -132,6 +132,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let manifest = written?;
     clock.lap("write Parquet and catalog; start DuckDB, rows into memory");
 
+    let checks_held = started.checks_held();
     let mut wh = generation.open(manifest, &schema_dir, started)?;
     let previous = generation
         .live_manifest()
@@ -146,7 +147,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     });
     let outcomes = check_and_run_rules(
         &mut wh,
-        (&generation, &catalog, &dataset),
+        (&generation, &catalog, &dataset, checks_held),
         &rules,
         &mut clock,
     )?;
@@ -197,7 +198,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
 /// any rule's outcome counts.
 fn check_and_run_rules(
     wh: &mut Warehouse,
-    (generation, catalog, dataset): (&Generation, &Catalog, &Dataset),
+    (generation, catalog, dataset, checks_held): (&Generation, &Catalog, &Dataset, bool),
     rules: &RuleQueue,
     clock: &mut Phases,
 ) -> Result<Vec<Outcome>> {
@@ -206,7 +207,8 @@ fn check_and_run_rules(
         let (send, computed) = std::sync::mpsc::channel();
         let checked = scope.spawn(move || {
             let checked = (|| -> Result<(Vec<String>, Ran)> {
-                let problems = generation.check_constraints(&checker, catalog, dataset)?;
+                let problems =
+                    generation.check_constraints(&checker, catalog, dataset, checks_held)?;
                 if !problems.is_empty() {
                     return Ok((problems, Vec::new()));
                 }
