@@ -101,7 +101,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
             let _ = send.send(session.catalog_session()?);
             session.fill(&project.warehouse, schema_dir, digest, (catalog, dataset))
         });
-        let written = (|| -> Result<Manifest> {
+        let written = (|| -> Result<(Manifest, RuleQueue)> {
             for table in &catalog.tables {
                 let (batch, _) = &dataset.tables[&table.name];
                 generation.write_table(&table.name, batch)?;
@@ -123,28 +123,29 @@ pub fn build(project: &Project) -> Result<BuildReport> {
                 .recv()
                 .map_err(|_| anyhow::anyhow!("the load's session failed to start"))?;
             generation.write_catalog(session, &manifest, schema_dir)?;
-            Ok(manifest)
+            // The rules, read here while the other core may still be taking the rows. `figures`,
+            // which they read over and over, is computed once into memory (a table found before
+            // the view), so each rule plans against a table instead of the whole union of the
+            // view; the rules that read it directly or through other views wait for it.
+            let previous = generation
+                .live_manifest()
+                .map(|m| m.rule_millis.clone())
+                .unwrap_or_default();
+            let late = views_reading(schema_dir, FIGURES)?;
+            let rules = RuleQueue::new(load_rules(&project.checks_dir())?, &previous, |rule| {
+                words(&rule.sql).iter().any(|w| late.contains(w))
+            });
+            Ok((manifest, rules))
         })();
         (started.join(), written)
     });
     // A session that failed to start says why before what could not be written without it.
     let started = started.map_err(|_| anyhow::anyhow!("the load's session failed to start"))??;
-    let manifest = written?;
+    let (manifest, rules) = written?;
     clock.lap("write Parquet and catalog; start DuckDB, rows into memory");
 
     let checks_held = started.checks_held();
     let mut wh = generation.open(manifest, &schema_dir, started)?;
-    let previous = generation
-        .live_manifest()
-        .map(|m| m.rule_millis.clone())
-        .unwrap_or_default();
-    // `figures`, which the rules read over and over, is computed once into memory (a table found
-    // before the view), so each rule plans against a table instead of the whole union of the
-    // view; the rules that read it directly or through other views wait for it.
-    let late = views_reading(&schema_dir, FIGURES)?;
-    let rules = RuleQueue::new(load_rules(&project.checks_dir())?, &previous, |rule| {
-        words(&rule.sql).iter().any(|w| late.contains(w))
-    });
     let outcomes = check_and_run_rules(
         &mut wh,
         (&generation, &catalog, &dataset, checks_held),
