@@ -228,3 +228,26 @@ fn timings_go_to_stderr_and_leave_the_answer_alone() {
     );
     assert_eq!(crate::common::succeeded(out), "value\n14007.0\n");
 }
+
+/// The period macros answer right when a query calls both, with or without a table alias.
+/// (DuckDB 1.5.2 answered wrong for two scalar subqueries over one shared view in one query; the
+/// macros each read raw.periods on their own, and this pins that they stay right.)
+#[test]
+fn prev_quarter_and_year_ago_together_in_one_query() {
+    let sb = Sandbox::new();
+    for sql in [
+        "SELECT period, prev_quarter(period) AS pq, year_ago(period) AS ya FROM raw.periods",
+        "SELECT p.period, prev_quarter(p.period) AS pq, year_ago(p.period) AS ya FROM raw.periods p",
+    ] {
+        let rows = sb.csv(sql);
+        let get = |period: &str| {
+            let row = rows.iter().find(|r| r["period"] == period).unwrap();
+            (row["pq"].clone(), row["ya"].clone())
+        };
+        assert_eq!(get("2Q06"), ("1Q06".into(), "2Q05".into()), "{sql}");
+        assert_eq!(get("1Q06"), ("4Q05".into(), "1Q05".into()), "{sql}");
+        assert_eq!(get("1H06"), ("".into(), "1H05".into()), "{sql}");
+        assert_eq!(get("FY2006"), ("".into(), "FY2005".into()), "{sql}");
+        assert_eq!(get("2Q04"), ("1Q04".into(), "".into()), "{sql}");
+    }
+}
