@@ -107,14 +107,32 @@ pub fn succeeded(out: std::process::Output) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// A test whose tool is missing (`why`) is skipped, with a line saying so, except under CI
-/// (`CI=true`), where it fails: CI installs every tool.
+/// A test whose tool is missing (`why`) is skipped, with a line saying so, except under CI, where
+/// it fails: CI installs every tool.
 pub fn skip_unless_ci(why: &str) {
+    let ci = std::env::var("CI").ok();
     assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true but {why}"
+        !under_ci(ci.as_deref()),
+        "CI={} but {why}",
+        ci.unwrap_or_default()
     );
     eprintln!("SKIPPED: {why}");
+}
+
+/// Whether the `CI` variable says this is CI: any value but empty, `0` or `false` (CI services
+/// set `true`, `1` or `True`), so no spelling of it lets a test skip there.
+fn under_ci(value: Option<&str>) -> bool {
+    value.is_some_and(|v| !matches!(v.trim().to_lowercase().as_str(), "" | "0" | "false"))
+}
+
+#[test]
+fn every_spelling_of_ci_makes_a_missing_tool_fail() {
+    for ci in ["true", "1", "True", "yes"] {
+        assert!(under_ci(Some(ci)), "CI={ci}");
+    }
+    for not_ci in [None, Some(""), Some("0"), Some("false"), Some("FALSE")] {
+        assert!(!under_ci(not_ci), "CI={not_ci:?}");
+    }
 }
 
 pub fn parse_csv(text: &str) -> Vec<std::collections::HashMap<String, String>> {
