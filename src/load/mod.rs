@@ -12,7 +12,7 @@ use crate::render::{print, Format};
 use crate::schema::sqlfile::words;
 use crate::schema::{views_reading, Catalog, Table};
 use crate::sql::rules::{load_rules, Outcome, Ran, RuleQueue, Status};
-use crate::warehouse::build::{inject_step_fault, Generation};
+use crate::warehouse::build::{inject_step_fault, remove_retired, Generation};
 use crate::warehouse::manifest::{fingerprint, Manifest};
 use crate::warehouse::{catalog_digest, Engine, LoadSession, Warehouse};
 use anyhow::{bail, Context, Result};
@@ -67,6 +67,12 @@ fn check_results_batch(table: &Table, outcomes: &[Outcome]) -> Result<RecordBatc
 /// Build a new generation from data/ and switch it live.
 pub fn build(project: &Project) -> Result<BuildReport> {
     let mut clock = Phases::start();
+    // The generations the last load retired are deleted on the other core, idle until DuckDB
+    // starts; joined before this load retires any.
+    let sweep = std::thread::spawn({
+        let warehouse = project.warehouse.clone();
+        move || remove_retired(&warehouse)
+    });
     let catalog = Catalog::of(project)?;
     clock.lap("read schema/");
     let fingerprint = fingerprint(project)?;
@@ -182,6 +188,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         .collect();
     clock.lap("check_results");
 
+    let _ = sweep.join();
     let generation = generation.commit(&mut manifest)?;
     clock.lap("swap");
     Ok(BuildReport {

@@ -153,6 +153,41 @@ fn a_load_killed_mid_write_leaves_the_warehouse_unchanged() {
     assert_eq!(contracts(&sb, ""), "16113.0");
 }
 
+/// A load keeps the generation it replaces (a running query may still read it) and retires the
+/// older ones: renamed aside at once, hidden, their files deleted by the next load.
+#[test]
+fn old_generations_are_retired_then_deleted_by_the_next_load() {
+    let sb = Sandbox::with_data_copy();
+    let mut live = Vec::new();
+    for _ in 0..3 {
+        sb.ok(&["load"]);
+        live.push(generations(&sb).0);
+    }
+    let name = |dir: &std::path::Path| dir.file_name().unwrap().to_string_lossy().to_string();
+    let (_, all) = generations(&sb);
+    let retired_first = format!(".retired-{}", name(&live[0]));
+    let mut expected = vec![name(&live[1]), name(&live[2]), retired_first.clone()];
+    expected.sort();
+    let mut all_sorted = all.clone();
+    all_sorted.sort();
+    assert_eq!(all_sorted, expected);
+    assert!(!live[0].exists() && live[1].exists());
+    // The fourth load deletes the first generation's files and retires the second.
+    sb.ok(&["load"]);
+    let (_, all) = generations(&sb);
+    assert!(!all.contains(&retired_first), "{all:?}");
+    assert!(
+        all.contains(&format!(".retired-{}", name(&live[1]))),
+        "{all:?}"
+    );
+    assert_eq!(
+        all.iter().filter(|g| !g.starts_with('.')).count(),
+        2,
+        "{all:?}"
+    );
+    assert_eq!(contracts(&sb, "--no-build"), "16112.0");
+}
+
 /// A load copies the live generation's catalog when the schema is the same (re-pointing its raw
 /// views at the new files) and makes a new one when schema/ changed; either way the answers come
 /// from the new generation's files.
