@@ -14,8 +14,9 @@ fn main() {
         // A closed stdout (`iijwh query ... | head`) ends iijwh quietly, as it ends cat, head or
         // the DuckDB shell: Rust ignores SIGPIPE and would turn it into errors and println! panics.
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-        // No transparent huge pages: mimalloc asks for them, and for a process that lives
-        // milliseconds they only add memory (the load: 84 MiB instead of 134).
+        // No transparent huge pages, also where the system gives them unasked (mimalloc is built
+        // not to ask, feature no_thp): for a process that lives milliseconds they only add
+        // memory (the load: 84 MiB instead of 134).
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
     let code = iijwh::cmd::cli::run(iijwh::cmd::cli::duckdb_spellings(std::env::args_os()));
