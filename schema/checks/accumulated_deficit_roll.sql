@@ -8,5 +8,4 @@ JOIN raw.income_items ni ON ni.release_id = ch.release_id AND ni.period = p.peri
                     AND ni.basis = 'actual' AND ni.scope = 'consolidated' AND ni.measure = 'amount'
                     AND ni.comparison = 'level' AND ni.unit = 'JPY million'
 WHERE ch.item = 'accumulated_deficit' AND ch.comparison = 'change_abs'
-  AND abs(ch.value - ni.value) > getvariable('tolerance')
-ORDER BY ALL;
+  AND abs(ch.value - ni.value) > getvariable('tolerance');

@@ -15,5 +15,4 @@ WITH oi AS (
 SELECT release_id, period, adjusted_ebitda, operating_income, depreciation_amortization,
        operating_income + depreciation_amortization AS recomputed
 FROM cf JOIN oi USING (release_id, period)
-WHERE abs(operating_income + depreciation_amortization - adjusted_ebitda) > getvariable('tolerance')
-ORDER BY ALL;
+WHERE abs(operating_income + depreciation_amortization - adjusted_ebitda) > getvariable('tolerance');

@@ -9,5 +9,4 @@ JOIN raw.balance_sheet cur ON cur.release_id = ch.release_id AND cur.item = ch.i
 JOIN raw.balance_sheet prev ON prev.release_id = ch.release_id AND prev.item = ch.item AND prev.as_of = ch.compared_to
                        AND prev.comparison = 'level'
 WHERE ch.comparison = 'change_abs'
-  AND abs(ch.value - (cur.value - prev.value)) > getvariable('tolerance')
-ORDER BY ALL;
+  AND abs(ch.value - (cur.value - prev.value)) > getvariable('tolerance');

@@ -7,5 +7,4 @@ JOIN periods p ON p.period = c.period
 JOIN raw.balance_sheet b ON b.release_id = c.release_id AND b.as_of = p.end_date
                     AND b.item = 'cash' AND b.comparison = 'level'
 WHERE c.item = 'cash_end_of_period' AND c.comparison = 'level'
-  AND abs(c.value - b.value) > getvariable('tolerance')
-ORDER BY ALL;
+  AND abs(c.value - b.value) > getvariable('tolerance');

@@ -5,5 +5,4 @@ SELECT release_id, table_name, period, as_of, item, value, printed, derived, pla
 FROM figures
 WHERE (printed IS NULL) = (derived IS NULL)
    OR (placement = 'derived') <> (derived IS NOT NULL)
-   OR (placement = 'unresolved' AND (label IS NULL OR note IS NULL))
-ORDER BY ALL;
+   OR (placement = 'unresolved' AND (label IS NULL OR note IS NULL));

@@ -16,5 +16,4 @@ SELECT release_id, as_of, total_equity, printed_lines, total_equity - printed_li
                  || ' at both dates; the release does not print the missing line (presumably treasury stock)'
        END AS explained
 FROM w
-WHERE abs(total_equity - printed_lines) > getvariable('tolerance')
-ORDER BY ALL;
+WHERE abs(total_equity - printed_lines) > getvariable('tolerance');

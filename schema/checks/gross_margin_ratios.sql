@@ -27,5 +27,4 @@ FROM raw.revenue_lines r
 JOIN quarter_gm q USING (release_id, period)
 WHERE r.line = 'total_revenues' AND r.measure = 'gross_margin_ratio' AND r.comparison = 'level'
   AND (r.value + getvariable('tolerance') < ratio_low(q.gross_margin, q.revenues) - 0.01
-    OR r.value - getvariable('tolerance') > ratio_high(q.gross_margin, q.revenues) + 0.01)
-ORDER BY ALL;
+    OR r.value - getvariable('tolerance') > ratio_high(q.gross_margin, q.revenues) + 0.01);

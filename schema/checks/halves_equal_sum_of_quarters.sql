@@ -17,5 +17,4 @@ JOIN periods pq ON pq.kind = 'quarter' AND pq.fiscal_year = ph.fiscal_year
                AND pq.seq BETWEEN ph.seq * 2 - 1 AND ph.seq * 2
 JOIN levels q ON q.release_id = h.release_id AND q.item = h.item AND q.period = pq.period
 GROUP BY h.release_id, h.period, h.item, h.value
-HAVING count(*) = 2 AND abs(sum(q.value) - h.value) > getvariable('tolerance')
-ORDER BY ALL;
+HAVING count(*) = 2 AND abs(sum(q.value) - h.value) > getvariable('tolerance');

@@ -19,5 +19,4 @@ FROM w WHERE abs(revenues - costs - gross_margin) > getvariable('tolerance')
 UNION ALL
 SELECT release_id, section, period, basis, scope, 'operating_income = gross_margin - sga_rd',
        operating_income, gross_margin - sga_rd
-FROM w WHERE abs(gross_margin - sga_rd - operating_income) > getvariable('tolerance')
-ORDER BY ALL;
+FROM w WHERE abs(gross_margin - sga_rd - operating_income) > getvariable('tolerance');

@@ -17,5 +17,4 @@ SELECT *, income_before_tax + income_tax_benefit - minority_interests - equity_i
 FROM w
 WHERE income_tax_benefit IS NOT NULL
   AND abs(income_before_tax + income_tax_benefit - minority_interests - equity_in_net_loss - net_income)
-      > getvariable('tolerance')
-ORDER BY ALL;
+      > getvariable('tolerance');

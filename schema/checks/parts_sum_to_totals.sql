@@ -17,5 +17,4 @@ JOIN amounts a ON a.line = t.total_line
 JOIN amounts p ON p.release_id = a.release_id AND p.period = a.period AND p.line = t.part
 GROUP BY a.release_id, a.period, t.total_line, a.value
 HAVING count(*) = (SELECT count(*) FROM totals t2 WHERE t2.total_line = t.total_line)
-   AND abs(sum(p.value) - a.value) > getvariable('tolerance')
-ORDER BY ALL;
+   AND abs(sum(p.value) - a.value) > getvariable('tolerance');

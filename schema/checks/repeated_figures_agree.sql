@@ -22,5 +22,4 @@ SELECT * EXCLUDE (copies),
        array_to_string(list_transform(list_sort(copies),
                                       c -> c.value || ' (' || c.section || ': ' || c.label || ')'),
                        '; ') AS occurrences
-FROM disagreeing
-ORDER BY ALL;
+FROM disagreeing;

@@ -21,5 +21,4 @@ WHERE f.printed IS NOT NULL
        OR (f.table_name <> 'unresolved' AND NOT contains(s.folded, folded_text(f.label)))
        OR abs(printed_value(f.printed)) IS DISTINCT FROM abs(f.value)
        OR (f.table_name NOT IN ('subsidiaries', 'unresolved', 'company_profiles')
-           AND regexp_matches(trim(f.printed), '^[-+(]') AND printed_value(f.printed) <> f.value))
-ORDER BY ALL;
+           AND regexp_matches(trim(f.printed), '^[-+(]') AND printed_value(f.printed) <> f.value));

@@ -22,5 +22,4 @@ JOIN levels c ON c.release_id = s.release_id AND c.table_name = s.table_name AND
              AND c.item = s.item AND c.basis = s.b AND c.scope = s.s AND c.measure = s.measure
 JOIN levels b ON b.release_id = s.release_id AND b.table_name = s.table_name AND b.period = s.base_period
              AND b.item = s.item AND b.basis = s.b AND b.scope = s.s AND b.measure = s.measure
-WHERE abs(s.value - (c.value - b.value)) > s.tol
-ORDER BY ALL;
+WHERE abs(s.value - (c.value - b.value)) > s.tol;

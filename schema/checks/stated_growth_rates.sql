@@ -44,5 +44,4 @@ SELECT c.* EXCLUDE (off)
 FROM compared c
 SEMI JOIN unanswered u
   ON u.release_id = c.release_id AND u.table_name = c.table_name AND u.section = c.section
- AND u.label = c.label AND u.period = c.period AND u.item = c.item AND u.comparison = c.comparison
-ORDER BY ALL;
+ AND u.label = c.label AND u.period = c.period AND u.item = c.item AND u.comparison = c.comparison;

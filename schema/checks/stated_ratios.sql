@@ -24,5 +24,4 @@ SELECT release_id, section, label, period, item, stated_pct, amount, total_reven
 FROM stated
 WHERE abs(stated_pct) + getvariable('tolerance') < ratio_low(amount, total_revenues)
    OR abs(stated_pct) - getvariable('tolerance') > ratio_high(amount, total_revenues)
-   OR sign(stated_pct) <> sign(amount)
-ORDER BY ALL;
+   OR sign(stated_pct) <> sign(amount);

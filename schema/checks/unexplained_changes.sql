@@ -4,5 +4,4 @@
 SELECT company, table_name, item, period, basis, scope, measure, comparison, unit,
        previous_release, previous_value, release_id, value, change, label
 FROM figure_revisions
-WHERE reason IS NULL
-ORDER BY ALL;
+WHERE reason IS NULL;
