@@ -152,14 +152,12 @@ pub fn build(project: &Project) -> Result<BuildReport> {
 
     let checks_held = started.checks_held();
     let mut wh = generation.open(manifest, &schema_dir, started)?;
-    let outcomes = check_and_run_rules(
+    let (outcomes, counts) = check_and_run_rules(
         &mut wh,
         (&generation, &catalog, &dataset, checks_held),
         &rules,
         &mut clock,
     )?;
-    let counts =
-        wh.column_values("SELECT release_id || '=' || count(*) FROM figures GROUP BY release_id")?;
     clock.lap("run data rules");
     let (mut manifest, engine) = wh.end_load();
     let table = catalog
@@ -203,13 +201,14 @@ pub fn build(project: &Project) -> Result<BuildReport> {
 /// The constraints and the data rules on the load's session `wh`: `figures` into memory on this
 /// core while the other checks the constraints on the dataset's rows and runs the rules that do not
 /// read `figures`; then both take the rest. A row that breaks a constraint fails the load before
-/// any rule's outcome counts.
+/// any rule's outcome counts. Also returns the figures of each release (`RELEASE=N`), counted on
+/// this core before it takes its share of the rest, so the queue evens out that work too.
 fn check_and_run_rules(
     wh: &mut Warehouse,
     (generation, catalog, dataset, checks_held): (&Generation, &Catalog, &Dataset, bool),
     rules: &RuleQueue,
     clock: &mut Phases,
-) -> Result<Vec<Outcome>> {
+) -> Result<(Vec<Outcome>, Vec<String>)> {
     let checker = wh.try_clone()?;
     let (checked, mine) = std::thread::scope(|scope| {
         let (send, computed) = std::sync::mpsc::channel();
@@ -239,7 +238,10 @@ fn check_and_run_rules(
                 "figures into memory; beside it: check constraints, rules not reading figures",
             );
             let _ = send.send(wh.try_clone());
-            rules.run(wh, false)
+            let counts = wh.column_values(&format!(
+                "SELECT release_id || '=' || count(*) FROM {FIGURES} GROUP BY release_id"
+            ))?;
+            Ok((rules.run(wh, false)?, counts))
         });
         // Unblocks the other thread when figures failed and nothing was sent.
         drop(send);
@@ -260,5 +262,6 @@ fn check_and_run_rules(
             }
         );
     }
-    Ok(RuleQueue::outcomes(vec![mine?, theirs]))
+    let (mine, counts) = mine?;
+    Ok((RuleQueue::outcomes(vec![mine, theirs]), counts))
 }
