@@ -113,6 +113,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
                 generation.write_table(&table.name, batch)?;
             }
             generation.place()?;
+            generation.sync_in_background()?;
             // The new generation's manifest; its catalog digest decides whether the live
             // catalog is copied.
             let manifest = Manifest {

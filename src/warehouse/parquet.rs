@@ -13,6 +13,19 @@ use std::path::Path;
 
 /// Write `batch` to `path` and fsync it; returns the file's SHA-256.
 pub fn write(path: &Path, batch: &RecordBatch, metadata: &[(String, String)]) -> Result<String> {
+    let sha256 = write_unsynced(path, batch, metadata)?;
+    File::open(path)?.sync_all()?;
+    Ok(sha256)
+}
+
+/// Write `batch` to `path` without waiting for the disk; returns the file's SHA-256. The caller
+/// syncs the file before anything refers to it (the load: on a thread of their own, while the
+/// rules run; see `build::Generation::sync_in_background`).
+pub fn write_unsynced(
+    path: &Path,
+    batch: &RecordBatch,
+    metadata: &[(String, String)],
+) -> Result<String> {
     let schema = batch.schema();
     let columns: serde_json::Map<String, serde_json::Value> = schema
         .fields()
@@ -42,11 +55,10 @@ pub fn write(path: &Path, batch: &RecordBatch, metadata: &[(String, String)]) ->
         .set_created_by(format!("iijwh {}", env!("CARGO_PKG_VERSION")))
         .set_key_value_metadata(Some(kv))
         .build();
-    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut writer = ArrowWriter::try_new(file, schema, Some(props))?;
+    // Encoded in memory, so the checksum is of the bytes written, without reading them back.
+    let mut writer = ArrowWriter::try_new(Vec::new(), schema, Some(props))?;
     writer.write(batch)?;
-    let file = writer.into_inner()?;
-    file.sync_all()?;
-    let bytes = std::fs::read(path)?;
+    let bytes = writer.into_inner()?;
+    std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
     Ok(crate::base::hex(&Sha256::digest(&bytes)))
 }
