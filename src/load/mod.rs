@@ -14,7 +14,7 @@ use crate::schema::{views_reading, Catalog, Table};
 use crate::sql::rules::{load_rules, Outcome, Ran, RuleQueue, Status};
 use crate::warehouse::build::{inject_step_fault, remove_retired, Generation};
 use crate::warehouse::manifest::{fingerprint, Manifest};
-use crate::warehouse::{catalog_digest, Engine, LoadSession, Warehouse};
+use crate::warehouse::{catalog_digest, Engine, Fill, LoadSession, Warehouse};
 use anyhow::{bail, Context, Result};
 use arrow::array::{ArrayRef, Int32Array, StringArray};
 use arrow::record_batch::RecordBatch;
@@ -97,15 +97,18 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let mut generation = Generation::begin(&project.warehouse, metadata)?;
     let digest = catalog_digest(&project.schema_dir())?;
     let schema_dir = project.schema_dir();
-    // Two cores: on one, DuckDB starts and takes the rows; on the other, the Parquet files are
-    // written, then the generation's catalog on a second connection as soon as DuckDB is up.
+    // Two cores: on one, DuckDB starts, creates the in-memory tables and takes the rows; on the
+    // other, the Parquet files are written, then the generation's catalog on a second connection
+    // as soon as DuckDB is up, then it takes the rows not yet taken.
+    let fill = Fill::new(&catalog, &dataset);
     let (started, written) = std::thread::scope(|scope| {
         let (catalog, dataset, schema_dir, digest) = (&catalog, &dataset, &schema_dir, &digest);
+        let fill = &fill;
         let (send, opened) = std::sync::mpsc::channel();
         let started = scope.spawn(move || {
             let session = LoadSession::open()?;
             let _ = send.send(session.catalog_session()?);
-            session.fill(&project.warehouse, schema_dir, digest, (catalog, dataset))
+            session.fill(&project.warehouse, schema_dir, digest, fill)
         });
         let written = (|| -> Result<(Manifest, RuleQueue)> {
             for table in &catalog.tables {
@@ -129,7 +132,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
             let session = opened
                 .recv()
                 .map_err(|_| anyhow::anyhow!("the load's session failed to start"))?;
-            generation.write_catalog(session, &manifest, schema_dir)?;
+            generation.write_catalog(&session, &manifest, schema_dir)?;
             // The rules, read here while the other core may still be taking the rows. `figures`,
             // which they read over and over, is computed once into memory (a table found before
             // the view), so each rule plans against a table instead of the whole union of the
@@ -142,6 +145,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
             let rules = RuleQueue::new(load_rules(&project.checks_dir())?, &previous, |rule| {
                 words(&rule.sql).iter().any(|w| late.contains(w))
             });
+            session.help_fill(fill);
             Ok((manifest, rules))
         })();
         (started.join(), written)
@@ -149,6 +153,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     // A session that failed to start says why before what could not be written without it.
     let started = started.map_err(|_| anyhow::anyhow!("the load's session failed to start"))??;
     let (manifest, rules) = written?;
+    let started = started.filled(&fill)?;
     clock.lap("write Parquet and catalog; start DuckDB, rows into memory");
 
     let checks_held = started.checks_held();

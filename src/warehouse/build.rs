@@ -165,7 +165,7 @@ impl Generation {
     /// not at `commit`.
     pub fn write_catalog(
         &mut self,
-        session: CatalogSession,
+        session: &CatalogSession,
         manifest: &Manifest,
         schema_dir: &Path,
     ) -> Result<()> {

@@ -19,13 +19,15 @@ pub mod parquet;
 use crate::base::project::Project;
 use crate::base::sql_string;
 use crate::release::Dataset;
-use crate::schema::{read_sql_files, Catalog, Constraint};
+use crate::schema::{read_sql_files, Catalog, Constraint, Table};
 use anyhow::{bail, Context, Result};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use duckdb::Connection;
 use manifest::{read_manifest, verify_files, Manifest, CURRENT};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 
 /// The DuckDB schema holding every loaded row of every release; `main` holds the vintage views.
 pub const RAW: &str = "raw";
@@ -121,30 +123,74 @@ pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
     )
 }
 
-/// Put every table's rows, in the dataset's order (so a row's `rowid` is its number in the
-/// dataset), into tables of schema `raw` of a new in-memory database `scratch`, typed as schema/
-/// declares them. Appended from the typed batches: the rows are read from data/ once. The tables
-/// carry the schema's CHECK constraints, which DuckDB checks on each appended chunk: far cheaper
-/// than a query per constraint (~58 of them) afterwards. Returns whether every row passed them;
-/// when one does not, the rows are appended again without them for the full constraint check.
-fn fill_scratch(conn: &Connection, catalog: &Catalog, dataset: &Dataset) -> Result<bool> {
-    if create_and_append(conn, catalog, dataset, true).is_ok() {
-        return Ok(true);
-    }
-    // A row breaks a CHECK (or the rows do not fit at all): the tables are made again without
-    // their CHECKs, so the constraint check can name every offending row, file and line.
-    conn.execute_batch(&format!("USE memory; DETACH DATABASE IF EXISTS {SCRATCH};"))?;
-    create_and_append(conn, catalog, dataset, false)?;
-    Ok(false)
+/// Every table's rows going into memory: tables of schema `raw` of a new in-memory database
+/// `scratch`, typed as schema/ declares them, each appended whole from the dataset's typed batch
+/// in its order (so a row's `rowid` is its number in the dataset; the rows are read from data/
+/// once). The tables carry the schema's CHECK constraints, which DuckDB checks on each appended
+/// chunk: far cheaper than a query per constraint (~58 of them) afterwards. A table goes in as a
+/// statement of its own, and two sessions share them: the load's session, which creates the
+/// tables (`LoadSession::fill`), and, once the catalog is written, the catalog's session
+/// (`CatalogSession::help_fill`). When a row breaks a CHECK, every row goes in again without
+/// them (`LoadSession::filled`), for the full constraint check.
+pub struct Fill<'a> {
+    catalog: &'a Catalog,
+    dataset: &'a Dataset,
+    /// The next table to take (an index into the catalog's tables).
+    next: AtomicUsize,
+    /// A table failed to go in (a row breaks a CHECK, or the rows do not fit).
+    failed: AtomicBool,
+    /// Whether the tables exist: None until the load's session says, then true, or false when
+    /// they never will (it failed first); the helper waits for it.
+    created: Mutex<Option<bool>>,
+    said: Condvar,
 }
 
-/// The in-memory tables of `scratch.raw`, with the schema's CHECK constraints when `checks`.
-fn create_and_append(
-    conn: &Connection,
-    catalog: &Catalog,
-    dataset: &Dataset,
-    checks: bool,
-) -> Result<()> {
+impl<'a> Fill<'a> {
+    pub fn new(catalog: &'a Catalog, dataset: &'a Dataset) -> Fill<'a> {
+        Fill {
+            catalog,
+            dataset,
+            next: AtomicUsize::new(0),
+            failed: AtomicBool::new(false),
+            created: Mutex::new(None),
+            said: Condvar::new(),
+        }
+    }
+
+    fn announce(&self, created: bool) {
+        if let Ok(mut state) = self.created.lock() {
+            state.get_or_insert(created);
+        }
+        self.said.notify_all();
+    }
+
+    /// Append tables on `conn` until none is left (or one failed).
+    fn append_tables(&self, conn: &Connection) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::SeqCst);
+            let Some(table) = self.catalog.tables.get(i) else {
+                return;
+            };
+            if self.failed.load(Ordering::SeqCst) || append(conn, table, self.dataset).is_err() {
+                self.failed.store(true, Ordering::SeqCst);
+                return;
+            }
+        }
+    }
+}
+
+/// Says, when dropped, that the tables will never exist unless it was said they do: a session
+/// that fails or panics before creating them does not leave the helper waiting.
+struct Announce<'f, 'a>(&'f Fill<'a>);
+
+impl Drop for Announce<'_, '_> {
+    fn drop(&mut self) {
+        self.0.announce(false);
+    }
+}
+
+/// The tables of `scratch.raw`, with the schema's CHECK constraints when `checks`.
+fn create_tables(conn: &Connection, catalog: &Catalog, checks: bool) -> Result<()> {
     let mut ddl = format!("ATTACH ':memory:' AS {SCRATCH};\nCREATE SCHEMA {SCRATCH}.{RAW};\n");
     for table in &catalog.tables {
         let mut columns: Vec<String> = table
@@ -165,18 +211,20 @@ fn create_and_append(
         ));
     }
     conn.execute_batch(&ddl)
-        .context("creating the in-memory tables")?;
-    for table in &catalog.tables {
-        let (batch, _) = dataset
-            .tables
-            .get(&table.name)
-            .with_context(|| format!("no rows read for table `{}`", table.name))?;
-        let mut appender = conn.appender_to_catalog_and_db(&table.name, SCRATCH, RAW)?;
-        appender
-            .append_record_batch(batch.clone())
-            .with_context(|| format!("reading table `{}` into memory", table.name))?;
-        appender.flush()?;
-    }
+        .context("creating the in-memory tables")
+}
+
+/// Table `table`'s rows appended to its in-memory table.
+fn append(conn: &Connection, table: &Table, dataset: &Dataset) -> Result<()> {
+    let (batch, _) = dataset
+        .tables
+        .get(&table.name)
+        .with_context(|| format!("no rows read for table `{}`", table.name))?;
+    let mut appender = conn.appender_to_catalog_and_db(&table.name, SCRATCH, RAW)?;
+    appender
+        .append_record_batch(batch.clone())
+        .with_context(|| format!("reading table `{}` into memory", table.name))?;
+    appender.flush()?;
     Ok(())
 }
 
@@ -303,8 +351,8 @@ impl Engine {
 /// and given the rows while they are (see `fill`).
 pub struct LoadSession {
     conn: Connection,
-    /// Whether the rows went in under the schema's CHECK constraints (see `fill_scratch`), so
-    /// none of them breaks one.
+    /// Whether the rows went in under the schema's CHECK constraints (see `Fill`), so none of
+    /// them breaks one.
     checks_held: bool,
 }
 
@@ -326,35 +374,88 @@ impl LoadSession {
         Ok(CatalogSession(self.conn.try_clone()?))
     }
 
-    /// The rows of `tables` in memory (see `fill_scratch`), with the schema's macros and views
-    /// from the load's catalog of schema digest `digest` (see `attach_load_catalog`), kept in
-    /// `warehouse`. The caller holds the load lock.
+    /// Create the in-memory tables and take the rows of `fill` into them, table by table, with
+    /// the other session when it is free (see `Fill`); then the schema's macros and views from
+    /// the load's catalog of schema digest `digest` (see `attach_load_catalog`), kept in
+    /// `warehouse`. The rows are all in once both sessions are done: see `filled`. The caller
+    /// holds the load lock.
     pub fn fill(
         self,
         warehouse: &Path,
         schema_dir: &Path,
         digest: &str,
-        tables: (&Catalog, &Dataset),
+        fill: &Fill,
     ) -> Result<LoadSession> {
-        let checks_held = fill_scratch(&self.conn, tables.0, tables.1)?;
-        attach_load_catalog(&self.conn, warehouse, digest, tables.0, schema_dir)?;
+        self.take_rows(fill);
+        attach_load_catalog(&self.conn, warehouse, digest, fill.catalog, schema_dir)?;
+        Ok(self)
+    }
+
+    /// Create the in-memory tables, say so to the other session, and append tables of `fill`
+    /// until none is left.
+    fn take_rows(&self, fill: &Fill) {
+        let announce = Announce(fill);
+        let created = create_tables(&self.conn, fill.catalog, true);
+        fill.announce(created.is_ok());
+        drop(announce);
+        match created {
+            Ok(()) => fill.append_tables(&self.conn),
+            Err(_) => fill.failed.store(true, Ordering::SeqCst),
+        }
+    }
+
+    /// With both sessions done with `fill`: when a table failed to go in under the CHECKs (a row
+    /// breaks one, or the rows do not fit at all), the tables are made again without their
+    /// CHECKs and take every row, so the constraint check can name every offending row, file and
+    /// line.
+    pub fn filled(self, fill: &Fill) -> Result<LoadSession> {
+        if !fill.failed.load(Ordering::SeqCst) {
+            return Ok(LoadSession {
+                checks_held: true,
+                ..self
+            });
+        }
+        self.conn
+            .execute_batch(&format!("DETACH DATABASE IF EXISTS {SCRATCH};"))?;
+        create_tables(&self.conn, fill.catalog, false)?;
+        for table in &fill.catalog.tables {
+            append(&self.conn, table, fill.dataset)?;
+        }
         Ok(LoadSession {
-            checks_held,
+            checks_held: false,
             ..self
         })
     }
 
     /// Whether every row is known to pass the schema's CHECK constraints: DuckDB checked them
-    /// as the rows went in (see `fill_scratch`).
+    /// as the rows went in (see `Fill`).
     pub fn checks_held(&self) -> bool {
         self.checks_held
     }
 }
 
 impl CatalogSession {
+    /// Take rows of `fill` into memory, as soon as the load's session has created the tables,
+    /// until none is left (see `Fill`).
+    pub fn help_fill(&self, fill: &Fill) {
+        let Ok(mut created) = fill.created.lock() else {
+            return;
+        };
+        while created.is_none() {
+            created = match fill.said.wait(created) {
+                Ok(c) => c,
+                Err(_) => return,
+            };
+        }
+        if *created == Some(true) {
+            drop(created);
+            fill.append_tables(&self.0);
+        }
+    }
+
     /// Write the catalog of the generation in `dir` (see `write_catalog`).
     fn write(
-        self,
+        &self,
         dir: &Path,
         manifest: &Manifest,
         schema_dir: &Path,
@@ -692,12 +793,21 @@ mod tests {
     fn rows_in_memory_equal_the_parquet_files() {
         let (catalog, dataset) = real_release();
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::base::open_duckdb().unwrap();
-        let checks_held = fill_scratch(&conn, &catalog, &dataset).unwrap();
+        // Both sessions take tables, as in a load.
+        let session = LoadSession::open().unwrap();
+        let helper = session.catalog_session().unwrap();
+        let fill = Fill::new(&catalog, &dataset);
+        std::thread::scope(|s| {
+            let fill = &fill;
+            s.spawn(move || helper.help_fill(fill));
+            session.take_rows(fill);
+        });
+        let session = session.filled(&fill).unwrap();
         assert!(
-            checks_held,
+            session.checks_held(),
             "the real release passes every CHECK as it goes in"
         );
+        let conn = &session.conn;
         let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
         for table in &catalog.tables {
             let (batch, _) = &dataset.tables[&table.name];
@@ -760,8 +870,17 @@ mod tests {
         *batch = RecordBatch::try_new(batch.schema(), columns).unwrap();
         let rows = batch.num_rows() as i64;
 
-        let conn = crate::base::open_duckdb().unwrap();
-        assert!(!fill_scratch(&conn, &catalog, &dataset).unwrap());
+        // The helper session takes every table and meets the broken row.
+        let session = LoadSession::open().unwrap();
+        let helper = session.catalog_session().unwrap();
+        let fill = Fill::new(&catalog, &dataset);
+        create_tables(&session.conn, &catalog, true).unwrap();
+        fill.announce(true);
+        helper.help_fill(&fill);
+        assert!(fill.failed.load(Ordering::SeqCst));
+        let session = session.filled(&fill).unwrap();
+        assert!(!session.checks_held());
+        let conn = &session.conn;
         let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
         assert_eq!(
             count(&format!("SELECT count(*) FROM {SCRATCH}.{RAW}.services")),
@@ -773,7 +892,7 @@ mod tests {
             )),
             1
         );
-        let problems = super::build::check_constraints(&conn, &catalog, &dataset, false).unwrap();
+        let problems = super::build::check_constraints(conn, &catalog, &dataset, false).unwrap();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("breaks CHECK"), "{}", problems[0]);
         assert!(problems[0].contains("kind='upgrade'"), "{}", problems[0]);
