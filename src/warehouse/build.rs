@@ -299,9 +299,9 @@ const RETIRED: &str = ".retired-";
 
 /// Keep the new generation and the one before it (a running query may still read it); the older
 /// ones are renamed aside as retired, one rename each. Deleting their files took ~4 ms at the end
-/// of every load, when one core is idle and the other waits on the swap; the next load does it
-/// (see `remove_retired`). A retired folder is hidden, like a staging one, from everything that
-/// lists generations.
+/// of every load (this machine's disk discards the blocks of each deleted file before unlink
+/// returns); the next load does it beside its other work (see `remove_retired`). A retired folder
+/// is hidden, like a staging one, from everything that lists generations.
 fn retire_old_generations(dir: &Path, keep: &Path, previous: Option<&Path>) {
     let keep = std::fs::canonicalize(keep).unwrap_or_else(|_| keep.to_path_buf());
     let keep = keep.as_path();
@@ -326,7 +326,7 @@ fn retire_old_generations(dir: &Path, keep: &Path, previous: Option<&Path>) {
 
 /// Delete the generations earlier loads retired (see `retire_old_generations`) in `warehouse`.
 /// They are no one's: neither live nor the one before it, so this needs no lock and may run
-/// beside anything, on the core a load leaves idle while it reads schema/ and data/.
+/// beside anything.
 pub fn remove_retired(warehouse: &Path) {
     let Ok(entries) = std::fs::read_dir(warehouse.join(GENERATIONS)) else {
         return;
