@@ -101,8 +101,8 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let digest = catalog_digest(&project.schema_dir())?;
     let schema_dir = project.schema_dir();
     // Two cores: on one, DuckDB starts, creates the in-memory tables and takes the rows; on the
-    // other, the Parquet files are written, then the generation's catalog on a second connection
-    // as soon as DuckDB is up, then it takes the rows not yet taken.
+    // other, the Parquet files are written and the rules read, then, on a second connection, it
+    // takes the rows not yet taken and starts the generation's catalog on a thread of its own.
     let fill = Fill::new(&catalog, &dataset);
     let (started, written) = std::thread::scope(|scope| {
         let (catalog, dataset, schema_dir, digest) = (&catalog, &dataset, &schema_dir, &digest);
@@ -137,7 +137,6 @@ pub fn build(project: &Project) -> Result<BuildReport> {
             let session = opened
                 .recv()
                 .map_err(|_| anyhow::anyhow!("the load's session failed to start"))?;
-            generation.write_catalog(&session, &manifest, schema_dir)?;
             // The rules, read here while the other core may still be taking the rows. `figures`,
             // which they read over and over, is computed once into memory (a table found before
             // the view), so each rule plans against a table instead of the whole union of the
@@ -151,6 +150,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
                 words(&rule.sql).iter().any(|w| late.contains(w))
             });
             session.help_fill(fill);
+            generation.write_catalog(session, &manifest, schema_dir)?;
             Ok((manifest, rules))
         })();
         (started.join(), written)

@@ -31,6 +31,16 @@ struct Placed {
     committed: bool,
 }
 
+impl Drop for Generation {
+    /// A generation dropped before `commit` (a failed load) first lets its catalog's writer
+    /// finish, so the folder is removed whole.
+    fn drop(&mut self) {
+        if let Some(writer) = self.catalog_writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
 impl Drop for Placed {
     fn drop(&mut self) {
         if !self.committed {
@@ -55,6 +65,9 @@ pub struct Generation {
     unsynced: Vec<PathBuf>,
     /// The thread syncing the files written before it started; `commit` waits for it.
     syncing: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    /// The thread writing the catalog (see `write_catalog`); `commit` waits for it, and so does
+    /// dropping the generation, before its folder is removed.
+    catalog_writer: Option<std::thread::JoinHandle<Result<TableEntry>>>,
     _lock: std::fs::File,
 }
 
@@ -84,6 +97,7 @@ impl Generation {
             catalog: None,
             unsynced: Vec::new(),
             syncing: None,
+            catalog_writer: None,
             _lock: lock,
         })
     }
@@ -159,35 +173,41 @@ impl Generation {
         }
     }
 
-    /// Write the placed generation's catalog on `session`: a copy of the live generation's when
-    /// the schema is the same (`manifest`'s catalog digest), pointed at the new files; otherwise
-    /// made afresh. Its checksum is taken and the file synced here, beside the load's session,
-    /// not at `commit`.
+    /// Write the placed generation's catalog on `session`, on a thread of its own: a copy of the
+    /// live generation's when the schema is the same (`manifest`'s catalog digest), pointed at the
+    /// new files; otherwise made afresh; its checksum taken and the file synced. Nothing in the
+    /// load reads it (the load's session has its own catalog), so it is written beside the
+    /// constraint check and the rules, partly while they wait on the disk, and `commit` waits for
+    /// it.
     pub fn write_catalog(
         &mut self,
-        session: &CatalogSession,
+        session: CatalogSession,
         manifest: &Manifest,
         schema_dir: &Path,
     ) -> Result<()> {
         let previous = self
             .live
             .as_ref()
-            .and_then(|(dir, m)| Some((dir.as_path(), m.as_ref()?)));
-        let dir = self.placed()?;
-        session.write(dir, manifest, schema_dir, previous)?;
-        let path = dir.join(super::CATALOG);
-        let bytes = std::fs::read(&path).context("reading the catalog just written")?;
-        std::fs::File::open(&path)?.sync_all()?;
-        self.catalog = Some(TableEntry {
-            name: "catalog".to_string(),
-            file: super::CATALOG.to_string(),
-            rows: 0,
-            sha256: crate::base::hex(&sha2::Digest::finalize(sha2::Digest::chain_update(
-                <sha2::Sha256 as sha2::Digest>::new(),
-                &bytes,
-            ))),
-            bytes: bytes.len() as u64,
-        });
+            .and_then(|(dir, m)| Some((dir.clone(), m.clone()?)));
+        let dir = self.placed()?.to_path_buf();
+        let (manifest, schema_dir) = (manifest.clone(), schema_dir.to_path_buf());
+        self.catalog_writer = Some(std::thread::spawn(move || {
+            let previous = previous.as_ref().map(|(d, m)| (d.as_path(), m));
+            session.write(&dir, &manifest, &schema_dir, previous)?;
+            let path = dir.join(super::CATALOG);
+            let bytes = std::fs::read(&path).context("reading the catalog just written")?;
+            std::fs::File::open(&path)?.sync_all()?;
+            Ok(TableEntry {
+                name: "catalog".to_string(),
+                file: super::CATALOG.to_string(),
+                rows: 0,
+                sha256: crate::base::hex(&sha2::Digest::finalize(sha2::Digest::chain_update(
+                    <sha2::Sha256 as sha2::Digest>::new(),
+                    &bytes,
+                ))),
+                bytes: bytes.len() as u64,
+            })
+        }));
         Ok(())
     }
 
@@ -231,6 +251,12 @@ impl Generation {
     /// the generation's folder.
     pub fn commit(mut self, manifest: &mut Manifest) -> Result<PathBuf> {
         let generation = self.dir().to_path_buf();
+        if let Some(writer) = self.catalog_writer.take() {
+            let entry = writer
+                .join()
+                .map_err(|_| anyhow::anyhow!("writing the generation's catalog failed"))??;
+            self.catalog = Some(entry);
+        }
         if let Some(syncing) = self.syncing.take() {
             syncing
                 .join()

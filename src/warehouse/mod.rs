@@ -356,8 +356,8 @@ pub struct LoadSession {
     checks_held: bool,
 }
 
-/// A second connection on the load's DuckDB, on which the generation's catalog is written on the
-/// other core while the load's session takes the rows (see `build::Generation::write_catalog`).
+/// A second connection on the load's DuckDB: it helps the load's session take the rows (see
+/// `Fill`), then writes the generation's catalog (see `build::Generation::write_catalog`).
 pub struct CatalogSession(Connection);
 
 impl LoadSession {
@@ -453,7 +453,7 @@ impl CatalogSession {
         }
     }
 
-    /// Write the catalog of the generation in `dir` (see `write_catalog`).
+    /// Write the catalog of the generation in `dir` (see `build::Generation::write_catalog`).
     fn write(
         &self,
         dir: &Path,
