@@ -159,7 +159,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let started = started.map_err(|_| anyhow::anyhow!("the load's session failed to start"))??;
     let (manifest, rules) = written?;
     let started = started.filled(&fill)?;
-    clock.lap("write Parquet and catalog; start DuckDB, rows into memory");
+    clock.lap("start DuckDB; write Parquet, rows into memory");
 
     let checks_held = started.checks_held();
     let mut wh = generation.open(manifest, &schema_dir, started)?;
@@ -246,7 +246,8 @@ fn check_and_run_rules(
             .and_then(|()| inject_step_fault(FIGURES));
         let mine = figures.and_then(|()| {
             clock.lap(
-                "figures into memory; beside it: check constraints, rules not reading figures",
+                "figures into memory; beside it: check constraints, rules not reading figures, \
+                 the catalog",
             );
             let _ = send.send(wh.try_clone());
             let counts = wh.column_values(&format!(

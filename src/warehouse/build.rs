@@ -1,7 +1,8 @@
 //! Building a generation: a folder beside the live one (`generations/.NAME.tmp-PID`) that receives
-//! one Parquet file per table, is renamed to its own name (`generations/NAME`, not live yet), gets
-//! its catalog written while the load's session takes the same rows into memory, and is switched
-//! live with one rename of the `current` link. A generation dropped before `commit` is removed, so
+//! one Parquet file per table (synced on a thread of their own), is renamed to its own name
+//! (`generations/NAME`, not live yet), gets its catalog written on another thread while the load
+//! checks the same rows in memory, and is switched live, once both threads are done, with one
+//! rename of the `current` link. A generation dropped before `commit` is removed, so
 //! a failed load leaves the live one untouched (a killed one leaves a folder the next load
 //! removes). Which tables and rules go in is the load's business (`crate::load`), not this file's.
 
