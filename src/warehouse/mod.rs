@@ -127,11 +127,12 @@ pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
 /// `scratch`, typed as schema/ declares them, each appended whole from the dataset's typed batch
 /// in its order (so a row's `rowid` is its number in the dataset; the rows are read from data/
 /// once). The tables carry the schema's CHECK constraints, which DuckDB checks on each appended
-/// chunk: far cheaper than a query per constraint (~58 of them) afterwards. A table goes in as a
-/// statement of its own, and two sessions share them: the load's session, which creates the
-/// tables (`LoadSession::fill`), and, once the catalog is written, the catalog's session
-/// (`CatalogSession::help_fill`). When a row breaks a CHECK, every row goes in again without
-/// them (`LoadSession::filled`), for the full constraint check.
+/// chunk: far cheaper than a query per constraint (~58 of them) afterwards. Two sessions share
+/// the tables, each taking the next one, creating it and appending its rows (two statements a
+/// table): the load's session, which first makes the database (`LoadSession::take_rows`), and the
+/// catalog's session, once the Parquet files are written (`CatalogSession::help_fill`). When a
+/// row breaks a CHECK, every row goes in again without them (`LoadSession::filled`), for the full
+/// constraint check.
 pub struct Fill<'a> {
     catalog: &'a Catalog,
     dataset: &'a Dataset,
@@ -139,9 +140,9 @@ pub struct Fill<'a> {
     next: AtomicUsize,
     /// A table failed to go in (a row breaks a CHECK, or the rows do not fit).
     failed: AtomicBool,
-    /// Whether the tables exist: None until the load's session says, then true, or false when
-    /// they never will (it failed first); the helper waits for it.
-    created: Mutex<Option<bool>>,
+    /// Whether `scratch.raw` exists: None until the load's session says, then true, or false
+    /// when it never will (it failed first); the helper waits for it.
+    ready: Mutex<Option<bool>>,
     said: Condvar,
 }
 
@@ -152,26 +153,32 @@ impl<'a> Fill<'a> {
             dataset,
             next: AtomicUsize::new(0),
             failed: AtomicBool::new(false),
-            created: Mutex::new(None),
+            ready: Mutex::new(None),
             said: Condvar::new(),
         }
     }
 
-    fn announce(&self, created: bool) {
-        if let Ok(mut state) = self.created.lock() {
-            state.get_or_insert(created);
+    fn announce(&self, ready: bool) {
+        if let Ok(mut state) = self.ready.lock() {
+            state.get_or_insert(ready);
         }
         self.said.notify_all();
     }
 
-    /// Append tables on `conn` until none is left (or one failed).
-    fn append_tables(&self, conn: &Connection) {
+    /// Create and fill tables on `conn` until none is left (or one failed).
+    fn take_tables(&self, conn: &Connection) {
         loop {
             let i = self.next.fetch_add(1, Ordering::SeqCst);
             let Some(table) = self.catalog.tables.get(i) else {
                 return;
             };
-            if self.failed.load(Ordering::SeqCst) || append(conn, table, self.dataset).is_err() {
+            let taken = (!self.failed.load(Ordering::SeqCst))
+                .then(|| {
+                    conn.execute_batch(&table_ddl(table, true))?;
+                    append(conn, table, self.dataset)
+                })
+                .is_some_and(|r| r.is_ok());
+            if !taken {
                 self.failed.store(true, Ordering::SeqCst);
                 return;
             }
@@ -179,8 +186,8 @@ impl<'a> Fill<'a> {
     }
 }
 
-/// Says, when dropped, that the tables will never exist unless it was said they do: a session
-/// that fails or panics before creating them does not leave the helper waiting.
+/// Says, when dropped, that `scratch.raw` will never exist unless it was said it does: a
+/// session that fails or panics before making it does not leave the helper waiting.
 struct Announce<'f, 'a>(&'f Fill<'a>);
 
 impl Drop for Announce<'_, '_> {
@@ -189,29 +196,33 @@ impl Drop for Announce<'_, '_> {
     }
 }
 
-/// The tables of `scratch.raw`, with the schema's CHECK constraints when `checks`.
-fn create_tables(conn: &Connection, catalog: &Catalog, checks: bool) -> Result<()> {
-    let mut ddl = format!("ATTACH ':memory:' AS {SCRATCH};\nCREATE SCHEMA {SCRATCH}.{RAW};\n");
-    for table in &catalog.tables {
-        let mut columns: Vec<String> = table
-            .columns
-            .iter()
-            .map(|c| format!("\"{}\" {}", c.name, c.sql_type))
-            .collect();
-        if checks {
-            columns.extend(table.constraints.iter().filter_map(|c| match c {
-                Constraint::Check { expression, .. } => Some(format!("CHECK ({expression})")),
-                _ => None,
-            }));
-        }
-        ddl.push_str(&format!(
-            "CREATE TABLE {SCRATCH}.{RAW}.\"{}\" ({});\n",
-            table.name,
-            columns.join(", ")
-        ));
+/// The in-memory database `scratch` with its empty schema `raw`.
+fn create_scratch(conn: &Connection) -> Result<()> {
+    conn.execute_batch(&format!(
+        "ATTACH ':memory:' AS {SCRATCH};\nCREATE SCHEMA {SCRATCH}.{RAW};\n"
+    ))
+    .context("creating the in-memory database")
+}
+
+/// The statement creating `table` in `scratch.raw`, with the schema's CHECK constraints when
+/// `checks`.
+fn table_ddl(table: &Table, checks: bool) -> String {
+    let mut columns: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| format!("\"{}\" {}", c.name, c.sql_type))
+        .collect();
+    if checks {
+        columns.extend(table.constraints.iter().filter_map(|c| match c {
+            Constraint::Check { expression, .. } => Some(format!("CHECK ({expression})")),
+            _ => None,
+        }));
     }
-    conn.execute_batch(&ddl)
-        .context("creating the in-memory tables")
+    format!(
+        "CREATE TABLE {SCRATCH}.{RAW}.\"{}\" ({});\n",
+        table.name,
+        columns.join(", ")
+    )
 }
 
 /// Table `table`'s rows appended to its in-memory table.
@@ -374,8 +385,8 @@ impl LoadSession {
         Ok(CatalogSession(self.conn.try_clone()?))
     }
 
-    /// Create the in-memory tables and take the rows of `fill` into them, table by table, with
-    /// the other session when it is free (see `Fill`); then the schema's macros and views from
+    /// Make the in-memory database and take the rows of `fill` into it, table by table, with the
+    /// other session when it is free (see `Fill`); then the schema's macros and views from
     /// the load's catalog of schema digest `digest` (see `attach_load_catalog`), kept in
     /// `warehouse`. The rows are all in once both sessions are done: see `filled`. The caller
     /// holds the load lock.
@@ -391,15 +402,15 @@ impl LoadSession {
         Ok(self)
     }
 
-    /// Create the in-memory tables, say so to the other session, and append tables of `fill`
+    /// Make the in-memory database, say so to the other session, and take tables of `fill`
     /// until none is left.
     fn take_rows(&self, fill: &Fill) {
         let announce = Announce(fill);
-        let created = create_tables(&self.conn, fill.catalog, true);
-        fill.announce(created.is_ok());
+        let ready = create_scratch(&self.conn);
+        fill.announce(ready.is_ok());
         drop(announce);
-        match created {
-            Ok(()) => fill.append_tables(&self.conn),
+        match ready {
+            Ok(()) => fill.take_tables(&self.conn),
             Err(_) => fill.failed.store(true, Ordering::SeqCst),
         }
     }
@@ -417,7 +428,16 @@ impl LoadSession {
         }
         self.conn
             .execute_batch(&format!("DETACH DATABASE IF EXISTS {SCRATCH};"))?;
-        create_tables(&self.conn, fill.catalog, false)?;
+        create_scratch(&self.conn)?;
+        let ddl: String = fill
+            .catalog
+            .tables
+            .iter()
+            .map(|t| table_ddl(t, false))
+            .collect();
+        self.conn
+            .execute_batch(&ddl)
+            .context("creating the in-memory tables")?;
         for table in &fill.catalog.tables {
             append(&self.conn, table, fill.dataset)?;
         }
@@ -435,21 +455,21 @@ impl LoadSession {
 }
 
 impl CatalogSession {
-    /// Take rows of `fill` into memory, as soon as the load's session has created the tables,
+    /// As soon as the load's session has made the in-memory database, take tables of `fill`
     /// until none is left (see `Fill`).
     pub fn help_fill(&self, fill: &Fill) {
-        let Ok(mut created) = fill.created.lock() else {
+        let Ok(mut ready) = fill.ready.lock() else {
             return;
         };
-        while created.is_none() {
-            created = match fill.said.wait(created) {
-                Ok(c) => c,
+        while ready.is_none() {
+            ready = match fill.said.wait(ready) {
+                Ok(r) => r,
                 Err(_) => return,
             };
         }
-        if *created == Some(true) {
-            drop(created);
-            fill.append_tables(&self.0);
+        if *ready == Some(true) {
+            drop(ready);
+            fill.take_tables(&self.0);
         }
     }
 
@@ -874,7 +894,7 @@ mod tests {
         let session = LoadSession::open().unwrap();
         let helper = session.catalog_session().unwrap();
         let fill = Fill::new(&catalog, &dataset);
-        create_tables(&session.conn, &catalog, true).unwrap();
+        create_scratch(&session.conn).unwrap();
         fill.announce(true);
         helper.help_fill(&fill);
         assert!(fill.failed.load(Ordering::SeqCst));
