@@ -15,7 +15,6 @@ use crate::warehouse::{QueryResult, Warehouse, RAW};
 
 pub mod spark;
 use anyhow::{bail, Context, Result};
-use arrow::compute::concat_batches;
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use serde::Serialize;
@@ -225,7 +224,7 @@ fn write_export(
                     }
                     None => {
                         let path = out.join(format!("{name}.parquet"));
-                        let sha256 = parquet::write(&path, &single_batch(&result)?, &kv)?;
+                        let sha256 = parquet::write(&path, &result.single_batch()?, &kv)?;
                         files.push(file_entry(out, &path, rows, Some(sha256))?);
                     }
                 }
@@ -309,10 +308,6 @@ fn typed_rows(
     }
 }
 
-fn single_batch(result: &QueryResult) -> Result<RecordBatch> {
-    Ok(concat_batches(&result.schema, &result.batches)?)
-}
-
 /// SQL giving the fiscal year of a row, for tables that have a period or a balance sheet date.
 fn fiscal_year_expr(catalog: &Catalog, name: &str) -> Option<String> {
     let t = catalog.table(name)?;
@@ -349,7 +344,7 @@ fn partitions(
             ),
             &[("year".to_string(), year.clone())],
         )?;
-        out.push((year, single_batch(&part)?));
+        out.push((year, part.single_batch()?));
     }
     Ok(out)
 }

@@ -9,10 +9,9 @@ use std::path::Path;
 
 /// Write the result as one ZSTD Parquet file.
 pub fn parquet(result: &QueryResult, path: &Path) -> Result<()> {
-    let batch = arrow::compute::concat_batches(&result.schema, &result.batches)?;
     crate::warehouse::parquet::write(
         path,
-        &batch,
+        &result.single_batch()?,
         &[("iijwh.query_result".to_string(), "true".to_string())],
     )?;
     Ok(())

@@ -6,9 +6,9 @@
 use crate::schema::SqlFile;
 use crate::warehouse::{QueryResult, Warehouse};
 use anyhow::{Context, Result};
-use arrow::array::{Array, ArrayRef, Float64Array, UInt32Array};
-use arrow::compute::{concat_batches, take_record_batch, SortOptions};
-use arrow::datatypes::DataType;
+use arrow::array::{Array, ArrayRef, AsArray, UInt32Array};
+use arrow::compute::{take_record_batch, SortOptions};
+use arrow::datatypes::{DataType, Float64Type};
 use arrow::record_batch::RecordBatch;
 use arrow::row::{RowConverter, SortField};
 use std::collections::{BTreeMap, VecDeque};
@@ -197,11 +197,11 @@ fn run_rule(wh: &Warehouse, rule: SqlFile, set: &mut Option<f64>) -> Result<Outc
 /// sort key (it parses each key's type from text), ~0.3 ms a rule and ~3 ms of a load's 17, for
 /// a handful of rows. -0.0 and NaN come out as DuckDB's sort gives them: as 0.0 (it sorts them
 /// equal and returns 0.0), and above every number.
-pub fn in_order(rows: QueryResult) -> Result<QueryResult> {
+fn in_order(rows: QueryResult) -> Result<QueryResult> {
     if rows.num_rows() < 2 {
         return Ok(rows);
     }
-    let batch = concat_batches(&rows.schema, &rows.batches)?;
+    let batch = rows.single_batch()?;
     let options = SortOptions {
         descending: false,
         nulls_first: false,
@@ -212,25 +212,7 @@ pub fn in_order(rows: QueryResult) -> Result<QueryResult> {
         .iter()
         .map(|f| SortField::new_with_options(f.data_type().clone(), options))
         .collect();
-    let columns: Vec<ArrayRef> = batch
-        .columns()
-        .iter()
-        .map(|column| match column.data_type() {
-            DataType::Float64 => {
-                let values = column.as_any().downcast_ref::<Float64Array>();
-                values.map_or(column.clone(), |v| {
-                    std::sync::Arc::new(v.unary::<_, arrow::datatypes::Float64Type>(|x| {
-                        if x.is_nan() {
-                            f64::NAN
-                        } else {
-                            x + 0.0
-                        }
-                    })) as ArrayRef
-                })
-            }
-            _ => column.clone(),
-        })
-        .collect();
+    let columns: Vec<ArrayRef> = batch.columns().iter().map(as_duckdb_sorts).collect();
     let keys = RowConverter::new(fields)?.convert_columns(&columns)?;
     let mut order: Vec<u32> = (0..batch.num_rows() as u32).collect();
     order.sort_by(|a, b| keys.row(*a as usize).cmp(&keys.row(*b as usize)));
@@ -242,6 +224,21 @@ pub fn in_order(rows: QueryResult) -> Result<QueryResult> {
         schema: rows.schema,
         batches: vec![sorted],
     })
+}
+
+/// A column with its doubles as DuckDB's sort returns them: -0.0 as 0.0, every NaN the same.
+fn as_duckdb_sorts(column: &ArrayRef) -> ArrayRef {
+    if column.data_type() != &DataType::Float64 {
+        return column.clone();
+    }
+    let doubles = column.as_primitive::<Float64Type>();
+    std::sync::Arc::new(doubles.unary::<_, Float64Type>(|x| {
+        if x.is_nan() {
+            f64::NAN
+        } else {
+            x + 0.0
+        }
+    }))
 }
 
 fn all_explained(rows: &QueryResult) -> bool {

@@ -214,6 +214,11 @@ impl QueryResult {
             .map(|f| f.name().clone())
             .collect()
     }
+
+    /// All the rows in one batch.
+    pub fn single_batch(&self) -> Result<RecordBatch> {
+        Ok(arrow::compute::concat_batches(&self.schema, &self.batches)?)
+    }
 }
 
 impl Warehouse {
