@@ -32,6 +32,61 @@ pub fn files_with_ext(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// The most iijwh reads of one input file or stream (a release text, a table CSV, a SQL script):
+/// real ones are kilobytes; this keeps `/dev/zero` or a mistaken 10 GB file from filling memory.
+pub const MAX_INPUT_BYTES: u64 = 32 << 20;
+
+/// The bytes of a regular file of at most `MAX_INPUT_BYTES` (links followed). A device, pipe,
+/// folder or larger file is refused with a message naming it: reading one could block or grow
+/// without end.
+pub fn read_bounded(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    if !meta.is_file() {
+        anyhow::bail!(
+            "{}: not a regular file (a folder, device or pipe); iijwh reads only regular files",
+            path.display()
+        );
+    }
+    too_big(path.display().to_string(), meta.len())?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .with_context(|| format!("reading {}", path.display()))?
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {}", path.display()))?;
+    too_big(path.display().to_string(), bytes.len() as u64)?;
+    Ok(bytes)
+}
+
+/// A regular file's text (UTF-8), bounded as `read_bounded`.
+pub fn read_text_bounded(path: &Path) -> Result<String> {
+    String::from_utf8(read_bounded(path)?)
+        .map_err(|_| anyhow::anyhow!("{}: not UTF-8 text; save it as UTF-8", path.display()))
+}
+
+/// All of stdin as text, at most `MAX_INPUT_BYTES`.
+pub fn read_stdin_bounded() -> Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .context("reading stdin")?;
+    too_big("stdin".to_string(), bytes.len() as u64)?;
+    String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("stdin: not UTF-8 text"))
+}
+
+fn too_big(what: String, len: u64) -> Result<()> {
+    if len > MAX_INPUT_BYTES {
+        anyhow::bail!(
+            "{what}: more than {} MiB; iijwh reads inputs of at most that size (is it the right file?)",
+            MAX_INPUT_BYTES >> 20
+        );
+    }
+    Ok(())
+}
+
 pub fn sync_dir(dir: &Path) -> Result<()> {
     std::fs::File::open(dir)?.sync_all()?;
     Ok(())
@@ -173,7 +228,12 @@ pub fn open_duckdb_file(path: &Path, read_only: bool) -> Result<duckdb::Connecti
     } else {
         duckdb::AccessMode::ReadWrite
     };
-    let config = duckdb_config()?.access_mode(mode)?;
+    let mut config = duckdb_config()?.access_mode(mode)?;
+    if read_only {
+        // DuckDB spills to `<file>.tmp` beside the database: for a generation's catalog, inside
+        // the live warehouse. A read-only session spills nowhere; what does not fit fails.
+        config = config.with("temp_directory", "")?;
+    }
     duckdb::Connection::open_with_flags(path, config)
         .with_context(|| format!("opening {}", path.display()))
 }

@@ -3,7 +3,7 @@
 //! shows it that way. The guards keep commands other than `load` from writing into data/, the
 //! warehouse or the project's own folders.
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
 /// Resolved locations for one invocation, all absolute.
@@ -87,6 +87,38 @@ impl Project {
                 );
             }
         }
+        // A warehouse holds only what loads write there. Anything else (releases/ above all:
+        // --data and --warehouse swapped) means it is not one, and nothing is written into it.
+        if let Ok(entries) = std::fs::read_dir(&wh) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if !is_warehouse_entry(&name) {
+                    bail!(
+                        "{} does not look like an iijwh warehouse: it holds `{name}`{}; give \
+                         --warehouse (or IIJWH_WAREHOUSE) a new or empty folder, or the one \
+                         `iijwh load` made",
+                        self.warehouse.display(),
+                        if name == "releases" {
+                            ", as a data folder does (were --data and --warehouse swapped?)"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+            }
+        }
+        let data = resolved(&self.data)?;
+        if ["current", "generations"]
+            .iter()
+            .any(|n| std::fs::symlink_metadata(data.join(n)).is_ok())
+            && !data.join("releases").is_dir()
+        {
+            bail!(
+                "the data folder {} holds a warehouse (current, generations/), not releases/: \
+                 were --data and --warehouse swapped?",
+                self.data.display()
+            );
+        }
         Ok(())
     }
 
@@ -154,8 +186,10 @@ impl Project {
         Ok(())
     }
 
-    /// Refuse an output file inside data/, the warehouse, schema/ or queries/.
-    pub fn guard_output_file(&self, file: &Path) -> Result<()> {
+    /// Refuse an output file inside data/, the warehouse, schema/ or queries/, links followed
+    /// (dangling ones too). Returns the place the file would be written: write there, not to
+    /// `file`, so a link swapped in afterwards is not followed (see `create_output_file`).
+    pub fn guard_output_file(&self, file: &Path) -> Result<PathBuf> {
         let file = resolved(file)?;
         for (dir, what) in self.protected() {
             let dir = resolved(&dir)?;
@@ -168,7 +202,28 @@ impl Project {
                 );
             }
         }
-        Ok(())
+        if std::fs::metadata(&file).is_ok_and(|m| !m.is_file()) {
+            bail!(
+                "refusing to write {}: it is not a regular file (a folder, device or pipe); \
+                 name a file",
+                file.display()
+            );
+        }
+        Ok(file)
+    }
+
+    /// Create (or truncate) an output file that `guard_output_file` allows, at the place it
+    /// resolved, never following a link there.
+    pub fn create_output_file(&self, file: &Path) -> Result<std::fs::File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let target = self.guard_output_file(file)?;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&target)
+            .with_context(|| format!("creating {}", target.display()))
     }
 }
 
@@ -188,34 +243,58 @@ pub fn absolute(path: &Path) -> Result<PathBuf> {
     Ok(out)
 }
 
-/// `path` with symbolic links and `..` resolved as far as it exists, the rest appended: two
-/// spellings of one place compare equal even when the place does not exist yet.
+/// `path` with every symbolic link followed, dangling ones included, and `..` folded after the
+/// link it follows: the place a write to `path` would land, even when it does not exist yet (a
+/// link whose target is missing would otherwise pass a guard and then create its target).
 pub fn resolved(path: &Path) -> Result<PathBuf> {
-    let path = absolute(path)?;
-    let mut existing = path.clone();
-    let mut rest: Vec<std::ffi::OsString> = Vec::new();
-    let mut out = loop {
-        if let Ok(real) = std::fs::canonicalize(&existing) {
-            break real;
-        }
-        match existing.file_name() {
-            Some(name) => rest.push(name.to_os_string()),
-            None => return Ok(path),
-        }
-        if !existing.pop() {
-            return Ok(path);
+    use std::ffi::OsString;
+    use std::path::Component;
+    let mut pending: Vec<OsString> = Vec::new();
+    let push = |pending: &mut Vec<OsString>, p: &Path| {
+        for c in p.components().rev() {
+            match c {
+                Component::Normal(s) => pending.push(s.to_os_string()),
+                Component::ParentDir => pending.push("..".into()),
+                _ => {}
+            }
         }
     };
-    for part in rest.iter().rev() {
-        match part.to_str() {
-            Some("..") => {
-                out.pop();
+    push(&mut pending, &std::path::absolute(path)?);
+    let mut out = PathBuf::from("/");
+    let mut hops = 0;
+    while let Some(part) = pending.pop() {
+        if part == ".." {
+            out.pop();
+            continue;
+        }
+        let next = out.join(&part);
+        match std::fs::symlink_metadata(&next) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                hops += 1;
+                if hops > 40 {
+                    bail!("{}: too many symbolic links", path.display());
+                }
+                let target = std::fs::read_link(&next)?;
+                if target.is_absolute() {
+                    out = PathBuf::from("/");
+                }
+                push(&mut pending, &target);
             }
-            Some(".") => {}
-            _ => out.push(part),
+            _ => out = next,
         }
     }
     Ok(out)
+}
+
+/// What a load may leave in a warehouse folder (see `crate::warehouse`): the live link, the
+/// generations, the load lock, the schema cache, the load catalog and a link being swapped in.
+fn is_warehouse_entry(name: &str) -> bool {
+    matches!(
+        name,
+        "current" | "generations" | ".load.lock" | ".schema-cache.json"
+    ) || [".schema-cache-", ".load-catalog-", ".current-"]
+        .iter()
+        .any(|p| name.starts_with(p))
 }
 
 fn find_root() -> Option<PathBuf> {

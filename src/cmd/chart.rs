@@ -78,7 +78,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         },
         _ => bail!("--kind, --x and --y go together"),
     };
-    let wh = super::open_fresh(project)?;
+    let mut wh = super::open_fresh(project)?;
     args.vintage.apply(&wh)?;
     wh.sandbox()?;
     let (sql, params, title) = match (&report, &args.execute) {
@@ -101,7 +101,10 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                 "png" => chart::png(&svg)?,
                 _ => bail!("{}: write the chart to a .svg or .png file", path.display()),
             };
-            std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+            project
+                .create_output_file(path)?
+                .write_all(&bytes)
+                .with_context(|| format!("writing {}", path.display()))?;
             eprintln!("wrote {}", path.display());
         }
         None if std::io::stdout().is_terminal() => {

@@ -44,7 +44,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     if let Some(path) = &args.output {
         project.guard_output_file(path)?;
     }
-    let wh = super::open_fresh(project)?;
+    let mut wh = super::open_fresh(project)?;
     wh.sandbox()?;
     let releases: Vec<Release> = wh
         .column_values(&format!(
@@ -118,9 +118,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         &[],
     )?;
     let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
-        )),
+        Some(path) => Box::new(std::io::BufWriter::new(project.create_output_file(path)?)),
         None => Box::new(std::io::stdout().lock()),
     };
     if args.format == Format::Table {

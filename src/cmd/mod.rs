@@ -70,10 +70,7 @@ impl ShellArgs {
     pub fn scripts(&self) -> anyhow::Result<Vec<String>> {
         let mut first = Vec::new();
         if let Some(path) = &self.init {
-            first.push(
-                std::fs::read_to_string(path)
-                    .map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?,
-            );
+            first.push(crate::base::read_text_bounded(path)?);
         }
         first.extend(self.cmd.iter().cloned());
         Ok(first)

@@ -8,7 +8,7 @@ use crate::base::project::Project;
 use crate::render::{print, Format};
 use crate::sql::report;
 use anyhow::{bail, Context, Result};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -76,16 +76,10 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
     let sql = match (&args.execute, &report) {
         (Some(sql), _) => sql.clone(),
         (None, Some(r)) => r.sql.clone(),
-        (None, None) => {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .context("reading SQL from stdin")?;
-            s
-        }
+        (None, None) => crate::base::read_stdin_bounded()?,
     };
     clock.lap("read the SQL");
-    let wh = if args.no_build {
+    let mut wh = if args.no_build {
         crate::warehouse::Warehouse::open(project)?
     } else {
         super::open_fresh(project)?
@@ -130,15 +124,17 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
         return Ok(ExitCode::SUCCESS);
     }
     match (args.format, &args.output) {
-        (Format::Parquet, Some(path)) => crate::render::files::parquet(&result, path)?,
-        (Format::Xlsx, Some(path)) => {
-            crate::render::files::xlsx(&result, path, &wh.vintage_note()?.1)?
+        (Format::Parquet | Format::Xlsx, Some(path)) => {
+            let bytes = match args.format {
+                Format::Parquet => crate::render::files::parquet(&result)?,
+                _ => crate::render::files::xlsx(&result, &wh.vintage_note()?.1)?,
+            };
+            let mut file = project.create_output_file(path)?;
+            file.write_all(&bytes)
+                .with_context(|| format!("writing {}", path.display()))?;
         }
         (_, Some(path)) => {
-            let mut file = std::io::BufWriter::new(
-                std::fs::File::create(path)
-                    .with_context(|| format!("creating {}", path.display()))?,
-            );
+            let mut file = std::io::BufWriter::new(project.create_output_file(path)?);
             print(&result, args.format, &mut file)?;
             file.flush()?;
         }

@@ -59,7 +59,7 @@ enum Action {
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     match args.action {
         Action::List { format } => {
-            let wh = super::open_fresh(project)?;
+            let mut wh = super::open_fresh(project)?;
             wh.sandbox()?;
             let r = report::find(project, "releases")?;
             let result = wh.query(&r.sql, &[])?;

@@ -13,7 +13,7 @@ use crate::repl::completion::{SqlHelper, TerminalLines};
 use crate::repl::{self, Script, Session};
 use crate::sql::report;
 use anyhow::{Context, Result};
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 /// Interactive SQL shell over the warehouse
@@ -38,7 +38,7 @@ pub struct Args {
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
-    let wh = super::open_fresh(project)?;
+    let mut wh = super::open_fresh(project)?;
     args.vintage.apply(&wh)?;
     if !args.allow_external {
         wh.sandbox()?;
@@ -81,10 +81,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     interrupt_queries_on_ctrl_c(&session)?;
-    let mut text = String::new();
-    std::io::stdin()
-        .read_to_string(&mut text)
-        .context("reading stdin")?;
+    let text = crate::base::read_stdin_bounded()?;
     repl::run(&mut session, &mut Script(text.lines()))?;
     done(&session)
 }

@@ -2,8 +2,9 @@
 //!
 //! A read-only web page over the warehouse: reports with their parameter forms, charts and tables
 //! (and .csv/.json twins), provenance of every figure, ad-hoc SQL under the query sandbox, and the
-//! data rules. Binds 127.0.0.1 unless --host says otherwise; never writes. A load while it runs is
-//! picked up by the next request.
+//! data rules. Binds 127.0.0.1 unless --host says otherwise; never writes; answers only requests
+//! naming it as their Host, and runs SQL only from its own form (see `crate::web`). A load while
+//! it runs is picked up by the next request.
 
 use crate::base::project::Project;
 use crate::web::{self, Limits};
@@ -32,6 +33,9 @@ pub struct Args {
     /// Seconds an ad-hoc SQL statement may run
     #[arg(long, default_value_t = 10)]
     timeout: u64,
+    /// MiB of memory one request's DuckDB may use
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    max_memory: u64,
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
@@ -48,6 +52,8 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let limits = Limits {
         max_rows: args.max_rows,
         timeout: Duration::from_secs(args.timeout),
+        memory_mib: args.max_memory,
+        ..Limits::default()
     };
     let exit_after = args.exit_after;
     runtime.block_on(web::serve(

@@ -47,6 +47,9 @@ pub struct ExportManifest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub database: Option<ExportFile>,
     pub tables: Vec<ExportTable>,
+    /// Every file the export wrote (paths relative to its folder, this manifest included): a
+    /// later `export --force` replaces the folder only when it holds nothing else.
+    pub written: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -104,10 +107,13 @@ pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result
     check_replaceable(dir, opts.force)?;
 
     let staged = StagedDir::new(dir)?;
-    let manifest = write_export(wh, &catalog, &selected, opts, staged.path())?;
+    let mut manifest = write_export(wh, &catalog, &selected, opts, staged.path())?;
     if opts.format == ExportFormat::Parquet {
         spark::write(project, dir, staged.path(), &manifest.tables)?;
     }
+    manifest.written = files_below(staged.path())?;
+    manifest.written.push("manifest.json".to_string());
+    manifest.written.sort();
     std::fs::write(
         staged.path().join("manifest.json"),
         serde_json::to_string_pretty(&manifest)?,
@@ -118,7 +124,8 @@ pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result
 }
 
 /// An existing target is replaced only when it is empty, or holds a previous iijwh export (its
-/// manifest.json) and --force says so; anything else in the way is named, never deleted.
+/// manifest.json), --force says so, and it holds only the files that export wrote (its
+/// manifest's `written`): anything else in the way is named, never deleted.
 fn check_replaceable(dir: &Path, force: bool) -> Result<()> {
     if !dir.exists() {
         return Ok(());
@@ -129,46 +136,115 @@ fn check_replaceable(dir: &Path, force: bool) -> Result<()> {
             dir.display()
         );
     }
-    let mut entries: Vec<String> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .collect();
-    if entries.is_empty() {
+    let entries = files_below(dir)?;
+    if entries.is_empty() && std::fs::read_dir(dir)?.next().is_none() {
         return Ok(());
     }
-    entries.sort();
-    if !is_previous_export(dir) {
-        let shown: Vec<&str> = entries.iter().take(5).map(String::as_str).collect();
-        bail!(
-            "{} is not empty and is not an iijwh export (no iijwh manifest.json): it holds {}{}; \
-             --force replaces only a previous export. Choose another folder",
-            dir.display(),
+    let listed = |what: &str, names: &[String]| {
+        let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+        format!(
+            "{what} {}{}",
             shown.join(", "),
-            if entries.len() > shown.len() {
-                format!(" and {} more", entries.len() - shown.len())
+            if names.len() > shown.len() {
+                format!(" and {} more", names.len() - shown.len())
             } else {
                 String::new()
             }
+        )
+    };
+    let Some(written) = previous_export(dir) else {
+        bail!(
+            "{} is not empty and is not an iijwh export (no iijwh manifest.json): {}; \
+             --force replaces only a previous export. Choose another folder",
+            dir.display(),
+            listed("it holds", &entries)
         );
-    }
+    };
     if !force {
         bail!(
             "{} holds a previous iijwh export; pass --force to replace it, or choose another folder",
             dir.display()
         );
     }
+    let foreign: Vec<String> = entries
+        .into_iter()
+        .filter(|f| !written.contains(f))
+        .collect();
+    if !foreign.is_empty() {
+        bail!(
+            "{} holds a previous iijwh export and files it did not write ({}): --force replaces \
+             only what an export wrote, so nothing was replaced. Move those files out, or choose \
+             another folder",
+            dir.display(),
+            listed("", &foreign).trim()
+        );
+    }
     Ok(())
 }
 
-/// A folder written by `iijwh export`: its manifest.json names iijwh as the tool.
-fn is_previous_export(dir: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) else {
-        return false;
+/// The files a folder written by `iijwh export` holds by its manifest (which names iijwh as
+/// the tool), or None when it is not one. Exports from before `written` list their table and
+/// database files, the Spark files and the manifest.
+fn previous_export(dir: &Path) -> Option<Vec<String>> {
+    let text = crate::base::read_text_bounded(&dir.join("manifest.json")).ok()?;
+    let v = serde_json::from_str::<serde_json::Value>(&text).ok()?;
+    if !v.get("tool")?.as_str()?.starts_with("iijwh ") {
+        return None;
+    }
+    let strings = |v: Option<&serde_json::Value>| -> Vec<String> {
+        v.and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str().map(str::to_string))
+            .collect()
     };
-    serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v.get("tool")?.as_str().map(|t| t.starts_with("iijwh ")))
-        .unwrap_or(false)
+    if v.get("written").is_some() {
+        return Some(strings(v.get("written")));
+    }
+    let mut files = vec!["manifest.json".to_string()];
+    for table in v.get("tables")?.as_array()? {
+        for file in table.get("files")?.as_array()? {
+            files.push(file.get("path")?.as_str()?.to_string());
+        }
+    }
+    if let Some(db) = v.get("database").and_then(|d| d.get("path")?.as_str()) {
+        files.push(db.to_string());
+    }
+    let spark = files_below(&dir.join("spark")).unwrap_or_default();
+    files.extend(
+        spark
+            .into_iter()
+            .filter(|f| {
+                f == "tables.sql"
+                    || f == "UNPORTED.md"
+                    || (f.starts_with("reports/") && f.ends_with(".sql"))
+            })
+            .map(|f| format!("spark/{f}")),
+    );
+    Some(files)
+}
+
+/// Every file below `dir` (links not followed), as paths relative to it, sorted.
+fn files_below(dir: &Path) -> Result<Vec<String>> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                walk(root, &path, out)?;
+            } else {
+                let rel = path.strip_prefix(root).unwrap_or(&path);
+                out.push(rel.to_string_lossy().to_string());
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    if dir.is_dir() {
+        walk(dir, dir, &mut out)?;
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn write_export(
@@ -254,6 +330,7 @@ fn write_export(
         releases: wh.manifest().releases.clone(),
         database,
         tables,
+        written: Vec::new(),
     })
 }
 

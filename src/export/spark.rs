@@ -27,8 +27,15 @@ fn spark_type(t: &str) -> String {
     }
 }
 
+/// A Spark SQL string literal. A `;` is written as the escape `\u003B`, which Spark reads back as
+/// `;`: scripts are often run by splitting them on every `;`, which must find only statement ends.
 fn literal(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    format!(
+        "'{}'",
+        s.replace('\\', "\\\\")
+            .replace('\'', "\\'")
+            .replace(';', "\\u003B")
+    )
 }
 
 /// `CREATE TABLE` statements for the exported tables, reading the files under `dir` (where the

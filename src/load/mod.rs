@@ -76,7 +76,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         let warehouse = project.warehouse.clone();
         move || remove_retired(&warehouse)
     });
-    let catalog = Catalog::of(project)?;
+    let catalog = Catalog::for_load(project)?;
     clock.lap("read schema/");
     let fingerprint = fingerprint(project)?;
     let dataset = read_data(&project.data, &catalog)?;
@@ -150,7 +150,12 @@ pub fn build(project: &Project) -> Result<BuildReport> {
                 words(&rule.sql).iter().any(|w| late.contains(w))
             });
             session.help_fill(fill);
-            generation.write_catalog(session, &manifest, schema_dir)?;
+            let rows = catalog
+                .tables
+                .iter()
+                .map(|t| (t.name.clone(), dataset.tables[&t.name].0.clone()))
+                .collect();
+            generation.write_catalog(session, (&manifest, catalog), rows, schema_dir)?;
             Ok((manifest, rules))
         })();
         (started.join(), written)

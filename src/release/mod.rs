@@ -129,7 +129,7 @@ fn read_release(
             meta_path.display()
         );
     }
-    let text = read_utf8(&meta_path)?;
+    let text = read_release_file(dir, &meta_path)?;
     let meta: toml::Table = text
         .parse()
         .map_err(|e| anyhow!("{}: invalid TOML: {e}", meta_path.display()))?;
@@ -204,7 +204,7 @@ fn read_release(
 
     let source_file = get("source_file").unwrap_or_default();
     let source_path = dir.join(&source_file);
-    let source = read_utf8(&source_path).with_context(|| {
+    let source = read_release_file(dir, &source_path).with_context(|| {
         format!(
             "{}: source_file `{source_file}` cannot be read",
             meta_path.display()
@@ -262,7 +262,7 @@ fn read_release(
                     .join(", ")
             );
         };
-        read_csv(&path, table, &release_id, raw)?;
+        read_csv(dir, &path, table, &release_id, raw)?;
     }
     Ok(ReleaseInfo {
         company: get("company").unwrap_or_default(),
@@ -274,8 +274,29 @@ fn read_release(
     })
 }
 
+/// A file of the release folder `dir` as UTF-8 text: a regular file of bounded size (see
+/// `base::read_bounded`) whose real place, links followed, is inside `dir`.
+fn read_release_file(dir: &Path, path: &Path) -> Result<String> {
+    let (Ok(real), Ok(folder)) = (
+        crate::base::project::resolved(path),
+        std::fs::canonicalize(dir),
+    ) else {
+        bail!("{}: missing or unreadable", path.display());
+    };
+    if !real.starts_with(&folder) {
+        bail!(
+            "{}: leads to {}, outside the release folder {}; a release reads only its own files \
+             (copy the file into the folder)",
+            path.display(),
+            real.display(),
+            folder.display()
+        );
+    }
+    read_utf8(path)
+}
+
 fn read_utf8(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = crate::base::read_bounded(path)?;
     String::from_utf8(bytes).map_err(|e| {
         let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
@@ -294,12 +315,13 @@ fn push_row(raw: &mut BTreeMap<String, RawRows>, table: &str, row: Vec<Option<St
 }
 
 fn read_csv(
+    dir: &Path,
     path: &Path,
     table: &Table,
     release_id: &str,
     raw: &mut BTreeMap<String, RawRows>,
 ) -> Result<()> {
-    let text = read_utf8(path)?;
+    let text = read_release_file(dir, path)?;
     // Spreadsheets save a byte-order mark; it is not part of the first column name.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if text.trim().is_empty() {

@@ -45,7 +45,7 @@ fn existing(releases_dir: &Path) -> Result<Existing> {
         .collect();
     dirs.sort();
     for dir in dirs {
-        if let Ok(text) = std::fs::read_to_string(dir.join("release.toml")) {
+        if let Ok(text) = crate::base::read_text_bounded(&dir.join("release.toml")) {
             if let Ok(meta) = text.parse::<toml::Table>() {
                 let get = |k: &str| {
                     meta.get(k)
@@ -63,8 +63,8 @@ fn existing(releases_dir: &Path) -> Result<Existing> {
         }
         let path = dir.join("periods.csv");
         if path.is_file() {
-            let mut reader = csv::Reader::from_path(&path)
-                .with_context(|| format!("reading {}", path.display()))?;
+            let text = crate::base::read_text_bounded(&path)?;
+            let mut reader = csv::Reader::from_reader(std::io::Cursor::new(text.into_bytes()));
             out.period_header = reader.headers()?.clone();
             for record in reader.records() {
                 out.periods
@@ -176,18 +176,29 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
             dir.display()
         );
     }
-    let published = NaiveDate::parse_from_str(published_on, "%Y-%m-%d").map_err(|_| {
-        anyhow::anyhow!("--published-on `{published_on}` is not a date; write it as YYYY-MM-DD")
+    let published = parse_iso_date(published_on).with_context(|| {
+        format!("--published-on `{published_on}` is not a date; write it as YYYY-MM-DD")
     })?;
     if published > chrono::Local::now().date_naive() {
         bail!("--published-on {published_on} is in the future; a release is added once published");
     }
-    let known_period = existing.periods.iter().any(|r| r.get(0) == Some(period));
-    let new_period = if known_period {
-        None
-    } else {
-        Some(derive_period(period, &existing)?)
+    let known_period = existing.periods.iter().find(|r| r.get(0) == Some(period));
+    let new_period = match known_period {
+        Some(_) => None,
+        None => Some(derive_period(period, &existing)?),
     };
+    // A results release reports a period that is over: one dated before the period ends is a
+    // mistyped date (or period), and would load as a release that predates its own figures.
+    let end_col = existing.period_header.iter().position(|h| h == "end_date");
+    let period_end = end_col
+        .and_then(|c| known_period.or(new_period.as_ref())?.get(c))
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    if let Some(end) = period_end.filter(|end| published < *end) {
+        bail!(
+            "--published-on {published} is before {period} ends ({end}): a release reporting \
+             {period} is published after the period; correct the date or the period"
+        );
+    }
     let company = match company {
         Some(c) => c,
         None => {
@@ -211,7 +222,7 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         .find(|r| r.1 == company)
         .map(|r| (r.2.clone(), r.3.clone()))
         .unwrap_or_else(|| ("JPY".to_string(), "JPY million".to_string()));
-    let text = std::fs::read(source).with_context(|| format!("reading {}", source.display()))?;
+    let text = crate::base::read_bounded(source)?;
     let text = String::from_utf8(text).map_err(|_| {
         anyhow::anyhow!(
             "{}: not UTF-8 text; save the release text as UTF-8",
@@ -227,11 +238,12 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
     let title = title.unwrap_or_else(|| format!("{company} results for {period}"));
     let toml_text = format!(
         "# Release metadata, scaffolded by `iijwh release new`; the loader checks source_sha256 against source.txt.\n\
-         release_id = {}\ncompany = {}\ntitle = {}\npublished_on = {published_on}\nfiscal_period = {}\n\
+         release_id = {}\ncompany = {}\ntitle = {}\npublished_on = {}\nfiscal_period = {}\n\
          currency = {}\nunit = {}\nsource_file = \"source.txt\"\nsource_sha256 = \"{}\"\n",
         toml_str(id),
         toml_str(&company),
         toml_str(&title),
+        published.format("%Y-%m-%d"),
         toml_str(period),
         toml_str(&currency),
         toml_str(&unit),
@@ -258,6 +270,23 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         w.flush()?;
     }
     staged.commit()
+}
+
+/// A date written exactly as YYYY-MM-DD (four-digit year from 1900): chrono alone reads `07-02-08`
+/// as the year 7, which TOML cannot hold as a date.
+fn parse_iso_date(s: &str) -> Result<NaiveDate> {
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|d| shaped && d.year() >= 1900);
+    date.context("not a date of the form YYYY-MM-DD")
 }
 
 fn toml_str(s: &str) -> String {

@@ -268,11 +268,75 @@ const COLORS: [RGBColor; 8] = [
     RGBColor(127, 127, 127),
 ];
 
-/// The chart as an SVG document.
+/// Width of a chart, and height of its plot (title, axes and bars) in pixels.
+const WIDTH: u32 = 960;
+const PLOT_HEIGHT: u32 = 520;
+/// The legend's rows below the plot, and the footer under them.
+const LEGEND_ROW: u32 = 22;
+const FOOTER: u32 = 30;
+/// Where the legend's first item starts: under the plot's left axis.
+const LEGEND_LEFT: i32 = 92;
+/// Legend text size, and a generous width per character of it (sans-serif at 13 px averages
+/// ~7 px; 7.8 leaves room for wide letters, so items never run into each other).
+const LEGEND_FONT: u32 = 13;
+const LEGEND_CHAR: f64 = 7.8;
+
+/// One legend entry: its colour, whether it is a line (else a box), and its text.
+struct LegendItem {
+    color: RGBColor,
+    line: bool,
+    text: String,
+}
+
+fn legend_items(data: &ChartData) -> Vec<LegendItem> {
+    let primary = data.primary().count();
+    let mut items: Vec<LegendItem> = data
+        .primary()
+        .enumerate()
+        .map(|(k, s)| LegendItem {
+            color: COLORS[k % COLORS.len()],
+            line: data.kind == ChartKind::Line,
+            text: s.name.clone(),
+        })
+        .collect();
+    items.extend(data.secondary().enumerate().map(|(k, s)| LegendItem {
+        color: COLORS[(primary + k) % COLORS.len()],
+        line: true,
+        text: format!("{} (right axis)", s.name),
+    }));
+    items
+}
+
+/// Each legend item's place (x, row), laid out left to right and wrapped to the chart's width.
+fn legend_layout(items: &[LegendItem]) -> Vec<(i32, u32)> {
+    let mut places = Vec::with_capacity(items.len());
+    let (mut x, mut row) = (LEGEND_LEFT, 0);
+    for item in items {
+        let width = legend_width(item);
+        if x > LEGEND_LEFT && x + width > WIDTH as i32 - 12 {
+            x = LEGEND_LEFT;
+            row += 1;
+        }
+        places.push((x, row));
+        x += width + 22;
+    }
+    places
+}
+
+/// A legend item's width: its swatch, a gap and its text.
+fn legend_width(item: &LegendItem) -> i32 {
+    22 + (item.text.chars().count() as f64 * LEGEND_CHAR).ceil() as i32
+}
+
+/// The chart as an SVG document: the plot, then the legend in rows of its own below it (never
+/// on the data), then the footer.
 pub fn svg(data: &ChartData) -> Result<String> {
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (960, 560)).into_drawing_area();
+        let items = legend_items(data);
+        let rows = legend_layout(&items).last().map_or(0, |(_, r)| r + 1);
+        let height = PLOT_HEIGHT + rows * LEGEND_ROW + 8 + FOOTER;
+        let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
         draw(&root, data).map_err(|e| anyhow::anyhow!("drawing the chart: {e}"))?;
         root.present()
             .map_err(|e| anyhow::anyhow!("drawing the chart: {e}"))?;
@@ -315,7 +379,31 @@ where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
-    let (body, footer) = root.split_vertically(530);
+    let (body, below) = root.split_vertically(PLOT_HEIGHT);
+    let items = legend_items(data);
+    let places = legend_layout(&items);
+    let rows = places.last().map_or(0, |(_, r)| r + 1);
+    let (legend, footer) = below.split_vertically(rows * LEGEND_ROW + 8);
+    let legend_font = ("sans-serif", LEGEND_FONT).into_font();
+    for (item, (x, row)) in items.iter().zip(&places) {
+        let y = 4 + (*row * LEGEND_ROW) as i32 + LEGEND_ROW as i32 / 2;
+        if item.line {
+            legend.draw(&PathElement::new(
+                vec![(*x, y), (*x + 16, y)],
+                item.color.stroke_width(3),
+            ))?;
+        } else {
+            legend.draw(&Rectangle::new(
+                [(*x, y - 6), (*x + 14, y + 6)],
+                item.color.filled(),
+            ))?;
+        }
+        legend.draw(&Text::new(
+            item.text.clone(),
+            (*x + 22, y - LEGEND_FONT as i32 / 2 - 1),
+            legend_font.clone(),
+        ))?;
+    }
     footer.draw_text(
         &data.footer,
         &("sans-serif", 13).into_font().color(&RGBColor(90, 90, 90)),
@@ -356,9 +444,12 @@ where
         .axis_desc_style(("sans-serif", 15))
         .draw()?;
     if let Some(unit) = &data.y2_unit {
+        // The right axis's unit on every tick label too: a reader should not have to match the
+        // axis title to know 20 is 20%.
+        let suffix = if unit == "%" { "%" } else { "" };
         chart
             .configure_secondary_axes()
-            .y_label_formatter(&|v| grouped(*v))
+            .y_label_formatter(&|v| format!("{}{suffix}", grouped(*v)))
             .y_desc(unit.as_str())
             .axis_desc_style(("sans-serif", 15))
             .draw()?;
@@ -375,16 +466,10 @@ where
     let mut base_neg = vec![0.0; data.categories.len()];
     for (k, s) in primary.iter().enumerate() {
         let color = COLORS[k % COLORS.len()];
-        let legend = |c: RGBColor| {
-            move |(x, y): (i32, i32)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], c.filled())
-        };
         match data.kind {
             ChartKind::Line => {
                 let points = s.points();
-                chart
-                    .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
-                    .label(s.name.as_str())
-                    .legend(legend(color));
+                chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?;
                 chart.draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))?;
             }
             ChartKind::Bar => {
@@ -393,10 +478,7 @@ where
                     let left = i as f64 - 0.4 + width * k as f64;
                     v.map(|v| Rectangle::new([(left, 0.0), (left + width, v)], color.filled()))
                 });
-                chart
-                    .draw_series(bars)?
-                    .label(s.name.as_str())
-                    .legend(legend(color));
+                chart.draw_series(bars)?;
             }
             ChartKind::StackedBar => {
                 let mut rects = Vec::new();
@@ -413,10 +495,7 @@ where
                     ));
                     *base += v;
                 }
-                chart
-                    .draw_series(rects)?
-                    .label(s.name.as_str())
-                    .legend(legend(color));
+                chart.draw_series(rects)?;
             }
         }
     }
@@ -429,7 +508,22 @@ where
         (ChartKind::Bar, 1) => primary[0].values.clone(),
         _ => Vec::new(),
     };
+    // A label is drawn only where it fits its category's width; when labels would run into each
+    // other (many categories), every k-th one is drawn.
+    let plot_width = WIDTH as f64 - 80.0 - 24.0 - if data.y2_unit.is_some() { 70.0 } else { 0.0 };
+    let slot = plot_width / n as f64;
+    let widest = totals
+        .iter()
+        .flatten()
+        .map(|v| grouped(*v).chars().count())
+        .max()
+        .unwrap_or(0) as f64
+        * 7.0;
+    let every = ((widest + 6.0) / slot).ceil().max(1.0) as usize;
     chart.draw_series(totals.iter().enumerate().filter_map(|(i, v)| {
+        if i % every != 0 {
+            return None;
+        }
         v.map(|v| {
             let top = if data.kind == ChartKind::StackedBar {
                 base_pos[i].max(v)
@@ -446,21 +540,9 @@ where
     for (k, s) in data.secondary().enumerate() {
         let color = COLORS[(primary.len() + k) % COLORS.len()];
         let points = s.points();
-        chart
-            .draw_secondary_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
-            .label(format!("{} (right axis)", s.name))
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
-            });
+        chart.draw_secondary_series(LineSeries::new(points.clone(), color.stroke_width(2)))?;
         chart.draw_secondary_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(("sans-serif", 13))
-        .draw()?;
     Ok(())
 }
 

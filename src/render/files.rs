@@ -5,21 +5,18 @@ use super::{columns_text, unit_of, QueryResult};
 use anyhow::{Context, Result};
 use arrow::array::Array;
 use arrow::datatypes::DataType;
-use std::path::Path;
 
-/// Write the result as one ZSTD Parquet file.
-pub fn parquet(result: &QueryResult, path: &Path) -> Result<()> {
-    crate::warehouse::parquet::write(
-        path,
+/// The result as one ZSTD Parquet file.
+pub fn parquet(result: &QueryResult) -> Result<Vec<u8>> {
+    crate::warehouse::parquet::encode(
         &result.single_batch()?,
         &[("iijwh.query_result".to_string(), "true".to_string())],
-    )?;
-    Ok(())
+    )
 }
 
 /// Write the result as an xlsx sheet: a bold header row naming each column with its unit
 /// (`total_revenues (JPY million)`, `gross_margin_ratio (%)`), numbers as numbers.
-pub fn xlsx(result: &QueryResult, path: &Path, default_unit: &str) -> Result<()> {
+pub fn xlsx(result: &QueryResult, default_unit: &str) -> Result<Vec<u8>> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     let bold = rust_xlsxwriter::Format::new().set_bold();
@@ -61,7 +58,5 @@ pub fn xlsx(result: &QueryResult, path: &Path, default_unit: &str) -> Result<()>
             }
         }
     }
-    book.save(path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    Ok(book.save_to_buffer()?)
 }

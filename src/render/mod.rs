@@ -96,6 +96,24 @@ pub fn unit_of<'a>(column: &str, default: &'a str) -> &'a str {
     }
 }
 
+/// One stored figure as the tables print it, with its unit: `14007.0` in `JPY million` is
+/// `14,007 JPY million`, `13.5` in `%` is `13.5%`, `-238.0` is `-238`.
+pub fn figure_text(value: &str, unit: &str) -> String {
+    let whole = value.split_once('.').map_or(value, |(int, frac)| {
+        if frac.bytes().all(|b| b == b'0') {
+            int
+        } else {
+            value
+        }
+    });
+    let grouped = group_thousands(whole);
+    match unit {
+        "" => grouped,
+        "%" => format!("{grouped}%"),
+        unit => format!("{grouped} {unit}"),
+    }
+}
+
 /// Raw text of every cell, column by column (NULL as `None`).
 pub fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
     let opts = FormatOptions::default();

@@ -335,7 +335,7 @@ fn read(_: &mut Session, args: &[&str]) -> Result<Flow> {
     let Some(path) = args.first() else {
         bail!("usage: .read FILE")
     };
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let text = crate::base::read_text_bounded(std::path::Path::new(path))?;
     Ok(Flow::Read(text))
 }
 

@@ -103,9 +103,7 @@ impl Session {
 
     /// Results go to `path` (never a file of data/, the warehouse, schema/ or queries/).
     pub fn output_to(&mut self, path: &Path) -> Result<()> {
-        self.project.guard_output_file(path)?;
-        let file =
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        let file = self.project.create_output_file(path)?;
         self.output = Some(std::io::BufWriter::new(file));
         Ok(())
     }
@@ -116,9 +114,7 @@ impl Session {
 
     /// Only the next result goes to `path`.
     pub fn once_to(&mut self, path: &Path) -> Result<()> {
-        self.project.guard_output_file(path)?;
-        let file =
-            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        let file = self.project.create_output_file(path)?;
         self.once = Some(std::io::BufWriter::new(file));
         Ok(())
     }

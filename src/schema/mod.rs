@@ -19,13 +19,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Catalog {
     pub version: String,
     pub tables: Vec<Table>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Table {
     pub name: String,
     pub comment: Option<String>,
@@ -40,7 +40,7 @@ fn empty_schema() -> SchemaRef {
     Arc::new(Schema::empty())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Column {
     pub name: String,
     pub sql_type: String,
@@ -50,7 +50,7 @@ pub struct Column {
     pub comment: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Constraint {
     Check {
         expression: String,
@@ -93,17 +93,24 @@ impl Catalog {
         Ok(Catalog { version, tables })
     }
 
-    /// The project's catalog, through the cache beside its warehouse.
+    /// The project's catalog, through the cache beside its warehouse, which only the load writes
+    /// (see `for_load`): every other command leaves the warehouse as it is.
     pub fn of(project: &Project) -> Result<Catalog> {
-        Catalog::load_cached(&project.schema_dir(), &project.catalog_cache())
+        Catalog::load_cached(&project.schema_dir(), &project.catalog_cache(), false)
     }
 
-    /// `load`, through a cache file: reused while the DDL and iijwh are unchanged.
-    pub fn load_cached(dir: &Path, cache: &Path) -> Result<Catalog> {
+    /// The catalog for a load, which (re)writes the cache when it was stale.
+    pub fn for_load(project: &Project) -> Result<Catalog> {
+        Catalog::load_cached(&project.schema_dir(), &project.catalog_cache(), true)
+    }
+
+    /// `load`, through a cache file: reused while the DDL and iijwh are unchanged, and written
+    /// when `write` and it was not.
+    pub fn load_cached(dir: &Path, cache: &Path, write: bool) -> Result<Catalog> {
         // The cache's own format (2: tables in file order), schema/VERSION and the DDL.
         let version = std::fs::read(dir.join("VERSION")).unwrap_or_default();
         let key = digest(dir, &["tables"], &[b"2", &version])?;
-        if let Ok(text) = std::fs::read_to_string(cache) {
+        if let Ok(text) = crate::base::read_text_bounded(cache) {
             if let Ok((cached_key, mut catalog)) = serde_json::from_str::<(String, Catalog)>(&text)
             {
                 if cached_key == key && catalog.build_schemas().is_ok() {
@@ -112,6 +119,9 @@ impl Catalog {
             }
         }
         let catalog = Catalog::load(dir)?;
+        if !write {
+            return Ok(catalog);
+        }
         // Best effort: a cache that cannot be written only costs the next run the parse.
         if let Some(parent) = cache.parent() {
             let tmp = parent.join(format!(".schema-cache-{}.json", std::process::id()));
@@ -385,9 +395,9 @@ mod tests {
         copy_schema(&schema);
         let cache = dir.path().join("cache.json");
         let fresh = Catalog::load(&schema).unwrap();
-        let first = Catalog::load_cached(&schema, &cache).unwrap();
+        let first = Catalog::load_cached(&schema, &cache, true).unwrap();
         assert!(cache.exists());
-        let cached = Catalog::load_cached(&schema, &cache).unwrap();
+        let cached = Catalog::load_cached(&schema, &cache, true).unwrap();
         for catalog in [&first, &cached] {
             assert_eq!(catalog.tables.len(), fresh.tables.len());
             for (a, b) in catalog.tables.iter().zip(&fresh.tables) {
@@ -408,7 +418,7 @@ mod tests {
             text.replace("'contracts, Gbps or %'", "'contracts, Gbps or percent'"),
         )
         .unwrap();
-        let changed = Catalog::load_cached(&schema, &cache).unwrap();
+        let changed = Catalog::load_cached(&schema, &cache, true).unwrap();
         let unit = changed.table("kpis").unwrap().column("unit").unwrap();
         assert_eq!(unit.comment.as_deref(), Some("contracts, Gbps or percent"));
     }

@@ -1,7 +1,7 @@
 //! SQL files with a metadata header: leading `-- key: value` comment lines (reports and check
 //! rules both use it). A key may repeat (e.g. `param`).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -14,8 +14,7 @@ pub struct SqlFile {
 
 impl SqlFile {
     pub fn read(path: &Path) -> Result<SqlFile> {
-        let sql =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let sql = crate::base::read_text_bounded(path)?;
         let mut header = Vec::new();
         for line in sql.lines() {
             let Some(comment) = line.trim().strip_prefix("--") else {

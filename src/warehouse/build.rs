@@ -36,6 +36,7 @@ impl Drop for Generation {
     /// A generation dropped before `commit` (a failed load) first lets its catalog's writer
     /// finish, so the folder is removed whole.
     fn drop(&mut self) {
+        self.catalog_late = None;
         if let Some(writer) = self.catalog_writer.take() {
             let _ = writer.join();
         }
@@ -69,6 +70,9 @@ pub struct Generation {
     /// The thread writing the catalog (see `write_catalog`); `commit` waits for it, and so does
     /// dropping the generation, before its folder is removed.
     catalog_writer: Option<std::thread::JoinHandle<Result<TableEntry>>>,
+    /// Tables written after the catalog was started (check_results) go to its writer too; the
+    /// writer finishes once this is dropped.
+    catalog_late: Option<std::sync::mpsc::Sender<super::TableRows>>,
     _lock: std::fs::File,
 }
 
@@ -99,6 +103,7 @@ impl Generation {
             unsynced: Vec::new(),
             syncing: None,
             catalog_writer: None,
+            catalog_late: None,
             _lock: lock,
         })
     }
@@ -107,6 +112,10 @@ impl Generation {
     /// `sync_in_background`).
     pub fn write_table(&mut self, name: &str, batch: &RecordBatch) -> Result<()> {
         let entry = write_table(self.dir(), name, batch, &self.metadata)?;
+        if let Some(late) = &self.catalog_late {
+            late.send((name.to_string(), batch.clone()))
+                .map_err(|_| anyhow::anyhow!("writing the generation's catalog failed"))?;
+        }
         self.unsynced.push(PathBuf::from(&entry.file));
         self.tables.retain(|t| t.name != name);
         self.tables.push(entry);
@@ -174,16 +183,18 @@ impl Generation {
         }
     }
 
-    /// Write the placed generation's catalog on `session`, on a thread of its own: a copy of the
-    /// live generation's when the schema is the same (`manifest`'s catalog digest), pointed at the
-    /// new files; otherwise made afresh; its checksum taken and the file synced. Nothing in the
-    /// load reads it (the load's session has its own catalog), so it is written beside the
+    /// Write the placed generation's catalog on `session`, on a thread of its own, with the
+    /// `rows` of every table (and of the tables written after this, see `write_table`): a copy
+    /// of the live generation's when the schema is the same (`manifest`'s catalog digest), its
+    /// tables replaced; otherwise made afresh; its checksum taken and the file synced. Nothing in
+    /// the load reads it (the load's session has its own catalog), so it is written beside the
     /// constraint check and the rules, partly while they wait on the disk, and `commit` waits for
     /// it.
     pub fn write_catalog(
         &mut self,
         session: CatalogSession,
-        manifest: &Manifest,
+        (manifest, catalog): (&Manifest, &Catalog),
+        rows: Vec<super::TableRows>,
         schema_dir: &Path,
     ) -> Result<()> {
         let previous = self
@@ -192,9 +203,18 @@ impl Generation {
             .and_then(|(dir, m)| Some((dir.clone(), m.clone()?)));
         let dir = self.placed()?.to_path_buf();
         let (manifest, schema_dir) = (manifest.clone(), schema_dir.to_path_buf());
+        let catalog = catalog.clone();
+        let (late, arriving) = std::sync::mpsc::channel();
+        self.catalog_late = Some(late);
         self.catalog_writer = Some(std::thread::spawn(move || {
             let previous = previous.as_ref().map(|(d, m)| (d.as_path(), m));
-            session.write(&dir, &manifest, &schema_dir, previous)?;
+            session.write(
+                &dir,
+                (&manifest, &catalog),
+                (&rows, arriving),
+                &schema_dir,
+                previous,
+            )?;
             let path = dir.join(super::CATALOG);
             let bytes = std::fs::read(&path).context("reading the catalog just written")?;
             std::fs::File::open(&path)?.sync_all()?;
@@ -252,6 +272,7 @@ impl Generation {
     /// the generation's folder.
     pub fn commit(mut self, manifest: &mut Manifest) -> Result<PathBuf> {
         let generation = self.dir().to_path_buf();
+        self.catalog_late = None;
         if let Some(writer) = self.catalog_writer.take() {
             let entry = writer
                 .join()
@@ -282,6 +303,7 @@ impl Generation {
         if let Place::Placed(placed) = &mut self.place {
             placed.committed = true;
         }
+        super::manifest::remember_written(&generation, manifest);
         retire_old_generations(
             &self.warehouse.join(GENERATIONS),
             &generation,
@@ -312,20 +334,60 @@ fn write_table(
     })
 }
 
-/// Point `current` at the new generation with a rename, which is atomic.
+/// Point `current` at the new generation with a rename, which is atomic. The link is relative
+/// (`generations/NAME`), so a copied or moved warehouse points at its own files. A `current` that
+/// is not a link (a folder or file put there by hand or by a copy that followed links) cannot be
+/// renamed over: it is moved aside as a retired generation first, and said so.
 fn swap_current(warehouse: &Path, name: &str) -> Result<()> {
+    let current = warehouse.join(CURRENT);
+    remove_dead_links(warehouse);
+    if std::fs::symlink_metadata(&current).is_ok_and(|m| !m.file_type().is_symlink()) {
+        let aside = warehouse
+            .join(GENERATIONS)
+            .join(format!("{RETIRED}current-{name}"));
+        std::fs::rename(&current, &aside)
+            .with_context(|| format!("moving {} (not a link) aside", current.display()))?;
+        crate::base::note(&format!(
+            "{} was a folder or file, not a link to a generation: moved aside to {}",
+            current.display(),
+            aside.display()
+        ));
+    }
     let tmp = warehouse.join(format!(".{CURRENT}-{}", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
-    std::os::unix::fs::symlink(Path::new(GENERATIONS).join(name), &tmp)?;
-    std::fs::rename(&tmp, warehouse.join(CURRENT))?;
+    std::os::unix::fs::symlink(Path::new(GENERATIONS).join(name), &tmp)
+        .with_context(|| format!("creating {}", tmp.display()))?;
+    if let Err(e) = std::fs::rename(&tmp, &current) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("pointing {} at {name}", current.display()));
+    }
     sync_dir(warehouse)
+}
+
+/// `.current-PID` links of loads that died before their swap.
+fn remove_dead_links(warehouse: &Path) {
+    let Ok(entries) = std::fs::read_dir(warehouse) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = name.strip_prefix(&format!(".{CURRENT}-")) else {
+            continue;
+        };
+        let mine = pid == std::process::id().to_string();
+        if mine || !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The prefix of a generation's folder once retired (`generations/.retired-NAME`).
 const RETIRED: &str = ".retired-";
 
-/// Keep the new generation and the one before it (a running query may still read it); the older
-/// ones are renamed aside as retired, one rename each. Deleting their files took ~4 ms at the end
+/// Keep the new generation, the one before it (a session may have read the link just before the
+/// swap and not yet taken its lease) and every generation a session holds a lease on (see
+/// `manifest::Lease`); the others are renamed aside as retired, one rename each, under an
+/// exclusive lock on their manifest, so no session can take a lease on one meanwhile. Deleting their files took ~4 ms at the end
 /// of every load (this machine's disk discards the blocks of each deleted file before unlink
 /// returns); the next load does it beside its other work (see `remove_retired`). A retired folder
 /// is hidden, like a staging one, from everything that lists generations.
@@ -344,6 +406,9 @@ fn retire_old_generations(dir: &Path, keep: &Path, previous: Option<&Path>) {
         if hidden || canonical == keep || Some(canonical.as_path()) == previous {
             continue;
         }
+        let Some(_unleased) = super::manifest::try_lock_unleased(&path) else {
+            continue;
+        };
         let retired = dir.join(format!("{RETIRED}{}", entry.file_name().to_string_lossy()));
         if std::fs::rename(&path, &retired).is_err() {
             let _ = std::fs::remove_dir_all(&path);
@@ -582,9 +647,11 @@ fn release_order_problems(
         table_rows(dataset, "periods")?,
         table_rows(dataset, "restatements")?,
     );
-    let known: HashSet<Vec<String>> = keys(periods, &["period".to_string()])?
+    // period -> its end date, as ISO text (which orders as the dates do)
+    let known: HashMap<String, String> = keys(periods, &["period", "end_date"].map(String::from))?
         .into_iter()
         .flatten()
+        .filter_map(|k| Some((k.first()?.clone(), k.get(1)?.clone())))
         .collect();
     let published = releases
         .column_by_name("published_on")
@@ -599,12 +666,19 @@ fn release_order_problems(
         else {
             continue;
         };
-        if !known.contains(std::slice::from_ref(&period)) {
-            problems.push(format!(
+        match known.get(&period) {
+            None => problems.push(format!(
                 "{}: fiscal_period {period} of release {id} is not a period in any periods.csv; \
                  add the period to the release's periods.csv",
                 at("releases", row as i64)
-            ));
+            )),
+            Some(end) if printed < *end => problems.push(format!(
+                "{}: release {id} is published on {printed}, before its period {period} ends \
+                 ({end}); a results release is published after its period: correct \
+                 published_on or fiscal_period",
+                at("releases", row as i64)
+            )),
+            Some(_) => {}
         }
         dates.insert(id, (published.value(row), printed));
     }

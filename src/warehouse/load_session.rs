@@ -7,7 +7,7 @@
 //! `Fill`), for `crate::load`.
 
 use super::manifest::Manifest;
-use super::{register, write_catalog, RawSource, LOAD_CATALOG, RAW, SCRATCH};
+use super::{register, write_catalog, RawSource, TableRows, LOAD_CATALOG, RAW, SCRATCH};
 use crate::base::sql_string;
 use crate::release::Dataset;
 use crate::schema::{Catalog, Constraint, Table};
@@ -304,11 +304,12 @@ impl CatalogSession {
     pub(super) fn write(
         &self,
         dir: &Path,
-        manifest: &Manifest,
+        schema: (&Manifest, &Catalog),
+        (rows, late): (&[TableRows], std::sync::mpsc::Receiver<TableRows>),
         schema_dir: &Path,
         previous: Option<(&Path, &Manifest)>,
     ) -> Result<()> {
-        write_catalog(&self.0, dir, manifest, schema_dir, previous)
+        write_catalog(&self.0, dir, schema, rows, late, schema_dir, previous)
             .context("writing the generation's catalog")
     }
 }

@@ -75,27 +75,199 @@ pub fn staleness(project: &Project) -> Result<Option<String>> {
     Ok(None)
 }
 
-/// Every file of the generation exists with the size the manifest recorded (its checksum when
-/// the manifest has no size): a truncated or replaced file is found without reading every file.
+/// Every file of the generation holds the bytes the manifest records: its size, then its
+/// SHA-256. Hashing every file at every open would cost what the query costs, so a file's
+/// checksum is remembered once it held (see `Verified`) with the file's identity (device, inode,
+/// size, modification and change times): a write to the file changes its change time, which no
+/// program can set back, so a remembered file that still has the same identity has the same
+/// bytes. A file whose identity changed is hashed again.
 pub fn verify_files(dir: &Path, manifest: &Manifest) -> std::result::Result<(), String> {
+    let mut verified = Verified::read(dir);
+    let mut learned = false;
     for t in manifest.tables.iter().chain(&manifest.catalog) {
         let path = dir.join(&t.file);
         let Ok(meta) = std::fs::metadata(&path) else {
             return Err(format!("{} is missing", path.display()));
         };
-        let intact = if t.bytes > 0 {
-            meta.len() == t.bytes
-        } else {
-            std::fs::read(&path).is_ok_and(|bytes| hex(&Sha256::digest(&bytes)) == t.sha256)
-        };
-        if !intact {
+        let identity = identity(&meta);
+        if verified.files.get(&t.file) == Some(&(identity.clone(), t.sha256.clone())) {
+            continue;
+        }
+        if !file_is_intact(dir, t) {
             return Err(format!(
-                "{} is damaged (its size or checksum differs from the manifest)",
+                "{} is damaged (its bytes differ from the checksum in the manifest)",
                 path.display()
             ));
         }
+        verified
+            .files
+            .insert(t.file.clone(), (identity, t.sha256.clone()));
+        learned = true;
+    }
+    if learned {
+        verified.write(dir);
     }
     Ok(())
+}
+
+/// Whether the file of `entry` in `dir` has the size and SHA-256 the manifest records.
+pub fn file_is_intact(dir: &Path, entry: &TableEntry) -> bool {
+    let path = dir.join(&entry.file);
+    let sized = std::fs::metadata(&path).is_ok_and(|m| entry.bytes == 0 || m.len() == entry.bytes);
+    sized && std::fs::read(&path).is_ok_and(|bytes| hex(&Sha256::digest(&bytes)) == entry.sha256)
+}
+
+/// Record that the files of a generation the load just wrote (and hashed from the bytes it
+/// wrote) hold the manifest's checksums, so the first session need not hash them again.
+pub fn remember_written(dir: &Path, manifest: &Manifest) {
+    let mut verified = Verified::read(dir);
+    for t in manifest.tables.iter().chain(&manifest.catalog) {
+        if let Ok(meta) = std::fs::metadata(dir.join(&t.file)) {
+            verified
+                .files
+                .insert(t.file.clone(), (identity(&meta), t.sha256.clone()));
+        }
+    }
+    verified.write(dir);
+    Verified::prune();
+}
+
+/// A file's identity: device, inode, size, modification and change time (ns).
+fn identity(meta: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::MetadataExt;
+    format!(
+        "{}:{}:{}:{}.{}:{}.{}",
+        meta.dev(),
+        meta.ino(),
+        meta.len(),
+        meta.mtime(),
+        meta.mtime_nsec(),
+        meta.ctime(),
+        meta.ctime_nsec()
+    )
+}
+
+/// The checksums verified for one generation folder, kept in the user's cache folder
+/// (`$IIJWH_CACHE`, else `~/.cache/iijwh`), never in the warehouse: only a load writes there.
+#[derive(Default, Serialize, Deserialize)]
+struct Verified {
+    dir: PathBuf,
+    /// file name -> (identity, SHA-256)
+    files: BTreeMap<String, (String, String)>,
+}
+
+impl Verified {
+    fn folder() -> Option<PathBuf> {
+        let base = match std::env::var_os("IIJWH_CACHE") {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+            _ => dirs::cache_dir()?.join("iijwh"),
+        };
+        Some(base.join("verified"))
+    }
+
+    fn path(dir: &Path) -> Option<PathBuf> {
+        let key = hex(&Sha256::digest(dir.as_os_str().as_encoded_bytes()));
+        Some(Verified::folder()?.join(format!("{}.json", &key[..32])))
+    }
+
+    fn read(dir: &Path) -> Verified {
+        Verified::path(dir)
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .and_then(|text| serde_json::from_str::<Verified>(&text).ok())
+            .filter(|v| v.dir == dir)
+            .unwrap_or_else(|| Verified {
+                dir: dir.to_path_buf(),
+                files: BTreeMap::new(),
+            })
+    }
+
+    /// Best effort: a record that cannot be written only costs the next session the hashing.
+    fn write(&self, dir: &Path) {
+        let Some(path) = Verified::path(dir) else {
+            return;
+        };
+        let Some(folder) = path.parent() else { return };
+        let tmp = folder.join(format!(".{}.tmp-{}", std::process::id(), self.files.len()));
+        let written = std::fs::create_dir_all(folder).is_ok()
+            && serde_json::to_string(self)
+                .ok()
+                .is_some_and(|text| std::fs::write(&tmp, text).is_ok());
+        if written {
+            let _ = std::fs::rename(&tmp, &path);
+        }
+    }
+
+    /// Forget the generations whose folders are gone.
+    fn prune() {
+        let Some(folder) = Verified::folder() else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let gone = std::fs::read_to_string(entry.path())
+                .ok()
+                .and_then(|text| serde_json::from_str::<Verified>(&text).ok())
+                .is_some_and(|v| !v.dir.is_dir());
+            if gone {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// A session's hold on the generation it reads: a shared lock on the generation's manifest
+/// file, held as long as the session lives. A load deletes an old generation only when it can
+/// lock its manifest exclusively (see `is_leased`), so a session open across any number of loads
+/// keeps reading the generation it opened. Taking the lock writes nothing.
+pub struct Lease {
+    _file: std::fs::File,
+}
+
+impl Lease {
+    /// The live generation's folder with a lease on it.
+    pub fn take(warehouse: &Path) -> Result<(PathBuf, Lease)> {
+        let link = warehouse.join(CURRENT);
+        // A load may retire the generation between reading the link and locking it: then the
+        // link names a newer one, and the next try takes that.
+        for _ in 0..5 {
+            let dir = std::fs::canonicalize(&link).with_context(|| {
+                format!(
+                    "no warehouse at {}: run `iijwh load` first",
+                    warehouse.display()
+                )
+            })?;
+            let file = std::fs::File::open(dir.join(MANIFEST)).with_context(|| {
+                format!(
+                    "reading {}: the warehouse is damaged; run `iijwh load`",
+                    dir.join(MANIFEST).display()
+                )
+            })?;
+            file.lock_shared()
+                .with_context(|| format!("taking a lease on {}", dir.display()))?;
+            if dir.join(MANIFEST).is_file() {
+                return Ok((dir, Lease { _file: file }));
+            }
+        }
+        bail!(
+            "the warehouse at {} changed five times while it was being opened; try again",
+            warehouse.display()
+        )
+    }
+}
+
+/// Whether a session holds a lease on the generation in `dir` (see `Lease`). While the caller
+/// holds the returned lock (`Some`), no session can take one; `None` means leased.
+pub fn try_lock_unleased(dir: &Path) -> Option<Option<std::fs::File>> {
+    let Ok(file) = std::fs::File::open(dir.join(MANIFEST)) else {
+        // No manifest: a broken folder, which no session can have opened.
+        return Some(None);
+    };
+    match file.try_lock() {
+        Ok(()) => Some(Some(file)),
+        Err(_) => None,
+    }
 }
 
 /// Hash of every file under schema/ and data/ (path, size and modification time) plus the iijwh
@@ -103,6 +275,7 @@ pub fn verify_files(dir: &Path, manifest: &Manifest) -> std::result::Result<(), 
 pub fn fingerprint(project: &Project) -> Result<String> {
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    hasher.update(super::FORMAT.as_bytes());
     for (label, root) in [
         ("schema", project.schema_dir()),
         ("data", project.data.clone()),

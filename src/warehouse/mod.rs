@@ -26,7 +26,7 @@ use anyhow::{bail, Context, Result};
 use arrow::datatypes::SchemaRef;
 use arrow::record_batch::RecordBatch;
 use duckdb::Connection;
-use manifest::{read_manifest, verify_files, Manifest, CURRENT};
+use manifest::{read_manifest, verify_files, Manifest};
 use std::path::{Path, PathBuf};
 
 /// The DuckDB schema holding every loaded row of every release; `main` holds the vintage views.
@@ -42,60 +42,52 @@ pub const SCRATCH: &str = "scratch";
 /// File name prefix of the load's catalog, beside the warehouse's generations.
 const LOAD_CATALOG: &str = ".load-catalog-";
 
-/// What a catalog's raw views read: a generation's Parquet files (what every session sees), or,
-/// in the load's catalog, the new rows in `scratch`.
+/// What a catalog's schema `raw` is: in a generation's catalog, tables holding the rows (so a
+/// session reads no file but the catalog, and its SQL may touch no file at all); in the load's
+/// catalog, views over the new rows in `scratch`.
 #[derive(Clone, Copy)]
 enum RawSource<'a> {
-    Files(&'a Path, &'a Manifest),
+    Tables(&'a Catalog),
     Scratch(&'a Catalog),
 }
 
-/// The raw schema's statement: one view per table.
+/// The raw schema's statement: one table or view per table of the schema.
 fn raw_ddl(source: RawSource) -> String {
-    let (mut ddl, views): (String, Vec<(&str, String)>) = match source {
-        RawSource::Files(dir, manifest) => (
-            files_macro(dir),
-            manifest
-                .tables
-                .iter()
-                .map(|t| {
-                    let from =
-                        format!("read_parquet({RAW}.{FILES_MACRO}({}))", sql_string(&t.file));
-                    (t.name.as_str(), from)
-                })
-                .collect(),
-        ),
-        RawSource::Scratch(catalog) => (
-            String::new(),
-            catalog
-                .tables
-                .iter()
-                .map(|t| (t.name.as_str(), format!("{SCRATCH}.{RAW}.\"{}\"", t.name)))
-                .collect(),
-        ),
-    };
-    for (name, from) in views {
-        ddl.push_str(&format!(
-            "CREATE VIEW {RAW}.\"{name}\" AS SELECT * FROM {from};\n"
-        ));
+    let mut ddl = String::new();
+    match source {
+        RawSource::Tables(catalog) => {
+            for t in &catalog.tables {
+                ddl.push_str(&format!(
+                    "CREATE TABLE {RAW}.\"{}\" ({});\n",
+                    t.name,
+                    column_ddl(t)
+                ));
+            }
+        }
+        RawSource::Scratch(catalog) => {
+            for t in &catalog.tables {
+                ddl.push_str(&format!(
+                    "CREATE VIEW {RAW}.\"{0}\" AS SELECT * FROM {SCRATCH}.{RAW}.\"{0}\";\n",
+                    t.name
+                ));
+            }
+        }
     }
     ddl
 }
 
-/// The raw views over files name their folder only through this macro (file name -> path), so
-/// pointing a catalog at another generation's files is replacing the macro, which reads no file.
-const FILES_MACRO: &str = "parquet_file";
-
-fn files_macro(dir: &Path) -> String {
-    let folder = format!("{}/", dir.to_string_lossy());
-    format!(
-        "CREATE OR REPLACE MACRO {RAW}.{FILES_MACRO}(file) AS {} || file;\n",
-        sql_string(&folder)
-    )
+/// A table's columns with their types, for CREATE TABLE.
+fn column_ddl(table: &crate::schema::Table) -> String {
+    table
+        .columns
+        .iter()
+        .map(|c| format!("\"{}\" {}", c.name, c.sql_type))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Create schema `raw` and the schema's macros and views, in that order (views bind the macros
-/// they use when created).
+/// and tables they use when created).
 fn register(conn: &Connection, source: RawSource, schema_dir: &Path) -> Result<()> {
     let ddl = format!("CREATE SCHEMA {RAW};\n{}", raw_ddl(source));
     conn.execute_batch(&ddl)
@@ -109,13 +101,13 @@ fn register(conn: &Connection, source: RawSource, schema_dir: &Path) -> Result<(
     Ok(())
 }
 
-/// What a catalog is made from besides the generation's file paths: the schema's tables, macros
-/// and views, and the iijwh that registered them. Two generations with the same digest have the
-/// same catalog but for the paths in its raw views.
+/// What a catalog is made from besides its rows: the schema's tables, macros and views, and the
+/// form of its raw schema. Two generations with the same digest have the same catalog but for
+/// the rows of its tables.
 pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
-    // The raw views' form is part of what a catalog is: a catalog whose views name their files
-    // directly must not be copied and re-pointed through the macro.
-    let form = format!("raw views read {RAW}.{FILES_MACRO}(file)");
+    // The raw schema's form is part of what a catalog is: a catalog whose raw views read files
+    // (iijwh before 0.2's sealed catalogs) must not be copied.
+    let form = format!("{RAW} holds tables with the rows (format {FORMAT})");
     crate::schema::digest(
         schema_dir,
         &["tables", "macros", "views"],
@@ -123,15 +115,26 @@ pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
     )
 }
 
-/// Write the catalog file of the generation in `dir` (whose files are in their final place) on
-/// `conn`. When `previous`, a generation's folder and manifest, has a catalog of the same digest,
-/// it is copied and pointed at this generation's files (one macro, see `files_macro`): creating and
-/// binding every macro and view again is most of what a catalog costs. Anything wrong with the
-/// copy means a catalog made afresh.
+/// The warehouse's format: part of every generation's fingerprint, so a generation an older
+/// iijwh wrote (raw views over its Parquet files, paths inside) is rebuilt, not opened.
+pub const FORMAT: &str = "2: rows in the catalog";
+
+/// A table's rows for the catalog: its name and one batch.
+pub type TableRows = (String, RecordBatch);
+
+/// Write the catalog file of the generation in `dir` on `conn`: schema `raw` with one table per
+/// schema table holding `rows`, then the rows of the `late` tables (check_results, known only
+/// after the rules ran) as they arrive, until the sender is dropped. When `previous`, a
+/// generation's folder and manifest, has a catalog of the same digest whose bytes are still
+/// those its manifest records, it is copied and its tables replaced: creating and binding every
+/// macro and view again is most of what a catalog costs. Anything wrong with the copy means a
+/// catalog made afresh.
 fn write_catalog(
     conn: &Connection,
     dir: &Path,
-    manifest: &Manifest,
+    (manifest, catalog): (&Manifest, &Catalog),
+    rows: &[TableRows],
+    late: std::sync::mpsc::Receiver<TableRows>,
     schema_dir: &Path,
     previous: Option<(&Path, &Manifest)>,
 ) -> Result<()> {
@@ -141,25 +144,64 @@ fn write_catalog(
         sql_string(&path.to_string_lossy())
     );
     let close = "USE memory; CHECKPOINT generation; DETACH generation;";
-    let same_schema = |(_, old): &(&Path, &Manifest)| {
-        manifest.catalog_digest.is_some() && old.catalog_digest == manifest.catalog_digest
+    let append = |name: &str, batch: &RecordBatch| -> Result<()> {
+        let mut appender = conn.appender_to_catalog_and_db(name, "generation", RAW)?;
+        appender
+            .append_record_batch(batch.clone())
+            .with_context(|| format!("writing table `{name}` into the catalog"))?;
+        appender.flush()?;
+        Ok(())
+    };
+    let same_schema = |(old_dir, old): &(&Path, &Manifest)| {
+        manifest.catalog_digest.is_some()
+            && old.catalog_digest == manifest.catalog_digest
+            && old
+                .catalog
+                .as_ref()
+                .is_some_and(|entry| manifest::file_is_intact(old_dir, entry))
+    };
+    let filled = || -> Result<()> {
+        for (name, batch) in rows {
+            append(name, batch)?;
+        }
+        for (name, batch) in late.iter() {
+            conn.execute_batch(&format!("DELETE FROM {RAW}.\"{name}\";"))?;
+            append(&name, &batch)?;
+        }
+        Ok(())
     };
     if let Some((old, _)) = previous.filter(same_schema) {
         let copied = || -> Result<()> {
             std::fs::copy(old.join(CATALOG), &path)?;
             conn.execute_batch(&attach)?;
-            let repointed = conn.execute_batch(&files_macro(dir));
-            conn.execute_batch(close)?;
-            Ok(repointed?)
+            let replaced = conn.execute_batch(
+                &catalog
+                    .tables
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "CREATE OR REPLACE TABLE {RAW}.\"{}\" ({});\n",
+                            t.name,
+                            column_ddl(t)
+                        )
+                    })
+                    .collect::<String>(),
+            );
+            if replaced.is_err() {
+                conn.execute_batch(close)?;
+            }
+            Ok(replaced?)
         };
         if copied().is_ok() {
-            return Ok(());
+            let made = filled();
+            conn.execute_batch(close)?;
+            return made;
         }
         let _ = conn.execute_batch("USE memory; DETACH DATABASE IF EXISTS generation;");
     }
     let _ = std::fs::remove_file(&path);
     conn.execute_batch(&attach)?;
-    let made = register(conn, RawSource::Files(dir, manifest), schema_dir);
+    let made = register(conn, RawSource::Tables(catalog), schema_dir).and_then(|()| filled());
     conn.execute_batch(close)?;
     made
 }
@@ -180,6 +222,10 @@ pub struct Warehouse {
     /// What a clone of this session runs first to see what it sees: the current database and
     /// the temporary views over in-memory copies (see `for_load` and `materialize`).
     clone_setup: String,
+    /// The generation's lease, held while the session lives (None for the load's own session).
+    _lease: Option<manifest::Lease>,
+    /// Whether `sandbox` confined this session (its SQL then passes `sandbox_refusal` first).
+    sandboxed: bool,
 }
 
 /// A DuckDB instance whose work is done and written. Dropping it tears DuckDB down (~5 ms); a
@@ -222,38 +268,28 @@ impl QueryResult {
 }
 
 impl Warehouse {
-    /// Open the live generation as it is (see `manifest::staleness` for whether it is current).
+    /// Open the live generation as it is (see `manifest::staleness` for whether it is current),
+    /// after checking its files against the manifest's checksums (see `manifest::verify_files`).
+    /// The session holds a lease on the generation (see `manifest::Lease`): no load deletes it
+    /// while the session lives.
     pub fn open(project: &Project) -> Result<Warehouse> {
-        let link = project.warehouse.join(CURRENT);
-        let dir = std::fs::canonicalize(&link).with_context(|| {
-            format!(
-                "no warehouse at {}: run `iijwh load` first",
-                project.warehouse.display()
-            )
-        })?;
+        let (dir, lease) = manifest::Lease::take(&project.warehouse)?;
         let manifest = read_manifest(&dir)?;
         verify_files(&dir, &manifest).map_err(|damage| {
             anyhow::anyhow!(
                 "the warehouse is damaged: {damage}; run `iijwh load` to rebuild it from data/"
             )
         })?;
-        if manifest.catalog.is_some() {
-            // The catalog the load wrote: tables, macros and views are there already.
-            return Warehouse::open_catalog(dir, manifest, &project.schema_dir());
+        if manifest.catalog.is_none() {
+            bail!(
+                "the warehouse at {} was built by an older iijwh (no catalog); run `iijwh load` \
+                 to rebuild it from data/",
+                project.warehouse.display()
+            );
         }
-        // A generation from before catalogs: its views are made for this session.
-        let conn = crate::base::open_duckdb()?;
-        register(
-            &conn,
-            RawSource::Files(&dir, &manifest),
-            &project.schema_dir(),
-        )?;
-        Ok(Warehouse::session(
-            conn,
-            dir,
-            manifest,
-            &project.schema_dir(),
-        ))
+        let mut wh = Warehouse::open_catalog(dir, manifest, &project.schema_dir())?;
+        wh._lease = Some(lease);
+        Ok(wh)
     }
 
     fn session(conn: Connection, dir: PathBuf, manifest: Manifest, schema_dir: &Path) -> Warehouse {
@@ -263,6 +299,8 @@ impl Warehouse {
             manifest,
             schema_dir: schema_dir.to_path_buf(),
             clone_setup: String::new(),
+            _lease: None,
+            sandboxed: false,
         }
     }
 
@@ -372,6 +410,11 @@ impl Warehouse {
     /// Run SQL (one or more statements; the last one's rows are returned). `params` bind the
     /// last statement's named parameters (`$name`) as prepared-statement values, never as SQL text.
     pub fn query(&self, sql: &str, params: &[(String, String)]) -> Result<QueryResult> {
+        if self.sandboxed {
+            if let Some(why) = sandbox_refusal(sql) {
+                bail!("{why}");
+            }
+        }
         let mut stmt = self.conn.prepare(sql)?;
         let mut values = Vec::with_capacity(stmt.parameter_count());
         for i in 1..=stmt.parameter_count() {
@@ -385,6 +428,170 @@ impl Warehouse {
         let schema = arrow.get_schema();
         let batches = arrow.collect();
         Ok(QueryResult { schema, batches })
+    }
+}
+
+/// Why sandboxed SQL may not run, when it calls one of the DuckDB functions that change the
+/// database's state past its locked configuration: `enable_logging` and its kin (which switch
+/// logging to a file the sandbox then refuses to write, failing every later statement and
+/// aborting the process at exit), or `query`/`query_table`, which run SQL built from strings and
+/// so could reach them unseen. Found by name anywhere in the text, quotes and case aside.
+fn sandbox_refusal(sql: &str) -> Option<String> {
+    static CALLS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let calls = CALLS.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\b(enable_logging|disable_logging|truncate_duckdb_logs|query|query_table)\s*\(",
+        )
+        .expect("a valid pattern")
+    });
+    let text = sql.replace('"', "");
+    calls.find(&text).map(|m| {
+        format!(
+            "Permission Error: the sandbox does not run {}(): it changes the database past its \
+             locked configuration or runs SQL from text; use `iijwh query --allow-external`",
+            m.as_str().trim_end_matches('(').trim()
+        )
+    })
+}
+
+/// How far one untrusted query may go (the web page's ad-hoc SQL).
+#[derive(Clone, Copy)]
+pub struct Bounds {
+    pub max_rows: usize,
+    /// Arrow memory of the result handed back.
+    pub max_bytes: usize,
+    pub timeout: std::time::Duration,
+}
+
+/// A bounded query's rows, and whether there were more than `Bounds::max_rows`.
+pub struct Bounded {
+    pub result: QueryResult,
+    pub more: bool,
+}
+
+impl Warehouse {
+    /// Run one query of untrusted SQL within `bounds`, on a sandboxed session. The SQL is wrapped
+    /// as `SELECT * FROM (\n<sql>\n) LIMIT n+1`, and DuckDB's parser must find exactly one
+    /// statement in the wrapped text, so a second statement, a trailing comment or a closing
+    /// parenthesis cannot escape the cap: anything else is refused before it runs, never run
+    /// another way. The statement is interrupted at the time limit, or as soon as `stop` says so
+    /// (the client left), and a result larger than the byte cap is refused.
+    pub fn query_bounded(
+        &self,
+        sql: &str,
+        bounds: Bounds,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Bounded> {
+        let body = sql.trim().trim_end_matches(';');
+        if statement_count(body)? != 1 {
+            bail!(
+                "the page runs one query at a time; send the statements one by one (or use \
+                 `iijwh repl`)"
+            );
+        }
+        let wrapped = format!("SELECT * FROM (\n{body}\n) LIMIT {}", bounds.max_rows + 1);
+        if statement_count(&wrapped).ok() != Some(1) {
+            bail!("the page runs queries only (SELECT, WITH, FROM, VALUES, SHOW, DESCRIBE, SUMMARIZE, PIVOT)");
+        }
+        let handle = self.interrupt_handle();
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let started = std::time::Instant::now();
+        let outcome = std::thread::scope(|scope| {
+            let watchdog = scope.spawn(move || loop {
+                match finished.recv_timeout(std::time::Duration::from_millis(50)) {
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        if stop() {
+                            handle.interrupt();
+                            return "the client left";
+                        }
+                        if started.elapsed() >= bounds.timeout {
+                            handle.interrupt();
+                            return "time limit";
+                        }
+                    }
+                    _ => return "",
+                }
+            });
+            let result = self.query(&wrapped, &[]);
+            let _ = done.send(());
+            (result, watchdog.join().unwrap_or(""))
+        });
+        let result = match outcome {
+            (Err(_), "time limit") => bail!(
+                "stopped after {} s, the page's time limit for a query; narrow it down, or use \
+                 `iijwh query`",
+                bounds.timeout.as_secs()
+            ),
+            (Err(_), "the client left") => bail!("stopped: the client left"),
+            (result, _) => result?,
+        };
+        let bytes: usize = result
+            .batches
+            .iter()
+            .map(|b| b.get_array_memory_size())
+            .sum();
+        if bytes > bounds.max_bytes {
+            bail!(
+                "the result holds {} MiB, more than the page's {} MiB; select fewer or shorter \
+                 columns, or use `iijwh query`",
+                bytes >> 20,
+                bounds.max_bytes >> 20
+            );
+        }
+        let more = result.num_rows() > bounds.max_rows;
+        Ok(Bounded { result, more })
+    }
+}
+
+/// How many statements DuckDB's parser finds in `sql` (a parse error is an error), on a small
+/// DuckDB of its own that holds nothing: parsing runs nothing.
+pub fn statement_count(sql: &str) -> Result<usize> {
+    use duckdb::ffi;
+    use std::ffi::{CStr, CString};
+    /// The database is kept open for the connection's sake; it is never closed.
+    struct Parser(
+        #[allow(dead_code)] ffi::duckdb_database,
+        ffi::duckdb_connection,
+    );
+    // The handles are used under the mutex only.
+    unsafe impl Send for Parser {}
+    static PARSER: std::sync::OnceLock<std::result::Result<std::sync::Mutex<Parser>, String>> =
+        std::sync::OnceLock::new();
+    let parser = PARSER.get_or_init(|| {
+        let (mut db, mut con) = (std::ptr::null_mut(), std::ptr::null_mut());
+        // SAFETY: out-pointers to locals; a null path opens an in-memory database.
+        let opened = unsafe {
+            ffi::duckdb_open(std::ptr::null(), &mut db) == ffi::DuckDBSuccess
+                && ffi::duckdb_connect(db, &mut con) == ffi::DuckDBSuccess
+        };
+        if opened {
+            Ok(std::sync::Mutex::new(Parser(db, con)))
+        } else {
+            Err("DuckDB's parser failed to start".to_string())
+        }
+    });
+    let parser = parser.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let text = CString::new(sql).context("the SQL holds a NUL character")?;
+    let guard = parser
+        .lock()
+        .map_err(|_| anyhow::anyhow!("DuckDB's parser failed"))?;
+    let mut extracted = std::ptr::null_mut();
+    // SAFETY: a live connection (kept by the mutex), a NUL-terminated text and an out-pointer;
+    // the extracted statements are destroyed below whatever the outcome.
+    let (count, error) = unsafe {
+        let count = ffi::duckdb_extract_statements(guard.1, text.as_ptr(), &mut extracted);
+        let error = if count == 0 {
+            let e = ffi::duckdb_extract_statements_error(extracted);
+            (!e.is_null()).then(|| CStr::from_ptr(e).to_string_lossy().to_string())
+        } else {
+            None
+        };
+        ffi::duckdb_destroy_extracted(&mut extracted);
+        (count, error)
+    };
+    match error {
+        Some(e) => bail!("{e}"),
+        None => Ok(count as usize),
     }
 }
 
@@ -466,20 +673,28 @@ impl Warehouse {
         Ok(())
     }
 
-    /// Confine SQL to the warehouse: no reading or writing other files, no ATTACH, no extension
-    /// installs, and the configuration locked so SQL cannot undo it.
-    pub fn sandbox(&self) -> Result<()> {
-        let dir = format!("{}/", self.dir.to_string_lossy());
+    /// Confine SQL to the warehouse's tables: no file may be read or written (the rows are in
+    /// the catalog this session opened, so SQL needs none), no ATTACH, no persistent secrets, no
+    /// extension installs, and the configuration locked so SQL cannot undo it.
+    pub fn sandbox(&mut self) -> Result<()> {
+        self.sandboxed = true;
         self.conn
-            .execute_batch(&format!(
-                "SET allowed_directories = [{}];
-                 SET enable_external_access = false;
+            .execute_batch(
+                "SET enable_external_access = false;
+                 SET allow_persistent_secrets = false;
                  SET autoinstall_known_extensions = false;
                  SET autoload_known_extensions = false;
                  SET lock_configuration = true;",
-                sql_string(&dir)
-            ))
+            )
             .context("restricting SQL to the warehouse")
+    }
+
+    /// Cap the memory this session's statements may use (the web page's per-request bound); set
+    /// before `sandbox` locks the configuration.
+    pub fn limit_memory(&self, mib: u64) -> Result<()> {
+        self.conn
+            .execute_batch(&format!("SET memory_limit = '{mib}MiB';"))
+            .context("limiting the session's memory")
     }
 
     /// Attach a new DuckDB database file as `export_db` for `fill(connection, schema_dir)` to

@@ -26,6 +26,15 @@ pub fn write_unsynced(
     batch: &RecordBatch,
     metadata: &[(String, String)],
 ) -> Result<String> {
+    // Encoded in memory, so the checksum is of the bytes written, without reading them back.
+    let bytes = encode(batch, metadata)?;
+    std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+    Ok(crate::base::hex(&Sha256::digest(&bytes)))
+}
+
+/// The bytes of a ZSTD Parquet file holding `batch`, with the schema's descriptions and
+/// `metadata` in its footer.
+pub fn encode(batch: &RecordBatch, metadata: &[(String, String)]) -> Result<Vec<u8>> {
     let schema = batch.schema();
     let columns: serde_json::Map<String, serde_json::Value> = schema
         .fields()
@@ -55,10 +64,7 @@ pub fn write_unsynced(
         .set_created_by(format!("iijwh {}", env!("CARGO_PKG_VERSION")))
         .set_key_value_metadata(Some(kv))
         .build();
-    // Encoded in memory, so the checksum is of the bytes written, without reading them back.
     let mut writer = ArrowWriter::try_new(Vec::new(), schema, Some(props))?;
     writer.write(batch)?;
-    let bytes = writer.into_inner()?;
-    std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-    Ok(crate::base::hex(&Sha256::digest(&bytes)))
+    Ok(writer.into_inner()?)
 }

@@ -1,9 +1,19 @@
 //! The read-only web page (`iijwh serve`): reports as pages with a parameter form, their chart
 //! (inline SVG) and table, `.csv`/`.json` twins of every report, provenance pages that lead a
-//! figure back to the lines of the release text that print it, ad-hoc SQL under the query sandbox
-//! with a row cap and a time limit, and the data rules. Server-rendered HTML (maud), no script, no
-//! file fetched from anywhere: it works offline. Every request opens the live generation afresh,
-//! so a `load` is picked up without a restart; nothing here writes.
+//! figure back to the lines of the release text that print it, ad-hoc SQL, and the data rules.
+//! Server-rendered HTML (maud), no script, no file fetched from anywhere: it works offline. Every
+//! request opens the live generation afresh, so a `load` is picked up without a restart.
+//!
+//! Nothing here writes, and any web page the user visits may send requests here, so:
+//! - every session is sandboxed (no file read or written, see `Warehouse::sandbox`) and capped in
+//!   memory; at most `Limits::concurrent` requests hold a warehouse at once;
+//! - ad-hoc SQL is one query, wrapped in a row cap that no comment or second statement escapes
+//!   (DuckDB's parser counts the statements of the wrapped text), interrupted at the time limit
+//!   or when its client leaves, and refused when its result outgrows the byte cap; it runs only
+//!   with the server's form token (a POST from its own form, or a link it printed), so a link
+//!   or form on another site cannot make it run;
+//! - a request whose Host is not this server's (DNS rebinding) or a POST from another origin is
+//!   refused; every answer forbids framing, sniffing, scripts and referrers.
 //!
 //! Who may call it: cmd (serve). It imports sql, render, warehouse, schema and base.
 
@@ -11,12 +21,14 @@ mod pages;
 
 use crate::base::project::Project;
 use crate::warehouse::Warehouse;
-use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,6 +39,12 @@ pub struct Limits {
     pub max_rows: usize,
     /// Wall time a statement may run before it is interrupted.
     pub timeout: Duration,
+    /// Bytes of result an ad-hoc statement may hand to the page (Arrow memory).
+    pub max_bytes: usize,
+    /// Memory DuckDB may use for one request, in MiB.
+    pub memory_mib: u64,
+    /// Requests that may hold a warehouse session at once; the others wait (then 503).
+    pub concurrent: usize,
 }
 
 impl Default for Limits {
@@ -34,7 +52,42 @@ impl Default for Limits {
         Limits {
             max_rows: 1000,
             timeout: Duration::from_secs(10),
+            max_bytes: 16 << 20,
+            memory_mib: 1024,
+            concurrent: 4,
         }
+    }
+}
+
+/// Which Host headers name this server: its port on the loopback names and on the address it
+/// was bound to. Anything else is another site's name resolving here (DNS rebinding).
+#[derive(Clone)]
+pub struct Access {
+    hosts: Vec<String>,
+}
+
+impl Access {
+    pub fn new(bound: &str, port: u16) -> Access {
+        let mut names = vec![
+            "127.0.0.1".to_string(),
+            "localhost".to_string(),
+            "[::1]".to_string(),
+        ];
+        let bound = if bound.contains(':') && !bound.starts_with('[') {
+            format!("[{bound}]")
+        } else {
+            bound.to_string()
+        };
+        if !names.contains(&bound) {
+            names.push(bound);
+        }
+        Access {
+            hosts: names.iter().map(|n| format!("{n}:{port}")).collect(),
+        }
+    }
+
+    fn allows(&self, host: &str) -> bool {
+        self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
     }
 }
 
@@ -42,21 +95,86 @@ impl Default for Limits {
 pub struct AppState {
     project: Arc<Project>,
     limits: Limits,
+    access: Access,
+    /// The form token (see the module's notes): random per server start.
+    token: Arc<String>,
+    sessions: Arc<tokio::sync::Semaphore>,
 }
 
 /// The router, for `serve` and for in-process tests.
-pub fn router(project: Project, limits: Limits) -> Router {
-    Router::new()
+pub fn router(project: Project, limits: Limits, access: Access) -> anyhow::Result<Router> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
+    let state = AppState {
+        project: Arc::new(project),
+        limits,
+        access,
+        token: Arc::new(crate::base::hex(&bytes)),
+        sessions: Arc::new(tokio::sync::Semaphore::new(limits.concurrent.max(1))),
+    };
+    Ok(Router::new()
         .route("/", get(index))
         .route("/reports/{name}", get(report))
         .route("/figures", get(figures))
-        .route("/sql", get(sql))
+        .route("/sql", get(sql_get).post(sql_post))
         .route("/checks", get(checks))
         .fallback(not_found)
-        .with_state(AppState {
-            project: Arc::new(project),
-            limits,
-        })
+        .layer(axum::extract::DefaultBodyLimit::max(256 << 10))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state))
+}
+
+/// Refuse requests that do not come from a page of this server, and mark every answer.
+async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let text = |name: header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let host = text(header::HOST);
+    let refusal = if !state.access.allows(&host) {
+        Some(format!(
+            "this server answers to {} only, not to Host `{host}`",
+            state.access.hosts.join(", ")
+        ))
+    } else if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let origin = text(header::ORIGIN);
+        let site = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let foreign_origin = !origin.is_empty()
+            && !origin
+                .strip_prefix("http://")
+                .is_some_and(|o| state.access.allows(o));
+        (foreign_origin || matches!(site, "cross-site" | "same-site"))
+            .then(|| "a form of another site may not post here".to_string())
+    } else {
+        None
+    };
+    let mut response = match refusal {
+        Some(message) => Reply::Error(StatusCode::FORBIDDEN, message).into_response(),
+        None => next.run(request).await,
+    };
+    let h = response.headers_mut();
+    for (name, value) in [
+        (
+            "content-security-policy",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        ("cross-origin-resource-policy", "same-origin"),
+        ("cache-control", "no-store"),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    response
 }
 
 /// A page or a file, or an error page with its status; the CLI's own message.
@@ -80,27 +198,77 @@ impl IntoResponse for Reply {
     }
 }
 
-/// Run blocking warehouse work off the async threads; a panic becomes a 500, never a dead server.
-async fn blocking(f: impl FnOnce() -> Reply + Send + 'static) -> Reply {
-    tokio::task::spawn_blocking(f)
-        .await
-        .unwrap_or_else(|e| Reply::Error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+/// Set when the request's client has gone (its future was dropped): a running statement stops.
+#[derive(Clone, Default)]
+pub struct Abandoned(Arc<AtomicBool>);
+
+impl Abandoned {
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
-/// The live generation, read-only, sandboxed; 503 when there is none yet.
-fn open(project: &Project) -> Result<Warehouse, Reply> {
-    let wh = Warehouse::open(project).map_err(|e| {
+/// Sets `Abandoned` when dropped before `done`: hyper drops a handler's future when its
+/// connection closes.
+struct OnDrop(Abandoned, bool);
+
+impl Drop for OnDrop {
+    fn drop(&mut self) {
+        if !self.1 {
+            self.0 .0.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Run warehouse work off the async threads, at most `Limits::concurrent` at once, on a fresh
+/// sandboxed session of the live generation (503 when there is none); a panic becomes a 500,
+/// never a dead server.
+async fn with_warehouse(
+    state: &AppState,
+    f: impl FnOnce(&Warehouse, &Abandoned) -> Reply + Send + 'static,
+) -> Reply {
+    let waited = tokio::time::timeout(
+        Duration::from_secs(5),
+        state.sessions.clone().acquire_owned(),
+    );
+    let Ok(Ok(permit)) = waited.await else {
+        return Reply::Error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the server is busy with other requests; try again".to_string(),
+        );
+    };
+    let abandoned = Abandoned::default();
+    let mut guard = OnDrop(abandoned.clone(), false);
+    let (project, limits) = (state.project.clone(), state.limits);
+    let reply = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        match open(&project, limits) {
+            Ok(wh) => f(&wh, &abandoned),
+            Err(reply) => reply,
+        }
+    })
+    .await
+    .unwrap_or_else(|e| Reply::Error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()));
+    guard.1 = true;
+    reply
+}
+
+/// The live generation, read-only, sandboxed and capped in memory.
+fn open(project: &Project, limits: Limits) -> Result<Warehouse, Reply> {
+    let mut wh = Warehouse::open(project).map_err(|e| {
         Reply::Error(
             StatusCode::SERVICE_UNAVAILABLE,
             crate::base::error_message(&e),
         )
     })?;
-    wh.sandbox().map_err(|e| {
-        Reply::Error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            crate::base::error_message(&e),
-        )
-    })?;
+    wh.limit_memory(limits.memory_mib)
+        .and_then(|()| wh.sandbox())
+        .map_err(|e| {
+            Reply::Error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                crate::base::error_message(&e),
+            )
+        })?;
     Ok(wh)
 }
 
@@ -109,9 +277,9 @@ fn bad_request(e: anyhow::Error) -> Reply {
 }
 
 async fn index(State(state): State<AppState>) -> Reply {
-    blocking(move || match open(&state.project) {
-        Ok(wh) => pages::index(&state.project, &wh).unwrap_or_else(bad_request),
-        Err(reply) => reply,
+    let project = state.project.clone();
+    with_warehouse(&state, move |wh, _| {
+        pages::index(&project, wh).unwrap_or_else(bad_request)
     })
     .await
 }
@@ -121,20 +289,18 @@ async fn report(
     Path(name): Path<String>,
     Query(params): Query<BTreeMap<String, String>>,
 ) -> Reply {
-    blocking(move || {
-        let (stem, format) = match name.rsplit_once('.') {
-            Some((stem, "csv")) => (stem.to_string(), pages::Twin::Csv),
-            Some((stem, "json")) => (stem.to_string(), pages::Twin::Json),
-            _ => (name.clone(), pages::Twin::Page),
-        };
-        let report = match crate::sql::report::find_report(&state.project, &stem) {
-            Ok(r) => r,
-            Err(e) => return Reply::Error(StatusCode::NOT_FOUND, crate::base::error_message(&e)),
-        };
-        match open(&state.project) {
-            Ok(wh) => pages::report(&wh, &report, &params, format).unwrap_or_else(bad_request),
-            Err(reply) => reply,
-        }
+    let (stem, format) = match name.rsplit_once('.') {
+        Some((stem, "csv")) => (stem.to_string(), pages::Twin::Csv),
+        Some((stem, "json")) => (stem.to_string(), pages::Twin::Json),
+        _ => (name.clone(), pages::Twin::Page),
+    };
+    let report = match crate::sql::report::find_report(&state.project, &stem) {
+        Ok(r) => r,
+        Err(e) => return Reply::Error(StatusCode::NOT_FOUND, crate::base::error_message(&e)),
+    };
+    let token = state.token.clone();
+    with_warehouse(&state, move |wh, _| {
+        pages::report(wh, &report, &params, format, &token).unwrap_or_else(bad_request)
     })
     .await
 }
@@ -143,28 +309,41 @@ async fn figures(
     State(state): State<AppState>,
     Query(params): Query<BTreeMap<String, String>>,
 ) -> Reply {
-    blocking(move || match open(&state.project) {
-        Ok(wh) => pages::figures(&wh, &params).unwrap_or_else(bad_request),
-        Err(reply) => reply,
+    with_warehouse(&state, move |wh, _| {
+        pages::figures(wh, &params).unwrap_or_else(bad_request)
     })
     .await
 }
 
-async fn sql(
+/// `/sql`: the form; it runs the SQL given only with the server's token (a link it printed).
+async fn sql_get(
     State(state): State<AppState>,
     Query(params): Query<BTreeMap<String, String>>,
 ) -> Reply {
-    blocking(move || match open(&state.project) {
-        Ok(wh) => pages::sql(&wh, params.get("sql").map(String::as_str), state.limits),
-        Err(reply) => reply,
+    sql(state, params).await
+}
+
+/// The SQL form posted.
+async fn sql_post(
+    State(state): State<AppState>,
+    axum::Form(params): axum::Form<BTreeMap<String, String>>,
+) -> Reply {
+    sql(state, params).await
+}
+
+async fn sql(state: AppState, params: BTreeMap<String, String>) -> Reply {
+    let text = params.get("sql").cloned().unwrap_or_default();
+    let run = params.get("token").is_some_and(|t| *t == *state.token);
+    let (limits, token) = (state.limits, state.token.clone());
+    with_warehouse(&state, move |wh, abandoned| {
+        pages::sql(wh, &text, run, limits, &token, abandoned)
     })
     .await
 }
 
 async fn checks(State(state): State<AppState>) -> Reply {
-    blocking(move || match open(&state.project) {
-        Ok(wh) => pages::checks(&wh).unwrap_or_else(bad_request),
-        Err(reply) => reply,
+    with_warehouse(&state, move |wh, _| {
+        pages::checks(wh).unwrap_or_else(bad_request)
     })
     .await
 }
@@ -186,8 +365,10 @@ pub async fn serve(
     stop: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind((host, port)).await?;
-    ready(listener.local_addr()?);
-    axum::serve(listener, router(project, limits))
+    let addr = listener.local_addr()?;
+    let app = router(project, limits, Access::new(host, addr.port()))?;
+    ready(addr);
+    axum::serve(listener, app)
         .with_graceful_shutdown(stop)
         .await?;
     Ok(())
@@ -217,7 +398,12 @@ mod tests {
     async fn get(app: &Router, uri: &str) -> (StatusCode, String) {
         let response = app
             .clone()
-            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .oneshot(
+                Request::get(uri)
+                    .header("host", "127.0.0.1:80")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
             .await
             .unwrap();
         let status = response.status();
@@ -228,7 +414,7 @@ mod tests {
     #[test]
     fn routes_answer_in_process() {
         let (_dir, project) = project();
-        let app = router(project, Limits::default());
+        let app = router(project, Limits::default(), Access::new("127.0.0.1", 80)).unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -250,7 +436,11 @@ mod tests {
             assert_eq!(status, StatusCode::OK);
             assert!(page.contains("Operating Income") && page.contains("<mark>811</mark>"));
             let (status, page) = get(&app, "/sql?sql=ATTACH%20%27%2Ftmp%2Fx.db%27").await;
-            assert_eq!(status, StatusCode::BAD_REQUEST, "{page}");
+            assert_eq!(status, StatusCode::OK, "{page}");
+            assert!(
+                page.contains("Press Run"),
+                "a link without the token runs nothing: {page}"
+            );
             let (status, _) = get(&app, "/reports/nosuch.csv").await;
             assert_eq!(status, StatusCode::NOT_FOUND);
             let (status, page) = get(&app, "/reports/results_table?period=3Q99").await;

@@ -8,18 +8,60 @@ use crate::render::chart::{self, ChartData, ChartSpec};
 use crate::render::{columns_text, display_cells, print, Format, QueryResult};
 use crate::schema::SqlFile;
 use crate::sql::report;
-use crate::warehouse::Warehouse;
+use crate::warehouse::{Bounds, Warehouse};
 use anyhow::Result;
 use axum::http::StatusCode;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use std::collections::{BTreeMap, HashSet};
 
-const CSS: &str = "body{font-family:sans-serif;margin:1.5em 2em;color:#222;max-width:80em}\
-table{border-collapse:collapse;margin:.8em 0}th,td{border:1px solid #ccc;padding:.25em .6em}\
-th{background:#f2f2f2}td.num{text-align:right;font-variant-numeric:tabular-nums}td.neg{color:#b00}\
-nav a{margin-right:1em}pre.src{background:#fafafa;border:1px solid #ddd;padding:.5em;overflow-x:auto}\
-mark{background:#ffe066}.err{color:#b00;white-space:pre-wrap}.muted{color:#666}form{margin:.8em 0}\
-textarea{width:100%;font-family:monospace}";
+/// The one stylesheet, inside the binary (nothing is fetched): readable type, tabular figures
+/// right-aligned, headers that stay visible over long tables, the chart at the content's width,
+/// and a print style that keeps a report's chart and table together.
+const CSS: &str = r#"
+:root{--ink:#1f2328;--muted:#59636e;--rule:#d8dee4;--head:#f3f5f7;--accent:#0b5cad;--neg:#b3261e}
+*{box-sizing:border-box}
+body{margin:0 auto;padding:0 1.5rem 3rem;max-width:72rem;color:var(--ink);
+ font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif}
+nav{display:flex;gap:1.5rem;align-items:baseline;padding:.8rem 0;border-bottom:1px solid var(--rule);margin-bottom:1rem}
+nav .brand{font-weight:700;color:var(--ink);text-decoration:none;margin-right:auto}
+a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}
+h1{font-size:1.6rem;margin:.6rem 0 .2rem;line-height:1.25}
+h2{font-size:1.15rem;margin:2rem 0 .5rem;padding-top:.8rem;border-top:1px solid var(--rule)}
+p{margin:.4rem 0;max-width:60rem}
+.muted{color:var(--muted)}.err{color:var(--neg);white-space:pre-wrap}
+.scroll{overflow:auto;max-height:80vh;margin:.6rem 0;border:1px solid var(--rule);border-radius:4px}
+table{border-collapse:separate;border-spacing:0;font-size:.9rem;min-width:20rem}
+th,td{padding:.3rem .65rem;border-bottom:1px solid var(--rule);vertical-align:top;text-align:left}
+thead th{position:sticky;top:0;background:var(--head);font-weight:600;white-space:nowrap;z-index:1}
+tbody tr:nth-child(even) td{background:#fafbfc}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums lining-nums;white-space:nowrap}
+td.neg,td.neg a{color:var(--neg)}
+table.card{border:1px solid var(--rule);border-radius:4px;margin:.5rem 0}
+table.card th{background:var(--head);width:9rem}
+ul.reports{list-style:none;padding:0;margin:.5rem 0}
+ul.reports li{padding:.55rem 0;border-bottom:1px solid var(--rule)}
+ul.reports .title{font-weight:600}ul.reports code{color:var(--muted);font-size:.85rem;margin-left:.5rem}
+ul.reports .desc{margin:.15rem 0 0;color:var(--muted);font-size:.9rem}
+.chart{margin:1rem 0}.chart svg{display:block;width:100%;height:auto;max-width:60rem}
+form{margin:.8rem 0;display:flex;flex-wrap:wrap;gap:.4rem .9rem;align-items:center}
+select,input,button,textarea{font:inherit}
+textarea{width:100%;font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9rem}
+button{padding:.25rem .9rem;border:1px solid var(--accent);background:var(--accent);color:#fff;border-radius:4px;cursor:pointer}
+pre.src{background:#f6f8fa;border:1px solid var(--rule);padding:.6rem;overflow-x:auto;font-size:.85rem}
+mark{background:#ffe066}
+.links{margin:.6rem 0}
+@media print{
+ @page{margin:12mm}
+ body{max-width:none;padding:0;font-size:10pt}
+ nav,form,details,.links,.noprint{display:none}
+ h1{font-size:15pt}h2{break-after:avoid}
+ .scroll{max-height:none;overflow:visible;border:0}
+ thead th{position:static}
+ .chart{break-inside:avoid}.chart svg{max-height:48vh;width:auto;max-width:100%}
+ table{font-size:8.5pt}tr{break-inside:avoid}
+ a{color:inherit}
+}
+"#;
 
 /// Which form of a report a request asks for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -39,7 +81,7 @@ fn page(title: &str, vintage: &str, body: Markup) -> Markup {
                 style { (PreEscaped(CSS)) }
             }
             body {
-                nav { a href="/" { "Reports" } a href="/sql" { "SQL" } a href="/checks" { "Checks" } }
+                nav { a.brand href="/" { "iijwh" } a href="/" { "Reports" } a href="/sql" { "SQL" } a href="/checks" { "Checks" } }
                 h1 { (title) }
                 @if !vintage.is_empty() { p.muted { (vintage) } }
                 (body)
@@ -80,8 +122,8 @@ fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
         .iter()
         .position(|h| h == "quarter" || h == "period");
     Ok(html! {
-        table {
-            thead { tr { @for h in &shown.headers { th { (h) } } } }
+        div.scroll { table {
+            thead { tr { @for (ci, h) in shown.headers.iter().enumerate() { th.num[shown.numeric[ci]] { (h) } } } }
             tbody {
                 @for (ri, row) in shown.rows.iter().enumerate() {
                     tr {
@@ -95,15 +137,25 @@ fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
                                     } @else { (cell) }
                                 }
                             } @else {
-                                td { (cell) }
+                                td { (shorten(cell)) }
                             }
                         }
                     }
                 }
             }
-        }
+        } }
         p.muted { (result.num_rows()) " rows" }
     })
+}
+
+/// A text cell as a page shows it: at most 2,000 characters, the rest elided (a page is for
+/// reading; the .csv and .json twins carry every character).
+fn shorten(cell: &str) -> std::borrow::Cow<'_, str> {
+    const MAX: usize = 2000;
+    match cell.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &cell[..at]).into(),
+        None => cell.into(),
+    }
 }
 
 fn figure_link(period: &str, value: &str) -> String {
@@ -135,16 +187,15 @@ pub fn index(project: &Project, wh: &Warehouse) -> Result<Reply> {
     )?;
     let body = html! {
         h2 { "Reports" }
-        table {
-            thead { tr { th { "report" } th { "title" } th { "parameters" } th { "chart" } } }
-            tbody {
-                @for r in &reports {
-                    tr {
-                        td { a href={ "/reports/" (r.name) } { (r.name) } }
-                        td { (r.get("title").unwrap_or("")) br; span.muted { (r.get("description").unwrap_or("")) } }
-                        td { @for p in report::params(r)? { (p.to_string()) br; } }
-                        td { (r.get("chart").map(|c| c.split_whitespace().next().unwrap_or("")).unwrap_or("")) }
-                    }
+        ul.reports {
+            @for r in &reports {
+                @let params: Vec<String> = report::params(r)?.iter().map(|p| p.name.clone()).collect();
+                li {
+                    a.title href={ "/reports/" (r.name) } { (r.get("title").unwrap_or(&r.name)) }
+                    code { (r.name) }
+                    @if let Some(kind) = r.get("chart").and_then(|c| c.split_whitespace().next()) { span.muted { " · " (kind) " chart" } }
+                    @if !params.is_empty() { span.muted { " · parameters: " (params.join(", ")) } }
+                    p.desc { (r.get("description").unwrap_or("")) }
                 }
             }
         }
@@ -162,6 +213,7 @@ pub fn report(
     r: &SqlFile,
     given: &BTreeMap<String, String>,
     twin: Twin,
+    token: &str,
 ) -> Result<Reply> {
     let args: Vec<String> = given.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let params = report::bind(r, &args, |sql| wh.column_values(sql))?;
@@ -243,10 +295,10 @@ pub fn report(
         }
         @if let Some(svg) = &svg { div.chart { (PreEscaped(svg)) } }
         (table(wh, &result)?)
-        p {
+        p.links {
             a href={ "/reports/" (r.name) ".csv" (suffix) } { "CSV" } " · "
             a href={ "/reports/" (r.name) ".json" (suffix) } { "JSON" } " · "
-            a href={ "/sql?sql=" (encode(&r.sql)) } { "SQL" }
+            a href={ "/sql?sql=" (encode(&r.sql)) "&token=" (token) } { "SQL" }
         }
         details { summary { "SQL" } pre { (r.sql) } }
     };
@@ -330,11 +382,11 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
         "note",
     ];
     let body = html! {
-        p { (result.num_rows()) " printed occurrence(s) in the vintage of value " (value)
+        p { (result.num_rows()) " printed occurrence(s) in the vintage of value " (crate::render::figure_text(value, ""))
             @if let Some(p) = given.get("period") { " for " (p) } }
         @for (row, printed, label, lines) in &cards {
             h2 { (col("section", *row)) " — " (label) }
-            table { tbody { @for f in fields { @let v = col(f, *row); @if !v.is_empty() { tr { th { (f) } td { (v) } } } } } }
+            table.card { tbody { @for f in fields { @let v = shown_field(f, &col(f, *row), &col("unit", *row)); @if !v.is_empty() { tr { th { (f) } @if f == "value" { td.num { (v) } } @else { td { (v) } } } } } } }
             @if lines.is_empty() {
                 p.muted { "Not printed: derived from printed figures (see the formula above)." }
             } @else {
@@ -344,6 +396,14 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
         }
     };
     Ok(Reply::Html(page("Provenance", &vintage_line(wh), body)))
+}
+
+/// A provenance field as a reader expects it: the value as the tables print it, with its unit.
+fn shown_field(field: &str, raw: &str, unit: &str) -> String {
+    match field {
+        "value" if !raw.is_empty() => crate::render::figure_text(raw, unit),
+        _ => raw.to_string(),
+    }
 }
 
 /// A line with the printed form and the label marked.
@@ -374,49 +434,61 @@ fn highlight(line: &str, printed: &str, label: &str) -> Markup {
     html! { @for (marked, text) in parts { @if marked { mark { (text) } } @else { (text) } } }
 }
 
-/// Ad-hoc SQL under the query sandbox, capped in rows and time; DuckDB's error on bad SQL (400).
-pub fn sql(wh: &Warehouse, text: Option<&str>, limits: Limits) -> Reply {
+/// Ad-hoc SQL under the query sandbox, bounded (see `Warehouse::query_bounded`); DuckDB's error
+/// on bad SQL (400). It runs only when `run` (the request carried the server's token); otherwise
+/// the form shows the SQL, ready to run.
+pub fn sql(
+    wh: &Warehouse,
+    text: &str,
+    run: bool,
+    limits: Limits,
+    token: &str,
+    abandoned: &super::Abandoned,
+) -> Reply {
     let vintage = vintage_line(wh);
     let form = |sql: &str| {
         html! {
-            form method="get" action="/sql" {
+            form method="post" action="/sql" {
                 textarea name="sql" rows="6" { (sql) }
+                input type="hidden" name="token" value=(token);
                 br; button type="submit" { "Run" }
-                span.muted { " read-only; at most " (limits.max_rows) " rows and " (limits.timeout.as_secs()) " s" }
+                span.muted { " read-only; one query, at most " (limits.max_rows) " rows and " (limits.timeout.as_secs()) " s" }
             }
         }
     };
-    let Some(sql) = text.filter(|s| !s.trim().is_empty()) else {
+    if text.trim().is_empty() {
         return Reply::Html(page(
             "SQL",
             &vintage,
             form("SELECT * FROM figures WHERE printed = '14,007'"),
         ));
-    };
-    let handle = wh.interrupt_handle();
-    let (done, timer) = std::sync::mpsc::channel::<()>();
-    let timeout = limits.timeout;
-    let watchdog = std::thread::spawn(move || {
-        if timer.recv_timeout(timeout).is_err() {
-            handle.interrupt();
-        }
-    });
-    let capped = format!(
-        "SELECT * FROM ({}) LIMIT {}",
-        sql.trim().trim_end_matches(';'),
-        limits.max_rows + 1
-    );
-    // A statement that is not a query (COPY, SET ...) runs as written, under the same sandbox.
-    let result = wh.query(&capped, &[]).or_else(|_| wh.query(sql, &[]));
-    let _ = done.send(());
-    let _ = watchdog.join();
-    match result.and_then(|r| Ok((table(wh, &r)?, r.num_rows()))) {
-        Ok((markup, rows)) => Reply::Html(page(
+    }
+    if !run {
+        return Reply::Html(page(
             "SQL",
             &vintage,
             html! {
-                (form(sql))
-                @if rows > limits.max_rows { p.err { "More than " (limits.max_rows) " rows: the first " (limits.max_rows + 1) " are shown; add a LIMIT." } }
+                (form(text))
+                p.muted { "Press Run to run it: SQL from a link runs only from this server's own pages." }
+            },
+        ));
+    }
+    let bounds = Bounds {
+        max_rows: limits.max_rows,
+        max_bytes: limits.max_bytes,
+        timeout: limits.timeout,
+    };
+    let outcome = wh.query_bounded(text, bounds, &|| abandoned.is_set());
+    if abandoned.is_set() {
+        eprintln!("/sql: the client left; its query was stopped");
+    }
+    match outcome.and_then(|b| Ok((table(wh, &b.result)?, b.more))) {
+        Ok((markup, more)) => Reply::Html(page(
+            "SQL",
+            &vintage,
+            html! {
+                (form(text))
+                @if more { p.err { "More than " (limits.max_rows) " rows: the first " (limits.max_rows + 1) " are shown; add a LIMIT." } }
                 (markup)
             },
         )),

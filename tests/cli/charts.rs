@@ -230,3 +230,183 @@ fn png_and_terminal_charts() {
     ]);
     assert!(err.contains(".svg or .png"), "{err}");
 }
+
+/// An element's box in SVG pixels: (left, top, right, bottom).
+type Box2 = (f64, f64, f64, f64);
+
+fn overlaps(a: Box2, b: Box2) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// The value of attribute `name` of one SVG element's text.
+fn attr(element: &str, name: &str) -> Option<f64> {
+    let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+    element[start..start + element[start..].find('"')?]
+        .parse()
+        .ok()
+}
+
+/// The SVG's shapes: rects and circles with their boxes and fill, and texts with their box
+/// (from x, y, font size and a generous 0.62 em a character) and content.
+struct Shapes {
+    rects: Vec<(Box2, String)>,
+    circles: Vec<Box2>,
+    texts: Vec<(Box2, String)>,
+}
+
+fn shapes(svg: &str) -> Shapes {
+    let mut out = Shapes {
+        rects: Vec::new(),
+        circles: Vec::new(),
+        texts: Vec::new(),
+    };
+    for piece in svg.split('<').skip(1) {
+        let Some(end) = piece.find('>') else { continue };
+        let element = &piece[..end];
+        if element.starts_with("rect ") {
+            let (Some(x), Some(y), Some(w), Some(h)) = (
+                attr(element, "x"),
+                attr(element, "y"),
+                attr(element, "width"),
+                attr(element, "height"),
+            ) else {
+                continue;
+            };
+            let fill = element
+                .split(" fill=\"")
+                .nth(1)
+                .and_then(|f| f.split('"').next())
+                .unwrap_or("")
+                .to_uppercase();
+            out.rects.push(((x, y, x + w, y + h), fill));
+        } else if element.starts_with("circle ") {
+            let (Some(x), Some(y), Some(r)) =
+                (attr(element, "cx"), attr(element, "cy"), attr(element, "r"))
+            else {
+                continue;
+            };
+            out.circles.push((x - r, y - r, x + r, y + r));
+        } else if element.starts_with("text ") {
+            let (Some(x), Some(y)) = (attr(element, "x"), attr(element, "y")) else {
+                continue;
+            };
+            let size = attr(element, "font-size").unwrap_or(12.0);
+            let content = piece[end + 1..].trim().replace("&amp;", "&");
+            let width = content.chars().count() as f64 * size * 0.62;
+            let left = if element.contains("text-anchor=\"end\"") {
+                x - width
+            } else if element.contains("text-anchor=\"middle\"") {
+                x - width / 2.0
+            } else {
+                x
+            };
+            // plotters writes the top of the text at y (dy="0.76em").
+            out.texts.push(((left, y, left + width, y + size), content));
+        }
+    }
+    out
+}
+
+/// Every declared chart: the legend's box (its entries and their swatches) touches no bar, no
+/// point and no value label, and no two value labels overlap.
+#[test]
+fn legends_and_value_labels_hide_no_figure() {
+    let sb = Sandbox::new();
+    sb.ok(&["load"]);
+    for (name, _) in declared() {
+        let file = sb.dir.path().join(format!("{name}-geometry.svg"));
+        sb.ok(&["chart", &name, "-o", file.to_str().unwrap()]);
+        let svg = std::fs::read_to_string(&file).unwrap();
+        let d = data(&svg);
+        let names: Vec<String> = d["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let n = s["name"].as_str().unwrap().to_string();
+                if s["axis"] == "right" {
+                    format!("{n} (right axis)")
+                } else {
+                    n
+                }
+            })
+            .collect();
+        let shapes = shapes(&svg);
+        let entries: Vec<Box2> = shapes
+            .texts
+            .iter()
+            .filter(|(_, t)| names.contains(t))
+            .map(|(b, _)| (b.0 - 24.0, b.1 - 2.0, b.2, b.3 + 2.0))
+            .collect();
+        assert_eq!(
+            entries.len(),
+            names.len(),
+            "{name}: one legend entry per series"
+        );
+        let legend = entries.iter().fold(entries[0], |a, b| {
+            (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3))
+        });
+        // The data: filled rects of the palette outside the legend's swatches, points, and the
+        // numbers printed inside the plot (left of the right axis, right of the left one).
+        let palette = [
+            "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B",
+        ];
+        let swatch = |b: &Box2| {
+            entries.iter().any(|e| {
+                b.0 >= e.0 - 1.0 && b.2 <= e.0 + 20.0 && b.1 >= e.1 - 2.0 && b.3 <= e.3 + 2.0
+            })
+        };
+        let bars: Vec<Box2> = shapes
+            .rects
+            .iter()
+            .filter(|(b, fill)| palette.contains(&fill.as_str()) && !swatch(b))
+            .map(|(b, _)| *b)
+            .collect();
+        let is_number = |t: &str| {
+            !t.is_empty()
+                && t.trim_end_matches('%')
+                    .replace([',', '.', '-'], "")
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+        };
+        let right_axis = if d["unit_right"].is_null() {
+            936.0
+        } else {
+            866.0
+        };
+        let labels: Vec<Box2> = shapes
+            .texts
+            .iter()
+            .filter(|(b, t)| is_number(t) && b.0 > 95.0 && b.0 < right_axis - 5.0 && b.1 < 515.0)
+            .map(|(b, _)| *b)
+            .collect();
+        assert!(
+            !bars.is_empty() || !shapes.circles.is_empty(),
+            "{name}: no data drawn"
+        );
+        for b in bars.iter().chain(&shapes.circles).chain(&labels) {
+            assert!(
+                !overlaps(*b, legend),
+                "{name}: the legend {legend:?} covers {b:?}"
+            );
+        }
+        for (i, a) in labels.iter().enumerate() {
+            for b in &labels[i + 1..] {
+                assert!(
+                    !overlaps(*a, *b),
+                    "{name}: value labels {a:?} and {b:?} overlap"
+                );
+            }
+        }
+        // The right axis's tick labels carry its unit.
+        if d["unit_right"] == "%" {
+            assert!(
+                shapes
+                    .texts
+                    .iter()
+                    .any(|(b, t)| b.0 > right_axis && t.ends_with('%') && t.len() > 1),
+                "{name}: right axis ticks in %"
+            );
+        }
+    }
+}

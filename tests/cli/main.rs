@@ -5,6 +5,7 @@ mod charts;
 mod check;
 mod common;
 mod formats;
+mod hostile;
 mod interop;
 mod layers;
 mod load;

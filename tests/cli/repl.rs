@@ -89,7 +89,7 @@ fn describe_shows_units_and_read_runs_a_file() {
     );
 }
 
-fn spawn(sb: &Sandbox) -> PtySession {
+pub fn spawn(sb: &Sandbox) -> PtySession {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("iijwh"));
     cmd.arg("repl")
         .current_dir(crate::common::project_root())

@@ -9,9 +9,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// A server on a free port that stops by itself (--exit-after) and is killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
 }
 
 impl Drop for Server {
@@ -22,21 +22,19 @@ impl Drop for Server {
 }
 
 fn serve(sb: &Sandbox) -> Server {
+    serve_with(sb, &["--timeout", "3"], Stdio::null())
+}
+
+/// A server with extra flags, its stderr going to `stderr`.
+pub fn serve_with(sb: &Sandbox, flags: &[&str], stderr: Stdio) -> Server {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("iijwh"))
-        .args([
-            "serve",
-            "--port",
-            "0",
-            "--exit-after",
-            "120",
-            "--timeout",
-            "3",
-        ])
+        .args(["serve", "--port", "0", "--exit-after", "120"])
+        .args(flags)
         .current_dir(project_root())
         .env("IIJWH_DATA", &sb.data)
         .env("IIJWH_WAREHOUSE", sb.warehouse())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -54,17 +52,59 @@ fn serve(sb: &Sandbox) -> Server {
 }
 
 /// GET a path; (status, content type, body). Bounded: one request, 30 s at most.
-fn get(server: &Server, path: &str) -> (u16, String, String) {
+pub fn get(server: &Server, path: &str) -> (u16, String, String) {
+    request(
+        server,
+        &format!("GET {path} HTTP/1.1\r\nHost: {}", server.addr),
+        "",
+    )
+}
+
+/// POST the SQL form with the server's token, as the page's own form does.
+pub fn post_sql(server: &Server, sql: &str) -> (u16, String, String) {
+    let body = format!("sql={}&token={}", encode(sql), token(server));
+    request(
+        server,
+        &format!(
+            "POST /sql HTTP/1.1\r\nHost: {0}\r\nOrigin: http://{0}\r\nContent-Type: \
+             application/x-www-form-urlencoded\r\nContent-Length: {1}",
+            server.addr,
+            body.len()
+        ),
+        &body,
+    )
+}
+
+/// The form token of the server's SQL page.
+pub fn token(server: &Server) -> String {
+    let (_, _, page) = get(server, "/sql");
+    page.split("name=\"token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no token in {page}"))
+        .to_string()
+}
+
+/// Percent-encoding for a form or query value.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Send a request head (its lines, without the final blank line) and body, with
+/// `Connection: close`; (status, content type, body).
+pub fn request(server: &Server, head: &str, body: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(&server.addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-        server.addr
-    )
-    .unwrap();
+    write!(stream, "{head}\r\nConnection: close\r\n\r\n{body}").unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let text = String::from_utf8_lossy(&raw).to_string();
@@ -159,26 +199,37 @@ fn every_route_answers_with_real_values() {
     assert!(page.contains("<td>reconciled</td>"), "placement");
 
     // SQL: a query, the sandbox, DuckDB's error, the row cap.
-    let (status, _, page) = get(&server, "/sql?sql=SELECT%20value%20FROM%20figures%20WHERE%20printed%20%3D%20%2714%2C007%27%20LIMIT%201");
+    let (status, _, page) = post_sql(
+        &server,
+        "SELECT value FROM figures WHERE printed = '14,007' LIMIT 1",
+    );
     assert_eq!(status, 200);
     assert!(page.contains("14,007"), "{page}");
-    for sql in [
-        "COPY%20figures%20TO%20%27%2Ftmp%2Fx.csv%27",
-        "SELECT%20*%20FROM%20read_csv(%27%2Fetc%2Fpasswd%27)",
-    ] {
-        let (status, _, page) = get(&server, &format!("/sql?sql={sql}"));
-        assert_eq!(status, 400, "{sql}: {page}");
-        assert!(
-            page.contains("Permission Error") || page.contains("disabled"),
-            "{page}"
-        );
-    }
-    let (status, _, page) = get(&server, "/sql?sql=SELEC%201");
+    let (status, _, page) = post_sql(&server, "SELECT * FROM read_csv('/etc/passwd')");
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.contains("Permission Error") || page.contains("disabled"),
+        "{page}"
+    );
+    let (status, _, page) = post_sql(&server, "COPY figures TO '/tmp/x.csv'");
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("queries only"), "{page}");
+    let (status, _, page) = post_sql(&server, "SELEC 1");
     assert_eq!(status, 400);
     assert!(page.contains("syntax error"), "{page}");
-    let (status, _, page) = get(&server, "/sql?sql=SELECT%20*%20FROM%20range(5000)");
+    let (status, _, page) = post_sql(&server, "SELECT * FROM range(5000)");
     assert_eq!(status, 200);
     assert!(page.contains("More than 1000 rows"), "row cap");
+    // A link with the page's token runs (the report pages' SQL links carry it).
+    let (status, _, page) = get(
+        &server,
+        &format!(
+            "/sql?sql=SELECT%2042%20AS%20answer&token={}",
+            token(&server)
+        ),
+    );
+    assert_eq!(status, 200);
+    assert!(page.contains("<td class=\"num\">42</td>"), "{page}");
     let (status, _, _) = get(&server, "/sql");
     assert_eq!(status, 200);
 
@@ -218,8 +269,10 @@ fn every_route_answers_with_real_values() {
     assert_eq!(rows[9]["dedicated_access_contracts"], "16113.0");
 }
 
-/// Headless Chromium opens the trend page: the DOM has the table's 14,007 and an <svg> chart; a
-/// screenshot is written under the target dir for people to look at.
+/// Headless Chromium opens the pages: the trend page's DOM has the table's 14,007 and an <svg>
+/// chart, the provenance page of 2Q06 total revenues shows `14,007` and `JPY million`; a
+/// screenshot of the index, a report, the provenance and the SQL page is written under the target
+/// dir (`screenshots/`) for people to look at.
 #[test]
 fn a_browser_shows_the_trend_page() {
     let chromium = ["chromium", "chromium-browser"].into_iter().find(|c| {
@@ -236,7 +289,6 @@ fn a_browser_shows_the_trend_page() {
     let sb = Sandbox::new();
     sb.ok(&["load"]);
     let server = serve(&sb);
-    let url = format!("http://{}/reports/trend_revenue", server.addr);
     let profile = sb.dir.path().join("chromium-profile");
     let flags = [
         "--headless",
@@ -248,34 +300,55 @@ fn a_browser_shows_the_trend_page() {
         "--disable-component-update",
         "--disable-sync",
     ];
-    let run = |extra: &[&str]| {
+    let run = |path: &str, extra: &[&str]| {
         let mut cmd = Command::new(chromium);
         cmd.args(flags)
             .arg(format!("--user-data-dir={}", profile.display()))
             .args(extra)
-            .arg(&url)
+            .arg(format!("http://{}{path}", server.addr))
             .stderr(Stdio::null());
         cmd.output().unwrap()
     };
-    let dom = run(&["--dump-dom"]);
+    let dom = run("/reports/trend_revenue", &["--dump-dom"]);
     let dom = String::from_utf8_lossy(&dom.stdout);
     assert!(dom.contains("14,007"), "{dom}");
     assert!(dom.contains("<svg"), "chart in the DOM");
+    let provenance = "/figures?value=14007.0&period=2Q06";
+    let dom = run(provenance, &["--dump-dom"]);
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains("14,007 JPY million") && !dom.contains("14007.0</td>"),
+        "provenance prints the figure as the tables do: {dom}"
+    );
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| project_root().join("target"));
-    let shot = target.join("screenshots").join("trend_revenue.png");
-    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
-    let _ = std::fs::remove_file(&shot);
-    run(&[
-        &format!("--screenshot={}", shot.display()),
-        "--window-size=1280,1400",
-    ]);
-    let bytes = std::fs::read(&shot).unwrap();
-    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
-    assert!(
-        bytes.len() > 20_000,
-        "a real page, not a blank one: {} bytes",
-        bytes.len()
+    let sql = format!(
+        "/sql?sql=SELECT%20period%2C%20line%2C%20value%20FROM%20revenue_lines%20WHERE%20measure%20%3D%20%27amount%27%20LIMIT%2040&token={}",
+        token(&server)
     );
+    for (name, path) in [
+        ("index", "/"),
+        ("trend_revenue", "/reports/trend_revenue"),
+        ("provenance", provenance),
+        ("sql", sql.as_str()),
+    ] {
+        let shot = target.join("screenshots").join(format!("{name}.png"));
+        std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
+        let _ = std::fs::remove_file(&shot);
+        run(
+            path,
+            &[
+                &format!("--screenshot={}", shot.display()),
+                "--window-size=1280,1400",
+            ],
+        );
+        let bytes = std::fs::read(&shot).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{name}");
+        assert!(
+            bytes.len() > 20_000,
+            "{name}: a real page, not a blank one: {} bytes",
+            bytes.len()
+        );
+    }
 }

@@ -32,9 +32,20 @@ spark = (SparkSession.builder.master("local[2]").appName("iijwh-interop")
          .getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
 text = open(os.path.join(export, "spark", "tables.sql")).read()
-for stmt in [s.strip() for s in text.split(";\n") if s.strip() and not s.strip().startswith("--")]:
-    spark.sql(stmt)
-check(True, "spark: tables.sql registered")
+# The usual way to run a script statement by statement: split on every ';' (so no ';' may
+# appear inside a statement), dropping comment lines.
+registered = 0
+for chunk in text.split(";"):
+    stmt = "\n".join(l for l in chunk.splitlines() if not l.strip().startswith("--")).strip()
+    if stmt:
+        spark.sql(stmt)
+        registered += stmt.startswith("CREATE TABLE")
+n_tables = len(json.load(open(os.path.join(export, "manifest.json")))["tables"])
+check(registered == n_tables, f"spark: tables.sql split on ';' registered {registered} of {n_tables} tables")
+# A comment that holds a semicolon keeps it (written as the escape \u003B).
+comments = {r.col_name: r.comment for r in spark.sql("DESCRIBE TABLE revenue_lines").collect()}
+check("level for the figure itself; qoq_pct" in (comments.get("comparison") or ""),
+      f"spark revenue_lines.comparison comment keeps its ';': {comments.get('comparison')!r}")
 
 for table, exp in expected.items():
     df = spark.table(table)
