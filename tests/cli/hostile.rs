@@ -110,6 +110,17 @@ fn writing_statements(sb: &Sandbox) -> Vec<(String, PathBuf)> {
     ]
 }
 
+/// No statement wrote its file (the live table file exists, and the tree hash covers it).
+fn nothing_written(statements: &[(String, PathBuf)]) {
+    for (sql, file) in statements {
+        assert!(
+            !file.exists() || file.ends_with("revenue_lines.parquet"),
+            "{sql} wrote {}",
+            file.display()
+        );
+    }
+}
+
 fn dirs_home() -> PathBuf {
     PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into()))
 }
@@ -118,12 +129,12 @@ fn dirs_home() -> PathBuf {
 fn sandboxed_sql_writes_nothing_from_query() {
     let sb = loaded();
     let before = Before::take(&sb);
-    for (sql, file) in writing_statements(&sb) {
-        let existed = file.exists();
-        sb.fails(&["query", "-e", &sql]);
-        assert!(existed || !file.exists(), "{sql} wrote {}", file.display());
-        // Reading the generation's files directly is refused too: SQL reads tables only.
+    let statements = writing_statements(&sb);
+    for (sql, _) in &statements {
+        sb.fails(&["query", "-e", sql]);
     }
+    nothing_written(&statements);
+    // Reading the generation's files directly is refused too: SQL reads tables only.
     let read = format!(
         "SELECT count(*) FROM read_parquet('{}')",
         live(&sb).join("kpis.parquet").display()
@@ -157,13 +168,7 @@ fn sandboxed_sql_writes_nothing_from_the_repl() {
     assert!(err.contains("not a regular file"), ".read /dev/zero: {err}");
     assert!(!err.contains("terminate called"), "{err}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("still answering"));
-    for (sql, file) in &statements {
-        assert!(
-            !file.exists() || file.ends_with("revenue_lines.parquet"),
-            "{sql} wrote {}",
-            file.display()
-        );
-    }
+    nothing_written(&statements);
     before.unchanged(&sb, "the REPL");
     assert_eq!(total(&sb), "14007.0");
 }
@@ -173,13 +178,10 @@ fn sandboxed_sql_writes_nothing_from_the_web_page() {
     let sb = loaded();
     let before = Before::take(&sb);
     let server = serve_with(&sb, &[], Stdio::null());
-    for (sql, file) in writing_statements(&sb) {
-        let (status, _, page) = post_sql(&server, &sql);
+    let statements = writing_statements(&sb);
+    for (sql, _) in &statements {
+        let (status, _, page) = post_sql(&server, sql);
         assert_eq!(status, 400, "{sql}: {page}");
-        assert!(
-            !file.exists() || file.ends_with("revenue_lines.parquet"),
-            "{sql}"
-        );
         // The same with a second statement behind a query, and behind a closing parenthesis.
         for smuggled in [
             format!("SELECT 1; {sql}"),
@@ -189,6 +191,7 @@ fn sandboxed_sql_writes_nothing_from_the_web_page() {
             assert_eq!(status, 400, "{smuggled}: {page}");
         }
     }
+    nothing_written(&statements);
     let (_, _, csv) = get(&server, "/reports/trend_revenue.csv");
     assert!(csv.contains("2Q06,") && csv.contains("14007.0"), "{csv}");
     before.unchanged(&sb, "the web page");
