@@ -374,8 +374,7 @@ fn remove_dead_links(warehouse: &Path) {
         let Some(pid) = name.strip_prefix(&format!(".{CURRENT}-")) else {
             continue;
         };
-        let mine = pid == std::process::id().to_string();
-        if mine || !Path::new("/proc").join(pid).exists() {
+        if !Path::new("/proc").join(pid).exists() {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -387,10 +386,11 @@ const RETIRED: &str = ".retired-";
 /// Keep the new generation, the one before it (a session may have read the link just before the
 /// swap and not yet taken its lease) and every generation a session holds a lease on (see
 /// `manifest::Lease`); the others are renamed aside as retired, one rename each, under an
-/// exclusive lock on their manifest, so no session can take a lease on one meanwhile. Deleting their files took ~4 ms at the end
-/// of every load (this machine's disk discards the blocks of each deleted file before unlink
-/// returns); the next load does it beside its other work (see `remove_retired`). A retired folder
-/// is hidden, like a staging one, from everything that lists generations.
+/// exclusive lock on their manifest, so no session can take a lease on one meanwhile. Deleting
+/// their files took ~4 ms at the end of every load (this machine's disk discards the blocks of
+/// each deleted file before unlink returns); the next load does it beside its other work (see
+/// `remove_retired`). A retired folder is hidden, like a staging one, from everything that lists
+/// generations.
 fn retire_old_generations(dir: &Path, keep: &Path, previous: Option<&Path>) {
     let keep = std::fs::canonicalize(keep).unwrap_or_else(|_| keep.to_path_buf());
     let keep = keep.as_path();

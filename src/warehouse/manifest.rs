@@ -105,7 +105,7 @@ pub fn verify_files(dir: &Path, manifest: &Manifest) -> std::result::Result<(), 
         learned = true;
     }
     if learned {
-        verified.write(dir);
+        verified.write();
     }
     Ok(())
 }
@@ -128,7 +128,7 @@ pub fn remember_written(dir: &Path, manifest: &Manifest) {
                 .insert(t.file.clone(), (identity(&meta), t.sha256.clone()));
         }
     }
-    verified.write(dir);
+    verified.write();
     Verified::prune();
 }
 
@@ -182,12 +182,20 @@ impl Verified {
     }
 
     /// Best effort: a record that cannot be written only costs the next session the hashing.
-    fn write(&self, dir: &Path) {
-        let Some(path) = Verified::path(dir) else {
+    fn write(&self) {
+        let Some(path) = Verified::path(&self.dir) else {
             return;
         };
-        let Some(folder) = path.parent() else { return };
-        let tmp = folder.join(format!(".{}.tmp-{}", std::process::id(), self.files.len()));
+        let (Some(folder), Some(name)) = (path.parent(), path.file_name()) else {
+            return;
+        };
+        // Per process and thread: the web page's requests may record one generation at once.
+        let tmp = folder.join(format!(
+            ".{}.tmp-{}-{:?}",
+            name.to_string_lossy(),
+            std::process::id(),
+            std::thread::current().id()
+        ));
         let written = std::fs::create_dir_all(folder).is_ok()
             && serde_json::to_string(self)
                 .ok()

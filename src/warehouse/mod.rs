@@ -19,7 +19,7 @@ pub mod parquet;
 mod sandbox;
 
 pub use load_session::{CatalogSession, Fill, LoadSession};
-pub use sandbox::{statement_count, Bounded, Bounds};
+pub use sandbox::{Bounded, Bounds};
 
 use crate::base::project::Project;
 use crate::base::sql_string;
@@ -57,15 +57,7 @@ enum RawSource<'a> {
 fn raw_ddl(source: RawSource) -> String {
     let mut ddl = String::new();
     match source {
-        RawSource::Tables(catalog) => {
-            for t in &catalog.tables {
-                ddl.push_str(&format!(
-                    "CREATE TABLE {RAW}.\"{}\" ({});\n",
-                    t.name,
-                    column_ddl(t)
-                ));
-            }
-        }
+        RawSource::Tables(catalog) => ddl.push_str(&create_tables(catalog, "CREATE")),
         RawSource::Scratch(catalog) => {
             for t in &catalog.tables {
                 ddl.push_str(&format!(
@@ -78,14 +70,23 @@ fn raw_ddl(source: RawSource) -> String {
     ddl
 }
 
-/// A table's columns with their types, for CREATE TABLE.
-fn column_ddl(table: &crate::schema::Table) -> String {
-    table
-        .columns
-        .iter()
-        .map(|c| format!("\"{}\" {}", c.name, c.sql_type))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// `VERB TABLE raw."t" (columns with their types);` for every table of the schema (`CREATE`, or
+/// `CREATE OR REPLACE` over a copied catalog).
+fn create_tables(catalog: &Catalog, verb: &str) -> String {
+    let mut ddl = String::new();
+    for t in &catalog.tables {
+        let columns: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| format!("\"{}\" {}", c.name, c.sql_type))
+            .collect();
+        ddl.push_str(&format!(
+            "{verb} TABLE {RAW}.\"{}\" ({});\n",
+            t.name,
+            columns.join(", ")
+        ));
+    }
+    ddl
 }
 
 /// Create schema `raw` and the schema's macros and views, in that order (views bind the macros
@@ -107,8 +108,8 @@ fn register(conn: &Connection, source: RawSource, schema_dir: &Path) -> Result<(
 /// form of its raw schema. Two generations with the same digest have the same catalog but for
 /// the rows of its tables.
 pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
-    // The raw schema's form is part of what a catalog is: a catalog whose raw views read files
-    // (iijwh before 0.2's sealed catalogs) must not be copied.
+    // The raw schema's form is part of what a catalog is: a catalog of an older iijwh, whose raw
+    // views read the Parquet files by path, must not be copied.
     let form = format!("{RAW} holds tables with the rows (format {FORMAT})");
     crate::schema::digest(
         schema_dir,
@@ -188,19 +189,7 @@ fn write_catalog(
         let copied = || -> Result<()> {
             std::fs::copy(old.join(CATALOG), &path)?;
             conn.execute_batch(&attach(false))?;
-            let replaced = conn.execute_batch(
-                &catalog
-                    .tables
-                    .iter()
-                    .map(|t| {
-                        format!(
-                            "CREATE OR REPLACE TABLE {RAW}.\"{}\" ({});\n",
-                            t.name,
-                            column_ddl(t)
-                        )
-                    })
-                    .collect::<String>(),
-            );
+            let replaced = conn.execute_batch(&create_tables(catalog, "CREATE OR REPLACE"));
             if replaced.is_err() {
                 conn.execute_batch(close)?;
             }
@@ -238,7 +227,7 @@ pub struct Warehouse {
     clone_setup: String,
     /// The generation's lease, held while the session lives (None for the load's own session).
     _lease: Option<manifest::Lease>,
-    /// Whether `sandbox` confined this session (its SQL then passes `sandbox_refusal` first).
+    /// Whether `sandbox` confined this session (its SQL then passes `sandbox::refusal` first).
     sandboxed: bool,
 }
 

@@ -3,7 +3,7 @@
 //! the lock refused by name, and, for the web page's ad-hoc SQL, one query within bounds of rows,
 //! bytes and time (`query_bounded`), checked by DuckDB's own parser.
 //!
-//! Who may call it: the rest of `warehouse` (re-exported: `Bounds`, `Bounded`, `statement_count`).
+//! Who may call it: the rest of `warehouse` (re-exported: `Bounds`, `Bounded`).
 
 use super::{QueryResult, Warehouse};
 use anyhow::{bail, Context, Result};
@@ -148,7 +148,7 @@ impl Warehouse {
 
 /// How many statements DuckDB's parser finds in `sql` (a parse error is an error), on a small
 /// DuckDB of its own that holds nothing: parsing runs nothing.
-pub fn statement_count(sql: &str) -> Result<usize> {
+fn statement_count(sql: &str) -> Result<usize> {
     use duckdb::ffi;
     use std::ffi::{CStr, CString};
     /// The database is kept open for the connection's sake; it is never closed.
