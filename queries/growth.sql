@@ -1,8 +1,8 @@
 -- title: Growth of a revenue line, QoQ and YoY
 -- description: Quarterly amount of one revenue line with its change on the previous quarter and on the same quarter a year earlier, in percent. The release's stated rate is shown where it prints one (any slide); the computed rate always.
--- param: line VARCHAR = total_revenues -- revenue line code, see revenue_line_defs
+-- param: line VARCHAR = total_revenues -- revenue line (a concept), see the concepts view
 -- param: from VARCHAR = 1Q04 -- first quarter shown
--- values: line = SELECT line FROM revenue_line_defs ORDER BY sort_order
+-- values: line = SELECT concept FROM concepts WHERE tables LIKE '%revenue_lines%' ORDER BY sort_order
 -- values: from = SELECT period FROM periods WHERE kind = 'quarter' ORDER BY start_date
 -- chart: bar x=quarter y=amount y2=qoq_computed_pct,yoy_computed_pct
 WITH amounts AS (

@@ -1,9 +1,11 @@
 -- name: repeated_figures_agree
--- description: A figure printed in several places (slides, tables, charts, statements) has one value everywhere; total revenues on the revenue slides agree with the result tables
+-- description: A figure printed in several places (slides, tables, charts, statements) has one value everywhere; a revenue line and an income item of one concept (total revenues on the revenue slides and in the result tables) agree
 -- tolerance: 0
 WITH keyed AS (
     SELECT release_id,
-           CASE WHEN table_name = 'income_items' AND item = 'total_revenues' THEN 'revenue_lines' ELSE table_name END AS tbl,
+           -- Revenue lines and income items share the company's concepts: total revenues on the
+           -- revenue slides is the same figure as in the result tables.
+           CASE WHEN table_name = 'income_items' THEN 'revenue_lines' ELSE table_name END AS tbl,
            period, as_of, item, coalesce(basis, 'actual') AS basis, coalesce(scope, 'consolidated') AS scope,
            measure, comparison, unit, value, section, label
     FROM figures

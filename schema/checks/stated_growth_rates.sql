@@ -3,14 +3,15 @@
 -- tolerance: 0.05 percentage points (rates are printed to one decimal)
 WITH levels AS (
     SELECT release_id, table_name, period, item, coalesce(basis, '') AS basis, coalesce(scope, '') AS scope,
-           measure, max(value) AS value
+           measure, unit, max(value) AS value
     FROM figures
-    WHERE comparison = 'level' AND period IS NOT NULL AND unit NOT IN ('%', 'JPY 100 million')
+    WHERE comparison = 'level' AND period IS NOT NULL
+      AND unit NOT IN (SELECT unit FROM raw.units WHERE dimension IN ('percent', 'percentage_points'))
     GROUP BY ALL
 ), stated AS (
     SELECT f.*, coalesce(f.basis, '') AS b, coalesce(f.scope, '') AS s,
-           CASE f.comparison WHEN 'qoq_pct' THEN prev_quarter(f.period)
-                             WHEN 'yoy_pct' THEN year_ago(f.period)
+           CASE f.comparison WHEN 'qoq_pct' THEN company_prev_quarter(f.company_id, f.period)
+                             WHEN 'yoy_pct' THEN company_year_ago(f.company_id, f.period)
                              ELSE f.period END AS base_period,
            CASE WHEN f.comparison = 'vs_initial_target_pct' THEN 'initial_target'
                 ELSE coalesce(f.basis, '') END AS base_basis
@@ -33,6 +34,7 @@ WITH levels AS (
                  AND (c.basis = s.b OR (s.comparison = 'vs_initial_target_pct' AND c.basis = 'revised_target'))
     JOIN levels b ON b.release_id = s.release_id AND b.table_name = s.table_name AND b.period = s.base_period
                  AND b.item = s.item AND b.basis = s.base_basis AND b.scope = s.s AND b.measure = s.measure
+                 AND b.unit = c.unit
 ), unanswered AS (
     -- A stated rate breaks the rule only when no candidate base gives it.
     SELECT release_id, table_name, section, label, period, item, comparison

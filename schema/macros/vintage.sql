@@ -2,15 +2,17 @@
 -- unexplained_changes and the restatements report.
 
 -- Reason of the restatement of release `rel` that covers a figure (its table, item, and the first
--- and last day of its period, or its balance sheet date twice), else NULL. A restatement covers
+-- and last day of its period, or its balance sheet date twice), else NULL. Periods are those of the
+-- company of the release. A restatement covers
 -- the periods that lie within [start of period_from, end of period_to]: 1Q04..3Q04 covers 2Q04
 -- and 1H04, not FY2004. The caller looks the dates up (a join to raw.periods), so this is one
 -- flat subquery.
 CREATE OR REPLACE MACRO restatement_reason(rel, tbl, itm, first_day, last_day) AS (
     SELECT min(_rs.reason)
     FROM raw.restatements _rs
-    JOIN raw.periods _rs_from ON _rs_from.period = _rs.period_from
-    JOIN raw.periods _rs_to ON _rs_to.period = _rs.period_to
+    JOIN raw.releases _rs_rel ON _rs_rel.release_id = _rs.release_id
+    JOIN raw.periods _rs_from ON _rs_from.company_id = _rs_rel.company_id AND _rs_from.period = _rs.period_from
+    JOIN raw.periods _rs_to ON _rs_to.company_id = _rs_rel.company_id AND _rs_to.period = _rs.period_to
     WHERE _rs.release_id = rel
       AND (_rs.table_name IS NULL OR _rs.table_name = tbl)
       AND (_rs.items IS NULL OR list_contains(string_split(_rs.items, ','), itm))

@@ -3,30 +3,35 @@
 -- release published on or before the session's as-of point. This file is the one place that rule
 -- lives; reports and ad-hoc SQL read the views and never see two vintages of one figure.
 --
--- Session variables (set by `--as-of DATE`, `--release ID` and `--company NAME`; unset = latest):
+-- Session variables (set by `--as-of DATE`, `--release ID` and `--company ID`; unset = latest):
 --   vintage_date     releases published after it are left out
 --   vintage_release  with vintage_date: among releases of that date, those with an id up to it
---   company          whose figures the views show (default: the company of the newest release)
+--   company          company_id whose figures the views show (default: the company of the newest
+--                    release; `--company` also takes its name or an alias, see company_named)
 
--- Releases in the vintage, in the order they were published (ties broken by id).
+-- Releases in the vintage, in the order they were published (ties broken by id), with their
+-- company's id and name.
 CREATE OR REPLACE VIEW vintage_releases AS
-SELECT release_id, company, published_on,
-       row_number() OVER (ORDER BY published_on, release_id) AS vintage_order
-FROM raw.releases
-WHERE published_on < coalesce(getvariable('vintage_date'), DATE '9999-12-31')
-   OR (published_on = getvariable('vintage_date')
-       AND release_id <= coalesce(getvariable('vintage_release'), release_id));
+SELECT r.release_id, r.company_id, c.name AS company, r.published_on,
+       row_number() OVER (ORDER BY r.published_on, r.release_id) AS vintage_order
+FROM raw.releases r JOIN raw.companies c USING (company_id)
+WHERE r.published_on < coalesce(getvariable('vintage_date'), DATE '9999-12-31')
+   OR (r.published_on = getvariable('vintage_date')
+       AND r.release_id <= coalesce(getvariable('vintage_release'), r.release_id));
 
--- The company the views show: the session's, else that of the newest release in the vintage.
+-- The company the views show: the session's (a company_id), else that of the newest release in
+-- the vintage.
 CREATE OR REPLACE VIEW vintage_company AS
-SELECT coalesce(getvariable('company'),
-                (SELECT company FROM vintage_releases ORDER BY vintage_order DESC LIMIT 1)) AS company;
+SELECT c.company_id, c.name AS company, c.currency, c.unit
+FROM raw.companies c
+WHERE c.company_id = coalesce(getvariable('company'),
+                              (SELECT company_id FROM vintage_releases ORDER BY vintage_order DESC LIMIT 1));
 
 -- The vintage's releases of the company shown; the newest is its latest release.
 CREATE OR REPLACE VIEW company_releases AS
 SELECT v.*, v.vintage_order = max(v.vintage_order) OVER () AS is_latest
 FROM vintage_releases v
-WHERE v.company = (SELECT company FROM vintage_company);
+WHERE v.company_id = (SELECT company_id FROM vintage_company);
 
 -- Fact tables: newest printing of each figure key, with the value and release that first printed it.
 -- The key is the table's primary key without its provenance (release, section, label): a figure
@@ -36,7 +41,7 @@ WHERE v.company = (SELECT company FROM vintage_company);
 -- which made these views ~2x slower.
 CREATE OR REPLACE VIEW revenue_lines AS
 WITH printed AS (
-    SELECT t.*, v.company, v.vintage_order,
+    SELECT t.*, v.company_id, v.company, v.vintage_order,
            {'period': t.period, 'line': t.line, 'measure': t.measure,
             'comparison': t.comparison, 'unit': t.unit} AS figure_key
     FROM raw.revenue_lines t JOIN company_releases v USING (release_id)
@@ -53,7 +58,7 @@ JOIN by_key k ON k.figure_key IS NOT DISTINCT FROM p.figure_key AND k.newest = p
 
 CREATE OR REPLACE VIEW income_items AS
 WITH printed AS (
-    SELECT t.*, v.company, v.vintage_order,
+    SELECT t.*, v.company_id, v.company, v.vintage_order,
            {'period': t.period, 'item': t.item, 'basis': t.basis, 'scope': t.scope,
             'measure': t.measure, 'comparison': t.comparison, 'unit': t.unit} AS figure_key
     FROM raw.income_items t JOIN company_releases v USING (release_id)
@@ -70,7 +75,7 @@ JOIN by_key k ON k.figure_key IS NOT DISTINCT FROM p.figure_key AND k.newest = p
 
 CREATE OR REPLACE VIEW cash_flows AS
 WITH printed AS (
-    SELECT t.*, v.company, v.vintage_order,
+    SELECT t.*, v.company_id, v.company, v.vintage_order,
            {'period': t.period, 'item': t.item, 'comparison': t.comparison,
             'unit': t.unit} AS figure_key
     FROM raw.cash_flows t JOIN company_releases v USING (release_id)
@@ -87,7 +92,7 @@ JOIN by_key k ON k.figure_key IS NOT DISTINCT FROM p.figure_key AND k.newest = p
 
 CREATE OR REPLACE VIEW balance_sheet AS
 WITH printed AS (
-    SELECT t.*, v.company, v.vintage_order,
+    SELECT t.*, v.company_id, v.company, v.vintage_order,
            {'as_of': t.as_of, 'item': t.item, 'comparison': t.comparison,
             'compared_to': t.compared_to, 'unit': t.unit} AS figure_key
     FROM raw.balance_sheet t JOIN company_releases v USING (release_id)
@@ -104,7 +109,7 @@ JOIN by_key k ON k.figure_key IS NOT DISTINCT FROM p.figure_key AND k.newest = p
 
 CREATE OR REPLACE VIEW kpis AS
 WITH printed AS (
-    SELECT t.*, v.company, v.vintage_order,
+    SELECT t.*, v.company_id, v.company, v.vintage_order,
            {'period': t.period, 'item': t.item, 'comparison': t.comparison,
             'unit': t.unit} AS figure_key
     FROM raw.kpis t JOIN company_releases v USING (release_id)
@@ -139,15 +144,23 @@ QUALIFY v.vintage_order = max(v.vintage_order) OVER ();
 
 -- Releases, their texts and restatements: every release in the vintage (all companies).
 CREATE OR REPLACE VIEW releases AS
-SELECT t.* FROM raw.releases t WHERE t.release_id IN (SELECT release_id FROM vintage_releases);
+SELECT t.*, c.name AS company
+FROM raw.releases t JOIN raw.companies c USING (company_id)
+WHERE t.release_id IN (SELECT release_id FROM vintage_releases);
 CREATE OR REPLACE VIEW release_sources AS
 SELECT t.* FROM raw.release_sources t WHERE t.release_id IN (SELECT release_id FROM vintage_releases);
 CREATE OR REPLACE VIEW restatements AS
 SELECT t.* FROM raw.restatements t WHERE t.release_id IN (SELECT release_id FROM vintage_releases);
 
--- Shared dimensions and the load's own record: the same in every vintage.
-CREATE OR REPLACE VIEW periods AS SELECT * FROM raw.periods;
-CREATE OR REPLACE VIEW revenue_line_defs AS SELECT * FROM raw.revenue_line_defs;
+-- The company shown: its calendar's periods. Every company (companies) and every company's
+-- periods (all_periods) for questions across companies.
+CREATE OR REPLACE VIEW periods AS
+SELECT * FROM raw.periods WHERE company_id = (SELECT company_id FROM vintage_company);
+CREATE OR REPLACE VIEW all_periods AS SELECT * FROM raw.periods;
+CREATE OR REPLACE VIEW companies AS SELECT * FROM raw.companies;
+-- Reference tables and the load's own record: the same in every vintage.
+CREATE OR REPLACE VIEW units AS SELECT * FROM raw.units;
+CREATE OR REPLACE VIEW standard_concepts AS SELECT * FROM raw.standard_concepts;
 CREATE OR REPLACE VIEW check_results AS SELECT * FROM raw.check_results;
 
 -- One line saying which vintage a session answers from (chart footers, the web page).

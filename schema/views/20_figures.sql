@@ -1,7 +1,8 @@
 -- Every figure of every table in one long shape: the one place to search any number. It keeps
 -- every printed occurrence of every release in the vintage (all companies), with its release;
 -- `in_vintage` marks the rows the vintage views (revenue_lines, kpis ...) show: the newest printing
--- of each figure key of the session's company.
+-- of each figure key of the session's company. `company_id` comes last, after the columns it had
+-- before companies were data.
 CREATE OR REPLACE VIEW figures AS
 WITH occurrences AS (
     SELECT release_id, 'revenue_lines' AS table_name, period, NULL::DATE AS as_of, line AS item,
@@ -21,10 +22,12 @@ WITH occurrences AS (
            section, label, printed, derived, placement, note, compared_to, true
     FROM raw.balance_sheet
     UNION ALL
-    SELECT release_id, 'kpis', period, NULL, item, NULL, NULL,
-           CASE WHEN item = 'contracted_bandwidth' THEN 'bandwidth' ELSE 'count' END, comparison, value, unit,
-           section, label, printed, derived, placement, note, NULL, true
-    FROM raw.kpis
+    -- A KPI's measure is its concept's dimension (count, bandwidth ...).
+    SELECT k.release_id, 'kpis', k.period, NULL, k.item, NULL, NULL, coalesce(c.dimension, 'count'),
+           k.comparison, k.value, k.unit, k.section, k.label, k.printed, k.derived, k.placement, k.note,
+           NULL, true
+    FROM raw.kpis k
+    LEFT JOIN release_concepts c ON c.release_id = k.release_id AND c.concept = k.item
     UNION ALL
     SELECT release_id, 'subsidiaries', NULL, NULL, name, relationship, NULL, 'ownership_pct', 'level',
            ownership_pct, '%', section, label, printed, NULL, placement, note, NULL, false
@@ -38,7 +41,7 @@ WITH occurrences AS (
            section, candidates, printed, NULL, 'unresolved', note, NULL, false
     FROM raw.unresolved WHERE value IS NOT NULL
 ), placed AS (
-    SELECT o.*, v.company, v.published_on, v.vintage_order,
+    SELECT o.*, v.company_id, v.company, v.published_on, v.vintage_order,
            -- What the newest printing is taken over: a keyed figure's key; the other tables' rows
            -- share one (NULL), so theirs is the newest release of the company that prints the
            -- table (as the views of schema/views/10_vintage.sql).
@@ -50,14 +53,15 @@ WITH occurrences AS (
 ), newest AS (
     -- A grouping, not a window: DuckDB sorts a window partition by partition, which made this
     -- view ~2x slower (at 10,000 releases: ~1.25 s against ~0.6 s).
-    SELECT company, table_name, figure_key, max(vintage_order) AS newest
+    SELECT company_id, table_name, figure_key, max(vintage_order) AS newest
     FROM placed
     GROUP BY ALL
 )
 SELECT p.release_id, p.table_name, p.period, p.as_of, p.item, p.basis, p.scope, p.measure,
        p.comparison, p.value, p.unit, p.section, p.label, p.printed, p.derived, p.placement, p.note,
        p.company, p.published_on, p.compared_to,
-       p.vintage_order = n.newest AND p.company = (SELECT company FROM vintage_company) AS in_vintage
+       p.vintage_order = n.newest AND p.company_id = (SELECT company_id FROM vintage_company) AS in_vintage,
+       p.company_id
 FROM placed p
-JOIN newest n ON n.company = p.company AND n.table_name = p.table_name
+JOIN newest n ON n.company_id = p.company_id AND n.table_name = p.table_name
              AND n.figure_key IS NOT DISTINCT FROM p.figure_key;

@@ -3,7 +3,7 @@
 
 -- Each keyed figure's value in each release of the vintage that prints it.
 CREATE OR REPLACE VIEW release_figures AS
-SELECT company, release_id, published_on, table_name, period, as_of,
+SELECT company_id, company, release_id, published_on, table_name, period, as_of,
        coalesce(period, strftime(as_of, '%Y-%m-%d')) AS when_printed,
        item, basis, scope, measure, comparison, unit, compared_to,
        min(value) AS value, min(label) AS label, min(section) AS section
@@ -21,7 +21,7 @@ WITH ordered AS (
            first_value(value) OVER k AS first_reported_value,
            first_value(release_id) OVER k AS first_reported_release
     FROM release_figures
-    WINDOW k AS (PARTITION BY company, table_name, when_printed, item, basis, scope, measure,
+    WINDOW k AS (PARTITION BY company_id, table_name, when_printed, item, basis, scope, measure,
                               comparison, unit, compared_to
                  ORDER BY published_on, release_id)
 )
@@ -31,5 +31,5 @@ SELECT o.company, o.table_name, o.item, o.when_printed AS period, o.basis, o.sco
        restatement_reason(o.release_id, o.table_name, o.item,
                           coalesce(p.start_date, o.as_of), coalesce(p.end_date, o.as_of)) AS reason
 FROM ordered o
-LEFT JOIN raw.periods p ON p.period = o.period
+LEFT JOIN raw.periods p ON p.company_id = o.company_id AND p.period = o.period
 WHERE o.previous_value IS NOT NULL AND o.value <> o.previous_value;

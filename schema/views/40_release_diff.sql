@@ -25,7 +25,8 @@ WITH va AS (SELECT * FROM release_figures WHERE release_id = a),
           AND va.basis IS NOT DISTINCT FROM vb.basis AND va.scope IS NOT DISTINCT FROM vb.scope
           AND va.measure = vb.measure AND va.comparison = vb.comparison AND va.unit = vb.unit
           AND va.compared_to IS NOT DISTINCT FROM vb.compared_to
-         LEFT JOIN raw.periods pd ON pd.period = coalesce(vb.period, va.period)
+         LEFT JOIN raw.periods pd ON pd.company_id = coalesce(vb.company_id, va.company_id)
+                                 AND pd.period = coalesce(vb.period, va.period)
      ),
      changes AS (
          SELECT *, restatement_reason(b, table_name, item, first_day, last_day) AS reason

@@ -87,7 +87,7 @@ impl Project {
                 );
             }
         }
-        // A warehouse holds only what loads write there. Anything else (releases/ above all:
+        // A warehouse holds only what loads write there. Anything else (releases/, companies/:
         // --data and --warehouse swapped) means it is not one, and nothing is written into it.
         if let Ok(entries) = std::fs::read_dir(&wh) {
             for entry in entries.flatten() {
@@ -98,7 +98,7 @@ impl Project {
                          --warehouse (or IIJWH_WAREHOUSE) a new or empty folder, or the one \
                          `iijwh load` made",
                         self.warehouse.display(),
-                        if name == "releases" {
+                        if name == "releases" || name == "companies" {
                             ", as a data folder does (were --data and --warehouse swapped?)"
                         } else {
                             ""
@@ -124,6 +124,11 @@ impl Project {
 
     pub fn schema_dir(&self) -> PathBuf {
         self.root.join("schema")
+    }
+
+    /// The reference tables every company shares (units, standard concepts).
+    pub fn reference_dir(&self) -> PathBuf {
+        self.schema_dir().join("reference")
     }
 
     pub fn queries_dir(&self) -> PathBuf {

@@ -48,7 +48,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     wh.sandbox()?;
     let releases: Vec<Release> = wh
         .column_values(&format!(
-            "SELECT concat_ws(chr(9), release_id, company, published_on) FROM {RAW}.releases
+            "SELECT concat_ws(chr(9), release_id, company_id, published_on) FROM {RAW}.releases
              ORDER BY published_on, release_id"
         ))?
         .iter()

@@ -79,7 +79,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let catalog = Catalog::for_load(project)?;
     clock.lap("read schema/");
     let fingerprint = fingerprint(project)?;
-    let dataset = read_data(&project.data, &catalog)?;
+    let dataset = read_data(&project.data, &project.reference_dir(), &catalog)?;
     clock.lap("read and type data/");
 
     let release_ids: Vec<&str> = dataset

@@ -1,13 +1,21 @@
-//! Reading `data/`: one folder per release with `release.toml`, the raw release text and one CSV
-//! per table. Every cell is parsed into the type the schema gives it; a bad cell is reported with
-//! file, line, column and value. Constraints (CHECK, keys, references) are enforced later, in SQL,
-//! by the warehouse build. Beside it: scaffolding a new release folder, and synthetic releases.
+//! Reading `data/`: one file per company (`companies/<id>.toml`), one folder per release with
+//! `release.toml`, the raw release text and one CSV per table; and the reference tables of
+//! `schema/reference/` (units, standard concepts). Every cell is parsed into the type the schema
+//! gives it; a bad cell is reported with file, line, column and value. The references DuckDB's
+//! keys cannot say, because they go through a release's company, are checked here: a period
+//! label must name a period of the company's calendar (the loader derives table `periods` from
+//! them, see `calendar`), and an item a concept of the company or a standard one. Other
+//! constraints (CHECK, keys, references) are enforced later by the warehouse build. Beside it:
+//! scaffolding a new release folder, and synthetic releases.
 //!
 //! Who may call it: warehouse (the manifest's release entries), load and cmd. It imports schema
 //! and base.
 
+pub mod calendar;
 pub mod scaffold;
 pub mod synthetic;
+
+use calendar::Calendar;
 
 use crate::base::hex;
 use crate::schema::{Catalog, Table};
@@ -20,16 +28,39 @@ use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Tables filled from the release metadata rather than from a CSV.
 const RELEASES: &str = "releases";
 const RELEASE_SOURCES: &str = "release_sources";
-/// Tables the loader fills itself, never from a release CSV.
-pub const BUILT_TABLES: [&str; 3] = [RELEASES, RELEASE_SOURCES, "check_results"];
+const COMPANIES: &str = "companies";
+const PERIODS: &str = "periods";
+const UNITS: &str = "units";
+const CONCEPTS: &str = "concepts";
+const STANDARD_CONCEPTS: &str = "standard_concepts";
 const METADATA_FILE: &str = "release.toml";
+/// What a column comment says when the column names a period of the release's company, or a
+/// concept of it: references through the company, which a foreign key cannot express.
+const PERIOD_REFERENCE: &str = "(periods.period)";
+const CONCEPT_REFERENCE: &str = "(concepts.concept)";
+
+/// Whether a release folder may hold a CSV of `table`: the tables of a release's own rows
+/// (with a release_id), except those the loader fills from release.toml and the text.
+pub fn release_table(table: &Table) -> bool {
+    table.column("release_id").is_some()
+        && ![RELEASES, RELEASE_SOURCES].contains(&table.name.as_str())
+}
+
+/// A company as the loader needs it: its calendar and its defaults for a release.
+#[derive(Debug, Clone)]
+pub struct Company {
+    pub calendar: Calendar,
+    pub currency: String,
+    pub unit: String,
+    pub file: PathBuf,
+}
 
 /// Where a row came from, for error messages.
 #[derive(Debug, Clone)]
@@ -65,8 +96,6 @@ pub struct ReleaseInfo {
 struct RawRows {
     values: Vec<Vec<Option<String>>>,
     origins: Vec<Origin>,
-    /// Rows already taken, to drop repeats of a shared dimension row.
-    seen: HashSet<Vec<Option<String>>>,
 }
 
 /// Everything in `data/`, typed, one batch per table.
@@ -75,7 +104,8 @@ pub struct Dataset {
     pub tables: BTreeMap<String, (RecordBatch, Vec<Origin>)>,
 }
 
-pub fn read_data(data_dir: &Path, catalog: &Catalog) -> Result<Dataset> {
+/// Everything in `data/`, with the reference tables of `reference` (schema/reference/), typed.
+pub fn read_data(data_dir: &Path, reference: &Path, catalog: &Catalog) -> Result<Dataset> {
     let releases_dir = data_dir.join("releases");
     if !releases_dir.is_dir() {
         bail!(
@@ -94,13 +124,24 @@ pub fn read_data(data_dir: &Path, catalog: &Catalog) -> Result<Dataset> {
     }
 
     let mut raw: BTreeMap<String, RawRows> = BTreeMap::new();
+    read_reference(reference, catalog, &mut raw)?;
+    let companies = read_companies(&data_dir.join("companies"), catalog, &mut raw)?;
     let mut releases = Vec::new();
     let bar = crate::base::progress(dirs.len() as u64, "reading releases");
     for dir in dirs {
-        releases.push(read_release(&dir, catalog, &mut raw)?);
+        releases.push(read_release(&dir, catalog, &companies, &mut raw)?);
         bar.inc(1);
     }
     bar.finish_and_clear();
+    let published: HashMap<String, (String, String)> = releases
+        .iter()
+        .map(|r| {
+            let key = (r.company.clone(), r.published_on.clone());
+            (r.release_id.clone(), key)
+        })
+        .collect();
+    derive_periods(catalog, &companies, &published, &mut raw)?;
+    check_concepts(catalog, &published, &raw)?;
     let mut tables = BTreeMap::new();
     for table in &catalog.tables {
         let rows = raw.remove(&table.name).unwrap_or_default();
@@ -110,9 +151,444 @@ pub fn read_data(data_dir: &Path, catalog: &Catalog) -> Result<Dataset> {
     Ok(Dataset { releases, tables })
 }
 
+fn table<'a>(catalog: &'a Catalog, name: &str) -> Result<&'a Table> {
+    catalog
+        .table(name)
+        .with_context(|| format!("schema has no {name} table"))
+}
+
+/// A row of `table` from (column, value) pairs; columns not named are NULL.
+fn row_of(table: &Table, values: &[(&str, String)]) -> Vec<Option<String>> {
+    table
+        .columns
+        .iter()
+        .map(|c| {
+            values
+                .iter()
+                .find(|(name, _)| *name == c.name)
+                .map(|(_, v)| v.clone())
+        })
+        .collect()
+}
+
+/// The reference tables: each `<table>.csv` of schema/reference/ naming a table (standard
+/// concepts; units other than currencies), and the currency units: every currency of
+/// currencies.csv at every scale of scales.csv, `USD`, `USD thousand`, `JPY 100 million` ...
+fn read_reference(
+    dir: &Path,
+    catalog: &Catalog,
+    raw: &mut BTreeMap<String, RawRows>,
+) -> Result<()> {
+    let path = dir.join(format!("{STANDARD_CONCEPTS}.csv"));
+    let text = read_utf8(&path)?;
+    read_csv_text(&path, &text, table(catalog, STANDARD_CONCEPTS)?, None, raw)?;
+    read_units(dir, catalog, raw)
+}
+
+fn read_units(dir: &Path, catalog: &Catalog, raw: &mut BTreeMap<String, RawRows>) -> Result<()> {
+    let path = dir.join(format!("{UNITS}.csv"));
+    let text = read_utf8(&path)?;
+    read_csv_text(&path, &text, table(catalog, UNITS)?, None, raw)?;
+    let records = |file: &str| -> Result<(PathBuf, Vec<csv::StringRecord>)> {
+        let path = dir.join(file);
+        let text = read_utf8(&path)?;
+        let rows = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| csv_error(&path, &e))?;
+        Ok((path, rows))
+    };
+    let (currencies_file, currencies) = records("currencies.csv")?;
+    let (_, scales) = records("scales.csv")?;
+    let units = table(catalog, UNITS)?;
+    for (line, currency) in currencies.iter().enumerate() {
+        let code = currency.get(0).unwrap_or_default();
+        for scale in &scales {
+            let (word, factor) = (
+                scale.get(0).unwrap_or_default(),
+                scale.get(1).unwrap_or_default(),
+            );
+            let unit = if word.is_empty() {
+                code.to_string()
+            } else {
+                format!("{code} {word}")
+            };
+            let row = row_of(
+                units,
+                &[
+                    ("unit", unit),
+                    ("dimension", "currency".into()),
+                    ("currency", code.into()),
+                    ("base_unit", code.into()),
+                    ("factor", factor.into()),
+                ],
+            );
+            let origin = Origin {
+                file: currencies_file.clone(),
+                line: line as u64 + 2,
+            };
+            push_row(raw, UNITS, row, origin);
+        }
+    }
+    Ok(())
+}
+
+/// Every unit of the reference tables in `reference` (schema/reference/).
+pub fn known_units(reference: &Path) -> Result<HashSet<String>> {
+    let catalog_free = Table {
+        name: UNITS.to_string(),
+        comment: None,
+        columns: ["unit", "dimension", "currency", "base_unit", "factor"]
+            .iter()
+            .map(|n| crate::schema::Column {
+                name: n.to_string(),
+                sql_type: "VARCHAR".into(),
+                arrow_type: "Utf8".into(),
+                nullable: true,
+                comment: None,
+            })
+            .collect(),
+        schema: std::sync::Arc::new(arrow::datatypes::Schema::empty()),
+        constraints: Vec::new(),
+    };
+    let catalog = Catalog {
+        version: String::new(),
+        tables: vec![catalog_free],
+    };
+    let mut raw = BTreeMap::new();
+    read_units(reference, &catalog, &mut raw)?;
+    Ok(raw
+        .remove(UNITS)
+        .unwrap_or_default()
+        .values
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().flatten())
+        .collect())
+}
+
+/// data/companies/<id>.toml, one row of `companies` each: id -> what the loader needs of it.
+fn read_companies(
+    dir: &Path,
+    catalog: &Catalog,
+    raw: &mut BTreeMap<String, RawRows>,
+) -> Result<BTreeMap<String, Company>> {
+    let companies = table(catalog, COMPANIES)?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| {
+            format!(
+                "no companies folder at {}: the data folder holds companies/<company-id>.toml, one \
+                 per company (`iijwh release new --company` writes one)",
+                dir.display()
+            )
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut out = BTreeMap::new();
+    for path in files {
+        let stem = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let text = read_utf8(&path)?;
+        let meta: toml::Table = text
+            .parse()
+            .map_err(|e| anyhow!("{}: invalid TOML: {e}", path.display()))?;
+        let line_of = |key: &str| line_of(&text, key);
+        for key in meta.keys() {
+            if companies.column(key).is_none() {
+                bail!(
+                    "{}:{}: unknown key `{key}`; a company file takes: {}",
+                    path.display(),
+                    line_of(key),
+                    column_names(companies)
+                );
+            }
+        }
+        let get = |key: &str| -> Option<String> {
+            meta.get(key).map(|v| match v {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            })
+        };
+        if get("company_id").as_deref() != Some(stem.as_str()) {
+            bail!(
+                "{}:{}: company_id must equal the file name `{stem}`",
+                path.display(),
+                line_of("company_id")
+            );
+        }
+        let month = get("fiscal_year_start_month").and_then(|m| m.parse::<u32>().ok());
+        let named_by = get("fiscal_year_named_by");
+        let (Some(start_month @ 1..=12), Some(named_by @ ("start_year" | "end_year"))) =
+            (month, named_by.as_deref())
+        else {
+            bail!(
+                "{}:{}: the fiscal calendar needs fiscal_year_start_month (1-12) and \
+                 fiscal_year_named_by (\"start_year\": FY2006 starts in 2006, or \"end_year\")",
+                path.display(),
+                line_of("fiscal_year")
+            );
+        };
+        let company = Company {
+            calendar: Calendar {
+                start_month,
+                named_by_start: named_by == "start_year",
+            },
+            currency: get("currency").unwrap_or_default(),
+            unit: get("unit").unwrap_or_default(),
+            file: path.clone(),
+        };
+        let row = companies.columns.iter().map(|c| get(&c.name)).collect();
+        push_row(
+            raw,
+            COMPANIES,
+            row,
+            Origin {
+                file: path.clone(),
+                line: 1,
+            },
+        );
+        out.insert(stem, company);
+    }
+    Ok(out)
+}
+
+fn column_names(table: &Table) -> String {
+    table
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Line (1-based) of the first line of a TOML text that sets `key`.
+fn line_of(text: &str, key: &str) -> u64 {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(1, |i| i as u64 + 1)
+}
+
+/// Column number of column `ci` of `table` in its file (a release CSV leaves release_id out).
+fn file_column(table: &Table, ci: usize) -> usize {
+    match table.columns.iter().position(|c| c.name == "release_id") {
+        Some(r) if r < ci && table.name != RELEASES => ci,
+        _ => ci + 1,
+    }
+}
+
+/// Each period label the rows use, in the calendar of the company of the row's release: rows of
+/// table `periods`. A label that names no period is an error at its file, line and column.
+fn derive_periods(
+    catalog: &Catalog,
+    companies: &BTreeMap<String, Company>,
+    releases: &HashMap<String, (String, String)>,
+    raw: &mut BTreeMap<String, RawRows>,
+) -> Result<()> {
+    let mut derived: BTreeMap<(String, String), (calendar::Period, Origin)> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for t in &catalog.tables {
+        let columns = t.columns_noting(PERIOD_REFERENCE);
+        let Some(rid) = t.columns.iter().position(|c| c.name == "release_id") else {
+            continue;
+        };
+        let Some(rows) = raw.get(&t.name).filter(|_| !columns.is_empty()) else {
+            continue;
+        };
+        for (row, origin) in rows.values.iter().zip(&rows.origins) {
+            let Some((company_id, _)) = row[rid].as_ref().and_then(|id| releases.get(id)) else {
+                continue;
+            };
+            let Some(company) = companies.get(company_id) else {
+                continue;
+            };
+            for &ci in &columns {
+                let Some(label) = &row[ci] else { continue };
+                let key = (company_id.clone(), label.clone());
+                if derived.contains_key(&key) {
+                    continue;
+                }
+                match company.calendar.period(label) {
+                    Ok(period) => {
+                        derived.insert(key, (period, origin.clone()));
+                    }
+                    Err(why) => problems.push(format!(
+                        "{origin}:{}: column `{}`: {why}",
+                        file_column(t, ci),
+                        t.columns[ci].name
+                    )),
+                }
+            }
+        }
+    }
+    fail_with(problems, "period label")?;
+    // Every quarter, half and year of each company's fiscal years from its first to its last, so
+    // the period arithmetic (the quarter before, the year holding a balance sheet date) finds
+    // periods no row names; a (kind, year, number) a label already names is not named twice.
+    // company -> (first fiscal year, last, the (kind, year, number) its labels name, an origin)
+    type Span = (i32, i32, HashSet<(&'static str, i32, u32)>, Origin);
+    let mut spans: BTreeMap<String, Span> = BTreeMap::new();
+    for ((company_id, _), (p, origin)) in &derived {
+        let span = spans
+            .entry(company_id.clone())
+            .or_insert_with(|| (p.fiscal_year, p.fiscal_year, HashSet::new(), origin.clone()));
+        span.0 = span.0.min(p.fiscal_year);
+        span.1 = span.1.max(p.fiscal_year);
+        span.2.insert((p.kind, p.fiscal_year, p.seq));
+    }
+    for (company_id, (first, last, named, origin)) in spans {
+        let Some(company) = companies.get(&company_id) else {
+            continue;
+        };
+        for fy in first..=last {
+            let yy = fy.rem_euclid(100);
+            let labels = (1..=4)
+                .map(|q| ("quarter", q, format!("{q}Q{yy:02}")))
+                .chain((1..=2).map(|h| ("half", h, format!("{h}H{yy:02}"))))
+                .chain(std::iter::once(("year", 1, format!("FY{fy}"))));
+            for (kind, seq, label) in labels {
+                if named.contains(&(kind, fy, seq)) {
+                    continue;
+                }
+                // A two-digit label names a year of 1950-2049 only.
+                if let Ok(p) = company.calendar.period(&label) {
+                    if p.fiscal_year == fy {
+                        derived.insert((company_id.clone(), label), (p, origin.clone()));
+                    }
+                }
+            }
+        }
+    }
+    let periods = table(catalog, PERIODS)?;
+    for ((company_id, _), (p, origin)) in derived {
+        let row = row_of(
+            periods,
+            &[
+                ("company_id", company_id),
+                ("period", p.label),
+                ("kind", p.kind.to_string()),
+                ("fiscal_year", p.fiscal_year.to_string()),
+                ("seq", p.seq.to_string()),
+                ("start_date", p.start.to_string()),
+                ("end_date", p.end.to_string()),
+            ],
+        );
+        push_row(raw, PERIODS, row, origin);
+    }
+    Ok(())
+}
+
+/// Every item a row names (a column noting `(concepts.concept)`) is a standard concept or one its
+/// company defines in the concepts.csv of one of its releases (before it, as a rule; after it when
+/// a quarter is backfilled: view release_concepts reads it against the earliest definition then).
+fn check_concepts(
+    catalog: &Catalog,
+    releases: &HashMap<String, (String, String)>,
+    raw: &BTreeMap<String, RawRows>,
+) -> Result<()> {
+    let column = |t: &str, c: &str| -> Result<usize> {
+        table(catalog, t)?
+            .columns
+            .iter()
+            .position(|col| col.name == c)
+            .with_context(|| format!("table {t} has no column {c}"))
+    };
+    let empty = RawRows::default();
+    let rows = |t: &str| raw.get(t).unwrap_or(&empty);
+    let std_at = column(STANDARD_CONCEPTS, "concept")?;
+    let standard: HashSet<&str> = rows(STANDARD_CONCEPTS)
+        .values
+        .iter()
+        .filter_map(|r| r[std_at].as_deref())
+        .collect();
+    // (company, concept) of each definition
+    let (rid_at, concept_at) = (
+        column(CONCEPTS, "release_id")?,
+        column(CONCEPTS, "concept")?,
+    );
+    let mut defined: HashSet<(&str, &str)> = HashSet::new();
+    for r in &rows(CONCEPTS).values {
+        let (Some(rid), Some(concept)) = (r[rid_at].as_deref(), r[concept_at].as_deref()) else {
+            continue;
+        };
+        if let Some((company, _)) = releases.get(rid) {
+            defined.insert((company.as_str(), concept));
+        }
+    }
+    let mut problems = Vec::new();
+    for t in &catalog.tables {
+        let columns = t.columns_noting(CONCEPT_REFERENCE);
+        let Some(rid) = t.columns.iter().position(|c| c.name == "release_id") else {
+            continue;
+        };
+        if columns.is_empty() {
+            continue;
+        }
+        let table_rows = rows(&t.name);
+        for (row, origin) in table_rows.values.iter().zip(&table_rows.origins) {
+            let Some(id) = row[rid].as_deref() else {
+                continue;
+            };
+            let Some((company, _)) = releases.get(id) else {
+                continue;
+            };
+            for &ci in &columns {
+                let Some(value) = row[ci].as_deref() else {
+                    continue;
+                };
+                let known =
+                    standard.contains(value) || defined.contains(&(company.as_str(), value));
+                if !known {
+                    problems.push(format!(
+                        "{origin}:{}: column `{}`: {value:?} is not a concept of company `{company}` \
+                         (none of its releases' concepts.csv defines it) nor a standard \
+                         concept; define it in this release's concepts.csv or use a standard \
+                         concept: {}",
+                        file_column(t, ci),
+                        t.columns[ci].name,
+                        {
+                            let mut names: Vec<&str> = standard.iter().copied().collect();
+                            names.sort();
+                            names.join(", ")
+                        }
+                    ));
+                }
+            }
+        }
+    }
+    fail_with(problems, "concept")
+}
+
+/// An error listing the first problems found, if any.
+fn fail_with(problems: Vec<String>, what: &str) -> Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let shown = problems.len().min(20);
+    bail!(
+        "{} row(s) name an unknown {what}; nothing was loaded:\n  {}{}",
+        problems.len(),
+        problems[..shown].join("\n  "),
+        if problems.len() > shown {
+            format!("\n  ... and {} more", problems.len() - shown)
+        } else {
+            String::new()
+        }
+    )
+}
+
 fn read_release(
     dir: &Path,
     catalog: &Catalog,
+    companies: &BTreeMap<String, Company>,
     raw: &mut BTreeMap<String, RawRows>,
 ) -> Result<ReleaseInfo> {
     let folder_id = dir
@@ -124,8 +600,8 @@ fn read_release(
     if !meta_path.is_file() {
         bail!(
             "{}: missing release metadata; every release folder needs a {METADATA_FILE} with \
-             release_id, company, title, published_on, fiscal_period, currency, unit, source_file \
-             and source_sha256",
+             release_id, company_id, title, published_on, fiscal_period, source_file and \
+             source_sha256 (currency and unit when they are not the company's)",
             meta_path.display()
         );
     }
@@ -143,11 +619,7 @@ fn read_release(
             other => other.to_string(),
         })
     };
-    let line_of = |key: &str| -> u64 {
-        text.lines()
-            .position(|l| l.trim_start().starts_with(key))
-            .map_or(1, |i| i as u64 + 1)
-    };
+    let line_of = |key: &str| line_of(&text, key);
     for key in meta.keys() {
         if releases.column(key).is_none() {
             bail!(
@@ -171,7 +643,29 @@ fn read_release(
             line_of("release_id")
         );
     }
-    let row = releases.columns.iter().map(|c| get(&c.name)).collect();
+    let company_id = get("company_id").unwrap_or_default();
+    let Some(company) = companies.get(&company_id) else {
+        bail!(
+            "{}:{}: company_id `{company_id}` is not a company: there is no data/companies/{company_id}.toml \
+             (companies: {}); `iijwh release new ID --company {company_id} --name ... \
+             --fiscal-year-start MONTH --currency CUR --unit UNIT` writes one",
+            meta_path.display(),
+            line_of("company_id"),
+            companies.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
+    };
+    // A release prints in its company's currency and unit unless it says otherwise.
+    let row = releases
+        .columns
+        .iter()
+        .map(|c| {
+            get(&c.name).or_else(|| match c.name.as_str() {
+                "currency" => Some(company.currency.clone()),
+                "unit" => Some(company.unit.clone()),
+                _ => None,
+            })
+        })
+        .collect();
     push_row(
         raw,
         RELEASES,
@@ -247,7 +741,7 @@ fn read_release(
         let table = name
             .strip_suffix(".csv")
             .and_then(|stem| catalog.table(stem))
-            .filter(|t| !BUILT_TABLES.contains(&t.name.as_str()));
+            .filter(|t| release_table(t));
         let Some(table) = table else {
             bail!(
                 "{}: unknown table file; a release folder holds {METADATA_FILE}, {source_file} and \
@@ -256,16 +750,17 @@ fn read_release(
                 catalog
                     .tables
                     .iter()
-                    .filter(|t| !BUILT_TABLES.contains(&t.name.as_str()))
+                    .filter(|t| release_table(t))
                     .map(|t| format!("{}.csv", t.name))
                     .collect::<Vec<_>>()
                     .join(", ")
             );
         };
-        read_csv(dir, &path, table, &release_id, raw)?;
+        let text = read_release_file(dir, &path)?;
+        read_csv_text(&path, &text, table, Some(&release_id), raw)?;
     }
     Ok(ReleaseInfo {
-        company: get("company").unwrap_or_default(),
+        company: company_id,
         fiscal_period: get("fiscal_period").unwrap_or_default(),
         published_on: get("published_on").unwrap_or_default(),
         release_id,
@@ -314,16 +809,16 @@ fn push_row(raw: &mut BTreeMap<String, RawRows>, table: &str, row: Vec<Option<St
     rows.origins.push(o);
 }
 
-fn read_csv(
-    dir: &Path,
+/// The rows of a table CSV; `release_id` fills that column of a release's table.
+fn read_csv_text(
     path: &Path,
+    text: &str,
     table: &Table,
-    release_id: &str,
+    release_id: Option<&str>,
     raw: &mut BTreeMap<String, RawRows>,
 ) -> Result<()> {
-    let text = read_release_file(dir, path)?;
     // Spreadsheets save a byte-order mark; it is not part of the first column name.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         bail!(
             "{}:1: empty file; a table CSV starts with a header row naming the columns of `{}`",
@@ -338,7 +833,7 @@ fn read_csv(
         .iter()
         .map(str::to_string)
         .collect();
-    let injects_release = table.column("release_id").is_some();
+    let injects_release = release_id.is_some();
     let expected: Vec<&str> = table
         .columns
         .iter()
@@ -371,7 +866,6 @@ fn read_csv(
             expected.join(",")
         );
     }
-    // A shared dimension (no release_id) may be repeated by several releases: keep one copy.
     let rows = raw.entry(table.name.clone()).or_default();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(path, &e))?;
@@ -379,15 +873,12 @@ fn read_csv(
         let mut row: Vec<Option<String>> = Vec::with_capacity(table.columns.len());
         let mut fields = record.iter();
         for col in &table.columns {
-            if injects_release && col.name == "release_id" {
-                row.push(Some(release_id.to_string()));
+            if let (Some(id), "release_id") = (release_id, col.name.as_str()) {
+                row.push(Some(id.to_string()));
             } else {
                 let v = fields.next().unwrap_or_default();
                 row.push((!v.is_empty()).then(|| v.to_string()));
             }
-        }
-        if !injects_release && !rows.seen.insert(row.clone()) {
-            continue;
         }
         rows.values.push(row);
         rows.origins.push(Origin {
@@ -418,11 +909,7 @@ fn to_batch(table: &Table, rows: &RawRows) -> Result<RecordBatch> {
         let fail = |ri: usize, value: &str, problem: String| -> anyhow::Error {
             let o = &rows.origins[ri];
             let col = table.columns[ci].name.as_str();
-            let csv_col = if table.column("release_id").is_some() && ci > 0 {
-                ci
-            } else {
-                ci + 1
-            };
+            let csv_col = file_column(table, ci);
             anyhow!(
                 "{}:{}:{csv_col}: column `{col}` ({}): {problem}: {value:?}",
                 o.file.display(),
@@ -575,11 +1062,14 @@ mod tests {
             std::fs::write(release.join("source.txt"), source).unwrap();
             let sha = hex(&Sha256::digest(source.as_bytes()));
             std::fs::write(release.join(METADATA_FILE), format!(
-                "release_id = \"r1\"\ncompany = \"c\"\ntitle = \"t\"\npublished_on = 2006-11-02\nfiscal_period = \"2Q06\"\ncurrency = \"JPY\"\nunit = \"JPY million\"\nsource_file = \"source.txt\"\nsource_sha256 = \"{sha}\"\n")).unwrap();
+                "release_id = \"r1\"\ncompany_id = \"c\"\ntitle = \"t\"\npublished_on = 2006-11-02\nfiscal_period = \"2Q06\"\nsource_file = \"source.txt\"\nsource_sha256 = \"{sha}\"\n")).unwrap();
+            std::fs::create_dir_all(dir.path().join("companies")).unwrap();
+            std::fs::write(dir.path().join("companies").join("c.toml"), "company_id = \"c\"\nname = \"C\"\nfiscal_year_start_month = 1\nfiscal_year_named_by = \"end_year\"\ncurrency = \"USD\"\nunit = \"USD million\"\n").unwrap();
             let header = "period,item,comparison,value,unit,section,label,printed,derived,placement,note\n";
             std::fs::write(release.join("kpis.csv"), format!("{header}{}", body.join("\n"))).unwrap();
-            let catalog = Catalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema")).unwrap();
-            let _ = read_data(dir.path(), &catalog);
+            let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema");
+            let catalog = Catalog::load(&schema).unwrap();
+            let _ = read_data(dir.path(), &schema.join("reference"), &catalog);
         }
     }
 }

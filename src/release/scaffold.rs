@@ -1,10 +1,12 @@
 //! Scaffolding a new release folder (`iijwh release new`): release.toml with the source text's
-//! SHA-256, the text, one CSV per table with its header from the schema, and the release's period
-//! in periods.csv when no release defines it yet, taken from the company's own calendar.
+//! SHA-256, the text, and one CSV per table with its header from the schema. The release names its
+//! company; a company new to the warehouse gets its record (data/companies/ID.toml) from the flags,
+//! never from another company. The period is checked against the company's calendar.
 
 use crate::base::project::Project;
 use crate::base::{hex, StagedDir};
-use crate::release::BUILT_TABLES;
+use crate::release::calendar::Calendar;
+use crate::release::{known_units, release_table};
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
@@ -17,139 +19,146 @@ pub struct NewRelease<'a> {
     pub period: &'a str,
     pub published_on: &'a str,
     pub source: &'a Path,
+    /// company_id; default: the only company of data/companies/
     pub company: Option<String>,
+    /// For a company new to the warehouse: its record.
+    pub new_company: NewCompany,
     pub title: Option<String>,
 }
 
-/// What the existing release folders say: (id, company, currency, unit) per release, and the
-/// period rows of every periods.csv.
-struct Existing {
-    releases: Vec<(String, String, String, String)>,
-    periods: Vec<csv::StringRecord>,
-    period_header: csv::StringRecord,
+/// The record of a new company, from `release new`'s flags.
+#[derive(Default)]
+pub struct NewCompany {
+    pub name: Option<String>,
+    pub fiscal_year_start: Option<u32>,
+    pub fiscal_year_named_by: Option<String>,
+    pub currency: Option<String>,
+    pub unit: Option<String>,
+    pub ticker: Option<String>,
+    pub exchange: Option<String>,
 }
 
-fn existing(releases_dir: &Path) -> Result<Existing> {
-    let mut out = Existing {
-        releases: Vec::new(),
-        periods: Vec::new(),
-        period_header: csv::StringRecord::new(),
+impl NewCompany {
+    fn any(&self) -> bool {
+        self.name.is_some()
+            || self.fiscal_year_start.is_some()
+            || self.fiscal_year_named_by.is_some()
+            || self.currency.is_some()
+            || self.unit.is_some()
+            || self.ticker.is_some()
+            || self.exchange.is_some()
+    }
+}
+
+/// A company's calendar and name, read from its record.
+fn read_company(path: &Path) -> Result<(Calendar, String)> {
+    let text = crate::base::read_text_bounded(path)?;
+    let meta: toml::Table = text
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{}: invalid TOML: {e}", path.display()))?;
+    let month = meta
+        .get("fiscal_year_start_month")
+        .and_then(|v| v.as_integer())
+        .and_then(|m| u32::try_from(m).ok())
+        .filter(|m| (1..=12).contains(m));
+    let named_by = meta.get("fiscal_year_named_by").and_then(|v| v.as_str());
+    let (Some(start_month), Some(named_by)) = (month, named_by) else {
+        bail!(
+            "{}: no fiscal calendar (fiscal_year_start_month, fiscal_year_named_by)",
+            path.display()
+        );
     };
-    let Ok(entries) = std::fs::read_dir(releases_dir) else {
-        return Ok(out);
-    };
-    let mut dirs: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    for dir in dirs {
-        if let Ok(text) = crate::base::read_text_bounded(&dir.join("release.toml")) {
-            if let Ok(meta) = text.parse::<toml::Table>() {
-                let get = |k: &str| {
-                    meta.get(k)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_string()
-                };
-                out.releases.push((
-                    get("release_id"),
-                    get("company"),
-                    get("currency"),
-                    get("unit"),
-                ));
-            }
+    let name = meta
+        .get("name")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    Ok((
+        Calendar {
+            start_month,
+            named_by_start: named_by == "start_year",
+        },
+        name.to_string(),
+    ))
+}
+
+/// The text of a new company's record, or which flags it lacks.
+fn company_record(project: &Project, id: &str, new: &NewCompany) -> Result<String> {
+    let mut missing = Vec::new();
+    if new.name.is_none() {
+        missing.push("--name (the company name as printed)");
+    }
+    if new.fiscal_year_start.is_none() {
+        missing.push("--fiscal-year-start MONTH (1-12: 4 for a year ending in March)");
+    }
+    if new.fiscal_year_start.is_some_and(|m| m != 1) && new.fiscal_year_named_by.is_none() {
+        missing
+            .push("--fiscal-year-named-by start_year|end_year (does FY2006 start or end in 2006?)");
+    }
+    if new.currency.is_none() {
+        missing.push("--currency CUR (ISO 4217, e.g. USD)");
+    }
+    if new.unit.is_none() {
+        missing.push("--unit UNIT (its amounts as printed, e.g. \"USD thousand\")");
+    }
+    if !missing.is_empty() {
+        bail!(
+            "company `{id}` is new to the warehouse (no data/companies/{id}.toml), and its record \
+             is written from the flags, never copied from another company; missing: {}",
+            missing.join(", ")
+        );
+    }
+    let month = new.fiscal_year_start.unwrap_or(1);
+    if !(1..=12).contains(&month) {
+        bail!("--fiscal-year-start {month}: a month, 1-12");
+    }
+    let named_by = new.fiscal_year_named_by.as_deref().unwrap_or("end_year");
+    if !["start_year", "end_year"].contains(&named_by) {
+        bail!("--fiscal-year-named-by {named_by}: start_year or end_year");
+    }
+    let currency = new.currency.clone().unwrap_or_default();
+    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
+        bail!("--currency {currency}: an ISO 4217 code, three capital letters (USD, EUR, JPY)");
+    }
+    let unit = new.unit.clone().unwrap_or_default();
+    let units = known_units(&project.reference_dir())?;
+    if !units.contains(&unit) {
+        bail!(
+            "--unit {unit:?} is not a unit of schema/reference/ (a currency with a scale: \
+             \"{currency}\", \"{currency} thousand\", \"{currency} million\", \"{currency} billion\"; \
+             or one of units.csv)"
+        );
+    }
+    if !unit.starts_with(&currency) {
+        bail!("--unit {unit:?} is not an amount in --currency {currency}");
+    }
+    let mut text = format!(
+        "# Company record, written by `iijwh release new`; its releases name it by company_id.\n\
+         company_id = {}\nname = {}\nfiscal_year_start_month = {month}\nfiscal_year_named_by = {}\n\
+         currency = {}\nunit = {}\n",
+        toml_str(id),
+        toml_str(new.name.as_deref().unwrap_or_default()),
+        toml_str(named_by),
+        toml_str(&currency),
+        toml_str(&unit),
+    );
+    for (key, value) in [("ticker", &new.ticker), ("exchange", &new.exchange)] {
+        if let Some(v) = value {
+            text.push_str(&format!("{key} = {}\n", toml_str(v)));
         }
-        let path = dir.join("periods.csv");
-        if path.is_file() {
-            let text = crate::base::read_text_bounded(&path)?;
-            let mut reader = csv::Reader::from_reader(std::io::Cursor::new(text.into_bytes()));
-            out.period_header = reader.headers()?.clone();
-            for record in reader.records() {
-                out.periods
-                    .push(record.with_context(|| format!("reading {}", path.display()))?);
-            }
-        }
     }
-    Ok(out)
+    Ok(text)
 }
 
-/// A period label as releases print it: kind, number within the year, and two- or four-digit year.
-fn parse_period(label: &str) -> Option<(&'static str, u32, u32)> {
-    let bytes = label.as_bytes();
-    if let Some(year) = label.strip_prefix("FY") {
-        if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) {
-            return Some(("year", 1, year.parse().ok()?));
-        }
-        return None;
-    }
-    if bytes.len() != 4 || !bytes[0].is_ascii_digit() || !bytes[2..].iter().all(u8::is_ascii_digit)
-    {
-        return None;
-    }
-    let seq = u32::from(bytes[0] - b'0');
-    let year: u32 = label[2..].parse().ok()?;
-    match bytes[1] {
-        b'Q' if (1..=4).contains(&seq) => Some(("quarter", seq, year)),
-        b'H' if (1..=2).contains(&seq) => Some(("half", seq, year)),
-        _ => None,
-    }
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
+        && !id.starts_with('.')
 }
 
-/// The periods.csv row of a period no release defines yet: the same period of another fiscal year,
-/// moved by whole years (the company's own calendar, as its earlier releases print it).
-fn derive_period(label: &str, existing: &Existing) -> Result<csv::StringRecord> {
-    let Some((kind, seq, year)) = parse_period(label) else {
-        bail!("unknown period `{label}`: write it as releases print it, e.g. 3Q06, 1H06 or FY2006");
-    };
-    let col = |name: &str| existing.period_header.iter().position(|h| h == name);
-    let (Some(c_period), Some(c_kind), Some(c_fy), Some(c_seq), Some(c_start), Some(c_end)) = (
-        col("period"),
-        col("kind"),
-        col("fiscal_year"),
-        col("seq"),
-        col("start_date"),
-        col("end_date"),
-    ) else {
-        bail!("unknown period `{label}`: no periods.csv to take the fiscal calendar from; add its row to the new release's periods.csv");
-    };
-    let model = existing.periods.iter().find(|r| {
-        r.get(c_kind) == Some(kind) && r.get(c_seq).and_then(|s| s.parse::<u32>().ok()) == Some(seq)
-    });
-    let Some(model) = model else {
-        bail!("unknown period `{label}`: no earlier {kind} {seq} to take the fiscal calendar from; add its row to the new release's periods.csv");
-    };
-    let model_fy: i32 = model.get(c_fy).unwrap_or_default().parse()?;
-    // Two-digit labels: the fiscal year nearest the model's with those last two digits.
-    let fiscal_year = if kind == "year" {
-        year as i32
-    } else {
-        let century = model_fy - model_fy.rem_euclid(100);
-        [century - 100, century, century + 100]
-            .into_iter()
-            .map(|c| c + year as i32)
-            .min_by_key(|fy| (fy - model_fy).abs())
-            .unwrap_or(model_fy)
-    };
-    let shift = |date: &str| -> Result<String> {
-        let d = NaiveDate::parse_from_str(date, "%Y-%m-%d")?;
-        let y = d.year() + (fiscal_year - model_fy);
-        // A period that ends on the last day of February ends on it in every year.
-        let moved = NaiveDate::from_ymd_opt(y, d.month(), d.day())
-            .or_else(|| NaiveDate::from_ymd_opt(y, d.month(), d.day() - 1))
-            .context("date out of range")?;
-        Ok(moved.format("%Y-%m-%d").to_string())
-    };
-    let mut row: Vec<String> = model.iter().map(str::to_string).collect();
-    row[c_period] = label.to_string();
-    row[c_fy] = fiscal_year.to_string();
-    row[c_start] = shift(&model[c_start])?;
-    row[c_end] = shift(&model[c_end])?;
-    Ok(csv::StringRecord::from(row))
-}
-
-/// Write data/releases/ID/ for a new release; returns the folder.
+/// Write data/releases/ID/ for a new release (and the company's record when it is new); returns
+/// the folder.
 pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
     let NewRelease {
         id,
@@ -157,20 +166,15 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         published_on,
         source,
         company,
+        new_company,
         title,
     } = new;
-    if id.is_empty()
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
-        || id.starts_with('.')
-    {
+    if !valid_id(id) {
         bail!("release id `{id}`: use lower-case letters, digits, '-', '_' and '.', e.g. iij-3q06");
     }
     let releases_dir = project.data.join("releases");
     let dir = releases_dir.join(id);
-    let existing = existing(&releases_dir)?;
-    if dir.exists() || existing.releases.iter().any(|r| r.0 == id) {
+    if dir.exists() {
         bail!(
             "release `{id}` exists already ({}); choose a new id",
             dir.display()
@@ -182,46 +186,82 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
     if published > chrono::Local::now().date_naive() {
         bail!("--published-on {published_on} is in the future; a release is added once published");
     }
-    let known_period = existing.periods.iter().find(|r| r.get(0) == Some(period));
-    let new_period = match known_period {
-        Some(_) => None,
-        None => Some(derive_period(period, &existing)?),
-    };
-    // A results release reports a period that is over: one dated before the period ends is a
-    // mistyped date (or period), and would load as a release that predates its own figures.
-    let end_col = existing.period_header.iter().position(|h| h == "end_date");
-    let period_end = end_col
-        .and_then(|c| known_period.or(new_period.as_ref())?.get(c))
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    if let Some(end) = period_end.filter(|end| published < *end) {
-        bail!(
-            "--published-on {published} is before {period} ends ({end}): a release reporting \
-             {period} is published after the period; correct the date or the period"
-        );
-    }
+    let companies_dir = project.data.join("companies");
     let company = match company {
         Some(c) => c,
         None => {
-            let mut companies: Vec<&str> = existing.releases.iter().map(|r| r.1.as_str()).collect();
-            companies.sort_unstable();
-            companies.dedup();
-            match companies.as_slice() {
-                [one] => one.to_string(),
-                [] => bail!("no release yet to take the company from: pass --company"),
+            let mut ids: Vec<String> = std::fs::read_dir(&companies_dir)
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .filter_map(|e| {
+                            let p = e.path();
+                            if p.extension()? != "toml" {
+                                return None;
+                            }
+                            Some(p.file_stem()?.to_string_lossy().to_string())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            ids.sort();
+            match ids.as_slice() {
+                [one] => one.clone(),
+                [] => bail!("no company yet: pass --company ID with the new company's flags"),
                 many => bail!(
-                    "the warehouse holds releases of {}: pass --company",
+                    "the warehouse holds companies {}: pass --company ID",
                     many.join(", ")
                 ),
             }
         }
     };
-    let (currency, unit) = existing
-        .releases
-        .iter()
-        .rev()
-        .find(|r| r.1 == company)
-        .map(|r| (r.2.clone(), r.3.clone()))
-        .unwrap_or_else(|| ("JPY".to_string(), "JPY million".to_string()));
+    if !valid_id(&company)
+        || company.contains('.')
+        || !company.starts_with(|c: char| c.is_ascii_lowercase())
+    {
+        bail!("company id `{company}`: a lower-case letter, then letters, digits, '-' and '_', e.g. acme");
+    }
+    let record_path = companies_dir.join(format!("{company}.toml"));
+    let record = if record_path.is_file() {
+        if new_company.any() {
+            bail!(
+                "company `{company}` exists ({}): its name, calendar, currency and unit are its \
+                 record's; edit that file rather than passing them here",
+                record_path.display()
+            );
+        }
+        None
+    } else {
+        Some(company_record(project, &company, &new_company)?)
+    };
+    let (calendar, name) = match &record {
+        Some(text) => {
+            let meta: toml::Table = text.parse()?;
+            let month = meta["fiscal_year_start_month"].as_integer().unwrap_or(1) as u32;
+            let named = meta["fiscal_year_named_by"].as_str() == Some("start_year");
+            let name = meta["name"].as_str().unwrap_or_default().to_string();
+            (
+                Calendar {
+                    start_month: month,
+                    named_by_start: named,
+                },
+                name,
+            )
+        }
+        None => read_company(&record_path)?,
+    };
+    let the_period = calendar
+        .period(period)
+        .map_err(|why| anyhow::anyhow!("--period {why}"))?;
+    // A results release reports a period that is over: one dated before the period ends is a
+    // mistyped date (or period), and would load as a release that predates its own figures.
+    if published < the_period.end {
+        bail!(
+            "--published-on {published} is before {period} ends ({}, in {company}'s calendar): a \
+             release reporting {period} is published after the period; correct the date or the period",
+            the_period.end
+        );
+    }
     let text = crate::base::read_bounded(source)?;
     let text = String::from_utf8(text).map_err(|_| {
         anyhow::anyhow!(
@@ -235,25 +275,21 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
     let staged = StagedDir::new(&dir)?;
     let staging = staged.path();
     std::fs::write(staging.join("source.txt"), &text)?;
-    let title = title.unwrap_or_else(|| format!("{company} results for {period}"));
+    let title = title.unwrap_or_else(|| format!("{name} results for {period}"));
     let toml_text = format!(
         "# Release metadata, scaffolded by `iijwh release new`; the loader checks source_sha256 against source.txt.\n\
-         release_id = {}\ncompany = {}\ntitle = {}\npublished_on = {}\nfiscal_period = {}\n\
-         currency = {}\nunit = {}\nsource_file = \"source.txt\"\nsource_sha256 = \"{}\"\n",
+         # currency and unit are the company's ({company}.toml) unless set here.\n\
+         release_id = {}\ncompany_id = {}\ntitle = {}\npublished_on = {}\nfiscal_period = {}\n\
+         source_file = \"source.txt\"\nsource_sha256 = \"{}\"\n",
         toml_str(id),
         toml_str(&company),
         toml_str(&title),
         published.format("%Y-%m-%d"),
         toml_str(period),
-        toml_str(&currency),
-        toml_str(&unit),
         hex(&Sha256::digest(text.as_bytes()))
     );
     std::fs::write(staging.join("release.toml"), toml_text)?;
-    for table in &catalog.tables {
-        if BUILT_TABLES.contains(&table.name.as_str()) {
-            continue;
-        }
+    for table in catalog.tables.iter().filter(|t| release_table(t)) {
         let header: Vec<&str> = table
             .columns
             .iter()
@@ -262,12 +298,19 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
             .collect();
         let mut w = csv::Writer::from_path(staging.join(format!("{}.csv", table.name)))?;
         w.write_record(&header)?;
-        if table.name == "periods" {
-            if let Some(row) = &new_period {
-                w.write_record(row)?;
-            }
-        }
         w.flush()?;
+    }
+    if let Some(text) = record {
+        // The record first, created only if absent (never over another's), then the folder.
+        std::fs::create_dir_all(&companies_dir)?;
+        let tmp = companies_dir.join(format!(".{company}.toml.{}", std::process::id()));
+        std::fs::write(&tmp, text)?;
+        let placed = std::fs::hard_link(&tmp, &record_path);
+        let _ = std::fs::remove_file(&tmp);
+        placed.with_context(|| format!("writing {}", record_path.display()))?;
+        return staged.commit().inspect_err(|_| {
+            let _ = std::fs::remove_file(&record_path);
+        });
     }
     staged.commit()
 }

@@ -42,7 +42,7 @@ pub fn write(root: &Path, releases: usize, companies: usize) -> Result<()> {
     Ok(())
 }
 
-/// Label, fiscal year, number and dates of the k-th quarter from 1Q96.
+/// Label, fiscal year, number and dates of the k-th quarter from 1Q96 (an April-March year).
 fn quarter(k: usize) -> (String, i32, usize, String, String) {
     let fy = FIRST_FISCAL_YEAR + (k / 4) as i32;
     let seq = k % 4 + 1;
@@ -97,14 +97,12 @@ fn write_release(root: &Path, company: usize, k: usize) -> Result<()> {
     let name = format!("Synthetic Company {company:03} (test data)");
 
     let mut text = format!("{name}: synthetic results release for {label} (test data, not a real company)\n{SECTION}\n");
-    let mut periods = String::from("period,kind,fiscal_year,seq,start_date,end_date\n");
     let mut revenues = String::from(
         "period,line,measure,comparison,value,unit,section,label,printed,derived,placement,note\n",
     );
     let mut income = String::from("period,item,basis,scope,measure,comparison,value,unit,section,label,printed,derived,placement,note\n");
     for j in k.saturating_sub(REPRINTED)..=k {
-        let (p, fy, seq, start, end) = quarter(j);
-        writeln!(periods, "{p},quarter,{fy},{seq},{start},{end}")?;
+        let (p, ..) = quarter(j);
         let mut total = 0;
         for (li, (code, line_label, _)) in LINES.iter().enumerate() {
             let v = line_value(company, j, li, k);
@@ -135,25 +133,50 @@ fn write_release(root: &Path, company: usize, k: usize) -> Result<()> {
         let previous = format!("syn{company:03}-{}", p.to_lowercase());
         writeln!(restatements, "connectivity-{},{p},{p},revenue_lines,\"connectivity,total_revenues\",{previous},\"{reason}\",Note,synthetic", p.to_lowercase())?;
     }
-    let defs = "line,label,parent_line,components,sort_order\n\
-        total_revenues,Total Revenues,,connectivity+vas_and_other+outsourced_operation_si+si_one_time+equipment_sales,1\n\
-        connectivity,Connectivity,total_revenues,,2\n\
-        vas_and_other,Value-added and Other,total_revenues,,3\n\
-        outsourced_operation_si,Outsourced Operation,total_revenues,,4\n\
-        si_one_time,One-time Integration,total_revenues,,5\n\
-        equipment_sales,Equipment,total_revenues,,6\n";
+    // The company's concepts, defined by its first release; its record beside the releases.
+    let concepts = if k == 0 {
+        let mut c = String::from(
+            "concept,label,parent,components,kind,dimension,standard,sort_order,note\n",
+        );
+        let parts: Vec<&str> = LINES.iter().map(|l| l.0).collect();
+        writeln!(
+            c,
+            "total_revenues,Total Revenues,,{},amount,currency,total_revenues,1,",
+            parts.join("+")
+        )?;
+        for (i, (code, line_label, _)) in LINES.iter().enumerate() {
+            writeln!(
+                c,
+                "{code},{line_label},total_revenues,,amount,currency,,{},",
+                i + 2
+            )?;
+        }
+        let companies = root.parent().unwrap_or(root).join("companies");
+        std::fs::create_dir_all(&companies)?;
+        std::fs::write(
+            companies.join(format!("syn{company:03}.toml")),
+            format!(
+                "company_id = \"syn{company:03}\"\nname = \"{name}\"\nfiscal_year_start_month = 4\n\
+                 fiscal_year_named_by = \"start_year\"\ncurrency = \"JPY\"\nunit = \"JPY million\"\n"
+            ),
+        )?;
+        c
+    } else {
+        String::new()
+    };
     let toml = format!(
-        "release_id = \"{id}\"\ncompany = \"{name}\"\ntitle = \"{name} results for {label} (synthetic)\"\n\
-         published_on = {}\nfiscal_period = \"{label}\"\ncurrency = \"JPY\"\nunit = \"JPY million\"\n\
+        "release_id = \"{id}\"\ncompany_id = \"syn{company:03}\"\ntitle = \"{name} results for {label} (synthetic)\"\n\
+         published_on = {}\nfiscal_period = \"{label}\"\n\
          source_file = \"source.txt\"\nsource_sha256 = \"{}\"\n",
         published.format("%Y-%m-%d"),
         hex(&Sha256::digest(text.as_bytes()))
     );
+    if !concepts.is_empty() {
+        std::fs::write(dir.join("concepts.csv"), &concepts)?;
+    }
     for (file, body) in [
         ("release.toml", toml.as_str()),
         ("source.txt", text.as_str()),
-        ("periods.csv", periods.as_str()),
-        ("revenue_line_defs.csv", defs),
         ("revenue_lines.csv", revenues.as_str()),
         ("income_items.csv", income.as_str()),
         ("restatements.csv", restatements.as_str()),

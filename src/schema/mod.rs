@@ -150,6 +150,17 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// The columns whose comment carries `note`, e.g. `(periods.period)`: how the DDL declares a
+    /// reference a foreign key cannot (one through the row's release to its company).
+    pub fn columns_noting(&self, note: &str) -> Vec<usize> {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.comment.as_deref().is_some_and(|t| t.contains(note)))
+            .map(|(i, _)| i)
+            .collect()
+    }
 }
 
 /// Hash of iijwh's version, `extra`, and the name and text of every `.sql` file in the `subs`
@@ -372,7 +383,8 @@ mod tests {
         };
         assert!(rule("unexplained_changes"));
         assert!(rule("stated_growth_rates"));
-        assert!(!rule("parts_sum_to_totals"));
+        assert!(rule("parts_sum_to_totals"));
+        assert!(!rule("cash_ties_to_balance_sheet"));
         assert!(!rule("balance_sheet_changes"));
         let words =
             sqlfile::words("SELECT a.\"Figures\" -- figures\n, 'figures' /* figures; */ FROM t; x");
@@ -411,11 +423,14 @@ mod tests {
             &DataType::Decimal128(18, 1)
         );
         // A changed comment in the DDL is seen on the next load.
-        let ddl = schema.join("tables").join("08_kpis.sql");
+        let ddl = schema.join("tables").join("10_kpis.sql");
         let text = std::fs::read_to_string(&ddl).unwrap();
         std::fs::write(
             &ddl,
-            text.replace("'contracts, Gbps or %'", "'contracts, Gbps or percent'"),
+            text.replace(
+                "'Unit of value (units.unit): e.g. contracts, Gbps or %'",
+                "'contracts, Gbps or percent'",
+            ),
         )
         .unwrap();
         let changed = Catalog::load_cached(&schema, &cache, true).unwrap();

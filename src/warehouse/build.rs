@@ -647,29 +647,31 @@ fn release_order_problems(
         table_rows(dataset, "periods")?,
         table_rows(dataset, "restatements")?,
     );
-    // period -> its end date, as ISO text (which orders as the dates do)
-    let known: HashMap<String, String> = keys(periods, &["period", "end_date"].map(String::from))?
+    // (company, period) -> its end date, as ISO text (which orders as the dates do)
+    let columns = ["company_id", "period", "end_date"].map(String::from);
+    let known: HashMap<(String, String), String> = keys(periods, &columns)?
         .into_iter()
         .flatten()
-        .filter_map(|k| Some((k.first()?.clone(), k.get(1)?.clone())))
+        .filter_map(|k| Some(((k.first()?.clone(), k.get(1)?.clone()), k.get(2)?.clone())))
         .collect();
     let published = releases
         .column_by_name("published_on")
         .and_then(|c| c.as_any().downcast_ref::<Date32Array>())
         .context("releases has no DATE column published_on")?;
-    let columns = ["release_id", "fiscal_period", "published_on"].map(String::from);
+    let columns = ["release_id", "company_id", "fiscal_period", "published_on"].map(String::from);
     // release id -> (day published, as printed)
     let mut dates: HashMap<String, (i32, String)> = HashMap::new();
     let mut problems = Vec::new();
     for (row, key) in keys(releases, &columns)?.into_iter().enumerate() {
-        let Some([id, period, printed]) = key.map(<[String; 3]>::try_from).and_then(Result::ok)
+        let Some([id, company, period, printed]) =
+            key.map(<[String; 4]>::try_from).and_then(Result::ok)
         else {
             continue;
         };
-        match known.get(&period) {
+        match known.get(&(company, period.clone())) {
             None => problems.push(format!(
-                "{}: fiscal_period {period} of release {id} is not a period in any periods.csv; \
-                 add the period to the release's periods.csv",
+                "{}: fiscal_period {period} of release {id} is not a period of its company's \
+                 calendar",
                 at("releases", row as i64)
             )),
             Some(end) if printed < *end => problems.push(format!(

@@ -324,7 +324,9 @@ mod tests {
     fn real_release() -> (Catalog, Dataset) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let catalog = Catalog::load(&root.join("schema")).unwrap();
-        let dataset = crate::release::read_data(&root.join("data"), &catalog).unwrap();
+        let dataset =
+            crate::release::read_data(&root.join("data"), &root.join("schema/reference"), &catalog)
+                .unwrap();
         (catalog, dataset)
     }
 

@@ -120,7 +120,7 @@ pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
 
 /// The warehouse's format: part of every generation's fingerprint, so a generation an older
 /// iijwh wrote (raw views over its Parquet files, paths inside) is rebuilt, not opened.
-pub const FORMAT: &str = "2: rows in the catalog";
+pub const FORMAT: &str = "3: companies, calendars and concepts";
 
 /// A table's rows for the catalog: its name and one batch.
 pub type TableRows = (String, RecordBatch);
@@ -381,7 +381,6 @@ impl Warehouse {
         let rows = self.column_values("SELECT line || chr(9) || unit FROM vintage_summary")?;
         let row = rows.into_iter().next().unwrap_or_default();
         let (line, unit) = row.split_once('\t').unwrap_or((row.as_str(), ""));
-        let unit = if unit.is_empty() { "JPY million" } else { unit };
         Ok((line.to_string(), unit.to_string()))
     }
 
@@ -475,19 +474,19 @@ impl Warehouse {
             ));
         }
         if let Some(company) = &vintage.company {
-            let known = self.column_values(&format!(
-                "SELECT DISTINCT company FROM {RAW}.releases ORDER BY 1"
-            ))?;
-            if !known.contains(company) {
+            // An id, the name as printed or an alias (macro company_named).
+            let mut stmt = self.conn.prepare("SELECT company_named(?)")?;
+            let id: Option<String> = stmt.query_row([company], |r| r.get(0))?;
+            let Some(id) = id else {
+                let known = self.column_values(&format!(
+                    "SELECT company_id || ' (' || name || ')' FROM {RAW}.companies ORDER BY 1"
+                ))?;
                 bail!(
                     "no company `{company}` in the warehouse; companies: {}",
                     known.join(", ")
                 );
-            }
-            sql.push_str(&format!(
-                "SET VARIABLE company = {};\n",
-                sql_string(company)
-            ));
+            };
+            sql.push_str(&format!("SET VARIABLE company = {};\n", sql_string(&id)));
         }
         if sql.is_empty() {
             // The latest vintage of the newest release's company: never empty (a load needs a

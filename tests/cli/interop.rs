@@ -191,7 +191,7 @@ fn export_refuses_a_non_empty_folder_and_manifest_describes_it() {
     assert_eq!(manifest["database"]["path"], "iijwh.duckdb");
     assert_eq!(manifest["database"]["sha256"].as_str().unwrap().len(), 64);
     let tables = manifest["tables"].as_array().unwrap();
-    assert_eq!(tables.len(), 17);
+    assert_eq!(tables.len(), 20);
     assert!(tables
         .iter()
         .all(|t| t["files"].as_array().unwrap().is_empty()));

@@ -4,6 +4,7 @@ mod bad_inputs;
 mod charts;
 mod check;
 mod common;
+mod companies;
 mod formats;
 mod hostile;
 mod interop;

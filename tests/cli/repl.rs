@@ -79,12 +79,12 @@ fn describe_shows_units_and_read_runs_a_file() {
     )
     .unwrap();
     assert!(
-        stdout.contains("DECIMAL(18,1)") && stdout.contains("JPY million or %"),
+        stdout.contains("DECIMAL(18,1)") && stdout.contains("Unit of value (units.unit)"),
         "{stdout}"
     );
     assert!(stdout.contains("n\n6\n"), "{stdout}");
     assert!(
-        stdout.contains("IIJ's fiscal year starts on 1 April"),
+        stdout.contains("of each company, from its calendar"),
         "{stdout}"
     );
 }
@@ -110,12 +110,12 @@ fn interactive_session() {
     let mut p = spawn(&sb);
 
     // Tab completes a table name.
-    p.send("SELECT count(*) AS n FROM revenue_line_d").unwrap();
+    p.send("SELECT count(*) AS n FROM standard_conc").unwrap();
     p.send("\t").unwrap();
     p.flush().unwrap();
-    p.exp_string("revenue_line_defs").unwrap();
+    p.exp_string("standard_concepts").unwrap();
     p.send_line(";").unwrap();
-    p.exp_string("14").unwrap();
+    p.exp_string("23").unwrap();
     p.exp_string("iijwh> ").unwrap();
 
     // A failing statement is reported and the session goes on.

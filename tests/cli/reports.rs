@@ -252,9 +252,25 @@ fn every_report_pins_figures_from_the_release() {
         (
             "check_summary",
             "rule",
-            "equity_components",
+            "parts_sum_to_totals",
             "status",
             "residual",
+        ),
+        ("concept_trend", "period", "2Q06", "value", "14007.0"),
+        ("concept_trend", "period", "1Q04", "end_date", "2004-06-30"),
+        (
+            "peer_comparison",
+            "company",
+            "Internet Initiative Japan Inc.",
+            "revenues",
+            "14007.0",
+        ),
+        (
+            "peer_comparison",
+            "company",
+            "Internet Initiative Japan Inc.",
+            "revenue_growth_pct",
+            "17.4",
         ),
         (
             "releases",

@@ -86,7 +86,7 @@ fn duckdb_shell_flags_in_both_spellings() {
     let out = sb.ok(&[
         "query",
         "-cmd",
-        "SET VARIABLE company = 'Internet Initiative Japan Inc.'",
+        "SET VARIABLE company = 'iij'",
         "-echo",
         "-bail",
         "-csv",

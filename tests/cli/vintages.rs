@@ -204,6 +204,29 @@ fn every_report_answers_from_the_latest_vintage_and_as_of_reproduces_the_golden_
             &[],
         ),
     );
+    check(
+        "concept_trend",
+        // Total revenues: 3Q06 from the fixture; 2Q06 (14,007) reprinted by it, so its release.
+        expected(
+            "concept_trend",
+            "period",
+            &[
+                ("2Q06", "release_id", FIXTURE),
+                ("2Q06", "published_on", "2007-02-08"),
+            ],
+            &[&[
+                ("period", "3Q06"),
+                ("start_date", "2006-10-01"),
+                ("end_date", "2006-12-31"),
+                ("value", "14500.0"),
+                ("unit", "JPY million"),
+                ("base_value", "14500000000.0"),
+                ("base_unit", "JPY"),
+                ("release_id", FIXTURE),
+                ("published_on", "2007-02-08"),
+            ]],
+        ),
+    );
     // The fixture prints nothing for these: the latest vintage equals the real release's.
     for name in [
         "balance_sheet_changes",
@@ -214,6 +237,24 @@ fn every_report_answers_from_the_latest_vintage_and_as_of_reproduces_the_golden_
     ] {
         check(name, parse_csv(&golden(name)));
     }
+    // IIJ's latest quarter is the fixture's 3Q06: 14,500 on 3Q05's 11,870 = +22.2%; operating
+    // income 900 on 691 = +30.2%, 900 / 14,500 = 6.2%; the fixture prints no net income.
+    let peers = parse_csv(&report(&sb, "peer_comparison", &[]));
+    assert_eq!(peers.len(), 1);
+    let iij = &peers[0];
+    for (col, want) in [
+        ("latest_quarter", "3Q06"),
+        ("quarter_end", "2006-12-31"),
+        ("revenues", "14500.0"),
+        ("revenue_growth_pct", "22.2"),
+        ("operating_income_growth_pct", "30.2"),
+        ("operating_margin_pct", "6.2"),
+        ("net_income", ""),
+        ("net_margin_pct", ""),
+    ] {
+        assert_eq!(iij[col], want, "peer_comparison {col}");
+    }
+    checked.push("peer_comparison".into());
     // The load's own record now has the failing rule.
     let summary = parse_csv(&report(&sb, "check_summary", &[]));
     let rule = row(&summary, "rule", "unexplained_changes");
@@ -367,16 +408,14 @@ fn release_new_scaffolds_a_release_that_loads() {
     assert!(out.contains("test-1q07"), "{out}");
     let dir = sb.data.join("releases/test-1q07");
     let toml = std::fs::read_to_string(dir.join("release.toml")).unwrap();
-    assert!(
-        toml.contains("company = \"Internet Initiative Japan Inc.\""),
-        "{toml}"
-    );
+    // The only company's; its currency and unit stay in its record.
+    assert!(toml.contains("company_id = \"iij\""), "{toml}");
+    assert!(!toml.contains("currency ="), "{toml}");
     assert!(
         toml.contains("fiscal_period = \"1Q07\"") && toml.contains("published_on = 2007-08-01")
     );
-    // The new period, in the company's calendar (1Q06 moved one year).
-    let periods = std::fs::read_to_string(dir.join("periods.csv")).unwrap();
-    assert_eq!(periods, "period,kind,fiscal_year,seq,start_date,end_date\n1Q07,quarter,2007,1,2007-04-01,2007-06-30\n");
+    // No periods to type: the load derives them from the company's calendar.
+    assert!(!dir.join("periods.csv").exists());
     let header = std::fs::read_to_string(dir.join("revenue_lines.csv")).unwrap();
     assert_eq!(
         header,
@@ -429,7 +468,7 @@ fn release_new_scaffolds_a_release_that_loads() {
         "--source",
         src.to_str().unwrap(),
     ]);
-    assert!(err.contains("unknown period `5Q07`"), "{err}");
+    assert!(err.contains("`5Q07` is not a period label"), "{err}");
     let err = run(&[
         "release",
         "new",
@@ -462,7 +501,18 @@ fn bad_release_metadata_is_a_clear_load_error() {
             && err.contains("restates release iij-2q06, published 2006-11-02"),
         "{err}"
     );
-    // A release whose own period no periods.csv defines.
+    // A release whose own period is no period label.
+    std::fs::write(
+        &toml,
+        text.replace("fiscal_period = \"3Q06\"", "fiscal_period = \"Q309\""),
+    )
+    .unwrap();
+    let err = sb.fails(&["load"]);
+    assert!(
+        err.contains("release.toml") && err.contains("`Q309` is not a period label"),
+        "{err}"
+    );
+    // ... and one published before its own period (in the company's calendar) ends.
     std::fs::write(
         &toml,
         text.replace("fiscal_period = \"3Q06\"", "fiscal_period = \"3Q09\""),
@@ -470,7 +520,7 @@ fn bad_release_metadata_is_a_clear_load_error() {
     .unwrap();
     let err = sb.fails(&["load"]);
     assert!(
-        err.contains("release.toml") && err.contains("fiscal_period 3Q09"),
+        err.contains("release.toml") && err.contains("before its period 3Q09 ends (2009-12-31)"),
         "{err}"
     );
     // Two folders claiming one release id.

@@ -235,7 +235,7 @@ fn every_route_answers_with_real_values() {
 
     let (status, _, page) = get(&server, "/checks");
     assert_eq!(status, 200);
-    assert!(page.contains("unexplained_changes") && page.contains("equity_components"));
+    assert!(page.contains("unexplained_changes") && page.contains("parts_sum_to_totals"));
 
     // Bad requests: 4xx with the CLI's message, and the server goes on.
     let (status, _, page) = get(&server, "/reports/nosuch");

@@ -1,0 +1,593 @@
+//! Any company: IIJ with two synthetic peers (tests/fixtures/universe), each on its own calendar,
+//! currency and unit, one of them changing its segment lines; the records, calendars, concepts and
+//! units are data, and a wrong one is an error at its file and line.
+
+use crate::common::{copy_dir, project_root, Sandbox};
+use std::collections::HashMap;
+
+/// IIJ's data/ with the synthetic universe: Brightline (calendar year, USD thousand) and
+/// Eurolumen (April-March named by its end year, EUR million, new segments in its second release).
+fn universe() -> Sandbox {
+    let sb = Sandbox::with_data_copy();
+    let fixtures = project_root().join("tests/fixtures/universe");
+    copy_dir(&fixtures.join("companies"), &sb.data.join("companies"));
+    copy_dir(&fixtures.join("releases"), &sb.data.join("releases"));
+    sb
+}
+
+fn rows_by(
+    rows: Vec<HashMap<String, String>>,
+    key: &str,
+) -> HashMap<String, HashMap<String, String>> {
+    rows.into_iter().map(|r| (r[key].clone(), r)).collect()
+}
+
+#[test]
+fn one_label_is_each_company_own_quarter() {
+    let sb = universe();
+    sb.ok(&["load"]);
+    let periods = rows_by(
+        sb.csv(
+            "SELECT company_id, start_date, end_date, fiscal_year FROM all_periods \
+             WHERE period = '2Q06'",
+        ),
+        "company_id",
+    );
+    assert_eq!(periods["iij"]["start_date"], "2006-07-01");
+    assert_eq!(periods["iij"]["end_date"], "2006-09-30");
+    assert_eq!(periods["brightline"]["start_date"], "2006-04-01");
+    assert_eq!(periods["brightline"]["end_date"], "2006-06-30");
+    // Eurolumen's FY2006 ends in March 2006: its 2Q06 is July-September 2005.
+    assert_eq!(periods["eurolumen"]["start_date"], "2005-07-01");
+    assert_eq!(periods["eurolumen"]["end_date"], "2005-09-30");
+
+    // Each company's trend: its own periods, in time order, with its own dates and unit.
+    let trend = sb.csv_of(&[
+        "query",
+        "concept_trend",
+        "--company",
+        "brightline",
+        "--format",
+        "csv",
+    ]);
+    let got: Vec<(&str, &str, &str, &str)> = trend
+        .iter()
+        .map(|r| {
+            (
+                r["period"].as_str(),
+                r["end_date"].as_str(),
+                r["value"].as_str(),
+                r["unit"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2Q05", "2005-06-30", "40000.0", "USD thousand"),
+            ("2Q06", "2006-06-30", "50000.0", "USD thousand")
+        ]
+    );
+    assert_eq!(trend[1]["base_value"], "50000000.0");
+    assert_eq!(trend[1]["base_unit"], "USD");
+
+    // By alias; periods of two fiscal years in date order, the newest release's figures.
+    let trend = sb.csv_of(&[
+        "query",
+        "concept_trend",
+        "--company",
+        "Eurolumen",
+        "--format",
+        "csv",
+    ]);
+    let got: Vec<(&str, &str, &str)> = trend
+        .iter()
+        .map(|r| {
+            (
+                r["period"].as_str(),
+                r["value"].as_str(),
+                r["release_id"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2Q06", "80.0", "eurolumen-2q07"),
+            ("3Q06", "90.0", "eurolumen-3q07"),
+            ("2Q07", "100.0", "eurolumen-2q07"),
+            ("3Q07", "110.0", "eurolumen-3q07")
+        ]
+    );
+    // IIJ's own: 2Q06 total revenues as printed, in JPY million (not the 億円 headline).
+    let iij = sb.csv_of(&[
+        "query",
+        "concept_trend",
+        "-p",
+        "company=iij",
+        "--format",
+        "csv",
+    ]);
+    let q = iij.iter().find(|r| r["period"] == "2Q06").unwrap();
+    assert_eq!(
+        (
+            q["value"].as_str(),
+            q["unit"].as_str(),
+            q["start_date"].as_str()
+        ),
+        ("14007.0", "JPY million", "2006-07-01")
+    );
+    assert_eq!(q["base_value"], "14007000000.0");
+}
+
+#[test]
+fn peers_side_by_side_with_growth_and_margins() {
+    let sb = universe();
+    sb.ok(&["load"]);
+    let peers = rows_by(
+        sb.csv_of(&["query", "peer_comparison", "--format", "csv"]),
+        "company",
+    );
+    assert_eq!(peers.len(), 3, "{peers:?}");
+    let b = &peers["Brightline Networks Corp. (synthetic)"];
+    assert_eq!(b["latest_quarter"], "2Q06");
+    assert_eq!(b["quarter_end"], "2006-06-30");
+    assert_eq!(
+        (b["currency"].as_str(), b["unit"].as_str()),
+        ("USD", "USD thousand")
+    );
+    assert_eq!(b["revenues"], "50000.0");
+    assert_eq!(b["revenues_in_currency"], "50000000.0");
+    assert_eq!(b["revenue_growth_pct"], "25.0");
+    assert_eq!(b["operating_income_growth_pct"], "60.0");
+    assert_eq!(b["operating_margin_pct"], "16.0");
+    assert_eq!(b["net_margin_pct"], "10.0");
+    let e = &peers["Eurolumen SE (synthetic)"];
+    assert_eq!(e["latest_quarter"], "3Q07");
+    assert_eq!(e["quarter_end"], "2006-12-31");
+    assert_eq!(e["unit"], "EUR million");
+    assert_eq!(e["revenue_growth_pct"], "22.2");
+    assert_eq!(e["operating_margin_pct"], "10.9");
+    assert_eq!(e["net_margin_pct"], "6.4");
+    let i = &peers["Internet Initiative Japan Inc."];
+    assert_eq!(i["latest_quarter"], "2Q06");
+    assert_eq!(i["revenues"], "14007.0");
+    // The release states +17.4% on 2Q05 (11,932); computed from the printed amounts.
+    assert_eq!(i["revenue_growth_pct"], "17.4");
+
+    // As of before Eurolumen's second release, its latest quarter is 2Q07.
+    let before = rows_by(
+        sb.csv_of(&[
+            "query",
+            "peer_comparison",
+            "--as-of",
+            "2006-12-31",
+            "--format",
+            "csv",
+        ]),
+        "company",
+    );
+    let e = &before["Eurolumen SE (synthetic)"];
+    assert_eq!(e["latest_quarter"], "2Q07");
+    assert_eq!(e["revenue_growth_pct"], "25.0");
+}
+
+#[test]
+fn a_new_segment_structure_loads_as_data_and_is_checked_against_its_own_parts() {
+    let sb = universe();
+    sb.ok(&["load"]);
+    // Every rule holds for the three companies (the segment change included).
+    let checks = sb.csv("SELECT rule, status FROM check_results WHERE status = 'fail'");
+    assert!(checks.is_empty(), "{checks:?}");
+    // ... and no residual of Eurolumen's: each release's totals have all their own parts.
+    assert_eq!(
+        sb.scalar(
+            "SELECT count(*) FROM check_results \
+             WHERE rule = 'parts_sum_to_totals' AND details LIKE '%eurolumen%'"
+        ),
+        "0"
+    );
+
+    // Latest: the new lines are current, the old ones were last printed by the first release.
+    let concepts = rows_by(
+        sb.csv_of(&[
+            "query",
+            "-e",
+            "SELECT concept, components, current, first_release, last_release FROM concepts",
+            "--company",
+            "eurolumen",
+            "--format",
+            "csv",
+        ]),
+        "concept",
+    );
+    assert_eq!(
+        concepts["total_revenues"]["components"],
+        "consumer+professional"
+    );
+    assert_eq!(concepts["consumer"]["current"], "true");
+    assert_eq!(concepts["consumer"]["first_release"], "eurolumen-3q07");
+    assert_eq!(concepts["lighting"]["current"], "false");
+    assert_eq!(concepts["lighting"]["last_release"], "eurolumen-2q07");
+    assert_eq!(
+        concepts["total_revenues"]["first_release"],
+        "eurolumen-2q07"
+    );
+    // As of the first release: the old structure, and its lines.
+    let old = rows_by(
+        sb.csv_of(&[
+            "query",
+            "-e",
+            "SELECT concept, components, current FROM concepts",
+            "--company",
+            "eurolumen",
+            "--release",
+            "eurolumen-2q07",
+            "--format",
+            "csv",
+        ]),
+        "concept",
+    );
+    assert_eq!(old["total_revenues"]["components"], "lighting+controls");
+    assert_eq!(old["lighting"]["current"], "true");
+    assert!(!old.contains_key("consumer"), "{old:?}");
+    let lines = sb.ok(&[
+        "query",
+        "-e",
+        "SELECT string_agg(DISTINCT line, ',' ORDER BY line) FROM revenue_lines",
+        "--company",
+        "eurolumen",
+        "--release",
+        "eurolumen-2q07",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        lines.contains("controls,lighting,total_revenues"),
+        "{lines}"
+    );
+
+    // A part that does not add up fails the rule, against the release's own (new) parts.
+    let release = sb.data.join("releases/eurolumen-3q07");
+    let csv = std::fs::read_to_string(release.join("revenue_lines.csv")).unwrap();
+    std::fs::write(
+        release.join("revenue_lines.csv"),
+        csv.replacen(
+            "3Q07,consumer,amount,level,70,",
+            "3Q07,consumer,amount,level,75,",
+            1,
+        ),
+    )
+    .unwrap();
+    sb.ok(&["load"]);
+    let out = sb
+        .cmd()
+        .args(["check", "parts_sum_to_totals", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the rule fails");
+    let broken = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        broken.contains("eurolumen-3q07") && broken.contains("3Q07") && broken.contains("115"),
+        "{broken}"
+    );
+}
+
+#[test]
+fn records_calendars_concepts_and_units_are_checked_at_their_file_and_line() {
+    let sb = universe();
+    let release = sb.data.join("releases/brightline-2q06");
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = release.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{from} in {file}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    let restore = |file: &str| {
+        std::fs::copy(
+            project_root()
+                .join("tests/fixtures/universe/releases/brightline-2q06")
+                .join(file),
+            release.join(file),
+        )
+        .unwrap();
+    };
+
+    edit(
+        "release.toml",
+        "company_id = \"brightline\"",
+        "company_id = \"nobody\"",
+    );
+    let err = sb.fails(&["load"]);
+    assert!(
+        err.contains("brightline-2q06/release.toml:3")
+            && err.contains("company_id `nobody` is not a company")
+            && err.contains("data/companies/nobody.toml"),
+        "{err}"
+    );
+    restore("release.toml");
+
+    edit("revenue_lines.csv", "2Q06,products,", "2Q06,widgets,");
+    let err = sb.fails(&["load"]);
+    assert!(
+        err.contains("brightline-2q06/revenue_lines.csv:2:2")
+            && err.contains("\"widgets\" is not a concept of company `brightline`"),
+        "{err}"
+    );
+    restore("revenue_lines.csv");
+
+    edit("revenue_lines.csv", "2Q05,products,", "2Q5,products,");
+    let err = sb.fails(&["load"]);
+    assert!(
+        err.contains("brightline-2q06/revenue_lines.csv:3:1")
+            && err.contains("`2Q5` is not a period label"),
+        "{err}"
+    );
+    restore("revenue_lines.csv");
+
+    edit("revenue_lines.csv", "USD thousand", "USD zillion");
+    let err = sb.fails(&["load"]);
+    assert!(
+        err.contains("brightline-2q06/revenue_lines.csv:2")
+            && err.contains("unit='USD zillion'")
+            && err.contains("not in table `units`"),
+        "{err}"
+    );
+    restore("revenue_lines.csv");
+
+    // Any ISO currency at any usual scale is a unit without an edit.
+    edit(
+        "revenue_lines.csv",
+        "2Q06,products,amount,level,30000,USD thousand",
+        "2Q06,products,amount,level,30000,CHF thousand",
+    );
+    sb.ok(&["load"]);
+    assert_eq!(
+        sb.scalar("SELECT factor FROM units WHERE unit = 'CHF thousand'"),
+        "1000.000000"
+    );
+    restore("revenue_lines.csv");
+
+    let record = sb.data.join("companies/brightline.toml");
+    let text = std::fs::read_to_string(&record).unwrap();
+    std::fs::write(&record, text.replace("fiscal_year_start_month = 1\n", "")).unwrap();
+    let err = sb.fails(&["load"]);
+    assert!(
+        err.contains("companies/brightline.toml") && err.contains("fiscal_year_start_month"),
+        "{err}"
+    );
+}
+
+#[test]
+fn release_new_writes_a_new_company_record_from_its_flags_only() {
+    let sb = universe();
+    let source = sb.dir.path().join("acme.txt");
+    std::fs::write(
+        &source,
+        "Acme Corp. (synthetic) results for 2Q06\nTotal revenues 1,000\n",
+    )
+    .unwrap();
+    let base = [
+        "release",
+        "new",
+        "acme-2q06",
+        "--company",
+        "acme",
+        "--period",
+        "2Q06",
+        "--published-on",
+        "2006-07-25",
+        "--source",
+    ];
+    let mut args: Vec<&str> = base.to_vec();
+    let source = source.to_str().unwrap();
+    args.push(source);
+    let err = sb.fails(&args);
+    assert!(
+        err.contains("company `acme` is new")
+            && err.contains("--name")
+            && err.contains("--fiscal-year-start")
+            && err.contains("--currency")
+            && err.contains("--unit"),
+        "{err}"
+    );
+    assert!(!sb.data.join("companies/acme.toml").exists());
+    assert!(!sb.data.join("releases/acme-2q06").exists());
+
+    // 2Q06 of a calendar-year company ends on June 30: a release of June 15 cannot report it.
+    let mut early = args.clone();
+    early[8] = "2006-06-15";
+    early.extend([
+        "--name",
+        "Acme Corp. (synthetic)",
+        "--fiscal-year-start",
+        "1",
+        "--currency",
+        "USD",
+        "--unit",
+        "USD million",
+    ]);
+    let err = sb.fails(&early);
+    assert!(err.contains("before 2Q06 ends (2006-06-30"), "{err}");
+    assert!(!sb.data.join("companies/acme.toml").exists());
+
+    let mut good = early.clone();
+    good[8] = "2006-07-25";
+    sb.ok(&good);
+    let record = std::fs::read_to_string(sb.data.join("companies/acme.toml")).unwrap();
+    assert!(record.contains("fiscal_year_start_month = 1"), "{record}");
+    assert!(record.contains("currency = \"USD\"") && record.contains("unit = \"USD million\""));
+    let toml = std::fs::read_to_string(sb.data.join("releases/acme-2q06/release.toml")).unwrap();
+    assert!(
+        toml.contains("company_id = \"acme\"") && !toml.contains("currency ="),
+        "{toml}"
+    );
+    assert!(!sb.data.join("releases/acme-2q06/periods.csv").exists());
+
+    // One period row, one revenue row in USD million: it loads, in Acme's own calendar.
+    std::fs::write(
+        sb.data.join("releases/acme-2q06/revenue_lines.csv"),
+        "period,line,measure,comparison,value,unit,section,label,printed,derived,placement,note\n\
+         2Q06,total_revenues,amount,level,1000,USD million,Results,Total revenues,\"1,000\",,label,\n",
+    )
+    .unwrap();
+    sb.ok(&["load"]);
+    assert_eq!(
+        sb.scalar(
+            "SELECT start_date FROM all_periods WHERE company_id = 'acme' AND period = '2Q06'"
+        ),
+        "2006-04-01"
+    );
+    assert_eq!(
+        sb.scalar("SELECT currency || ' ' || unit FROM releases WHERE release_id = 'acme-2q06'"),
+        "USD USD million"
+    );
+
+    // An existing company's calendar and currency are its record's: flags for them are refused.
+    let again = [
+        "release",
+        "new",
+        "acme-3q06",
+        "--company",
+        "acme",
+        "--currency",
+        "JPY",
+        "--period",
+        "3Q06",
+        "--published-on",
+        "2006-10-25",
+        "--source",
+        source,
+    ];
+    let err = sb.fails(&again);
+    assert!(err.contains("company `acme` exists"), "{err}");
+    assert!(!sb.data.join("releases/acme-3q06").exists());
+}
+
+/// A real later IIJ release (1Q08, from its SEC Form 6-K exhibit; tests/fixtures/releases/iij-1q08
+/// keeps the URL) reports revenues in the lines of fiscal 2007 on: it loads as data, with its own
+/// concepts, and its parts are checked against its own definitions.
+#[test]
+fn a_real_later_iij_release_with_new_revenue_lines_loads_and_is_checked() {
+    let sb = Sandbox::with_fixtures(&["iij-1q08"]);
+    let out = sb.ok(&["load"]);
+    assert!(out.contains("iij-1q08"), "{out}");
+    assert_eq!(
+        sb.scalar(
+            "SELECT value FROM revenue_lines WHERE period = '1Q08' \
+             AND line = 'connectivity_and_outsourcing' AND comparison = 'level'"
+        ),
+        "8396.0"
+    );
+    assert_eq!(
+        sb.scalar("SELECT start_date || '..' || end_date FROM periods WHERE period = '1Q08'"),
+        "2008-04-01..2008-06-30"
+    );
+    let concepts = rows_by(
+        sb.csv("SELECT concept, components, first_release, last_release, current FROM concepts"),
+        "concept",
+    );
+    assert_eq!(
+        concepts["total_revenues"]["components"],
+        "connectivity_and_outsourcing+si+equipment_sales"
+    );
+    assert_eq!(concepts["si"]["first_release"], "iij-1q08");
+    assert_eq!(concepts["dedicated_access"]["last_release"], "iij-2q06");
+    assert_eq!(concepts["dedicated_access"]["current"], "false");
+    // As of the 2Q06 release: the fiscal 2006 lines.
+    let old = rows_by(
+        sb.csv_of(&[
+            "query",
+            "-e",
+            "SELECT concept, components FROM concepts",
+            "--release",
+            "iij-2q06",
+            "--format",
+            "csv",
+        ]),
+        "concept",
+    );
+    assert!(!old.contains_key("si"), "{old:?}");
+    assert!(old["total_revenues"]["components"].starts_with("connectivity+vas_and_other"));
+
+    // Its parts: operating income = revenues - costs - SG&A/R&D holds in both columns (no row);
+    // total revenues is printed with two of its three lines (a residual naming the third).
+    let parts = sb.ok(&["check", "parts_sum_to_totals", "--format", "csv"]);
+    let mine: Vec<&str> = parts.lines().filter(|l| l.contains("iij-1q08")).collect();
+    assert!(
+        mine.iter().all(|l| !l.contains(",operating_income,")),
+        "{parts}"
+    );
+    let residual = mine
+        .iter()
+        .find(|l| l.contains("1Q08") && l.contains(",total_revenues,"))
+        .unwrap_or_else(|| panic!("{parts}"));
+    assert!(
+        residual.contains("does not print equipment_sales") && residual.contains("16328"),
+        "{residual}"
+    );
+    // No rule fails with the real release beside the first one.
+    let failing = sb.csv("SELECT rule FROM check_results WHERE status = 'fail'");
+    assert!(failing.is_empty(), "{failing:?}");
+
+    // A cost line typed wrong breaks operating income's parts.
+    let file = sb.data.join("releases/iij-1q08/income_items.csv");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen(
+            "1Q08,total_costs,actual,consolidated,amount,level,13303,",
+            "1Q08,total_costs,actual,consolidated,amount,level,13330,",
+            1,
+        ),
+    )
+    .unwrap();
+    sb.ok(&["load"]);
+    let out = sb
+        .cmd()
+        .args(["check", "parts_sum_to_totals", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the rule fails");
+    let parts = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        parts.lines().any(|l| l.contains("iij-1q08")
+            && l.contains(",operating_income,")
+            && l.contains("384")),
+        "{parts}"
+    );
+}
+
+#[test]
+fn an_actual_of_a_period_not_yet_over_is_caught() {
+    let sb = universe();
+    let file = sb.data.join("releases/brightline-2q06/income_items.csv");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // 3Q06 (July-September 2006) had not ended when the release came out on July 25, 2006.
+    std::fs::write(
+        &file,
+        text.replacen(
+            "2Q06,net_income,actual,consolidated,amount,level,",
+            "3Q06,net_income,actual,consolidated,amount,level,",
+            1,
+        ),
+    )
+    .unwrap();
+    sb.ok(&["load"]);
+    let out = sb
+        .cmd()
+        .args([
+            "check",
+            "actuals_reported_after_their_period",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the rule fails");
+    let rows = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        rows.contains("brightline-2q06") && rows.contains("3Q06") && rows.contains("2006-09-30"),
+        "{rows}"
+    );
+}
