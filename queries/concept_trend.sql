@@ -1,15 +1,14 @@
 -- title: Trend of a concept
--- description: One concept of one company (its own, e.g. a revenue line, or a standard one such as total_revenues), period by period in time order with the period's own dates from the company's calendar, as the newest release of the vintage prints it: the value in the release's unit, the same in base units, and the release it comes from. Actual, consolidated levels; a figure printed in several units shows the one of its release's unit.
--- param: company VARCHAR = -- company id, name or alias; empty: the company the session shows
+-- description: One concept of one company (its own, e.g. a revenue line, or a standard one such as total_revenues), period by period in time order with the period's own dates from the company's calendar, as the newest release of the vintage prints it: the value in the release's unit, the same in base units, and the release it comes from. Actual, consolidated levels; a figure printed in several units shows the one of its release's unit. The company is the `company` parameter, as `--company` picks it.
+-- param: company VARCHAR = -- company id, name or alias (as --company); empty: the company the session shows
 -- param: concept VARCHAR = total_revenues -- concept code (see the concepts view)
 -- param: kind VARCHAR = quarter -- quarter, half or year
--- values: company = SELECT c FROM (SELECT '' AS c UNION ALL SELECT company_id FROM companies) ORDER BY 1
+-- values: company = SELECT c FROM (SELECT '' AS c UNION ALL SELECT company_id FROM companies UNION ALL SELECT name FROM companies) ORDER BY 1
 -- values: concept = SELECT DISTINCT concept FROM printed_concepts ORDER BY 1
 -- values: kind = SELECT k FROM (VALUES ('quarter'), ('half'), ('year')) t(k)
 -- chart: bar x=period y=value
 WITH chosen AS (
-    SELECT coalesce(company_named(nullif($company, '')),
-                    (SELECT company_id FROM vintage_company)) AS company_id
+    SELECT company_id FROM vintage_company
 ), printed AS (
     SELECT f.period, f.value, f.unit, f.release_id, f.published_on,
            -- The newest release wins; within it, the figure in the release's own unit.

@@ -172,3 +172,10 @@ SELECT c.company, c.release_id AS latest_release, c.published_on,
            strftime(c.published_on, '%Y-%m-%d') || '), vintage ' ||
            coalesce('as of ' || strftime(getvariable('vintage_date'), '%Y-%m-%d'), 'latest') AS line
 FROM company_releases c WHERE c.is_latest;
+
+-- The same for an answer across companies (a peer report): how many companies and releases.
+CREATE OR REPLACE VIEW vintage_summary_all AS
+SELECT 'every company of the vintage (' || count(DISTINCT company_id) || ' companies, ' || count(*) ||
+       ' releases), each as of its newest release; vintage ' ||
+       coalesce('as of ' || strftime(getvariable('vintage_date'), '%Y-%m-%d'), 'latest') AS line
+FROM vintage_releases;

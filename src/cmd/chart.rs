@@ -90,6 +90,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         (None, Some(sql)) => (sql.clone(), Vec::new(), "Ad-hoc query".to_string()),
         (None, None) => bail!("name a report or pass -e SQL"),
     };
+    wh.pick_company(&params)?;
     let result = wh.query(&sql, &params)?;
     let data = chart_data(&wh, &result, &spec, &title)?;
     match &args.output {
@@ -138,7 +139,11 @@ fn chart_data(
     spec: &ChartSpec,
     title: &str,
 ) -> Result<ChartData> {
-    let (footer, unit) = wh.vintage_note()?;
+    let (mut footer, unit) = wh.vintage_note()?;
+    if crate::render::spans_companies(result) {
+        footer = wh.vintage_note_all()?;
+    }
+    let unit = crate::render::amounts_unit(result, &unit);
     ChartData::from_result(result, spec, title, &unit, &format!("iijwh · {footer}"))
 }
 

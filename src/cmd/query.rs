@@ -95,6 +95,9 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
         Some(r) => report::bind(r, &args.params, |sql| wh.column_values(sql))?,
         None => free_params(&args.params)?,
     };
+    if report.is_some() {
+        wh.pick_company(&params)?;
+    }
     // -init and -cmd statements run first, in this session (SET VARIABLE, temp tables ...).
     let first = args.shell.scripts()?;
     for script in &first {
@@ -127,7 +130,10 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
         (Format::Parquet | Format::Xlsx, Some(path)) => {
             let bytes = match args.format {
                 Format::Parquet => crate::render::files::parquet(&result)?,
-                _ => crate::render::files::xlsx(&result, &wh.vintage_note()?.1)?,
+                _ => crate::render::files::xlsx(
+                    &result,
+                    &crate::render::amounts_unit(&result, &wh.vintage_note()?.1),
+                )?,
             };
             let mut file = project.create_output_file(path)?;
             file.write_all(&bytes)

@@ -96,6 +96,50 @@ pub fn unit_of<'a>(column: &str, default: &'a str) -> &'a str {
     }
 }
 
+/// The unit a result's amounts are in: its own `unit` column when every row has the same one
+/// (a report of another company than the session's, a concept in KPIs), else `default` (the
+/// vintage's unit); `mixed units` when the rows' units differ, so no axis claims one unit for all.
+pub fn amounts_unit(result: &QueryResult, default: &str) -> String {
+    let Ok(columns) = columns_text(result) else {
+        return default.to_string();
+    };
+    let Some(at) = result
+        .schema
+        .fields()
+        .iter()
+        .position(|f| f.name() == "unit")
+    else {
+        return default.to_string();
+    };
+    let mut units: Vec<&str> = columns[at].iter().flatten().map(String::as_str).collect();
+    units.sort_unstable();
+    units.dedup();
+    match units.as_slice() {
+        [] => default.to_string(),
+        [one] => one.to_string(),
+        _ => "mixed units".to_string(),
+    }
+}
+
+/// Whether a result's rows are of several companies (a `company` or `company_id` column with more
+/// than one value): its chart's footer then names the vintage of every company, not one.
+pub fn spans_companies(result: &QueryResult) -> bool {
+    let Ok(columns) = columns_text(result) else {
+        return false;
+    };
+    result
+        .schema
+        .fields()
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.name() == "company" || f.name() == "company_id")
+        .any(|(at, _)| {
+            let mut seen = columns[at].iter().flatten();
+            seen.next()
+                .is_some_and(|first| seen.any(|other| other != first))
+        })
+}
+
 /// One stored figure as the tables print it, with its unit: `14007.0` in `JPY million` is
 /// `14,007 JPY million`, `13.5` in `%` is `13.5%`, `-238.0` is `-238`.
 pub fn figure_text(value: &str, unit: &str) -> String {

@@ -384,6 +384,15 @@ impl Warehouse {
         Ok((line.to_string(), unit.to_string()))
     }
 
+    /// The vintage in one line for an answer across companies (chart footers of peer reports).
+    pub fn vintage_note_all(&self) -> Result<String> {
+        Ok(self
+            .column_values("SELECT line FROM vintage_summary_all")?
+            .into_iter()
+            .next()
+            .unwrap_or_default())
+    }
+
     /// The name of the database this session's tables live in (`memory`, or the catalog file's).
     pub fn database(&self) -> Result<String> {
         self.column_values("SELECT current_database()")?
@@ -509,6 +518,19 @@ impl Warehouse {
             );
         }
         Ok(())
+    }
+
+    /// A report parameter named `company` (an id, name or alias; empty: the session's) picks the
+    /// company as `--company` does, so the views, the period macros and the chart footer all
+    /// answer for that company.
+    pub fn pick_company(&self, params: &[(String, String)]) -> Result<()> {
+        match params.iter().find(|(k, v)| k == "company" && !v.is_empty()) {
+            Some((_, company)) => self.set_vintage(&Vintage {
+                company: Some(company.clone()),
+                ..Vintage::default()
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Attach a new DuckDB database file as `export_db` for `fill(connection, schema_dir)` to

@@ -217,6 +217,7 @@ pub fn report(
 ) -> Result<Reply> {
     let args: Vec<String> = given.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let params = report::bind(r, &args, |sql| wh.column_values(sql))?;
+    wh.pick_company(&params)?;
     let result = wh.query(&r.sql, &params)?;
     let mut buf = Vec::new();
     match twin {
@@ -238,13 +239,18 @@ pub fn report(
     let svg = match r.get("chart") {
         Some(spec) => {
             let spec: ChartSpec = spec.parse().map_err(anyhow::Error::msg)?;
-            let unit = wh.vintage_note()?.1;
+            let unit = crate::render::amounts_unit(&result, &wh.vintage_note()?.1);
+            let footer = if crate::render::spans_companies(&result) {
+                wh.vintage_note_all()?
+            } else {
+                vintage.clone()
+            };
             let data = ChartData::from_result(
                 &result,
                 &spec,
                 &title,
                 &unit,
-                &format!("iijwh · {vintage}"),
+                &format!("iijwh · {footer}"),
             )?;
             Some(chart::svg(&data)?)
         }

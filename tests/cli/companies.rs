@@ -99,6 +99,25 @@ fn one_label_is_each_company_own_quarter() {
             ("3Q07", "110.0", "eurolumen-3q07")
         ]
     );
+    // The `company` parameter picks the company as --company does: axis unit and footer too.
+    let svg = sb.dir.path().join("brightline.svg");
+    sb.ok(&[
+        "chart",
+        "concept_trend",
+        "-p",
+        "company=brightline",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    let svg = std::fs::read_to_string(svg).unwrap();
+    assert!(
+        svg.contains("USD thousand")
+            && svg.contains(
+                "Brightline Networks Corp. (synthetic) · figures as of release brightline-2q06"
+            )
+            && !svg.contains("JPY"),
+        "{svg}"
+    );
     // IIJ's own: 2Q06 total revenues as printed, in JPY million (not the 億円 headline).
     let iij = sb.csv_of(&[
         "query",
@@ -154,6 +173,15 @@ fn peers_side_by_side_with_growth_and_margins() {
     assert_eq!(i["revenues"], "14007.0");
     // The release states +17.4% on 2Q05 (11,932); computed from the printed amounts.
     assert_eq!(i["revenue_growth_pct"], "17.4");
+
+    // Its chart's footer names every company's vintage, not the session company's.
+    let svg = sb.dir.path().join("peers.svg");
+    sb.ok(&["chart", "peer_comparison", "-o", svg.to_str().unwrap()]);
+    let svg = std::fs::read_to_string(svg).unwrap();
+    assert!(
+        svg.contains("every company of the vintage (3 companies, 4 releases)"),
+        "{svg}"
+    );
 
     // As of before Eurolumen's second release, its latest quarter is 2Q07.
     let before = rows_by(
