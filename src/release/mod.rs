@@ -5,17 +5,26 @@
 //! keys cannot say, because they go through a release's company, are checked here: a period
 //! label must name a period of the company's calendar (the loader derives table `periods` from
 //! them, see `calendar`), and an item a concept of the company or a standard one. Other
-//! constraints (CHECK, keys, references) are enforced later by the warehouse build. Beside it:
-//! scaffolding a new release folder, and synthetic releases.
+//! constraints (CHECK, keys, references) are enforced later by the warehouse build. Here: the
+//! reading and typing (mod.rs), company records (company), reference tables (reference), the
+//! references through a company (references), fiscal calendars (calendar); beside it, scaffolding
+//! a new release folder (scaffold) and synthetic releases (synthetic).
 //!
 //! Who may call it: warehouse (the manifest's release entries), load and cmd. It imports schema
 //! and base.
 
 pub mod calendar;
+mod company;
+mod reference;
+mod references;
 pub mod scaffold;
 pub mod synthetic;
 
-use calendar::Calendar;
+use company::read_companies;
+pub use company::Company;
+pub use reference::known_units;
+use reference::read_reference;
+use references::{check_concepts, derive_periods};
 
 use crate::base::hex;
 use crate::schema::{Catalog, Table};
@@ -28,7 +37,7 @@ use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -51,15 +60,6 @@ const CONCEPT_REFERENCE: &str = "(concepts.concept)";
 pub fn release_table(table: &Table) -> bool {
     table.column("release_id").is_some()
         && ![RELEASES, RELEASE_SOURCES].contains(&table.name.as_str())
-}
-
-/// A company as the loader needs it: its calendar and its defaults for a release.
-#[derive(Debug, Clone)]
-pub struct Company {
-    pub calendar: Calendar,
-    pub currency: String,
-    pub unit: String,
-    pub file: PathBuf,
 }
 
 /// Where a row came from, for error messages.
@@ -171,196 +171,6 @@ fn row_of(table: &Table, values: &[(&str, String)]) -> Vec<Option<String>> {
         .collect()
 }
 
-/// The reference tables: each `<table>.csv` of schema/reference/ naming a table (standard
-/// concepts; units other than currencies), and the currency units: every currency of
-/// currencies.csv at every scale of scales.csv, `USD`, `USD thousand`, `JPY 100 million` ...
-fn read_reference(
-    dir: &Path,
-    catalog: &Catalog,
-    raw: &mut BTreeMap<String, RawRows>,
-) -> Result<()> {
-    let path = dir.join(format!("{STANDARD_CONCEPTS}.csv"));
-    let text = read_utf8(&path)?;
-    read_csv_text(&path, &text, table(catalog, STANDARD_CONCEPTS)?, None, raw)?;
-    read_units(dir, catalog, raw)
-}
-
-fn read_units(dir: &Path, catalog: &Catalog, raw: &mut BTreeMap<String, RawRows>) -> Result<()> {
-    let path = dir.join(format!("{UNITS}.csv"));
-    let text = read_utf8(&path)?;
-    read_csv_text(&path, &text, table(catalog, UNITS)?, None, raw)?;
-    let records = |file: &str| -> Result<(PathBuf, Vec<csv::StringRecord>)> {
-        let path = dir.join(file);
-        let text = read_utf8(&path)?;
-        let rows = csv::Reader::from_reader(text.as_bytes())
-            .records()
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|e| csv_error(&path, &e))?;
-        Ok((path, rows))
-    };
-    let (currencies_file, currencies) = records("currencies.csv")?;
-    let (_, scales) = records("scales.csv")?;
-    let units = table(catalog, UNITS)?;
-    for (line, currency) in currencies.iter().enumerate() {
-        let code = currency.get(0).unwrap_or_default();
-        for scale in &scales {
-            let (word, factor) = (
-                scale.get(0).unwrap_or_default(),
-                scale.get(1).unwrap_or_default(),
-            );
-            let unit = if word.is_empty() {
-                code.to_string()
-            } else {
-                format!("{code} {word}")
-            };
-            let row = row_of(
-                units,
-                &[
-                    ("unit", unit),
-                    ("dimension", "currency".into()),
-                    ("currency", code.into()),
-                    ("base_unit", code.into()),
-                    ("factor", factor.into()),
-                ],
-            );
-            let origin = Origin {
-                file: currencies_file.clone(),
-                line: line as u64 + 2,
-            };
-            push_row(raw, UNITS, row, origin);
-        }
-    }
-    Ok(())
-}
-
-/// Every unit of the reference tables in `reference` (schema/reference/).
-pub fn known_units(reference: &Path) -> Result<HashSet<String>> {
-    let catalog_free = Table {
-        name: UNITS.to_string(),
-        comment: None,
-        columns: ["unit", "dimension", "currency", "base_unit", "factor"]
-            .iter()
-            .map(|n| crate::schema::Column {
-                name: n.to_string(),
-                sql_type: "VARCHAR".into(),
-                arrow_type: "Utf8".into(),
-                nullable: true,
-                comment: None,
-            })
-            .collect(),
-        schema: std::sync::Arc::new(arrow::datatypes::Schema::empty()),
-        constraints: Vec::new(),
-    };
-    let catalog = Catalog {
-        version: String::new(),
-        tables: vec![catalog_free],
-    };
-    let mut raw = BTreeMap::new();
-    read_units(reference, &catalog, &mut raw)?;
-    Ok(raw
-        .remove(UNITS)
-        .unwrap_or_default()
-        .values
-        .into_iter()
-        .filter_map(|r| r.into_iter().next().flatten())
-        .collect())
-}
-
-/// data/companies/<id>.toml, one row of `companies` each: id -> what the loader needs of it.
-fn read_companies(
-    dir: &Path,
-    catalog: &Catalog,
-    raw: &mut BTreeMap<String, RawRows>,
-) -> Result<BTreeMap<String, Company>> {
-    let companies = table(catalog, COMPANIES)?;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| {
-            format!(
-                "no companies folder at {}: the data folder holds companies/<company-id>.toml, one \
-                 per company (`iijwh release new --company` writes one)",
-                dir.display()
-            )
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    let mut out = BTreeMap::new();
-    for path in files {
-        let stem = path
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
-        let text = read_utf8(&path)?;
-        let meta: toml::Table = text
-            .parse()
-            .map_err(|e| anyhow!("{}: invalid TOML: {e}", path.display()))?;
-        let line_of = |key: &str| line_of(&text, key);
-        for key in meta.keys() {
-            if companies.column(key).is_none() {
-                bail!(
-                    "{}:{}: unknown key `{key}`; a company file takes: {}",
-                    path.display(),
-                    line_of(key),
-                    column_names(companies)
-                );
-            }
-        }
-        let get = |key: &str| -> Option<String> {
-            meta.get(key).map(|v| match v {
-                toml::Value::String(s) => s.clone(),
-                toml::Value::Array(items) => items
-                    .iter()
-                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                other => other.to_string(),
-            })
-        };
-        if get("company_id").as_deref() != Some(stem.as_str()) {
-            bail!(
-                "{}:{}: company_id must equal the file name `{stem}`",
-                path.display(),
-                line_of("company_id")
-            );
-        }
-        let month = get("fiscal_year_start_month").and_then(|m| m.parse::<u32>().ok());
-        let named_by = get("fiscal_year_named_by");
-        let (Some(start_month @ 1..=12), Some(named_by @ ("start_year" | "end_year"))) =
-            (month, named_by.as_deref())
-        else {
-            bail!(
-                "{}:{}: the fiscal calendar needs fiscal_year_start_month (1-12) and \
-                 fiscal_year_named_by (\"start_year\": FY2006 starts in 2006, or \"end_year\")",
-                path.display(),
-                line_of("fiscal_year")
-            );
-        };
-        let company = Company {
-            calendar: Calendar {
-                start_month,
-                named_by_start: named_by == "start_year",
-            },
-            currency: get("currency").unwrap_or_default(),
-            unit: get("unit").unwrap_or_default(),
-            file: path.clone(),
-        };
-        let row = companies.columns.iter().map(|c| get(&c.name)).collect();
-        push_row(
-            raw,
-            COMPANIES,
-            row,
-            Origin {
-                file: path.clone(),
-                line: 1,
-            },
-        );
-        out.insert(stem, company);
-    }
-    Ok(out)
-}
-
 fn column_names(table: &Table) -> String {
     table
         .columns
@@ -383,206 +193,6 @@ fn file_column(table: &Table, ci: usize) -> usize {
         Some(r) if r < ci && table.name != RELEASES => ci,
         _ => ci + 1,
     }
-}
-
-/// Each period label the rows use, in the calendar of the company of the row's release: rows of
-/// table `periods`. A label that names no period is an error at its file, line and column.
-fn derive_periods(
-    catalog: &Catalog,
-    companies: &BTreeMap<String, Company>,
-    releases: &HashMap<String, (String, String)>,
-    raw: &mut BTreeMap<String, RawRows>,
-) -> Result<()> {
-    let mut derived: BTreeMap<(String, String), (calendar::Period, Origin)> = BTreeMap::new();
-    let mut problems = Vec::new();
-    for t in &catalog.tables {
-        let columns = t.columns_noting(PERIOD_REFERENCE);
-        let Some(rid) = t.columns.iter().position(|c| c.name == "release_id") else {
-            continue;
-        };
-        let Some(rows) = raw.get(&t.name).filter(|_| !columns.is_empty()) else {
-            continue;
-        };
-        for (row, origin) in rows.values.iter().zip(&rows.origins) {
-            let Some((company_id, _)) = row[rid].as_ref().and_then(|id| releases.get(id)) else {
-                continue;
-            };
-            let Some(company) = companies.get(company_id) else {
-                continue;
-            };
-            for &ci in &columns {
-                let Some(label) = &row[ci] else { continue };
-                let key = (company_id.clone(), label.clone());
-                if derived.contains_key(&key) {
-                    continue;
-                }
-                match company.calendar.period(label) {
-                    Ok(period) => {
-                        derived.insert(key, (period, origin.clone()));
-                    }
-                    Err(why) => problems.push(format!(
-                        "{origin}:{}: column `{}`: {why}",
-                        file_column(t, ci),
-                        t.columns[ci].name
-                    )),
-                }
-            }
-        }
-    }
-    fail_with(problems, "period label")?;
-    // Every quarter, half and year of each company's fiscal years from its first to its last, so
-    // the period arithmetic (the quarter before, the year holding a balance sheet date) finds
-    // periods no row names; a (kind, year, number) a label already names is not named twice.
-    // company -> (first fiscal year, last, the (kind, year, number) its labels name, an origin)
-    type Span = (i32, i32, HashSet<(&'static str, i32, u32)>, Origin);
-    let mut spans: BTreeMap<String, Span> = BTreeMap::new();
-    for ((company_id, _), (p, origin)) in &derived {
-        let span = spans
-            .entry(company_id.clone())
-            .or_insert_with(|| (p.fiscal_year, p.fiscal_year, HashSet::new(), origin.clone()));
-        span.0 = span.0.min(p.fiscal_year);
-        span.1 = span.1.max(p.fiscal_year);
-        span.2.insert((p.kind, p.fiscal_year, p.seq));
-    }
-    for (company_id, (first, last, named, origin)) in spans {
-        let Some(company) = companies.get(&company_id) else {
-            continue;
-        };
-        for fy in first..=last {
-            let yy = fy.rem_euclid(100);
-            let labels = (1..=4)
-                .map(|q| ("quarter", q, format!("{q}Q{yy:02}")))
-                .chain((1..=2).map(|h| ("half", h, format!("{h}H{yy:02}"))))
-                .chain(std::iter::once(("year", 1, format!("FY{fy}"))));
-            for (kind, seq, label) in labels {
-                if named.contains(&(kind, fy, seq)) {
-                    continue;
-                }
-                // A two-digit label names a year of 1950-2049 only.
-                if let Ok(p) = company.calendar.period(&label) {
-                    if p.fiscal_year == fy {
-                        derived.insert((company_id.clone(), label), (p, origin.clone()));
-                    }
-                }
-            }
-        }
-    }
-    let periods = table(catalog, PERIODS)?;
-    for ((company_id, _), (p, origin)) in derived {
-        let row = row_of(
-            periods,
-            &[
-                ("company_id", company_id),
-                ("period", p.label),
-                ("kind", p.kind.to_string()),
-                ("fiscal_year", p.fiscal_year.to_string()),
-                ("seq", p.seq.to_string()),
-                ("start_date", p.start.to_string()),
-                ("end_date", p.end.to_string()),
-            ],
-        );
-        push_row(raw, PERIODS, row, origin);
-    }
-    Ok(())
-}
-
-/// Every item a row names (a column noting `(concepts.concept)`) is a standard concept or one its
-/// company defines in the concepts.csv of one of its releases (before it, as a rule; after it when
-/// a quarter is backfilled: view release_concepts reads it against the earliest definition then).
-fn check_concepts(
-    catalog: &Catalog,
-    releases: &HashMap<String, (String, String)>,
-    raw: &BTreeMap<String, RawRows>,
-) -> Result<()> {
-    let column = |t: &str, c: &str| -> Result<usize> {
-        table(catalog, t)?
-            .columns
-            .iter()
-            .position(|col| col.name == c)
-            .with_context(|| format!("table {t} has no column {c}"))
-    };
-    let empty = RawRows::default();
-    let rows = |t: &str| raw.get(t).unwrap_or(&empty);
-    let std_at = column(STANDARD_CONCEPTS, "concept")?;
-    let standard: HashSet<&str> = rows(STANDARD_CONCEPTS)
-        .values
-        .iter()
-        .filter_map(|r| r[std_at].as_deref())
-        .collect();
-    // (company, concept) of each definition
-    let (rid_at, concept_at) = (
-        column(CONCEPTS, "release_id")?,
-        column(CONCEPTS, "concept")?,
-    );
-    let mut defined: HashSet<(&str, &str)> = HashSet::new();
-    for r in &rows(CONCEPTS).values {
-        let (Some(rid), Some(concept)) = (r[rid_at].as_deref(), r[concept_at].as_deref()) else {
-            continue;
-        };
-        if let Some((company, _)) = releases.get(rid) {
-            defined.insert((company.as_str(), concept));
-        }
-    }
-    let mut problems = Vec::new();
-    for t in &catalog.tables {
-        let columns = t.columns_noting(CONCEPT_REFERENCE);
-        let Some(rid) = t.columns.iter().position(|c| c.name == "release_id") else {
-            continue;
-        };
-        if columns.is_empty() {
-            continue;
-        }
-        let table_rows = rows(&t.name);
-        for (row, origin) in table_rows.values.iter().zip(&table_rows.origins) {
-            let Some(id) = row[rid].as_deref() else {
-                continue;
-            };
-            let Some((company, _)) = releases.get(id) else {
-                continue;
-            };
-            for &ci in &columns {
-                let Some(value) = row[ci].as_deref() else {
-                    continue;
-                };
-                let known =
-                    standard.contains(value) || defined.contains(&(company.as_str(), value));
-                if !known {
-                    problems.push(format!(
-                        "{origin}:{}: column `{}`: {value:?} is not a concept of company `{company}` \
-                         (none of its releases' concepts.csv defines it) nor a standard \
-                         concept; define it in this release's concepts.csv or use a standard \
-                         concept: {}",
-                        file_column(t, ci),
-                        t.columns[ci].name,
-                        {
-                            let mut names: Vec<&str> = standard.iter().copied().collect();
-                            names.sort();
-                            names.join(", ")
-                        }
-                    ));
-                }
-            }
-        }
-    }
-    fail_with(problems, "concept")
-}
-
-/// An error listing the first problems found, if any.
-fn fail_with(problems: Vec<String>, what: &str) -> Result<()> {
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let shown = problems.len().min(20);
-    bail!(
-        "{} row(s) name an unknown {what}; nothing was loaded:\n  {}{}",
-        problems.len(),
-        problems[..shown].join("\n  "),
-        if problems.len() > shown {
-            format!("\n  ... and {} more", problems.len() - shown)
-        } else {
-            String::new()
-        }
-    )
 }
 
 fn read_release(

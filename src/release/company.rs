@@ -1,0 +1,113 @@
+//! Company records: data/companies/<id>.toml, one row of table `companies` each, with the fiscal
+//! calendar and the defaults (currency, unit) a release of the company takes.
+
+use super::calendar::Calendar;
+use super::{column_names, line_of, push_row, read_utf8, table, Origin, RawRows, COMPANIES};
+use crate::schema::Catalog;
+use anyhow::{anyhow, bail, Context, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A company as the loader needs it: its calendar and its defaults for a release.
+#[derive(Debug, Clone)]
+pub struct Company {
+    pub calendar: Calendar,
+    pub currency: String,
+    pub unit: String,
+    pub file: PathBuf,
+}
+
+/// data/companies/<id>.toml, one row of `companies` each: id -> what the loader needs of it.
+pub(super) fn read_companies(
+    dir: &Path,
+    catalog: &Catalog,
+    raw: &mut BTreeMap<String, RawRows>,
+) -> Result<BTreeMap<String, Company>> {
+    let companies = table(catalog, COMPANIES)?;
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| {
+            format!(
+                "no companies folder at {}: the data folder holds companies/<company-id>.toml, one \
+                 per company (`iijwh release new --company` writes one)",
+                dir.display()
+            )
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut out = BTreeMap::new();
+    for path in files {
+        let stem = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let text = read_utf8(&path)?;
+        let meta: toml::Table = text
+            .parse()
+            .map_err(|e| anyhow!("{}: invalid TOML: {e}", path.display()))?;
+        let line_of = |key: &str| line_of(&text, key);
+        for key in meta.keys() {
+            if companies.column(key).is_none() {
+                bail!(
+                    "{}:{}: unknown key `{key}`; a company file takes: {}",
+                    path.display(),
+                    line_of(key),
+                    column_names(companies)
+                );
+            }
+        }
+        let get = |key: &str| -> Option<String> {
+            meta.get(key).map(|v| match v {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Array(items) => items
+                    .iter()
+                    .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                other => other.to_string(),
+            })
+        };
+        if get("company_id").as_deref() != Some(stem.as_str()) {
+            bail!(
+                "{}:{}: company_id must equal the file name `{stem}`",
+                path.display(),
+                line_of("company_id")
+            );
+        }
+        let month = get("fiscal_year_start_month").and_then(|m| m.parse::<u32>().ok());
+        let named_by = get("fiscal_year_named_by");
+        let (Some(start_month @ 1..=12), Some(named_by @ ("start_year" | "end_year"))) =
+            (month, named_by.as_deref())
+        else {
+            bail!(
+                "{}:{}: the fiscal calendar needs fiscal_year_start_month (1-12) and \
+                 fiscal_year_named_by (\"start_year\": FY2006 starts in 2006, or \"end_year\")",
+                path.display(),
+                line_of("fiscal_year")
+            );
+        };
+        let company = Company {
+            calendar: Calendar {
+                start_month,
+                named_by_start: named_by == "start_year",
+            },
+            currency: get("currency").unwrap_or_default(),
+            unit: get("unit").unwrap_or_default(),
+            file: path.clone(),
+        };
+        let row = companies.columns.iter().map(|c| get(&c.name)).collect();
+        push_row(
+            raw,
+            COMPANIES,
+            row,
+            Origin {
+                file: path.clone(),
+                line: 1,
+            },
+        );
+        out.insert(stem, company);
+    }
+    Ok(out)
+}

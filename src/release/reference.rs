@@ -1,0 +1,106 @@
+//! The reference tables every company shares, from schema/reference/: the units (every ISO 4217
+//! currency at every usual scale, and the other units of units.csv) and the standard concepts.
+
+use super::{
+    csv_error, push_row, read_csv_text, read_utf8, row_of, table, Origin, RawRows,
+    STANDARD_CONCEPTS, UNITS,
+};
+use crate::schema::{Catalog, Table};
+use anyhow::Result;
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// The reference tables: each `<table>.csv` of schema/reference/ naming a table (standard
+/// concepts; units other than currencies), and the currency units: every currency of
+/// currencies.csv at every scale of scales.csv, `USD`, `USD thousand`, `JPY 100 million` ...
+pub(super) fn read_reference(
+    dir: &Path,
+    catalog: &Catalog,
+    raw: &mut BTreeMap<String, RawRows>,
+) -> Result<()> {
+    let path = dir.join(format!("{STANDARD_CONCEPTS}.csv"));
+    let text = read_utf8(&path)?;
+    read_csv_text(&path, &text, table(catalog, STANDARD_CONCEPTS)?, None, raw)?;
+    read_units(dir, catalog, raw)
+}
+
+fn read_units(dir: &Path, catalog: &Catalog, raw: &mut BTreeMap<String, RawRows>) -> Result<()> {
+    let path = dir.join(format!("{UNITS}.csv"));
+    let text = read_utf8(&path)?;
+    read_csv_text(&path, &text, table(catalog, UNITS)?, None, raw)?;
+    let records = |file: &str| -> Result<(PathBuf, Vec<csv::StringRecord>)> {
+        let path = dir.join(file);
+        let text = read_utf8(&path)?;
+        let rows = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| csv_error(&path, &e))?;
+        Ok((path, rows))
+    };
+    let (currencies_file, currencies) = records("currencies.csv")?;
+    let (_, scales) = records("scales.csv")?;
+    let units = table(catalog, UNITS)?;
+    for (line, currency) in currencies.iter().enumerate() {
+        let code = currency.get(0).unwrap_or_default();
+        for scale in &scales {
+            let (word, factor) = (
+                scale.get(0).unwrap_or_default(),
+                scale.get(1).unwrap_or_default(),
+            );
+            let unit = if word.is_empty() {
+                code.to_string()
+            } else {
+                format!("{code} {word}")
+            };
+            let row = row_of(
+                units,
+                &[
+                    ("unit", unit),
+                    ("dimension", "currency".into()),
+                    ("currency", code.into()),
+                    ("base_unit", code.into()),
+                    ("factor", factor.into()),
+                ],
+            );
+            let origin = Origin {
+                file: currencies_file.clone(),
+                line: line as u64 + 2,
+            };
+            push_row(raw, UNITS, row, origin);
+        }
+    }
+    Ok(())
+}
+
+/// Every unit of the reference tables in `reference` (schema/reference/).
+pub fn known_units(reference: &Path) -> Result<HashSet<String>> {
+    let catalog_free = Table {
+        name: UNITS.to_string(),
+        comment: None,
+        columns: ["unit", "dimension", "currency", "base_unit", "factor"]
+            .iter()
+            .map(|n| crate::schema::Column {
+                name: n.to_string(),
+                sql_type: "VARCHAR".into(),
+                arrow_type: "Utf8".into(),
+                nullable: true,
+                comment: None,
+            })
+            .collect(),
+        schema: std::sync::Arc::new(arrow::datatypes::Schema::empty()),
+        constraints: Vec::new(),
+    };
+    let catalog = Catalog {
+        version: String::new(),
+        tables: vec![catalog_free],
+    };
+    let mut raw = BTreeMap::new();
+    read_units(reference, &catalog, &mut raw)?;
+    Ok(raw
+        .remove(UNITS)
+        .unwrap_or_default()
+        .values
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().flatten())
+        .collect())
+}
