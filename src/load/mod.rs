@@ -24,6 +24,9 @@ use std::sync::Arc;
 const CHECK_RESULTS: &str = "check_results";
 /// The view the rules read most, computed into memory once per load.
 const FIGURES: &str = "figures";
+/// The concept definitions of every release, which most rules (and `figures`) read: into memory
+/// first, before the session is shared, so every rule and the figures read the table.
+const RELEASE_CONCEPTS: &str = "release_concepts";
 
 pub struct BuildReport {
     /// The load's DuckDB, done with (see `Engine::abandon`).
@@ -225,6 +228,7 @@ fn check_and_run_rules(
     rules: &RuleQueue,
     clock: &mut Phases,
 ) -> Result<(Vec<Outcome>, Vec<String>)> {
+    wh.materialize(&[RELEASE_CONCEPTS])?;
     let checker = wh.try_clone()?;
     let (checked, mine) = std::thread::scope(|scope| {
         let (send, computed) = std::sync::mpsc::channel();

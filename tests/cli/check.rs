@@ -17,6 +17,7 @@ fn all_rules_pass_on_the_release() {
         "retained_earnings_roll",
         "gross_margin_ratios",
         "actuals_reported_after_their_period",
+        "units_fit_concepts",
     ] {
         let row = out
             .lines()
@@ -66,7 +67,7 @@ fn all_rules_pass_on_the_release() {
         ),
         "5.6"
     );
-    assert!(out.contains("13 pass, 1 residual, 0 fail"), "{out}");
+    assert!(out.contains("14 pass, 1 residual, 0 fail"), "{out}");
 }
 
 #[test]
@@ -91,7 +92,7 @@ fn figure_counts_per_table() {
         sb.scalar("SELECT count(*) FROM check_results WHERE status = 'fail'"),
         "0"
     );
-    assert_eq!(sb.scalar("SELECT count(*) FROM check_results"), "14");
+    assert_eq!(sb.scalar("SELECT count(*) FROM check_results"), "15");
     let total: usize = rows.iter().map(|r| r["n"].parse::<usize>().unwrap()).sum();
     assert!(total > 400, "{total}");
     assert_eq!(

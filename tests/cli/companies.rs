@@ -363,6 +363,26 @@ fn records_calendars_concepts_and_units_are_checked_at_their_file_and_line() {
     );
     restore("revenue_lines.csv");
 
+    // A unit that exists but does not fit the concept: loads, and a rule names it.
+    edit(
+        "revenue_lines.csv",
+        "2Q06,products,amount,level,30000,USD thousand",
+        "2Q06,products,amount,level,30000,contracts",
+    );
+    sb.ok(&["load"]);
+    let out = sb
+        .cmd()
+        .args(["check", "units_fit_concepts", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let rows = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        rows.contains("brightline-2q06") && rows.contains("contracts,count,currency"),
+        "{rows}"
+    );
+    restore("revenue_lines.csv");
+
     // Any ISO currency at any usual scale is a unit without an edit.
     edit(
         "revenue_lines.csv",

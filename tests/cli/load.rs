@@ -7,7 +7,7 @@ fn load_writes_zstd_parquet_with_provenance() {
     let sb = Sandbox::new();
     let out = sb.ok(&["load"]);
     assert!(out.contains("loaded 1 release(s)"), "{out}");
-    assert!(out.contains("14 check rules: 13 pass, 1 residual"), "{out}");
+    assert!(out.contains("15 check rules: 14 pass, 1 residual"), "{out}");
     let current = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
     let file = std::fs::File::open(current.join("revenue_lines.parquet")).unwrap();
     let reader = parquet::file::reader::SerializedFileReader::new(file).unwrap();
@@ -253,7 +253,7 @@ fn the_catalog_follows_the_new_files_and_the_schema() {
     };
     let before = load_catalogs();
     assert_eq!(before.len(), 1, "{before:?}");
-    assert!(run(&["load"]).contains("15 check rules"));
+    assert!(run(&["load"]).contains("16 check rules"));
     assert_eq!(
         run(&[
             "query",
@@ -270,7 +270,7 @@ fn the_catalog_follows_the_new_files_and_the_schema() {
     assert_ne!(digest(), first);
     // A damaged load catalog is made again.
     std::fs::write(sb.warehouse().join(&after[0]), b"not a DuckDB file").unwrap();
-    assert!(run(&["load"]).contains("15 check rules"));
+    assert!(run(&["load"]).contains("16 check rules"));
     assert_eq!(load_catalogs(), after);
     assert_eq!(
         run(&["query", "-e", "SELECT n FROM answer", "--format", "csv"]),
