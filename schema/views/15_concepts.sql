@@ -30,6 +30,13 @@ SELECT r.release_id, r.company_id, s.concept, s.label, NULL, NULL, s.kind, s.dim
 FROM raw.releases r CROSS JOIN raw.standard_concepts s
 WHERE NOT EXISTS (SELECT 1 FROM defined d WHERE d.release_id = r.release_id AND d.concept = s.concept);
 
+-- The dimension of each concept a company defines (count, bandwidth, currency ...): one per
+-- concept, whatever release defines it (a concept that changes dimension is a new concept).
+CREATE OR REPLACE VIEW concept_dimensions AS
+SELECT r.company_id, c.concept, min(c.dimension) AS dimension
+FROM raw.concepts c JOIN raw.releases r USING (release_id)
+GROUP BY ALL;
+
 -- Which concepts each release prints, in which table (the item and line columns of the fact
 -- tables).
 CREATE OR REPLACE VIEW printed_concepts AS

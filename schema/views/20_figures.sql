@@ -23,11 +23,13 @@ WITH occurrences AS (
     FROM raw.balance_sheet
     UNION ALL
     -- A KPI's measure is its concept's dimension (count, bandwidth ...).
-    SELECT k.release_id, 'kpis', k.period, NULL, k.item, NULL, NULL, coalesce(c.dimension, 'count'),
-           k.comparison, k.value, k.unit, k.section, k.label, k.printed, k.derived, k.placement, k.note,
-           NULL, true
+    SELECT k.release_id, 'kpis', k.period, NULL, k.item, NULL, NULL,
+           coalesce(d.dimension, s.dimension, 'count'), k.comparison, k.value, k.unit, k.section,
+           k.label, k.printed, k.derived, k.placement, k.note, NULL, true
     FROM raw.kpis k
-    LEFT JOIN release_concepts c ON c.release_id = k.release_id AND c.concept = k.item
+    JOIN raw.releases r USING (release_id)
+    LEFT JOIN concept_dimensions d ON d.company_id = r.company_id AND d.concept = k.item
+    LEFT JOIN raw.standard_concepts s ON s.concept = k.item
     UNION ALL
     SELECT release_id, 'subsidiaries', NULL, NULL, name, relationship, NULL, 'ownership_pct', 'level',
            ownership_pct, '%', section, label, printed, NULL, placement, note, NULL, false
