@@ -88,7 +88,7 @@ v = con.execute("select value from figures where printed = '14,007' and section 
 check(v == Decimal("14007.0"), f"python duckdb 14,007 -> {v}")
 check(con.execute("select year_ago('2Q06')").fetchone()[0] == "2Q05", "python duckdb macro year_ago")
 comment = con.execute("select comment from duckdb_columns() where schema_name = 'raw' and table_name = 'kpis' and column_name = 'unit'").fetchone()[0]
-check(comment == "contracts, Gbps or %", f"python duckdb column comment {comment!r}")
+check(comment == "Unit of value (units.unit): e.g. contracts, Gbps or %", f"python duckdb column comment {comment!r}")
 
 print(f"{failures} failed")
 sys.exit(1 if failures else 0)
