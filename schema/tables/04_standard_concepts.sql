@@ -8,6 +8,7 @@ CREATE TABLE standard_concepts (
     dimension    VARCHAR NOT NULL,
     statement    VARCHAR NOT NULL CHECK (statement IN ('income', 'cash_flow', 'balance_sheet', 'operating')),
     sort_order   INTEGER NOT NULL,
+    aliases      VARCHAR,
     description  VARCHAR NOT NULL
 );
 COMMENT ON TABLE standard_concepts IS 'Standard concepts shared by every company (total revenues, operating income, net income ...)';
@@ -17,4 +18,5 @@ COMMENT ON COLUMN standard_concepts.kind IS 'amount, ratio, count or rate';
 COMMENT ON COLUMN standard_concepts.dimension IS 'Dimension of its unit (units.dimension): currency, percent, count ...';
 COMMENT ON COLUMN standard_concepts.statement IS 'income, cash_flow, balance_sheet or operating';
 COMMENT ON COLUMN standard_concepts.sort_order IS 'Display order in reports';
+COMMENT ON COLUMN standard_concepts.aliases IS 'Other labels releases print it under, separated by "; " (release draft reads them)';
 COMMENT ON COLUMN standard_concepts.description IS 'What it means';

@@ -3,17 +3,23 @@
 //!                  [--name NAME --fiscal-year-start MONTH [--fiscal-year-named-by start_year|end_year]
 //!                   --currency CUR --unit UNIT [--ticker T] [--exchange X]] [--title TEXT]
 //!
-//! The releases in the warehouse, and the scaffold of the next one: `release new` writes
+//!        iijwh release draft ID [--report]
+//!
+//! The releases in the warehouse, the scaffold of the next one, and its draft: `release new` writes
 //! data/releases/ID/ with release.toml (the source text's SHA-256 filled in), the source text and
 //! one CSV per table with its header from the schema; for a company new to the warehouse, also its
 //! record data/companies/ID.toml from the flags (refused when one is missing). The period is
-//! checked against the company's fiscal calendar. Then fill in the CSVs and run `iijwh load`.
+//! checked against the company's fiscal calendar. `release draft` reads the new release's
+//! source.txt and writes the figure rows it can place into its (empty) CSVs, each with a note
+//! saying how it was found and how sure, and DRAFT.md listing them and every number it could not
+//! place; `--report` prints the draft and writes nothing. Then review the CSVs and run `iijwh load`.
 
 use crate::base::project::Project;
 use crate::release::scaffold::{scaffold, NewCompany, NewRelease};
 use crate::render::{print, Format};
 use crate::sql::report;
 use anyhow::Result;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,6 +47,20 @@ enum Action {
                       --currency USD --unit \"USD thousand\" --period 2Q06 --published-on 2006-07-25 --source acme.txt"
     )]
     New(Box<NewArgs>),
+    /// Propose the figure rows of a new release from its text
+    #[command(
+        after_help = "Examples:\n  iijwh release draft iij-3q07            write the rows it places, and DRAFT.md\n  \
+                      iijwh release draft iij-3q07 --report   print the draft (certain / review / unplaced)"
+    )]
+    Draft {
+        /// Release id (a folder of data/releases/ with release.toml and source.txt)
+        id: String,
+        /// Print the draft; write nothing
+        #[arg(long)]
+        report: bool,
+        #[arg(short, long, value_enum, default_value = "table")]
+        format: Format,
+    },
 }
 
 #[derive(clap::Args)]
@@ -94,6 +114,36 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             let result = wh.query(&r.sql, &[])?;
             print(&result, format, &mut std::io::stdout().lock())?;
         }
+        Action::Draft { id, report, format } => {
+            let d = crate::release::draft::draft(&project.data, &project.reference_dir(), &id)?;
+            if report {
+                print_draft(&d, format)?;
+            } else {
+                let dir = crate::release::draft::write(project, &id, &d)?;
+                let certain = d
+                    .rows
+                    .iter()
+                    .filter(|r| r.certainty == crate::release::draft::Certainty::Certain)
+                    .count();
+                if d.rows.is_empty() {
+                    eprintln!(
+                        "note: no table header or stated figure of the text names a period of the \
+                         company's calendar (a header like `3Q07 3Q06 YoY % change`, a sentence like \
+                         \"Revenues totaled JPY 14,007 million, an increase of 17.4% from 2Q05\"), so \
+                         no row was drafted"
+                    );
+                }
+                println!(
+                    "wrote {}: {} rows ({certain} certain, {} for review); {} of the text's {} numbers \
+                     unplaced, listed in DRAFT.md",
+                    dir.display(),
+                    d.rows.len(),
+                    d.rows.len() - certain,
+                    d.unplaced.len(),
+                    d.numbers
+                );
+            }
+        }
         Action::New(new) => {
             let NewArgs {
                 id,
@@ -137,4 +187,86 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The draft as two tables: the rows (certain first), then the numbers left unplaced.
+fn print_draft(d: &crate::release::draft::Draft, format: Format) -> Result<()> {
+    use arrow::array::{ArrayRef, StringArray};
+    use arrow::datatypes::{DataType, Field, Schema};
+    let batch = |names: &[&str], rows: Vec<Vec<String>>| -> Result<crate::warehouse::QueryResult> {
+        let schema = std::sync::Arc::new(Schema::new(
+            names
+                .iter()
+                .map(|n| Field::new(*n, DataType::Utf8, true))
+                .collect::<Vec<_>>(),
+        ));
+        let columns: Vec<ArrayRef> = (0..names.len())
+            .map(|i| {
+                std::sync::Arc::new(
+                    rows.iter()
+                        .map(|r| Some(r[i].clone()))
+                        .collect::<StringArray>(),
+                ) as ArrayRef
+            })
+            .collect();
+        let b = arrow::record_batch::RecordBatch::try_new(schema.clone(), columns)?;
+        Ok(crate::warehouse::QueryResult {
+            schema,
+            batches: vec![b],
+        })
+    };
+    let mut rows: Vec<&crate::release::draft::DraftRow> = d.rows.iter().collect();
+    rows.sort_by_key(|r| (r.certainty, r.line));
+    let placed = batch(
+        &[
+            "status",
+            "line",
+            "table",
+            "period",
+            "item",
+            "comparison",
+            "value",
+            "unit",
+            "printed",
+            "label",
+            "how",
+        ],
+        rows.iter()
+            .map(|r| {
+                vec![
+                    r.certainty.word().to_string(),
+                    r.line.to_string(),
+                    r.table.clone(),
+                    r.period.clone(),
+                    r.item.clone(),
+                    r.comparison.clone(),
+                    r.value.clone(),
+                    r.unit.clone(),
+                    r.printed.clone(),
+                    r.label.clone(),
+                    r.how.join("; "),
+                ]
+            })
+            .collect(),
+    )?;
+    let unplaced = batch(
+        &["status", "line", "printed", "context", "why"],
+        d.unplaced
+            .iter()
+            .map(|u| {
+                vec![
+                    "unplaced".into(),
+                    u.line.to_string(),
+                    u.printed.clone(),
+                    u.context.clone(),
+                    u.why.clone(),
+                ]
+            })
+            .collect(),
+    )?;
+    let mut out = std::io::stdout().lock();
+    print(&placed, format, &mut out)?;
+    writeln!(out)?;
+    print(&unplaced, format, &mut out)?;
+    Ok(())
 }

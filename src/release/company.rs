@@ -111,3 +111,40 @@ pub(super) fn read_companies(
     }
     Ok(out)
 }
+
+/// A company's calendar, name and unit, read from its record (for `release new` and `release
+/// draft`, which read one company, not all of data/).
+pub(crate) fn read_company_record(path: &Path) -> Result<(Calendar, String, String)> {
+    let text = crate::base::read_text_bounded(path)?;
+    let meta: toml::Table = text
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{}: invalid TOML: {e}", path.display()))?;
+    let month = meta
+        .get("fiscal_year_start_month")
+        .and_then(|v| v.as_integer())
+        .and_then(|m| u32::try_from(m).ok())
+        .filter(|m| (1..=12).contains(m));
+    let named_by = meta.get("fiscal_year_named_by").and_then(|v| v.as_str());
+    let (Some(start_month), Some(named_by)) = (month, named_by) else {
+        bail!(
+            "{}: no fiscal calendar (fiscal_year_start_month, fiscal_year_named_by)",
+            path.display()
+        );
+    };
+    let name = meta
+        .get("name")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let unit = meta
+        .get("unit")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    Ok((
+        Calendar {
+            start_month,
+            named_by_start: named_by == "start_year",
+        },
+        name.to_string(),
+        unit.to_string(),
+    ))
+}

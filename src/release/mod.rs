@@ -14,7 +14,8 @@
 //! and base.
 
 pub mod calendar;
-mod company;
+pub(crate) mod company;
+pub mod draft;
 mod reference;
 mod references;
 pub mod scaffold;
@@ -345,7 +346,8 @@ fn read_release(
             .unwrap_or_default()
             .to_string_lossy()
             .to_string();
-        if name == METADATA_FILE || name == source_file {
+        // Notes beside the data (DRAFT.md of `release draft`) are for people, not the loader.
+        if name == METADATA_FILE || name == source_file || name.ends_with(".md") {
             continue;
         }
         let table = name
@@ -354,7 +356,7 @@ fn read_release(
             .filter(|t| release_table(t));
         let Some(table) = table else {
             bail!(
-                "{}: unknown table file; a release folder holds {METADATA_FILE}, {source_file} and \
+                "{}: unknown table file; a release folder holds {METADATA_FILE}, {source_file}, notes (.md) and \
                  CSV files named after schema tables: {}",
                 path.display(),
                 catalog

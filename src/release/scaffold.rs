@@ -6,6 +6,7 @@
 use crate::base::project::Project;
 use crate::base::{hex, StagedDir};
 use crate::release::calendar::Calendar;
+use crate::release::company::read_company_record;
 use crate::release::{known_units, release_table};
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
@@ -48,37 +49,6 @@ impl NewCompany {
             || self.ticker.is_some()
             || self.exchange.is_some()
     }
-}
-
-/// A company's calendar and name, read from its record.
-fn read_company(path: &Path) -> Result<(Calendar, String)> {
-    let text = crate::base::read_text_bounded(path)?;
-    let meta: toml::Table = text
-        .parse()
-        .map_err(|e| anyhow::anyhow!("{}: invalid TOML: {e}", path.display()))?;
-    let month = meta
-        .get("fiscal_year_start_month")
-        .and_then(|v| v.as_integer())
-        .and_then(|m| u32::try_from(m).ok())
-        .filter(|m| (1..=12).contains(m));
-    let named_by = meta.get("fiscal_year_named_by").and_then(|v| v.as_str());
-    let (Some(start_month), Some(named_by)) = (month, named_by) else {
-        bail!(
-            "{}: no fiscal calendar (fiscal_year_start_month, fiscal_year_named_by)",
-            path.display()
-        );
-    };
-    let name = meta
-        .get("name")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default();
-    Ok((
-        Calendar {
-            start_month,
-            named_by_start: named_by == "start_year",
-        },
-        name.to_string(),
-    ))
 }
 
 /// The text of a new company's record, or which flags it lacks.
@@ -248,7 +218,10 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
                 name,
             )
         }
-        None => read_company(&record_path)?,
+        None => {
+            let (calendar, name, _) = read_company_record(&record_path)?;
+            (calendar, name)
+        }
     };
     let the_period = calendar
         .period(period)

@@ -5,6 +5,7 @@ mod charts;
 mod check;
 mod common;
 mod companies;
+mod drafts;
 mod formats;
 mod hostile;
 mod interop;

@@ -1,0 +1,1222 @@
+//! Drafting a release's figure rows from its text (`iijwh release draft`): tables whose header
+//! names periods (`1Q08 1Q07 YoY % change`) and sentences that state a figure with its change
+//! ("Revenues totaled JPY16,328 million, an increase of 19.2% from 1Q07") become rows of the fact
+//! CSVs. Labels map to the company's concepts through what earlier releases printed (their
+//! provenance is the dictionary), then the concepts' own labels and the standard concepts' labels
+//! and aliases, then close matches (proposed for review, never as certain). Every proposed value
+//! reads back from its printed form; the draft's own totals, parts and stated growth rates are
+//! checked, which ties a row (raising a close match) or flags it. Every number of the text is
+//! either proposed or listed as unplaced.
+
+use super::calendar::{parse_label, Calendar};
+use super::company::read_company_record;
+use crate::schema::Catalog;
+use anyhow::{bail, Context, Result};
+use regex::Regex;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::sync::LazyLock;
+
+/// How sure the draft is of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Certainty {
+    Certain,
+    Review,
+}
+
+impl Certainty {
+    pub fn word(self) -> &'static str {
+        match self {
+            Certainty::Certain => "certain",
+            Certainty::Review => "review",
+        }
+    }
+}
+
+/// One proposed figure row.
+#[derive(Debug, Clone)]
+pub struct DraftRow {
+    pub table: String,
+    pub period: String,
+    pub item: String,
+    pub comparison: String,
+    pub value: String,
+    pub unit: String,
+    pub section: String,
+    pub label: String,
+    pub printed: String,
+    pub placement: &'static str,
+    pub certainty: Certainty,
+    /// How it was found, and what tied or flagged it.
+    pub how: Vec<String>,
+    /// Line of source.txt (1-based).
+    pub line: usize,
+}
+
+/// A number of the text no row takes.
+#[derive(Debug, Clone)]
+pub struct Unplaced {
+    pub line: usize,
+    pub printed: String,
+    pub context: String,
+    pub why: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Draft {
+    pub rows: Vec<DraftRow>,
+    pub unplaced: Vec<Unplaced>,
+    /// Numbers in the text (the source audit's tokens): every one is in `rows` or `unplaced`.
+    pub numbers: usize,
+}
+
+/// Where a label was seen before, or what it is the label of.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Meaning {
+    table: String,
+    concept: String,
+}
+
+/// What the draft knows of the company: labels to meanings, concepts' parts.
+#[derive(Default)]
+struct Knowledge {
+    /// normalized label -> meanings printed under it by earlier releases
+    printed: HashMap<String, HashSet<Meaning>>,
+    /// normalized label -> concepts it is the label or an alias of (tables not known)
+    named: HashMap<String, HashSet<String>>,
+    /// concept -> tables it may live in
+    tables: HashMap<String, Vec<String>>,
+    /// total -> signed parts, as the newest definition gives them
+    components: HashMap<String, Vec<(i32, String)>>,
+    /// standard concept -> the company's own concept that is it (IIJ's sga_rd is sga)
+    own: HashMap<String, String>,
+}
+
+const FACT_TABLES: [(&str, &str); 4] = [
+    ("revenue_lines", "line"),
+    ("income_items", "item"),
+    ("cash_flows", "item"),
+    ("kpis", "item"),
+];
+
+fn normalize(label: &str) -> String {
+    static FOOTNOTE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\(\d{1,2}\)|\(footnote \d+\)").expect("regex"));
+    let cut = FOOTNOTE.replace_all(label, " ");
+    let words: Vec<&str> = cut
+        .split(|c: char| c.is_whitespace() || c == ':')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.join(" ").to_lowercase().replace('’', "'")
+}
+
+/// A signed term of a concept's components (`+connectivity`, `-total_costs`).
+static TERM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[+-]?[a-z0-9_]+").expect("regex"));
+static PERIOD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:[1-4]Q\d{2}|[12]H\d{2}|FY\d{4}|FY\d{2})\b").expect("regex"));
+/// A printed number: 1,234  (238)  17.4%  +5.6%  △12  140.1 (億円 follows)
+static NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[(△▲+\-]?\d(?:[\d,]*\d)?(?:\.\d+)?%?\)?").expect("regex"));
+static UNIT_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\(\s*([A-Z]{3}) in (.*?)\b(thousands|millions|billions)\s*\)|\(\s*([A-Z]{3}) (thousand|million|billion)s?\s*\)").expect("regex")
+});
+static STATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?P<label>[A-Z][A-Za-z&/' ]{1,60}?)\s+(?:totaled|totalled|was|were|of|amounted to)\s+",
+        r"(?P<cur>[A-Z]{3})\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<scale>thousand|million|billion)\b"
+    ))
+    .expect("regex")
+});
+static CHANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:(?P<dir>increase|decrease|rise|decline|growth) of (?P<pct>\d+(?:\.\d+)?%)|\((?P<sign>[+-])(?P<pct2>\d+(?:\.\d+)?%))",
+        r"\s+(?:from|compared to|compared with|over|on)\s+(?P<base>[1-4]Q\d{2}|[12]H\d{2}|FY\d{2,4})"
+    ))
+    .expect("regex")
+});
+
+/// A token of the text: a number at a byte range of a line.
+#[derive(Debug, Clone)]
+struct Token {
+    line: usize,
+    start: usize,
+    end: usize,
+    text: String,
+}
+
+/// The numbers of a line, period labels left out (their digits are no numbers). A number glued
+/// to a word (`Expense(3)`, `FY2007(2)`) is a footnote marker.
+fn numbers_of(line_no: usize, line: &str) -> Vec<(Token, bool)> {
+    let periods: Vec<(usize, usize)> = PERIOD
+        .find_iter(line)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    NUMBER
+        .find_iter(line)
+        .filter(|m| !periods.iter().any(|(s, e)| m.start() < *e && m.end() > *s))
+        .filter(|m| {
+            // Not part of a word: a letter or digit right before or after is a code, not a figure.
+            let before = line[..m.start()].chars().next_back();
+            let after = line[m.end()..].chars().next();
+            (m.as_str().starts_with('(')
+                || !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.'))
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+        .map(|m| {
+            let before = line[..m.start()].chars().next_back();
+            let footnote =
+                m.as_str().starts_with('(') && before.is_some_and(|c| c.is_alphanumeric());
+            (
+                Token {
+                    line: line_no,
+                    start: m.start(),
+                    end: m.end(),
+                    text: m.as_str().to_string(),
+                },
+                footnote,
+            )
+        })
+        .collect()
+}
+
+/// The value a printed number stands for, as the fact tables store it (DECIMAL(18,1)): none when
+/// it has more decimals than that.
+pub fn printed_value(printed: &str) -> Option<String> {
+    let t = printed.trim();
+    let negative =
+        t.starts_with('(') || t.starts_with('-') || t.starts_with('△') || t.starts_with('▲');
+    let digits: String = t
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let (int, frac) = digits.split_once('.').unwrap_or((&digits, ""));
+    if int.is_empty() || frac.len() > 1 || frac.contains('.') {
+        return None;
+    }
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let mut v = if frac.is_empty() {
+        int.to_string()
+    } else {
+        format!("{int}.{frac}")
+    };
+    if negative && v.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        v.insert(0, '-');
+    }
+    Some(v)
+}
+
+fn as_f64(v: &str) -> f64 {
+    v.parse().unwrap_or(f64::NAN)
+}
+
+/// Read the release folder and everything earlier releases of its company say; draft its rows.
+pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
+    let dir = data.join("releases").join(release_id);
+    let meta_path = dir.join("release.toml");
+    let meta: toml::Table = crate::base::read_text_bounded(&meta_path)
+        .with_context(|| {
+            format!(
+                "{}: no release `{release_id}` to draft (run `iijwh release new` first)",
+                meta_path.display()
+            )
+        })?
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{}: invalid TOML: {e}", meta_path.display()))?;
+    let get = |k: &str| {
+        meta.get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let company_id = get("company_id");
+    let period = get("fiscal_period");
+    let published = meta
+        .get("published_on")
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let record = data.join("companies").join(format!("{company_id}.toml"));
+    let (calendar, _name, company_unit) = read_company_record(&record)?;
+    let unit = meta
+        .get("unit")
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+        .unwrap_or(company_unit);
+    let source = dir.join(get("source_file"));
+    let bytes = crate::base::read_bounded(&source)?;
+    if bytes.contains(&0) {
+        bail!(
+            "{}: a binary file, not a release text; save the release as UTF-8 text",
+            source.display()
+        );
+    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!(
+            "{}: not UTF-8 text; save the release text as UTF-8",
+            source.display()
+        )
+    })?;
+    if text.trim().is_empty() {
+        bail!(
+            "{}: the release text is empty; put the release's text in it first",
+            source.display()
+        );
+    }
+    let knowledge = knowledge(data, reference, &company_id, release_id, &published)?;
+    let mut d = read_text(&text, &knowledge, &calendar, &period, &unit);
+    prove(&mut d, &knowledge, &calendar, &company_id);
+    Ok(d)
+}
+
+/// The dictionary: labels earlier releases of the company printed, with the table and concept of
+/// each; concept labels (the company's and the standard ones, with aliases); parts of totals.
+fn knowledge(
+    data: &Path,
+    reference: &Path,
+    company_id: &str,
+    release_id: &str,
+    published: &str,
+) -> Result<Knowledge> {
+    let mut k = Knowledge::default();
+    let mut releases: Vec<(String, String, std::path::PathBuf)> = Vec::new();
+    for entry in std::fs::read_dir(data.join("releases"))?.flatten() {
+        let path = entry.path();
+        let Ok(text) = crate::base::read_text_bounded(&path.join("release.toml")) else {
+            continue;
+        };
+        let Ok(meta) = text.parse::<toml::Table>() else {
+            continue;
+        };
+        if meta.get("company_id").and_then(|v| v.as_str()) != Some(company_id) {
+            continue;
+        }
+        let id = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let date = meta
+            .get("published_on")
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        releases.push((date, id, path));
+    }
+    // Oldest first: a newer definition of a concept replaces an older one.
+    releases.sort();
+    let rows = |path: &Path| -> Vec<HashMap<String, String>> {
+        let Ok(text) = crate::base::read_text_bounded(path) else {
+            return Vec::new();
+        };
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let Ok(h) = r.headers().cloned() else {
+            return Vec::new();
+        };
+        r.records()
+            .flatten()
+            .map(|rec| {
+                h.iter()
+                    .map(str::to_string)
+                    .zip(rec.iter().map(str::to_string))
+                    .collect()
+            })
+            .collect()
+    };
+    let mut parents: HashMap<String, String> = HashMap::new();
+    for (date, id, path) in &releases {
+        // The release's own concepts count (it may define new lines); its figures do not.
+        let own = id == release_id;
+        if !own && date.as_str() > published {
+            continue;
+        }
+        for c in rows(&path.join("concepts.csv")) {
+            let concept = c["concept"].clone();
+            k.named
+                .entry(normalize(&c["label"]))
+                .or_default()
+                .insert(concept.clone());
+            if !c["standard"].is_empty() && c["standard"] != concept {
+                k.own.insert(c["standard"].clone(), concept.clone());
+            }
+            if !c["parent"].is_empty() {
+                parents.insert(concept.clone(), c["parent"].clone());
+            }
+            if c["components"].is_empty() {
+                k.components.remove(&concept);
+            } else {
+                let terms = TERM
+                    .find_iter(&c["components"])
+                    .map(|m| {
+                        let t = m.as_str();
+                        let sign = if t.starts_with('-') { -1 } else { 1 };
+                        (sign, t.trim_start_matches(['+', '-']).to_string())
+                    })
+                    .collect();
+                k.components.insert(concept.clone(), terms);
+            }
+            let table = if c["kind"] == "count" || c["dimension"] == "bandwidth" {
+                "kpis"
+            } else {
+                ""
+            };
+            if !table.is_empty() {
+                k.tables.insert(concept, vec![table.to_string()]);
+            }
+        }
+        if own {
+            continue;
+        }
+        for (table, col) in FACT_TABLES {
+            for r in rows(&path.join(format!("{table}.csv"))) {
+                let m = Meaning {
+                    table: table.to_string(),
+                    concept: r[col].clone(),
+                };
+                k.printed
+                    .entry(normalize(&r["label"]))
+                    .or_default()
+                    .insert(m);
+            }
+        }
+    }
+    for s in rows(&reference.join("standard_concepts.csv")) {
+        let concept = s["concept"].clone();
+        let names = std::iter::once(s["label"].as_str()).chain(s["aliases"].split("; "));
+        for name in names.filter(|n| !n.is_empty()) {
+            k.named
+                .entry(normalize(name))
+                .or_default()
+                .insert(concept.clone());
+        }
+        let table = match s["statement"].as_str() {
+            "cash_flow" => "cash_flows",
+            "balance_sheet" => "balance_sheet",
+            "operating" => "kpis",
+            _ => "income_items",
+        };
+        k.tables
+            .entry(concept)
+            .or_insert_with(|| vec![table.to_string()]);
+    }
+    // A concept in the revenue hierarchy is a revenue line (total revenues is both).
+    let in_revenues = |c: &str| {
+        let mut at = c.to_string();
+        for _ in 0..10 {
+            match parents.get(&at) {
+                Some(p) if p == "total_revenues" => return true,
+                Some(p) => at = p.clone(),
+                None => return false,
+            }
+        }
+        false
+    };
+    let concepts: Vec<String> = k.named.values().flatten().cloned().collect();
+    for c in concepts {
+        if in_revenues(&c) {
+            k.tables.insert(c, vec!["revenue_lines".to_string()]);
+        } else if c == "total_revenues" {
+            k.tables
+                .insert(c, vec!["revenue_lines".into(), "income_items".into()]);
+        } else {
+            k.tables
+                .entry(c)
+                .or_insert_with(|| vec!["income_items".to_string()]);
+        }
+    }
+    Ok(k)
+}
+
+/// The meanings of a label: printed before (certain), a concept's label or alias (certain), or a
+/// close match (review).
+fn meanings(k: &Knowledge, label: &str) -> (Vec<Meaning>, Certainty, String) {
+    let key = normalize(label);
+    if let Some(m) = k.printed.get(&key) {
+        let mut v: Vec<Meaning> = m.iter().cloned().collect();
+        v.sort_by(|a, b| (&a.table, &a.concept).cmp(&(&b.table, &b.concept)));
+        return (
+            v,
+            Certainty::Certain,
+            format!("label {label:?} as earlier releases print it"),
+        );
+    }
+    let with_tables = |concepts: &HashSet<String>| -> Vec<Meaning> {
+        let mut v: Vec<Meaning> = concepts
+            .iter()
+            .flat_map(|c| {
+                k.tables
+                    .get(c)
+                    .cloned()
+                    .unwrap_or_else(|| vec!["income_items".into()])
+                    .into_iter()
+                    .map(move |t| Meaning {
+                        table: t,
+                        concept: c.clone(),
+                    })
+            })
+            .collect();
+        v.sort_by(|a, b| (&a.table, &a.concept).cmp(&(&b.table, &b.concept)));
+        v
+    };
+    // A standard concept the company reports as a concept of its own is that concept.
+    let own = |c: &HashSet<String>| -> HashSet<String> {
+        c.iter()
+            .map(|c| k.own.get(c).unwrap_or(c).clone())
+            .collect()
+    };
+    if let Some(c) = k.named.get(&key) {
+        return (
+            with_tables(&own(c)),
+            Certainty::Certain,
+            format!("label {label:?} of the concept"),
+        );
+    }
+    // Close matches: printed labels and concept names, best first.
+    let mut best: Option<(f64, String, bool)> = None;
+    for (name, printed) in k
+        .printed
+        .keys()
+        .map(|n| (n, true))
+        .chain(k.named.keys().map(|n| (n, false)))
+    {
+        let score = strsim::jaro_winkler(&key, name);
+        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+            best = Some((score, name.clone(), printed));
+        }
+    }
+    match best {
+        Some((score, name, printed)) if score >= 0.9 => {
+            let v = if printed {
+                let mut v: Vec<Meaning> = k.printed[&name].iter().cloned().collect();
+                v.sort_by(|a, b| (&a.table, &a.concept).cmp(&(&b.table, &b.concept)));
+                v
+            } else {
+                with_tables(&own(&k.named[&name]))
+            };
+            (
+                v,
+                Certainty::Review,
+                format!("close match ({score:.2}) of {label:?} to {name:?}"),
+            )
+        }
+        _ => (Vec::new(), Certainty::Review, String::new()),
+    }
+}
+
+/// A change column of a table header: its comparison, or none.
+fn change_column(words: &str, periods: &[String], calendar: &Calendar) -> Option<String> {
+    let w = words.to_lowercase();
+    if !w.contains("change") && !w.contains("yoy") && !w.contains("qoq") {
+        return None;
+    }
+    let pct = w.contains('%');
+    let yoy = w.contains("yoy")
+        || match periods {
+            [a, b, ..] => {
+                let (pa, pb) = (calendar.period(a).ok()?, calendar.period(b).ok()?);
+                pa.kind == pb.kind
+                    && pa.seq == pb.seq
+                    && (pa.fiscal_year - pb.fiscal_year).abs() == 1
+            }
+            _ => false,
+        };
+    let qoq = w.contains("qoq");
+    Some(
+        match (qoq && !yoy, pct) {
+            (true, true) => "qoq_pct",
+            (true, false) => "qoq_abs",
+            (false, true) => "yoy_pct",
+            (false, false) => "yoy_abs",
+        }
+        .to_string(),
+    )
+}
+
+/// A segment of a line: the text between runs of dashes (press-release tables print their rows
+/// between rules, several to a line when the text was extracted without its line breaks).
+fn segments(line: &str) -> Vec<(usize, &str)> {
+    static RULE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"-{4,}|={4,}|\|").expect("regex"));
+    let mut out = Vec::new();
+    let mut at = 0;
+    for m in RULE.find_iter(line) {
+        out.push((at, &line[at..m.start()]));
+        at = m.end();
+    }
+    out.push((at, &line[at..]));
+    out.into_iter()
+        .filter(|(_, s)| !s.trim().is_empty())
+        .collect()
+}
+
+struct Table {
+    section: String,
+    unit: String,
+    periods: Vec<String>,
+    change: Option<String>,
+    rows: Vec<usize>,
+}
+
+fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit: &str) -> Draft {
+    let mut d = Draft::default();
+    // byte ranges of each line's numbers already used
+    let mut used: HashSet<(usize, usize)> = HashSet::new();
+    let mut all: Vec<(Token, bool)> = Vec::new();
+    let mut table: Option<Table> = None;
+    let mut tables: Vec<Table> = Vec::new();
+    let mut title = String::new();
+    let mut table_unit: Option<String> = None;
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        let tokens = numbers_of(line_no, line);
+        all.extend(tokens.iter().cloned());
+        // Sentences first: they are prose, which table rows are not.
+        stated(
+            line_no,
+            line,
+            (k, &title),
+            period,
+            calendar,
+            &mut d,
+            &mut used,
+        );
+        for (offset, seg) in segments(line) {
+            let seg_tokens: Vec<&(Token, bool)> = tokens
+                .iter()
+                .filter(|(t, _)| t.start >= offset && t.end <= offset + seg.len())
+                .collect();
+            let periods: Vec<regex::Match> = PERIOD.find_iter(seg).collect();
+            let figures: Vec<&Token> = seg_tokens
+                .iter()
+                .filter(|(_, f)| !f)
+                .map(|(t, _)| t)
+                .collect();
+            if let Some(c) = UNIT_PHRASE.captures(seg) {
+                let (cur, scale) = match (c.get(1), c.get(3), c.get(4), c.get(5)) {
+                    (Some(cur), Some(s), _, _) => (cur.as_str(), s.as_str().trim_end_matches('s')),
+                    (_, _, Some(cur), Some(s)) => (cur.as_str(), s.as_str()),
+                    _ => continue,
+                };
+                table_unit = Some(format!("{cur} {scale}"));
+                let inner = c.get(2).map(|m| m.as_str().trim()).unwrap_or_default();
+                let outer = UNIT_PHRASE.replace(seg, " ");
+                let words = if inner.is_empty() {
+                    outer.trim().to_string()
+                } else {
+                    inner.to_string()
+                };
+                if !words.is_empty() {
+                    title = words;
+                }
+                continue;
+            }
+            let header_tail = periods
+                .last()
+                .map(|m| seg[m.end()..].trim())
+                .unwrap_or_default();
+            let header_like = header_tail.is_empty()
+                || header_tail.len() < 40 && change_column(header_tail, &[], calendar).is_some();
+            if !periods.is_empty() && figures.is_empty() && header_like {
+                // A header: title words, then period labels, then change columns.
+                if let Some(t) = table.take() {
+                    tables.push(t);
+                }
+                let first = periods[0].start();
+                let before = seg[..first].trim();
+                let after = seg[periods[periods.len() - 1].end()..].trim();
+                let labels: Vec<String> = periods.iter().map(|m| m.as_str().to_string()).collect();
+                if labels.iter().all(|l| calendar.period(l).is_ok()) {
+                    table = Some(Table {
+                        section: if before.is_empty() {
+                            title.clone()
+                        } else {
+                            before.to_string()
+                        },
+                        unit: table_unit.clone().unwrap_or_else(|| unit.to_string()),
+                        change: change_column(after, &labels, calendar),
+                        periods: labels,
+                        rows: Vec::new(),
+                    });
+                }
+                continue;
+            }
+            let Some(t) = table.as_mut() else {
+                if !seg.trim().is_empty() && figures.is_empty() && seg.trim().len() < 80 {
+                    title = seg.trim().to_string();
+                }
+                continue;
+            };
+            if figures.is_empty() {
+                if seg.trim().len() > 2 {
+                    tables.push(table.take().expect("a table"));
+                    title = seg.trim().to_string();
+                }
+                continue;
+            }
+            // A row: its label is the text before its first figure.
+            let label_end = figures[0].start - offset;
+            let label = seg[..label_end].trim().trim_end_matches(':').trim();
+            let label_printed = seg[..label_end].trim();
+            if label.is_empty() || figures.iter().any(|f| used.contains(&(f.line, f.start))) {
+                continue;
+            }
+            let (found, certainty, how) = meanings(k, label);
+            let columns: Vec<(String, String)> = t
+                .periods
+                .iter()
+                .map(|p| (p.clone(), "level".to_string()))
+                .chain(t.change.iter().map(|c| (t.periods[0].clone(), c.clone())))
+                .collect();
+            if found.is_empty() {
+                continue; // its numbers stay unplaced, with the reason below
+            }
+            for (f, (p, comparison)) in figures.iter().zip(&columns) {
+                let Some(value) = printed_value(&f.text) else {
+                    continue;
+                };
+                let unit = if comparison.ends_with("_pct") {
+                    "%".to_string()
+                } else {
+                    t.unit.clone()
+                };
+                used.insert((f.line, f.start));
+                d.rows.push(DraftRow {
+                    table: String::new(),
+                    period: p.clone(),
+                    item: String::new(),
+                    comparison: comparison.clone(),
+                    value,
+                    unit,
+                    section: t.section.clone(),
+                    label: label_printed.to_string(),
+                    printed: f.text.clone(),
+                    placement: "label",
+                    certainty,
+                    how: vec![format!("table row: {how}; column {p} {comparison}")],
+                    line: f.line,
+                });
+                t.rows.push(d.rows.len() - 1);
+            }
+            // Candidates kept per row until the table's majority decides.
+            let candidates = found
+                .iter()
+                .map(|m| format!("{}:{}", m.table, m.concept))
+                .collect::<Vec<_>>()
+                .join("|");
+            for r in d.rows.iter_mut().rev().take_while(|r| r.table.is_empty()) {
+                r.table = candidates.clone();
+            }
+        }
+    }
+    if let Some(t) = table.take() {
+        tables.push(t);
+    }
+    for t in &tables {
+        decide_tables(&mut d, &t.rows);
+    }
+    // Statements decide alone: income items unless only one table is known.
+    let placed: HashSet<usize> = tables.iter().flat_map(|t| t.rows.iter().copied()).collect();
+    let loose: Vec<usize> = (0..d.rows.len()).filter(|i| !placed.contains(i)).collect();
+    for i in loose {
+        decide_tables(&mut d, &[i]);
+    }
+    d.numbers = all.len();
+    for (t, footnote) in all {
+        if used.contains(&(t.line, t.start)) {
+            continue;
+        }
+        let line = text.lines().nth(t.line - 1).unwrap_or_default();
+        let from = line[..t.start]
+            .char_indices()
+            .rev()
+            .nth(40)
+            .map_or(0, |(i, _)| i);
+        let to = line[t.end..]
+            .char_indices()
+            .nth(40)
+            .map_or(line.len(), |(i, _)| t.end + i);
+        d.unplaced.push(Unplaced {
+            line: t.line,
+            printed: t.text.clone(),
+            context: line[from..to].trim().to_string(),
+            why: if footnote {
+                "a footnote marker".into()
+            } else if table_context(&tables, &d, t.line) {
+                "in a table, but its row label matches no concept of the company".into()
+            } else {
+                "no table header or stated figure around it names its period and concept".into()
+            },
+        });
+    }
+    d
+}
+
+fn table_context(tables: &[Table], d: &Draft, line: usize) -> bool {
+    tables
+        .iter()
+        .any(|t| t.rows.iter().any(|&r| d.rows[r].line == line))
+}
+
+/// Choose each row's table: the one most rows of its draft table can be in (a revenue table's
+/// total revenues is a revenue line, a result table's an income item).
+fn decide_tables(d: &mut Draft, rows: &[usize]) {
+    let mut votes: BTreeMap<String, usize> = BTreeMap::new();
+    for &r in rows {
+        let tables: HashSet<&str> = d.rows[r]
+            .table
+            .split('|')
+            .filter_map(|c| c.split(':').next())
+            .collect();
+        for t in tables {
+            *votes.entry(t.to_string()).or_default() += 1;
+        }
+    }
+    for &r in rows {
+        let candidates: Vec<(String, String)> = d.rows[r]
+            .table
+            .split('|')
+            .filter_map(|c| c.split_once(':'))
+            .map(|(t, c)| (t.to_string(), c.to_string()))
+            .collect();
+        let best = candidates
+            .iter()
+            .max_by_key(|(t, _)| {
+                (
+                    votes.get(t).copied().unwrap_or(0),
+                    std::cmp::Reverse(t.clone()),
+                )
+            })
+            .cloned();
+        let concepts: HashSet<&String> = candidates.iter().map(|(_, c)| c).collect();
+        let row = &mut d.rows[r];
+        if let Some((t, c)) = best {
+            if concepts.len() > 1 {
+                row.certainty = Certainty::Review;
+                row.how
+                    .push(format!("the label names several concepts; took {c}"));
+            }
+            row.table = t;
+            row.item = c;
+        }
+    }
+}
+
+/// Figures stated in sentences: "<label> totaled JPY 16,328 million ... increase of 19.2% from 1Q07".
+fn stated(
+    line_no: usize,
+    line: &str,
+    (k, section): (&Knowledge, &str),
+    period: &str,
+    calendar: &Calendar,
+    d: &mut Draft,
+    used: &mut HashSet<(usize, usize)>,
+) {
+    for c in STATED.captures_iter(line) {
+        let (Some(label_m), Some(num), Some(cur), Some(scale)) = (
+            c.name("label"),
+            c.name("num"),
+            c.name("cur"),
+            c.name("scale"),
+        ) else {
+            continue;
+        };
+        let label = label_m.as_str().trim();
+        let (found, certainty, how) = meanings(k, label);
+        if found.is_empty() {
+            continue;
+        }
+        let Some(value) = printed_value(num.as_str()) else {
+            continue;
+        };
+        let unit = format!("{} {}", cur.as_str(), scale.as_str());
+        let whole = &line[label_m.start()..num.end() + scale.as_str().len() + 1];
+        let label_printed = line
+            [label_m.start()..(num.end() + 1 + scale.as_str().len()).min(line.len())]
+            .trim()
+            .to_string();
+        let _ = whole;
+        let candidates = found
+            .iter()
+            .map(|m| format!("{}:{}", m.table, m.concept))
+            .collect::<Vec<_>>()
+            .join("|");
+        used.insert((line_no, num.start()));
+        d.rows.push(DraftRow {
+            table: candidates.clone(),
+            period: period.to_string(),
+            item: String::new(),
+            comparison: "level".into(),
+            value,
+            unit,
+            section: section.to_string(),
+            label: label_printed.clone(),
+            printed: num.as_str().to_string(),
+            placement: "statement",
+            certainty,
+            how: vec![format!(
+                "stated figure: {how}; the release's period {period}"
+            )],
+            line: line_no,
+        });
+        // Its change, in the same sentence.
+        let rest_end = line[num.end()..]
+            .find(". ")
+            .map_or(line.len(), |i| num.end() + i);
+        let rest = &line[num.end()..rest_end];
+        if let Some(ch) = CHANGE.captures(rest) {
+            let (pct, negative) = match (ch.name("pct"), ch.name("pct2")) {
+                (Some(p), _) => (
+                    p,
+                    ch.name("dir")
+                        .is_some_and(|d| matches!(d.as_str(), "decrease" | "decline")),
+                ),
+                (_, Some(p)) => (p, ch.name("sign").is_some_and(|s| s.as_str() == "-")),
+                _ => continue,
+            };
+            let base = ch.name("base").map(|b| b.as_str()).unwrap_or_default();
+            let comparison = match (calendar.period(period), calendar.period(base)) {
+                (Ok(a), Ok(b))
+                    if a.kind == b.kind && a.seq == b.seq && a.fiscal_year == b.fiscal_year + 1 =>
+                {
+                    "yoy_pct"
+                }
+                (Ok(a), Ok(b))
+                    if a.kind == "quarter"
+                        && b.kind == "quarter"
+                        && a.fiscal_year * 4 + a.seq as i32
+                            == b.fiscal_year * 4 + b.seq as i32 + 1 =>
+                {
+                    "qoq_pct"
+                }
+                _ => continue,
+            };
+            let Some(mut v) = printed_value(pct.as_str()) else {
+                continue;
+            };
+            if negative {
+                v.insert(0, '-');
+            }
+            used.insert((line_no, num.end() + pct.start()));
+            d.rows.push(DraftRow {
+                table: candidates,
+                period: period.to_string(),
+                item: String::new(),
+                comparison: comparison.into(),
+                value: v,
+                unit: "%".into(),
+                section: section.to_string(),
+                label: label_printed,
+                printed: pct.as_str().to_string(),
+                placement: "statement",
+                certainty,
+                how: vec![format!("stated change from {base}: {how}")],
+                line: line_no,
+            });
+        }
+    }
+    let _ = parse_label;
+}
+
+/// The draft's own checks: a total against its parts, a stated growth rate against its levels.
+fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar, _company: &str) {
+    // Statement rows take the section of the table-less text they are in.
+    for r in d.rows.iter_mut().filter(|r| r.section.is_empty()) {
+        r.section = "Highlights".to_string();
+    }
+    let level = |d: &Draft, period: &str, item: &str, unit: &str| -> Option<f64> {
+        d.rows
+            .iter()
+            .find(|r| {
+                r.period == period && r.item == item && r.unit == unit && r.comparison == "level"
+            })
+            .map(|r| as_f64(&r.value))
+    };
+    let mut marks: Vec<(usize, Result<String, String>)> = Vec::new();
+    for (i, r) in d.rows.iter().enumerate() {
+        if r.comparison == "level" {
+            if let Some(parts) = k.components.get(&r.item) {
+                let values: Vec<Option<f64>> = parts
+                    .iter()
+                    .map(|(_, p)| level(d, &r.period, p, &r.unit))
+                    .collect();
+                if values.iter().all(Option::is_some) {
+                    let sum: f64 = parts
+                        .iter()
+                        .zip(&values)
+                        .map(|((s, _), v)| *s as f64 * v.unwrap_or(0.0))
+                        .sum();
+                    let ok = (sum - as_f64(&r.value)).abs() <= 1.0 + 1e-9;
+                    let what = format!("parts of {} sum to {sum}", r.item);
+                    marks.push((i, if ok { Ok(what) } else { Err(what) }));
+                    for (_, p) in parts {
+                        if let Some(j) = d.rows.iter().position(|x| {
+                            x.period == r.period
+                                && &x.item == p
+                                && x.unit == r.unit
+                                && x.comparison == "level"
+                        }) {
+                            marks.push((
+                                j,
+                                if ok {
+                                    Ok(format!("a part of {} that sums", r.item))
+                                } else {
+                                    Err(format!("a part of {} that does not sum", r.item))
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        if r.comparison == "yoy_pct" || r.comparison == "qoq_pct" {
+            let Ok(p) = calendar.period(&r.period) else {
+                continue;
+            };
+            let base = d
+                .rows
+                .iter()
+                .filter(|x| x.item == r.item && x.comparison == "level" && x.unit != "%")
+                .find(|x| {
+                    calendar.period(&x.period).is_ok_and(|b| {
+                        if r.comparison == "yoy_pct" {
+                            b.kind == p.kind && b.seq == p.seq && b.fiscal_year + 1 == p.fiscal_year
+                        } else {
+                            b.kind == "quarter"
+                                && b.fiscal_year * 4 + b.seq as i32 + 1
+                                    == p.fiscal_year * 4 + p.seq as i32
+                        }
+                    })
+                });
+            let current = base.and_then(|b| level(d, &r.period, &r.item, &b.unit));
+            if let (Some(b), Some(c)) = (base, current) {
+                let b = as_f64(&b.value);
+                let lo = ((c - 0.5) / (b + 0.5) - 1.0) * 100.0;
+                let hi = ((c + 0.5) / (b - 0.5) - 1.0) * 100.0;
+                let stated = as_f64(&r.value);
+                let (lo, hi) = (lo.min(hi), lo.max(hi));
+                let ok = stated >= lo - 0.05 && stated <= hi + 0.05;
+                let what = format!(
+                    "stated {stated}% vs {:.1}% from the levels",
+                    (c / b - 1.0) * 100.0
+                );
+                marks.push((i, if ok { Ok(what) } else { Err(what) }));
+            }
+        }
+    }
+    for (i, mark) in marks {
+        let r = &mut d.rows[i];
+        match mark {
+            Ok(why) => {
+                if r.certainty == Certainty::Review && why.starts_with("parts") {
+                    r.certainty = Certainty::Certain;
+                }
+                r.how.push(format!("tied: {why}"));
+            }
+            Err(why) => {
+                r.certainty = Certainty::Review;
+                r.how.push(format!("FLAGGED: {why}"));
+            }
+        }
+    }
+    // One row per key: a figure found twice (a sentence and a table) keeps both only in different
+    // sections; an exact repeat is dropped.
+    let mut seen = HashSet::new();
+    d.rows.retain(|r| {
+        !r.table.is_empty()
+            && !r.item.is_empty()
+            && seen.insert((
+                r.table.clone(),
+                r.section.clone(),
+                r.label.clone(),
+                r.period.clone(),
+                r.item.clone(),
+                r.comparison.clone(),
+                r.unit.clone(),
+            ))
+    });
+}
+
+/// The CSV text of each table the draft fills, with the schema's header (release_id left out).
+pub fn csv_files(d: &Draft, catalog: &Catalog) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let tables: Vec<&str> = {
+        let mut t: Vec<&str> = d.rows.iter().map(|r| r.table.as_str()).collect();
+        t.sort_unstable();
+        t.dedup();
+        t
+    };
+    for name in tables {
+        let table = catalog
+            .table(name)
+            .with_context(|| format!("schema has no table {name}"))?;
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let header: Vec<&str> = table
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|c| *c != "release_id")
+            .collect();
+        w.write_record(&header)?;
+        for r in d.rows.iter().filter(|r| r.table == name) {
+            let note = format!("draft {}: {}", r.certainty.word(), r.how.join("; "));
+            let cell = |c: &str| -> String {
+                match c {
+                    "period" => r.period.clone(),
+                    "line" | "item" => r.item.clone(),
+                    "measure" => "amount".into(),
+                    "basis" => "actual".into(),
+                    "scope" => "consolidated".into(),
+                    "comparison" => r.comparison.clone(),
+                    "value" => r.value.clone(),
+                    "unit" => r.unit.clone(),
+                    "section" => r.section.clone(),
+                    "label" => r.label.clone(),
+                    "printed" => r.printed.clone(),
+                    "placement" => r.placement.to_string(),
+                    "note" => note.clone(),
+                    _ => String::new(),
+                }
+            };
+            w.write_record(header.iter().map(|c| cell(c)))?;
+        }
+        out.push((name.to_string(), String::from_utf8(w.into_inner()?)?));
+    }
+    Ok(out)
+}
+
+/// DRAFT.md: what was placed, with how sure, and every number the draft could not place.
+pub fn report_markdown(release_id: &str, d: &Draft) -> String {
+    let certain = d
+        .rows
+        .iter()
+        .filter(|r| r.certainty == Certainty::Certain)
+        .count();
+    let mut s = format!(
+        "# Draft of {release_id}\n\nWritten by `iijwh release draft`. The text has {} numbers: {} proposed as rows \
+         ({certain} certain, {} for review) and {} unplaced. Review the rows marked `review` \
+         in the CSVs (their note says why), place the unplaced numbers by hand, then `iijwh load`.\n\n",
+        d.numbers,
+        d.numbers - d.unplaced.len(),
+        d.rows.len() - certain,
+        d.unplaced.len()
+    );
+    for (title, which) in [
+        ("Certain", Certainty::Certain),
+        ("For review", Certainty::Review),
+    ] {
+        s.push_str(&format!("## {title}\n\n| line | table | period | item | comparison | value | printed | label | how |\n| ---: | --- | --- | --- | --- | ---: | --- | --- | --- |\n"));
+        for r in d.rows.iter().filter(|r| r.certainty == which) {
+            s.push_str(&format!(
+                "| source.txt:{} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                r.line,
+                r.table,
+                r.period,
+                r.item,
+                r.comparison,
+                r.value,
+                md(&r.printed),
+                md(&r.label),
+                md(&r.how.join("; "))
+            ));
+        }
+        s.push('\n');
+    }
+    s.push_str(
+        "## Unplaced numbers\n\n| line | printed | context | why |\n| ---: | --- | --- | --- |\n",
+    );
+    for u in &d.unplaced {
+        s.push_str(&format!(
+            "| source.txt:{} | {} | {} | {} |\n",
+            u.line,
+            md(&u.printed),
+            md(&u.context),
+            u.why
+        ));
+    }
+    s
+}
+
+fn md(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Write the draft into the release's folder: its rows into the CSVs it fills (each must be
+/// absent or hold only its header: typed rows are never replaced) and DRAFT.md. Every file is
+/// written aside first and renamed into place only when all are ready.
+pub fn write(
+    project: &crate::base::project::Project,
+    release_id: &str,
+    d: &Draft,
+) -> Result<std::path::PathBuf> {
+    let dir = project.data.join("releases").join(release_id);
+    let catalog = Catalog::of(project)?;
+    let mut files = csv_files(d, &catalog)?;
+    for (name, _) in &files {
+        let path = dir.join(format!("{name}.csv"));
+        if let Ok(text) = crate::base::read_text_bounded(&path) {
+            if text.lines().skip(1).any(|l| !l.trim().is_empty()) {
+                bail!(
+                    "{}: holds rows already; the draft writes only into empty CSVs (move the \
+                     file aside, or keep typing it): nothing was written",
+                    path.display()
+                );
+            }
+        }
+    }
+    files = files
+        .into_iter()
+        .map(|(n, t)| (format!("{n}.csv"), t))
+        .collect();
+    files.push(("DRAFT.md".to_string(), report_markdown(release_id, d)));
+    let pid = std::process::id();
+    let mut staged = Vec::new();
+    for (name, text) in &files {
+        let tmp = dir.join(format!(".{name}.draft-{pid}"));
+        if let Err(e) = std::fs::write(&tmp, text) {
+            for t in &staged {
+                let _ = std::fs::remove_file(t);
+            }
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e).with_context(|| format!("writing {}", tmp.display()));
+        }
+        staged.push(tmp);
+    }
+    for ((name, _), tmp) in files.iter().zip(&staged) {
+        std::fs::rename(tmp, dir.join(name))?;
+    }
+    Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printed_forms_read_back_as_stored_values() {
+        for (p, v) in [
+            ("1,234", Some("1234")),
+            ("(238)", Some("-238")),
+            ("17.4%", Some("17.4")),
+            ("+5.6%", Some("5.6")),
+            ("△12", Some("-12")),
+            ("(40.5%)", Some("-40.5")),
+            ("140.1", Some("140.1")),
+            ("1.25", None),
+        ] {
+            assert_eq!(printed_value(p).as_deref(), v, "{p}");
+        }
+        let line = "Income before Income Tax Expense(3) 1,017 1,603 (36.5%) in 3Q07 and FY2007";
+        let found: Vec<(String, bool)> = numbers_of(1, line)
+            .into_iter()
+            .map(|(t, f)| (t.text, f))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("(3)".to_string(), true),
+                ("1,017".to_string(), false),
+                ("1,603".to_string(), false),
+                ("(36.5%)".to_string(), false)
+            ]
+        );
+    }
+}
