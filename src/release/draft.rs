@@ -13,7 +13,7 @@ use super::company::read_company_record;
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
 use regex::Regex;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -68,6 +68,8 @@ pub struct Draft {
     pub unplaced: Vec<Unplaced>,
     /// Numbers in the text (the source audit's tokens): every one is in `rows` or `unplaced`.
     pub numbers: usize,
+    /// Period headings of other periods than the release's: stated figures are then for review.
+    pub headings: Vec<String>,
 }
 
 /// Where a label was seen before, or what it is the label of.
@@ -122,7 +124,7 @@ static UNIT_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static STATED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?P<label>[A-Z][A-Za-z&/' ]{1,60}?)\s+(?:totaled|totalled|was|were|of|amounted to)\s+",
+        r"(?P<label>[A-Z][A-Za-z&/' ]{1,60}?)(?:\s+(?:totaled|totalled|was|were|of|amounted to))?\s+",
         r"(?P<cur>[A-Z]{3})\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<scale>thousand|million|billion)\b"
     ))
     .expect("regex")
@@ -158,7 +160,12 @@ fn numbers_of(line_no: usize, line: &str) -> Vec<(Token, bool)> {
             // Not part of a word: a letter or digit right before or after is a code, not a figure.
             let before = line[..m.start()].chars().next_back();
             let after = line[m.end()..].chars().next();
+            let head = &line[..m.start()];
+            // Glued to a currency code (JPY16,328) a figure is still a figure.
+            let currency =
+                head.len() >= 3 && head.bytes().rev().take(3).all(|b| b.is_ascii_uppercase());
             (m.as_str().starts_with('(')
+                || currency
                 || !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.'))
                 && !after.is_some_and(|c| c.is_ascii_alphanumeric())
         })
@@ -166,12 +173,17 @@ fn numbers_of(line_no: usize, line: &str) -> Vec<(Token, bool)> {
             let before = line[..m.start()].chars().next_back();
             let footnote =
                 m.as_str().starts_with('(') && before.is_some_and(|c| c.is_alphanumeric());
+            // A closing parenthesis belongs to the number only when it opened one.
+            let text = match m.as_str() {
+                t if t.ends_with(')') && !t.starts_with('(') => &t[..t.len() - 1],
+                t => t,
+            };
             (
                 Token {
                     line: line_no,
                     start: m.start(),
-                    end: m.end(),
-                    text: m.as_str().to_string(),
+                    end: m.start() + text.len(),
+                    text: text.to_string(),
                 },
                 footnote,
             )
@@ -555,7 +567,6 @@ struct Table {
 }
 
 fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit: &str) -> Draft {
-    let mut d = Draft::default();
     // byte ranges of each line's numbers already used
     let mut used: HashSet<(usize, usize)> = HashSet::new();
     let mut all: Vec<(Token, bool)> = Vec::new();
@@ -563,6 +574,26 @@ fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit:
     let mut tables: Vec<Table> = Vec::new();
     let mut title = String::new();
     let mut table_unit: Option<String> = None;
+    // Headings that name a period (`<<1H06 (2006/4-9)>>`): when the text has one for another
+    // period than the release's, a stated figure's period is not pinned by the text (slide text
+    // in layout order puts headings after their lines), so it is proposed for review.
+    static HEADING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^[\s<\[]*([1-4]Q\d{2}|[12]H\d{2}|FY\d{2,4})\s*(?:\([^)]*\))?[\s>\]]*$")
+            .expect("regex")
+    });
+    let headings: BTreeSet<String> = text
+        .lines()
+        .filter_map(|l| HEADING.captures(l).map(|c| c[1].to_string()))
+        .collect();
+    let pinned = headings.iter().all(|h| h == period);
+    let mut d = Draft {
+        headings: if pinned {
+            Vec::new()
+        } else {
+            headings.into_iter().collect()
+        },
+        ..Draft::default()
+    };
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         let tokens = numbers_of(line_no, line);
@@ -818,7 +849,15 @@ fn stated(
             continue;
         };
         let label = label_m.as_str().trim();
-        let (found, certainty, how) = meanings(k, label);
+        let (found, mut certainty, mut how) = meanings(k, label);
+        if !d.headings.is_empty() {
+            certainty = Certainty::Review;
+            how.push_str(&format!(
+                "; the text has headings for the periods {}: which one this figure is of, its \
+                 printed order does not pin",
+                d.headings.join(", ")
+            ));
+        }
         if found.is_empty() {
             continue;
         }
@@ -893,7 +932,9 @@ fn stated(
             if negative {
                 v.insert(0, '-');
             }
-            used.insert((line_no, num.end() + pct.start()));
+            // The token starts at its sign, when it has one: `+17.4%`.
+            let from = ch.name("sign").map_or(pct.start(), |m| m.start());
+            used.insert((line_no, num.end() + from));
             d.rows.push(DraftRow {
                 table: candidates,
                 period: period.to_string(),
@@ -1007,7 +1048,10 @@ fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar, _company: &str) {
                 if r.certainty == Certainty::Review && why.starts_with("parts") {
                     r.certainty = Certainty::Certain;
                 }
-                r.how.push(format!("tied: {why}"));
+                let why = format!("tied: {why}");
+                if !r.how.contains(&why) {
+                    r.how.push(why);
+                }
             }
             Err(why) => {
                 r.certainty = Certainty::Review;

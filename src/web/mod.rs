@@ -118,6 +118,8 @@ pub fn router(project: Project, limits: Limits, access: Access) -> anyhow::Resul
         .route("/figures", get(figures))
         .route("/sql", get(sql_get).post(sql_post))
         .route("/checks", get(checks))
+        .route("/drafts/{id}", get(draft))
+        .route("/drafts/{id}/source", get(draft_source))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(256 << 10))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
@@ -339,6 +341,29 @@ async fn sql(state: AppState, params: BTreeMap<String, String>) -> Reply {
         pages::sql(wh, &text, run, limits, &token, abandoned)
     })
     .await
+}
+
+/// A new release's draft (`iijwh release draft ID --report` as a page): computed from its text
+/// on request, written nowhere.
+async fn draft(State(state): State<AppState>, Path(id): Path<String>) -> Reply {
+    let project = state.project.clone();
+    tokio::task::spawn_blocking(move || pages::draft(&project, &id).unwrap_or_else(not_found_reply))
+        .await
+        .unwrap_or_else(|e| Reply::Error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+}
+
+/// A release's text with numbered lines, for the draft's links.
+async fn draft_source(State(state): State<AppState>, Path(id): Path<String>) -> Reply {
+    let project = state.project.clone();
+    tokio::task::spawn_blocking(move || {
+        pages::draft_source(&project, &id).unwrap_or_else(not_found_reply)
+    })
+    .await
+    .unwrap_or_else(|e| Reply::Error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+}
+
+fn not_found_reply(e: anyhow::Error) -> Reply {
+    Reply::Error(StatusCode::NOT_FOUND, crate::base::error_message(&e))
 }
 
 async fn checks(State(state): State<AppState>) -> Reply {

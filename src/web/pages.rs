@@ -515,3 +515,72 @@ pub fn checks(wh: &Warehouse) -> Result<Reply> {
     };
     Ok(Reply::Html(page("Checks", &vintage_line(wh), body)))
 }
+
+/// The folder of release `id` of data/releases, for a name that comes from outside: letters,
+/// digits, `-`, `_` and `.` only, and a folder that exists.
+fn release_folder(project: &Project, id: &str) -> Result<std::path::PathBuf> {
+    let ok = !id.is_empty()
+        && !id.starts_with('.')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    let dir = project.data.join("releases").join(id);
+    if !ok || !dir.is_dir() {
+        anyhow::bail!("no release folder `{id}` in data/releases");
+    }
+    Ok(dir)
+}
+
+/// The draft of a release as a page: certain rows, rows for review, unplaced numbers, each with
+/// its line of the text linked.
+pub fn draft(project: &Project, id: &str) -> Result<Reply> {
+    release_folder(project, id)?;
+    let d = crate::release::draft::draft(&project.data, &project.reference_dir(), id)?;
+    let certain = d
+        .rows
+        .iter()
+        .filter(|r| r.certainty == crate::release::draft::Certainty::Certain)
+        .count();
+    let link = |line: usize| format!("/drafts/{}/source#L{line}", encode(id));
+    let body = html! {
+        p { "What " code { "iijwh release draft " (id) } " proposes from the release text: "
+            (d.rows.len()) " rows (" (certain) " certain, " (d.rows.len() - certain) " for review); "
+            (d.unplaced.len()) " of the text's " (d.numbers) " numbers unplaced. Nothing is written "
+            "here: run the command to write the rows into the release's CSVs." }
+        @for (title, which) in [("Certain", crate::release::draft::Certainty::Certain), ("For review", crate::release::draft::Certainty::Review)] {
+            h2 { (title) }
+            div.scroll { table {
+                thead { tr { th { "line" } th { "table" } th { "period" } th { "item" } th { "comparison" }
+                    th.num { "value" } th { "unit" } th { "printed" } th { "label" } th { "how" } } }
+                tbody { @for r in d.rows.iter().filter(|r| r.certainty == which) {
+                    tr { td { a href=(link(r.line)) { (r.line) } } td { (r.table) } td { (r.period) }
+                        td { (r.item) } td { (r.comparison) } td.num { (r.value) } td { (r.unit) }
+                        td { (r.printed) } td { (r.label) } td { (r.how.join("; ")) } }
+                } }
+            } }
+        }
+        h2 { "Unplaced numbers" }
+        div.scroll { table {
+            thead { tr { th { "line" } th { "printed" } th { "context" } th { "why" } } }
+            tbody { @for u in &d.unplaced {
+                tr { td { a href=(link(u.line)) { (u.line) } } td { (u.printed) } td { (u.context) } td { (u.why) } }
+            } }
+        } }
+    };
+    Ok(Reply::Html(page(&format!("Draft of {id}"), "", body)))
+}
+
+/// A release's source text, one anchored line each (`#L12`).
+pub fn draft_source(project: &Project, id: &str) -> Result<Reply> {
+    let dir = release_folder(project, id)?;
+    let text = crate::base::read_text_bounded(&dir.join("source.txt"))?;
+    let body = html! {
+        p { a href=(format!("/drafts/{}", encode(id))) { "Back to the draft" } }
+        div.scroll { table {
+            tbody { @for (i, line) in text.lines().enumerate() {
+                tr id=(format!("L{}", i + 1)) { td.num { (i + 1) } td { code { (line) } } }
+            } }
+        } }
+    };
+    Ok(Reply::Html(page(&format!("Text of {id}"), "", body)))
+}

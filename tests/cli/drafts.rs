@@ -211,3 +211,38 @@ fn bad_texts_give_a_clear_message_and_write_nothing() {
     }
     assert!(!dir.join("income_items.csv").exists() && !dir.join("revenue_lines.csv").exists());
 }
+
+/// The web page shows the draft (written nowhere), each row linked to its line of the text.
+#[test]
+fn the_web_page_shows_the_draft_with_its_lines() {
+    let (sb, dir) = with_exhibit();
+    sb.ok(&["load"]);
+    let before = tree_hash(&sb.data);
+    let server = crate::web::serve_with(&sb, &[], std::process::Stdio::null());
+    let (status, _, page) = crate::web::get(&server, &format!("/drafts/{ID}"));
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("28 rows (28 certain, 0 for review)"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("href=\"/drafts/{ID}/source#L24\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains("35000") && page.contains("products"),
+        "{page}"
+    );
+    let (status, _, text) = crate::web::get(&server, &format!("/drafts/{ID}/source"));
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("id=\"L24\"") && text.contains("Products 35,000 30,000 16.7%"),
+        "{text}"
+    );
+    let (status, _, _) = crate::web::get(&server, "/drafts/..%2Fcompanies");
+    assert_eq!(status, 404);
+    let (status, _, _) = crate::web::get(&server, "/drafts/nosuch");
+    assert_eq!(status, 404);
+    assert_eq!(tree_hash(&sb.data), before, "the page wrote into data/");
+    assert!(!dir.join("DRAFT.md").exists());
+}
