@@ -8,7 +8,7 @@
 //! checked, which ties a row (raising a close match) or flags it. Every number of the text is
 //! either proposed or listed as unplaced.
 
-use super::calendar::{parse_label, Calendar};
+use super::calendar::Calendar;
 use super::company::read_company_record;
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
@@ -120,7 +120,7 @@ static PERIOD: LazyLock<Regex> =
 static NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[(△▲+\-]?\d(?:[\d,]*\d)?(?:\.\d+)?%?\)?").expect("regex"));
 static UNIT_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\(\s*([A-Z]{3}) in (.*?)\b(thousands|millions|billions)\s*\)|\(\s*([A-Z]{3}) (thousand|million|billion)s?\s*\)").expect("regex")
+    Regex::new(r"\(\s*([A-Z]{3}) in (.*?)\b(thousands|millions|billions)\s*\)|\(\s*([A-Z]{3}) (thousand|million|billion)s?\s*\)|\b([A-Z]{3}) in (thousands|millions|billions)\b").expect("regex")
 });
 static STATED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -132,7 +132,7 @@ static STATED: LazyLock<Regex> = LazyLock::new(|| {
 static CHANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?:(?P<dir>increase|decrease|rise|decline|growth) of (?P<pct>\d+(?:\.\d+)?%)|\((?P<sign>[+-])(?P<pct2>\d+(?:\.\d+)?%))",
-        r"\s+(?:from|compared to|compared with|over|on)\s+(?P<base>[1-4]Q\d{2}|[12]H\d{2}|FY\d{2,4})"
+        r"\s+(?:from|compared to|compared with|over|on)\s+(?P<base>[1-4]Q\d{2}|[12]H\d{2}|FY\d{2,4}|the initial targets?)"
     ))
     .expect("regex")
 });
@@ -623,7 +623,10 @@ fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit:
                 let (cur, scale) = match (c.get(1), c.get(3), c.get(4), c.get(5)) {
                     (Some(cur), Some(s), _, _) => (cur.as_str(), s.as_str().trim_end_matches('s')),
                     (_, _, Some(cur), Some(s)) => (cur.as_str(), s.as_str()),
-                    _ => continue,
+                    _ => match (c.get(6), c.get(7)) {
+                        (Some(cur), Some(s)) => (cur.as_str(), s.as_str().trim_end_matches('s')),
+                        _ => continue,
+                    },
                 };
                 table_unit = Some(format!("{cur} {scale}"));
                 let inner = c.get(2).map(|m| m.as_str().trim()).unwrap_or_default();
@@ -829,7 +832,120 @@ fn decide_tables(d: &mut Draft, rows: &[usize]) {
     }
 }
 
-/// Figures stated in sentences: "<label> totaled JPY 16,328 million ... increase of 19.2% from 1Q07".
+/// A figure a sentence states: its label, number and unit, and its stated change.
+struct Statement<'a> {
+    label: &'a str,
+    /// The label as printed through the figure ("Revenues totaled JPY16,328 million").
+    printed_label: String,
+    num: regex::Match<'a>,
+    unit: String,
+    /// (token start, printed, value, base: a period or the initial target)
+    change: Option<(usize, String, String, Option<String>)>,
+}
+
+/// English: "<label> totaled JPY 16,328 million, an increase of 19.2% from 1Q07",
+/// "Total revenues JPY 14,007 million (+17.4% compared to 2Q05)"; Japanese headlines:
+/// "営業収益（売上高） 140.1億円（前年同四半期比 17.4%増）".
+fn statements(line: &str) -> Vec<Statement<'_>> {
+    static JAPANESE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?P<label>[^\s・\d（）()]{2,20}(?:（[^）\d]{1,10}）)?)\s*(?P<num>\d[\d,]*(?:\.\d+)?)億円(?:（前年同四半期比\s*(?P<pct>\d+(?:\.\d+)?%)(?P<dir>増|減)）)?").expect("regex")
+    });
+    let mut out = Vec::new();
+    for c in STATED.captures_iter(line) {
+        let (Some(label), Some(num), Some(cur), Some(scale)) = (
+            c.name("label"),
+            c.name("num"),
+            c.name("cur"),
+            c.name("scale"),
+        ) else {
+            continue;
+        };
+        let end = (num.end() + 1 + scale.as_str().len()).min(line.len());
+        let rest_end = line[num.end()..]
+            .find(". ")
+            .map_or(line.len(), |i| num.end() + i);
+        let change = CHANGE.captures(&line[num.end()..rest_end]).and_then(|ch| {
+            let (pct, negative, from) = match (ch.name("pct"), ch.name("pct2")) {
+                (Some(p), _) => (
+                    p,
+                    ch.name("dir")
+                        .is_some_and(|d| matches!(d.as_str(), "decrease" | "decline")),
+                    p.start(),
+                ),
+                (_, Some(p)) => {
+                    let sign = ch.name("sign")?;
+                    (p, sign.as_str() == "-", sign.start())
+                }
+                _ => return None,
+            };
+            let mut v = printed_value(pct.as_str())?;
+            if negative {
+                v.insert(0, '-');
+            }
+            let base = ch.name("base").map(|b| b.as_str().to_string());
+            Some((num.end() + from, pct.as_str().to_string(), v, base))
+        });
+        out.push(Statement {
+            label: label.as_str().trim(),
+            printed_label: line[label.start()..end].trim().to_string(),
+            num,
+            unit: format!("{} {}", cur.as_str(), scale.as_str()),
+            change,
+        });
+    }
+    for c in JAPANESE.captures_iter(line) {
+        let (Some(label), Some(num)) = (c.name("label"), c.name("num")) else {
+            continue;
+        };
+        let change = c.name("pct").and_then(|p| {
+            let mut v = printed_value(p.as_str())?;
+            if c.name("dir").is_some_and(|d| d.as_str() == "減") {
+                v.insert(0, '-');
+            }
+            // 前年同四半期比: on the same quarter a year earlier.
+            Some((
+                p.start(),
+                p.as_str().to_string(),
+                v,
+                Some("year_ago".to_string()),
+            ))
+        });
+        out.push(Statement {
+            label: label.as_str().trim(),
+            printed_label: label.as_str().trim().to_string(),
+            num,
+            unit: "JPY 100 million".to_string(),
+            change,
+        });
+    }
+    out
+}
+
+/// The comparison a stated change makes from `base`: a year ago, a quarter before, the initial
+/// target; none when the base is none of them.
+fn comparison_of(calendar: &Calendar, period: &str, base: Option<&str>) -> Option<&'static str> {
+    let base = base?;
+    if base == "year_ago" {
+        return Some("yoy_pct");
+    }
+    if base.starts_with("the initial target") {
+        return Some("vs_initial_target_pct");
+    }
+    let (a, b) = (calendar.period(period).ok()?, calendar.period(base).ok()?);
+    if a.kind == b.kind && a.seq == b.seq && a.fiscal_year == b.fiscal_year + 1 {
+        Some("yoy_pct")
+    } else if a.kind == "quarter"
+        && b.kind == "quarter"
+        && a.fiscal_year * 4 + a.seq as i32 == b.fiscal_year * 4 + b.seq as i32 + 1
+    {
+        Some("qoq_pct")
+    } else {
+        None
+    }
+}
+
+/// Figures stated in sentences, as rows of the release's own period (a text with headings for
+/// other periods leaves that for review).
 fn stated(
     line_no: usize,
     line: &str,
@@ -839,17 +955,11 @@ fn stated(
     d: &mut Draft,
     used: &mut HashSet<(usize, usize)>,
 ) {
-    for c in STATED.captures_iter(line) {
-        let (Some(label_m), Some(num), Some(cur), Some(scale)) = (
-            c.name("label"),
-            c.name("num"),
-            c.name("cur"),
-            c.name("scale"),
-        ) else {
+    for st in statements(line) {
+        let (found, mut certainty, mut how) = meanings(k, st.label);
+        if found.is_empty() || used.contains(&(line_no, st.num.start())) {
             continue;
-        };
-        let label = label_m.as_str().trim();
-        let (found, mut certainty, mut how) = meanings(k, label);
+        }
         if !d.headings.is_empty() {
             certainty = Certainty::Review;
             how.push_str(&format!(
@@ -858,101 +968,54 @@ fn stated(
                 d.headings.join(", ")
             ));
         }
-        if found.is_empty() {
-            continue;
-        }
-        let Some(value) = printed_value(num.as_str()) else {
+        let Some(value) = printed_value(st.num.as_str()) else {
             continue;
         };
-        let unit = format!("{} {}", cur.as_str(), scale.as_str());
-        let whole = &line[label_m.start()..num.end() + scale.as_str().len() + 1];
-        let label_printed = line
-            [label_m.start()..(num.end() + 1 + scale.as_str().len()).min(line.len())]
-            .trim()
-            .to_string();
-        let _ = whole;
         let candidates = found
             .iter()
             .map(|m| format!("{}:{}", m.table, m.concept))
             .collect::<Vec<_>>()
             .join("|");
-        used.insert((line_no, num.start()));
-        d.rows.push(DraftRow {
-            table: candidates.clone(),
-            period: period.to_string(),
-            item: String::new(),
-            comparison: "level".into(),
-            value,
-            unit,
-            section: section.to_string(),
-            label: label_printed.clone(),
-            printed: num.as_str().to_string(),
-            placement: "statement",
-            certainty,
-            how: vec![format!(
-                "stated figure: {how}; the release's period {period}"
-            )],
-            line: line_no,
-        });
-        // Its change, in the same sentence.
-        let rest_end = line[num.end()..]
-            .find(". ")
-            .map_or(line.len(), |i| num.end() + i);
-        let rest = &line[num.end()..rest_end];
-        if let Some(ch) = CHANGE.captures(rest) {
-            let (pct, negative) = match (ch.name("pct"), ch.name("pct2")) {
-                (Some(p), _) => (
-                    p,
-                    ch.name("dir")
-                        .is_some_and(|d| matches!(d.as_str(), "decrease" | "decline")),
-                ),
-                (_, Some(p)) => (p, ch.name("sign").is_some_and(|s| s.as_str() == "-")),
-                _ => continue,
-            };
-            let base = ch.name("base").map(|b| b.as_str()).unwrap_or_default();
-            let comparison = match (calendar.period(period), calendar.period(base)) {
-                (Ok(a), Ok(b))
-                    if a.kind == b.kind && a.seq == b.seq && a.fiscal_year == b.fiscal_year + 1 =>
-                {
-                    "yoy_pct"
-                }
-                (Ok(a), Ok(b))
-                    if a.kind == "quarter"
-                        && b.kind == "quarter"
-                        && a.fiscal_year * 4 + a.seq as i32
-                            == b.fiscal_year * 4 + b.seq as i32 + 1 =>
-                {
-                    "qoq_pct"
-                }
-                _ => continue,
-            };
-            let Some(mut v) = printed_value(pct.as_str()) else {
-                continue;
-            };
-            if negative {
-                v.insert(0, '-');
-            }
-            // The token starts at its sign, when it has one: `+17.4%`.
-            let from = ch.name("sign").map_or(pct.start(), |m| m.start());
-            used.insert((line_no, num.end() + from));
-            d.rows.push(DraftRow {
-                table: candidates,
+        used.insert((line_no, st.num.start()));
+        let row = |comparison: &str, value: String, unit: String, printed: String, how: String| {
+            DraftRow {
+                table: candidates.clone(),
                 period: period.to_string(),
                 item: String::new(),
-                comparison: comparison.into(),
-                value: v,
-                unit: "%".into(),
+                comparison: comparison.to_string(),
+                value,
+                unit,
                 section: section.to_string(),
-                label: label_printed,
-                printed: pct.as_str().to_string(),
+                label: st.printed_label.clone(),
+                printed,
                 placement: "statement",
                 certainty,
-                how: vec![format!("stated change from {base}: {how}")],
+                how: vec![how],
                 line: line_no,
-            });
+            }
+        };
+        d.rows.push(row(
+            "level",
+            value,
+            st.unit.clone(),
+            st.num.as_str().to_string(),
+            format!("stated figure: {how}; the release's period {period}"),
+        ));
+        if let Some((at, printed, v, base)) = &st.change {
+            let Some(comparison) = comparison_of(calendar, period, base.as_deref()) else {
+                continue;
+            };
+            used.insert((line_no, *at));
+            let base = base.as_deref().unwrap_or_default();
+            d.rows.push(row(
+                comparison,
+                v.clone(),
+                "%".to_string(),
+                printed.clone(),
+                format!("stated change from {base}: {how}"),
+            ));
         }
     }
-    let _ = parse_label;
 }
 
 /// The draft's own checks: a total against its parts, a stated growth rate against its levels.
@@ -1262,5 +1325,43 @@ mod tests {
                 ("(36.5%)".to_string(), false)
             ]
         );
+    }
+
+    #[test]
+    fn sentences_state_figures_with_their_changes() {
+        let cal = Calendar {
+            start_month: 4,
+            named_by_start: true,
+        };
+        let ja = statements("・営業収益（売上高） 140.1億円（前年同四半期比 17.4%増）");
+        assert_eq!(ja.len(), 1);
+        assert_eq!(
+            (ja[0].label, ja[0].num.as_str(), ja[0].unit.as_str()),
+            ("営業収益（売上高）", "140.1", "JPY 100 million")
+        );
+        let (_, printed, value, base) = ja[0].change.clone().unwrap();
+        assert_eq!((printed.as_str(), value.as_str()), ("17.4%", "17.4"));
+        assert_eq!(
+            comparison_of(&cal, "2Q06", base.as_deref()),
+            Some("yoy_pct")
+        );
+        let en = statements(
+            "- Total revenues JPY 26,400 million (+5.6% compared to the initial target)",
+        );
+        let (_, _, value, base) = en[0].change.clone().unwrap();
+        assert_eq!(value, "5.6");
+        assert_eq!(
+            comparison_of(&cal, "1H06", base.as_deref()),
+            Some("vs_initial_target_pct")
+        );
+        let en = statements("Operating income was JPY411 million, a decrease of 40.5% from 1Q07.");
+        let (_, _, value, base) = en[0].change.clone().unwrap();
+        assert_eq!((en[0].label, value.as_str()), ("Operating income", "-40.5"));
+        assert_eq!(
+            comparison_of(&cal, "1Q08", base.as_deref()),
+            Some("yoy_pct")
+        );
+        assert_eq!(comparison_of(&cal, "1Q08", Some("4Q07")), Some("qoq_pct"));
+        assert_eq!(comparison_of(&cal, "1Q08", Some("2Q07")), None);
     }
 }
