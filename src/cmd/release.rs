@@ -181,7 +181,8 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                 },
             )?;
             println!(
-                "wrote {}: fill in its CSV files (headers are the schema's columns), then run `iijwh load`",
+                "wrote {}: draft its rows from the text with `iijwh release draft {id}`, or fill in \
+                 its CSV files (headers are the schema's columns); then run `iijwh load`",
                 dir.display()
             );
         }
