@@ -46,10 +46,10 @@ UNION ALL SELECT DISTINCT release_id, 'cash_flows', item FROM raw.cash_flows
 UNION ALL SELECT DISTINCT release_id, 'balance_sheet', item FROM raw.balance_sheet
 UNION ALL SELECT DISTINCT release_id, 'kpis', item FROM raw.kpis;
 
--- The concepts of the company shown, as its latest release in the vintage reads them: each one it
--- defines (or inherits) and each standard concept it prints, with the first and last release of
--- the vintage that print it (`current`: the latest release prints it). `release_id` is the release
--- whose concepts.csv defines it (NULL for a standard concept used as it is).
+-- The concepts of the company shown, as its latest release in the vintage reads them: each one its
+-- releases define (standard concepts it prints as they are stay in standard_concepts), with the
+-- first and last release of the vintage that print it (`current`: the latest release prints it).
+-- `release_id` is the release whose concepts.csv defines it; the table's shape, for exports.
 CREATE OR REPLACE VIEW concepts AS
 WITH used AS (
     SELECT p.concept, min(v.vintage_order) AS first_order, max(v.vintage_order) AS last_order,
@@ -66,5 +66,4 @@ LEFT JOIN used u ON u.concept = c.concept
 LEFT JOIN company_releases f ON f.vintage_order = u.first_order
 LEFT JOIN company_releases l ON l.vintage_order = u.last_order
 -- Definitions from releases of the vintage only: as of a release, a later one's are not yet known.
-WHERE (c.defined_in IS NOT NULL OR u.concept IS NOT NULL)
-  AND (c.defined_in IS NULL OR c.defined_in IN (SELECT release_id FROM vintage_releases));
+WHERE c.defined_in IN (SELECT release_id FROM vintage_releases);

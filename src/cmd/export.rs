@@ -1,4 +1,4 @@
-//! Usage: iijwh export DIR [--format parquet|csv|duckdb] [--tables a,b] [--partition-by fiscal_year] [--force]
+//! Usage: iijwh export DIR [--format parquet|csv|duckdb] [--tables a,b] [--partition-by fiscal_year|company] [--force]
 //!
 //! Write the warehouse for other tools: one Parquet or CSV file per table (and the `figures` view),
 //! or one `.duckdb` database with every table, the view and the macros; `manifest.json` beside
@@ -7,7 +7,7 @@
 //! replaces only a previous iijwh export, never other files.
 
 use crate::base::project::Project;
-use crate::export::{export, ExportFormat, ExportOptions};
+use crate::export::{export, ExportFormat, ExportOptions, Partition};
 use anyhow::Result;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 /// Export the warehouse as Parquet, CSV or a DuckDB database file
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  iijwh export out/\n  iijwh export out/ --partition-by fiscal_year --force\n  iijwh export out.db/ --format duckdb --as-of 2006-11-02"
+    after_help = "Examples:\n  iijwh export out/\n  iijwh export out/ --partition-by fiscal_year --force\n  iijwh export out/ --partition-by company\n  iijwh export out.db/ --format duckdb --as-of 2006-11-02"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -28,9 +28,10 @@ pub struct Args {
     /// Only these tables (comma-separated); default: every table and the figures view
     #[arg(long, value_delimiter = ',')]
     tables: Vec<String>,
-    /// Hive-style partitioning of Parquet tables that have a period or date (fiscal_year=2006/)
-    #[arg(long, value_name = "COLUMN", value_parser = ["fiscal_year"])]
-    partition_by: Option<String>,
+    /// Hive-style partitioning of Parquet tables: fiscal_year (fiscal_year=2006/, tables with a
+    /// period or date) or company (company_id=iij/, every company of the vintage)
+    #[arg(long, value_enum, value_name = "KEY")]
+    partition_by: Option<Partition>,
     /// Replace DIR when it holds a previous iijwh export (never any other folder)
     #[arg(long)]
     force: bool,
@@ -49,7 +50,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             dir: dir.clone(),
             format: args.format,
             tables: args.tables,
-            partition_by_fiscal_year: args.partition_by.is_some(),
+            partition_by: args.partition_by,
             force: args.force,
         },
     )?;

@@ -32,8 +32,19 @@ pub struct ExportOptions {
     pub dir: PathBuf,
     pub format: ExportFormat,
     pub tables: Vec<String>,
-    pub partition_by_fiscal_year: bool,
+    pub partition_by: Option<Partition>,
     pub force: bool,
+}
+
+/// How `--partition-by` splits a table's Parquet file into Hive-style folders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Partition {
+    /// fiscal_year=2006/: tables with a period or a balance sheet date, in the session's company
+    #[value(name = "fiscal_year")]
+    FiscalYear,
+    /// company_id=iij/: every company of the vintage, each as of its newest release, so a reader
+    /// of one company's files reads that company only
+    Company,
 }
 
 #[derive(Serialize)]
@@ -99,7 +110,7 @@ pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result
     if opts.format == ExportFormat::Duckdb && !opts.tables.is_empty() {
         bail!("--tables does not apply to --format duckdb: the database file holds every table");
     }
-    if opts.partition_by_fiscal_year && opts.format != ExportFormat::Parquet {
+    if opts.partition_by.is_some() && opts.format != ExportFormat::Parquet {
         bail!("--partition-by applies to --format parquet only");
     }
     let dir = &opts.dir;
@@ -287,11 +298,20 @@ fn write_export(
             ExportFormat::Parquet => {
                 let mut kv = metadata.clone();
                 kv.push(("iijwh.table".to_string(), name.clone()));
-                match fiscal_year_expr(catalog, name).filter(|_| opts.partition_by_fiscal_year) {
-                    Some(expr) => {
-                        partitioned_by = Some("fiscal_year".to_string());
-                        for (year, part) in partitions(wh, catalog, name, &expr)? {
-                            let folder = out.join(name).join(format!("fiscal_year={year}"));
+                let fiscal = fiscal_year_expr(catalog, name)
+                    .filter(|_| opts.partition_by == Some(Partition::FiscalYear));
+                let by_company =
+                    opts.partition_by == Some(Partition::Company) && company_scoped(catalog, name);
+                let parts = match (fiscal, by_company) {
+                    (Some(expr), _) => Some(("fiscal_year", partitions(wh, catalog, name, &expr)?)),
+                    (None, true) => Some(("company_id", company_partitions(wh, catalog, name)?)),
+                    _ => None,
+                };
+                match parts {
+                    Some((key, parts)) => {
+                        partitioned_by = Some(key.to_string());
+                        for (value, part) in parts {
+                            let folder = out.join(name).join(format!("{key}={value}"));
                             std::fs::create_dir_all(&folder)?;
                             let path = folder.join("part-0.parquet");
                             let sha256 = parquet::write(&path, &part, &kv)?;
@@ -422,6 +442,66 @@ fn partitions(
             &[("year".to_string(), year.clone())],
         )?;
         out.push((year, part.single_batch()?));
+    }
+    Ok(out)
+}
+
+/// Whether a table's rows belong to one company each: what a release prints (a release_id), the
+/// company's periods, and `figures`; the reference tables and `companies` are shared.
+fn company_scoped(catalog: &Catalog, name: &str) -> bool {
+    name == "figures"
+        || catalog
+            .table(name)
+            .is_some_and(|t| t.column("release_id").is_some() || t.column("company_id").is_some())
+            && name != "companies"
+}
+
+/// A table's rows per company of the vintage. The views show the session's company, so each
+/// company is set in turn (as `--company` does); views of every company (releases, figures)
+/// are filtered by their company_id instead.
+fn company_partitions(
+    wh: &Warehouse,
+    catalog: &Catalog,
+    name: &str,
+) -> Result<Vec<(String, RecordBatch)>> {
+    let companies =
+        wh.column_values("SELECT DISTINCT company_id FROM vintage_releases ORDER BY 1")?;
+    let shown = wh.column_values("SELECT company_id FROM vintage_company")?;
+    let all_companies = matches!(name, "releases" | "figures");
+    let mut out = Vec::new();
+    for company in &companies {
+        if !all_companies {
+            wh.set_variable("company", &crate::base::sql_string(company))?;
+        }
+        let sql = match name {
+            "releases" | "figures" => format!(
+                "SELECT {} FROM \"{name}\" t WHERE t.company_id = $company",
+                columns(catalog, name, "t.")
+            ),
+            "release_sources" | "restatements" => format!(
+                "SELECT {} FROM \"{name}\" t WHERE t.release_id IN \
+                 (SELECT release_id FROM vintage_releases WHERE company_id = $company)",
+                columns(catalog, name, "t.")
+            ),
+            _ => format!("SELECT {} FROM \"{name}\" t", columns(catalog, name, "t.")),
+        };
+        let part = typed_rows(
+            wh,
+            catalog,
+            name,
+            &sql,
+            &[("company".to_string(), company.clone())],
+        )?
+        .single_batch()?;
+        // Hive layout: the key is the folder's, not the file's (Spark refuses it twice).
+        let keep: Vec<usize> = (0..part.num_columns())
+            .filter(|&i| part.schema().field(i).name() != "company_id")
+            .collect();
+        out.push((company.clone(), part.project(&keep)?));
+    }
+    // The session's company again, for what the export reads next.
+    if let Some(c) = shown.first() {
+        wh.set_variable("company", &crate::base::sql_string(c))?;
     }
     Ok(out)
 }

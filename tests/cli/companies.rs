@@ -639,3 +639,67 @@ fn an_actual_of_a_period_not_yet_over_is_caught() {
         "{rows}"
     );
 }
+
+/// `export --partition-by company`: one Hive folder per company of the vintage, each holding that
+/// company's rows as of its newest release (the key in the folder, not the file).
+#[test]
+fn export_partitions_every_company_into_its_own_folder() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let sb = universe();
+    sb.ok(&["load"]);
+    let out = sb.dir.path().join("export");
+    sb.ok(&["export", out.to_str().unwrap(), "--partition-by", "company"]);
+    let rows = |table: &str, company: &str| -> (usize, Vec<String>) {
+        let path = out
+            .join(table)
+            .join(format!("company_id={company}"))
+            .join("part-0.parquet");
+        let reader = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let meta = reader.metadata();
+        let names = meta
+            .file_metadata()
+            .schema_descr()
+            .columns()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect();
+        (meta.file_metadata().num_rows() as usize, names)
+    };
+    for company in ["iij", "brightline", "eurolumen"] {
+        let want: usize = sb
+            .ok(&[
+                "query",
+                "-e",
+                "SELECT count(*) FROM revenue_lines",
+                "--company",
+                company,
+                "--format",
+                "csv",
+            ])
+            .lines()
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(rows("revenue_lines", company).0, want, "{company}");
+    }
+    assert_eq!(rows("revenue_lines", "brightline").0, 6);
+    assert_eq!(rows("releases", "eurolumen").0, 2);
+    // Eurolumen's periods are its own (2Q06 .. 3Q07 of its calendar), without the key column.
+    let (n, columns) = rows("periods", "eurolumen");
+    assert!(
+        n > 0 && !columns.contains(&"company_id".to_string()),
+        "{columns:?}"
+    );
+    // Shared tables stay whole.
+    assert!(out.join("units.parquet").is_file() && out.join("companies.parquet").is_file());
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let rl = manifest["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "revenue_lines")
+        .unwrap();
+    assert_eq!(rl["partitioned_by"], "company_id", "{rl}");
+}
