@@ -71,6 +71,17 @@ fn one_label_is_each_company_own_quarter() {
     assert_eq!(trend[1]["base_value"], "50000000.0");
     assert_eq!(trend[1]["base_unit"], "USD");
 
+    // By ticker, too.
+    let by_ticker = sb.ok(&[
+        "query",
+        "-e",
+        "SELECT company_id FROM vintage_company",
+        "--company",
+        "BRTL",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(by_ticker, "company_id\nbrightline\n");
     // By alias; periods of two fiscal years in date order, the newest release's figures.
     let trend = sb.csv_of(&[
         "query",
