@@ -76,11 +76,7 @@ pub(super) fn read_companies(
                 line_of("company_id")
             );
         }
-        let month = get("fiscal_year_start_month").and_then(|m| m.parse::<u32>().ok());
-        let named_by = get("fiscal_year_named_by");
-        let (Some(start_month @ 1..=12), Some(named_by @ ("start_year" | "end_year"))) =
-            (month, named_by.as_deref())
-        else {
+        let Some(calendar) = calendar_of(&meta) else {
             bail!(
                 "{}:{}: the fiscal calendar needs fiscal_year_start_month (1-12) and \
                  fiscal_year_named_by (\"start_year\": FY2006 starts in 2006, or \"end_year\")",
@@ -89,10 +85,7 @@ pub(super) fn read_companies(
             );
         };
         let company = Company {
-            calendar: Calendar {
-                start_month,
-                named_by_start: named_by == "start_year",
-            },
+            calendar,
             currency: get("currency").unwrap_or_default(),
             unit: get("unit").unwrap_or_default(),
             file: path.clone(),
@@ -112,6 +105,24 @@ pub(super) fn read_companies(
     Ok(out)
 }
 
+/// The fiscal calendar a company record states, or none when it states none that is whole.
+pub(crate) fn calendar_of(meta: &toml::Table) -> Option<Calendar> {
+    let start_month = meta
+        .get("fiscal_year_start_month")
+        .and_then(|v| v.as_integer())
+        .and_then(|m| u32::try_from(m).ok())
+        .filter(|m| (1..=12).contains(m))?;
+    let named_by_start = match meta.get("fiscal_year_named_by").and_then(|v| v.as_str())? {
+        "start_year" => true,
+        "end_year" => false,
+        _ => return None,
+    };
+    Some(Calendar {
+        start_month,
+        named_by_start,
+    })
+}
+
 /// A company's calendar, name and unit, read from its record (for `release new` and `release
 /// draft`, which read one company, not all of data/).
 pub(crate) fn read_company_record(path: &Path) -> Result<(Calendar, String, String)> {
@@ -119,15 +130,10 @@ pub(crate) fn read_company_record(path: &Path) -> Result<(Calendar, String, Stri
     let meta: toml::Table = text
         .parse()
         .map_err(|e| anyhow::anyhow!("{}: invalid TOML: {e}", path.display()))?;
-    let month = meta
-        .get("fiscal_year_start_month")
-        .and_then(|v| v.as_integer())
-        .and_then(|m| u32::try_from(m).ok())
-        .filter(|m| (1..=12).contains(m));
-    let named_by = meta.get("fiscal_year_named_by").and_then(|v| v.as_str());
-    let (Some(start_month), Some(named_by)) = (month, named_by) else {
+    let Some(calendar) = calendar_of(&meta) else {
         bail!(
-            "{}: no fiscal calendar (fiscal_year_start_month, fiscal_year_named_by)",
+            "{}: no fiscal calendar (fiscal_year_start_month 1-12, fiscal_year_named_by \
+             start_year or end_year)",
             path.display()
         );
     };
@@ -139,12 +145,5 @@ pub(crate) fn read_company_record(path: &Path) -> Result<(Calendar, String, Stri
         .get("unit")
         .and_then(|v| v.as_str())
         .unwrap_or_default();
-    Ok((
-        Calendar {
-            start_month,
-            named_by_start: named_by == "start_year",
-        },
-        name.to_string(),
-        unit.to_string(),
-    ))
+    Ok((calendar, name.to_string(), unit.to_string()))
 }

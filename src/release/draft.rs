@@ -276,7 +276,7 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
     }
     let knowledge = knowledge(data, reference, &company_id, release_id, &published)?;
     let mut d = read_text(&text, &knowledge, &calendar, &period, &unit);
-    prove(&mut d, &knowledge, &calendar, &company_id);
+    prove(&mut d, &knowledge, &calendar);
     Ok(d)
 }
 
@@ -1019,7 +1019,7 @@ fn stated(
 }
 
 /// The draft's own checks: a total against its parts, a stated growth rate against its levels.
-fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar, _company: &str) {
+fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
     // Statement rows take the section of the table-less text they are in.
     for r in d.rows.iter_mut().filter(|r| r.section.is_empty()) {
         r.section = "Highlights".to_string();

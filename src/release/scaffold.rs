@@ -5,8 +5,7 @@
 
 use crate::base::project::Project;
 use crate::base::{hex, StagedDir};
-use crate::release::calendar::Calendar;
-use crate::release::company::read_company_record;
+use crate::release::company::{calendar_of, read_company_record};
 use crate::release::{known_units, release_table};
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
@@ -207,16 +206,9 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
     let (calendar, name) = match &record {
         Some(text) => {
             let meta: toml::Table = text.parse()?;
-            let month = meta["fiscal_year_start_month"].as_integer().unwrap_or(1) as u32;
-            let named = meta["fiscal_year_named_by"].as_str() == Some("start_year");
+            let calendar = calendar_of(&meta).context("the new record states no calendar")?;
             let name = meta["name"].as_str().unwrap_or_default().to_string();
-            (
-                Calendar {
-                    start_month: month,
-                    named_by_start: named,
-                },
-                name,
-            )
+            (calendar, name)
         }
         None => {
             let (calendar, name, _) = read_company_record(&record_path)?;

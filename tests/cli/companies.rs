@@ -182,7 +182,7 @@ fn peers_side_by_side_with_growth_and_margins() {
     let i = &peers["Internet Initiative Japan Inc."];
     assert_eq!(i["latest_quarter"], "2Q06");
     assert_eq!(i["revenues"], "14007.0");
-    // The release states +17.4% on 2Q05 (11,932); computed from the printed amounts.
+    // 14,007 on 2Q05's 11,929, computed from the printed amounts (the release states +17.4%).
     assert_eq!(i["revenue_growth_pct"], "17.4");
 
     // Its chart's footer names every company's vintage, not the session company's.
