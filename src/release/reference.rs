@@ -5,7 +5,7 @@ use super::{
     csv_error, push_row, read_csv_text, read_utf8, row_of, table, Origin, RawRows,
     STANDARD_CONCEPTS, UNITS,
 };
-use crate::schema::{Catalog, Table};
+use crate::schema::Catalog;
 use anyhow::Result;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -73,29 +73,9 @@ fn read_units(dir: &Path, catalog: &Catalog, raw: &mut BTreeMap<String, RawRows>
 }
 
 /// Every unit of the reference tables in `reference` (schema/reference/).
-pub fn known_units(reference: &Path) -> Result<HashSet<String>> {
-    let catalog_free = Table {
-        name: UNITS.to_string(),
-        comment: None,
-        columns: ["unit", "dimension", "currency", "base_unit", "factor"]
-            .iter()
-            .map(|n| crate::schema::Column {
-                name: n.to_string(),
-                sql_type: "VARCHAR".into(),
-                arrow_type: "Utf8".into(),
-                nullable: true,
-                comment: None,
-            })
-            .collect(),
-        schema: std::sync::Arc::new(arrow::datatypes::Schema::empty()),
-        constraints: Vec::new(),
-    };
-    let catalog = Catalog {
-        version: String::new(),
-        tables: vec![catalog_free],
-    };
+pub fn known_units(reference: &Path, catalog: &Catalog) -> Result<HashSet<String>> {
     let mut raw = BTreeMap::new();
-    read_units(reference, &catalog, &mut raw)?;
+    read_units(reference, catalog, &mut raw)?;
     Ok(raw
         .remove(UNITS)
         .unwrap_or_default()

@@ -51,7 +51,12 @@ impl NewCompany {
 }
 
 /// The text of a new company's record, or which flags it lacks.
-fn company_record(project: &Project, id: &str, new: &NewCompany) -> Result<String> {
+fn company_record(
+    project: &Project,
+    catalog: &Catalog,
+    id: &str,
+    new: &NewCompany,
+) -> Result<String> {
     let mut missing = Vec::new();
     if new.name.is_none() {
         missing.push("--name (the company name as printed)");
@@ -89,7 +94,7 @@ fn company_record(project: &Project, id: &str, new: &NewCompany) -> Result<Strin
         bail!("--currency {currency}: an ISO 4217 code, three capital letters (USD, EUR, JPY)");
     }
     let unit = new.unit.clone().unwrap_or_default();
-    let units = known_units(&project.reference_dir())?;
+    let units = known_units(&project.reference_dir(), catalog)?;
     if !units.contains(&unit) {
         bail!(
             "--unit {unit:?} is not a unit of schema/reference/ (a currency with a scale: \
@@ -156,6 +161,7 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         bail!("--published-on {published_on} is in the future; a release is added once published");
     }
     let companies_dir = project.data.join("companies");
+    let catalog = Catalog::of(project)?;
     let company = match company {
         Some(c) => c,
         None => {
@@ -201,7 +207,7 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         }
         None
     } else {
-        Some(company_record(project, &company, &new_company)?)
+        Some(company_record(project, &catalog, &company, &new_company)?)
     };
     let (calendar, name) = match &record {
         Some(text) => {
@@ -234,7 +240,6 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
             source.display()
         )
     })?;
-    let catalog = Catalog::of(project)?;
 
     // Written aside and renamed into place: a failure leaves data/ as it was.
     let staged = StagedDir::new(&dir)?;
