@@ -18,3 +18,16 @@ CREATE OR REPLACE MACRO restatement_reason(rel, tbl, itm, first_day, last_day) A
       AND (_rs.items IS NULL OR list_contains(string_split(_rs.items, ','), itm))
       AND first_day >= _rs_from.start_date
       AND last_day <= _rs_to.end_date);
+
+-- The one place a session chooses between the latest vintage as the load stored it and the
+-- vintage computed from every printing: the copy (`stored`, a table of schema latest) when the
+-- session asks for the latest vintage, else `computed` (a vintage_* view of 10_vintage.sql), as
+-- of the session's date. Variable computed_vintage makes the load's own session compute (its
+-- rules read the rows it is loading). Both names are constants, so DuckDB drops the branch not
+-- taken when it plans.
+CREATE OR REPLACE MACRO latest_or_computed(stored, computed) AS TABLE
+SELECT * FROM query_table(stored)
+WHERE getvariable('vintage_date') IS NULL AND NOT coalesce(getvariable('computed_vintage'), false)
+UNION ALL
+SELECT * FROM query_table(computed)
+WHERE getvariable('vintage_date') IS NOT NULL OR coalesce(getvariable('computed_vintage'), false);

@@ -27,22 +27,27 @@ FROM raw.companies c
 WHERE c.company_id = coalesce(getvariable('company'),
                               (SELECT company_id FROM vintage_releases ORDER BY vintage_order DESC LIMIT 1));
 
--- The vintage's releases of the company shown; the newest is its latest release.
+-- The vintage's releases of the company shown; the newest is its latest release. With variable
+-- every_company (the load, materializing the latest vintage of every company it read, see
+-- 12_latest.sql), every company's releases, each company's newest its latest.
 CREATE OR REPLACE VIEW company_releases AS
-SELECT v.*, v.vintage_order = max(v.vintage_order) OVER () AS is_latest
+SELECT v.*, v.vintage_order = max(v.vintage_order) OVER (PARTITION BY v.company_id) AS is_latest
 FROM vintage_releases v
-WHERE v.company_id = (SELECT company_id FROM vintage_company);
+WHERE v.company_id = (SELECT company_id FROM vintage_company)
+   OR coalesce(getvariable('every_company'), false);
 
--- Fact tables: newest printing of each figure key, with the value and release that first printed it.
+-- Fact tables, computed (vintage_*): newest printing of each figure key, with the value and
+-- release that first printed it. What a session reads is the view of the table's own name
+-- (12_latest.sql): these, or for the latest vintage their copy the load made.
 -- The key is the table's primary key without its provenance (release, section, label): a figure
 -- printed on several slides of one release keeps one row per occurrence (they agree: rule
 -- repeated_figures_agree). Each key's newest and first printing come from a grouping over the key
 -- (a struct, so NULL parts match), not a window: DuckDB sorts a window partition by partition,
 -- which made these views ~2x slower.
-CREATE OR REPLACE VIEW revenue_lines AS
+CREATE OR REPLACE VIEW vintage_revenue_lines AS
 WITH printed AS (
     SELECT t.*, v.company_id, v.company, v.vintage_order,
-           {'period': t.period, 'line': t.line, 'measure': t.measure,
+           {'company_id': v.company_id, 'period': t.period, 'line': t.line, 'measure': t.measure,
             'comparison': t.comparison, 'unit': t.unit} AS figure_key
     FROM raw.revenue_lines t JOIN company_releases v USING (release_id)
 ), by_key AS (
@@ -56,10 +61,10 @@ SELECT p.* EXCLUDE (vintage_order, figure_key), k.first_reported_value, k.first_
 FROM printed p
 JOIN by_key k ON k.figure_key IS NOT DISTINCT FROM p.figure_key AND k.newest = p.vintage_order;
 
-CREATE OR REPLACE VIEW income_items AS
+CREATE OR REPLACE VIEW vintage_income_items AS
 WITH printed AS (
     SELECT t.*, v.company_id, v.company, v.vintage_order,
-           {'period': t.period, 'item': t.item, 'basis': t.basis, 'scope': t.scope,
+           {'company_id': v.company_id, 'period': t.period, 'item': t.item, 'basis': t.basis, 'scope': t.scope,
             'measure': t.measure, 'comparison': t.comparison, 'unit': t.unit} AS figure_key
     FROM raw.income_items t JOIN company_releases v USING (release_id)
 ), by_key AS (
@@ -73,10 +78,10 @@ SELECT p.* EXCLUDE (vintage_order, figure_key), k.first_reported_value, k.first_
 FROM printed p
 JOIN by_key k ON k.figure_key IS NOT DISTINCT FROM p.figure_key AND k.newest = p.vintage_order;
 
-CREATE OR REPLACE VIEW cash_flows AS
+CREATE OR REPLACE VIEW vintage_cash_flows AS
 WITH printed AS (
     SELECT t.*, v.company_id, v.company, v.vintage_order,
-           {'period': t.period, 'item': t.item, 'comparison': t.comparison,
+           {'company_id': v.company_id, 'period': t.period, 'item': t.item, 'comparison': t.comparison,
             'unit': t.unit} AS figure_key
     FROM raw.cash_flows t JOIN company_releases v USING (release_id)
 ), by_key AS (
@@ -90,10 +95,10 @@ SELECT p.* EXCLUDE (vintage_order, figure_key), k.first_reported_value, k.first_
 FROM printed p
 JOIN by_key k ON k.figure_key IS NOT DISTINCT FROM p.figure_key AND k.newest = p.vintage_order;
 
-CREATE OR REPLACE VIEW balance_sheet AS
+CREATE OR REPLACE VIEW vintage_balance_sheet AS
 WITH printed AS (
     SELECT t.*, v.company_id, v.company, v.vintage_order,
-           {'as_of': t.as_of, 'item': t.item, 'comparison': t.comparison,
+           {'company_id': v.company_id, 'as_of': t.as_of, 'item': t.item, 'comparison': t.comparison,
             'compared_to': t.compared_to, 'unit': t.unit} AS figure_key
     FROM raw.balance_sheet t JOIN company_releases v USING (release_id)
 ), by_key AS (
@@ -107,10 +112,10 @@ SELECT p.* EXCLUDE (vintage_order, figure_key), k.first_reported_value, k.first_
 FROM printed p
 JOIN by_key k ON k.figure_key IS NOT DISTINCT FROM p.figure_key AND k.newest = p.vintage_order;
 
-CREATE OR REPLACE VIEW kpis AS
+CREATE OR REPLACE VIEW vintage_kpis AS
 WITH printed AS (
     SELECT t.*, v.company_id, v.company, v.vintage_order,
-           {'period': t.period, 'item': t.item, 'comparison': t.comparison,
+           {'company_id': v.company_id, 'period': t.period, 'item': t.item, 'comparison': t.comparison,
             'unit': t.unit} AS figure_key
     FROM raw.kpis t JOIN company_releases v USING (release_id)
 ), by_key AS (
@@ -126,21 +131,21 @@ JOIN by_key k ON k.figure_key IS NOT DISTINCT FROM p.figure_key AND k.newest = p
 
 -- What a release describes rather than counts (group structure, services, statements, figures it
 -- leaves open): as the newest release in the vintage that prints the table describes it.
-CREATE OR REPLACE VIEW subsidiaries AS
-SELECT t.* FROM raw.subsidiaries t JOIN company_releases v USING (release_id)
-QUALIFY v.vintage_order = max(v.vintage_order) OVER ();
-CREATE OR REPLACE VIEW company_profiles AS
-SELECT t.* FROM raw.company_profiles t JOIN company_releases v USING (release_id)
-QUALIFY v.vintage_order = max(v.vintage_order) OVER ();
-CREATE OR REPLACE VIEW services AS
-SELECT t.* FROM raw.services t JOIN company_releases v USING (release_id)
-QUALIFY v.vintage_order = max(v.vintage_order) OVER ();
-CREATE OR REPLACE VIEW statements AS
-SELECT t.* FROM raw.statements t JOIN company_releases v USING (release_id)
-QUALIFY v.vintage_order = max(v.vintage_order) OVER ();
-CREATE OR REPLACE VIEW unresolved AS
-SELECT t.* FROM raw.unresolved t JOIN company_releases v USING (release_id)
-QUALIFY v.vintage_order = max(v.vintage_order) OVER ();
+CREATE OR REPLACE VIEW vintage_subsidiaries AS
+SELECT t.*, v.company_id FROM raw.subsidiaries t JOIN company_releases v USING (release_id)
+QUALIFY v.vintage_order = max(v.vintage_order) OVER (PARTITION BY v.company_id);
+CREATE OR REPLACE VIEW vintage_company_profiles AS
+SELECT t.*, v.company_id FROM raw.company_profiles t JOIN company_releases v USING (release_id)
+QUALIFY v.vintage_order = max(v.vintage_order) OVER (PARTITION BY v.company_id);
+CREATE OR REPLACE VIEW vintage_services AS
+SELECT t.*, v.company_id FROM raw.services t JOIN company_releases v USING (release_id)
+QUALIFY v.vintage_order = max(v.vintage_order) OVER (PARTITION BY v.company_id);
+CREATE OR REPLACE VIEW vintage_statements AS
+SELECT t.*, v.company_id FROM raw.statements t JOIN company_releases v USING (release_id)
+QUALIFY v.vintage_order = max(v.vintage_order) OVER (PARTITION BY v.company_id);
+CREATE OR REPLACE VIEW vintage_unresolved AS
+SELECT t.*, v.company_id FROM raw.unresolved t JOIN company_releases v USING (release_id)
+QUALIFY v.vintage_order = max(v.vintage_order) OVER (PARTITION BY v.company_id);
 
 -- Releases, their texts and restatements: every release in the vintage (all companies).
 CREATE OR REPLACE VIEW releases AS

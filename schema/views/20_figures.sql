@@ -1,9 +1,10 @@
--- Every figure of every table in one long shape: the one place to search any number. It keeps
+-- Every figure of every table in one long shape: the one place to search any number (computed:
+-- vintage_figures; read: figures, below). It keeps
 -- every printed occurrence of every release in the vintage (all companies), with its release;
 -- `in_vintage` marks the rows the vintage views (revenue_lines, kpis ...) show: the newest printing
 -- of each figure key of the session's company. `company_id` comes last, after the columns it had
 -- before companies were data.
-CREATE OR REPLACE VIEW figures AS
+CREATE OR REPLACE VIEW vintage_figures AS
 WITH occurrences AS (
     SELECT release_id, 'revenue_lines' AS table_name, period, NULL::DATE AS as_of, line AS item,
            NULL::VARCHAR AS basis, NULL::VARCHAR AS scope, measure, comparison, value, unit,
@@ -62,8 +63,17 @@ WITH occurrences AS (
 SELECT p.release_id, p.table_name, p.period, p.as_of, p.item, p.basis, p.scope, p.measure,
        p.comparison, p.value, p.unit, p.section, p.label, p.printed, p.derived, p.placement, p.note,
        p.company, p.published_on, p.compared_to,
-       p.vintage_order = n.newest AND p.company_id = (SELECT company_id FROM vintage_company) AS in_vintage,
+       p.vintage_order = n.newest AS newest,
        p.company_id
 FROM placed p
 JOIN newest n ON n.company_id = p.company_id AND n.table_name = p.table_name
              AND n.figure_key IS NOT DISTINCT FROM p.figure_key;
+
+-- Stored for the latest vintage (see 12_latest.sql), every company's rows; `newest` marks each
+-- key's newest printing in its company, which `in_vintage` narrows to the session's company.
+CREATE TABLE IF NOT EXISTS latest.figures AS FROM vintage_figures LIMIT 0;
+CREATE OR REPLACE VIEW figures AS
+SELECT * EXCLUDE (newest, company_id),
+       newest AND company_id = (SELECT company_id FROM vintage_company) AS in_vintage,
+       company_id
+FROM latest_or_computed('latest.figures', 'vintage_figures');

@@ -1,41 +1,69 @@
-//! Usage: iijwh load [--data DIR] [--warehouse DIR] [--timings]
+//! Usage: iijwh load [--data DIR] [--warehouse DIR] [--full] [--timings]
 //!
-//! Validate data/ against schema/, write one ZSTD Parquet file per table into a new warehouse
-//! generation and switch to it atomically; then run the check rules and report failures.
+//! Validate data/ against schema/, write ZSTD Parquet files into a new warehouse generation and
+//! switch to it atomically; then run the check rules and report failures. Only the companies
+//! whose files in data/ changed are read, written and checked again; the others' parts are taken
+//! from the live generation as they are. `--full` makes every part again (as a change to schema/
+//! or iijwh does by itself), with the same result byte for byte.
 
 use crate::base::project::Project;
 use crate::load::build;
 use crate::render::new_table;
 use crate::sql::rules::Status;
+use crate::warehouse::parts::RULE_OUTCOMES;
 use anyhow::Result;
 use std::process::ExitCode;
 use std::time::Instant;
 
 /// Build the warehouse from data/ (validated against schema/)
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  iijwh load\n  iijwh --data /tmp/syn load --timings")]
+#[command(
+    after_help = "Examples:\n  iijwh load\n  iijwh load --full\n  iijwh --data /tmp/syn load --timings"
+)]
 pub struct Args {
     /// Print the wall time of each phase
     #[arg(long)]
     timings: bool,
+    /// Read, write and check every company again, not only those whose files changed
+    #[arg(long)]
+    full: bool,
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let start = Instant::now();
-    let report = build(project)?;
+    let report = build(project, args.full)?;
     // The process ends after printing: DuckDB's teardown would only cost time.
     report.engine.abandon();
     if args.timings {
         report.phases.print();
     }
-    let rows: usize = report.manifest.tables.iter().map(|t| t.rows).sum();
+    let files: Vec<_> = report.manifest.files().collect();
+    let rows: usize = files
+        .iter()
+        .filter(|t| t.name != RULE_OUTCOMES && t.name != "catalog")
+        .map(|t| t.rows)
+        .sum();
+    let tables: std::collections::BTreeSet<&str> = files
+        .iter()
+        .filter(|t| t.name != RULE_OUTCOMES && t.name != "catalog")
+        .map(|t| t.name.as_str())
+        .collect();
     println!(
-        "loaded {} release(s), {} tables, {rows} rows into {} in {} ms",
+        "loaded {} release(s) of {} companies, {} tables, {rows} rows into {} in {} ms",
         report.manifest.releases.len(),
-        report.manifest.tables.len(),
+        report.manifest.parts.len(),
+        tables.len(),
         report.generation.display(),
         start.elapsed().as_millis()
     );
+    match &report.full {
+        Some(why) => println!("every company read and checked: {why}"),
+        None => println!(
+            "{} of {} companies read and checked again (their files changed); the others taken as they were",
+            report.touched,
+            report.manifest.parts.len()
+        ),
+    }
     // The newest releases (all of them up to 20): `iijwh release list` shows every one.
     let mut releases: Vec<_> = report.manifest.releases.iter().collect();
     releases

@@ -102,7 +102,7 @@ pub fn open_fresh(project: &Project) -> anyhow::Result<Warehouse> {
         "building the warehouse from {} ({why}) ...",
         project.data.display()
     ));
-    crate::load::build(project)?;
+    crate::load::build(project, false)?;
     Warehouse::open(project)
 }
 

@@ -5,25 +5,35 @@
 //!
 //! Who may call it: cmd (load, and the commands that rebuild a stale warehouse before reading).
 
+mod plan;
+
 use crate::base::project::Project;
-use crate::base::Phases;
-use crate::release::{read_data, Dataset};
+use crate::base::{sql_string, Phases};
+use crate::release::{read_data_of, scan_data, Dataset, ReleaseInfo};
 use crate::render::{print, Format};
 use crate::schema::sqlfile::words;
 use crate::schema::{views_reading, Catalog, Table};
-use crate::sql::rules::{load_rules, Outcome, Ran, RuleQueue, Status};
+use crate::sql::rules::{load_rules, status_of, Outcome, Ran, RuleQueue, Status};
 use crate::warehouse::build::{inject_step_fault, remove_retired, Generation};
-use crate::warehouse::manifest::{fingerprint, Manifest};
-use crate::warehouse::{catalog_digest, Engine, Fill, LoadSession, Warehouse};
+use crate::warehouse::manifest::{fingerprint, verify_files, Manifest, PartEntry};
+use crate::warehouse::parts::{
+    company_scoped, read_file, row_companies, rows_of, text_column, RULE_OUTCOMES,
+};
+use crate::warehouse::{
+    catalog_digest, Engine, Fill, LoadSession, QueryResult, Warehouse, LATEST, RAW,
+};
 use anyhow::{bail, Context, Result};
-use arrow::array::{ArrayRef, Int32Array, StringArray};
+use arrow::array::{Array, ArrayRef, Int32Array, StringArray};
 use arrow::record_batch::RecordBatch;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 const CHECK_RESULTS: &str = "check_results";
-/// The view the rules read most, computed into memory once per load.
+/// The view the rules read most (the rules that read it wait for it)...
 const FIGURES: &str = "figures";
+/// ... and what it is computed from, into memory once per load.
+const VINTAGE_FIGURES: &str = "vintage_figures";
 /// The concept definitions of every release, which most rules (and `figures`) read: into memory
 /// first, before the session is shared, so every rule and the figures read the table.
 const RELEASE_CONCEPTS: &str = "release_concepts";
@@ -37,38 +47,177 @@ pub struct BuildReport {
     pub checks: Vec<(String, Status)>,
     /// Wall time of each phase, for `load --timings` and the benchmark.
     pub phases: Phases,
+    /// Why every company's part was made again (None: only those whose files changed).
+    pub full: Option<String>,
+    /// How many companies' parts the load made.
+    pub touched: usize,
 }
 
-fn check_results_batch(table: &Table, outcomes: &[Outcome]) -> Result<RecordBatch> {
-    let text = |f: &dyn Fn(&Outcome) -> Option<String>| -> ArrayRef {
-        Arc::new(outcomes.iter().map(f).collect::<StringArray>())
-    };
-    let details = |o: &Outcome| -> Option<String> {
-        if o.status == Status::Pass {
-            return None;
+/// A rule's outcome on one company's rows.
+#[derive(Clone)]
+struct Share {
+    status: Status,
+    rows: i32,
+    /// The offending rows as JSON (None when it passes).
+    details: Option<String>,
+}
+
+/// Where the rows of a rule that name no release go (see `outcomes_by_company`): not a company
+/// id (those are file names of data/companies, and never empty).
+const WAREHOUSE_SHARE: &str = "";
+
+const PASSED: Share = Share {
+    status: Status::Pass,
+    rows: 0,
+    details: None,
+};
+
+/// Each rule's rows split by the company of their release (`release_company`): per company, one
+/// share per rule, in the rules' order. Every row a rule returns names its release.
+fn outcomes_by_company(
+    outcomes: &[Outcome],
+    release_company: &HashMap<String, String>,
+) -> Result<BTreeMap<String, Vec<Share>>> {
+    let mut by: BTreeMap<String, Vec<Share>> = BTreeMap::new();
+    for (i, o) in outcomes.iter().enumerate() {
+        if o.rows.num_rows() == 0 {
+            continue;
         }
-        let mut buf = Vec::new();
-        print(&o.rows, Format::Json, &mut buf).ok()?;
-        String::from_utf8(buf).ok()
-    };
-    let columns: Vec<ArrayRef> = vec![
-        text(&|o| Some(o.rule.name.clone())),
-        text(&|o| Some(o.rule.get("description").unwrap_or("").to_string())),
-        text(&|o| Some(o.rule.get("tolerance").unwrap_or("0").to_string())),
-        text(&|o| Some(o.status.code().to_string())),
+        let batch = o.rows.single_batch()?;
+        let companies: Vec<Option<String>> = match batch.column_by_name("release_id") {
+            Some(c) => {
+                let ids = c
+                    .as_any()
+                    .downcast_ref::<StringArray>()
+                    .context("release_id is not text")?;
+                ids.iter()
+                    .map(|r| r.and_then(|r| release_company.get(r).cloned()))
+                    .collect()
+            }
+            None => vec![None; batch.num_rows()],
+        };
+        // Rows that name no release of the load (a rule without a release_id column) are the
+        // warehouse's, not a company's: checked on what each load reads, kept in no part.
+        let companies: Vec<Option<String>> = companies
+            .into_iter()
+            .map(|c| Some(c.unwrap_or_else(|| WAREHOUSE_SHARE.to_string())))
+            .collect();
+        let names: BTreeSet<&String> = companies.iter().flatten().collect();
+        for company in names {
+            let rows = rows_of(&batch, &companies, company)?;
+            let result = QueryResult {
+                schema: o.rows.schema.clone(),
+                batches: vec![rows],
+            };
+            let mut details = Vec::new();
+            print(&result, Format::Json, &mut details)?;
+            let shares = by
+                .entry(company.clone())
+                .or_insert_with(|| vec![PASSED; outcomes.len()]);
+            shares[i] = Share {
+                status: status_of(&result),
+                rows: result.num_rows() as i32,
+                details: Some(String::from_utf8(details)?),
+            };
+        }
+    }
+    Ok(by)
+}
+
+/// check_results' rows: one a rule (`outcomes` give the rules, in order), with `shares`, one a
+/// rule (all passing when empty).
+fn check_results_batch(
+    table: &Table,
+    outcomes: &[Outcome],
+    shares: &[Share],
+) -> Result<RecordBatch> {
+    let share = |i: usize| shares.get(i).unwrap_or(&PASSED);
+    let text = |f: &dyn Fn(usize, &Outcome) -> Option<String>| -> ArrayRef {
         Arc::new(
             outcomes
                 .iter()
-                .map(|o| Some(o.rows.num_rows() as i32))
+                .enumerate()
+                .map(|(i, o)| f(i, o))
+                .collect::<StringArray>(),
+        )
+    };
+    let columns: Vec<ArrayRef> = vec![
+        text(&|_, o| Some(o.rule.name.clone())),
+        text(&|_, o| Some(o.rule.get("description").unwrap_or("").to_string())),
+        text(&|_, o| Some(o.rule.get("tolerance").unwrap_or("0").to_string())),
+        text(&|i, _| Some(share(i).status.code().to_string())),
+        Arc::new(
+            (0..outcomes.len())
+                .map(|i| Some(share(i).rows))
                 .collect::<Int32Array>(),
         ),
-        text(&details),
+        text(&|i, _| share(i).details.clone()),
     ];
     Ok(RecordBatch::try_new(table.schema.clone(), columns)?)
 }
 
-/// Build a new generation from data/ and switch it live.
-pub fn build(project: &Project) -> Result<BuildReport> {
+/// check_results of the whole warehouse from every part's share (`parts`, batches of
+/// check_results' columns, in company order): per rule, the worst status, the rows summed, the
+/// offending rows of every company in one JSON array. Also each rule's status.
+fn merge_check_results(
+    table: &Table,
+    outcomes: &[Outcome],
+    parts: &[RecordBatch],
+) -> Result<(RecordBatch, Vec<(String, Status)>)> {
+    let rank = |s: Status| match s {
+        Status::Pass => 0,
+        Status::Residual => 1,
+        Status::Fail => 2,
+    };
+    let mut merged = vec![PASSED; outcomes.len()];
+    let mut details: Vec<Vec<serde_json::Value>> = vec![Vec::new(); outcomes.len()];
+    for part in parts {
+        let (rules, statuses) = (text_column(part, "rule")?, text_column(part, "status")?);
+        let rows = part
+            .column_by_name("offending_rows")
+            .and_then(|c| c.as_any().downcast_ref::<Int32Array>())
+            .context("check results without an offending_rows column")?;
+        let texts = text_column(part, "details")?;
+        for row in 0..part.num_rows() {
+            let Some(i) = outcomes
+                .iter()
+                .position(|o| o.rule.name == rules.value(row))
+            else {
+                continue;
+            };
+            let status = match statuses.value(row) {
+                "fail" => Status::Fail,
+                "residual" => Status::Residual,
+                _ => Status::Pass,
+            };
+            if rank(status) > rank(merged[i].status) {
+                merged[i].status = status;
+            }
+            merged[i].rows += rows.value(row);
+            if !texts.is_null(row) {
+                let found: Vec<serde_json::Value> = serde_json::from_str(texts.value(row))
+                    .context("a part's rule outcomes are not JSON")?;
+                details[i].extend(found);
+            }
+        }
+    }
+    for (share, found) in merged.iter_mut().zip(details) {
+        if !found.is_empty() {
+            share.details = Some(format!("{}\n", serde_json::to_string_pretty(&found)?));
+        }
+    }
+    let statuses = outcomes
+        .iter()
+        .zip(&merged)
+        .map(|(o, s)| (o.rule.name.clone(), s.status))
+        .collect();
+    Ok((check_results_batch(table, outcomes, &merged)?, statuses))
+}
+
+/// Build a new generation from data/ and switch it live: only the companies whose files changed
+/// are read, written and checked again (see `plan`), unless `full` or the plan says every part
+/// must be made again.
+pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
     let mut clock = Phases::start();
     // DuckDB takes ~13 ms to start, and everything the load does in it waits for that: it starts
     // first, beside reading schema/ and data/.
@@ -82,27 +231,55 @@ pub fn build(project: &Project) -> Result<BuildReport> {
     let catalog = Catalog::for_load(project)?;
     clock.lap("read schema/");
     let fingerprint = fingerprint(project)?;
-    let dataset = read_data(&project.data, &project.reference_dir(), &catalog)?;
+    let scan = scan_data(&project.data)?;
+    let key = plan::build_key(project)?;
+    // The metadata of the warehouse's own files is set once the releases are known.
+    let mut generation = Generation::begin(&project.warehouse, Vec::new())?;
+    let live = match (generation.live_dir(), generation.live_manifest()) {
+        (Some(dir), Some(m)) => Some((m, verify_files(dir, m).is_ok())),
+        _ => None,
+    };
+    let plan = plan::plan(&project.data, &scan, live, &key, full);
+    let previous = generation.live_manifest().cloned();
+    clock.lap("plan: what changed in data/");
+    let dataset = read_data_of(
+        &project.data,
+        &project.reference_dir(),
+        &catalog,
+        plan.read.as_ref(),
+    )?;
     clock.lap("read and type data/");
 
-    let release_ids: Vec<&str> = dataset
+    // Every release of the new generation: those of the parts taken as they are, as the live
+    // manifest has them, and those read now; in release order.
+    let reused_releases: BTreeSet<&String> =
+        plan.reused.iter().flat_map(|p| p.releases.keys()).collect();
+    let mut releases: Vec<ReleaseInfo> = previous
+        .iter()
+        .flat_map(|m| &m.releases)
+        .filter(|r| reused_releases.contains(&r.release_id))
+        .cloned()
+        .chain(dataset.releases.iter().cloned())
+        .collect();
+    releases.sort_by(|a, b| a.release_id.cmp(&b.release_id));
+    generation.set_metadata(file_metadata(&catalog, releases.iter()));
+    let release_company: HashMap<String, String> = dataset
         .releases
         .iter()
-        .map(|r| r.release_id.as_str())
+        .map(|r| (r.release_id.clone(), r.company.clone()))
         .collect();
-    let checksums: Vec<String> = dataset
-        .releases
+    // The parts this load makes: every company with a record that it read.
+    let made: Vec<&String> = plan
+        .touched
         .iter()
-        .map(|r| format!("{}={}", r.release_id, r.source_sha256))
+        .filter(|c| scan.companies.contains_key(*c))
         .collect();
-    let metadata = vec![
-        ("iijwh.schema_version".to_string(), catalog.version.clone()),
-        ("iijwh.release_ids".to_string(), release_ids.join(",")),
-        ("iijwh.source_sha256".to_string(), checksums.join(",")),
-    ];
-    let mut generation = Generation::begin(&project.warehouse, metadata)?;
     let digest = catalog_digest(&project.schema_dir())?;
     let schema_dir = project.schema_dir();
+    let patch = plan
+        .full
+        .is_none()
+        .then(|| catalog_patch(&catalog, &plan.replaced));
     // Two cores: on one, DuckDB starts, creates the in-memory tables and takes the rows; on the
     // other, the Parquet files are written and the rules read, then, on a second connection, it
     // takes the rows not yet taken and starts the generation's catalog on a thread of its own.
@@ -119,9 +296,43 @@ pub fn build(project: &Project) -> Result<BuildReport> {
             session.fill(&project.warehouse, schema_dir, digest, fill)
         });
         let written = (|| -> Result<(Manifest, RuleQueue)> {
+            let mut parts: BTreeMap<String, PartEntry> = BTreeMap::new();
             for table in &catalog.tables {
                 let (batch, _) = &dataset.tables[&table.name];
-                generation.write_table(&table.name, batch)?;
+                if !company_scoped(table) {
+                    generation.write_table(&table.name, batch)?;
+                    continue;
+                }
+                let companies = row_companies(table, batch, &release_company)?;
+                for company in &made {
+                    let rows = rows_of(batch, &companies, company)?;
+                    let metadata = part_metadata(dataset.releases.iter(), company);
+                    let entry = generation.write_part(&table.name, company, &rows, &metadata)?;
+                    parts
+                        .entry(company.to_string())
+                        .or_insert_with(|| PartEntry {
+                            company_id: company.to_string(),
+                            stamp: scan.companies[*company].clone(),
+                            releases: dataset
+                                .releases
+                                .iter()
+                                .filter(|r| &r.company == *company)
+                                .map(|r| {
+                                    let stamp = scan.releases.get(&r.release_id).cloned();
+                                    (r.release_id.clone(), stamp.unwrap_or_default())
+                                })
+                                .collect(),
+                            files: Vec::new(),
+                        })
+                        .files
+                        .push(entry);
+                }
+            }
+            for part in &plan.reused {
+                for file in &part.files {
+                    generation.link_part(file)?;
+                }
+                parts.insert(part.company_id.clone(), part.clone());
             }
             generation.place()?;
             generation.sync_in_background()?;
@@ -131,11 +342,13 @@ pub fn build(project: &Project) -> Result<BuildReport> {
                 schema_version: catalog.version.clone(),
                 fingerprint,
                 built_at: chrono::Utc::now().to_rfc3339(),
-                releases: dataset.releases.clone(),
+                releases,
                 tables: generation.tables(),
                 catalog: None,
                 catalog_digest: Some(digest.clone()),
                 rule_millis: Default::default(),
+                build_key: Some(key.clone()),
+                parts: parts.into_values().collect(),
             };
             let session = opened
                 .recv()
@@ -158,7 +371,7 @@ pub fn build(project: &Project) -> Result<BuildReport> {
                 .iter()
                 .map(|t| (t.name.clone(), dataset.tables[&t.name].0.clone()))
                 .collect();
-            generation.write_catalog(session, (&manifest, catalog), rows, schema_dir)?;
+            generation.write_catalog(session, (&manifest, catalog), rows, schema_dir, patch)?;
             Ok((manifest, rules))
         })();
         (started.join(), written)
@@ -178,27 +391,53 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         &mut clock,
     )?;
     clock.lap("run data rules");
+    store_latest_vintage(&wh, &generation, &plan)?;
+    clock.lap("latest vintage");
     let (mut manifest, engine) = wh.end_load();
     let table = catalog
         .table(CHECK_RESULTS)
         .context("schema has no check_results table")?;
+    // Each company's share of the outcomes into its part; the table is every part's, merged.
+    let mut shares: Vec<RecordBatch> = Vec::new();
+    let by_company = outcomes_by_company(&outcomes, &release_company)?;
+    for part in &mut manifest.parts {
+        let company = &part.company_id;
+        let share = if plan.touched.contains(company) {
+            let mine = by_company.get(company).map(Vec::as_slice).unwrap_or(&[]);
+            let batch = check_results_batch(table, &outcomes, mine)?;
+            let metadata = part_metadata(dataset.releases.iter(), company);
+            part.files
+                .push(generation.write_part(RULE_OUTCOMES, company, &batch, &metadata)?);
+            batch
+        } else {
+            let file = part
+                .files
+                .iter()
+                .find(|f| f.name == RULE_OUTCOMES)
+                .with_context(|| format!("the part of {company} has no rule outcomes"))?;
+            read_file(&generation.dir_of(file)?)?
+        };
+        shares.push(share);
+    }
+    if let Some(mine) = by_company.get(WAREHOUSE_SHARE) {
+        shares.push(check_results_batch(table, &outcomes, mine)?);
+    }
     // Replaces the empty check_results file written with the other tables.
-    generation.write_table(CHECK_RESULTS, &check_results_batch(table, &outcomes)?)?;
+    let (merged, checks) = merge_check_results(table, &outcomes, &shares)?;
+    generation.write_table(CHECK_RESULTS, &merged)?;
     manifest.tables = generation.tables();
     for release in &mut manifest.releases {
-        release.figures = counts
-            .iter()
-            .find_map(|c| {
-                c.strip_prefix(&format!("{}=", release.release_id))?
-                    .parse()
-                    .ok()
-            })
-            .unwrap_or(0);
+        let counted = counts.iter().find_map(|c| {
+            c.strip_prefix(&format!("{}=", release.release_id))?
+                .parse()
+                .ok()
+        });
+        if let Some(n) = counted {
+            release.figures = n;
+        } else if release_company.contains_key(&release.release_id) {
+            release.figures = 0;
+        }
     }
-    let checks = outcomes
-        .iter()
-        .map(|o| (o.rule.name.clone(), o.status))
-        .collect();
     manifest.rule_millis = outcomes
         .iter()
         .map(|o| (o.rule.name.clone(), (o.millis * 10.0).round() / 10.0))
@@ -214,7 +453,103 @@ pub fn build(project: &Project) -> Result<BuildReport> {
         generation,
         manifest,
         checks,
+        full: plan.full,
+        touched: made.len(),
     })
+}
+
+/// The latest vintage of every company the load read, computed on its session (the vintage_*
+/// views with variable every_company, see schema/views/12_latest.sql), into the catalog's schema
+/// `latest`, replacing what those companies had there.
+fn store_latest_vintage(wh: &Warehouse, generation: &Generation, plan: &plan::Plan) -> Result<()> {
+    wh.set_variable("every_company", "true")?;
+    let tables = wh.column_values(&format!(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = '{LATEST}' \
+         AND database_name = current_database() ORDER BY table_name"
+    ))?;
+    let companies: Vec<String> = plan.touched.iter().cloned().collect();
+    let only = plan.full.is_none().then_some(companies.as_slice());
+    for table in tables {
+        let rows = wh
+            .query(&format!("SELECT * FROM \"vintage_{table}\""), &[])
+            .with_context(|| format!("computing the latest vintage of {table}"))?;
+        generation.store_latest(&table, rows, only)?;
+    }
+    Ok(())
+}
+
+/// The footer metadata of the warehouse's own files: the schema's version and every release.
+fn file_metadata<'a>(
+    catalog: &Catalog,
+    releases: impl Iterator<Item = &'a ReleaseInfo>,
+) -> Vec<(String, String)> {
+    let (ids, sums): (Vec<String>, Vec<String>) = releases
+        .map(|r| {
+            (
+                r.release_id.clone(),
+                format!("{}={}", r.release_id, r.source_sha256),
+            )
+        })
+        .unzip();
+    vec![
+        ("iijwh.schema_version".to_string(), catalog.version.clone()),
+        ("iijwh.release_ids".to_string(), ids.join(",")),
+        ("iijwh.source_sha256".to_string(), sums.join(",")),
+    ]
+}
+
+/// The footer metadata of a company's part files: its id and its releases.
+fn part_metadata<'a>(
+    releases: impl Iterator<Item = &'a ReleaseInfo>,
+    company: &str,
+) -> Vec<(String, String)> {
+    let (ids, sums): (Vec<String>, Vec<String>) = releases
+        .filter(|r| r.company == company)
+        .map(|r| {
+            (
+                r.release_id.clone(),
+                format!("{}={}", r.release_id, r.source_sha256),
+            )
+        })
+        .unzip();
+    vec![
+        ("iijwh.company_id".to_string(), company.to_string()),
+        ("iijwh.release_ids".to_string(), ids.join(",")),
+        ("iijwh.source_sha256".to_string(), sums.join(",")),
+    ]
+}
+
+/// What an incremental load runs on its copy of the live catalog before it appends the rows it
+/// read: the rows of the parts it replaces or drops leave every company-scoped table, and the
+/// warehouse's own tables are emptied (they are written whole).
+fn catalog_patch(catalog: &Catalog, replaced: &[PartEntry]) -> String {
+    let quoted = |items: Vec<&String>| -> String {
+        items
+            .iter()
+            .map(|i| sql_string(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let companies = quoted(replaced.iter().map(|p| &p.company_id).collect());
+    let releases = quoted(replaced.iter().flat_map(|p| p.releases.keys()).collect());
+    let mut sql = String::new();
+    for table in &catalog.tables {
+        let name = &table.name;
+        if !company_scoped(table) {
+            sql.push_str(&format!("DELETE FROM {RAW}.\"{name}\";\n"));
+        } else if table.column("company_id").is_some() {
+            if !companies.is_empty() {
+                sql.push_str(&format!(
+                    "DELETE FROM {RAW}.\"{name}\" WHERE company_id IN ({companies});\n"
+                ));
+            }
+        } else if !releases.is_empty() {
+            sql.push_str(&format!(
+                "DELETE FROM {RAW}.\"{name}\" WHERE release_id IN ({releases});\n"
+            ));
+        }
+    }
+    sql
 }
 
 /// The constraints and the data rules on the load's session `wh`: `figures` into memory on this
@@ -251,7 +586,7 @@ fn check_and_run_rules(
             checked
         });
         let figures = wh
-            .materialize(&[FIGURES])
+            .materialize(&[VINTAGE_FIGURES])
             .and_then(|()| inject_step_fault(FIGURES));
         let mine = figures.and_then(|()| {
             clock.lap(

@@ -107,6 +107,97 @@ pub struct Dataset {
 
 /// Everything in `data/`, with the reference tables of `reference` (schema/reference/), typed.
 pub fn read_data(data_dir: &Path, reference: &Path, catalog: &Catalog) -> Result<Dataset> {
+    read_data_of(data_dir, reference, catalog, None)
+}
+
+/// What `data/` holds, by a `stat` of each file (see `stamp`): every release folder and every
+/// company record, each with a stamp that changes when any of its files does. An incremental
+/// load compares it with the live generation's to tell which companies to read again.
+#[derive(Debug, Default)]
+pub struct DataScan {
+    /// release folder name -> stamp
+    pub releases: BTreeMap<String, String>,
+    /// company id (its record's file stem) -> stamp
+    pub companies: BTreeMap<String, String>,
+}
+
+/// Stamp every release folder and company record of `data_dir`.
+pub fn scan_data(data_dir: &Path) -> Result<DataScan> {
+    let mut scan = DataScan::default();
+    let folders = |sub: &str| -> Result<Vec<std::fs::DirEntry>> {
+        let dir = data_dir.join(sub);
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut entries: Vec<_> = std::fs::read_dir(&dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .collect::<std::io::Result<_>>()?;
+        entries.sort_by_key(|e| e.file_name());
+        Ok(entries)
+    };
+    for entry in folders("releases")? {
+        if entry.file_type()?.is_dir() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            scan.releases.insert(name, stamp(&entry.path())?);
+        }
+    }
+    for entry in folders("companies")? {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let id = path.file_stem().unwrap_or_default().to_string_lossy();
+            scan.companies.insert(id.to_string(), stamp(&path)?);
+        }
+    }
+    Ok(scan)
+}
+
+/// A hash of the names, sizes and modification times of every file at or below `path`: it
+/// changes when a file is edited, added, removed or renamed, and costs a `stat` a file.
+fn stamp(path: &Path) -> Result<String> {
+    let mut files = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        let meta = std::fs::metadata(&p).with_context(|| format!("reading {}", p.display()))?;
+        if meta.is_dir() {
+            for entry in std::fs::read_dir(&p)? {
+                stack.push(entry?.path());
+            }
+        } else {
+            let modified = meta
+                .modified()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            let rel = p.strip_prefix(path).unwrap_or(&p).to_path_buf();
+            files.push((rel, meta.len(), modified.as_nanos()));
+        }
+    }
+    files.sort();
+    let mut hasher = Sha256::new();
+    for (rel, len, modified) in files {
+        hasher.update(rel.to_string_lossy().as_bytes());
+        hasher.update([0]);
+        hasher.update(len.to_le_bytes());
+        hasher.update(modified.to_le_bytes());
+    }
+    Ok(hex(&hasher.finalize())[..32].to_string())
+}
+
+/// The company a release folder names in its release.toml, if it can be read (a folder that
+/// cannot is read whole by the load, which then says what is wrong with it).
+pub fn release_company(release_dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(release_dir.join(METADATA_FILE)).ok()?;
+    let meta: toml::Table = text.parse().ok()?;
+    meta.get("company_id")?.as_str().map(str::to_string)
+}
+
+/// As `read_data`, reading only the release folders named in `only` (when given); every company
+/// record and reference table is read whole.
+pub fn read_data_of(
+    data_dir: &Path,
+    reference: &Path,
+    catalog: &Catalog,
+    only: Option<&std::collections::BTreeSet<String>>,
+) -> Result<Dataset> {
     let releases_dir = data_dir.join("releases");
     if !releases_dir.is_dir() {
         bail!(
@@ -122,6 +213,9 @@ pub fn read_data(data_dir: &Path, reference: &Path, catalog: &Catalog) -> Result
     dirs.sort();
     if dirs.is_empty() {
         bail!("{} holds no release folder", releases_dir.display());
+    }
+    if let Some(only) = only {
+        dirs.retain(|d| only.contains(&*d.file_name().unwrap_or_default().to_string_lossy()));
     }
 
     let mut raw: BTreeMap<String, RawRows> = BTreeMap::new();

@@ -176,13 +176,7 @@ fn run_rule(wh: &Warehouse, rule: SqlFile, set: &mut Option<f64>) -> Result<Outc
         .query(&rule.sql, &[])
         .and_then(in_order)
         .with_context(|| format!("check rule {} failed to run", rule.path.display()))?;
-    let status = if rows.num_rows() == 0 {
-        Status::Pass
-    } else if all_explained(&rows) {
-        Status::Residual
-    } else {
-        Status::Fail
-    };
+    let status = status_of(&rows);
     let millis = started.elapsed().as_secs_f64() * 1000.0;
     Ok(Outcome {
         rule,
@@ -239,6 +233,18 @@ fn as_duckdb_sorts(column: &ArrayRef) -> ArrayRef {
             x + 0.0
         }
     }))
+}
+
+/// A rule's status from its rows: none, pass; all explained (a residual the release leaves),
+/// residual; else fail.
+pub fn status_of(rows: &QueryResult) -> Status {
+    if rows.num_rows() == 0 {
+        Status::Pass
+    } else if all_explained(rows) {
+        Status::Residual
+    } else {
+        Status::Fail
+    }
 }
 
 fn all_explained(rows: &QueryResult) -> bool {

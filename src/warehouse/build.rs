@@ -72,7 +72,9 @@ pub struct Generation {
     catalog_writer: Option<std::thread::JoinHandle<Result<TableEntry>>>,
     /// Tables written after the catalog was started (check_results) go to its writer too; the
     /// writer finishes once this is dropped.
-    catalog_late: Option<std::sync::mpsc::Sender<super::TableRows>>,
+    catalog_late: Option<std::sync::mpsc::Sender<super::LateRows>>,
+    /// Table and part files written so far (for the fault injection of the tests).
+    written: usize,
     _lock: std::fs::File,
 }
 
@@ -104,6 +106,7 @@ impl Generation {
             syncing: None,
             catalog_writer: None,
             catalog_late: None,
+            written: 0,
             _lock: lock,
         })
     }
@@ -111,15 +114,126 @@ impl Generation {
     /// Write (or replace) one table's Parquet file. It reaches the disk by `commit` (see
     /// `sync_in_background`).
     pub fn write_table(&mut self, name: &str, batch: &RecordBatch) -> Result<()> {
-        let entry = write_table(self.dir(), name, batch, &self.metadata)?;
-        if let Some(late) = &self.catalog_late {
-            late.send((name.to_string(), batch.clone()))
-                .map_err(|_| anyhow::anyhow!("writing the generation's catalog failed"))?;
-        }
+        let file = format!("{name}.parquet");
+        let entry = write_table(self.dir(), name, &file, batch, &self.metadata)?;
+        self.to_catalog(super::LateRows {
+            schema: RAW,
+            table: name.to_string(),
+            clear: format!("DELETE FROM {RAW}.\"{name}\";"),
+            batch: batch.clone(),
+        })?;
         self.unsynced.push(PathBuf::from(&entry.file));
         self.tables.retain(|t| t.name != name);
         self.tables.push(entry);
-        inject_fault(self.tables.len())
+        self.written += 1;
+        inject_fault(self.written)
+    }
+
+    /// Rows for the catalog once its writer started (nothing before: the rows given to
+    /// `write_catalog` hold them).
+    fn to_catalog(&self, rows: super::LateRows) -> Result<()> {
+        if let Some(late) = &self.catalog_late {
+            late.send(rows)
+                .map_err(|_| anyhow::anyhow!("writing the generation's catalog failed"))?;
+        }
+        Ok(())
+    }
+
+    /// Store rows of the latest vintage (table `table` of schema `latest`) in the catalog: the
+    /// rows of `companies` are replaced (all rows, when None), the others' kept.
+    pub fn store_latest(
+        &self,
+        table: &str,
+        rows: super::QueryResult,
+        companies: Option<&[String]>,
+    ) -> Result<()> {
+        let latest = super::LATEST;
+        let clear = match companies {
+            None => format!("DELETE FROM {latest}.\"{table}\";"),
+            Some(ids) => format!(
+                "DELETE FROM {latest}.\"{table}\" WHERE company_id IN ({});",
+                ids.iter()
+                    .map(|c| crate::base::sql_string(c))
+                    .chain(std::iter::once("NULL".to_string()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        if self.catalog_late.is_none() {
+            bail!("the catalog's writer has not started: the latest vintage has nowhere to go");
+        }
+        // No rows still clears what the companies had.
+        let mut batches = rows.batches;
+        if batches.is_empty() {
+            batches.push(RecordBatch::new_empty(rows.schema));
+        }
+        for batch in batches {
+            self.to_catalog(super::LateRows {
+                schema: latest,
+                table: table.to_string(),
+                clear: clear.clone(),
+                batch,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Write one company's file of `table` (see `parts`), with `metadata` (the company's
+    /// releases) in its footer. Returns its manifest entry; it reaches the disk by `commit`.
+    pub fn write_part(
+        &mut self,
+        table: &str,
+        company: &str,
+        batch: &RecordBatch,
+        metadata: &[(String, String)],
+    ) -> Result<TableEntry> {
+        let file = super::parts::part_file(table, company);
+        let folder = self.dir().join(table);
+        std::fs::create_dir_all(&folder)
+            .with_context(|| format!("creating {}", folder.display()))?;
+        let mut kv = metadata.to_vec();
+        kv.extend(
+            self.metadata
+                .iter()
+                .filter(|(k, _)| k == "iijwh.schema_version")
+                .cloned(),
+        );
+        let entry = write_table(self.dir(), table, &file, batch, &kv)?;
+        self.unsynced.push(PathBuf::from(&entry.file));
+        self.written += 1;
+        inject_fault(self.written)?;
+        Ok(entry)
+    }
+
+    /// Take a file of the live generation into this one as it is: a hard link, so an unchanged
+    /// company's part costs a directory entry, not a copy.
+    pub fn link_part(&mut self, entry: &TableEntry) -> Result<()> {
+        let (live, _) = self
+            .live
+            .as_ref()
+            .context("no live generation to take parts from")?;
+        let (from, to) = (live.join(&entry.file), self.dir().join(&entry.file));
+        if let Some(folder) = to.parent() {
+            std::fs::create_dir_all(folder)
+                .with_context(|| format!("creating {}", folder.display()))?;
+        }
+        std::fs::hard_link(&from, &to)
+            .with_context(|| format!("linking {} into the new generation", from.display()))
+    }
+
+    /// Set the metadata of the warehouse's own files (see `begin`), before the first is written.
+    pub fn set_metadata(&mut self, metadata: Vec<(String, String)>) {
+        self.metadata = metadata;
+    }
+
+    /// Where a file of the placed generation is.
+    pub fn dir_of(&self, entry: &TableEntry) -> Result<PathBuf> {
+        Ok(self.placed()?.join(&entry.file))
+    }
+
+    /// The live generation's folder, when there is one.
+    pub fn live_dir(&self) -> Option<&Path> {
+        self.live.as_ref().map(|(dir, _)| dir.as_path())
     }
 
     /// Sync the placed files written so far on a thread of their own. Waiting for the disk is
@@ -196,6 +310,7 @@ impl Generation {
         (manifest, catalog): (&Manifest, &Catalog),
         rows: Vec<super::TableRows>,
         schema_dir: &Path,
+        patch: Option<String>,
     ) -> Result<()> {
         let previous = self
             .live
@@ -213,7 +328,7 @@ impl Generation {
                 (&manifest, &catalog),
                 (&rows, arriving),
                 &schema_dir,
-                previous,
+                (previous, patch.as_deref()),
             )?;
             let path = dir.join(super::CATALOG);
             let bytes = std::fs::read(&path).context("reading the catalog just written")?;
@@ -288,6 +403,13 @@ impl Generation {
         for file in std::mem::take(&mut self.unsynced) {
             std::fs::File::open(generation.join(file))?.sync_all()?;
         }
+        // The table folders' entries (part files written or linked) reach the disk before
+        // anything points at them.
+        for entry in std::fs::read_dir(&generation)?.flatten() {
+            if entry.file_type()?.is_dir() {
+                sync_dir(&entry.path())?;
+            }
+        }
         manifest.catalog = Some(
             self.catalog
                 .clone()
@@ -313,14 +435,16 @@ impl Generation {
     }
 }
 
-/// Write one table's Parquet file into the generation folder; returns its manifest entry.
+/// Write one table's Parquet file (`file`, relative to the generation folder); returns its
+/// manifest entry.
 fn write_table(
     dir: &Path,
     name: &str,
+    file: &str,
     batch: &RecordBatch,
     metadata: &[(String, String)],
 ) -> Result<TableEntry> {
-    let file = format!("{name}.parquet");
+    let file = file.to_string();
     let mut kv = metadata.to_vec();
     kv.push(("iijwh.table".to_string(), name.to_string()));
     let path = dir.join(&file);

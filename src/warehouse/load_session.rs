@@ -7,7 +7,7 @@
 //! `Fill`), for `crate::load`.
 
 use super::manifest::Manifest;
-use super::{register, write_catalog, RawSource, TableRows, LOAD_CATALOG, RAW, SCRATCH};
+use super::{register, write_catalog, LateRows, RawSource, TableRows, LOAD_CATALOG, RAW, SCRATCH};
 use crate::base::sql_string;
 use crate::release::Dataset;
 use crate::schema::{Catalog, Constraint, Table};
@@ -305,12 +305,14 @@ impl CatalogSession {
         &self,
         dir: &Path,
         schema: (&Manifest, &Catalog),
-        (rows, late): (&[TableRows], std::sync::mpsc::Receiver<TableRows>),
+        (rows, late): (&[TableRows], std::sync::mpsc::Receiver<LateRows>),
         schema_dir: &Path,
-        previous: Option<(&Path, &Manifest)>,
+        (previous, patch): (Option<(&Path, &Manifest)>, Option<&str>),
     ) -> Result<()> {
-        write_catalog(&self.0, dir, schema, rows, late, schema_dir, previous)
-            .context("writing the generation's catalog")
+        write_catalog(
+            &self.0, dir, schema, rows, late, schema_dir, previous, patch,
+        )
+        .context("writing the generation's catalog")
     }
 }
 

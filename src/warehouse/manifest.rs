@@ -32,6 +32,36 @@ pub struct Manifest {
     /// How long each data rule took at this load, in ms: the next load starts the slowest first.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub rule_millis: BTreeMap<String, f64>,
+    /// What every part was made under (see `load::build_key`): a load under another key (schema/,
+    /// the rules, the reference tables or iijwh changed) makes every part again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build_key: Option<String>,
+    /// One part per company (see `warehouse::parts`), in company order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartEntry>,
+}
+
+/// A company's part: what in data/ it was made from, and its files.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PartEntry {
+    pub company_id: String,
+    /// The stamp of its record, data/companies/ID.toml (see `release::scan_data`).
+    pub stamp: String,
+    /// Its release folders, each with its stamp.
+    pub releases: BTreeMap<String, String>,
+    /// Its files: one per company-scoped table, and its rule outcomes.
+    pub files: Vec<TableEntry>,
+}
+
+impl Manifest {
+    /// Every file of the generation the manifest records: its tables, its parts' files, its
+    /// catalog.
+    pub fn files(&self) -> impl Iterator<Item = &TableEntry> {
+        self.tables
+            .iter()
+            .chain(self.parts.iter().flat_map(|p| &p.files))
+            .chain(&self.catalog)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -84,7 +114,7 @@ pub fn staleness(project: &Project) -> Result<Option<String>> {
 pub fn verify_files(dir: &Path, manifest: &Manifest) -> std::result::Result<(), String> {
     let mut verified = Verified::read(dir);
     let mut learned = false;
-    for t in manifest.tables.iter().chain(&manifest.catalog) {
+    for t in manifest.files() {
         let path = dir.join(&t.file);
         let Ok(meta) = std::fs::metadata(&path) else {
             return Err(format!("{} is missing", path.display()));
@@ -121,7 +151,7 @@ pub fn file_is_intact(dir: &Path, entry: &TableEntry) -> bool {
 /// wrote) hold the manifest's checksums, so the first session need not hash them again.
 pub fn remember_written(dir: &Path, manifest: &Manifest) {
     let mut verified = Verified::read(dir);
-    for t in manifest.tables.iter().chain(&manifest.catalog) {
+    for t in manifest.files() {
         if let Ok(meta) = std::fs::metadata(dir.join(&t.file)) {
             verified
                 .files

@@ -16,6 +16,7 @@ pub mod build;
 mod load_session;
 pub mod manifest;
 pub mod parquet;
+pub mod parts;
 mod sandbox;
 
 pub use load_session::{CatalogSession, Fill, LoadSession};
@@ -125,6 +126,19 @@ pub const FORMAT: &str = "3: companies, calendars and concepts";
 /// A table's rows for the catalog: its name and one batch.
 pub type TableRows = (String, RecordBatch);
 
+/// The schema of the catalog holding the latest vintage as the load stored it (see
+/// schema/views/12_latest.sql).
+pub const LATEST: &str = "latest";
+
+/// Rows reaching the catalog's writer after it started: the statement that first clears what
+/// they replace, and the rows, for table `table` of schema `schema`.
+pub struct LateRows {
+    pub schema: &'static str,
+    pub table: String,
+    pub clear: String,
+    pub batch: RecordBatch,
+}
+
 /// Write the catalog file of the generation in `dir` on `conn`: schema `raw` with one table per
 /// schema table holding `rows`, then the rows of the `late` tables (check_results, known only
 /// after the rules ran) as they arrive, until the sender is dropped. When `previous`, a
@@ -132,14 +146,20 @@ pub type TableRows = (String, RecordBatch);
 /// those its manifest records, it is copied and its tables replaced: creating and binding every
 /// macro and view again is most of what a catalog costs. Anything wrong with the copy means a
 /// catalog made afresh.
+///
+/// With a `patch` (an incremental load: `rows` hold only the companies it read), the live
+/// catalog must be copied: `patch` deletes what those companies had and replaces the
+/// warehouse's own tables, and `rows` are appended to what is left.
+#[allow(clippy::too_many_arguments)]
 fn write_catalog(
     conn: &Connection,
     dir: &Path,
     (manifest, catalog): (&Manifest, &Catalog),
     rows: &[TableRows],
-    late: std::sync::mpsc::Receiver<TableRows>,
+    late: std::sync::mpsc::Receiver<LateRows>,
     schema_dir: &Path,
     previous: Option<(&Path, &Manifest)>,
+    patch: Option<&str>,
 ) -> Result<()> {
     let path = dir.join(CATALOG);
     // 16 KiB blocks, not DuckDB's 256 KiB: the catalog holds many small tables, each of which
@@ -156,8 +176,8 @@ fn write_catalog(
     // their ~200 columns at checkpoint costs more than the bytes it saves.
     conn.execute_batch("SET force_compression = 'uncompressed';")?;
     let close = "USE memory; CHECKPOINT generation; DETACH generation;";
-    let append = |name: &str, batch: &RecordBatch| -> Result<()> {
-        let mut appender = conn.appender_to_catalog_and_db(name, "generation", RAW)?;
+    let append_to = |schema: &str, name: &str, batch: &RecordBatch| -> Result<()> {
+        let mut appender = conn.appender_to_catalog_and_db(name, "generation", schema)?;
         appender
             .append_record_batch(batch.clone())
             .with_context(|| format!("writing table `{name}` into the catalog"))?;
@@ -174,31 +194,52 @@ fn write_catalog(
     };
     let filled = || -> Result<()> {
         for (name, batch) in rows {
-            append(name, batch)?;
+            append_to(RAW, name, batch)?;
         }
         // Most of the catalog reaches the disk now, while the rules run; what comes later
-        // (check_results) is a small second checkpoint at the end.
+        // (check_results, the latest vintage) is a second checkpoint at the end.
         conn.execute_batch("CHECKPOINT generation;")?;
-        for (name, batch) in late.iter() {
-            conn.execute_batch(&format!("DELETE FROM {RAW}.\"{name}\";"))?;
-            append(&name, &batch)?;
+        let mut cleared = std::collections::HashSet::new();
+        for rows in late.iter() {
+            if cleared.insert((rows.schema, rows.table.clone())) {
+                conn.execute_batch(&rows.clear)?;
+            }
+            append_to(rows.schema, &rows.table, &rows.batch)?;
         }
         Ok(())
     };
-    if let Some((old, _)) = previous.filter(same_schema) {
+    let usable = previous.filter(same_schema);
+    if patch.is_some() && usable.is_none() {
+        bail!(
+            "the live generation's catalog is not one this load can add to; run `iijwh load --full`"
+        );
+    }
+    if let Some((old, _)) = usable {
         let copied = || -> Result<()> {
             std::fs::copy(old.join(CATALOG), &path)?;
             conn.execute_batch(&attach(false))?;
-            let replaced = conn.execute_batch(&create_tables(catalog, "CREATE OR REPLACE"));
+            let replaced = match patch {
+                Some(sql) => conn.execute_batch(sql),
+                None => conn.execute_batch(&create_tables(catalog, "CREATE OR REPLACE")),
+            };
             if replaced.is_err() {
                 conn.execute_batch(close)?;
             }
             Ok(replaced?)
         };
-        if copied().is_ok() {
-            let made = filled();
-            conn.execute_batch(close)?;
-            return made;
+        match copied() {
+            Ok(()) => {
+                let made = filled();
+                conn.execute_batch(close)?;
+                return made;
+            }
+            Err(e) if patch.is_some() => {
+                let _ = conn.execute_batch("USE memory; DETACH DATABASE IF EXISTS generation;");
+                return Err(e.context(
+                    "adding to the live generation's catalog failed; run `iijwh load --full`",
+                ));
+            }
+            Err(_) => {}
         }
         let _ = conn.execute_batch("USE memory; DETACH DATABASE IF EXISTS generation;");
     }
@@ -325,8 +366,12 @@ impl Warehouse {
         schema_dir: &Path,
     ) -> Warehouse {
         let conn = started.into_connection();
+        // The load's rules read the vintage computed from the rows it loads (see
+        // schema/macros/vintage.sql), not the stored latest vintage.
+        let computed = "SET VARIABLE computed_vintage = true;\n";
+        let _ = conn.execute_batch(computed);
         let mut session = Warehouse::session(conn, dir, manifest, schema_dir);
-        session.clone_setup = "USE load_catalog;\n".to_string();
+        session.clone_setup = format!("USE load_catalog;\n{computed}");
         session
     }
 

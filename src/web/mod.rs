@@ -416,7 +416,7 @@ mod tests {
             warehouse: dir.path().join("warehouse"),
             root,
         };
-        crate::load::build(&project).unwrap();
+        crate::load::build(&project, false).unwrap();
         (dir, project)
     }
 

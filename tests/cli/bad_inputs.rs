@@ -49,7 +49,7 @@ impl Case {
             "remove" => std::fs::remove_file(file()).unwrap(),
             "corrupt" => {
                 let current = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
-                let path = current.join(format!("{}.parquet", self.file.as_deref().unwrap()));
+                let path = current.join(format!("{}/iij.parquet", self.file.as_deref().unwrap()));
                 let bytes = std::fs::read(&path).unwrap();
                 std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
             }

@@ -201,7 +201,7 @@ fn sandboxed_sql_writes_nothing_from_the_web_page() {
 /// next command finds it by checksum, refuses with what to do, and a rebuild answers right.
 #[test]
 fn same_size_tampering_is_detected() {
-    for file in ["revenue_lines.parquet", "catalog.duckdb"] {
+    for file in ["revenue_lines/iij.parquet", "catalog.duckdb"] {
         let sb = loaded();
         let data_before = tree_hash(&sb.data);
         let path = live(&sb).join(file);

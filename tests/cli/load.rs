@@ -9,7 +9,7 @@ fn load_writes_zstd_parquet_with_provenance() {
     assert!(out.contains("loaded 1 release(s)"), "{out}");
     assert!(out.contains("15 check rules: 14 pass, 1 residual"), "{out}");
     let current = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
-    let file = std::fs::File::open(current.join("revenue_lines.parquet")).unwrap();
+    let file = std::fs::File::open(current.join("revenue_lines/iij.parquet")).unwrap();
     let reader = parquet::file::reader::SerializedFileReader::new(file).unwrap();
     use parquet::file::reader::FileReader;
     let meta = reader.metadata();

@@ -172,7 +172,7 @@ fn a_damaged_warehouse_is_rebuilt_by_query() {
     let sb = Sandbox::new();
     sb.ok(&["load"]);
     let current = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
-    std::fs::write(current.join("revenue_lines.parquet"), b"PAR1 truncated").unwrap();
+    std::fs::write(current.join("revenue_lines/iij.parquet"), b"PAR1 truncated").unwrap();
     let out = sb
         .cmd()
         .args(["query", "trend_revenue", "--format", "csv"])
@@ -182,7 +182,7 @@ fn a_damaged_warehouse_is_rebuilt_by_query() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("building the warehouse")
-            && stderr.contains("revenue_lines.parquet is damaged"),
+            && stderr.contains("revenue_lines/iij.parquet is damaged"),
         "{stderr}"
     );
     let rows = crate::common::parse_csv(&String::from_utf8(out.stdout).unwrap());

@@ -1,0 +1,154 @@
+//! Which companies a load reads again. The live generation's manifest records, for each
+//! company's part, the stamps of its record and release folders (see `release::scan_data`); a
+//! company is read again when one of them changed, a release folder of it appeared or went, or
+//! its record did. Everything else is taken from the live generation as it is. A load makes
+//! every part again (a full load) when asked to (`load --full`), when there is no live
+//! generation it can add to (none yet, an older format, damaged files), or when what every part
+//! depends on changed: schema/ (tables, macros, views, rules, reference tables) or iijwh itself.
+//!
+//! Who may call it: `crate::load`.
+
+use crate::base::project::Project;
+use crate::release::{release_company, DataScan};
+use crate::warehouse::manifest::{Manifest, PartEntry};
+use anyhow::Result;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// What a load reads and what it takes as it is.
+pub struct Plan {
+    /// Why every part is made again (None: an incremental load).
+    pub full: Option<String>,
+    /// The companies whose parts this load makes (every company in a full load).
+    pub touched: BTreeSet<String>,
+    /// The release folders it reads (None: all of them).
+    pub read: Option<BTreeSet<String>>,
+    /// The live generation's parts it takes as they are.
+    pub reused: Vec<PartEntry>,
+    /// The live generation's parts this load replaces or drops (their rows leave the catalog).
+    pub replaced: Vec<PartEntry>,
+}
+
+/// What every part is made under: iijwh's version and format, and every file of schema/ that
+/// decides how data/ is read, typed, checked and shown.
+pub fn build_key(project: &Project) -> Result<String> {
+    let version = format!(
+        "iijwh {} format {}",
+        env!("CARGO_PKG_VERSION"),
+        crate::warehouse::FORMAT
+    );
+    // The reference tables are CSV files, which `digest` (of SQL files) does not read.
+    let mut reference = Vec::new();
+    let mut files: Vec<_> =
+        std::fs::read_dir(project.reference_dir())?.collect::<std::io::Result<Vec<_>>>()?;
+    files.sort_by_key(|e| e.file_name());
+    for entry in files {
+        reference.extend(entry.file_name().as_encoded_bytes());
+        reference.push(0);
+        reference.extend(std::fs::read(entry.path())?);
+        reference.push(0);
+    }
+    crate::schema::digest(
+        &project.schema_dir(),
+        &["tables", "macros", "views", "checks"],
+        &[version.as_bytes(), &reference],
+    )
+}
+
+/// The plan for data/ as `scan` found it, against the live generation (`live`: its folder and
+/// manifest, when readable, and whether its files are intact).
+pub fn plan(
+    data: &Path,
+    scan: &DataScan,
+    live: Option<(&Manifest, bool)>,
+    key: &str,
+    asked_full: bool,
+) -> Plan {
+    let full = |why: &str| Plan {
+        full: Some(why.to_string()),
+        touched: scan.companies.keys().cloned().collect(),
+        read: None,
+        reused: Vec::new(),
+        replaced: Vec::new(),
+    };
+    if asked_full {
+        return full("asked for (--full)");
+    }
+    let Some((manifest, intact)) = live else {
+        return full("no warehouse yet");
+    };
+    if manifest.build_key.as_deref() != Some(key) {
+        return full(if manifest.parts.is_empty() {
+            "the live warehouse has no company parts (an older iijwh built it)"
+        } else {
+            "schema/ or iijwh changed since the last load"
+        });
+    }
+    if !intact {
+        return full("the live warehouse's files are damaged");
+    }
+    // Each release folder of the live generation, with its company and stamp.
+    let mut known: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+    for part in &manifest.parts {
+        for (folder, stamp) in &part.releases {
+            known.insert(folder, (&part.company_id, stamp));
+        }
+    }
+    let mut touched: BTreeSet<String> = BTreeSet::new();
+    for part in &manifest.parts {
+        let record_changed = scan.companies.get(&part.company_id) != Some(&part.stamp);
+        let release_gone = part
+            .releases
+            .keys()
+            .any(|folder| !scan.releases.contains_key(folder));
+        if record_changed || release_gone {
+            touched.insert(part.company_id.clone());
+        }
+    }
+    for id in scan.companies.keys() {
+        if !manifest.parts.iter().any(|p| &p.company_id == id) {
+            touched.insert(id.clone());
+        }
+    }
+    for (folder, stamp) in &scan.releases {
+        match known.get(folder.as_str()) {
+            Some((_, was)) if was == stamp => continue,
+            Some((company, _)) => {
+                touched.insert(company.to_string());
+            }
+            None => {}
+        }
+        // A new or edited folder: the company it names now (it may have moved).
+        match release_company(&data.join("releases").join(folder)) {
+            Some(company) => {
+                touched.insert(company);
+            }
+            None => return full("a release folder's release.toml cannot be read"),
+        }
+    }
+    let (replaced, reused): (Vec<PartEntry>, Vec<PartEntry>) = manifest
+        .parts
+        .iter()
+        .cloned()
+        .partition(|p| touched.contains(&p.company_id));
+    // The folders of the companies read again: those they had, and those that name them now.
+    let mut read: BTreeSet<String> = BTreeSet::new();
+    for folder in scan.releases.keys() {
+        let company = match known.get(folder.as_str()) {
+            Some((company, was)) if Some(*was) == scan.releases.get(folder).map(|s| s.as_str()) => {
+                Some(company.to_string())
+            }
+            _ => release_company(&data.join("releases").join(folder)),
+        };
+        if company.is_some_and(|c| touched.contains(&c)) {
+            read.insert(folder.clone());
+        }
+    }
+    Plan {
+        full: None,
+        touched,
+        read: Some(read),
+        reused,
+        replaced,
+    }
+}
