@@ -8,6 +8,7 @@ mod companies;
 mod drafts;
 mod formats;
 mod hostile;
+mod incremental;
 mod interop;
 mod layers;
 mod load;

@@ -1,0 +1,275 @@
+//! Incremental loads: a load reads, writes and checks only the companies whose files changed,
+//! and after any sequence of them (add, edit, remove a release) the warehouse is the one a full
+//! rebuild makes: the same files byte for byte, the same rows in every table, the same rule
+//! results. A load that fails halfway leaves the live generation as it was; a schema change
+//! makes every part again and says so.
+
+use crate::common::{copy_dir, project_root, Sandbox};
+use std::path::Path;
+
+/// IIJ's data/ with the synthetic universe (three companies), Eurolumen's second release aside.
+fn universe(aside: &Path) -> Sandbox {
+    let sb = Sandbox::with_data_copy();
+    let fixtures = project_root().join("tests/fixtures/universe");
+    copy_dir(&fixtures.join("companies"), &sb.data.join("companies"));
+    copy_dir(&fixtures.join("releases"), &sb.data.join("releases"));
+    std::fs::rename(sb.data.join("releases/eurolumen-3q07"), aside).unwrap();
+    sb
+}
+
+fn manifest(warehouse: &Path) -> serde_json::Value {
+    let dir = std::fs::canonicalize(warehouse.join("current")).unwrap();
+    serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+/// Every table and part file of the live generation: (file, sha256), sorted.
+fn files(warehouse: &Path) -> Vec<(String, String)> {
+    let m = manifest(warehouse);
+    let mut out: Vec<(String, String)> = m["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(
+            m["parts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|p| p["files"].as_array().unwrap()),
+        )
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["sha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The rows of every table of the catalog's raw and latest schemas, as CSV in one order.
+fn catalog_rows(sb: &Sandbox, warehouse: &Path) -> Vec<(String, String)> {
+    let run = |sql: &str| -> String {
+        let out = sb
+            .cmd()
+            .env("IIJWH_WAREHOUSE", warehouse)
+            .args(["query", "--no-build", "-e", sql, "--format", "csv"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let tables = run(
+        "SELECT schema_name || '.' || table_name FROM duckdb_tables() \
+         WHERE schema_name IN ('raw', 'latest') AND database_name = current_database() ORDER BY 1",
+    );
+    let names: Vec<String> = tables.lines().skip(1).map(str::to_string).collect();
+    assert!(names.iter().any(|n| n == "latest.figures"), "{names:?}");
+    names
+        .into_iter()
+        .map(|t| {
+            let rows = run(&format!("SELECT * FROM {t} ORDER BY ALL"));
+            (t, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn incremental_loads_end_where_a_full_rebuild_does() {
+    let work = tempfile::tempdir().unwrap();
+    let aside = work.path().join("eurolumen-3q07");
+    let sb = universe(&aside);
+    let first = sb.ok(&["load"]);
+    assert!(
+        first.contains("every company read and checked: no warehouse yet"),
+        "{first}"
+    );
+
+    // Add a release: only its company is read again.
+    std::fs::rename(&aside, sb.data.join("releases/eurolumen-3q07")).unwrap();
+    let added = sb.ok(&["load"]);
+    assert!(
+        added.contains("loaded 4 release(s) of 3 companies"),
+        "{added}"
+    );
+    assert!(
+        added.contains("1 of 3 companies read and checked again"),
+        "{added}"
+    );
+    let before = files(&sb.warehouse());
+
+    // Edit one figure of one release (Brightline's): only Brightline's files change.
+    let path = sb.data.join("releases/brightline-2q06/revenue_lines.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[1] = lines[1].replacen(",level,", ",level,", 1) + " (edited)";
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let edited = sb.ok(&["load"]);
+    assert!(
+        edited.contains("1 of 3 companies read and checked again"),
+        "{edited}"
+    );
+    let after = files(&sb.warehouse());
+    for ((file, a), (file_b, b)) in before.iter().zip(&after) {
+        assert_eq!(file, file_b);
+        if file.ends_with("/brightline.parquet") && file.starts_with("revenue_lines/") {
+            assert_ne!(a, b, "{file} should have changed");
+        } else if file.contains("/eurolumen.parquet") || file.contains("/iij.parquet") {
+            assert_eq!(a, b, "{file} of an untouched company changed");
+        }
+    }
+    // An untouched company's files are the live generation's own (hard links), not copies.
+    use std::os::unix::fs::MetadataExt;
+    let live = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
+    assert!(
+        std::fs::metadata(live.join("revenue_lines/iij.parquet"))
+            .unwrap()
+            .nlink()
+            >= 2
+    );
+
+    // Remove a release.
+    std::fs::remove_dir_all(sb.data.join("releases/eurolumen-3q07")).unwrap();
+    let removed = sb.ok(&["load"]);
+    assert!(
+        removed.contains("loaded 3 release(s) of 3 companies"),
+        "{removed}"
+    );
+    assert!(
+        removed.contains("1 of 3 companies read and checked again"),
+        "{removed}"
+    );
+    // Nothing changed: nothing is read again.
+    let again = sb.ok(&["load"]);
+    assert!(
+        again.contains("0 of 3 companies read and checked again"),
+        "{again}"
+    );
+
+    // The same data/ built in full into another warehouse.
+    let full = work.path().join("full");
+    let out = sb
+        .cmd()
+        .env("IIJWH_WAREHOUSE", &full)
+        .args(["load", "--full"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("asked for (--full)"));
+    assert_eq!(files(&sb.warehouse()), files(&full), "the files differ");
+    assert_eq!(catalog_rows(&sb, &sb.warehouse()), catalog_rows(&sb, &full));
+    let m = manifest(&sb.warehouse());
+    assert_eq!(m["releases"], manifest(&full)["releases"]);
+    // The answers a reader cares about: IIJ's 2Q06 total revenues, and the edit.
+    let total = sb.ok(&[
+        "query",
+        "-e",
+        "SELECT value FROM revenue_lines WHERE period = '2Q06' AND line = 'total_revenues' \
+         AND comparison = 'level' AND measure = 'amount'",
+        "--format",
+        "csv",
+        "--company",
+        "iij",
+    ]);
+    assert_eq!(total, "value\n14007.0\n");
+    let notes = sb.ok(&[
+        "query",
+        "-e",
+        "SELECT count(*) AS n FROM revenue_lines WHERE note LIKE '%(edited)'",
+        "--format",
+        "csv",
+        "--company",
+        "brightline",
+    ]);
+    assert_eq!(notes, "n\n1\n");
+}
+
+/// A load that fails at any of its steps, incremental or not, leaves the live generation as it
+/// was: the same manifest, the same answers.
+#[test]
+fn a_failed_incremental_load_leaves_the_live_generation() {
+    let work = tempfile::tempdir().unwrap();
+    let aside = work.path().join("eurolumen-3q07");
+    let sb = universe(&aside);
+    sb.ok(&["load"]);
+    let live = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
+    let before = files(&sb.warehouse());
+    std::fs::rename(&aside, sb.data.join("releases/eurolumen-3q07")).unwrap();
+    for fault in [
+        "fail-after:1",
+        "fail-after:4",
+        "fail-after:12",
+        "fail-after:20",
+        "fail-at:figures",
+    ] {
+        let out = sb
+            .cmd()
+            .env("IIJWH_FAULT", fault)
+            .args(["load"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{fault}: the load should fail");
+        assert_eq!(
+            std::fs::canonicalize(sb.warehouse().join("current")).unwrap(),
+            live,
+            "{fault}"
+        );
+        assert_eq!(files(&sb.warehouse()), before, "{fault}");
+        let releases = sb.ok(&[
+            "query",
+            "--no-build",
+            "-e",
+            "SELECT count(*) AS n FROM raw.releases",
+            "--format",
+            "csv",
+        ]);
+        assert_eq!(releases, "n\n3\n", "{fault}");
+    }
+    let done = sb.ok(&["load"]);
+    assert!(
+        done.contains("1 of 3 companies read and checked again"),
+        "{done}"
+    );
+}
+
+/// A change to schema/ makes every company's part again, and the load says why.
+#[test]
+fn a_schema_change_forces_a_full_rebuild() {
+    let work = tempfile::tempdir().unwrap();
+    let sb = universe(&work.path().join("aside"));
+    let proj = sb.dir.path().join("proj");
+    for dir in ["schema", "queries"] {
+        copy_dir(&project_root().join(dir), &proj.join(dir));
+    }
+    let load = || {
+        crate::common::succeeded(
+            sb.cmd()
+                .env("IIJWH_HOME", &proj)
+                .arg("load")
+                .output()
+                .unwrap(),
+        )
+    };
+    load();
+    assert!(load().contains("0 of 3 companies read"));
+    std::fs::write(
+        proj.join("schema/views/90_answer.sql"),
+        "CREATE OR REPLACE VIEW answer AS SELECT 42 AS n;\n",
+    )
+    .unwrap();
+    let out = load();
+    assert!(
+        out.contains(
+            "every company read and checked: schema/ or iijwh changed since the last load"
+        ),
+        "{out}"
+    );
+}
