@@ -538,7 +538,24 @@ fn write_duckdb(wh: &Warehouse, catalog: &Catalog, path: &Path) -> Result<()> {
                     .with_context(|| format!("in {}", file.path.display()))?;
             }
         }
-        Ok(())
+        // The stored latest vintage (schema/views/12_latest.sql) of the rows just copied, as
+        // the load stores it: every company's vintage_* rows.
+        let mut stmt = conn.prepare(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'export_db' \
+             AND schema_name = 'latest' ORDER BY table_name",
+        )?;
+        let latest: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<duckdb::Result<_>>()?;
+        conn.execute_batch("SET VARIABLE every_company = true;")?;
+        let filled = latest.iter().try_for_each(|t| {
+            conn.execute_batch(&format!(
+                "INSERT INTO export_db.latest.\"{t}\" SELECT * FROM export_db.main.\"vintage_{t}\";"
+            ))
+            .with_context(|| format!("storing the latest vintage of {t}"))
+        });
+        conn.execute_batch("RESET VARIABLE every_company;")?;
+        filled
     })
 }
 
