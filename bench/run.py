@@ -100,6 +100,94 @@ def native_cli(path):
     return path
 
 
+def write_results(lines, only=None):
+    """Write bench/RESULTS.md: `lines` replace the sections they hold (all of them when `only` is
+    None), the others and the notes after `<!-- notes -->` stay as they were."""
+    out = ROOT / "bench" / "RESULTS.md"
+    existing = out.read_text() if out.exists() else ""
+    body, notes = (existing.split("<!-- notes -->", 1) + ["\n"])[:2]
+    if only is not None:
+        def sections(text):
+            parts = re.split(r"(?m)^(?=## )", text)
+            return parts[0], {p.split("\n", 1)[0].split(" ")[1]: p for p in parts[1:]}
+        head, old = sections(body)
+        _, new = sections("\n".join(lines) + "\n")
+        old.update({k: v for k, v in new.items() if k in only})
+        lines = [head.rstrip("\n")] + [old[k].rstrip("\n") + "\n" for k in old]
+    out.write_text("\n".join(lines) + "\n<!-- notes -->" + notes)
+
+
+def scale_curve(iijwh, env, tmp, sizes, runs):
+    """Section 3: real-size synthetic releases at each N. The newest release of the last company is
+    held back for `load all` (N-1 releases), then added (`add one`), then one of its figures edited
+    (`edit one`); both are incremental loads. Reports and searches are cold processes."""
+    lines = ["## 3. Scale curve: N real-size synthetic releases (`iijwh generate`)", "",
+             "Successive quarters of synthetic companies (one per 40 releases, four calendar and currency "
+             "profiles), each release about as large as the real one (~400 figures over the fact tables, "
+             "a source text), reprinting earlier quarters and sometimes restating them. `load all` builds "
+             "N-1 releases from nothing; `add one` adds the newest quarter of the last company and "
+             "`edit one` changes one of its printed figures, each an incremental `iijwh load`. "
+             "`one company` is `query trend_revenue` (latest vintage of the newest release's company), "
+             "`across` is `query peer_comparison` (every company), `search` is "
+             "`SELECT * FROM figures WHERE printed = '14,007'` over every printing of every release. "
+             "Times are medians of cold runs; MiB is the peak RSS of the slowest-memory command of the row.", "",
+             "| N | companies | figure rows | load all s | add one s | edit one s | one company ms | across ms | "
+             "search ms | diff ms | check s | warehouse MiB | peak MiB (command) |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for n in sizes:
+        data = tmp / f"gen{n}"
+        wh = tmp / f"wh{n}"
+        subprocess.run([iijwh, "generate", "--releases", str(n), "--out", str(data)], env=env, check=True,
+                       capture_output=True)
+        companies = -(-n // 40)
+        senv = dict(env, IIJWH_DATA=str(data), IIJWH_WAREHOUSE=str(wh))
+        newest = sorted((data / "releases").iterdir())[-1]
+        held = tmp / f"held{n}"
+        shutil.move(str(newest), held)
+        peaks = {}
+        t_load, peaks["load all"] = run_measured([iijwh, "load", "-q"], senv)
+        shutil.move(str(held), newest)
+        t_add, peaks["add one"] = run_measured([iijwh, "load", "-q"], senv)
+        kpis = newest / "kpis.csv"
+        rows_csv = kpis.read_text().splitlines()
+        # The last field but three is `printed`... keep it simple: change the note column of the
+        # first row, and its value by one unit, so the figure and its provenance both change.
+        head, first = rows_csv[0].split(","), rows_csv[1]
+        vi = head.index("value")
+        fields = first.split(",")
+        fields[vi] = str(int(float(fields[vi])) + 1) if fields[vi].lstrip("-").replace(".", "").isdigit() else fields[vi]
+        rows_csv[1] = ",".join(fields)
+        kpis.write_text("\n".join(rows_csv) + "\n")
+        t_edit, peaks["edit one"] = run_measured([iijwh, "load", "-q"], senv)
+        os.sync()
+        time.sleep(1)
+        gen = (wh / "current").resolve()
+        size = sum(f.stat().st_size for f in gen.rglob("*") if f.is_file()) / 2**20
+        figure_rows = subprocess.run([iijwh, "query", "-e", "SELECT count(*) FROM figures", "--format", "csv"],
+                                     env=senv, capture_output=True, text=True).stdout.split()[1]
+        k = runs if n <= 1000 else max(5, runs // 2)
+        def timed(cmd, name):
+            got = [run_measured(cmd, senv) for _ in range(k)]
+            peaks[name] = max(m for _, m in got)
+            return statistics.median(t for t, _ in got)
+        one = timed([iijwh, "query", "trend_revenue", "--format", "csv"], "one company")
+        across = timed([iijwh, "query", "peer_comparison", "--format", "csv"], "across")
+        search = timed([iijwh, "query", "-e", "SELECT * FROM figures WHERE printed = '14,007'",
+                        "--format", "csv"], "search")
+        diff = timed([iijwh, "diff", "--format", "csv"], "diff")
+        check, peaks["check"] = run_measured([iijwh, "check", "--format", "csv"], senv)
+        worst = max(peaks, key=peaks.get)
+        lines.append(f"| {n} | {companies} | {figure_rows} | {t_load:.2f} | {t_add:.2f} | {t_edit:.2f} | "
+                     f"{one*1000:.0f} | {across*1000:.0f} | {search*1000:.0f} | {diff*1000:.0f} | {check:.2f} | "
+                     f"{size:.1f} | {peaks[worst]:.0f} ({worst}) |")
+        print(lines[-1], flush=True)
+        shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(wh, ignore_errors=True)
+    lines += ["", "Targets at N = 10,000: add one and edit one < 1 s, one company < 100 ms, search < 500 ms, "
+              "load all and check at most linear in N, every command's peak memory < 2 GiB.", ""]
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser()
     target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
@@ -109,7 +197,16 @@ def main():
     ap.add_argument("--engine20", default=f"{target}-v20/release/engine-v20")
     ap.add_argument("--runs", type=int, default=11)
     ap.add_argument("--scale", default="1,10,100,1000,10000")
+    ap.add_argument("--only-scale", action="store_true",
+                    help="run section 3 alone and replace it in RESULTS.md, keeping the others")
     args = ap.parse_args()
+    if args.only_scale:
+        tmp = Path(tempfile.mkdtemp(prefix="iijwh-bench-"))
+        env = dict(os.environ, IIJWH_DATA=str(ROOT / "data"), IIJWH_WAREHOUSE=str(tmp / "wh"))
+        lines = scale_curve(args.iijwh, env, tmp, [int(x) for x in args.scale.split(",")], args.runs)
+        write_results(lines, only={"3."})
+        shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     iijwh, duck = args.iijwh, native_cli(args.duckdb)
     version = subprocess.run([duck, "--version"], capture_output=True, text=True).stdout.strip()
     tmp = Path(tempfile.mkdtemp(prefix="iijwh-bench-"))
@@ -208,43 +305,8 @@ def main():
         "", "```", phases.strip(), "```", ""]
 
     # 3. Scale curve
-    lines += ["## 3. Scale curve: N synthetic releases (`iijwh generate`)", "",
-              "Successive quarters of synthetic companies (one per 40 releases), each release printing its "
-              "quarter and reprinting the four before it, every eighth restating the quarter before it with a "
-              "restatement row. Reports answer from the latest vintage of one company; the search and the diff "
-              "run over every release.", "",
-              "| N releases | companies | figure rows | load s | load s / 1000 releases | warehouse MiB | "
-              "trend_revenue ms | figures search ms | diff ms |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for n in [int(x) for x in args.scale.split(",")]:
-        data = tmp / f"gen{n}"
-        subprocess.run([iijwh, "generate", "--releases", str(n), "--out", str(data)], env=env, check=True,
-                       capture_output=True)
-        companies = -(-n // 40)
-        senv = dict(env, IIJWH_DATA=str(data), IIJWH_WAREHOUSE=str(tmp / f"wh{n}"))
-        t_load, _ = run_measured([iijwh, "load"], senv)
-        os.sync()  # let the generated data and the warehouse reach the disk before timing queries
-        time.sleep(1)
-        gen = (tmp / f"wh{n}" / "current").resolve()
-        size = sum(f.stat().st_size for f in gen.iterdir()) / 2**20
-        rows = subprocess.run([iijwh, "query", "-e", "SELECT count(*) FROM figures", "--format", "csv"],
-                              env=senv, capture_output=True, text=True).stdout.split()[1]
-        runs = args.runs if n <= 1000 else max(3, args.runs // 3)
-        times = [run_measured([iijwh, "query", "trend_revenue", "--format", "csv"], senv)[0] for _ in range(runs)]
-        search = [run_measured([iijwh, "query", "-e", "SELECT * FROM figures WHERE printed = '5,123'",
-                                "--format", "csv"], senv)[0] for _ in range(runs)]
-        diff = ([run_measured([iijwh, "diff", "--format", "csv"], senv)[0] for _ in range(runs)]
-                if n > companies else [float("nan")])
-        lines.append(f"| {n} | {companies} | {rows} | {t_load:.2f} | {t_load / n * 1000:.2f} | {size:.1f} | "
-                     f"{statistics.median(times)*1000:.0f} | {statistics.median(search)*1000:.0f} | "
-                     f"{statistics.median(diff)*1000:.0f} |")
-        shutil.rmtree(data, ignore_errors=True)
-        shutil.rmtree(tmp / f"wh{n}", ignore_errors=True)
-    lines += ["", "Targets: cost at most linear in N; report latency at N = 1000 under 150 ms.", ""]
-    out = ROOT / "bench" / "RESULTS.md"
-    existing = out.read_text() if out.exists() else ""
-    notes = existing.split("<!-- notes -->", 1)[1] if "<!-- notes -->" in existing else "\n"
-    out.write_text("\n".join(lines) + "\n<!-- notes -->" + notes)
+    lines += scale_curve(iijwh, env, tmp, [int(x) for x in args.scale.split(",")], args.runs)
+    write_results(lines)
     shutil.rmtree(tmp, ignore_errors=True)
     print(out.read_text())
 

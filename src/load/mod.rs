@@ -15,12 +15,15 @@ use crate::schema::sqlfile::words;
 use crate::schema::{views_reading, Catalog, Table};
 use crate::sql::rules::{load_rules, status_of, Outcome, Ran, RuleQueue, Status};
 use crate::warehouse::build::{inject_step_fault, remove_retired, Generation};
+use crate::warehouse::manifest::TableEntry;
 use crate::warehouse::manifest::{fingerprint, verify_files, Manifest, PartEntry};
 use crate::warehouse::parts::{
-    company_scoped, read_file, row_companies, rows_of, text_column, RULE_OUTCOMES,
+    self, company_scoped, read_file, read_from_parts, row_companies, rows_of, text_column,
+    RULE_OUTCOMES,
 };
 use crate::warehouse::{
-    catalog_digest, Engine, Fill, LoadSession, QueryResult, Warehouse, LATEST, RAW,
+    catalog_digest, CatalogSession, Engine, Fill, LatestParts, LoadSession, QueryResult, TableRows,
+    Warehouse, LATEST, RAW,
 };
 use anyhow::{bail, Context, Result};
 use arrow::array::{Array, ArrayRef, Int32Array, StringArray};
@@ -295,7 +298,7 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
             let _ = send.send(session.catalog_session()?);
             session.fill(&project.warehouse, schema_dir, digest, fill)
         });
-        let written = (|| -> Result<(Manifest, RuleQueue)> {
+        let written = (|| -> Result<(Manifest, RuleQueue, CatalogSession, Vec<TableRows>)> {
             let mut parts: BTreeMap<String, PartEntry> = BTreeMap::new();
             for table in &catalog.tables {
                 let (batch, _) = &dataset.tables[&table.name];
@@ -366,19 +369,21 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
                 words(&rule.sql).iter().any(|w| late.contains(w))
             });
             session.help_fill(fill);
+            // The rows of the tables the catalog holds; it is written once the latest vintage is
+            // stored (its views over those files bind when created).
             let rows = catalog
                 .tables
                 .iter()
+                .filter(|t| !read_from_parts(t))
                 .map(|t| (t.name.clone(), dataset.tables[&t.name].0.clone()))
                 .collect();
-            generation.write_catalog(session, (&manifest, catalog), rows, schema_dir, patch)?;
-            Ok((manifest, rules))
+            Ok((manifest, rules, session, rows))
         })();
         (started.join(), written)
     });
     // A session that failed to start says why before what could not be written without it.
     let started = started.map_err(|_| anyhow::anyhow!("the load's session failed to start"))??;
-    let (manifest, rules) = written?;
+    let (manifest, rules, catalog_session, catalog_rows) = written?;
     let started = started.filled(&fill)?;
     clock.lap("start DuckDB; write Parquet, rows into memory");
 
@@ -391,9 +396,24 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
         &mut clock,
     )?;
     clock.lap("run data rules");
-    store_latest_vintage(&wh, &generation, &plan)?;
+    let (latest, latest_files) = store_latest_vintage(&wh, &mut generation, &made, &dataset)?;
     clock.lap("latest vintage");
     let (mut manifest, engine) = wh.end_load();
+    for part in &mut manifest.parts {
+        part.files.extend(
+            latest_files
+                .iter()
+                .filter(|(c, _)| *c == part.company_id)
+                .map(|(_, f)| f.clone()),
+        );
+    }
+    generation.write_catalog(
+        catalog_session,
+        (&manifest, &catalog, &latest),
+        catalog_rows,
+        &schema_dir,
+        patch,
+    )?;
     let table = catalog
         .table(CHECK_RESULTS)
         .context("schema has no check_results table")?;
@@ -459,23 +479,62 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
 }
 
 /// The latest vintage of every company the load read, computed on its session (the vintage_*
-/// views with variable every_company, see schema/views/12_latest.sql), into the catalog's schema
-/// `latest`, replacing what those companies had there.
-fn store_latest_vintage(wh: &Warehouse, generation: &Generation, plan: &plan::Plan) -> Result<()> {
+/// views with variable every_company, see schema/views/12_latest.sql), written as each company's
+/// files of `latest/TABLE/` (one per company and table, empty ones too, so every company's path
+/// exists); the other companies' files are the live generation's, linked with their parts.
+/// Returns the tables and the newest release's company (what the catalog's views of schema
+/// `latest` need), and each file written with its company.
+fn store_latest_vintage(
+    wh: &Warehouse,
+    generation: &mut Generation,
+    made: &[&String],
+    dataset: &Dataset,
+) -> Result<(LatestParts, Vec<(String, TableEntry)>)> {
     wh.set_variable("every_company", "true")?;
     let tables = wh.column_values(&format!(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = '{LATEST}' \
          AND database_name = current_database() ORDER BY table_name"
     ))?;
-    let companies: Vec<String> = plan.touched.iter().cloned().collect();
-    let only = plan.full.is_none().then_some(companies.as_slice());
-    for table in tables {
+    let mut files = Vec::new();
+    for table in &tables {
         let rows = wh
-            .query(&format!("SELECT * FROM \"vintage_{table}\""), &[])
+            // In one order whatever the plan, so a company's files are the same bytes whichever
+            // load wrote them (an incremental one or `load --full`).
+            .query(
+                &format!("SELECT * FROM \"vintage_{table}\" ORDER BY ALL"),
+                &[],
+            )
             .with_context(|| format!("computing the latest vintage of {table}"))?;
-        generation.store_latest(&table, rows, only)?;
+        let batch = rows.single_batch()?;
+        let companies: Vec<Option<String>> = text_column(&batch, "company_id")?
+            .iter()
+            .map(|c| c.map(str::to_string))
+            .collect();
+        for company in made {
+            let mine = rows_of(&batch, &companies, company)?;
+            let metadata = part_metadata(dataset.releases.iter(), company);
+            let folder = format!("{}/{table}", parts::LATEST_DIR);
+            let entry = generation.write_part(&folder, company, &mine, &metadata)?;
+            files.push((company.to_string(), entry));
+        }
     }
-    Ok(())
+    wh.set_variable("every_company", "false")?;
+    // As vintage_company has it with no variable set: the company of the release published
+    // last (ties: the greatest id).
+    let newest = wh
+        .manifest()
+        .releases
+        .iter()
+        .max_by(|a, b| (&a.published_on, &a.release_id).cmp(&(&b.published_on, &b.release_id)))
+        .map(|r| r.company.clone())
+        .context("the generation has no release")?;
+    Ok((
+        LatestParts {
+            tables,
+            newest_company: newest,
+        },
+        files,
+    ))
 }
 
 /// The footer metadata of the warehouse's own files: the schema's version and every release.
@@ -520,8 +579,9 @@ fn part_metadata<'a>(
 }
 
 /// What an incremental load runs on its copy of the live catalog before it appends the rows it
-/// read: the rows of the parts it replaces or drops leave every company-scoped table, and the
-/// warehouse's own tables are emptied (they are written whole).
+/// read: the rows of the parts it replaces or drops leave every company-scoped table the catalog
+/// holds, and the warehouse's own tables are emptied (they are written whole). The tables read
+/// from the parts need nothing: their views read the new generation's files.
 fn catalog_patch(catalog: &Catalog, replaced: &[PartEntry]) -> String {
     let quoted = |items: Vec<&String>| -> String {
         items
@@ -533,7 +593,7 @@ fn catalog_patch(catalog: &Catalog, replaced: &[PartEntry]) -> String {
     let companies = quoted(replaced.iter().map(|p| &p.company_id).collect());
     let releases = quoted(replaced.iter().flat_map(|p| p.releases.keys()).collect());
     let mut sql = String::new();
-    for table in &catalog.tables {
+    for table in catalog.tables.iter().filter(|t| !read_from_parts(t)) {
         let name = &table.name;
         if !company_scoped(table) {
             sql.push_str(&format!("DELETE FROM {RAW}.\"{name}\";\n"));

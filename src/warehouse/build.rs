@@ -139,45 +139,6 @@ impl Generation {
         Ok(())
     }
 
-    /// Store rows of the latest vintage (table `table` of schema `latest`) in the catalog: the
-    /// rows of `companies` are replaced (all rows, when None), the others' kept.
-    pub fn store_latest(
-        &self,
-        table: &str,
-        rows: super::QueryResult,
-        companies: Option<&[String]>,
-    ) -> Result<()> {
-        let latest = super::LATEST;
-        let clear = match companies {
-            None => format!("DELETE FROM {latest}.\"{table}\";"),
-            Some(ids) => format!(
-                "DELETE FROM {latest}.\"{table}\" WHERE company_id IN ({});",
-                ids.iter()
-                    .map(|c| crate::base::sql_string(c))
-                    .chain(std::iter::once("NULL".to_string()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        if self.catalog_late.is_none() {
-            bail!("the catalog's writer has not started: the latest vintage has nowhere to go");
-        }
-        // No rows still clears what the companies had.
-        let mut batches = rows.batches;
-        if batches.is_empty() {
-            batches.push(RecordBatch::new_empty(rows.schema));
-        }
-        for batch in batches {
-            self.to_catalog(super::LateRows {
-                schema: latest,
-                table: table.to_string(),
-                clear: clear.clone(),
-                batch,
-            })?;
-        }
-        Ok(())
-    }
-
     /// Write one company's file of `table` (see `parts`), with `metadata` (the company's
     /// releases) in its footer. Returns its manifest entry; it reaches the disk by `commit`.
     pub fn write_part(
@@ -298,16 +259,15 @@ impl Generation {
     }
 
     /// Write the placed generation's catalog on `session`, on a thread of its own, with the
-    /// `rows` of every table (and of the tables written after this, see `write_table`): a copy
-    /// of the live generation's when the schema is the same (`manifest`'s catalog digest), its
-    /// tables replaced; otherwise made afresh; its checksum taken and the file synced. Nothing in
-    /// the load reads it (the load's session has its own catalog), so it is written beside the
-    /// constraint check and the rules, partly while they wait on the disk, and `commit` waits for
-    /// it.
+    /// `rows` of the tables it holds (and of those written after this, see `write_table`) and
+    /// views over the part files and the stored latest vintage (`latest`), which must all be in
+    /// place (the views bind when created): a copy of the live generation's when the schema is
+    /// the same (`manifest`'s catalog digest), its tables replaced; otherwise made afresh; its
+    /// checksum taken and the file synced. `commit` waits for it.
     pub fn write_catalog(
         &mut self,
         session: CatalogSession,
-        (manifest, catalog): (&Manifest, &Catalog),
+        (manifest, catalog, latest): (&Manifest, &Catalog, &super::LatestParts),
         rows: Vec<super::TableRows>,
         schema_dir: &Path,
         patch: Option<String>,
@@ -318,14 +278,14 @@ impl Generation {
             .and_then(|(dir, m)| Some((dir.clone(), m.clone()?)));
         let dir = self.placed()?.to_path_buf();
         let (manifest, schema_dir) = (manifest.clone(), schema_dir.to_path_buf());
-        let catalog = catalog.clone();
+        let (catalog, latest) = (catalog.clone(), latest.clone());
         let (late, arriving) = std::sync::mpsc::channel();
         self.catalog_late = Some(late);
         self.catalog_writer = Some(std::thread::spawn(move || {
             let previous = previous.as_ref().map(|(d, m)| (d.as_path(), m));
             session.write(
                 &dir,
-                (&manifest, &catalog),
+                (&manifest, &catalog, &latest),
                 (&rows, arriving),
                 &schema_dir,
                 (previous, patch.as_deref()),

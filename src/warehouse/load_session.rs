@@ -304,7 +304,7 @@ impl CatalogSession {
     pub(super) fn write(
         &self,
         dir: &Path,
-        schema: (&Manifest, &Catalog),
+        schema: (&Manifest, &Catalog, &super::LatestParts),
         (rows, late): (&[TableRows], std::sync::mpsc::Receiver<LateRows>),
         schema_dir: &Path,
         (previous, patch): (Option<(&Path, &Manifest)>, Option<&str>),

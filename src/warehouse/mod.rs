@@ -45,20 +45,42 @@ pub const SCRATCH: &str = "scratch";
 /// File name prefix of the load's catalog, beside the warehouse's generations.
 const LOAD_CATALOG: &str = ".load-catalog-";
 
-/// What a catalog's schema `raw` is: in a generation's catalog, tables holding the rows (so a
-/// session reads no file but the catalog, and its SQL may touch no file at all); in the load's
-/// catalog, views over the new rows in `scratch`.
+/// What a catalog's schemas `raw` and `latest` are. In a generation's catalog, `raw` holds the
+/// companies, calendars and releases as tables, and reads every other table from the
+/// generation's part files (see `parts::read_from_parts`) through views, as `latest` reads the
+/// stored latest vintage; their paths start at the session's variable `generation_dir` (the
+/// generation's folder, see `GENERATION_DIR`), so a catalog is the same wherever the warehouse
+/// lies and the next load copies it as it is. In the load's catalog, `raw` is views
+/// over the new rows in `scratch`.
 #[derive(Clone, Copy)]
 enum RawSource<'a> {
-    Tables(&'a Catalog),
+    Generation(&'a Catalog, &'a LatestParts),
     Scratch(&'a Catalog),
+}
+
+/// The stored latest vintage of a generation: the tables of schema `latest` (one folder of
+/// company files each, see `parts::LATEST_DIR`) and the company of its newest release, whose
+/// files a session reads when it names no company.
+#[derive(Clone, Debug, Default)]
+pub struct LatestParts {
+    pub tables: Vec<String>,
+    pub newest_company: String,
 }
 
 /// The raw schema's statement: one table or view per table of the schema.
 fn raw_ddl(source: RawSource) -> String {
     let mut ddl = String::new();
     match source {
-        RawSource::Tables(catalog) => ddl.push_str(&create_tables(catalog, "CREATE")),
+        RawSource::Generation(catalog, latest) => {
+            for t in catalog.tables.iter().filter(|t| parts::read_from_parts(t)) {
+                ddl.push_str(&format!(
+                    "CREATE VIEW {RAW}.\"{0}\" AS FROM read_parquet({GENERATION_DIR} || '/{0}/*.parquet');\n",
+                    t.name
+                ));
+            }
+            ddl.push_str(&create_tables(catalog, "CREATE"));
+            ddl.push_str(&latest_ddl(latest));
+        }
         RawSource::Scratch(catalog) => {
             for t in &catalog.tables {
                 ddl.push_str(&format!(
@@ -71,11 +93,44 @@ fn raw_ddl(source: RawSource) -> String {
     ddl
 }
 
-/// `VERB TABLE raw."t" (columns with their types);` for every table of the schema (`CREATE`, or
-/// `CREATE OR REPLACE` over a copied catalog).
+/// Schema `latest` of a generation's catalog: for each table, a view over every company's file
+/// and one, `TABLE_of_company`, over the file of the session's company (variable `company`, else
+/// that of the newest release), which the one-company views of schema/views/12_latest.sql read:
+/// a question about one company opens its files only.
+fn latest_ddl(latest: &LatestParts) -> String {
+    let dir = parts::LATEST_DIR;
+    let mut ddl = format!("CREATE SCHEMA IF NOT EXISTS {LATEST};\n");
+    for t in &latest.tables {
+        ddl.push_str(&format!(
+            "CREATE OR REPLACE VIEW {LATEST}.\"{t}\" AS \
+             FROM read_parquet({GENERATION_DIR} || '/{dir}/{t}/*.parquet');\n\
+             CREATE OR REPLACE VIEW {LATEST}.\"{t}_of_company\" AS \
+             FROM read_parquet({GENERATION_DIR} || '/{dir}/{t}/' || \
+             coalesce(getvariable('company'), {}) || '.parquet');\n",
+            sql_string(&latest.newest_company)
+        ));
+    }
+    ddl
+}
+
+/// Where the catalog's views find the generation's files: a session variable, set when the
+/// session opens (a DuckDB CLI on the catalog sets it by hand: `SET VARIABLE generation_dir =
+/// '.../generations/NAME'`).
+const GENERATION_DIR: &str = "getvariable('generation_dir')";
+
+/// The statement that points the catalog's views at the generation in `dir`.
+fn generation_dir_setup(dir: &Path) -> String {
+    format!(
+        "SET VARIABLE generation_dir = {};\n",
+        sql_string(&dir.to_string_lossy())
+    )
+}
+
+/// `VERB TABLE raw."t" (columns with their types);` for every table the catalog holds the rows
+/// of (`CREATE`, or `CREATE OR REPLACE` over a copied catalog).
 fn create_tables(catalog: &Catalog, verb: &str) -> String {
     let mut ddl = String::new();
-    for t in &catalog.tables {
+    for t in catalog.tables.iter().filter(|t| !parts::read_from_parts(t)) {
         let columns: Vec<String> = t
             .columns
             .iter()
@@ -111,7 +166,7 @@ fn register(conn: &Connection, source: RawSource, schema_dir: &Path) -> Result<(
 pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
     // The raw schema's form is part of what a catalog is: a catalog of an older iijwh, whose raw
     // views read the Parquet files by path, must not be copied.
-    let form = format!("{RAW} holds tables with the rows (format {FORMAT})");
+    let form = format!("{RAW} holds the releases' companies, calendars and releases, and views over the parts (format {FORMAT})");
     crate::schema::digest(
         schema_dir,
         &["tables", "macros", "views"],
@@ -121,7 +176,7 @@ pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
 
 /// The warehouse's format: part of every generation's fingerprint, so a generation an older
 /// iijwh wrote (raw views over its Parquet files, paths inside) is rebuilt, not opened.
-pub const FORMAT: &str = "3: companies, calendars and concepts";
+pub const FORMAT: &str = "4: the catalog reads printed figures from the company parts";
 
 /// A table's rows for the catalog: its name and one batch.
 pub type TableRows = (String, RecordBatch);
@@ -139,13 +194,14 @@ pub struct LateRows {
     pub batch: RecordBatch,
 }
 
-/// Write the catalog file of the generation in `dir` on `conn`: schema `raw` with one table per
-/// schema table holding `rows`, then the rows of the `late` tables (check_results, known only
-/// after the rules ran) as they arrive, until the sender is dropped. When `previous`, a
-/// generation's folder and manifest, has a catalog of the same digest whose bytes are still
-/// those its manifest records, it is copied and its tables replaced: creating and binding every
-/// macro and view again is most of what a catalog costs. Anything wrong with the copy means a
-/// catalog made afresh.
+/// Write the catalog file of the generation in `dir` on `conn`: schema `raw` (tables holding
+/// `rows` for the tables the catalog holds, views over the part files for the others, see
+/// `RawSource::Generation`), schema `latest` over the stored latest vintage (`latest`), then the
+/// rows of the `late` tables (check_results, known only after the rules ran) as they arrive,
+/// until the sender is dropped. When `previous`, a generation's folder and manifest, has a
+/// catalog of the same digest whose bytes are still those its manifest records, it is copied
+/// and its tables replaced: creating and binding every macro and view again is most of what a
+/// catalog costs. Anything wrong with the copy means a catalog made afresh.
 ///
 /// With a `patch` (an incremental load: `rows` hold only the companies it read), the live
 /// catalog must be copied: `patch` deletes what those companies had and replaces the
@@ -154,7 +210,7 @@ pub struct LateRows {
 fn write_catalog(
     conn: &Connection,
     dir: &Path,
-    (manifest, catalog): (&Manifest, &Catalog),
+    (manifest, catalog, latest): (&Manifest, &Catalog, &LatestParts),
     rows: &[TableRows],
     late: std::sync::mpsc::Receiver<LateRows>,
     schema_dir: &Path,
@@ -172,8 +228,10 @@ fn write_catalog(
             if create { " (BLOCK_SIZE 16384)" } else { "" }
         )
     };
-    // The catalog's tables are a few hundred rows: trying every compression method on each of
-    // their ~200 columns at checkpoint costs more than the bytes it saves.
+    // The views over the parts bind (when created) against this generation's files.
+    conn.execute_batch(&generation_dir_setup(dir))?;
+    // The catalog's tables are small (companies, calendars, releases): trying every compression
+    // method on each of their columns at checkpoint costs more than the bytes it saves.
     conn.execute_batch("SET force_compression = 'uncompressed';")?;
     let close = "USE memory; CHECKPOINT generation; DETACH generation;";
     let append_to = |schema: &str, name: &str, batch: &RecordBatch| -> Result<()> {
@@ -192,13 +250,16 @@ fn write_catalog(
                 .as_ref()
                 .is_some_and(|entry| manifest::file_is_intact(old_dir, entry))
     };
+    let held: std::collections::HashSet<&str> = catalog
+        .tables
+        .iter()
+        .filter(|t| !parts::read_from_parts(t))
+        .map(|t| t.name.as_str())
+        .collect();
     let filled = || -> Result<()> {
-        for (name, batch) in rows {
+        for (name, batch) in rows.iter().filter(|(name, _)| held.contains(name.as_str())) {
             append_to(RAW, name, batch)?;
         }
-        // Most of the catalog reaches the disk now, while the rules run; what comes later
-        // (check_results, the latest vintage) is a second checkpoint at the end.
-        conn.execute_batch("CHECKPOINT generation;")?;
         let mut cleared = std::collections::HashSet::new();
         for rows in late.iter() {
             if cleared.insert((rows.schema, rows.table.clone())) {
@@ -221,7 +282,8 @@ fn write_catalog(
             let replaced = match patch {
                 Some(sql) => conn.execute_batch(sql),
                 None => conn.execute_batch(&create_tables(catalog, "CREATE OR REPLACE")),
-            };
+            }
+            .and_then(|()| conn.execute_batch(&latest_ddl(latest)));
             if replaced.is_err() {
                 conn.execute_batch(close)?;
             }
@@ -245,7 +307,8 @@ fn write_catalog(
     }
     let _ = std::fs::remove_file(&path);
     conn.execute_batch(&attach(true))?;
-    let made = register(conn, RawSource::Tables(catalog), schema_dir).and_then(|()| filled());
+    let made =
+        register(conn, RawSource::Generation(catalog, latest), schema_dir).and_then(|()| filled());
     conn.execute_batch(close)?;
     made
 }
@@ -354,7 +417,12 @@ impl Warehouse {
         // a new one, which a query without --no-build does by itself.
         let conn = crate::base::open_duckdb_file(&dir.join(CATALOG), true)
             .context("the warehouse cannot be opened as it is; run `iijwh load` to rebuild it")?;
-        Ok(Warehouse::session(conn, dir, manifest, schema_dir))
+        // The catalog's views read the generation's files from its folder (see RawSource).
+        let setup = generation_dir_setup(&dir);
+        conn.execute_batch(&setup)?;
+        let mut session = Warehouse::session(conn, dir, manifest, schema_dir);
+        session.clone_setup = setup;
+        Ok(session)
     }
 
     /// The load's session on the generation in `dir`, whose files and catalog are in place (see

@@ -21,6 +21,19 @@ use std::collections::HashMap;
 /// The folder of each company's share of the data rules' outcomes.
 pub const RULE_OUTCOMES: &str = "rule_outcomes";
 
+/// The folder of the latest vintage as the load stored it: `latest/TABLE/COMPANY.parquet`, one
+/// file per company of each table of the catalog's schema `latest` (schema/views/12_latest.sql).
+pub const LATEST_DIR: &str = "latest";
+
+/// Whether the catalog reads `table` from its part files (a view over `TABLE/*.parquet`) rather
+/// than holding its rows: the tables of what releases print, nearly all of a warehouse's bytes,
+/// so a load that adds one company's release writes that company's files and a catalog of a few
+/// kilobytes. The tables saying which companies, calendars and releases there are stay in the
+/// catalog: small, and read by nearly every statement.
+pub fn read_from_parts(table: &Table) -> bool {
+    company_scoped(table) && table.column("release_id").is_some() && table.name != "releases"
+}
+
 /// Whether `table`'s rows are kept one file per company.
 pub fn company_scoped(table: &Table) -> bool {
     table.name != "companies"

@@ -9,19 +9,28 @@ use super::{QueryResult, Warehouse};
 use anyhow::{bail, Context, Result};
 
 impl Warehouse {
-    /// Confine SQL to the warehouse's tables: no file may be read or written (the rows are in
-    /// the catalog this session opened, so SQL needs none), no ATTACH, no persistent secrets, no
-    /// extension installs, and the configuration locked so SQL cannot undo it.
+    /// Confine SQL to the warehouse's tables: no file may be read but the generation's own (its
+    /// catalog's views read them) and none written (DuckDB's allowed directories do not tell a
+    /// read from a write, so the statements that write files are refused first, see
+    /// `refusal`), no persistent secrets, no extension installs, and the configuration locked so
+    /// SQL cannot undo it.
     pub fn sandbox(&mut self) -> Result<()> {
         self.sandboxed = true;
+        // Set while external access is still on: DuckDB takes no allowed directory after.
+        let mut folder = self.dir.to_string_lossy().to_string();
+        if !folder.ends_with('/') {
+            folder.push('/');
+        }
         self.conn
-            .execute_batch(
-                "SET enable_external_access = false;
+            .execute_batch(&format!(
+                "SET allowed_directories = [{}];
+                 SET enable_external_access = false;
                  SET allow_persistent_secrets = false;
                  SET autoinstall_known_extensions = false;
                  SET autoload_known_extensions = false;
                  SET lock_configuration = true;",
-            )
+                crate::base::sql_string(&folder)
+            ))
             .context("restricting SQL to the warehouse")
     }
 
@@ -40,6 +49,61 @@ impl Warehouse {
 /// aborting the process at exit), or `query`/`query_table`, which run SQL built from strings and
 /// so could reach them unseen. Found by name anywhere in the text, quotes and case aside.
 pub(super) fn refusal(sql: &str) -> Option<String> {
+    writes_files(sql).or_else(|| calls_refused(sql))
+}
+
+/// The statements that write a file or load code (COPY ... TO, EXPORT DATABASE, ATTACH and its
+/// kin): the session may read the generation's folder, so one of these could write into the live
+/// warehouse. Found by word outside literals and comments (`schema::sqlfile::words`), and only
+/// when DuckDB's parser finds as many statements as those words do, so no quoting the words do
+/// not know (dollar quotes, nested comments) can hide one: text they disagree on is refused too.
+fn writes_files(sql: &str) -> Option<String> {
+    const WRITERS: [&str; 9] = [
+        "copy",
+        "export",
+        "import",
+        "attach",
+        "detach",
+        "install",
+        "load",
+        "checkpoint",
+        "vacuum",
+    ];
+    let words = crate::schema::sqlfile::words(sql);
+    if let Some(w) = words.iter().find(|w| WRITERS.contains(&w.as_str())) {
+        return Some(format!(
+            "Permission Error: the sandbox does not run {}: it writes files or loads code, and \
+             this session reads the live warehouse's folder; use `iijwh export` for files, or \
+             `iijwh query --allow-external`",
+            w.to_uppercase()
+        ));
+    }
+    // Only dollar quotes, backslash escapes and nested comments can make the words and DuckDB
+    // disagree; DuckDB's parser (a DuckDB of its own, a few ms to start) is asked then only.
+    static DOLLAR_QUOTE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let dollar =
+        DOLLAR_QUOTE.get_or_init(|| regex::Regex::new(r"\$\w*\$").expect("a valid pattern"));
+    if !dollar.is_match(sql) && !sql.contains('\\') && sql.matches("/*").count() < 2 {
+        return None;
+    }
+    let counted = words
+        .split(|w| w == ";")
+        .filter(|statement| !statement.is_empty())
+        .count();
+    match statement_count(sql) {
+        // DuckDB says what is wrong with text it cannot parse, when it is run.
+        Err(_) => None,
+        Ok(n) if n == counted => None,
+        Ok(_) => Some(
+            "Permission Error: the sandbox cannot tell where these statements end (dollar \
+             quotes or nested comments); write them with plain quotes and comments"
+                .to_string(),
+        ),
+    }
+}
+
+/// Calls of the functions that bypass the locked configuration or run SQL from text.
+fn calls_refused(sql: &str) -> Option<String> {
     static CALLS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let calls = CALLS.get_or_init(|| {
         regex::Regex::new(

@@ -64,7 +64,9 @@ fn catalog_rows(sb: &Sandbox, warehouse: &Path) -> Vec<(String, String)> {
         String::from_utf8(out.stdout).unwrap()
     };
     let tables = run(
-        "SELECT schema_name || '.' || table_name FROM duckdb_tables() \
+        "SELECT schema_name || '.' || table_name AS t FROM duckdb_tables() \
+         WHERE schema_name IN ('raw', 'latest') AND database_name = current_database() \
+         UNION ALL SELECT schema_name || '.' || view_name FROM duckdb_views() \
          WHERE schema_name IN ('raw', 'latest') AND database_name = current_database() ORDER BY 1",
     );
     let names: Vec<String> = tables.lines().skip(1).map(str::to_string).collect();
