@@ -329,8 +329,7 @@ pub fn fingerprint(project: &Project) -> Result<String> {
                 }
             );
         }
-        let mut files = Vec::new();
-        walk(&root, &mut files)?;
+        let mut files = walk_parallel(&root)?;
         // Byte order of the paths: deterministic, and far cheaper than Path's component order.
         files.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
         for (path, len, modified) in files {
@@ -344,6 +343,56 @@ pub fn fingerprint(project: &Project) -> Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
+/// `walk` on two threads: a data/ of 10,000 releases is ~90,000 files, and the system calls
+/// (a `stat` a file, a listing a folder) are the price of every command that checks for
+/// staleness. The folders two levels down (one per release) are shared out between the threads.
+fn walk_parallel(root: &Path) -> Result<Vec<(PathBuf, u64, u128)>> {
+    let mut files = Vec::new();
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(root)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            for inner in std::fs::read_dir(entry.path())? {
+                let inner = inner?;
+                if inner.file_type()?.is_dir() {
+                    folders.push(inner.path());
+                } else {
+                    files.push(file_stamp(&inner)?);
+                }
+            }
+        } else {
+            files.push(file_stamp(&entry)?);
+        }
+    }
+    let half = folders.len().div_ceil(2);
+    let (first, second) = folders.split_at(half);
+    let walked = |share: &[PathBuf]| -> Result<Vec<(PathBuf, u64, u128)>> {
+        let mut out = Vec::new();
+        for dir in share {
+            walk(dir, &mut out)?;
+        }
+        Ok(out)
+    };
+    let (a, b) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| walked(second));
+        let mine = walked(first);
+        (mine, other.join())
+    });
+    files.extend(a?);
+    files.extend(b.map_err(|_| anyhow::anyhow!("walking {} failed", root.display()))??);
+    Ok(files)
+}
+
+/// A file's path, size and modification time (ns).
+fn file_stamp(entry: &std::fs::DirEntry) -> Result<(PathBuf, u64, u128)> {
+    let meta = entry.metadata()?;
+    let modified = meta
+        .modified()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    Ok((entry.path(), meta.len(), modified.as_nanos()))
+}
+
 /// Every file below `dir` with its size and modification time (ns): one `stat` per file.
 fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, u128)>) -> Result<()> {
     for entry in std::fs::read_dir(dir)? {
@@ -351,12 +400,7 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, u128)>) -> Result<()> {
         if entry.file_type()?.is_dir() {
             walk(&entry.path(), out)?;
         } else {
-            let meta = entry.metadata()?;
-            let modified = meta
-                .modified()?
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default();
-            out.push((entry.path(), meta.len(), modified.as_nanos()));
+            out.push(file_stamp(&entry)?);
         }
     }
     Ok(())
