@@ -120,7 +120,18 @@ pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result
     let staged = StagedDir::new(dir)?;
     let mut manifest = write_export(wh, &catalog, &selected, opts, staged.path())?;
     if opts.format == ExportFormat::Parquet {
-        spark::write(project, dir, staged.path(), &manifest.tables)?;
+        // A report in Spark answers for the company an iijwh session shows by default.
+        let shown = (opts.partition_by == Some(Partition::Company))
+            .then(|| wh.column_values("SELECT company_id FROM vintage_company"))
+            .transpose()?
+            .and_then(|c| c.into_iter().next());
+        spark::write(
+            project,
+            dir,
+            staged.path(),
+            &manifest.tables,
+            shown.as_deref(),
+        )?;
     }
     manifest.written = files_below(staged.path())?;
     manifest.written.push("manifest.json".to_string());
@@ -454,6 +465,15 @@ fn company_scoped(catalog: &Catalog, name: &str) -> bool {
             .table(name)
             .is_some_and(|t| t.column("release_id").is_some() || t.column("company_id").is_some())
             && name != "companies"
+}
+
+/// Whether iijwh's view `name` answers for every company of the vintage (the releases, their
+/// texts and restatements, and the figures search) rather than for the session's one.
+pub fn shows_every_company(name: &str) -> bool {
+    matches!(
+        name,
+        "releases" | "figures" | "release_sources" | "restatements"
+    )
 }
 
 /// A table's rows per company of the vintage. The views show the session's company, so each

@@ -65,9 +65,24 @@ pub fn tables_sql(dir: &Path, tables: &[ExportTable]) -> String {
             .unwrap_or_default();
         match &t.partitioned_by {
             Some(column) => {
+                // The key lives in the folder names (company_id=iij/), not in the files:
+                // company_id is text, fiscal_year (computed from the period) an integer.
+                let key_type = if column == "company_id" {
+                    "STRING"
+                } else {
+                    "INT"
+                };
+                let cols: Vec<&String> = t
+                    .columns
+                    .iter()
+                    .zip(&cols)
+                    .filter(|(c, _)| &c.name != column)
+                    .map(|(_, text)| text)
+                    .collect();
+                let cols: Vec<&str> = cols.iter().map(|c| c.as_str()).collect();
                 let _ = writeln!(
                     sql,
-                    "CREATE TABLE `{0}` (\n{1},\n  `{column}` INT\n) USING parquet\nPARTITIONED BY (`{column}`){comment}\nLOCATION {2};\nALTER TABLE `{0}` RECOVER PARTITIONS;",
+                    "CREATE TABLE `{0}` (\n{1},\n  `{column}` {key_type}\n) USING parquet\nPARTITIONED BY (`{column}`){comment}\nLOCATION {2};\nALTER TABLE `{0}` RECOVER PARTITIONS;",
                     t.name,
                     cols.join(",\n"),
                     literal(&dir.join(&t.name).to_string_lossy())
@@ -243,13 +258,43 @@ fn strip_order_in_separator(sql: &str) -> String {
     out
 }
 
+/// A ported report over an export partitioned by company, narrowed to `company` as an iijwh
+/// session is: each table it reads whose iijwh view shows one company (see
+/// `super::shows_every_company`) is shadowed by a CTE of that company's partition, so Spark
+/// reads that company's folder only.
+fn for_company(sql: &str, tables: &[ExportTable], company: &str) -> String {
+    let words = crate::schema::sqlfile::words(sql);
+    let ctes: Vec<String> = tables
+        .iter()
+        .filter(|t| t.partitioned_by.as_deref() == Some("company_id"))
+        .filter(|t| !super::shows_every_company(&t.name) && words.contains(&t.name))
+        .map(|t| {
+            format!(
+                "`{0}` AS (SELECT * FROM spark_catalog.default.`{0}` WHERE company_id = {1})",
+                t.name,
+                literal(company)
+            )
+        })
+        .collect();
+    if ctes.is_empty() {
+        return sql.to_string();
+    }
+    let body = sql.trim_start();
+    match body.get(..5).filter(|w| w.eq_ignore_ascii_case("with ")) {
+        Some(_) => format!("WITH {},\n{}", ctes.join(",\n"), &body[5..]),
+        None => format!("WITH {}\n{body}", ctes.join(",\n")),
+    }
+}
+
 /// Write spark/tables.sql, spark/reports/*.sql and spark/UNPORTED.md into `out` (the staged
-/// export), for an export that will be at `dir`.
+/// export), for an export that will be at `dir`; `company`, for an export partitioned by
+/// company, is the one the reports answer for.
 pub fn write(
     project: &crate::base::project::Project,
     dir: &Path,
     out: &Path,
     tables: &[ExportTable],
+    company: Option<&str>,
 ) -> Result<()> {
     let spark = out.join("spark");
     std::fs::create_dir_all(spark.join("reports"))?;
@@ -259,7 +304,13 @@ pub fn write(
     );
     for r in report::all(project)? {
         match port(&r) {
-            Ok(sql) => std::fs::write(spark.join("reports").join(format!("{}.sql", r.name)), sql)?,
+            Ok(sql) => {
+                let sql = match company {
+                    Some(company) => for_company(&sql, tables, company),
+                    None => sql,
+                };
+                std::fs::write(spark.join("reports").join(format!("{}.sql", r.name)), sql)?
+            }
             Err(why) => {
                 let _ = writeln!(unported, "- `{}`: {why}", r.name);
             }

@@ -214,11 +214,16 @@ fn the_duckdb_cli_opens_the_catalog() {
                  AND measure = 'amount' AND comparison = 'level' \
                  AND section = 'Trend of Quarterly Revenues'";
     let raw = "SELECT count(*) FROM raw.revenue_lines";
+    // The catalog's views read the generation's files from the folder this variable names.
+    let folder = catalog.parent().unwrap().display().to_string();
     let cli = |sql: &str| {
         let out = Command::new("duckdb")
             .args(["-readonly", "-csv", "-noheader", "-init", "/dev/null"])
             .arg(&catalog)
-            .args(["-c", sql])
+            .args([
+                "-c",
+                &format!("SET VARIABLE generation_dir = '{folder}'; {sql}"),
+            ])
             .output()
             .unwrap();
         succeeded(out).trim().to_string()

@@ -6,18 +6,27 @@
 use crate::common::{project_root, Sandbox};
 use std::process::Command;
 
-#[test]
-fn spark_reads_the_export_and_runs_the_ported_reports() {
+/// The Python with PySpark and Java on PATH, or None (the test then skips, or fails under CI).
+fn spark_python() -> Option<String> {
     let python = std::env::var("IIJWH_PYTHON").unwrap_or_else(|_| "python3".into());
     let ready = Command::new(&python)
         .args(["-c", "import pyspark, shutil; assert shutil.which('java')"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !ready {
-        return crate::common::skip_unless_ci(&format!(
+        crate::common::skip_unless_ci(&format!(
             "{python} lacks pyspark, or java is not on PATH (.ci/run installs both)"
         ));
+        return None;
     }
+    Some(python)
+}
+
+#[test]
+fn spark_reads_the_export_and_runs_the_ported_reports() {
+    let Some(python) = spark_python() else {
+        return;
+    };
     let sb = Sandbox::new();
     let dir = sb.dir.path().join("lake");
     sb.ok(&[
@@ -101,6 +110,106 @@ fn spark_reads_the_export_and_runs_the_ported_reports() {
     );
     assert!(
         stdout.contains("revenue_lines.fiscal_year (partition) is int"),
+        "{stdout}"
+    );
+}
+
+/// A warehouse of three companies exported `--partition-by company`: Spark registers each table
+/// with `company_id` as its partition key (a string), every company's rows are there (each
+/// table's rows and sums equal iijwh's over every company), and the ported reports, narrowed to
+/// the export's company (`--company iij`, as an iijwh session with it), return iijwh's rows,
+/// reading that company's folders only.
+#[test]
+fn spark_runs_the_reports_over_a_multi_company_export_partitioned_by_company() {
+    let Some(python) = spark_python() else {
+        return;
+    };
+    let sb = Sandbox::with_data_copy();
+    let fixtures = project_root().join("tests/fixtures/universe");
+    crate::common::copy_dir(&fixtures.join("companies"), &sb.data.join("companies"));
+    crate::common::copy_dir(&fixtures.join("releases"), &sb.data.join("releases"));
+    sb.ok(&["load"]);
+    let dir = sb.dir.path().join("lake");
+    sb.ok(&[
+        "export",
+        dir.to_str().unwrap(),
+        "--partition-by",
+        "company",
+        "--company",
+        "iij",
+    ]);
+    let tables = std::fs::read_to_string(dir.join("spark/tables.sql")).unwrap();
+    assert!(
+        tables.contains("`company_id` STRING\n) USING parquet\nPARTITIONED BY (`company_id`)"),
+        "{tables}"
+    );
+    let trend = std::fs::read_to_string(dir.join("spark/reports/trend_revenue.sql")).unwrap();
+    assert!(trend.contains("WHERE company_id = 'iij'"), "{trend}");
+    let mut expected = serde_json::Map::new();
+    // iijwh's views show one company; schema latest holds every company's latest vintage, which
+    // is what the export holds.
+    for (table, all) in [
+        ("revenue_lines", "latest.revenue_lines"),
+        ("income_items", "latest.income_items"),
+        ("kpis", "latest.kpis"),
+        ("periods", "all_periods"),
+    ] {
+        let rows: usize = sb
+            .scalar(&format!("SELECT count(*) FROM {all}"))
+            .parse()
+            .unwrap();
+        let mut sums = serde_json::Map::new();
+        if table != "periods" {
+            sums.insert(
+                "value".into(),
+                sb.scalar(&format!("SELECT sum(value) FROM {all}")).into(),
+            );
+        }
+        expected.insert(
+            table.into(),
+            serde_json::json!({"rows": rows, "sums": sums}),
+        );
+    }
+    // Every company is in the lake; IIJ alone holds 2Q06's 14,007.
+    assert!(expected["revenue_lines"]["rows"].as_u64().unwrap() > 100);
+    let work = sb.dir.path().join("spark-check");
+    std::fs::create_dir_all(&work).unwrap();
+    let expected_path = work.join("expected.json");
+    std::fs::write(
+        &expected_path,
+        serde_json::Value::Object(expected).to_string(),
+    )
+    .unwrap();
+    for entry in std::fs::read_dir(dir.join("spark/reports")).unwrap() {
+        let name = entry
+            .unwrap()
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        std::fs::write(
+            work.join(format!("{name}.csv")),
+            sb.ok(&["query", &name, "--company", "iij", "--format", "csv"]),
+        )
+        .unwrap();
+    }
+    // IIJ's 2Q06 total revenues are in the report Spark must reproduce.
+    let trend_csv = std::fs::read_to_string(work.join("trend_revenue.csv")).unwrap();
+    assert!(
+        trend_csv.contains("2Q06") && trend_csv.contains("14007"),
+        "{trend_csv}"
+    );
+    let out = Command::new(&python)
+        .arg(project_root().join("tests/interop/spark_check.py"))
+        .args([&expected_path, &dir, &work])
+        .env("SPARK_LOCAL_IP", "127.0.0.1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("0 failed") && stdout.contains("ok   spark report trend_revenue"),
         "{stdout}"
     );
 }
