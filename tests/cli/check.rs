@@ -222,6 +222,33 @@ fn a_corrupted_figure_fails_check_and_is_named() {
         "{stdout}"
     );
     assert!(stdout.contains("printed form reads 2687"), "{stdout}");
+    // The outcomes the load stored (what `check` reads) are those of the rules run again.
+    let rerun = sb
+        .cmd()
+        .args(["check", "--rerun", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(!rerun.status.success());
+    let rerun = String::from_utf8(rerun.stdout).unwrap();
+    let summary = |text: &str| text.lines().last().unwrap_or_default().to_string();
+    assert_eq!(summary(&stdout), summary(&rerun));
+    assert!(summary(&rerun).contains("1 fail"), "{rerun}");
+    let statuses = |text: &str| -> Vec<(String, String, String)> {
+        text.lines()
+            .filter_map(|l| {
+                let cells: Vec<&str> = l
+                    .split(['│', '┆'])
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                (cells.len() >= 3 && cells[0].chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                    .then(|| (cells[0].into(), cells[1].into(), cells[2].into()))
+            })
+            .collect()
+    };
+    assert_eq!(statuses(&stdout), statuses(&rerun));
+    assert!(statuses(&rerun).len() >= 15, "{rerun}");
+    assert!(rerun.contains("2688") && rerun.contains("printed form reads 2687"));
 }
 
 #[test]
