@@ -329,6 +329,10 @@ pub struct Warehouse {
     /// What a clone of this session runs first to see what it sees: the current database and
     /// the temporary views over in-memory copies (see `for_load` and `materialize`).
     clone_setup: String,
+    /// The session variables set on this session (the vintage, the company), in order: a clone
+    /// sets them too, so work shared out to another thread (the rules of `check --as-of`) asks
+    /// of the same vintage.
+    variables: std::sync::Mutex<String>,
     /// The generation's lease, held while the session lives (None for the load's own session).
     _lease: Option<manifest::Lease>,
     /// Whether `sandbox` confined this session (its SQL then passes `sandbox::refusal` first).
@@ -406,6 +410,7 @@ impl Warehouse {
             manifest,
             schema_dir: schema_dir.to_path_buf(),
             clone_setup: String::new(),
+            variables: std::sync::Mutex::new(String::new()),
             _lease: None,
             sandboxed: false,
         }
@@ -467,6 +472,8 @@ impl Warehouse {
     pub fn try_clone(&self) -> Result<Warehouse> {
         let conn = self.conn.try_clone()?;
         conn.execute_batch(&self.clone_setup)?;
+        let variables = self.variables_set();
+        conn.execute_batch(&variables)?;
         let mut clone = Warehouse::session(
             conn,
             self.dir.clone(),
@@ -474,6 +481,7 @@ impl Warehouse {
             &self.schema_dir,
         );
         clone.clone_setup = self.clone_setup.clone();
+        clone.remember_variables(&variables);
         Ok(clone)
     }
 
@@ -521,9 +529,24 @@ impl Warehouse {
 
     /// Set a session variable (`getvariable(name)` in SQL) to a value given as SQL.
     pub fn set_variable(&self, name: &str, sql_value: &str) -> Result<()> {
+        let sql = format!("SET VARIABLE {name} = {sql_value};\n");
         self.conn
-            .execute_batch(&format!("SET VARIABLE {name} = {sql_value}"))
-            .with_context(|| format!("setting {name}"))
+            .execute_batch(&sql)
+            .with_context(|| format!("setting {name}"))?;
+        self.remember_variables(&sql);
+        Ok(())
+    }
+
+    /// Keep `sql` (SET VARIABLE statements just run) for this session's clones.
+    fn remember_variables(&self, sql: &str) {
+        if let Ok(mut set) = self.variables.lock() {
+            set.push_str(sql);
+        }
+    }
+
+    /// The SET VARIABLE statements run on this session so far.
+    fn variables_set(&self) -> String {
+        self.variables.lock().map(|v| v.clone()).unwrap_or_default()
     }
 
     /// A handle that interrupts the statement this session runs (Ctrl-C in the REPL).
@@ -618,6 +641,7 @@ impl Warehouse {
         self.conn
             .execute_batch(&sql)
             .context("setting the vintage")?;
+        self.remember_variables(&sql);
         if self
             .column_values("SELECT release_id FROM vintage_releases LIMIT 1")?
             .is_empty()
@@ -669,5 +693,40 @@ impl Warehouse {
         let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         Ok(rows.collect::<duckdb::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A clone of a session asks of the same vintage: the variables set on the session are set on
+    /// the clone (the rules of `check --as-of` run on two sessions).
+    #[test]
+    fn a_clone_keeps_the_sessions_variables() {
+        let manifest: Manifest = serde_json::from_value(serde_json::json!({
+            "schema_version": "test", "fingerprint": "", "built_at": "", "releases": [],
+            "tables": []
+        }))
+        .unwrap();
+        let wh = Warehouse::session(
+            crate::base::open_duckdb().unwrap(),
+            PathBuf::from("/nonexistent"),
+            manifest,
+            Path::new("schema"),
+        );
+        wh.set_variable("vintage_date", "DATE '2006-11-02'")
+            .unwrap();
+        let clone = wh.try_clone().unwrap();
+        let seen = clone
+            .column_values("SELECT getvariable('vintage_date')::VARCHAR")
+            .unwrap();
+        assert_eq!(seen, vec!["2006-11-02".to_string()]);
+        // And a clone of the clone.
+        let again = clone.try_clone().unwrap();
+        let seen = again
+            .column_values("SELECT getvariable('vintage_date')::VARCHAR")
+            .unwrap();
+        assert_eq!(seen, vec!["2006-11-02".to_string()]);
     }
 }
