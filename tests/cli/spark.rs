@@ -22,6 +22,29 @@ fn spark_python() -> Option<String> {
     Some(python)
 }
 
+/// Run tests/interop/spark_check.py on an export and the expected figures and report rows; it
+/// must pass every check, trend_revenue's rows included. Returns what it printed.
+fn spark_check(
+    python: &str,
+    expected: &std::path::Path,
+    export: &std::path::Path,
+    work: &std::path::Path,
+) -> String {
+    let out = Command::new(python)
+        .arg(project_root().join("tests/interop/spark_check.py"))
+        .args([expected, export, work])
+        .env("SPARK_LOCAL_IP", "127.0.0.1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("0 failed") && stdout.contains("ok   spark report trend_revenue"),
+        "{stdout}"
+    );
+    stdout
+}
+
 #[test]
 fn spark_reads_the_export_and_runs_the_ported_reports() {
     let Some(python) = spark_python() else {
@@ -96,18 +119,7 @@ fn spark_reads_the_export_and_runs_the_ported_reports() {
         )
         .unwrap();
     }
-    let out = Command::new(&python)
-        .arg(project_root().join("tests/interop/spark_check.py"))
-        .args([&expected_path, &dir, &work])
-        .env("SPARK_LOCAL_IP", "127.0.0.1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    assert!(
-        stdout.contains("0 failed") && stdout.contains("ok   spark report trend_revenue"),
-        "{stdout}"
-    );
+    let stdout = spark_check(&python, &expected_path, &dir, &work);
     assert!(
         stdout.contains("revenue_lines.fiscal_year (partition) is int"),
         "{stdout}"
@@ -200,16 +212,5 @@ fn spark_runs_the_reports_over_a_multi_company_export_partitioned_by_company() {
         trend_csv.contains("2Q06") && trend_csv.contains("14007"),
         "{trend_csv}"
     );
-    let out = Command::new(&python)
-        .arg(project_root().join("tests/interop/spark_check.py"))
-        .args([&expected_path, &dir, &work])
-        .env("SPARK_LOCAL_IP", "127.0.0.1")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    assert!(
-        stdout.contains("0 failed") && stdout.contains("ok   spark report trend_revenue"),
-        "{stdout}"
-    );
+    spark_check(&python, &expected_path, &dir, &work);
 }
