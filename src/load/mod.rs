@@ -9,7 +9,7 @@ mod plan;
 
 use crate::base::project::Project;
 use crate::base::{sql_string, Phases};
-use crate::release::{read_data_of, scan_data, Dataset, ReleaseInfo};
+use crate::release::{read_data_of, scan_data, DataScan, Dataset, ReleaseInfo};
 use crate::render::{print, Format};
 use crate::schema::sqlfile::words;
 use crate::schema::{views_reading, Catalog, Table};
@@ -233,8 +233,9 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
     });
     let catalog = Catalog::for_load(project)?;
     clock.lap("read schema/");
-    let fingerprint = fingerprint(project)?;
+    // One walk of data/: its stamps tell the plan what changed and make the fingerprint.
     let scan = scan_data(&project.data)?;
+    let fingerprint = fingerprint(project, &scan)?;
     let key = plan::build_key(project)?;
     // The metadata of the warehouse's own files is set once the releases are known.
     let mut generation = Generation::begin(&project.warehouse, Vec::new())?;
@@ -243,12 +244,121 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
         _ => None,
     };
     let plan = plan::plan(&project.data, &scan, live, &key, full);
-    let previous = generation.live_manifest().cloned();
     clock.lap("plan: what changed in data/");
+    let batches = match plan.full {
+        Some(_) => plan::batches(&project.data, &scan, batch_releases()),
+        None => Vec::new(),
+    };
+    let why = plan.full.clone();
+    let paths = (&fingerprint[..], &key[..]);
+    let done = if batches.len() <= 1 {
+        step(
+            project,
+            &catalog,
+            (&scan, plan),
+            paths,
+            opening,
+            &mut clock,
+            &mut generation,
+        )?
+    } else {
+        // A full load of a large data/: a generation a batch of companies at a time, each made
+        // on the one before as an incremental load would be (see `Generation::after`), so no
+        // step holds more than a batch's rows in memory; the last one goes live.
+        let mut opening = Some(opening);
+        let mut touched = 0;
+        let (mut ids, mut folders) = (BTreeSet::new(), BTreeSet::new());
+        let mut batches = batches.into_iter().peekable();
+        let mut first = true;
+        loop {
+            let (companies, releases) = batches.next().unwrap_or_default();
+            ids.extend(companies);
+            folders.extend(releases);
+            let scan = scan.only(&ids, &folders);
+            let plan = match generation.live_manifest().filter(|_| !first) {
+                None => plan::plan(&project.data, &scan, None, &key, true),
+                Some(base) => plan::plan(&project.data, &scan, Some((base, true)), &key, false),
+            };
+            let opening = opening
+                .take()
+                .unwrap_or_else(|| std::thread::spawn(LoadSession::open));
+            let mut made = step(
+                project,
+                &catalog,
+                (&scan, plan),
+                paths,
+                opening,
+                &mut clock,
+                &mut generation,
+            )?;
+            touched += made.touched;
+            if batches.peek().is_none() {
+                made.touched = touched;
+                break made;
+            }
+            generation.seal(&mut made.manifest)?;
+            // Its DuckDB and rows go before the next batch is read.
+            drop(made);
+            generation = generation.after()?;
+            first = false;
+            clock.lap("batch sealed");
+        }
+    };
+    let Step {
+        mut manifest,
+        checks,
+        engine,
+        touched,
+    } = done;
+    let _ = sweep.join();
+    let generation = generation.commit(&mut manifest)?;
+    clock.lap("swap");
+    Ok(BuildReport {
+        phases: clock,
+        generation,
+        manifest,
+        full: why,
+        touched,
+        checks,
+        engine,
+    })
+}
+
+/// The releases a full load reads into memory at once, at most (one company's may be more):
+/// `IIJWH_LOAD_BATCH`, else 1,000, whose load peaks well under 1 GiB.
+fn batch_releases() -> usize {
+    std::env::var("IIJWH_LOAD_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(1000)
+}
+
+/// What one step of a load made: its generation's manifest (not yet sealed), the rules'
+/// statuses, its DuckDB, and how many companies' parts it made.
+struct Step {
+    manifest: Manifest,
+    checks: Vec<(String, Status)>,
+    engine: Engine,
+    touched: usize,
+}
+
+/// One step of a load into `generation`: the companies `plan` names read, written, checked, their
+/// latest vintage stored, the catalog written and check_results merged; everything but the swap.
+fn step(
+    project: &Project,
+    catalog: &Catalog,
+    (scan, plan): (&DataScan, plan::Plan),
+    (fingerprint, key): (&str, &str),
+    opening: std::thread::JoinHandle<Result<LoadSession>>,
+    clock: &mut Phases,
+    generation: &mut Generation,
+) -> Result<Step> {
+    let previous = generation.live_manifest().cloned();
     let dataset = read_data_of(
         &project.data,
         &project.reference_dir(),
-        &catalog,
+        catalog,
         plan.read.as_ref(),
     )?;
     clock.lap("read and type data/");
@@ -265,7 +375,7 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
         .chain(dataset.releases.iter().cloned())
         .collect();
     releases.sort_by(|a, b| a.release_id.cmp(&b.release_id));
-    generation.set_metadata(file_metadata(&catalog, releases.iter()));
+    generation.set_metadata(file_metadata(catalog, releases.iter()));
     let release_company: HashMap<String, String> = dataset
         .releases
         .iter()
@@ -282,13 +392,13 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
     let patch = plan
         .full
         .is_none()
-        .then(|| catalog_patch(&catalog, &plan.replaced));
+        .then(|| catalog_patch(catalog, &plan.replaced));
     // Two cores: on one, DuckDB starts, creates the in-memory tables and takes the rows; on the
     // other, the Parquet files are written and the rules read, then, on a second connection, it
     // takes the rows not yet taken and starts the generation's catalog on a thread of its own.
-    let fill = Fill::new(&catalog, &dataset);
+    let fill = Fill::new(catalog, &dataset);
     let (started, written) = std::thread::scope(|scope| {
-        let (catalog, dataset, schema_dir, digest) = (&catalog, &dataset, &schema_dir, &digest);
+        let (catalog, dataset, schema_dir, digest) = (catalog, &dataset, &schema_dir, &digest);
         let fill = &fill;
         let (send, opened) = std::sync::mpsc::channel();
         let started = scope.spawn(move || {
@@ -343,14 +453,14 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
             // catalog is copied.
             let manifest = Manifest {
                 schema_version: catalog.version.clone(),
-                fingerprint,
+                fingerprint: fingerprint.to_string(),
                 built_at: chrono::Utc::now().to_rfc3339(),
                 releases,
                 tables: generation.tables(),
                 catalog: None,
                 catalog_digest: Some(digest.clone()),
                 rule_millis: Default::default(),
-                build_key: Some(key.clone()),
+                build_key: Some(key.to_string()),
                 parts: parts.into_values().collect(),
             };
             let session = opened
@@ -391,12 +501,12 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
     let mut wh = generation.open(manifest, &schema_dir, started)?;
     let (outcomes, counts) = check_and_run_rules(
         &mut wh,
-        (&generation, &catalog, &dataset, checks_held),
+        (&*generation, catalog, &dataset, checks_held),
         &rules,
-        &mut clock,
+        clock,
     )?;
     clock.lap("run data rules");
-    let (latest, latest_files) = store_latest_vintage(&wh, &mut generation, &made, &dataset)?;
+    let (latest, latest_files) = store_latest_vintage(&wh, generation, &made, &dataset)?;
     clock.lap("latest vintage");
     let (mut manifest, engine) = wh.end_load();
     for part in &mut manifest.parts {
@@ -409,7 +519,7 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
     }
     generation.write_catalog(
         catalog_session,
-        (&manifest, &catalog, &latest),
+        (&manifest, catalog, &latest),
         catalog_rows,
         &schema_dir,
         patch,
@@ -464,16 +574,10 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
         .collect();
     clock.lap("check_results");
 
-    let _ = sweep.join();
-    let generation = generation.commit(&mut manifest)?;
-    clock.lap("swap");
-    Ok(BuildReport {
-        engine,
-        phases: clock,
-        generation,
+    Ok(Step {
         manifest,
         checks,
-        full: plan.full,
+        engine,
         touched: made.len(),
     })
 }

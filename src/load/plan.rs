@@ -67,7 +67,8 @@ pub fn plan(
     let full = |why: &str| Plan {
         full: Some(why.to_string()),
         touched: scan.companies.keys().cloned().collect(),
-        read: None,
+        // The folders scanned, not every folder there is: a batch's scan names its own.
+        read: Some(scan.releases.keys().cloned().collect()),
         reused: Vec::new(),
         replaced: Vec::new(),
     };
@@ -151,4 +152,42 @@ pub fn plan(
         reused,
         replaced,
     }
+}
+
+/// A full load's batches (see `crate::load::build`): the companies of `scan`, in id order, cut
+/// into runs of about `size` releases, each with its release folders (a company is never
+/// split). The release folders whose company cannot be read, or names no record, go first: the
+/// load reads them first and says what is wrong.
+pub fn batches(
+    data: &Path,
+    scan: &DataScan,
+    size: usize,
+) -> Vec<(BTreeSet<String>, BTreeSet<String>)> {
+    let mut of_company: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut unplaced = BTreeSet::new();
+    for folder in scan.releases.keys() {
+        match release_company(&data.join("releases").join(folder)) {
+            Some(company) if scan.companies.contains_key(&company) => {
+                of_company
+                    .entry(company)
+                    .or_default()
+                    .insert(folder.clone());
+            }
+            _ => {
+                unplaced.insert(folder.clone());
+            }
+        }
+    }
+    let mut batches = Vec::new();
+    let mut batch = (BTreeSet::new(), unplaced);
+    for company in scan.companies.keys() {
+        let folders = of_company.remove(company).unwrap_or_default();
+        if !batch.1.is_empty() && batch.1.len() + folders.len() > size {
+            batches.push(std::mem::take(&mut batch));
+        }
+        batch.0.insert(company.clone());
+        batch.1.extend(folders);
+    }
+    batches.push(batch);
+    batches
 }

@@ -6,7 +6,7 @@
 //! label must name a period of the company's calendar (the loader derives table `periods` from
 //! them, see `calendar`), and an item a concept of the company or a standard one. Other
 //! constraints (CHECK, keys, references) are enforced later by the warehouse build. Here: the
-//! reading and typing (mod.rs), company records (company), reference tables (reference), the
+//! reading and typing (mod.rs), what data/ holds by one walk (scan), company records (company), reference tables (reference), the
 //! references through a company (references), fiscal calendars (calendar); beside it, scaffolding
 //! a new release folder (scaffold) and synthetic releases (synthetic).
 //!
@@ -19,6 +19,7 @@ pub mod draft;
 mod reference;
 mod references;
 pub mod scaffold;
+mod scan;
 pub mod synthetic;
 
 use company::read_companies;
@@ -26,6 +27,7 @@ pub use company::Company;
 pub use reference::known_units;
 use reference::read_reference;
 use references::{check_concepts, derive_periods};
+pub use scan::{scan_data, DataScan};
 
 use crate::base::hex;
 use crate::schema::{Catalog, Table};
@@ -108,78 +110,6 @@ pub struct Dataset {
 /// Everything in `data/`, with the reference tables of `reference` (schema/reference/), typed.
 pub fn read_data(data_dir: &Path, reference: &Path, catalog: &Catalog) -> Result<Dataset> {
     read_data_of(data_dir, reference, catalog, None)
-}
-
-/// What `data/` holds, by a `stat` of each file (see `stamp`): every release folder and every
-/// company record, each with a stamp that changes when any of its files does. An incremental
-/// load compares it with the live generation's to tell which companies to read again.
-#[derive(Debug, Default)]
-pub struct DataScan {
-    /// release folder name -> stamp
-    pub releases: BTreeMap<String, String>,
-    /// company id (its record's file stem) -> stamp
-    pub companies: BTreeMap<String, String>,
-}
-
-/// Stamp every release folder and company record of `data_dir`.
-pub fn scan_data(data_dir: &Path) -> Result<DataScan> {
-    let mut scan = DataScan::default();
-    let folders = |sub: &str| -> Result<Vec<std::fs::DirEntry>> {
-        let dir = data_dir.join(sub);
-        if !dir.is_dir() {
-            return Ok(Vec::new());
-        }
-        let mut entries: Vec<_> = std::fs::read_dir(&dir)
-            .with_context(|| format!("reading {}", dir.display()))?
-            .collect::<std::io::Result<_>>()?;
-        entries.sort_by_key(|e| e.file_name());
-        Ok(entries)
-    };
-    for entry in folders("releases")? {
-        if entry.file_type()?.is_dir() {
-            let name = entry.file_name().to_string_lossy().to_string();
-            scan.releases.insert(name, stamp(&entry.path())?);
-        }
-    }
-    for entry in folders("companies")? {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            let id = path.file_stem().unwrap_or_default().to_string_lossy();
-            scan.companies.insert(id.to_string(), stamp(&path)?);
-        }
-    }
-    Ok(scan)
-}
-
-/// A hash of the names, sizes and modification times of every file at or below `path`: it
-/// changes when a file is edited, added, removed or renamed, and costs a `stat` a file.
-fn stamp(path: &Path) -> Result<String> {
-    let mut files = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(p) = stack.pop() {
-        let meta = std::fs::metadata(&p).with_context(|| format!("reading {}", p.display()))?;
-        if meta.is_dir() {
-            for entry in std::fs::read_dir(&p)? {
-                stack.push(entry?.path());
-            }
-        } else {
-            let modified = meta
-                .modified()?
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default();
-            let rel = p.strip_prefix(path).unwrap_or(&p).to_path_buf();
-            files.push((rel, meta.len(), modified.as_nanos()));
-        }
-    }
-    files.sort();
-    let mut hasher = Sha256::new();
-    for (rel, len, modified) in files {
-        hasher.update(rel.to_string_lossy().as_bytes());
-        hasher.update([0]);
-        hasher.update(len.to_le_bytes());
-        hasher.update(modified.to_le_bytes());
-    }
-    Ok(hex(&hasher.finalize())[..32].to_string())
 }
 
 /// The company a release folder names in its release.toml, if it can be read (a folder that

@@ -75,6 +75,12 @@ pub struct Generation {
     catalog_late: Option<std::sync::mpsc::Sender<super::LateRows>>,
     /// Table and part files written so far (for the fault injection of the tests).
     written: usize,
+    /// The generation live when the load began: kept at the swap, with the new one (see
+    /// `retire_old_generations`), even when this one was made on a sealed one (see `after`).
+    was_live: Option<PathBuf>,
+    /// The sealed generation this one adds to (see `after`), kept until this one is sealed: its
+    /// catalog is copied and its files linked until then.
+    base: Option<Box<Generation>>,
     _lock: std::fs::File,
 }
 
@@ -96,6 +102,8 @@ impl Generation {
             });
         Ok(Generation {
             place: Place::Staged(StagedDir::new(&generations.join(&name))?),
+            was_live: live.as_ref().map(|(dir, _)| dir.clone()),
+            base: None,
             live,
             name,
             warehouse: warehouse.to_path_buf(),
@@ -342,10 +350,57 @@ impl Generation {
         check_constraints(&wh.conn, catalog, dataset, checks_held)
     }
 
+    /// A generation made on this one, sealed (see `seal`) and not live: it takes this one's files
+    /// as a load takes the live generation's, holding the same load lock. A full load of a large
+    /// data/ is made this way a batch of companies at a time (see `crate::load`), so that no
+    /// step holds every release in memory; only the last one goes live.
+    pub fn after(self) -> Result<Generation> {
+        let dir = self.placed()?.to_path_buf();
+        let manifest = read_manifest(&dir)?;
+        let generations = self.warehouse.join(GENERATIONS);
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ").to_string();
+        let name = format!("{stamp}-{}", std::process::id());
+        Ok(Generation {
+            place: Place::Staged(StagedDir::new(&generations.join(&name))?),
+            live: Some((dir, Some(manifest))),
+            name,
+            warehouse: self.warehouse.clone(),
+            metadata: Vec::new(),
+            tables: Vec::new(),
+            catalog: None,
+            unsynced: Vec::new(),
+            syncing: None,
+            catalog_writer: None,
+            catalog_late: None,
+            written: self.written,
+            was_live: self.was_live.clone(),
+            // The lock is the open file's: a duplicate of it holds the same lock.
+            _lock: self._lock.try_clone()?,
+            base: Some(Box::new(self)),
+        })
+    }
+
     /// Record the catalog (see `write_catalog`) and the manifest, point `current` at the
     /// generation and retire generations older than the one it replaces (see `retire`). Returns
     /// the generation's folder.
     pub fn commit(mut self, manifest: &mut Manifest) -> Result<PathBuf> {
+        let generation = self.seal(manifest)?;
+        swap_current(&self.warehouse, &self.name)?;
+        if let Place::Placed(placed) = &mut self.place {
+            placed.committed = true;
+        }
+        super::manifest::remember_written(&generation, manifest);
+        retire_old_generations(
+            &self.warehouse.join(GENERATIONS),
+            &generation,
+            self.was_live.as_deref(),
+        );
+        Ok(generation)
+    }
+
+    /// Everything `commit` does but the swap: the catalog and every file on disk, the manifest
+    /// written. A sealed generation is complete, but not live. Returns its folder.
+    pub fn seal(&mut self, manifest: &mut Manifest) -> Result<PathBuf> {
         let generation = self.dir().to_path_buf();
         self.catalog_late = None;
         if let Some(writer) = self.catalog_writer.take() {
@@ -380,17 +435,8 @@ impl Generation {
         std::fs::File::open(&tmp)?.sync_all()?;
         std::fs::rename(&tmp, generation.join(MANIFEST))?;
         sync_dir(&generation)?;
-        let previous = self.live.as_ref().map(|(dir, _)| dir.clone());
-        swap_current(&self.warehouse, &self.name)?;
-        if let Place::Placed(placed) = &mut self.place {
-            placed.committed = true;
-        }
-        super::manifest::remember_written(&generation, manifest);
-        retire_old_generations(
-            &self.warehouse.join(GENERATIONS),
-            &generation,
-            previous.as_deref(),
-        );
+        // Its files are this one's too now (links), and its catalog was copied.
+        self.base = None;
         Ok(generation)
     }
 }

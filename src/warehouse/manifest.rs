@@ -3,7 +3,7 @@
 
 use crate::base::hex;
 use crate::base::project::Project;
-use crate::release::ReleaseInfo;
+use crate::release::{scan_data, DataScan, ReleaseInfo};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -97,7 +97,7 @@ pub fn staleness(project: &Project) -> Result<Option<String>> {
     let Ok(manifest) = read_manifest(&dir) else {
         return Ok(Some("its manifest is missing or damaged".to_string()));
     };
-    if manifest.fingerprint != fingerprint(project)? {
+    if manifest.fingerprint != fingerprint(project, &scan_data(&project.data)?)? {
         return Ok(Some(
             "data/ or schema/ changed since it was built".to_string(),
         ));
@@ -308,79 +308,34 @@ pub fn try_lock_unleased(dir: &Path) -> Option<Option<std::fs::File>> {
     }
 }
 
-/// Hash of every file under schema/ and data/ (path, size and modification time) plus the iijwh
-/// version: any edit changes it, and checking it costs a `stat` per file, not a read.
-pub fn fingerprint(project: &Project) -> Result<String> {
+/// Hash of every file under schema/ (path, size and modification time), of the stamps of data/
+/// (`scan`, see `release::scan_data`) and of the iijwh version: any edit changes it, and
+/// checking it costs a `stat` per file, not a read.
+pub fn fingerprint(project: &Project, scan: &DataScan) -> Result<String> {
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     hasher.update(super::FORMAT.as_bytes());
-    for (label, root) in [
-        ("schema", project.schema_dir()),
-        ("data", project.data.clone()),
-    ] {
-        if !root.is_dir() {
-            bail!(
-                "no {label} folder at {}: {}",
-                root.display(),
-                if label == "data" {
-                    "--data (or IIJWH_DATA) must name a folder holding releases/<release-id>/"
-                } else {
-                    "the project's schema/ is missing"
-                }
-            );
-        }
-        let mut files = walk_parallel(&root)?;
-        // Byte order of the paths: deterministic, and far cheaper than Path's component order.
-        files.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
-        for (path, len, modified) in files {
-            let rel = path.strip_prefix(&root).unwrap_or(&path);
-            hasher.update(label.as_bytes());
-            hasher.update(rel.to_string_lossy().as_bytes());
-            hasher.update(len.to_le_bytes());
-            hasher.update(modified.to_le_bytes());
-        }
+    let root = project.schema_dir();
+    if !root.is_dir() {
+        bail!(
+            "no schema folder at {}: the project's schema/ is missing",
+            root.display()
+        );
     }
-    Ok(hex(&hasher.finalize()))
-}
-
-/// `walk` on two threads: a data/ of 10,000 releases is ~90,000 files, and the system calls
-/// (a `stat` a file, a listing a folder) are the price of every command that checks for
-/// staleness. The folders two levels down (one per release) are shared out between the threads.
-fn walk_parallel(root: &Path) -> Result<Vec<(PathBuf, u64, u128)>> {
     let mut files = Vec::new();
-    let mut folders = Vec::new();
-    for entry in std::fs::read_dir(root)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            for inner in std::fs::read_dir(entry.path())? {
-                let inner = inner?;
-                if inner.file_type()?.is_dir() {
-                    folders.push(inner.path());
-                } else {
-                    files.push(file_stamp(&inner)?);
-                }
-            }
-        } else {
-            files.push(file_stamp(&entry)?);
-        }
+    walk(&root, &mut files)?;
+    // Byte order of the paths: deterministic, and far cheaper than Path's component order.
+    files.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
+    for (path, len, modified) in files {
+        let rel = path.strip_prefix(&root).unwrap_or(&path);
+        hasher.update(b"schema");
+        hasher.update(rel.to_string_lossy().as_bytes());
+        hasher.update(len.to_le_bytes());
+        hasher.update(modified.to_le_bytes());
     }
-    let half = folders.len().div_ceil(2);
-    let (first, second) = folders.split_at(half);
-    let walked = |share: &[PathBuf]| -> Result<Vec<(PathBuf, u64, u128)>> {
-        let mut out = Vec::new();
-        for dir in share {
-            walk(dir, &mut out)?;
-        }
-        Ok(out)
-    };
-    let (a, b) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| walked(second));
-        let mine = walked(first);
-        (mine, other.join())
-    });
-    files.extend(a?);
-    files.extend(b.map_err(|_| anyhow::anyhow!("walking {} failed", root.display()))??);
-    Ok(files)
+    hasher.update(b"data");
+    hasher.update(scan.digest().as_bytes());
+    Ok(hex(&hasher.finalize()))
 }
 
 /// A file's path, size and modification time (ns).

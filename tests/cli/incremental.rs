@@ -171,6 +171,39 @@ fn incremental_loads_end_where_a_full_rebuild_does() {
     assert_eq!(catalog_rows(&sb, &sb.warehouse()), catalog_rows(&sb, &full));
     let m = manifest(&sb.warehouse());
     assert_eq!(m["releases"], manifest(&full)["releases"]);
+
+    // A full load made a batch of companies at a time (here one release a batch, so one company
+    // each: three steps, two sealed before the last goes live) makes the same warehouse.
+    let batched = work.path().join("batched");
+    let out = sb
+        .cmd()
+        .env("IIJWH_WAREHOUSE", &batched)
+        .env("IIJWH_LOAD_BATCH", "1")
+        .args(["load", "--full", "--timings"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("batch sealed").count(), 2, "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("loaded 3 release(s) of 3 companies"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        files(&batched),
+        files(&full),
+        "the batched load's files differ"
+    );
+    assert_eq!(catalog_rows(&sb, &batched), catalog_rows(&sb, &full));
+    assert_eq!(manifest(&batched)["releases"], manifest(&full)["releases"]);
+    // Only the last step's generation is left, live.
+    let generations: Vec<_> = std::fs::read_dir(batched.join("generations"))
+        .unwrap()
+        .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert_eq!(generations.len(), 1, "{generations:?}");
     // The answers a reader cares about: IIJ's 2Q06 total revenues, and the edit.
     let total = sb.ok(&[
         "query",
