@@ -51,6 +51,11 @@ pub struct PartEntry {
     pub releases: BTreeMap<String, String>,
     /// Its files: one per company-scoped table, and its rule outcomes.
     pub files: Vec<TableEntry>,
+    /// Whether every rule passed on its rows, none returning any: then its rule outcomes add
+    /// nothing to check_results, and a load that takes the part as it is need not read them.
+    /// None in older manifests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed: Option<bool>,
 }
 
 impl Manifest {
@@ -235,7 +240,8 @@ impl Verified {
         }
     }
 
-    /// Forget the generations whose folders are gone.
+    /// Forget the generations whose folders are gone, once there are more than a few records:
+    /// each is read whole to learn its folder (~1 MB at 10,000 releases), so not at every load.
     fn prune() {
         let Some(folder) = Verified::folder() else {
             return;
@@ -243,7 +249,11 @@ impl Verified {
         let Ok(entries) = std::fs::read_dir(&folder) else {
             return;
         };
-        for entry in entries.flatten() {
+        let entries: Vec<_> = entries.flatten().collect();
+        if entries.len() <= 8 {
+            return;
+        }
+        for entry in entries {
             let gone = std::fs::read_to_string(entry.path())
                 .ok()
                 .and_then(|text| serde_json::from_str::<Verified>(&text).ok())
