@@ -5,11 +5,12 @@
 //! For the latest vintage the outcomes are those the load stored (check_results): the load ran
 //! these rules on this very generation, whose files are checked against their checksums when it
 //! opens, and a changed data/ or schema/ is loaded first. `--rerun`, or another vintage, runs the
-//! rules again over the whole warehouse.
+//! rules again over the whole warehouse, a batch of companies at a time.
 
 use crate::base::project::Project;
 use crate::render::{new_table, print, Format};
-use crate::sql::rules::{load_rules, run_rules, Status};
+use crate::sql::rules::{load_rules, run_rules_in_batches, Status};
+use crate::warehouse::parts::{batch_releases, batches};
 use anyhow::{bail, Result};
 use std::process::ExitCode;
 
@@ -58,8 +59,18 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         stored(&wh, &rules)?
     } else {
         args.vintage.apply(&wh)?;
+        // A batch of companies at a time, so memory is a batch's, not the warehouse's.
+        let parts = wh
+            .manifest()
+            .parts
+            .iter()
+            .map(|p| (p.company_id.clone(), p.releases.keys().cloned().collect()));
+        let batches: Vec<Vec<String>> = batches(Vec::new(), parts, batch_releases())
+            .into_iter()
+            .map(|(companies, _): (_, Vec<String>)| companies.into_iter().collect())
+            .collect();
         // The load's times of the rules, so the slowest start first here too.
-        run_rules(&wh, rules, &wh.manifest().rule_millis)?
+        run_rules_in_batches(&wh, rules, &wh.manifest().rule_millis, &batches)?
             .into_iter()
             .map(|o| Shown {
                 name: o.rule.name.clone(),

@@ -265,7 +265,7 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
     let plan = plan::plan(&project.data, &scan, live, &key, full);
     clock.lap("plan: what changed in data/");
     let batches = match plan.full {
-        Some(_) => plan::batches(&project.data, &scan, batch_releases()),
+        Some(_) => plan::batches(&project.data, &scan, parts::batch_releases()),
         None => Vec::new(),
     };
     let why = plan.full.clone();
@@ -341,16 +341,6 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
         checks,
         engine,
     })
-}
-
-/// The releases a full load reads into memory at once, at most (one company's may be more):
-/// `IIJWH_LOAD_BATCH`, else 1,000, whose load peaks well under 1 GiB.
-fn batch_releases() -> usize {
-    std::env::var("IIJWH_LOAD_BATCH")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n > 0)
-        .unwrap_or(1000)
 }
 
 /// What one step of a load made: its generation's manifest (not yet sealed), the rules'

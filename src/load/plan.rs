@@ -155,39 +155,30 @@ pub fn plan(
 }
 
 /// A full load's batches (see `crate::load::build`): the companies of `scan`, in id order, cut
-/// into runs of about `size` releases, each with its release folders (a company is never
-/// split). The release folders whose company cannot be read, or names no record, go first: the
-/// load reads them first and says what is wrong.
+/// into runs of about `size` releases, each with its release folders (see `parts::batches`).
+/// The release folders whose company cannot be read, or names no record, go first: the load
+/// reads them first and says what is wrong.
 pub fn batches(
     data: &Path,
     scan: &DataScan,
     size: usize,
 ) -> Vec<(BTreeSet<String>, BTreeSet<String>)> {
-    let mut of_company: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut unplaced = BTreeSet::new();
+    let mut of_company: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut unplaced = Vec::new();
     for folder in scan.releases.keys() {
         match release_company(&data.join("releases").join(folder)) {
             Some(company) if scan.companies.contains_key(&company) => {
-                of_company
-                    .entry(company)
-                    .or_default()
-                    .insert(folder.clone());
+                of_company.entry(company).or_default().push(folder.clone());
             }
-            _ => {
-                unplaced.insert(folder.clone());
-            }
+            _ => unplaced.push(folder.clone()),
         }
     }
-    let mut batches = Vec::new();
-    let mut batch = (BTreeSet::new(), unplaced);
-    for company in scan.companies.keys() {
-        let folders = of_company.remove(company).unwrap_or_default();
-        if !batch.1.is_empty() && batch.1.len() + folders.len() > size {
-            batches.push(std::mem::take(&mut batch));
-        }
-        batch.0.insert(company.clone());
-        batch.1.extend(folders);
-    }
-    batches.push(batch);
-    batches
+    let companies = scan.companies.keys().map(|c| {
+        let folders = of_company.remove(c).unwrap_or_default();
+        (c.clone(), folders)
+    });
+    crate::warehouse::parts::batches(unplaced, companies, size)
+        .into_iter()
+        .map(|(companies, folders)| (companies, folders.into_iter().collect()))
+        .collect()
 }

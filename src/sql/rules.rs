@@ -4,14 +4,14 @@
 //! order (see `in_order`), so a rule's SQL has no ORDER BY.
 
 use crate::schema::SqlFile;
-use crate::warehouse::{QueryResult, Warehouse};
+use crate::warehouse::{QueryResult, Warehouse, PARTS, RAW};
 use anyhow::{Context, Result};
-use arrow::array::{Array, ArrayRef, AsArray, UInt32Array};
-use arrow::compute::{take_record_batch, SortOptions};
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, UInt32Array};
+use arrow::compute::{filter_record_batch, take_record_batch, SortOptions};
 use arrow::datatypes::{DataType, Float64Type};
 use arrow::record_batch::RecordBatch;
 use arrow::row::{RowConverter, SortField};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -70,6 +70,86 @@ pub fn run_rules(
     });
     let theirs = theirs.map_err(|_| anyhow::anyhow!("a check rule thread failed"))?;
     Ok(RuleQueue::outcomes(vec![mine?, theirs?]))
+}
+
+/// `run_rules` over the warehouse's companies a batch at a time (`batches`, company ids), so no
+/// statement holds more than a batch's rows: the part views read the batch's files only (see
+/// `warehouse::PARTS`), and each rule keeps the rows of the batch's own releases, which it
+/// computed from all of their company's rows (no rule compares companies). The rows of the
+/// batches are put together, and the status is that of all of them.
+pub fn run_rules_in_batches(
+    wh: &Warehouse,
+    rules: Vec<SqlFile>,
+    previous: &BTreeMap<String, f64>,
+    batches: &[Vec<String>],
+) -> Result<Vec<Outcome>> {
+    if batches.len() <= 1 {
+        return run_rules(wh, rules, previous);
+    }
+    let mut all: Vec<Outcome> = Vec::new();
+    for batch in batches {
+        let ids = batch
+            .iter()
+            .map(|c| crate::base::sql_string(c))
+            .collect::<Vec<_>>()
+            .join(", ");
+        wh.set_variable(PARTS, &format!("[{ids}]"))?;
+        let releases: HashSet<String> = wh
+            .column_values(&format!(
+                "SELECT release_id FROM {RAW}.releases WHERE company_id IN ({ids})"
+            ))?
+            .into_iter()
+            .collect();
+        let ran = run_rules(wh, rules.clone(), previous)?;
+        if all.is_empty() {
+            all = ran
+                .iter()
+                .map(|o| of_releases(o, &releases))
+                .collect::<Result<_>>()?;
+            continue;
+        }
+        for (sum, o) in all.iter_mut().zip(&ran) {
+            let mine = of_releases(o, &releases)?;
+            sum.rows.batches.extend(mine.rows.batches);
+            sum.millis += mine.millis;
+        }
+    }
+    wh.set_variable(PARTS, "NULL")?;
+    for o in &mut all {
+        o.status = status_of(&o.rows);
+    }
+    Ok(all)
+}
+
+/// `outcome` with only the rows naming one of `releases`.
+fn of_releases(outcome: &Outcome, releases: &HashSet<String>) -> Result<Outcome> {
+    let mut batches = Vec::new();
+    for batch in &outcome.rows.batches {
+        let ids = batch
+            .column_by_name("release_id")
+            .and_then(|c| c.as_string_opt::<i32>())
+            .with_context(|| {
+                format!(
+                    "rule {} names no release (a text column release_id), so it cannot be run a \
+                     batch of companies at a time",
+                    outcome.rule.name
+                )
+            })?;
+        let keep: BooleanArray = ids
+            .iter()
+            .map(|r| Some(r.is_some_and(|r| releases.contains(r))))
+            .collect();
+        batches.push(filter_record_batch(batch, &keep)?);
+    }
+    Ok(Outcome {
+        rule: outcome.rule.clone(),
+        status: outcome.status,
+        rows: QueryResult {
+            schema: outcome.rows.schema.clone(),
+            batches,
+        },
+        millis: outcome.millis,
+    })
 }
 
 /// Rules waiting to run, shared by the threads that run them: each takes the next rule not yet

@@ -74,8 +74,9 @@ fn raw_ddl(source: RawSource) -> String {
         RawSource::Generation(catalog, latest) => {
             for t in catalog.tables.iter().filter(|t| parts::read_from_parts(t)) {
                 ddl.push_str(&format!(
-                    "CREATE VIEW {RAW}.\"{0}\" AS FROM read_parquet({GENERATION_DIR} || '/{0}/*.parquet');\n",
-                    t.name
+                    "CREATE VIEW {RAW}.\"{0}\" AS FROM read_parquet({1});\n",
+                    t.name,
+                    part_files(&t.name)
                 ));
             }
             ddl.push_str(&create_tables(catalog, "CREATE"));
@@ -102,16 +103,29 @@ fn latest_ddl(latest: &LatestParts) -> String {
     let mut ddl = format!("CREATE SCHEMA IF NOT EXISTS {LATEST};\n");
     for t in &latest.tables {
         ddl.push_str(&format!(
-            "CREATE OR REPLACE VIEW {LATEST}.\"{t}\" AS \
-             FROM read_parquet({GENERATION_DIR} || '/{dir}/{t}/*.parquet');\n\
+            "CREATE OR REPLACE VIEW {LATEST}.\"{t}\" AS FROM read_parquet({});\n\
              CREATE OR REPLACE VIEW {LATEST}.\"{t}_of_company\" AS \
              FROM read_parquet({GENERATION_DIR} || '/{dir}/{t}/' || \
              coalesce(getvariable('company'), {}) || '.parquet');\n",
+            part_files(&format!("{dir}/{t}")),
             sql_string(&latest.newest_company)
         ));
     }
     ddl
 }
+
+/// The files of folder `folder` of the generation a view over every company's part reads: every
+/// company's, or only those of the companies in session variable `parts` (a list of ids), which
+/// `check --rerun` sets to run the rules a batch of companies at a time.
+fn part_files(folder: &str) -> String {
+    format!(
+        "list_transform(coalesce(getvariable('{PARTS}'), ['*']), \
+         c -> {GENERATION_DIR} || '/{folder}/' || c || '.parquet')"
+    )
+}
+
+/// The session variable naming the companies whose parts the views read (see `part_files`).
+pub const PARTS: &str = "parts";
 
 /// Where the catalog's views find the generation's files: a session variable, set when the
 /// session opens (a DuckDB CLI on the catalog sets it by hand: `SET VARIABLE generation_dir =
@@ -176,7 +190,8 @@ pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
 
 /// The warehouse's format: part of every generation's fingerprint, so a generation an older
 /// iijwh wrote (raw views over its Parquet files, paths inside) is rebuilt, not opened.
-pub const FORMAT: &str = "4: the catalog reads printed figures from the company parts";
+pub const FORMAT: &str =
+    "5: the catalog reads printed figures from the company parts, or those of variable parts";
 
 /// A table's rows for the catalog: its name and one batch.
 pub type TableRows = (String, RecordBatch);

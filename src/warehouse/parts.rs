@@ -25,6 +25,37 @@ pub const RULE_OUTCOMES: &str = "rule_outcomes";
 /// file per company of each table of the catalog's schema `latest` (schema/views/12_latest.sql).
 pub const LATEST_DIR: &str = "latest";
 
+/// The releases a command that reads every company holds in memory at once, at most (a full
+/// load reads data/, `check --rerun` runs the rules, a batch of companies at a time):
+/// `IIJWH_BATCH_RELEASES`, else 1,000, whose load peaks well under 1 GiB.
+pub fn batch_releases() -> usize {
+    std::env::var("IIJWH_BATCH_RELEASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(1000)
+}
+
+/// Companies with their releases (`items`, in the order given) cut into runs of about `size`
+/// releases (a company is never split; `first` go into the first run whatever its size).
+pub fn batches<T>(
+    first: Vec<T>,
+    items: impl IntoIterator<Item = (String, Vec<T>)>,
+    size: usize,
+) -> Vec<(std::collections::BTreeSet<String>, Vec<T>)> {
+    let mut batches = Vec::new();
+    let mut batch = (std::collections::BTreeSet::new(), first);
+    for (company, releases) in items {
+        if !batch.1.is_empty() && batch.1.len() + releases.len() > size {
+            batches.push(std::mem::take(&mut batch));
+        }
+        batch.0.insert(company);
+        batch.1.extend(releases);
+    }
+    batches.push(batch);
+    batches
+}
+
 /// Whether the catalog reads `table` from its part files (a view over `TABLE/*.parquet`) rather
 /// than holding its rows: the tables of what releases print, nearly all of a warehouse's bytes,
 /// so a load that adds one company's release writes that company's files and a catalog of a few

@@ -178,7 +178,7 @@ fn incremental_loads_end_where_a_full_rebuild_does() {
     let out = sb
         .cmd()
         .env("IIJWH_WAREHOUSE", &batched)
-        .env("IIJWH_LOAD_BATCH", "1")
+        .env("IIJWH_BATCH_RELEASES", "1")
         .args(["load", "--full", "--timings"])
         .output()
         .unwrap();
