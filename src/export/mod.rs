@@ -6,12 +6,13 @@
 //! Who may call it: cmd (export). It imports warehouse, render, schema, release and base.
 
 use crate::base::project::Project;
+use crate::base::sql_string;
 use crate::base::{hex, StagedDir};
 use crate::release::ReleaseInfo;
 use crate::render::{is_percent, print, Format};
 use crate::schema::{read_sql_files, Catalog};
 use crate::warehouse::parquet;
-use crate::warehouse::{QueryResult, Warehouse, RAW};
+use crate::warehouse::{parts, QueryResult, Warehouse, PARTS, RAW};
 
 pub mod spark;
 use anyhow::{bail, Context, Result};
@@ -293,8 +294,31 @@ fn write_export(
         write_duckdb(wh, catalog, &out.join(DUCKDB_FILE))?;
     }
     for name in selected {
-        let result = read_table(wh, catalog, name)?;
-        let rows = result.num_rows();
+        if opts.format == ExportFormat::Parquet && opts.partition_by.is_none() && name == FIGURES {
+            tables.push(write_in_batches(wh, catalog, name, out, &metadata)?);
+            continue;
+        }
+        let partitioned = opts.format == ExportFormat::Parquet
+            && match opts.partition_by {
+                Some(Partition::FiscalYear) => fiscal_year_expr(catalog, name).is_some(),
+                Some(Partition::Company) => company_scoped(catalog, name),
+                None => false,
+            };
+        // A partitioned table is read a partition at a time; here only its columns.
+        let result = match partitioned {
+            true => typed_rows(
+                wh,
+                catalog,
+                name,
+                &format!(
+                    "SELECT {} FROM \"{name}\" LIMIT 0",
+                    columns(catalog, name, "")
+                ),
+                &[],
+            )?,
+            false => read_table(wh, catalog, name)?,
+        };
+        let mut rows = result.num_rows();
         let mut files = Vec::new();
         let mut partitioned_by = None;
         match opts.format {
@@ -313,21 +337,30 @@ fn write_export(
                     .filter(|_| opts.partition_by == Some(Partition::FiscalYear));
                 let by_company =
                     opts.partition_by == Some(Partition::Company) && company_scoped(catalog, name);
-                let parts = match (fiscal, by_company) {
-                    (Some(expr), _) => Some(("fiscal_year", partitions(wh, catalog, name, &expr)?)),
-                    (None, true) => Some(("company_id", company_partitions(wh, catalog, name)?)),
+                // Each partition's file is written as it is read, so one is in memory at a time.
+                let mut emit = |key: &str, value: String, part: RecordBatch| -> Result<()> {
+                    let folder = out.join(name).join(format!("{key}={value}"));
+                    std::fs::create_dir_all(&folder)?;
+                    let path = folder.join("part-0.parquet");
+                    let sha256 = parquet::write(&path, &part, &kv)?;
+                    files.push(file_entry(out, &path, part.num_rows(), Some(sha256))?);
+                    Ok(())
+                };
+                let key = match (fiscal, by_company) {
+                    (Some(expr), _) => {
+                        partitions(wh, catalog, name, &expr, |v, p| emit("fiscal_year", v, p))?;
+                        Some("fiscal_year")
+                    }
+                    (None, true) => {
+                        company_partitions(wh, catalog, name, |v, p| emit("company_id", v, p))?;
+                        Some("company_id")
+                    }
                     _ => None,
                 };
-                match parts {
-                    Some((key, parts)) => {
+                match key {
+                    Some(key) => {
                         partitioned_by = Some(key.to_string());
-                        for (value, part) in parts {
-                            let folder = out.join(name).join(format!("{key}={value}"));
-                            std::fs::create_dir_all(&folder)?;
-                            let path = folder.join("part-0.parquet");
-                            let sha256 = parquet::write(&path, &part, &kv)?;
-                            files.push(file_entry(out, &path, part.num_rows(), Some(sha256))?);
-                        }
+                        rows = files.iter().map(|f| f.rows).sum();
                     }
                     None => {
                         let path = out.join(format!("{name}.parquet"));
@@ -363,6 +396,57 @@ fn write_export(
         tables,
         written: Vec::new(),
     })
+}
+
+/// The Parquet file of `figures` (every printing of every company, ~400 rows a release), read a
+/// batch of companies at a time (see `warehouse::PARTS`) and written piece by piece, so the
+/// export holds a batch's rows, not the warehouse's.
+fn write_in_batches(
+    wh: &Warehouse,
+    catalog: &Catalog,
+    name: &str,
+    out: &Path,
+    metadata: &[(String, String)],
+) -> Result<ExportTable> {
+    let mut kv = metadata.to_vec();
+    kv.push(("iijwh.table".to_string(), name.to_string()));
+    let companies = wh
+        .manifest()
+        .parts
+        .iter()
+        .map(|p| (p.company_id.clone(), p.releases.keys().cloned().collect()));
+    let batches = parts::batches(Vec::<String>::new(), companies, parts::batch_releases());
+    let mut writer: Option<(parquet::Writer, SchemaRef)> = None;
+    let mut rows = 0;
+    for (companies, _) in &batches {
+        let ids: Vec<String> = companies.iter().map(|c| sql_string(c)).collect();
+        wh.set_variable(PARTS, &format!("[{}]", ids.join(", ")))?;
+        let piece = read_table(wh, catalog, name)?;
+        let (w, _) = match &mut writer {
+            Some(w) => w,
+            None => writer.insert((
+                parquet::Writer::new(piece.schema.clone(), &kv)?,
+                piece.schema.clone(),
+            )),
+        };
+        for batch in &piece.batches {
+            w.write(batch)?;
+        }
+        rows += piece.num_rows();
+    }
+    wh.set_variable(PARTS, "NULL::VARCHAR[]")?;
+    let (w, schema) = match writer {
+        Some(w) => w,
+        None => {
+            let empty = read_table(wh, catalog, name)?;
+            let schema = empty.schema.clone();
+            (parquet::Writer::new(schema.clone(), &kv)?, schema)
+        }
+    };
+    let path = out.join(format!("{name}.parquet"));
+    let sha256 = parquet::write_bytes(&path, &w.finish()?)?;
+    let files = vec![file_entry(out, &path, rows, Some(sha256))?];
+    Ok(describe(catalog, name, &schema, rows, None, files))
 }
 
 /// A table's rows with the schema's own Arrow schema (nullability, descriptions) where it has one.
@@ -436,11 +520,11 @@ fn partitions(
     catalog: &Catalog,
     name: &str,
     expr: &str,
-) -> Result<Vec<(String, RecordBatch)>> {
+    mut emit: impl FnMut(String, RecordBatch) -> Result<()>,
+) -> Result<()> {
     let years = wh.column_values(&format!(
         "SELECT DISTINCT ({expr})::VARCHAR FROM \"{name}\" t ORDER BY 1"
     ))?;
-    let mut out = Vec::new();
     for year in years {
         let part = typed_rows(
             wh,
@@ -452,9 +536,9 @@ fn partitions(
             ),
             &[("year".to_string(), year.clone())],
         )?;
-        out.push((year, part.single_batch()?));
+        emit(year, part.single_batch()?)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Whether a table's rows belong to one company each: what a release prints (a release_id), the
@@ -483,16 +567,18 @@ fn company_partitions(
     wh: &Warehouse,
     catalog: &Catalog,
     name: &str,
-) -> Result<Vec<(String, RecordBatch)>> {
+    mut emit: impl FnMut(String, RecordBatch) -> Result<()>,
+) -> Result<()> {
     let companies =
         wh.column_values("SELECT DISTINCT company_id FROM vintage_releases ORDER BY 1")?;
     let shown = wh.column_values("SELECT company_id FROM vintage_company")?;
     let all_companies = matches!(name, "releases" | "figures");
-    let mut out = Vec::new();
     for company in &companies {
         if !all_companies {
             wh.set_variable("company", &crate::base::sql_string(company))?;
         }
+        // The part views read this company's files only (see `warehouse::PARTS`).
+        wh.set_variable(PARTS, &format!("[{}]", sql_string(company)))?;
         let sql = match name {
             "releases" | "figures" => format!(
                 "SELECT {} FROM \"{name}\" t WHERE t.company_id = $company",
@@ -517,13 +603,14 @@ fn company_partitions(
         let keep: Vec<usize> = (0..part.num_columns())
             .filter(|&i| part.schema().field(i).name() != "company_id")
             .collect();
-        out.push((company.clone(), part.project(&keep)?));
+        emit(company.clone(), part.project(&keep)?)?;
     }
+    wh.set_variable(PARTS, "NULL::VARCHAR[]")?;
     // The session's company again, for what the export reads next.
     if let Some(c) = shown.first() {
         wh.set_variable("company", &crate::base::sql_string(c))?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The `.duckdb` file: the warehouse's own shape. Schema `raw` holds the tables created from

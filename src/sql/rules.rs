@@ -114,7 +114,7 @@ pub fn run_rules_in_batches(
             sum.millis += mine.millis;
         }
     }
-    wh.set_variable(PARTS, "NULL")?;
+    wh.set_variable(PARTS, "NULL::VARCHAR[]")?;
     for o in &mut all {
         o.status = status_of(&o.rows);
     }

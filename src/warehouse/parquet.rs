@@ -35,36 +35,68 @@ pub fn write_unsynced(
 /// The bytes of a ZSTD Parquet file holding `batch`, with the schema's descriptions and
 /// `metadata` in its footer.
 pub fn encode(batch: &RecordBatch, metadata: &[(String, String)]) -> Result<Vec<u8>> {
-    let schema = batch.schema();
-    let columns: serde_json::Map<String, serde_json::Value> = schema
-        .fields()
-        .iter()
-        .map(|f| {
-            let desc = f.metadata().get("description").cloned().unwrap_or_default();
-            (f.name().clone(), serde_json::Value::String(desc))
-        })
-        .collect();
-    let mut kv: Vec<KeyValue> = metadata
-        .iter()
-        .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
-        .collect();
-    kv.push(KeyValue::new(
-        "iijwh.column_descriptions".to_string(),
-        serde_json::Value::Object(columns).to_string(),
-    ));
-    if let Some(desc) = schema.metadata().get("description") {
-        kv.push(KeyValue::new(
-            "iijwh.table_description".to_string(),
-            desc.clone(),
-        ));
-    }
-    let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3)?))
-        .set_statistics_enabled(EnabledStatistics::Page)
-        .set_created_by(format!("iijwh {}", env!("CARGO_PKG_VERSION")))
-        .set_key_value_metadata(Some(kv))
-        .build();
-    let mut writer = ArrowWriter::try_new(Vec::new(), schema, Some(props))?;
+    let mut writer = Writer::new(batch.schema(), metadata)?;
     writer.write(batch)?;
-    Ok(writer.into_inner()?)
+    writer.finish()
+}
+
+/// A Parquet file written a batch at a time (see `encode`), so a table larger than memory
+/// allows is written piece by piece.
+pub struct Writer(ArrowWriter<Vec<u8>>);
+
+impl Writer {
+    pub fn new(
+        schema: arrow::datatypes::SchemaRef,
+        metadata: &[(String, String)],
+    ) -> Result<Writer> {
+        let columns: serde_json::Map<String, serde_json::Value> = schema
+            .fields()
+            .iter()
+            .map(|f| {
+                let desc = f.metadata().get("description").cloned().unwrap_or_default();
+                (f.name().clone(), serde_json::Value::String(desc))
+            })
+            .collect();
+        let mut kv: Vec<KeyValue> = metadata
+            .iter()
+            .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
+            .collect();
+        kv.push(KeyValue::new(
+            "iijwh.column_descriptions".to_string(),
+            serde_json::Value::Object(columns).to_string(),
+        ));
+        if let Some(desc) = schema.metadata().get("description") {
+            kv.push(KeyValue::new(
+                "iijwh.table_description".to_string(),
+                desc.clone(),
+            ));
+        }
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::try_new(3)?))
+            .set_statistics_enabled(EnabledStatistics::Page)
+            .set_created_by(format!("iijwh {}", env!("CARGO_PKG_VERSION")))
+            .set_key_value_metadata(Some(kv))
+            .build();
+        Ok(Writer(ArrowWriter::try_new(
+            Vec::new(),
+            schema,
+            Some(props),
+        )?))
+    }
+
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        Ok(self.0.write(batch)?)
+    }
+
+    /// The file's bytes.
+    pub fn finish(self) -> Result<Vec<u8>> {
+        Ok(self.0.into_inner()?)
+    }
+}
+
+/// Write `bytes` (a file `Writer` made) to `path` and sync it; returns its SHA-256.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<String> {
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    File::open(path)?.sync_all()?;
+    Ok(crate::base::hex(&Sha256::digest(bytes)))
 }
