@@ -309,3 +309,91 @@ fn a_schema_change_forces_a_full_rebuild() {
         "{out}"
     );
 }
+
+/// A load killed at any point (SIGKILL: no cleanup runs) leaves the live generation as it was: an
+/// incremental load killed early, midway and late among the files it writes, and a full load made
+/// a batch of companies at a time killed in its first, second and last step (after earlier steps
+/// were sealed, complete but not live). The next load then finishes and leaves none of their
+/// folders behind.
+#[test]
+fn a_load_killed_at_any_point_leaves_the_live_generation() {
+    let work = tempfile::tempdir().unwrap();
+    let aside = work.path().join("eurolumen-3q07");
+    let sb = universe(&aside);
+    sb.ok(&["load"]);
+    let live = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
+    let before = files(&sb.warehouse());
+    let total = || {
+        sb.ok(&[
+            "query",
+            "--no-build",
+            "-e",
+            "SELECT value FROM revenue_lines WHERE period = '2Q06' AND line = 'total_revenues' \
+             AND comparison = 'level' AND measure = 'amount'",
+            "--format",
+            "csv",
+            "--company",
+            "iij",
+        ])
+    };
+    assert_eq!(total(), "value\n14007.0\n");
+    // A new release: the next load is incremental (one company), unless --full.
+    std::fs::rename(&aside, sb.data.join("releases/eurolumen-3q07")).unwrap();
+    for (full, at) in [
+        (false, 1),
+        (false, 15),
+        (false, 30),
+        (true, 5),
+        (true, 45),
+        (true, 95),
+    ] {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("iijwh"));
+        cmd.arg("load")
+            .args(if full { &["--full"][..] } else { &[][..] })
+            .env("IIJWH_DATA", &sb.data)
+            .env("IIJWH_WAREHOUSE", sb.warehouse())
+            .env("IIJWH_BATCH_RELEASES", "1")
+            .env("IIJWH_FAULT", format!("pause-after:{at}"))
+            .current_dir(crate::common::project_root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        while !line.contains("paused after writing") {
+            line.clear();
+            let read = std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+            assert!(
+                read > 0,
+                "the load (full: {full}) ended before writing {at} files"
+            );
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let now = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
+        assert_eq!(
+            now, live,
+            "killed at file {at} (full: {full}): the live generation changed"
+        );
+        assert_eq!(
+            files(&sb.warehouse()),
+            before,
+            "killed at file {at} (full: {full})"
+        );
+        assert_eq!(total(), "value\n14007.0\n");
+    }
+    let loaded = sb.ok(&["load"]);
+    assert!(
+        loaded.contains("loaded 4 release(s) of 3 companies"),
+        "{loaded}"
+    );
+    let names: Vec<String> = std::fs::read_dir(sb.warehouse().join("generations"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| !n.starts_with(".retired-"))
+        .collect();
+    // The new generation and the one it replaced; the killed loads' folders are retired.
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
+}
