@@ -42,33 +42,23 @@ CREATE VIEW IF NOT EXISTS latest.unresolved_of_company AS
 FROM latest.unresolved WHERE company_id = (SELECT company_id FROM vintage_company);
 
 CREATE OR REPLACE VIEW revenue_lines AS
-FROM latest_or_computed('latest.revenue_lines_of_company', 'vintage_revenue_lines')
-WHERE company_id = (SELECT company_id FROM vintage_company);
+FROM latest_or_computed('latest.revenue_lines_of_company', 'vintage_revenue_lines', one_company := true);
 CREATE OR REPLACE VIEW income_items AS
-FROM latest_or_computed('latest.income_items_of_company', 'vintage_income_items')
-WHERE company_id = (SELECT company_id FROM vintage_company);
+FROM latest_or_computed('latest.income_items_of_company', 'vintage_income_items', one_company := true);
 CREATE OR REPLACE VIEW cash_flows AS
-FROM latest_or_computed('latest.cash_flows_of_company', 'vintage_cash_flows')
-WHERE company_id = (SELECT company_id FROM vintage_company);
+FROM latest_or_computed('latest.cash_flows_of_company', 'vintage_cash_flows', one_company := true);
 CREATE OR REPLACE VIEW balance_sheet AS
-FROM latest_or_computed('latest.balance_sheet_of_company', 'vintage_balance_sheet')
-WHERE company_id = (SELECT company_id FROM vintage_company);
+FROM latest_or_computed('latest.balance_sheet_of_company', 'vintage_balance_sheet', one_company := true);
 CREATE OR REPLACE VIEW kpis AS
-FROM latest_or_computed('latest.kpis_of_company', 'vintage_kpis')
-WHERE company_id = (SELECT company_id FROM vintage_company);
+FROM latest_or_computed('latest.kpis_of_company', 'vintage_kpis', one_company := true);
 -- The descriptive tables keep their own columns (the company is the session's).
 CREATE OR REPLACE VIEW subsidiaries AS
-SELECT * EXCLUDE (company_id) FROM latest_or_computed('latest.subsidiaries_of_company', 'vintage_subsidiaries')
-WHERE company_id = (SELECT company_id FROM vintage_company);
+SELECT * EXCLUDE (company_id) FROM latest_or_computed('latest.subsidiaries_of_company', 'vintage_subsidiaries', one_company := true);
 CREATE OR REPLACE VIEW company_profiles AS
-SELECT * EXCLUDE (company_id) FROM latest_or_computed('latest.company_profiles_of_company', 'vintage_company_profiles')
-WHERE company_id = (SELECT company_id FROM vintage_company);
+SELECT * EXCLUDE (company_id) FROM latest_or_computed('latest.company_profiles_of_company', 'vintage_company_profiles', one_company := true);
 CREATE OR REPLACE VIEW services AS
-SELECT * EXCLUDE (company_id) FROM latest_or_computed('latest.services_of_company', 'vintage_services')
-WHERE company_id = (SELECT company_id FROM vintage_company);
+SELECT * EXCLUDE (company_id) FROM latest_or_computed('latest.services_of_company', 'vintage_services', one_company := true);
 CREATE OR REPLACE VIEW statements AS
-SELECT * EXCLUDE (company_id) FROM latest_or_computed('latest.statements_of_company', 'vintage_statements')
-WHERE company_id = (SELECT company_id FROM vintage_company);
+SELECT * EXCLUDE (company_id) FROM latest_or_computed('latest.statements_of_company', 'vintage_statements', one_company := true);
 CREATE OR REPLACE VIEW unresolved AS
-SELECT * EXCLUDE (company_id) FROM latest_or_computed('latest.unresolved_of_company', 'vintage_unresolved')
-WHERE company_id = (SELECT company_id FROM vintage_company);
+SELECT * EXCLUDE (company_id) FROM latest_or_computed('latest.unresolved_of_company', 'vintage_unresolved', one_company := true);
