@@ -121,7 +121,7 @@ fn stored(
     wh: &crate::warehouse::Warehouse,
     rules: &[crate::schema::SqlFile],
 ) -> Result<Vec<Shown>> {
-    use arrow::array::{ArrayRef, StringArray};
+    use arrow::array::{ArrayRef, Float64Array, StringArray};
     use arrow::datatypes::{DataType, Field, Schema};
     let result = wh.query(
         "SELECT rule, status, tolerance, description, coalesce(details, '[]') FROM check_results",
@@ -160,9 +160,27 @@ fn stored(
                 }
             }
         }
+        // A key whose values are all numbers is a number column, printed as `--rerun` prints
+        // the rule's numbers; any other is text.
+        let numeric = |key: &String| {
+            let values = || {
+                objects
+                    .iter()
+                    .filter_map(|o| o.get(key))
+                    .filter(|v| !v.is_null())
+            };
+            values().next().is_some() && values().all(serde_json::Value::is_number)
+        };
         let columns: Vec<ArrayRef> = keys
             .iter()
             .map(|key| {
+                if numeric(key) {
+                    let values: Float64Array = objects
+                        .iter()
+                        .map(|o| o.get(key).and_then(serde_json::Value::as_f64))
+                        .collect();
+                    return std::sync::Arc::new(values) as ArrayRef;
+                }
                 let values: StringArray = objects
                     .iter()
                     .map(|o| match o.get(key) {
@@ -176,7 +194,14 @@ fn stored(
             .collect();
         let schema = std::sync::Arc::new(Schema::new(
             keys.iter()
-                .map(|k| Field::new(k, DataType::Utf8, true))
+                .map(|k| {
+                    let kind = if numeric(k) {
+                        DataType::Float64
+                    } else {
+                        DataType::Utf8
+                    };
+                    Field::new(k, kind, true)
+                })
                 .collect::<Vec<_>>(),
         ));
         let batches = if keys.is_empty() {

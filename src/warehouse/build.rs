@@ -125,7 +125,6 @@ impl Generation {
         let file = format!("{name}.parquet");
         let entry = write_table(self.dir(), name, &file, batch, &self.metadata)?;
         self.to_catalog(super::LateRows {
-            schema: RAW,
             table: name.to_string(),
             clear: format!("DELETE FROM {RAW}.\"{name}\";"),
             batch: batch.clone(),

@@ -201,9 +201,9 @@ pub type TableRows = (String, RecordBatch);
 pub const LATEST: &str = "latest";
 
 /// Rows reaching the catalog's writer after it started: the statement that first clears what
-/// they replace, and the rows, for table `table` of schema `schema`.
+/// they replace, and the rows, for table `table`.
 pub struct LateRows {
-    pub schema: &'static str,
+    /// A table of schema raw.
     pub table: String,
     pub clear: String,
     pub batch: RecordBatch,
@@ -277,10 +277,10 @@ fn write_catalog(
         }
         let mut cleared = std::collections::HashSet::new();
         for rows in late.iter() {
-            if cleared.insert((rows.schema, rows.table.clone())) {
+            if cleared.insert(rows.table.clone()) {
                 conn.execute_batch(&rows.clear)?;
             }
-            append_to(rows.schema, &rows.table, &rows.batch)?;
+            append_to(RAW, &rows.table, &rows.batch)?;
         }
         Ok(())
     };

@@ -248,6 +248,8 @@ fn a_corrupted_figure_fails_check_and_is_named() {
     };
     assert_eq!(statuses(&stdout), statuses(&rerun));
     assert!(statuses(&rerun).len() >= 15, "{rerun}");
+    // Value for value: the stored rows' numbers print as the rule's own do.
+    assert_eq!(stdout, rerun);
     assert!(rerun.contains("2688") && rerun.contains("printed form reads 2687"));
 }
 
