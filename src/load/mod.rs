@@ -364,6 +364,11 @@ fn step(
     generation: &mut Generation,
 ) -> Result<Step> {
     let previous = generation.live_manifest().cloned();
+    // The unchanged companies' files are linked while the changed ones are read.
+    if !plan.reused.is_empty() {
+        let files = plan.reused.iter().flat_map(|p| p.files.iter().cloned());
+        generation.link_parts_in_background(files.collect())?;
+    }
     let dataset = read_data_of(
         &project.data,
         &project.reference_dir(),
@@ -452,9 +457,6 @@ fn step(
                 }
             }
             for part in &plan.reused {
-                for file in &part.files {
-                    generation.link_part(file)?;
-                }
                 parts.insert(part.company_id.clone(), part.clone());
             }
             generation.place()?;

@@ -40,6 +40,7 @@ impl Drop for Generation {
         if let Some(writer) = self.catalog_writer.take() {
             let _ = writer.join();
         }
+        let _ = self.linked();
     }
 }
 
@@ -67,6 +68,8 @@ pub struct Generation {
     unsynced: Vec<PathBuf>,
     /// The thread syncing the files written before it started; `commit` waits for it.
     syncing: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    /// The thread linking the live generation's unchanged parts (see `link_parts_in_background`).
+    linking: Option<std::thread::JoinHandle<Result<()>>>,
     /// The thread writing the catalog (see `write_catalog`); `commit` waits for it, and so does
     /// dropping the generation, before its folder is removed.
     catalog_writer: Option<std::thread::JoinHandle<Result<TableEntry>>>,
@@ -114,6 +117,7 @@ impl Generation {
             syncing: None,
             catalog_writer: None,
             catalog_late: None,
+            linking: None,
             written: 0,
             _lock: lock,
         })
@@ -173,20 +177,43 @@ impl Generation {
         Ok(entry)
     }
 
-    /// Take a file of the live generation into this one as it is: a hard link, so an unchanged
-    /// company's part costs a directory entry, not a copy.
-    pub fn link_part(&mut self, entry: &TableEntry) -> Result<()> {
+    /// Take files of the live generation into this one as they are, on a thread of their own:
+    /// hard links, so an unchanged company's part costs directory entries, not copies (~5,000 of
+    /// them at 10,000 releases, ~0.1 s of the kernel's time, beside reading the releases and
+    /// filling DuckDB). `place` waits for them.
+    pub fn link_parts_in_background(&mut self, files: Vec<TableEntry>) -> Result<()> {
         let (live, _) = self
             .live
             .as_ref()
             .context("no live generation to take parts from")?;
-        let (from, to) = (live.join(&entry.file), self.dir().join(&entry.file));
-        if let Some(folder) = to.parent() {
-            std::fs::create_dir_all(folder)
-                .with_context(|| format!("creating {}", folder.display()))?;
+        let (live, dir) = (live.clone(), self.dir().to_path_buf());
+        self.linking = Some(std::thread::spawn(move || {
+            let mut made = std::collections::HashSet::new();
+            for entry in files {
+                let (from, to) = (live.join(&entry.file), dir.join(&entry.file));
+                if let Some(folder) = to.parent() {
+                    if made.insert(folder.to_path_buf()) {
+                        std::fs::create_dir_all(folder)
+                            .with_context(|| format!("creating {}", folder.display()))?;
+                    }
+                }
+                std::fs::hard_link(&from, &to).with_context(|| {
+                    format!("linking {} into the new generation", from.display())
+                })?;
+            }
+            Ok(())
+        }));
+        Ok(())
+    }
+
+    /// Wait for the links `link_parts_in_background` makes.
+    fn linked(&mut self) -> Result<()> {
+        match self.linking.take() {
+            Some(linking) => linking
+                .join()
+                .map_err(|_| anyhow::anyhow!("linking the unchanged parts failed"))?,
+            None => Ok(()),
         }
-        std::fs::hard_link(&from, &to)
-            .with_context(|| format!("linking {} into the new generation", from.display()))
     }
 
     /// Set the metadata of the warehouse's own files (see `begin`), before the first is written.
@@ -243,6 +270,7 @@ impl Generation {
 
     /// With every table written: move the files to the generation's own folder (not live yet).
     pub fn place(&mut self) -> Result<()> {
+        self.linked()?;
         let nothing = Place::Placed(Placed {
             dir: PathBuf::new(),
             committed: true,
@@ -371,6 +399,7 @@ impl Generation {
             syncing: None,
             catalog_writer: None,
             catalog_late: None,
+            linking: None,
             written: self.written,
             was_live: self.was_live.clone(),
             // The lock is the open file's: a duplicate of it holds the same lock.
