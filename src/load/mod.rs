@@ -240,19 +240,27 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
     let opening = std::thread::spawn(LoadSession::open);
     let catalog = Catalog::for_load(project)?;
     clock.lap("read schema/");
-    // One walk of data/: its stamps tell the plan what changed and make the fingerprint.
-    let scan = scan_data(&project.data)?;
-    let fingerprint = fingerprint(project, &scan)?;
-    let key = plan::build_key(project)?;
-    clock.lap("walk data/ and schema/");
-    // The metadata of the warehouse's own files is set once the releases are known.
-    let mut generation = Generation::begin(&project.warehouse, Vec::new())?;
-    clock.lap("read the live manifest");
-    let live = match (generation.live_dir(), generation.live_manifest()) {
-        (Some(dir), Some(m)) => Some((m, verify_files(dir, m).is_ok())),
-        _ => None,
-    };
-    clock.lap("verify the live files");
+    // One walk of data/ (its stamps tell the plan what changed and make the fingerprint), on
+    // threads of its own, beside reading the live manifest and verifying the live files.
+    let (walked, generation, intact) = std::thread::scope(|scope| {
+        let walk = scope.spawn(|| -> Result<(DataScan, String, String)> {
+            let scan = scan_data(&project.data)?;
+            let fingerprint = fingerprint(project, &scan)?;
+            Ok((scan, fingerprint, plan::build_key(project)?))
+        });
+        // The metadata of the warehouse's own files is set once the releases are known.
+        let generation = Generation::begin(&project.warehouse, Vec::new());
+        let intact = generation.as_ref().ok().and_then(|g| {
+            let (dir, manifest) = (g.live_dir()?, g.live_manifest()?);
+            Some(verify_files(dir, manifest).is_ok())
+        });
+        (walk.join(), generation, intact)
+    });
+    let (scan, fingerprint, key) =
+        walked.map_err(|_| anyhow::anyhow!("walking {} failed", project.data.display()))??;
+    let mut generation = generation?;
+    let live = generation.live_manifest().zip(intact);
+    clock.lap("walk data/ and schema/; beside it, read the live manifest and verify its files");
     // The generations the last load retired are deleted on a thread of their own (mostly waiting
     // for the disk); joined before this load retires any. Not before the live files are
     // verified: unlinking a retired generation's name of a file the live one shares changes the
