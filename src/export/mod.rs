@@ -6,13 +6,12 @@
 //! Who may call it: cmd (export). It imports warehouse, render, schema, release and base.
 
 use crate::base::project::Project;
-use crate::base::sql_string;
 use crate::base::{hex, StagedDir};
 use crate::release::ReleaseInfo;
 use crate::render::{is_percent, print, Format};
 use crate::schema::{read_sql_files, Catalog};
 use crate::warehouse::parquet;
-use crate::warehouse::{parts, QueryResult, Warehouse, PARTS, RAW};
+use crate::warehouse::{parts, QueryResult, Warehouse, RAW};
 
 pub mod spark;
 use anyhow::{bail, Context, Result};
@@ -418,23 +417,27 @@ fn write_in_batches(
     let batches = parts::batches(Vec::<String>::new(), companies, parts::batch_releases());
     let mut writer: Option<(parquet::Writer, SchemaRef)> = None;
     let mut rows = 0;
-    for (companies, _) in &batches {
-        let ids: Vec<String> = companies.iter().map(|c| sql_string(c)).collect();
-        wh.set_variable(PARTS, &format!("[{}]", ids.join(", ")))?;
-        let piece = read_table(wh, catalog, name)?;
-        let (w, _) = match &mut writer {
-            Some(w) => w,
-            None => writer.insert((
-                parquet::Writer::new(piece.schema.clone(), &kv)?,
-                piece.schema.clone(),
-            )),
-        };
-        for batch in &piece.batches {
-            w.write(batch)?;
+    let written = (|| -> Result<()> {
+        for (companies, _) in &batches {
+            let companies: Vec<String> = companies.iter().cloned().collect();
+            wh.read_parts_of(Some(&companies))?;
+            let piece = read_table(wh, catalog, name)?;
+            let (w, _) = match &mut writer {
+                Some(w) => w,
+                None => writer.insert((
+                    parquet::Writer::new(piece.schema.clone(), &kv)?,
+                    piece.schema.clone(),
+                )),
+            };
+            for batch in &piece.batches {
+                w.write(batch)?;
+            }
+            rows += piece.num_rows();
         }
-        rows += piece.num_rows();
-    }
-    wh.set_variable(PARTS, "NULL::VARCHAR[]")?;
+        Ok(())
+    })();
+    wh.read_parts_of(None)?;
+    written?;
     let (w, schema) = match writer {
         Some(w) => w,
         None => {
@@ -573,44 +576,48 @@ fn company_partitions(
         wh.column_values("SELECT DISTINCT company_id FROM vintage_releases ORDER BY 1")?;
     let shown = wh.column_values("SELECT company_id FROM vintage_company")?;
     let all_companies = matches!(name, "releases" | "figures");
-    for company in &companies {
-        if !all_companies {
-            wh.set_variable("company", &crate::base::sql_string(company))?;
-        }
-        // The part views read this company's files only (see `warehouse::PARTS`).
-        wh.set_variable(PARTS, &format!("[{}]", sql_string(company)))?;
-        let sql = match name {
-            "releases" | "figures" => format!(
-                "SELECT {} FROM \"{name}\" t WHERE t.company_id = $company",
-                columns(catalog, name, "t.")
-            ),
-            "release_sources" | "restatements" => format!(
-                "SELECT {} FROM \"{name}\" t WHERE t.release_id IN \
+    let written = (|| -> Result<()> {
+        for company in &companies {
+            if !all_companies {
+                wh.set_variable("company", &crate::base::sql_string(company))?;
+            }
+            // The part views read this company's files only (see `warehouse::PARTS`).
+            wh.read_parts_of(Some(std::slice::from_ref(company)))?;
+            let sql = match name {
+                "releases" | "figures" => format!(
+                    "SELECT {} FROM \"{name}\" t WHERE t.company_id = $company",
+                    columns(catalog, name, "t.")
+                ),
+                "release_sources" | "restatements" => format!(
+                    "SELECT {} FROM \"{name}\" t WHERE t.release_id IN \
                  (SELECT release_id FROM vintage_releases WHERE company_id = $company)",
-                columns(catalog, name, "t.")
-            ),
-            _ => format!("SELECT {} FROM \"{name}\" t", columns(catalog, name, "t.")),
-        };
-        let part = typed_rows(
-            wh,
-            catalog,
-            name,
-            &sql,
-            &[("company".to_string(), company.clone())],
-        )?
-        .single_batch()?;
-        // Hive layout: the key is the folder's, not the file's (Spark refuses it twice).
-        let keep: Vec<usize> = (0..part.num_columns())
-            .filter(|&i| part.schema().field(i).name() != "company_id")
-            .collect();
-        emit(company.clone(), part.project(&keep)?)?;
-    }
-    wh.set_variable(PARTS, "NULL::VARCHAR[]")?;
-    // The session's company again, for what the export reads next.
+                    columns(catalog, name, "t.")
+                ),
+                _ => format!("SELECT {} FROM \"{name}\" t", columns(catalog, name, "t.")),
+            };
+            let part = typed_rows(
+                wh,
+                catalog,
+                name,
+                &sql,
+                &[("company".to_string(), company.clone())],
+            )?
+            .single_batch()?;
+            // Hive layout: the key is the folder's, not the file's (Spark refuses it twice).
+            let keep: Vec<usize> = (0..part.num_columns())
+                .filter(|&i| part.schema().field(i).name() != "company_id")
+                .collect();
+            emit(company.clone(), part.project(&keep)?)?;
+        }
+        Ok(())
+    })();
+    // Every company's parts and the session's company again, for what the session reads next,
+    // whether the partitions were written or not.
+    wh.read_parts_of(None)?;
     if let Some(c) = shown.first() {
         wh.set_variable("company", &crate::base::sql_string(c))?;
     }
-    Ok(())
+    written
 }
 
 /// The `.duckdb` file: the warehouse's own shape. Schema `raw` holds the tables created from

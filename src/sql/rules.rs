@@ -4,7 +4,7 @@
 //! order (see `in_order`), so a rule's SQL has no ORDER BY.
 
 use crate::schema::SqlFile;
-use crate::warehouse::{QueryResult, Warehouse, PARTS, RAW};
+use crate::warehouse::{QueryResult, Warehouse, RAW};
 use anyhow::{Context, Result};
 use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, UInt32Array};
 use arrow::compute::{filter_record_batch, take_record_batch, SortOptions};
@@ -86,35 +86,36 @@ pub fn run_rules_in_batches(
     if batches.len() <= 1 {
         return run_rules(wh, rules, previous);
     }
-    let mut all: Vec<Outcome> = Vec::new();
-    for batch in batches {
-        let ids = batch
-            .iter()
-            .map(|c| crate::base::sql_string(c))
-            .collect::<Vec<_>>()
-            .join(", ");
-        wh.set_variable(PARTS, &format!("[{ids}]"))?;
-        let releases: HashSet<String> = wh
-            .column_values(&format!(
-                "SELECT release_id FROM {RAW}.releases WHERE company_id IN ({ids})"
-            ))?
-            .into_iter()
-            .collect();
-        let ran = run_rules(wh, rules.clone(), previous)?;
-        if all.is_empty() {
-            all = ran
-                .iter()
-                .map(|o| of_releases(o, &releases))
-                .collect::<Result<_>>()?;
-            continue;
+    let ran = (|| -> Result<Vec<Outcome>> {
+        let mut all: Vec<Outcome> = Vec::new();
+        for batch in batches {
+            wh.read_parts_of(Some(batch))?;
+            let ids: Vec<String> = batch.iter().map(|c| crate::base::sql_string(c)).collect();
+            let releases: HashSet<String> = wh
+                .column_values(&format!(
+                    "SELECT release_id FROM {RAW}.releases WHERE company_id IN ({})",
+                    ids.join(", ")
+                ))?
+                .into_iter()
+                .collect();
+            let ran = run_rules(wh, rules.clone(), previous)?;
+            if all.is_empty() {
+                all = ran
+                    .iter()
+                    .map(|o| of_releases(o, &releases))
+                    .collect::<Result<_>>()?;
+                continue;
+            }
+            for (sum, o) in all.iter_mut().zip(&ran) {
+                let mine = of_releases(o, &releases)?;
+                sum.rows.batches.extend(mine.rows.batches);
+                sum.millis += mine.millis;
+            }
         }
-        for (sum, o) in all.iter_mut().zip(&ran) {
-            let mine = of_releases(o, &releases)?;
-            sum.rows.batches.extend(mine.rows.batches);
-            sum.millis += mine.millis;
-        }
-    }
-    wh.set_variable(PARTS, "NULL::VARCHAR[]")?;
+        Ok(all)
+    })();
+    wh.read_parts_of(None)?;
+    let mut all = ran?;
     for o in &mut all {
         o.status = status_of(&o.rows);
     }

@@ -552,6 +552,19 @@ impl Warehouse {
         Ok(())
     }
 
+    /// Have the part views read the files of `companies` only (`Some`), or every company's
+    /// (`None`, the default): see `PARTS`. For the commands that read every company a batch at a
+    /// time; they set it back to None whether the batch succeeded or not.
+    pub fn read_parts_of(&self, companies: Option<&[String]>) -> Result<()> {
+        match companies {
+            Some(ids) => {
+                let ids: Vec<String> = ids.iter().map(|c| sql_string(c)).collect();
+                self.set_variable(PARTS, &format!("[{}]", ids.join(", ")))
+            }
+            None => self.set_variable(PARTS, "NULL::VARCHAR[]"),
+        }
+    }
+
     /// Keep `sql` (SET VARIABLE statements just run) for this session's clones.
     fn remember_variables(&self, sql: &str) {
         if let Ok(mut set) = self.variables.lock() {
