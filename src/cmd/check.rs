@@ -10,7 +10,6 @@
 use crate::base::project::Project;
 use crate::render::{new_table, print, Format};
 use crate::sql::rules::{load_rules, run_rules_in_batches, Status};
-use crate::warehouse::parts::{batch_releases, batches};
 use anyhow::{bail, Result};
 use std::process::ExitCode;
 
@@ -60,15 +59,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     } else {
         args.vintage.apply(&wh)?;
         // A batch of companies at a time, so memory is a batch's, not the warehouse's.
-        let parts = wh
-            .manifest()
-            .parts
-            .iter()
-            .map(|p| (p.company_id.clone(), p.releases.keys().cloned().collect()));
-        let batches: Vec<Vec<String>> = batches(Vec::new(), parts, batch_releases())
-            .into_iter()
-            .map(|(companies, _): (_, Vec<String>)| companies.into_iter().collect())
-            .collect();
+        let batches = wh.company_batches();
         // The load's times of the rules, so the slowest start first here too.
         run_rules_in_batches(&wh, rules, &wh.manifest().rule_millis, &batches)?
             .into_iter()

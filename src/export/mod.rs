@@ -11,7 +11,7 @@ use crate::release::ReleaseInfo;
 use crate::render::{is_percent, print, Format};
 use crate::schema::{read_sql_files, Catalog};
 use crate::warehouse::parquet;
-use crate::warehouse::{parts, QueryResult, Warehouse, RAW};
+use crate::warehouse::{QueryResult, Warehouse, RAW};
 
 pub mod spark;
 use anyhow::{bail, Context, Result};
@@ -409,17 +409,10 @@ fn write_in_batches(
 ) -> Result<ExportTable> {
     let mut kv = metadata.to_vec();
     kv.push(("iijwh.table".to_string(), name.to_string()));
-    let companies = wh
-        .manifest()
-        .parts
-        .iter()
-        .map(|p| (p.company_id.clone(), p.releases.keys().cloned().collect()));
-    let batches = parts::batches(Vec::<String>::new(), companies, parts::batch_releases());
     let mut writer: Option<(parquet::Writer, SchemaRef)> = None;
     let mut rows = 0;
     let written = (|| -> Result<()> {
-        for (companies, _) in &batches {
-            let companies: Vec<String> = companies.iter().cloned().collect();
+        for companies in wh.company_batches() {
             wh.read_parts_of(Some(&companies))?;
             let piece = read_table(wh, catalog, name)?;
             let (w, _) = match &mut writer {

@@ -381,7 +381,7 @@ fn step(
         &project.data,
         &project.reference_dir(),
         catalog,
-        plan.read.as_ref(),
+        Some(&plan.read),
     )?;
     clock.lap("read and type data/");
 

@@ -21,8 +21,8 @@ pub struct Plan {
     pub full: Option<String>,
     /// The companies whose parts this load makes (every company in a full load).
     pub touched: BTreeSet<String>,
-    /// The release folders it reads (None: all of them).
-    pub read: Option<BTreeSet<String>>,
+    /// The release folders it reads (in a full load, every folder its scan names).
+    pub read: BTreeSet<String>,
     /// The live generation's parts it takes as they are.
     pub reused: Vec<PartEntry>,
     /// The live generation's parts this load replaces or drops (their rows leave the catalog).
@@ -68,7 +68,7 @@ pub fn plan(
         full: Some(why.to_string()),
         touched: scan.companies.keys().cloned().collect(),
         // The folders scanned, not every folder there is: a batch's scan names its own.
-        read: Some(scan.releases.keys().cloned().collect()),
+        read: scan.releases.keys().cloned().collect(),
         reused: Vec::new(),
         replaced: Vec::new(),
     };
@@ -148,7 +148,7 @@ pub fn plan(
     Plan {
         full: None,
         touched,
-        read: Some(read),
+        read,
         reused,
         replaced,
     }

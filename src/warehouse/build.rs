@@ -95,22 +95,35 @@ impl Generation {
             .with_context(|| format!("creating {}", generations.display()))?;
         let lock = std::fs::File::create(warehouse.join(".load.lock"))?;
         lock.lock().context("waiting for another load to finish")?;
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ").to_string();
-        let name = format!("{stamp}-{}", std::process::id());
         let live = std::fs::canonicalize(warehouse.join(CURRENT))
             .ok()
             .map(|dir| {
                 let manifest = read_manifest(&dir).ok();
                 (dir, manifest)
             });
+        let was_live = live.as_ref().map(|(dir, _)| dir.clone());
+        let mut generation = Generation::staged(warehouse, live, was_live, lock)?;
+        generation.metadata = metadata;
+        Ok(generation)
+    }
+
+    /// A generation staged under a new name in `warehouse`, adding to `live`, nothing written.
+    fn staged(
+        warehouse: &Path,
+        live: Option<(PathBuf, Option<Manifest>)>,
+        was_live: Option<PathBuf>,
+        lock: std::fs::File,
+    ) -> Result<Generation> {
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ").to_string();
+        let name = format!("{stamp}-{}", std::process::id());
         Ok(Generation {
-            place: Place::Staged(StagedDir::new(&generations.join(&name))?),
-            was_live: live.as_ref().map(|(dir, _)| dir.clone()),
+            place: Place::Staged(StagedDir::new(&warehouse.join(GENERATIONS).join(&name))?),
+            was_live,
             base: None,
             live,
             name,
             warehouse: warehouse.to_path_buf(),
-            metadata,
+            metadata: Vec::new(),
             tables: Vec::new(),
             catalog: None,
             unsynced: Vec::new(),
@@ -384,28 +397,17 @@ impl Generation {
     pub fn after(self) -> Result<Generation> {
         let dir = self.placed()?.to_path_buf();
         let manifest = read_manifest(&dir)?;
-        let generations = self.warehouse.join(GENERATIONS);
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ").to_string();
-        let name = format!("{stamp}-{}", std::process::id());
-        Ok(Generation {
-            place: Place::Staged(StagedDir::new(&generations.join(&name))?),
-            live: Some((dir, Some(manifest))),
-            name,
-            warehouse: self.warehouse.clone(),
-            metadata: Vec::new(),
-            tables: Vec::new(),
-            catalog: None,
-            unsynced: Vec::new(),
-            syncing: None,
-            catalog_writer: None,
-            catalog_late: None,
-            linking: None,
-            written: self.written,
-            was_live: self.was_live.clone(),
-            // The lock is the open file's: a duplicate of it holds the same lock.
-            _lock: self._lock.try_clone()?,
-            base: Some(Box::new(self)),
-        })
+        // The lock is the open file's: a duplicate of it holds the same lock.
+        let lock = self._lock.try_clone()?;
+        let mut next = Generation::staged(
+            &self.warehouse,
+            Some((dir, Some(manifest))),
+            self.was_live.clone(),
+            lock,
+        )?;
+        next.written = self.written;
+        next.base = Some(Box::new(self));
+        Ok(next)
     }
 
     /// Record the catalog (see `write_catalog`) and the manifest, point `current` at the

@@ -552,6 +552,21 @@ impl Warehouse {
         Ok(())
     }
 
+    /// The generation's companies in batches of about `parts::batch_releases()` releases, in
+    /// company order: what the commands that read every company read at once (see
+    /// `read_parts_of`).
+    pub fn company_batches(&self) -> Vec<Vec<String>> {
+        let companies = self
+            .manifest
+            .parts
+            .iter()
+            .map(|p| (p.company_id.clone(), p.releases.keys().cloned().collect()));
+        parts::batches(Vec::<String>::new(), companies, parts::batch_releases())
+            .into_iter()
+            .map(|(companies, _)| companies.into_iter().collect())
+            .collect()
+    }
+
     /// Have the part views read the files of `companies` only (`Some`), or every company's
     /// (`None`, the default): see `PARTS`. For the commands that read every company a batch at a
     /// time; they set it back to None whether the batch succeeded or not.

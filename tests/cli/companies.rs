@@ -713,4 +713,13 @@ fn export_partitions_every_company_into_its_own_folder() {
         .find(|t| t["name"] == "revenue_lines")
         .unwrap();
     assert_eq!(rl["partitioned_by"], "company_id", "{rl}");
+    // The manifest's rows are every partition's, each file's rows as listed.
+    let files = rl["files"].as_array().unwrap();
+    let listed: u64 = files.iter().map(|f| f["rows"].as_u64().unwrap()).sum();
+    assert_eq!(rl["rows"].as_u64().unwrap(), listed, "{rl}");
+    let all: usize = ["iij", "brightline", "eurolumen"]
+        .iter()
+        .map(|c| rows("revenue_lines", c).0)
+        .sum();
+    assert_eq!(listed as usize, all);
 }
