@@ -76,21 +76,7 @@ fn spark_reads_the_export_and_runs_the_ported_reports() {
         ("services", false),
         ("restatements", false),
     ] {
-        let rows: usize = sb
-            .scalar(&format!("SELECT count(*) FROM {table}"))
-            .parse()
-            .unwrap();
-        let mut sums = serde_json::Map::new();
-        if sum {
-            sums.insert(
-                "value".into(),
-                sb.scalar(&format!("SELECT sum(value) FROM {table}")).into(),
-            );
-        }
-        expected.insert(
-            table.into(),
-            serde_json::json!({"rows": rows, "sums": sums}),
-        );
+        expected.insert(table.into(), expectation(&sb, table, sum));
     }
     let work = sb.dir.path().join("spark-check");
     std::fs::create_dir_all(&work).unwrap();
@@ -166,21 +152,7 @@ fn spark_runs_the_reports_over_a_multi_company_export_partitioned_by_company() {
         ("kpis", "latest.kpis"),
         ("periods", "all_periods"),
     ] {
-        let rows: usize = sb
-            .scalar(&format!("SELECT count(*) FROM {all}"))
-            .parse()
-            .unwrap();
-        let mut sums = serde_json::Map::new();
-        if table != "periods" {
-            sums.insert(
-                "value".into(),
-                sb.scalar(&format!("SELECT sum(value) FROM {all}")).into(),
-            );
-        }
-        expected.insert(
-            table.into(),
-            serde_json::json!({"rows": rows, "sums": sums}),
-        );
+        expected.insert(table.into(), expectation(&sb, all, table != "periods"));
     }
     // Every company is in the lake; IIJ alone holds 2Q06's 14,007.
     assert!(expected["revenue_lines"]["rows"].as_u64().unwrap() > 100);
@@ -213,4 +185,21 @@ fn spark_runs_the_reports_over_a_multi_company_export_partitioned_by_company() {
         "{trend_csv}"
     );
     spark_check(&python, &expected_path, &dir, &work);
+}
+
+/// What spark_check.py must find of one exported table: iijwh's row count of `from` (a table or
+/// view), and the sum of its values when `sum`.
+fn expectation(sb: &Sandbox, from: &str, sum: bool) -> serde_json::Value {
+    let rows: usize = sb
+        .scalar(&format!("SELECT count(*) FROM {from}"))
+        .parse()
+        .unwrap();
+    let mut sums = serde_json::Map::new();
+    if sum {
+        sums.insert(
+            "value".into(),
+            sb.scalar(&format!("SELECT sum(value) FROM {from}")).into(),
+        );
+    }
+    serde_json::json!({"rows": rows, "sums": sums})
 }
