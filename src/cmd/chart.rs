@@ -78,7 +78,9 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         },
         _ => bail!("--kind, --x and --y go together"),
     };
-    let mut wh = super::open_fresh(project)?;
+    let asked = args.vintage.one_company(report.as_ref(), &args.params);
+    let statement = report.as_ref().map(|r| &r.sql).or(args.execute.as_ref());
+    let mut wh = super::open_fresh_for(project, asked, statement.map_or("", |s| s))?;
     args.vintage.apply(&wh)?;
     wh.sandbox()?;
     let (sql, params, title) = match (&report, &args.execute) {

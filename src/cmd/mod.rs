@@ -18,7 +18,7 @@ pub mod reports;
 pub mod serve;
 
 use crate::base::project::Project;
-use crate::warehouse::manifest::staleness;
+use crate::warehouse::manifest::{staleness, staleness_for_company};
 use crate::warehouse::{Vintage, Warehouse};
 use std::process::ExitCode;
 
@@ -37,6 +37,28 @@ pub struct VintageArgs {
 }
 
 impl VintageArgs {
+    /// The company a statement is asked about by name: a report's `company` parameter among
+    /// `params` (KEY=VALUE), else `--company`; None with `--release`, whose date any company's
+    /// release could move.
+    pub fn one_company<'a>(
+        &'a self,
+        report: Option<&crate::schema::SqlFile>,
+        params: &'a [String],
+    ) -> Option<&'a str> {
+        if self.release.is_some() {
+            return None;
+        }
+        let declared = report
+            .and_then(|r| crate::sql::report::params(r).ok())
+            .is_some_and(|ps| ps.iter().any(|p| p.name == "company"));
+        let param = params
+            .iter()
+            .filter_map(|p| p.split_once('='))
+            .find(|(k, v)| declared && *k == "company" && !v.is_empty())
+            .map(|(_, v)| v);
+        param.or(self.company.as_deref())
+    }
+
     /// Set this vintage on a session.
     pub fn apply(&self, wh: &Warehouse) -> anyhow::Result<()> {
         wh.set_vintage(&Vintage {
@@ -104,6 +126,39 @@ pub fn open_fresh(project: &Project) -> anyhow::Result<Warehouse> {
     ));
     crate::load::build(project, false)?;
     Warehouse::open(project)
+}
+
+/// `open_fresh` for statement `sql` asked about `company` (an id, name or alias; None: the
+/// session's default company, or none). When the statement reads that company's figures alone
+/// (`sql::scope`) and nothing of data/ it could read changed (`staleness_for_company`), the
+/// live generation answers without the walk of every release folder, and with only the files
+/// it can read verified; otherwise `open_fresh` decides, as for any statement.
+pub fn open_fresh_for(
+    project: &Project,
+    company: Option<&str>,
+    sql: &str,
+) -> anyhow::Result<Warehouse> {
+    let Some(company) = company else {
+        return open_fresh(project);
+    };
+    // data/ is checked beside the opening, taking the name for an id (the usual case).
+    let opened = Warehouse::open_for_company(project, company, |manifest| {
+        staleness_for_company(project, manifest, company)
+    });
+    if let Ok(Some((wh, id, stale))) = opened {
+        let stale = match stale {
+            Ok(stale) if id == company => stale,
+            _ => staleness_for_company(project, wh.manifest(), &id)
+                .unwrap_or_else(|e| Some(e.to_string())),
+        };
+        let one = wh
+            .catalog_names()
+            .is_ok_and(|names| crate::sql::scope::reads_one_company(sql, &names));
+        if stale.is_none() && one {
+            return Ok(wh);
+        }
+    }
+    open_fresh(project)
 }
 
 /// Print an error with its causes, one paragraph, and return the failure exit code.

@@ -82,7 +82,12 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
     let mut wh = if args.no_build {
         crate::warehouse::Warehouse::open(project)?
     } else {
-        super::open_fresh(project)?
+        // -init and -cmd statements could read anything, or set another company.
+        let scripts = args.shell.init.is_some() || !args.shell.cmd.is_empty();
+        let asked = (!scripts)
+            .then(|| args.vintage.one_company(report.as_ref(), &args.params))
+            .flatten();
+        super::open_fresh_for(project, asked, &sql)?
     };
     clock.lap("open the warehouse");
     args.vintage.apply(&wh)?;

@@ -16,7 +16,9 @@ use crate::schema::{views_reading, Catalog, Table};
 use crate::sql::rules::{load_rules, status_of, Outcome, Ran, RuleQueue, Status};
 use crate::warehouse::build::{inject_step_fault, remove_retired, Generation};
 use crate::warehouse::manifest::TableEntry;
-use crate::warehouse::manifest::{fingerprint, verify_files, Manifest, PartEntry};
+use crate::warehouse::manifest::{
+    fingerprint_of, schema_stamp, verify_files, Manifest, PartEntry, SourceStamps,
+};
 use crate::warehouse::parts::{
     self, company_scoped, read_file, read_from_parts, row_companies, rows_of, text_column,
     RULE_OUTCOMES,
@@ -243,10 +245,14 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
     // One walk of data/ (its stamps tell the plan what changed and make the fingerprint), on
     // threads of its own, beside reading the live manifest and verifying the live files.
     let (walked, generation, intact) = std::thread::scope(|scope| {
-        let walk = scope.spawn(|| -> Result<(DataScan, String, String)> {
+        let walk = scope.spawn(|| -> Result<(DataScan, (String, SourceStamps), String)> {
             let scan = scan_data(&project.data)?;
-            let fingerprint = fingerprint(project, &scan)?;
-            Ok((scan, fingerprint, plan::build_key(project)?))
+            let stamps = SourceStamps {
+                schema: schema_stamp(project)?,
+                others: scan.others_digest(),
+            };
+            let fingerprint = fingerprint_of(&stamps.schema, &scan);
+            Ok((scan, (fingerprint, stamps), plan::build_key(project)?))
         });
         // The metadata of the warehouse's own files is set once the releases are known.
         let generation = Generation::begin(&project.warehouse, Vec::new());
@@ -256,7 +262,7 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
         });
         (walk.join(), generation, intact)
     });
-    let (scan, fingerprint, key) =
+    let (scan, (fingerprint, stamps), key) =
         walked.map_err(|_| anyhow::anyhow!("walking {} failed", project.data.display()))??;
     let mut generation = generation?;
     let live = generation.live_manifest().zip(intact);
@@ -277,7 +283,7 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
         None => Vec::new(),
     };
     let why = plan.full.clone();
-    let paths = (&fingerprint[..], &key[..]);
+    let paths = (&fingerprint[..], &stamps, &key[..]);
     let done = if batches.len() <= 1 {
         step(
             project,
@@ -366,7 +372,7 @@ fn step(
     project: &Project,
     catalog: &Catalog,
     (scan, plan): (&DataScan, plan::Plan),
-    (fingerprint, key): (&str, &str),
+    (fingerprint, stamps, key): (&str, &SourceStamps, &str),
     opening: std::thread::JoinHandle<Result<LoadSession>>,
     clock: &mut Phases,
     generation: &mut Generation,
@@ -482,6 +488,7 @@ fn step(
                 rule_millis: Default::default(),
                 build_key: Some(key.to_string()),
                 parts: parts.into_values().collect(),
+                stamps: Some(stamps.clone()),
             };
             let session = opened
                 .recv()

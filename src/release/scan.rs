@@ -50,6 +50,19 @@ impl DataScan {
 }
 
 impl DataScan {
+    /// One hash of the stamps of the files of data/ that are neither a release folder nor a
+    /// company record (`others`).
+    pub fn others_digest(&self) -> String {
+        let mut hasher = Sha256::new();
+        for (name, stamp) in &self.others {
+            hasher.update(name.as_bytes());
+            hasher.update([0]);
+            hasher.update(stamp.as_bytes());
+            hasher.update([0]);
+        }
+        hex(&hasher.finalize())
+    }
+
     /// The scan of a data/ holding only the company records `companies` and the release
     /// folders `releases` (the other files as they are).
     pub fn only(&self, companies: &BTreeSet<String>, releases: &BTreeSet<String>) -> DataScan {
@@ -69,6 +82,16 @@ impl DataScan {
 
 /// Stamp every release folder, company record and other file of `data_dir`.
 pub fn scan_data(data_dir: &Path) -> Result<DataScan> {
+    scan_data_where(data_dir, |_| true)
+}
+
+/// The stamp a folder `scan_data_where` listed but did not look into has.
+pub const UNSTAMPED: &str = "";
+
+/// `scan_data`, but a release folder `stamped` says no to is named, not looked into: its stamp is
+/// `UNSTAMPED`. The check of one company's answers stamps only its own folders (see
+/// `warehouse::manifest::staleness_for_company`).
+pub fn scan_data_where(data_dir: &Path, stamped: impl Fn(&str) -> bool) -> Result<DataScan> {
     if !data_dir.is_dir() {
         bail!(
             "no data folder at {}: --data (or IIJWH_DATA) must name a folder holding \
@@ -121,6 +144,13 @@ pub fn scan_data(data_dir: &Path) -> Result<DataScan> {
             }
         }
     }
+    let (skipped, folders): (Vec<_>, Vec<_>) =
+        folders.into_iter().partition(|(name, _)| !stamped(name));
+    scan.releases.extend(
+        skipped
+            .into_iter()
+            .map(|(name, _)| (name, UNSTAMPED.to_string())),
+    );
     // Two halves, one a thread: the folders are alike in size.
     let half = folders.len().div_ceil(2);
     let (first, second) = folders.split_at(half);

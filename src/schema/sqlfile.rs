@@ -59,12 +59,34 @@ impl SqlFile {
 /// identifier counts as its words), with each `;` as a word of its own. Enough to tell which
 /// views a rule or view reads (see `crate::schema::views_reading`); DuckDB alone knows for sure.
 pub fn words(sql: &str) -> Vec<String> {
-    let mut words = Vec::new();
+    tokens(sql)
+        .into_iter()
+        .filter_map(|t| match t {
+            Token::Word(w) => Some(w),
+            Token::Semicolon => Some(";".to_string()),
+            Token::Literal(_) => None,
+        })
+        .collect()
+}
+
+/// A piece of SQL text as `tokens` cuts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    /// A run of letters, digits and `_`, lower-cased.
+    Word(String),
+    /// A string literal's text, as written between its quotes.
+    Literal(String),
+    Semicolon,
+}
+
+/// The words, string literals and `;` of SQL text in order, comments left out.
+pub fn tokens(sql: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
     let mut word = String::new();
     let mut chars = sql.chars().peekable();
-    let end_word = |word: &mut String, words: &mut Vec<String>| {
+    let end_word = |word: &mut String, tokens: &mut Vec<Token>| {
         if !word.is_empty() {
-            words.push(std::mem::take(word).to_lowercase());
+            tokens.push(Token::Word(std::mem::take(word).to_lowercase()));
         }
     };
     while let Some(c) = chars.next() {
@@ -72,7 +94,7 @@ pub fn words(sql: &str) -> Vec<String> {
             word.push(c);
             continue;
         }
-        end_word(&mut word, &mut words);
+        end_word(&mut word, &mut tokens);
         match c {
             '-' if chars.peek() == Some(&'-') => {
                 chars.by_ref().find(|&c| c == '\n');
@@ -89,12 +111,13 @@ pub fn words(sql: &str) -> Vec<String> {
             }
             // A doubled quote inside a literal ends it and opens the next: the same.
             '\'' => {
-                chars.by_ref().find(|&c| c == '\'');
+                let text: String = chars.by_ref().take_while(|&c| c != '\'').collect();
+                tokens.push(Token::Literal(text));
             }
-            ';' => words.push(";".to_string()),
+            ';' => tokens.push(Token::Semicolon),
             _ => {}
         }
     }
-    end_word(&mut word, &mut words);
-    words
+    end_word(&mut word, &mut tokens);
+    tokens
 }

@@ -7,3 +7,4 @@
 
 pub mod report;
 pub mod rules;
+pub mod scope;

@@ -180,7 +180,12 @@ fn register(conn: &Connection, source: RawSource, schema_dir: &Path) -> Result<(
 pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
     // The raw schema's form is part of what a catalog is: a catalog of an older iijwh, whose raw
     // views read the Parquet files by path, must not be copied.
-    let form = format!("{RAW} holds the releases' companies, calendars and releases, and views over the parts (format {FORMAT})");
+    // Its list of names holds DuckDB's table functions: another iijwh's catalog is made again.
+    let form = format!(
+        "{RAW} holds the releases' companies, calendars and releases, and views over the parts \
+         (format {FORMAT}, iijwh {})",
+        env!("CARGO_PKG_VERSION")
+    );
     crate::schema::digest(
         schema_dir,
         &["tables", "macros", "views"],
@@ -188,10 +193,29 @@ pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
     )
 }
 
+fn damaged(damage: String) -> anyhow::Error {
+    anyhow::anyhow!("the warehouse is damaged: {damage}; run `iijwh load` to rebuild it from data/")
+}
+
+/// The catalog's table of every name a statement could read data through (see
+/// `Warehouse::catalog_names`), made with the catalog: listing DuckDB's functions costs ~20 ms,
+/// more than a one-company report.
+const CATALOG_NAMES: &str = "catalog_names";
+
+/// What `CATALOG_NAMES` holds: the catalog's schemas, tables and views, its macros and every
+/// table function (read_parquet, query ...), lower-cased.
+const CATALOG_NAMES_SQL: &str = "\
+SELECT lower(schema_name) AS name FROM duckdb_schemas() WHERE database_name = current_database() \
+UNION SELECT lower(table_name) FROM duckdb_tables() WHERE database_name = current_database() \
+UNION SELECT lower(view_name) FROM duckdb_views() WHERE database_name = current_database() \
+UNION SELECT lower(function_name) FROM duckdb_functions() \
+WHERE function_type IN ('table', 'table_macro') OR (function_type = 'macro' AND NOT internal) \
+ORDER BY name";
+
 /// The warehouse's format: part of every generation's fingerprint, so a generation an older
 /// iijwh wrote (raw views over its Parquet files, paths inside) is rebuilt, not opened.
 pub const FORMAT: &str =
-    "5: the catalog reads printed figures from the company parts, or those of variable parts";
+    "6: the catalog reads printed figures from the company parts, or those of variable parts, and lists its names";
 
 /// A table's rows for the catalog: its name and one batch.
 pub type TableRows = (String, RecordBatch);
@@ -322,8 +346,10 @@ fn write_catalog(
     }
     let _ = std::fs::remove_file(&path);
     conn.execute_batch(&attach(true))?;
-    let made =
-        register(conn, RawSource::Generation(catalog, latest), schema_dir).and_then(|()| filled());
+    let names = format!("CREATE TABLE {RAW}.{CATALOG_NAMES} AS {CATALOG_NAMES_SQL};");
+    let made = register(conn, RawSource::Generation(catalog, latest), schema_dir)
+        .and_then(|()| Ok(conn.execute_batch(&names)?))
+        .and_then(|()| filled());
     conn.execute_batch(close)?;
     made
 }
@@ -401,21 +427,52 @@ impl Warehouse {
     pub fn open(project: &Project) -> Result<Warehouse> {
         let (dir, lease) = manifest::Lease::take(&project.warehouse)?;
         let manifest = read_manifest(&dir)?;
-        verify_files(&dir, &manifest).map_err(|damage| {
-            anyhow::anyhow!(
-                "the warehouse is damaged: {damage}; run `iijwh load` to rebuild it from data/"
-            )
-        })?;
-        if manifest.catalog.is_none() {
-            bail!(
-                "the warehouse at {} was built by an older iijwh (no catalog); run `iijwh load` \
-                 to rebuild it from data/",
-                project.warehouse.display()
-            );
-        }
+        verify_files(&dir, &manifest).map_err(damaged)?;
         let mut wh = Warehouse::open_catalog(dir, manifest, &project.schema_dir())?;
         wh._lease = Some(lease);
         Ok(wh)
+    }
+
+    /// `open` for statements about company `name` alone (an id, name or alias), with the id it
+    /// names: only the files such a statement can read are checked, the catalog, the
+    /// warehouse's own tables and the company's part (at 10,000 releases ~30 files of ~7,000).
+    /// `beside` runs on a thread of its own meanwhile, given the manifest (the caller's check of
+    /// data/). None when no company of the warehouse has that name.
+    pub fn open_for_company<T: Send>(
+        project: &Project,
+        name: &str,
+        beside: impl FnOnce(&Manifest) -> T + Send,
+    ) -> Result<Option<(Warehouse, String, T)>> {
+        let (dir, lease) = manifest::Lease::take(&project.warehouse)?;
+        let manifest = read_manifest(&dir)?;
+        let (opened, aside) = std::thread::scope(|scope| {
+            let aside = scope.spawn(|| beside(&manifest));
+            let opened = (|| -> Result<Option<(Connection, String)>> {
+                let mut verifier = manifest::Verifier::new(&dir);
+                verifier
+                    .check(manifest.tables.iter().chain(&manifest.catalog))
+                    .map_err(damaged)?;
+                let conn = Warehouse::open_connection(&dir, &manifest)?;
+                let mut stmt = conn.prepare("SELECT company_named(?)")?;
+                let id: Option<String> = stmt.query_row([name], |r| r.get(0))?;
+                drop(stmt);
+                let Some(id) = id else { return Ok(None) };
+                let part = manifest.parts.iter().filter(|p| p.company_id == id);
+                verifier
+                    .check(part.flat_map(|p| &p.files))
+                    .map_err(damaged)?;
+                verifier.finish();
+                Ok(Some((conn, id)))
+            })();
+            (opened, aside.join())
+        });
+        let aside = aside.map_err(|_| anyhow::anyhow!("checking data/ failed"))?;
+        let Some((conn, id)) = opened? else {
+            return Ok(None);
+        };
+        let mut wh = Warehouse::session_on(conn, dir, manifest, &project.schema_dir());
+        wh._lease = Some(lease);
+        Ok(Some((wh, id, aside)))
     }
 
     fn session(conn: Connection, dir: PathBuf, manifest: Manifest, schema_dir: &Path) -> Warehouse {
@@ -433,16 +490,40 @@ impl Warehouse {
 
     /// A read-only session on the catalog of the generation in `dir`.
     fn open_catalog(dir: PathBuf, manifest: Manifest, schema_dir: &Path) -> Result<Warehouse> {
+        let conn = Warehouse::open_connection(&dir, &manifest)?;
+        Ok(Warehouse::session_on(conn, dir, manifest, schema_dir))
+    }
+
+    /// A read-only connection to the catalog of the generation in `dir`, its views reading the
+    /// generation's files.
+    fn open_connection(dir: &Path, manifest: &Manifest) -> Result<Connection> {
+        if manifest.catalog.is_none() {
+            bail!(
+                "the warehouse at {} was built by an older iijwh (no catalog); run `iijwh load` \
+                 to rebuild it from data/",
+                dir.display()
+            );
+        }
         // A catalog another DuckDB version wrote (an iijwh upgrade) does not open: the load makes
         // a new one, which a query without --no-build does by itself.
         let conn = crate::base::open_duckdb_file(&dir.join(CATALOG), true)
             .context("the warehouse cannot be opened as it is; run `iijwh load` to rebuild it")?;
         // The catalog's views read the generation's files from its folder (see RawSource).
+        conn.execute_batch(&generation_dir_setup(dir))?;
+        Ok(conn)
+    }
+
+    /// The session on `conn`, a connection `open_connection` made.
+    fn session_on(
+        conn: Connection,
+        dir: PathBuf,
+        manifest: Manifest,
+        schema_dir: &Path,
+    ) -> Warehouse {
         let setup = generation_dir_setup(&dir);
-        conn.execute_batch(&setup)?;
         let mut session = Warehouse::session(conn, dir, manifest, schema_dir);
         session.clone_setup = setup;
-        Ok(session)
+        session
     }
 
     /// The load's session on the generation in `dir`, whose files and catalog are in place (see
@@ -662,10 +743,7 @@ impl Warehouse {
             ));
         }
         if let Some(company) = &vintage.company {
-            // An id, the name as printed or an alias (macro company_named).
-            let mut stmt = self.conn.prepare("SELECT company_named(?)")?;
-            let id: Option<String> = stmt.query_row([company], |r| r.get(0))?;
-            let Some(id) = id else {
+            let Some(id) = self.company_id(company)? else {
                 let known = self.column_values(&format!(
                     "SELECT company_id || ' (' || name || ')' FROM {RAW}.companies ORDER BY 1"
                 ))?;
@@ -703,6 +781,20 @@ impl Warehouse {
     /// A report parameter named `company` (an id, name or alias; empty: the session's) picks the
     /// company as `--company` does, so the views, the period macros and the chart footer all
     /// answer for that company.
+    /// Every name of the catalog a statement could read data through: its schemas, tables,
+    /// views and macros, and DuckDB's table functions (lower-cased; see `sql::scope`).
+    pub fn catalog_names(&self) -> Result<std::collections::HashSet<String>> {
+        let names = self.column_values(&format!("SELECT name FROM {RAW}.{CATALOG_NAMES}"))?;
+        Ok(names.into_iter().collect())
+    }
+
+    /// The id of the company `name` names: an id, the name as printed or an alias (macro
+    /// company_named).
+    pub fn company_id(&self, name: &str) -> Result<Option<String>> {
+        let mut stmt = self.conn.prepare("SELECT company_named(?)")?;
+        Ok(stmt.query_row([name], |r| r.get(0))?)
+    }
+
     pub fn pick_company(&self, params: &[(String, String)]) -> Result<()> {
         match params.iter().find(|(k, v)| k == "company" && !v.is_empty()) {
             Some((_, company)) => self.set_vintage(&Vintage {

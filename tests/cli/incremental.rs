@@ -397,3 +397,95 @@ fn a_load_killed_at_any_point_leaves_the_live_generation() {
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
 }
+
+/// A statement about one company named by `--company` checks that company's release folders
+/// for changes, not every company's: an edit to another company's release neither rebuilds the
+/// warehouse nor changes any of its one-company views' answers once loaded; an edit to its own
+/// release, a new release folder of anyone's, or a statement that reads across companies still
+/// rebuild first, as every statement did.
+#[test]
+fn a_one_company_statement_checks_its_company_only() {
+    let work = tempfile::tempdir().unwrap();
+    let aside = work.path().join("eurolumen-3q07");
+    let sb = universe(&aside);
+    sb.ok(&["load"]);
+    let query = |args: &[&str]| -> (String, String) {
+        let out = sb.cmd().arg("query").args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "query {args:?}: {stderr}");
+        (String::from_utf8(out.stdout).unwrap(), stderr)
+    };
+    let answers = || -> Vec<String> {
+        iijwh::sql::scope::ONE_COMPANY_RELATIONS
+            .iter()
+            .map(|rel| {
+                let sql = format!("SELECT * FROM {rel} ORDER BY ALL");
+                query(&[
+                    "--no-build",
+                    "--company",
+                    "iij",
+                    "-e",
+                    &sql,
+                    "--format",
+                    "csv",
+                ])
+                .0
+            })
+            .collect()
+    };
+    let before = answers();
+    let trend = || query(&["trend_revenue", "--company", "iij", "--format", "csv"]);
+    let (table, quiet) = trend();
+    let rows = crate::common::parse_csv(&table);
+    let q2 = rows
+        .iter()
+        .find(|r| r["quarter"] == "2Q06")
+        .expect("a 2Q06 row");
+    assert_eq!(q2["total_revenues"], "14007.0", "{table}");
+    assert!(!quiet.contains("building"), "{quiet}");
+
+    // Brightline's release edited: IIJ's report answers at once, from the same generation.
+    let live = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
+    let path = sb.data.join("releases/brightline-2q06/revenue_lines.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[1].push_str(" (edited)");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let (again, quiet) = trend();
+    assert_eq!(again, table);
+    assert!(!quiet.contains("building"), "{quiet}");
+    let svg = work.path().join("trend.svg");
+    let out = sb
+        .cmd()
+        .args(["chart", "trend_revenue", "--company", "iij", "-o"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !said.contains("building"), "{said}");
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
+    let still = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
+    assert_eq!(still, live);
+    // Brightline's own statement, and one over every company, rebuild first.
+    let (_, built) = query(&["-e", "SELECT count(*) FROM figures", "--company", "iij"]);
+    assert!(built.contains("building the warehouse"), "{built}");
+    // Every one-company view of IIJ answers as before Brightline's edit was loaded.
+    assert_eq!(answers(), before);
+
+    // A new release folder (anyone's) could be IIJ's: the whole is checked, and it is loaded.
+    std::fs::rename(&aside, sb.data.join("releases/eurolumen-3q07")).unwrap();
+    let (_, built) = trend();
+    assert!(built.contains("building the warehouse"), "{built}");
+
+    // IIJ's own release edited: rebuilt, and the edit is what it answers.
+    sb.edit(
+        "revenue_lines.csv",
+        "\"8,675\",,reconciled,\n",
+        "\"8,675\",,reconciled,seen at once\n",
+    );
+    let sql = "SELECT note FROM revenue_lines WHERE period = '1Q04' AND line = 'total_revenues' \
+               AND measure = 'amount' AND comparison = 'level'";
+    let (note, built) = query(&["-e", sql, "--company", "iij", "--format", "csv"]);
+    assert!(built.contains("building the warehouse"), "{built}");
+    assert_eq!(note.lines().nth(1), Some("seen at once"), "{note}");
+}

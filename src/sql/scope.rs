@@ -1,0 +1,163 @@
+//! Which statements read the figures of the session's company alone: for those, a command need
+//! not check every release folder of data/ for changes before it answers, only the company's own
+//! (see `warehouse::manifest::staleness_for_company`), which at 10,000 releases is the
+//! difference between a few hundred `stat`s and ~90,000.
+//!
+//! The test is by the statement's text, and errs one way: a statement it is unsure of counts as
+//! reading everything (the whole check then runs, as for any other statement). A statement reads
+//! one company when it is one read (no `;` before more text, no SET, ATTACH, COPY ...), names
+//! no relation, macro, schema or table function of the catalog but those of `ONE_COMPANY`, and
+//! holds no string literal that could name a file (a `/`, `\`, `.`, `*` or `?` in it: DuckDB
+//! reads `FROM 'x.parquet'` as a file).
+
+use crate::schema::sqlfile::{tokens, Token};
+use std::collections::HashSet;
+
+/// The catalog's relations and macros that read nothing of data/'s releases but the session's
+/// company's (each filters on vintage_company, see schema/views), or nothing of them at all:
+/// units and standard concepts (schema/reference), company records (every one is checked).
+/// The test `a_one_company_statement_checks_its_company_only` (tests/cli/incremental.rs) reads
+/// each of them before and after another company's release changes.
+pub const ONE_COMPANY_RELATIONS: &[&str] = &[
+    "revenue_lines",
+    "income_items",
+    "cash_flows",
+    "balance_sheet",
+    "kpis",
+    "subsidiaries",
+    "company_profiles",
+    "services",
+    "statements",
+    "unresolved",
+    "periods",
+    "company_releases",
+    "vintage_company",
+    "vintage_summary",
+    "concepts",
+    "companies",
+    "units",
+    "standard_concepts",
+];
+
+/// The macros a one-company statement may call: of values, or of the session company's
+/// calendar; and the schema its names live in.
+const ONE_COMPANY_MACROS: &[&str] = &[
+    "growth_pct",
+    "share_pct",
+    "ratio_low",
+    "ratio_high",
+    "printed_value",
+    "folded_text",
+    "base_value",
+    "prev_quarter",
+    "year_ago",
+    "period_fiscal_year",
+    "date_fiscal_year",
+    // the schema the names above live in
+    "main",
+];
+
+/// Words that make a statement more than one read.
+const NOT_A_READ: &[&str] = &[
+    "set",
+    "reset",
+    "attach",
+    "detach",
+    "copy",
+    "pragma",
+    "call",
+    "install",
+    "load",
+    "use",
+    "export",
+    "import",
+    "create",
+    "insert",
+    "update",
+    "delete",
+    "drop",
+    "alter",
+    "checkpoint",
+];
+
+/// Whether `sql` reads the session's company's figures alone (see the module's doc); `catalog`
+/// is what `Warehouse::catalog_names` lists.
+pub fn reads_one_company(sql: &str, catalog: &HashSet<String>) -> bool {
+    let mut ended = false;
+    for token in tokens(sql) {
+        match token {
+            Token::Semicolon => ended = true,
+            _ if ended => return false,
+            Token::Literal(text) => {
+                if text.contains(['/', '\\', '.', '*', '?']) {
+                    return false;
+                }
+            }
+            Token::Word(word) => {
+                let word = word.as_str();
+                if NOT_A_READ.contains(&word)
+                    || (catalog.contains(word)
+                        && !ONE_COMPANY_RELATIONS.contains(&word)
+                        && !ONE_COMPANY_MACROS.contains(&word))
+                {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> HashSet<String> {
+        [
+            "main",
+            "raw",
+            "latest",
+            "revenue_lines",
+            "figures",
+            "periods",
+            "releases",
+            "read_parquet",
+            "query",
+            "release_diff",
+            "prev_quarter",
+            "company_prev_quarter",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+
+    #[test]
+    fn only_reads_of_the_session_company_count() {
+        let c = catalog();
+        let one = |sql: &str| reads_one_company(sql, &c);
+        assert!(one(
+            "SELECT r.period, sum(r.value) FROM revenue_lines r JOIN periods p USING (period) \
+             WHERE r.line = 'connectivity' AND p.period = prev_quarter('2Q06') GROUP BY 1;"
+        ));
+        assert!(one("from main.revenue_lines -- figures, raw.kpis\n"));
+        // A literal that could name a file.
+        assert!(!one("SELECT 'raw.kpis' AS t"));
+        for other in [
+            "SELECT * FROM figures",
+            "SELECT * FROM raw.revenue_lines",
+            "SELECT * FROM latest.revenue_lines",
+            "SELECT * FROM \"Releases\"",
+            "SELECT * FROM read_parquet('x')",
+            "FROM query('FROM revenue_lines')",
+            "FROM release_diff('a', 'b')",
+            "SELECT company_prev_quarter('other', '2Q06')",
+            "FROM 'warehouse/current/latest/kpis/other'",
+            "SET VARIABLE company = 'other'",
+            "FROM revenue_lines; FROM figures",
+            "CREATE TEMP TABLE t AS FROM revenue_lines",
+        ] {
+            assert!(!one(other), "{other}");
+        }
+    }
+}
