@@ -136,16 +136,28 @@ pub fn read_data_of(
             releases_dir.display()
         );
     }
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&releases_dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    if dirs.is_empty() {
+    let listed = |dirs: Vec<PathBuf>| -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = dirs.into_iter().filter(|p| p.is_dir()).collect();
+        dirs.sort();
+        dirs
+    };
+    let dirs = match only {
+        // The folders named, not a listing of all: at 10,000 releases a `stat` of each is
+        // ~15 ms of an incremental load.
+        Some(only) => listed(only.iter().map(|name| releases_dir.join(name)).collect()),
+        None => listed(
+            std::fs::read_dir(&releases_dir)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect(),
+        ),
+    };
+    // Stops at the first folder.
+    let any_folder = || {
+        std::fs::read_dir(&releases_dir)
+            .is_ok_and(|mut entries| entries.any(|e| e.is_ok_and(|e| e.path().is_dir())))
+    };
+    if dirs.is_empty() && !any_folder() {
         bail!("{} holds no release folder", releases_dir.display());
-    }
-    if let Some(only) = only {
-        dirs.retain(|d| only.contains(&*d.file_name().unwrap_or_default().to_string_lossy()));
     }
 
     let mut raw: BTreeMap<String, RawRows> = BTreeMap::new();
