@@ -205,7 +205,7 @@ def scale_curve(iijwh, env, tmp, sizes, runs):
             got = [run_measured(cmd, senv) for _ in range(k)]
             peaks[name] = max(m for _, m in got)
             return statistics.median(t for t, _ in got)
-        company = held.name.rsplit("-", 1)[0]
+        company = newest.name.rsplit("-", 1)[0]
         assert (data / "companies" / f"{company}.toml").exists(), company
         report = [iijwh, "query", "trend_revenue", "--format", "csv"]
         one = timed(report + ["--company", company], "one company")
