@@ -133,21 +133,33 @@ pub fn open_fresh(project: &Project) -> anyhow::Result<Warehouse> {
 /// (`sql::scope`) and nothing of data/ it could read changed (`staleness_for_company`), the
 /// live generation answers without the walk of every release folder, and with only the files
 /// it can read verified; otherwise `open_fresh` decides, as for any statement.
+///
+/// With `build` false (`--no-build`) data/ is not checked at all, and only the opening is
+/// scoped: `Warehouse::open` verifies every file, a one-company statement's only its own.
 pub fn open_fresh_for(
     project: &Project,
     company: Option<&str>,
     sql: &str,
+    build: bool,
 ) -> anyhow::Result<Warehouse> {
+    let whole = || match build {
+        true => open_fresh(project),
+        false => Warehouse::open(project),
+    };
     let Some(company) = company else {
-        return open_fresh(project);
+        return whole();
     };
     // data/ is checked beside the opening, taking the name for an id (the usual case).
     let opened = Warehouse::open_for_company(project, company, |manifest| {
-        staleness_for_company(project, manifest, company)
+        if build {
+            staleness_for_company(project, manifest, company)
+        } else {
+            Ok(None)
+        }
     });
     if let Ok(Some((wh, id, stale))) = opened {
         let stale = match stale {
-            Ok(stale) if id == company => stale,
+            Ok(stale) if id == company || !build => stale,
             _ => staleness_for_company(project, wh.manifest(), &id)
                 .unwrap_or_else(|e| Some(e.to_string())),
         };
@@ -158,7 +170,7 @@ pub fn open_fresh_for(
             return Ok(wh);
         }
     }
-    open_fresh(project)
+    whole()
 }
 
 /// Print an error with its causes, one paragraph, and return the failure exit code.

@@ -79,16 +79,12 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
         (None, None) => crate::base::read_stdin_bounded()?,
     };
     clock.lap("read the SQL");
-    let mut wh = if args.no_build {
-        crate::warehouse::Warehouse::open(project)?
-    } else {
-        // -init and -cmd statements could read anything, or set another company.
-        let scripts = args.shell.init.is_some() || !args.shell.cmd.is_empty();
-        let asked = (!scripts)
-            .then(|| args.vintage.one_company(report.as_ref(), &args.params))
-            .flatten();
-        super::open_fresh_for(project, asked, &sql)?
-    };
+    // -init and -cmd statements could read anything, or set another company.
+    let scripts = args.shell.init.is_some() || !args.shell.cmd.is_empty();
+    let asked = (!scripts)
+        .then(|| args.vintage.one_company(report.as_ref(), &args.params))
+        .flatten();
+    let mut wh = super::open_fresh_for(project, asked, &sql, !args.no_build)?;
     clock.lap("open the warehouse");
     args.vintage.apply(&wh)?;
     clock.lap("set the vintage");

@@ -472,6 +472,41 @@ fn a_one_company_statement_checks_its_company_only() {
     // Every one-company view of IIJ answers as before Brightline's edit was loaded.
     assert_eq!(answers(), before);
 
+    // A damaged file of Brightline's part: IIJ's statements, which cannot read it, answer; any
+    // statement that can read it says so (and the load after it makes the part again).
+    let part = std::fs::canonicalize(sb.warehouse().join("current"))
+        .unwrap()
+        .join("revenue_lines/brightline.parquet");
+    let mut bytes = std::fs::read(&part).unwrap();
+    bytes.extend_from_slice(b"damage");
+    std::fs::remove_file(&part).unwrap();
+    std::fs::write(&part, bytes).unwrap();
+    let (again, _) = query(&[
+        "trend_revenue",
+        "--company",
+        "iij",
+        "--format",
+        "csv",
+        "--no-build",
+    ]);
+    assert_eq!(again, table);
+    let out = sb
+        .cmd()
+        .args([
+            "query",
+            "--no-build",
+            "--company",
+            "brightline",
+            "-e",
+            "FROM revenue_lines",
+        ])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && said.contains("damaged"), "{said}");
+    let (_, built) = query(&["trend_revenue", "--company", "brightline"]);
+    assert!(built.contains("damaged"), "{built}");
+
     // A new release folder (anyone's) could be IIJ's: the whole is checked, and it is loaded.
     std::fs::rename(&aside, sb.data.join("releases/eurolumen-3q07")).unwrap();
     let (_, built) = trend();
