@@ -283,13 +283,18 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
         None => Vec::new(),
     };
     let why = plan.full.clone();
-    let paths = (&fingerprint[..], &stamps, &key[..]);
+    let under = |last: bool| Under {
+        fingerprint: &fingerprint,
+        stamps: &stamps,
+        key: &key,
+        last,
+    };
     let done = if batches.len() <= 1 {
         step(
             project,
             &catalog,
             (&scan, plan),
-            paths,
+            under(true),
             opening,
             &mut clock,
             &mut generation,
@@ -319,7 +324,7 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
                 project,
                 &catalog,
                 (&scan, plan),
-                paths,
+                under(batches.peek().is_none()),
                 opening,
                 &mut clock,
                 &mut generation,
@@ -366,13 +371,24 @@ struct Step {
     touched: usize,
 }
 
+/// What every step of one load is made under, and whether a step is its last, the one that goes
+/// live.
+#[derive(Clone, Copy)]
+struct Under<'a> {
+    fingerprint: &'a str,
+    stamps: &'a SourceStamps,
+    key: &'a str,
+    last: bool,
+}
+
 /// One step of a load into `generation`: the companies `plan` names read, written, checked, their
-/// latest vintage stored, the catalog written and check_results merged; everything but the swap.
+/// latest vintage stored, the catalog written and check_results merged (of every part in a
+/// load's last step, of its own companies in the others); everything but the swap.
 fn step(
     project: &Project,
     catalog: &Catalog,
     (scan, plan): (&DataScan, plan::Plan),
-    (fingerprint, stamps, key): (&str, &SourceStamps, &str),
+    under: Under,
     opening: std::thread::JoinHandle<Result<LoadSession>>,
     clock: &mut Phases,
     generation: &mut Generation,
@@ -479,16 +495,16 @@ fn step(
             // catalog is copied.
             let manifest = Manifest {
                 schema_version: catalog.version.clone(),
-                fingerprint: fingerprint.to_string(),
+                fingerprint: under.fingerprint.to_string(),
                 built_at: chrono::Utc::now().to_rfc3339(),
                 releases,
                 tables: generation.tables(),
                 catalog: None,
                 catalog_digest: Some(digest.clone()),
                 rule_millis: Default::default(),
-                build_key: Some(key.to_string()),
+                build_key: Some(under.key.to_string()),
                 parts: parts.into_values().collect(),
-                stamps: Some(stamps.clone()),
+                stamps: Some(under.stamps.clone()),
             };
             let session = opened
                 .recv()
@@ -570,8 +586,10 @@ fn step(
                     .all(|s| s.status == Status::Pass && s.rows == 0 && s.details.is_none()),
             );
             batch
-        } else if part.passed == Some(true) {
-            // Adds nothing to the merge (see `merge_check_results`): not read.
+        } else if part.passed == Some(true) || !under.last {
+            // Adds nothing to the merge (see `merge_check_results`): not read. A step of a
+            // batched load that is not the last one merges its own companies' shares only: its
+            // generation never goes live, and the last step merges every part's.
             continue;
         } else {
             let file = part
@@ -593,13 +611,16 @@ fn step(
     let (merged, checks) = merge_check_results(table, &outcomes, &shares)?;
     generation.write_table(CHECK_RESULTS, &merged)?;
     manifest.tables = generation.tables();
+    // Looked up by release: the manifest's releases are every step's so far.
+    let counts: HashMap<&str, usize> = counts
+        .iter()
+        .filter_map(|c| {
+            let (id, n) = c.rsplit_once('=')?;
+            Some((id, n.parse().ok()?))
+        })
+        .collect();
     for release in &mut manifest.releases {
-        let counted = counts.iter().find_map(|c| {
-            c.strip_prefix(&format!("{}=", release.release_id))?
-                .parse()
-                .ok()
-        });
-        if let Some(n) = counted {
+        if let Some(&n) = counts.get(release.release_id.as_str()) {
             release.figures = n;
         } else if release_company.contains_key(&release.release_id) {
             release.figures = 0;
