@@ -18,7 +18,7 @@ pub mod reports;
 pub mod serve;
 
 use crate::base::project::Project;
-use crate::warehouse::manifest::{staleness, staleness_for_company};
+use crate::warehouse::manifest::{release_metadata_unchanged, staleness, staleness_for_company};
 use crate::warehouse::{Vintage, Warehouse};
 use std::process::ExitCode;
 
@@ -37,17 +37,27 @@ pub struct VintageArgs {
 }
 
 impl VintageArgs {
-    /// The company a statement is asked about by name: a report's `company` parameter among
-    /// `params` (KEY=VALUE), else `--company`; None with `--release`, whose date any company's
-    /// release could move.
-    pub fn one_company<'a>(
+    /// The company a statement is asked about (see `Asked`): by name, a report's `company`
+    /// parameter among `params` (KEY=VALUE), else `--company`; with `--release` (whose date any
+    /// company's release could move) or `--as-of` alone, not known.
+    pub fn asked<'a>(
+        &'a self,
+        report: Option<&crate::schema::SqlFile>,
+        params: &'a [String],
+    ) -> Asked<'a> {
+        match (self.named(report, params), &self.release, &self.as_of) {
+            (_, Some(_), _) => Asked::Unknown,
+            (Some(name), None, _) => Asked::Company(name),
+            (None, None, Some(_)) => Asked::Unknown,
+            (None, None, None) => Asked::Default,
+        }
+    }
+
+    fn named<'a>(
         &'a self,
         report: Option<&crate::schema::SqlFile>,
         params: &'a [String],
     ) -> Option<&'a str> {
-        if self.release.is_some() {
-            return None;
-        }
         let declared = report
             .and_then(|r| crate::sql::report::params(r).ok())
             .is_some_and(|ps| ps.iter().any(|p| p.name == "company"));
@@ -128,17 +138,29 @@ pub fn open_fresh(project: &Project) -> anyhow::Result<Warehouse> {
     Warehouse::open(project)
 }
 
-/// `open_fresh` for statement `sql` asked about `company` (an id, name or alias; None: the
-/// session's default company, or none). When the statement reads that company's figures alone
-/// (`sql::scope`) and nothing of data/ it could read changed (`staleness_for_company`), the
-/// live generation answers without the walk of every release folder, and with only the files
-/// it can read verified; otherwise `open_fresh` decides, as for any statement.
+/// Which company a statement is asked about, as far as the command line tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asked<'a> {
+    /// By name (an id, name or alias).
+    Company(&'a str),
+    /// None named, and no vintage: the session's default, the newest release's company.
+    Default,
+    /// Anything else (`--release`, `--as-of` without a company, -init or -cmd statements).
+    Unknown,
+}
+
+/// `open_fresh` for statement `sql` asked about `asked`. When the statement reads that
+/// company's figures alone (`sql::scope`) and nothing of data/ it could read changed
+/// (`staleness_for_company`; for the default company also every release's release.toml, which
+/// decide which release is the newest), the live generation answers without the walk of every
+/// release folder, and with only the files it can read verified; otherwise `open_fresh`
+/// decides, as for any statement.
 ///
 /// With `build` false (`--no-build`) data/ is not checked at all, and only the opening is
 /// scoped: `Warehouse::open` verifies every file, a one-company statement's only its own.
 pub fn open_fresh_for(
     project: &Project,
-    company: Option<&str>,
+    asked: Asked,
     sql: &str,
     build: bool,
 ) -> anyhow::Result<Warehouse> {
@@ -146,20 +168,32 @@ pub fn open_fresh_for(
         true => open_fresh(project),
         false => Warehouse::open(project),
     };
-    let Some(company) = company else {
-        return whole();
+    let name = match asked {
+        Asked::Company(name) => Some(name),
+        Asked::Default => None,
+        Asked::Unknown => return whole(),
     };
-    // data/ is checked beside the opening, taking the name for an id (the usual case).
-    let opened = Warehouse::open_for_company(project, company, |manifest| {
-        if build {
-            staleness_for_company(project, manifest, company)
-        } else {
-            Ok(None)
+    // data/ is checked beside the opening, for the company named taken for an id (the usual
+    // case), or for the newest release's in the manifest.
+    let opened = Warehouse::open_for_company(project, name, |manifest| -> anyhow::Result<_> {
+        if !build {
+            return Ok((None, None));
         }
+        let guess = match name {
+            Some(name) => name.to_string(),
+            None if release_metadata_unchanged(project, manifest)? => newest_company(manifest),
+            None => return Ok((None, Some("a release's release.toml changed".to_string()))),
+        };
+        let stale = staleness_for_company(project, manifest, &guess)?;
+        Ok((Some(guess), stale))
     });
-    if let Ok(Some((wh, id, stale))) = opened {
-        let stale = match stale {
-            Ok(stale) if id == company || !build => stale,
+    if let Ok(Some((wh, id, checked))) = opened {
+        let stale = match (build, checked) {
+            (false, _) => None,
+            (_, Err(e)) => Some(e.to_string()),
+            (_, Ok((Some(guess), stale))) if guess == id => stale,
+            (_, Ok((None, Some(why)))) => Some(why),
+            // An alias, not an id.
             _ => staleness_for_company(project, wh.manifest(), &id)
                 .unwrap_or_else(|e| Some(e.to_string())),
         };
@@ -171,6 +205,16 @@ pub fn open_fresh_for(
         }
     }
     whole()
+}
+
+/// The company of the newest release `manifest` records, by the order of vintage_releases
+/// (published_on, then release_id): the company a session shows when asked for none.
+fn newest_company(manifest: &crate::warehouse::manifest::Manifest) -> String {
+    let newest = manifest
+        .releases
+        .iter()
+        .max_by(|a, b| (&a.published_on, &a.release_id).cmp(&(&b.published_on, &b.release_id)));
+    newest.map(|r| r.company.clone()).unwrap_or_default()
 }
 
 /// Print an error with its causes, one paragraph, and return the failure exit code.

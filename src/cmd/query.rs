@@ -81,9 +81,10 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
     clock.lap("read the SQL");
     // -init and -cmd statements could read anything, or set another company.
     let scripts = args.shell.init.is_some() || !args.shell.cmd.is_empty();
-    let asked = (!scripts)
-        .then(|| args.vintage.one_company(report.as_ref(), &args.params))
-        .flatten();
+    let asked = match scripts {
+        true => super::Asked::Unknown,
+        false => args.vintage.asked(report.as_ref(), &args.params),
+    };
     let mut wh = super::open_fresh_for(project, asked, &sql, !args.no_build)?;
     clock.lap("open the warehouse");
     args.vintage.apply(&wh)?;

@@ -27,7 +27,7 @@ pub use company::Company;
 pub use reference::known_units;
 use reference::read_reference;
 use references::{check_concepts, derive_periods};
-pub use scan::{scan_data, scan_data_where, DataScan, UNSTAMPED};
+pub use scan::{metadata_digest, metadata_stamps, scan_data, scan_data_where, DataScan, UNSTAMPED};
 
 use crate::base::hex;
 use crate::schema::{Catalog, Table};
@@ -52,7 +52,7 @@ const PERIODS: &str = "periods";
 const UNITS: &str = "units";
 const CONCEPTS: &str = "concepts";
 const STANDARD_CONCEPTS: &str = "standard_concepts";
-const METADATA_FILE: &str = "release.toml";
+pub(crate) const METADATA_FILE: &str = "release.toml";
 /// What a column comment says when the column names a period of the release's company, or a
 /// concept of it: references through the company, which a foreign key cannot express.
 const PERIOD_REFERENCE: &str = "(periods.period)";

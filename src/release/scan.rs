@@ -25,6 +25,59 @@ pub struct DataScan {
     /// Every other file or folder of data/, by its path below data/ -> stamp: not read by the
     /// load, but an edit to it still makes the warehouse stale.
     pub others: BTreeMap<String, String>,
+    /// release folder name -> stamp of its release.toml alone (`NO_METADATA` without one), for
+    /// the folders stamped: what the releases' order, and so the default company, is read from.
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// The metadata stamp of a release folder without a release.toml file.
+const NO_METADATA: &str = "none";
+
+/// One hash of release folders' metadata stamps (`DataScan::metadata`, `metadata_stamps`).
+pub fn metadata_digest(stamps: &BTreeMap<String, String>) -> String {
+    let mut hasher = Sha256::new();
+    for (name, stamp) in stamps {
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(stamp.as_bytes());
+        hasher.update([0]);
+    }
+    hex(&hasher.finalize())
+}
+
+/// The metadata stamp of every release folder of `data_dir` (see `DataScan::metadata`), by a
+/// listing of releases/ and a `stat` of each release.toml: a tenth of the walk.
+pub fn metadata_stamps(data_dir: &Path) -> Result<BTreeMap<String, String>> {
+    let mut folders = Vec::new();
+    for entry in listing(&data_dir.join("releases"))? {
+        if entry.file_type()?.is_dir() {
+            folders.push(entry);
+        }
+    }
+    let stamped = |share: &[std::fs::DirEntry]| -> Result<Vec<(String, String)>> {
+        share
+            .iter()
+            .map(|entry| {
+                let path = entry.path().join(super::METADATA_FILE);
+                let stamp = match std::fs::metadata(&path) {
+                    Ok(meta) if meta.is_file() => {
+                        let name = super::METADATA_FILE.as_bytes().to_vec();
+                        file_stamp(&[file_stat(name, &meta)?])
+                    }
+                    _ => NO_METADATA.to_string(),
+                };
+                Ok((entry.file_name().to_string_lossy().to_string(), stamp))
+            })
+            .collect()
+    };
+    // Two halves, one a thread, as the walk.
+    let (first, second) = folders.split_at(folders.len().div_ceil(2));
+    let (mine, theirs) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| stamped(second));
+        (stamped(first), other.join())
+    });
+    let theirs = theirs.map_err(|_| anyhow::anyhow!("walking {} failed", data_dir.display()))??;
+    Ok(mine?.into_iter().chain(theirs).collect())
 }
 
 impl DataScan {
@@ -76,6 +129,7 @@ impl DataScan {
             releases: keep(&self.releases, releases),
             companies: keep(&self.companies, companies),
             others: self.others.clone(),
+            metadata: keep(&self.metadata, releases),
         }
     }
 }
@@ -154,19 +208,22 @@ pub fn scan_data_where(data_dir: &Path, stamped: impl Fn(&str) -> bool) -> Resul
     // Two halves, one a thread: the folders are alike in size.
     let half = folders.len().div_ceil(2);
     let (first, second) = folders.split_at(half);
-    let stamped = |share: &[(String, PathBuf)]| -> Result<Vec<(String, String)>> {
+    type Stamped = Vec<(String, (String, String))>;
+    let stamped = |share: &[(String, PathBuf)]| -> Result<Stamped> {
         share
             .iter()
-            .map(|(name, path)| Ok((name.clone(), folder_stamp(path)?)))
+            .map(|(name, path)| Ok((name.clone(), release_stamps(path)?)))
             .collect()
     };
     let (mine, theirs) = std::thread::scope(|scope| {
         let other = scope.spawn(|| stamped(second));
         (stamped(first), other.join())
     });
-    scan.releases.extend(mine?);
-    scan.releases
-        .extend(theirs.map_err(|_| anyhow::anyhow!("walking {} failed", data_dir.display()))??);
+    let theirs = theirs.map_err(|_| anyhow::anyhow!("walking {} failed", data_dir.display()))??;
+    for (name, (folder, metadata)) in mine?.into_iter().chain(theirs) {
+        scan.metadata.insert(name.clone(), metadata);
+        scan.releases.insert(name, folder);
+    }
     Ok(scan)
 }
 
@@ -189,11 +246,15 @@ fn stat(entry: &std::fs::DirEntry) -> Result<FileStat> {
         entry.metadata()
     }
     .with_context(|| format!("reading {}", entry.path().display()))?;
+    file_stat(entry.file_name().as_encoded_bytes().to_vec(), &meta)
+}
+
+/// The stat of a file named `name` with metadata `meta`.
+fn file_stat(name: Vec<u8>, meta: &std::fs::Metadata) -> Result<FileStat> {
     let modified = meta
         .modified()?
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    let name = entry.file_name().as_encoded_bytes().to_vec();
     Ok((name, meta.len(), modified.as_nanos()))
 }
 
@@ -211,10 +272,20 @@ fn file_stamp(files: &[FileStat]) -> String {
 
 /// The stamp of every file at or below folder `dir` (names relative to it, in byte order).
 fn folder_stamp(dir: &Path) -> Result<String> {
+    Ok(release_stamps(dir)?.0)
+}
+
+/// `folder_stamp` of release folder `dir`, and the stamp of its release.toml alone.
+fn release_stamps(dir: &Path) -> Result<(String, String)> {
     let mut files = Vec::new();
     collect(dir, &[], &mut files)?;
     files.sort_unstable();
-    Ok(file_stamp(&files))
+    let metadata = files
+        .iter()
+        .find(|(name, _, _)| name == super::METADATA_FILE.as_bytes())
+        .map(|f| file_stamp(std::slice::from_ref(f)))
+        .unwrap_or_else(|| NO_METADATA.to_string());
+    Ok((file_stamp(&files), metadata))
 }
 
 fn collect(dir: &Path, prefix: &[u8], out: &mut Vec<FileStat>) -> Result<()> {
@@ -260,6 +331,14 @@ mod tests {
         std::fs::write(data.join("releases/acme-1q20/notes/n.txt"), "nn").unwrap();
         let after = scan_data(data).unwrap();
         assert_ne!(after.releases["acme-1q20"], before.releases["acme-1q20"]);
+        // ... but not that of its release.toml, which the cheaper listing finds the same.
+        assert_eq!(after.metadata, before.metadata);
+        assert_eq!(metadata_stamps(data).unwrap(), after.metadata);
+        std::fs::write(data.join("releases/acme-2q20/release.toml"), "bb").unwrap();
+        let toml = metadata_stamps(data).unwrap();
+        assert_ne!(toml["acme-2q20"], after.metadata["acme-2q20"]);
+        assert_eq!(toml, scan_data(data).unwrap().metadata);
+        std::fs::write(data.join("releases/acme-2q20/release.toml"), "b").unwrap();
         assert_eq!(after.releases["acme-2q20"], before.releases["acme-2q20"]);
         assert_eq!(after.companies, before.companies);
         assert_ne!(after.digest(), before.digest());

@@ -52,6 +52,10 @@ pub struct Manifest {
 pub struct SourceStamps {
     pub schema: String,
     pub others: String,
+    /// Of every release folder's release.toml (`release::metadata_digest`): the releases'
+    /// order, and so the session's default company, the newest release's.
+    #[serde(default)]
+    pub metadata: String,
 }
 
 /// A company's part: what in data/ it was made from, and its files.
@@ -168,6 +172,17 @@ pub fn staleness_for_company(
         return changed(&format!("a release of {company}"));
     }
     Ok(None)
+}
+
+/// Whether every release folder's release.toml is as the load of the generation `manifest`
+/// found it (a listing of releases/ and a `stat` a folder): then the newest release, whose
+/// company a session shows when asked for none, is the one the generation's was.
+pub fn release_metadata_unchanged(project: &Project, manifest: &Manifest) -> Result<bool> {
+    let Some(stamps) = manifest.stamps.as_ref().filter(|s| !s.metadata.is_empty()) else {
+        return Ok(false);
+    };
+    let now = crate::release::metadata_stamps(&project.data)?;
+    Ok(crate::release::metadata_digest(&now) == stamps.metadata)
 }
 
 /// Every file of the generation holds the bytes the manifest records: its size, then its

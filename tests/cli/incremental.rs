@@ -466,6 +466,22 @@ fn a_one_company_statement_checks_its_company_only() {
     assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
     let still = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
     assert_eq!(still, live);
+    // Asked for no company, a session shows the newest release's, IIJ's here: the same holds
+    // while no release.toml changed (which release is the newest is read from them).
+    let (default, quiet) = query(&["trend_revenue", "--format", "csv"]);
+    assert_eq!(default, table);
+    assert!(!quiet.contains("building"), "{quiet}");
+    let toml = sb.data.join("releases/brightline-2q06/release.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, text.replace("(synthetic) results", "(synthetic) Results")).unwrap();
+    let (default, built) = query(&["trend_revenue", "--format", "csv"]);
+    assert_eq!(default, table);
+    assert!(built.contains("building the warehouse"), "{built}");
+    // Brightline's CSV edited again: a new generation is live now, and the same holds.
+    std::fs::write(&path, lines.join("\n") + " again\n").unwrap();
+    let (default, quiet) = query(&["trend_revenue", "--format", "csv"]);
+    assert_eq!(default, table);
+    assert!(!quiet.contains("building"), "{quiet}");
     // Brightline's own statement, and one over every company, rebuild first.
     let (_, built) = query(&["-e", "SELECT count(*) FROM figures", "--company", "iij"]);
     assert!(built.contains("building the warehouse"), "{built}");
