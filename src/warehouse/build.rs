@@ -461,7 +461,9 @@ impl Generation {
                 .context("the generation has no catalog: write it first")?,
         );
         let tmp = generation.join(format!(".{MANIFEST}.tmp"));
-        std::fs::write(&tmp, serde_json::to_string_pretty(manifest)?)?;
+        // Compact: every command reads it, and at 10,000 releases indenting makes it a third
+        // larger (4.8 MB against 3.6 MB); `jq .` shows it indented.
+        std::fs::write(&tmp, serde_json::to_string(manifest)?)?;
         std::fs::File::open(&tmp)?.sync_all()?;
         std::fs::rename(&tmp, generation.join(MANIFEST))?;
         sync_dir(&generation)?;

@@ -473,7 +473,11 @@ fn a_one_company_statement_checks_its_company_only() {
     assert!(!quiet.contains("building"), "{quiet}");
     let toml = sb.data.join("releases/brightline-2q06/release.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
-    std::fs::write(&toml, text.replace("(synthetic) results", "(synthetic) Results")).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("(synthetic) results", "(synthetic) Results"),
+    )
+    .unwrap();
     let (default, built) = query(&["trend_revenue", "--format", "csv"]);
     assert_eq!(default, table);
     assert!(built.contains("building the warehouse"), "{built}");
