@@ -1,6 +1,9 @@
 -- name: source_audit
 -- description: Every figure marked as printed has its printed form and its label in the release text, and the printed form reads as the stored value
 -- tolerance: 0
+-- scope: release
+-- (each release's rows come from its own figures and text alone, release_id first: an
+-- incremental load runs the rule on the releases it reads that are new or changed)
 WITH src AS (
     SELECT release_id, source_text, folded_text(source_text) AS folded FROM release_sources
 )

@@ -6,6 +6,7 @@
 //! Who may call it: cmd (load, and the commands that rebuild a stale warehouse before reading).
 
 mod plan;
+mod scoped;
 
 use crate::base::project::Project;
 use crate::base::{sql_string, Phases};
@@ -372,6 +373,22 @@ struct Step {
     touched: usize,
 }
 
+/// The file of the rule outcomes of `company`'s part that this load replaces, in the live
+/// generation.
+fn replaced_outcomes(generation: &Generation, plan: &plan::Plan, company: &str) -> Result<PathBuf> {
+    let live = generation
+        .live_dir()
+        .context("an incremental load without a live generation")?;
+    let file = plan
+        .replaced
+        .iter()
+        .filter(|p| p.company_id == company)
+        .flat_map(|p| &p.files)
+        .find(|f| f.name == RULE_OUTCOMES)
+        .with_context(|| format!("the part of {company} has no rule outcomes"))?;
+    Ok(live.join(&file.file))
+}
+
 /// What every step of one load is made under, and whether a step is its last, the one that goes
 /// live.
 #[derive(Clone, Copy)]
@@ -395,6 +412,9 @@ fn step(
     generation: &mut Generation,
 ) -> Result<Step> {
     let previous = generation.live_manifest().cloned();
+    // The releases of the companies read again whose files did not change: the rules scoped to
+    // a release take their rows from the parts replaced (see `scoped`).
+    let kept = scoped::kept_releases(&plan, scan);
     // The unchanged companies' files are linked while the changed ones are read.
     if !plan.reused.is_empty() {
         let files = plan.reused.iter().flat_map(|p| p.files.iter().cloned());
@@ -519,7 +539,8 @@ fn step(
                 .map(|m| m.rule_millis.clone())
                 .unwrap_or_default();
             let late = views_reading(schema_dir, FIGURES)?;
-            let rules = RuleQueue::new(load_rules(&project.checks_dir())?, &previous, |rule| {
+            let queued = scoped::narrowed(load_rules(&project.checks_dir())?, &plan.read, &kept);
+            let rules = RuleQueue::new(queued, &previous, |rule| {
                 words(&rule.sql).iter().any(|w| late.contains(w))
             });
             session.help_fill(fill);
@@ -578,6 +599,25 @@ fn step(
         let company = &part.company_id;
         let share = if plan.touched.contains(company) {
             let mine = by_company.get(company).map(Vec::as_slice).unwrap_or(&[]);
+            let with_kept;
+            let mine = match kept.get(company) {
+                Some(releases) => {
+                    let old = replaced_outcomes(generation, &plan, company)?;
+                    with_kept = outcomes
+                        .iter()
+                        .enumerate()
+                        .map(|(i, o)| {
+                            let new = mine.get(i).unwrap_or(&PASSED);
+                            match scoped::by_release(&o.rule) {
+                                true => scoped::with_kept(&o.rule.name, new, &old, releases),
+                                false => Ok(new.clone()),
+                            }
+                        })
+                        .collect::<Result<Vec<Share>>>()?;
+                    &with_kept[..]
+                }
+                None => mine,
+            };
             let batch = check_results_batch(table, &outcomes, mine)?;
             let metadata = part_metadata(dataset.releases.iter(), company);
             part.files

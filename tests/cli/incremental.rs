@@ -544,3 +544,90 @@ fn a_one_company_statement_checks_its_company_only() {
     assert!(built.contains("building the warehouse"), "{built}");
     assert_eq!(note.lines().nth(1), Some("seen at once"), "{note}");
 }
+
+/// A rule scoped to a release (source_audit) runs, in an incremental load, on the releases it
+/// reads that are new or changed; the rows of the company's other releases come from the part it
+/// replaces. What it keeps is what a full rebuild finds: the same rule outcomes and
+/// check_results, byte for byte, rows of both releases in release order.
+#[test]
+fn a_release_scoped_rule_reads_the_new_release_and_keeps_the_others() {
+    let work = tempfile::tempdir().unwrap();
+    let aside = work.path().join("eurolumen-3q07");
+    let sb = universe(&aside);
+    // One label of each Eurolumen release that its text does not print.
+    for (file, from, to) in [
+        (
+            sb.data.join("releases/eurolumen-2q07/revenue_lines.csv"),
+            ",Lighting,60,",
+            ",Lightning,60,",
+        ),
+        (
+            aside.join("revenue_lines.csv"),
+            ",Consumer,70,",
+            ",Consumers,70,",
+        ),
+    ] {
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(from), "{}", file.display());
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+    }
+    sb.ok(&["load"]);
+    std::fs::rename(&aside, sb.data.join("releases/eurolumen-3q07")).unwrap();
+    let added = sb.ok(&["load"]);
+    assert!(
+        added.contains("1 of 3 companies read and checked again"),
+        "{added}"
+    );
+    let details = sb.scalar("SELECT details FROM check_results WHERE rule = 'source_audit'");
+    let seen: Vec<&str> = details
+        .lines()
+        .filter(|l| l.contains("\"release_id\""))
+        .collect();
+    assert_eq!(seen.len(), 2, "{details}");
+    assert!(
+        seen[0].contains("eurolumen-2q07") && seen[1].contains("eurolumen-3q07"),
+        "{details}"
+    );
+    assert!(
+        details.contains("label not in the release text"),
+        "{details}"
+    );
+
+    let full = work.path().join("full");
+    let out = sb
+        .cmd()
+        .env("IIJWH_WAREHOUSE", &full)
+        .args(["load", "--full"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(files(&sb.warehouse()), files(&full));
+    assert_eq!(catalog_rows(&sb, &sb.warehouse()), catalog_rows(&sb, &full));
+
+    // An edit to the older release alone: its rows are found again, the newer one's kept.
+    let older = sb.data.join("releases/eurolumen-2q07/revenue_lines.csv");
+    let text = std::fs::read_to_string(&older).unwrap();
+    std::fs::write(&older, text.replacen(",Lightning,", ",Lighting,", 1)).unwrap();
+    sb.ok(&["load"]);
+    let details = sb.scalar("SELECT details FROM check_results WHERE rule = 'source_audit'");
+    assert!(
+        !details.contains("eurolumen-2q07") && details.contains("eurolumen-3q07"),
+        "{details}"
+    );
+    let out = sb
+        .cmd()
+        .env("IIJWH_WAREHOUSE", &full)
+        .args(["load", "--full"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(files(&sb.warehouse()), files(&full));
+}
