@@ -526,6 +526,7 @@ fn step(
                 build_key: Some(under.key.to_string()),
                 parts: parts.into_values().collect(),
                 stamps: Some(under.stamps.clone()),
+                latest_ddl: None,
             };
             let session = opened
                 .recv()
@@ -574,6 +575,7 @@ fn step(
     let (latest, latest_files) = store_latest_vintage(&wh, generation, &made, &dataset)?;
     clock.lap("latest vintage");
     let (mut manifest, engine) = wh.end_load();
+    manifest.latest_ddl = Some(crate::warehouse::latest_ddl_digest(&latest));
     for part in &mut manifest.parts {
         part.files.extend(
             latest_files

@@ -43,6 +43,9 @@ pub struct Manifest {
     /// company's answers (`staleness_for_company`); None in older manifests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stamps: Option<SourceStamps>,
+    /// A digest of the catalog's views of schema `latest` (see `warehouse::latest_ddl_digest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_ddl: Option<String>,
 }
 
 /// What a generation was built from besides its parts' stamps: schema/ and iijwh

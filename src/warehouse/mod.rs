@@ -114,6 +114,14 @@ fn latest_ddl(latest: &LatestParts) -> String {
     ddl
 }
 
+/// A digest of `latest_ddl(latest)`, kept in the manifest (`Manifest::latest_ddl`): a load
+/// whose catalog is copied from a generation with the same one leaves those views as they are.
+pub fn latest_ddl_digest(latest: &LatestParts) -> String {
+    crate::base::hex(&<sha2::Sha256 as sha2::Digest>::digest(
+        latest_ddl(latest).as_bytes(),
+    ))
+}
+
 /// The files of folder `folder` of the generation a view over every company's part reads: every
 /// company's, or only those of the companies in session variable `parts` (a list of ids), which
 /// `check --rerun` sets to run the rules a batch of companies at a time.
@@ -314,7 +322,7 @@ fn write_catalog(
             "the live generation's catalog is not one this load can add to; run `iijwh load --full`"
         );
     }
-    if let Some((old, _)) = usable {
+    if let Some((old, old_manifest)) = usable {
         let copied = || -> Result<()> {
             std::fs::copy(old.join(CATALOG), &path)?;
             conn.execute_batch(&attach(false))?;
@@ -322,7 +330,16 @@ fn write_catalog(
                 Some(sql) => conn.execute_batch(sql),
                 None => conn.execute_batch(&create_tables(catalog, "CREATE OR REPLACE")),
             }
-            .and_then(|()| conn.execute_batch(&latest_ddl(latest)));
+            .and_then(|()| {
+                let same =
+                    manifest.latest_ddl.is_some() && old_manifest.latest_ddl == manifest.latest_ddl;
+                match same {
+                    // The same views (the same tables, the same newest company): binding them
+                    // again lists every company's files of each (~30 ms at 10,000 releases).
+                    true => Ok(()),
+                    false => conn.execute_batch(&latest_ddl(latest)),
+                }
+            });
             if replaced.is_err() {
                 conn.execute_batch(close)?;
             }

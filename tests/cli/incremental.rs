@@ -531,6 +531,11 @@ fn a_one_company_statement_checks_its_company_only() {
     std::fs::rename(&aside, sb.data.join("releases/eurolumen-3q07")).unwrap();
     let (_, built) = trend();
     assert!(built.contains("building the warehouse"), "{built}");
+    // Eurolumen's is the newest release now: asked for no company, the views show Eurolumen's
+    // figures (the stored latest vintage's views name the newest company, made again).
+    let sql = "SELECT DISTINCT company_id FROM revenue_lines";
+    let (shown, _) = query(&["--no-build", "-e", sql, "--format", "csv"]);
+    assert_eq!(shown.lines().nth(1), Some("eurolumen"), "{shown}");
 
     // IIJ's own release edited: rebuilt, and the edit is what it answers.
     sb.edit(
