@@ -18,7 +18,7 @@ pub mod reports;
 pub mod serve;
 
 use crate::base::project::Project;
-use crate::warehouse::manifest::{release_metadata_unchanged, staleness, staleness_for_company};
+use crate::warehouse::manifest::{staleness, staleness_for_company};
 use crate::warehouse::{Vintage, Warehouse};
 use std::process::ExitCode;
 
@@ -175,26 +175,18 @@ pub fn open_fresh_for(
     };
     // data/ is checked beside the opening, for the company named taken for an id (the usual
     // case), or for the newest release's in the manifest.
-    let opened = Warehouse::open_for_company(project, name, |manifest| -> anyhow::Result<_> {
-        if !build {
-            return Ok((None, None));
-        }
-        let guess = match name {
-            Some(name) => name.to_string(),
-            None if release_metadata_unchanged(project, manifest)? => newest_company(manifest),
-            None => return Ok((None, Some("a release's release.toml changed".to_string()))),
-        };
-        let stale = staleness_for_company(project, manifest, &guess)?;
-        Ok((Some(guess), stale))
+    let newest = name.is_none();
+    let opened = Warehouse::open_for_company(project, name, |manifest| {
+        let guess = name.map_or_else(|| newest_company(manifest), str::to_string);
+        let stale = build.then(|| staleness_for_company(project, manifest, &guess, newest));
+        (guess, stale)
     });
-    if let Ok(Some((wh, id, checked))) = opened {
-        let stale = match (build, checked) {
-            (false, _) => None,
-            (_, Err(e)) => Some(e.to_string()),
-            (_, Ok((Some(guess), stale))) if guess == id => stale,
-            (_, Ok((None, Some(why)))) => Some(why),
-            // An alias, not an id.
-            _ => staleness_for_company(project, wh.manifest(), &id)
+    if let Ok(Some((wh, id, (guess, checked)))) = opened {
+        let stale = match checked {
+            None => None,
+            Some(checked) if guess == id => checked.unwrap_or_else(|e| Some(e.to_string())),
+            // An alias, not an id; or a newest release the manifest does not tell apart.
+            Some(_) => staleness_for_company(project, wh.manifest(), &id, newest)
                 .unwrap_or_else(|e| Some(e.to_string())),
         };
         let one = wh

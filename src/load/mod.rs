@@ -251,7 +251,7 @@ pub fn build(project: &Project, full: bool) -> Result<BuildReport> {
             let stamps = SourceStamps {
                 schema: schema_stamp(project)?,
                 others: scan.others_digest(),
-                metadata: crate::release::metadata_digest(&scan.metadata),
+                metadata: scan.metadata_digest(),
             };
             let fingerprint = fingerprint_of(&stamps.schema, &scan);
             Ok((scan, (fingerprint, stamps), plan::build_key(project)?))

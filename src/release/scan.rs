@@ -26,58 +26,24 @@ pub struct DataScan {
     /// load, but an edit to it still makes the warehouse stale.
     pub others: BTreeMap<String, String>,
     /// release folder name -> stamp of its release.toml alone (`NO_METADATA` without one), for
-    /// the folders stamped: what the releases' order, and so the default company, is read from.
+    /// the folders stamped (and, asked, the others): what the releases' order, and so the
+    /// default company, is read from.
     pub metadata: BTreeMap<String, String>,
 }
 
 /// The metadata stamp of a release folder without a release.toml file.
 const NO_METADATA: &str = "none";
 
-/// One hash of release folders' metadata stamps (`DataScan::metadata`, `metadata_stamps`).
-pub fn metadata_digest(stamps: &BTreeMap<String, String>) -> String {
+/// One hash of the stamps of `map`, name by name.
+fn map_digest(map: &BTreeMap<String, String>) -> String {
     let mut hasher = Sha256::new();
-    for (name, stamp) in stamps {
+    for (name, stamp) in map {
         hasher.update(name.as_bytes());
         hasher.update([0]);
         hasher.update(stamp.as_bytes());
         hasher.update([0]);
     }
     hex(&hasher.finalize())
-}
-
-/// The metadata stamp of every release folder of `data_dir` (see `DataScan::metadata`), by a
-/// listing of releases/ and a `stat` of each release.toml: a tenth of the walk.
-pub fn metadata_stamps(data_dir: &Path) -> Result<BTreeMap<String, String>> {
-    let mut folders = Vec::new();
-    for entry in listing(&data_dir.join("releases"))? {
-        if entry.file_type()?.is_dir() {
-            folders.push(entry);
-        }
-    }
-    let stamped = |share: &[std::fs::DirEntry]| -> Result<Vec<(String, String)>> {
-        share
-            .iter()
-            .map(|entry| {
-                let path = entry.path().join(super::METADATA_FILE);
-                let stamp = match std::fs::metadata(&path) {
-                    Ok(meta) if meta.is_file() => {
-                        let name = super::METADATA_FILE.as_bytes().to_vec();
-                        file_stamp(&[file_stat(name, &meta)?])
-                    }
-                    _ => NO_METADATA.to_string(),
-                };
-                Ok((entry.file_name().to_string_lossy().to_string(), stamp))
-            })
-            .collect()
-    };
-    // Two halves, one a thread, as the walk.
-    let (first, second) = folders.split_at(folders.len().div_ceil(2));
-    let (mine, theirs) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| stamped(second));
-        (stamped(first), other.join())
-    });
-    let theirs = theirs.map_err(|_| anyhow::anyhow!("walking {} failed", data_dir.display()))??;
-    Ok(mine?.into_iter().chain(theirs).collect())
 }
 
 impl DataScan {
@@ -106,14 +72,12 @@ impl DataScan {
     /// One hash of the stamps of the files of data/ that are neither a release folder nor a
     /// company record (`others`).
     pub fn others_digest(&self) -> String {
-        let mut hasher = Sha256::new();
-        for (name, stamp) in &self.others {
-            hasher.update(name.as_bytes());
-            hasher.update([0]);
-            hasher.update(stamp.as_bytes());
-            hasher.update([0]);
-        }
-        hex(&hasher.finalize())
+        map_digest(&self.others)
+    }
+
+    /// One hash of the release folders' metadata stamps (`metadata`).
+    pub fn metadata_digest(&self) -> String {
+        map_digest(&self.metadata)
     }
 
     /// The scan of a data/ holding only the company records `companies` and the release
@@ -136,16 +100,21 @@ impl DataScan {
 
 /// Stamp every release folder, company record and other file of `data_dir`.
 pub fn scan_data(data_dir: &Path) -> Result<DataScan> {
-    scan_data_where(data_dir, |_| true)
+    scan_data_where(data_dir, |_| true, false)
 }
 
 /// The stamp a folder `scan_data_where` listed but did not look into has.
 pub const UNSTAMPED: &str = "";
 
 /// `scan_data`, but a release folder `stamped` says no to is named, not looked into: its stamp is
-/// `UNSTAMPED`. The check of one company's answers stamps only its own folders (see
+/// `UNSTAMPED`, and its metadata stamp is taken (a `stat` of its release.toml) only when
+/// `metadata` asks. The check of one company's answers stamps only its own folders (see
 /// `warehouse::manifest::staleness_for_company`).
-pub fn scan_data_where(data_dir: &Path, stamped: impl Fn(&str) -> bool) -> Result<DataScan> {
+pub fn scan_data_where(
+    data_dir: &Path,
+    stamped: impl Fn(&str) -> bool + Sync,
+    metadata: bool,
+) -> Result<DataScan> {
     if !data_dir.is_dir() {
         bail!(
             "no data folder at {}: --data (or IIJWH_DATA) must name a folder holding \
@@ -198,33 +167,46 @@ pub fn scan_data_where(data_dir: &Path, stamped: impl Fn(&str) -> bool) -> Resul
             }
         }
     }
-    let (skipped, folders): (Vec<_>, Vec<_>) =
-        folders.into_iter().partition(|(name, _)| !stamped(name));
-    scan.releases.extend(
-        skipped
-            .into_iter()
-            .map(|(name, _)| (name, UNSTAMPED.to_string())),
-    );
-    // Two halves, one a thread: the folders are alike in size.
-    let half = folders.len().div_ceil(2);
-    let (first, second) = folders.split_at(half);
-    type Stamped = Vec<(String, (String, String))>;
-    let stamped = |share: &[(String, PathBuf)]| -> Result<Stamped> {
+    // Two halves, one a thread: most folders are alike in size.
+    let (first, second) = folders.split_at(folders.len().div_ceil(2));
+    type Stamped = Vec<(String, (String, Option<String>))>;
+    let stamp = |share: &[(String, PathBuf)]| -> Result<Stamped> {
         share
             .iter()
-            .map(|(name, path)| Ok((name.clone(), release_stamps(path)?)))
+            .map(|(name, path)| {
+                let stamps = match (stamped(name), metadata) {
+                    (true, _) => release_stamps(path).map(|(f, m)| (f, Some(m)))?,
+                    (false, true) => (UNSTAMPED.to_string(), Some(metadata_stamp(path)?)),
+                    (false, false) => (UNSTAMPED.to_string(), None),
+                };
+                Ok((name.clone(), stamps))
+            })
             .collect()
     };
     let (mine, theirs) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| stamped(second));
-        (stamped(first), other.join())
+        let other = scope.spawn(|| stamp(second));
+        (stamp(first), other.join())
     });
     let theirs = theirs.map_err(|_| anyhow::anyhow!("walking {} failed", data_dir.display()))??;
     for (name, (folder, metadata)) in mine?.into_iter().chain(theirs) {
-        scan.metadata.insert(name.clone(), metadata);
+        if let Some(metadata) = metadata {
+            scan.metadata.insert(name.clone(), metadata);
+        }
         scan.releases.insert(name, folder);
     }
     Ok(scan)
+}
+
+/// The stamp of release folder `dir`'s release.toml, by its path: what `release_stamps` gives
+/// for it.
+fn metadata_stamp(dir: &Path) -> Result<String> {
+    Ok(match std::fs::metadata(dir.join(super::METADATA_FILE)) {
+        Ok(meta) if meta.is_file() => {
+            let name = super::METADATA_FILE.as_bytes().to_vec();
+            file_stamp(&[file_stat(name, &meta)?])
+        }
+        _ => NO_METADATA.to_string(),
+    })
 }
 
 /// The entries of folder `dir`.
@@ -333,9 +315,14 @@ mod tests {
         assert_ne!(after.releases["acme-1q20"], before.releases["acme-1q20"]);
         // ... but not that of its release.toml, which the cheaper listing finds the same.
         assert_eq!(after.metadata, before.metadata);
-        assert_eq!(metadata_stamps(data).unwrap(), after.metadata);
+        let listed = |data: &Path| scan_data_where(data, |_| false, true).unwrap().metadata;
+        assert_eq!(listed(data), after.metadata);
+        assert!(scan_data_where(data, |_| false, false)
+            .unwrap()
+            .metadata
+            .is_empty());
         std::fs::write(data.join("releases/acme-2q20/release.toml"), "bb").unwrap();
-        let toml = metadata_stamps(data).unwrap();
+        let toml = listed(data);
         assert_ne!(toml["acme-2q20"], after.metadata["acme-2q20"]);
         assert_eq!(toml, scan_data(data).unwrap().metadata);
         std::fs::write(data.join("releases/acme-2q20/release.toml"), "b").unwrap();

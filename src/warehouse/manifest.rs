@@ -55,7 +55,7 @@ pub struct Manifest {
 pub struct SourceStamps {
     pub schema: String,
     pub others: String,
-    /// Of every release folder's release.toml (`release::metadata_digest`): the releases'
+    /// Of every release folder's release.toml (`DataScan::metadata_digest`): the releases'
     /// order, and so the session's default company, the newest release's.
     #[serde(default)]
     pub metadata: String,
@@ -136,12 +136,15 @@ pub fn staleness(project: &Project) -> Result<Option<String>> {
 /// companies' release folders, which such a statement cannot read: schema/, every company
 /// record, every other file of data/, the names of every release folder (a new or removed one
 /// could be the company's) and the company's own release folders. At 10,000 releases that is a
-/// few hundred `stat`s instead of ~90,000. Any doubt (an older manifest, a company without a
-/// part) answers "stale", and the caller then asks `staleness` of the whole.
+/// few hundred `stat`s instead of ~90,000. With `newest`, also every release's release.toml
+/// (a `stat` a folder): which release is the newest, whose company a session asked for none
+/// shows, is read from them. Any doubt (an older manifest, a company without a part) answers
+/// "stale", and the caller then asks `staleness` of the whole.
 pub fn staleness_for_company(
     project: &Project,
     manifest: &Manifest,
     company: &str,
+    newest: bool,
 ) -> Result<Option<String>> {
     let changed = |what: &str| Ok(Some(format!("{what} changed since it was built")));
     let Some(stamps) = &manifest.stamps else {
@@ -153,10 +156,13 @@ pub fn staleness_for_company(
     if schema_stamp(project)? != stamps.schema {
         return changed("schema/");
     }
-    let scan =
-        crate::release::scan_data_where(&project.data, |name| part.releases.contains_key(name))?;
+    let of_company = |name: &str| part.releases.contains_key(name);
+    let scan = crate::release::scan_data_where(&project.data, of_company, newest)?;
     if scan.others_digest() != stamps.others {
         return changed("data/");
+    }
+    if newest && (stamps.metadata.is_empty() || scan.metadata_digest() != stamps.metadata) {
+        return changed("a release's release.toml");
     }
     let records = manifest.parts.iter().map(|p| (&p.company_id, &p.stamp));
     if !scan.companies.iter().eq(records) {
@@ -175,17 +181,6 @@ pub fn staleness_for_company(
         return changed(&format!("a release of {company}"));
     }
     Ok(None)
-}
-
-/// Whether every release folder's release.toml is as the load of the generation `manifest`
-/// found it (a listing of releases/ and a `stat` a folder): then the newest release, whose
-/// company a session shows when asked for none, is the one the generation's was.
-pub fn release_metadata_unchanged(project: &Project, manifest: &Manifest) -> Result<bool> {
-    let Some(stamps) = manifest.stamps.as_ref().filter(|s| !s.metadata.is_empty()) else {
-        return Ok(false);
-    };
-    let now = crate::release::metadata_stamps(&project.data)?;
-    Ok(crate::release::metadata_digest(&now) == stamps.metadata)
 }
 
 /// Every file of the generation holds the bytes the manifest records: its size, then its

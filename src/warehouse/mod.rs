@@ -201,6 +201,13 @@ pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
     )
 }
 
+/// The id of the company `name` names on `conn` (macro company_named).
+fn company_named(conn: &Connection, name: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare("SELECT company_named(?)")?
+        .query_row([name], |r| r.get(0))?)
+}
+
 fn damaged(damage: String) -> anyhow::Error {
     anyhow::anyhow!("the warehouse is damaged: {damage}; run `iijwh load` to rebuild it from data/")
 }
@@ -472,9 +479,7 @@ impl Warehouse {
                     .map_err(damaged)?;
                 let conn = Warehouse::open_connection(&dir, &manifest)?;
                 let id: Option<String> = match name {
-                    Some(name) => conn
-                        .prepare("SELECT company_named(?)")?
-                        .query_row([name], |r| r.get(0))?,
+                    Some(name) => company_named(&conn, name)?,
                     None => conn
                         .prepare("SELECT max(company_id) FROM vintage_company")?
                         .query_row([], |r| r.get(0))?,
@@ -814,8 +819,7 @@ impl Warehouse {
     /// The id of the company `name` names: an id, the name as printed or an alias (macro
     /// company_named).
     pub fn company_id(&self, name: &str) -> Result<Option<String>> {
-        let mut stmt = self.conn.prepare("SELECT company_named(?)")?;
-        Ok(stmt.query_row([name], |r| r.get(0))?)
+        company_named(&self.conn, name)
     }
 
     pub fn pick_company(&self, params: &[(String, String)]) -> Result<()> {

@@ -47,6 +47,19 @@ fn files(warehouse: &Path) -> Vec<(String, String)> {
     out
 }
 
+/// `load --full` of the sandbox's data/ into warehouse `into`; its stdout.
+fn full_rebuild(sb: &Sandbox, into: &Path) -> String {
+    let out = sb
+        .cmd()
+        .env("IIJWH_WAREHOUSE", into)
+        .args(["load", "--full"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// The rows of every table of the catalog's raw and latest schemas, as CSV in one order.
 fn catalog_rows(sb: &Sandbox, warehouse: &Path) -> Vec<(String, String)> {
     let run = |sql: &str| -> String {
@@ -155,18 +168,7 @@ fn incremental_loads_end_where_a_full_rebuild_does() {
 
     // The same data/ built in full into another warehouse.
     let full = work.path().join("full");
-    let out = sb
-        .cmd()
-        .env("IIJWH_WAREHOUSE", &full)
-        .args(["load", "--full"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("asked for (--full)"));
+    assert!(full_rebuild(&sb, &full).contains("asked for (--full)"));
     assert_eq!(files(&sb.warehouse()), files(&full), "the files differ");
     assert_eq!(catalog_rows(&sb, &sb.warehouse()), catalog_rows(&sb, &full));
     let m = manifest(&sb.warehouse());
@@ -599,17 +601,7 @@ fn a_release_scoped_rule_reads_the_new_release_and_keeps_the_others() {
     );
 
     let full = work.path().join("full");
-    let out = sb
-        .cmd()
-        .env("IIJWH_WAREHOUSE", &full)
-        .args(["load", "--full"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    full_rebuild(&sb, &full);
     assert_eq!(files(&sb.warehouse()), files(&full));
     assert_eq!(catalog_rows(&sb, &sb.warehouse()), catalog_rows(&sb, &full));
 
@@ -623,16 +615,6 @@ fn a_release_scoped_rule_reads_the_new_release_and_keeps_the_others() {
         !details.contains("eurolumen-2q07") && details.contains("eurolumen-3q07"),
         "{details}"
     );
-    let out = sb
-        .cmd()
-        .env("IIJWH_WAREHOUSE", &full)
-        .args(["load", "--full"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    full_rebuild(&sb, &full);
     assert_eq!(files(&sb.warehouse()), files(&full));
 }
