@@ -80,7 +80,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     };
     let asked = args.vintage.asked(report.as_ref(), &args.params);
     let statement = report.as_ref().map(|r| &r.sql).or(args.execute.as_ref());
-    let mut wh = super::open_fresh_for(project, asked, statement.map_or("", |s| s), true)?;
+    let mut wh = super::open_fresh_for(project, asked, statement.map_or("", |s| s), true, false)?;
     args.vintage.apply(&wh)?;
     wh.sandbox()?;
     let (sql, params, title) = match (&report, &args.execute) {

@@ -158,11 +158,18 @@ pub enum Asked<'a> {
 ///
 /// With `build` false (`--no-build`) data/ is not checked at all, and only the opening is
 /// scoped: `Warehouse::open` verifies every file, a one-company statement's only its own.
+///
+/// With `direct`, a statement over nothing but the stored latest vintage of the fact tables
+/// (`sql::scope::reads_latest_files`) gets a session that reads their files without the
+/// catalog (see `Warehouse::open_for_company`), which answers that statement alone: the
+/// caller runs nothing else on it, and asks again without `direct` when it fails (the
+/// catalog's session then says what is wrong, with its names to suggest).
 pub fn open_fresh_for(
     project: &Project,
     asked: Asked,
     sql: &str,
     build: bool,
+    direct: bool,
 ) -> anyhow::Result<Warehouse> {
     let whole = || match build {
         true => open_fresh(project),
@@ -176,8 +183,15 @@ pub fn open_fresh_for(
     // data/ is checked beside the opening, for the company named taken for an id (the usual
     // case), or for the newest release's in the manifest.
     let newest = name.is_none();
-    let opened = Warehouse::open_for_company(project, name, |manifest| {
-        let guess = name.map_or_else(|| newest_company(manifest), str::to_string);
+    let latest_files = |names: &_| match direct {
+        true => crate::sql::scope::reads_latest_files(sql, names),
+        false => None,
+    };
+    let opened = Warehouse::open_for_company(project, name, latest_files, |manifest| {
+        let guess = name
+            .or_else(|| manifest.newest_company())
+            .unwrap_or_default()
+            .to_string();
         let stale = build.then(|| staleness_for_company(project, manifest, &guess, newest));
         (guess, stale)
     });
@@ -189,24 +203,12 @@ pub fn open_fresh_for(
             Some(_) => staleness_for_company(project, wh.manifest(), &id, newest)
                 .unwrap_or_else(|e| Some(e.to_string())),
         };
-        let one = wh
-            .catalog_names()
-            .is_ok_and(|names| crate::sql::scope::reads_one_company(sql, &names));
+        let one = crate::sql::scope::reads_one_company(sql, &wh.catalog_names());
         if stale.is_none() && one {
             return Ok(wh);
         }
     }
     whole()
-}
-
-/// The company of the newest release `manifest` records, by the order of vintage_releases
-/// (published_on, then release_id): the company a session shows when asked for none.
-fn newest_company(manifest: &crate::warehouse::manifest::Manifest) -> String {
-    let newest = manifest
-        .releases
-        .iter()
-        .max_by(|a, b| (&a.published_on, &a.release_id).cmp(&(&b.published_on, &b.release_id)));
-    newest.map(|r| r.company.clone()).unwrap_or_default()
 }
 
 /// Print an error with its causes, one paragraph, and return the failure exit code.

@@ -85,14 +85,11 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
         true => super::Asked::Unknown,
         false => args.vintage.asked(report.as_ref(), &args.params),
     };
-    let mut wh = super::open_fresh_for(project, asked, &sql, !args.no_build)?;
-    clock.lap("open the warehouse");
-    args.vintage.apply(&wh)?;
-    clock.lap("set the vintage");
-    if !args.allow_external {
-        wh.sandbox()?;
-    }
-    clock.lap("sandbox");
+    // Ad-hoc SQL over the stored latest facts alone reads their files without the catalog (see
+    // `open_fresh_for`): it needs nothing else of the session (no report parameters, no
+    // scripts, no vintage note).
+    let direct = report.is_none() && !scripts && args.format != Format::Xlsx;
+    let mut wh = session(project, args, (asked, &sql), direct, clock)?;
     let params = match &report {
         Some(r) => report::bind(r, &args.params, |sql| wh.column_values(sql))?,
         None => free_params(&args.params)?,
@@ -114,7 +111,14 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
     if args.shell.echo {
         println!("{}", sql.trim());
     }
-    let result = wh.query(&sql, &params)?;
+    let result = match wh.query(&sql, &params) {
+        // The catalog's session says what is wrong, with its names to suggest.
+        Err(_) if wh.is_direct() => {
+            wh = session(project, args, (asked, &sql), false, clock)?;
+            wh.query(&sql, &params)?
+        }
+        result => result?,
+    };
     clock.lap("run the statement");
     if args.format == Format::Chart {
         let (Some(r), None) = (&report, &args.output) else {
@@ -157,6 +161,29 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
     // DuckDB instance (~5-10 ms) costs more than most reports.
     std::mem::forget(wh);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The session statement `sql` runs on, asked about `asked` (see `super::open_fresh_for`), its
+/// vintage set and, unless `--allow-external`, sandboxed.
+fn session(
+    project: &Project,
+    args: &Args,
+    (asked, sql): (super::Asked, &str),
+    direct: bool,
+    clock: &mut crate::base::Phases,
+) -> Result<crate::warehouse::Warehouse> {
+    let mut wh = super::open_fresh_for(project, asked, sql, !args.no_build, direct)?;
+    clock.lap(match wh.is_direct() {
+        true => "open the stored latest files",
+        false => "open the warehouse",
+    });
+    args.vintage.apply(&wh)?;
+    clock.lap("set the vintage");
+    if !args.allow_external {
+        wh.sandbox()?;
+    }
+    clock.lap("sandbox");
+    Ok(wh)
 }
 
 /// `key=value` parameters for SQL without a report header.

@@ -527,6 +527,7 @@ fn step(
                 parts: parts.into_values().collect(),
                 stamps: Some(under.stamps.clone()),
                 latest_ddl: None,
+                catalog_names: Vec::new(),
             };
             let session = opened
                 .recv()
@@ -724,14 +725,10 @@ fn store_latest_vintage(
         }
     }
     wh.set_variable("every_company", "false")?;
-    // As vintage_company has it with no variable set: the company of the release published
-    // last (ties: the greatest id).
     let newest = wh
         .manifest()
-        .releases
-        .iter()
-        .max_by(|a, b| (&a.published_on, &a.release_id).cmp(&(&b.published_on, &b.release_id)))
-        .map(|r| r.company.clone())
+        .newest_company()
+        .map(str::to_string)
         .context("the generation has no release")?;
     Ok((
         LatestParts {

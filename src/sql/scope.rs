@@ -57,6 +57,41 @@ const ONE_COMPANY_MACROS: &[&str] = &[
     "main",
 ];
 
+/// The tables a statement may read straight from the stored latest vintage's files, with no
+/// catalog (see `warehouse::Warehouse::open_for_company`): schema/views/12_latest.sql's view of
+/// each is, in the latest vintage, `latest.TABLE_of_company` as stored, nothing left out (the
+/// descriptive tables leave out company_id). The test
+/// `a_statement_over_the_latest_facts_reads_their_files` (tests/cli/incremental.rs) compares
+/// each with the catalog's view.
+pub const LATEST_FILE_RELATIONS: &[&str] = &[
+    "revenue_lines",
+    "income_items",
+    "cash_flows",
+    "balance_sheet",
+    "kpis",
+];
+
+/// Whether word `word` asks the session about itself (its catalog, settings or databases),
+/// which a session without the catalog answers otherwise.
+fn asks_the_session(word: &str) -> bool {
+    const ASKING: &[&str] = &[
+        "information_schema",
+        "show",
+        "describe",
+        "current_database",
+        "current_catalog",
+        "current_schema",
+        "current_schemas",
+        "current_setting",
+        "memory",
+        "explain",
+    ];
+    ["duckdb_", "pg_", "pragma_", "sqlite_"]
+        .iter()
+        .any(|p| word.starts_with(p))
+        || ASKING.contains(&word)
+}
+
 /// Words that make a statement more than one read.
 const NOT_A_READ: &[&str] = &[
     "set",
@@ -106,6 +141,30 @@ pub fn reads_one_company(sql: &str, catalog: &HashSet<String>) -> bool {
         }
     }
     true
+}
+
+/// The tables of `LATEST_FILE_RELATIONS` that `sql` reads when it reads those alone, in the
+/// latest vintage of the session's company (none: `select 1`), so that their stored files
+/// answer it as the catalog would; None when it names anything else of the catalog (`catalog`
+/// as in `reads_one_company`, whose test it passes first), or asks the session about itself.
+pub fn reads_latest_files(sql: &str, catalog: &HashSet<String>) -> Option<Vec<&'static str>> {
+    if !reads_one_company(sql, catalog) {
+        return None;
+    }
+    let mut tables = Vec::new();
+    for token in tokens(sql) {
+        let Token::Word(word) = token else { continue };
+        if asks_the_session(&word) {
+            return None;
+        }
+        match LATEST_FILE_RELATIONS.iter().find(|t| **t == word) {
+            Some(t) if !tables.contains(t) => tables.push(*t),
+            Some(_) => {}
+            None if word != "main" && catalog.contains(&word) => return None,
+            None => {}
+        }
+    }
+    Some(tables)
 }
 
 #[cfg(test)]
@@ -158,6 +217,45 @@ mod tests {
             "CREATE TEMP TABLE t AS FROM revenue_lines",
         ] {
             assert!(!one(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn reads_of_the_latest_facts_alone_are_told_apart() {
+        let c = catalog();
+        let latest = |sql: &str| reads_latest_files(sql, &c);
+        assert_eq!(latest("select 1"), Some(vec![]));
+        assert_eq!(
+            latest("SELECT count(*) FROM revenue_lines"),
+            Some(vec!["revenue_lines"])
+        );
+        assert_eq!(
+            latest(
+                "select k.period, sum(r.value) from main.revenue_lines r \
+                 join \"KPIS\" k using (period) where r.period = '2Q06' group by 1; -- figures"
+            ),
+            Some(vec!["revenue_lines", "kpis"])
+        );
+        for other in [
+            // Another relation, a macro or a table function of the catalog.
+            "SELECT * FROM revenue_lines JOIN periods USING (period)",
+            "SELECT prev_quarter(period) FROM revenue_lines",
+            "SELECT * FROM read_parquet('x')",
+            "SELECT * FROM raw.revenue_lines",
+            // Questions whose answer is the session's own.
+            "SELECT * FROM duckdb_views()",
+            "SELECT * FROM information_schema.tables",
+            "SHOW TABLES",
+            "DESCRIBE",
+            "SELECT current_database()",
+            "SELECT current_setting('access_mode')",
+            "FROM memory.main.revenue_lines",
+            "EXPLAIN FROM revenue_lines",
+            // Not one read.
+            "FROM revenue_lines; FROM kpis",
+            "SET VARIABLE company = 'other'",
+        ] {
+            assert_eq!(latest(other), None, "{other}");
         }
     }
 }

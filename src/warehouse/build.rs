@@ -62,8 +62,9 @@ pub struct Generation {
     warehouse: PathBuf,
     metadata: Vec<(String, String)>,
     tables: Vec<TableEntry>,
-    /// The catalog's manifest entry, once written and synced.
+    /// The catalog's manifest entry, once written and synced, and its names.
     catalog: Option<TableEntry>,
+    catalog_names: Vec<String>,
     /// Table files written but not yet synced to disk (see `sync_in_background`).
     unsynced: Vec<PathBuf>,
     /// The thread syncing the files written before it started; `commit` waits for it.
@@ -72,7 +73,7 @@ pub struct Generation {
     linking: Option<std::thread::JoinHandle<Result<()>>>,
     /// The thread writing the catalog (see `write_catalog`); `commit` waits for it, and so does
     /// dropping the generation, before its folder is removed.
-    catalog_writer: Option<std::thread::JoinHandle<Result<TableEntry>>>,
+    catalog_writer: Option<std::thread::JoinHandle<Result<WrittenCatalog>>>,
     /// Tables written after the catalog was started (check_results) go to its writer too; the
     /// writer finishes once this is dropped.
     catalog_late: Option<std::sync::mpsc::Sender<super::LateRows>>,
@@ -86,6 +87,9 @@ pub struct Generation {
     base: Option<Box<Generation>>,
     _lock: std::fs::File,
 }
+
+/// The catalog's manifest entry and its names (`Manifest::catalog_names`).
+type WrittenCatalog = (TableEntry, Vec<String>);
 
 impl Generation {
     /// Start a generation in `warehouse`; `metadata` goes into every Parquet file's footer.
@@ -129,6 +133,7 @@ impl Generation {
             unsynced: Vec::new(),
             syncing: None,
             catalog_writer: None,
+            catalog_names: Vec::new(),
             catalog_late: None,
             linking: None,
             written: 0,
@@ -331,7 +336,7 @@ impl Generation {
         self.catalog_late = Some(late);
         self.catalog_writer = Some(std::thread::spawn(move || {
             let previous = previous.as_ref().map(|(d, m)| (d.as_path(), m));
-            session.write(
+            let names = session.write(
                 &dir,
                 (&manifest, &catalog, &latest),
                 (&rows, arriving),
@@ -341,7 +346,7 @@ impl Generation {
             let path = dir.join(super::CATALOG);
             let bytes = std::fs::read(&path).context("reading the catalog just written")?;
             std::fs::File::open(&path)?.sync_all()?;
-            Ok(TableEntry {
+            let entry = TableEntry {
                 name: "catalog".to_string(),
                 file: super::CATALOG.to_string(),
                 rows: 0,
@@ -350,7 +355,8 @@ impl Generation {
                     &bytes,
                 ))),
                 bytes: bytes.len() as u64,
-            })
+            };
+            Ok((entry, names))
         }));
         Ok(())
     }
@@ -434,10 +440,11 @@ impl Generation {
         let generation = self.dir().to_path_buf();
         self.catalog_late = None;
         if let Some(writer) = self.catalog_writer.take() {
-            let entry = writer
+            let (entry, names) = writer
                 .join()
                 .map_err(|_| anyhow::anyhow!("writing the generation's catalog failed"))??;
             self.catalog = Some(entry);
+            self.catalog_names = names;
         }
         if let Some(syncing) = self.syncing.take() {
             syncing
@@ -460,6 +467,7 @@ impl Generation {
                 .clone()
                 .context("the generation has no catalog: write it first")?,
         );
+        manifest.catalog_names = self.catalog_names.clone();
         let tmp = generation.join(format!(".{MANIFEST}.tmp"));
         // Compact: every command reads it, and at 10,000 releases indenting makes it a third
         // larger (4.8 MB against 3.6 MB); `jq .` shows it indented.

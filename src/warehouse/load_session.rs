@@ -300,7 +300,8 @@ impl CatalogSession {
         }
     }
 
-    /// Write the catalog of the generation in `dir` (see `build::Generation::write_catalog`).
+    /// Write the catalog of the generation in `dir` (see `build::Generation::write_catalog`);
+    /// returns its names (`Manifest::catalog_names`).
     pub(super) fn write(
         &self,
         dir: &Path,
@@ -308,7 +309,7 @@ impl CatalogSession {
         (rows, late): (&[TableRows], std::sync::mpsc::Receiver<LateRows>),
         schema_dir: &Path,
         (previous, patch): (Option<(&Path, &Manifest)>, Option<&str>),
-    ) -> Result<()> {
+    ) -> Result<Vec<String>> {
         write_catalog(
             &self.0, dir, schema, rows, late, schema_dir, previous, patch,
         )

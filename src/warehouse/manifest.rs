@@ -46,6 +46,23 @@ pub struct Manifest {
     /// A digest of the catalog's views of schema `latest` (see `warehouse::latest_ddl_digest`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_ddl: Option<String>,
+    /// Every name of the catalog a statement could read data through (see
+    /// `warehouse::CATALOG_NAMES_SQL`): what `sql::scope` weighs a statement's words against
+    /// before a command opens DuckDB. Empty in older manifests.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub catalog_names: Vec<String>,
+}
+
+impl Manifest {
+    /// The company of the newest release (published last; ties: the greatest release id), as
+    /// vintage_company has it with no variable set: the company a session shows when asked
+    /// for none, and whose stored latest vintage the catalog's views read then.
+    pub fn newest_company(&self) -> Option<&str> {
+        self.releases
+            .iter()
+            .max_by(|a, b| (&a.published_on, &a.release_id).cmp(&(&b.published_on, &b.release_id)))
+            .map(|r| r.company.as_str())
+    }
 }
 
 /// What a generation was built from besides its parts' stamps: schema/ and iijwh

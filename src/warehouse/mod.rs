@@ -104,14 +104,23 @@ fn latest_ddl(latest: &LatestParts) -> String {
     for t in &latest.tables {
         ddl.push_str(&format!(
             "CREATE OR REPLACE VIEW {LATEST}.\"{t}\" AS FROM read_parquet({});\n\
-             CREATE OR REPLACE VIEW {LATEST}.\"{t}_of_company\" AS \
-             FROM read_parquet({GENERATION_DIR} || '/{dir}/{t}/' || \
-             coalesce(getvariable('company'), {}) || '.parquet');\n",
+             CREATE OR REPLACE VIEW {LATEST}.\"{t}_of_company\" AS {};\n",
             part_files(&format!("{dir}/{t}")),
-            sql_string(&latest.newest_company)
+            company_latest(t, &latest.newest_company)
         ));
     }
     ddl
+}
+
+/// The stored latest vintage of `table` of the session's company (variable `company`, else
+/// `newest`, the newest release's): its file of latest/, read as it is.
+fn company_latest(table: &str, newest: &str) -> String {
+    format!(
+        "FROM read_parquet({GENERATION_DIR} || '/{}/{table}/' || \
+         coalesce(getvariable('company'), {}) || '.parquet')",
+        parts::LATEST_DIR,
+        sql_string(newest)
+    )
 }
 
 /// A digest of `latest_ddl(latest)`, kept in the manifest (`Manifest::latest_ddl`): a load
@@ -212,13 +221,10 @@ fn damaged(damage: String) -> anyhow::Error {
     anyhow::anyhow!("the warehouse is damaged: {damage}; run `iijwh load` to rebuild it from data/")
 }
 
-/// The catalog's table of every name a statement could read data through (see
-/// `Warehouse::catalog_names`), made with the catalog: listing DuckDB's functions costs ~20 ms,
-/// more than a one-company report.
-const CATALOG_NAMES: &str = "catalog_names";
-
-/// What `CATALOG_NAMES` holds: the catalog's schemas, tables and views, its macros and every
-/// table function (read_parquet, query ...), lower-cased.
+/// Every name a statement could read data through (see `Manifest::catalog_names`): the
+/// catalog's schemas, tables and views, its macros and every table function (read_parquet,
+/// query ...), lower-cased. Listed once when a catalog is made (~20 ms: DuckDB's functions) and
+/// kept in the manifest, so a command can tell what a statement reads before it opens DuckDB.
 const CATALOG_NAMES_SQL: &str = "\
 SELECT lower(schema_name) AS name FROM duckdb_schemas() WHERE database_name = current_database() \
 UNION SELECT lower(table_name) FROM duckdb_tables() WHERE database_name = current_database() \
@@ -230,7 +236,7 @@ ORDER BY name";
 /// The warehouse's format: part of every generation's fingerprint, so a generation an older
 /// iijwh wrote (raw views over its Parquet files, paths inside) is rebuilt, not opened.
 pub const FORMAT: &str =
-    "6: the catalog reads printed figures from the company parts, or those of variable parts, and lists its names";
+    "7: the catalog reads printed figures from the company parts, or those of variable parts; the manifest lists its names";
 
 /// A table's rows for the catalog: its name and one batch.
 pub type TableRows = (String, RecordBatch);
@@ -270,7 +276,7 @@ fn write_catalog(
     schema_dir: &Path,
     previous: Option<(&Path, &Manifest)>,
     patch: Option<&str>,
-) -> Result<()> {
+) -> Result<Vec<String>> {
     let path = dir.join(CATALOG);
     // 16 KiB blocks, not DuckDB's 256 KiB: the catalog holds many small tables, each of which
     // takes whole blocks (5 MiB for one release at 256 KiB, a few hundred KiB at 16), and the
@@ -330,7 +336,7 @@ fn write_catalog(
         );
     }
     if let Some((old, old_manifest)) = usable {
-        let copied = || -> Result<()> {
+        let copied = || -> Result<Vec<String>> {
             std::fs::copy(old.join(CATALOG), &path)?;
             conn.execute_batch(&attach(false))?;
             let replaced = match patch {
@@ -347,16 +353,23 @@ fn write_catalog(
                     false => conn.execute_batch(&latest_ddl(latest)),
                 }
             });
-            if replaced.is_err() {
+            // The same schema, the same names (an older manifest lists none).
+            let names = replaced.map_err(anyhow::Error::from).and_then(|()| {
+                match old_manifest.catalog_names.is_empty() {
+                    true => listed_names(conn),
+                    false => Ok(old_manifest.catalog_names.clone()),
+                }
+            });
+            if names.is_err() {
                 conn.execute_batch(close)?;
             }
-            Ok(replaced?)
+            names
         };
         match copied() {
-            Ok(()) => {
+            Ok(names) => {
                 let made = filled();
                 conn.execute_batch(close)?;
-                return made;
+                return made.map(|()| names);
             }
             Err(e) if patch.is_some() => {
                 let _ = conn.execute_batch("USE memory; DETACH DATABASE IF EXISTS generation;");
@@ -370,12 +383,23 @@ fn write_catalog(
     }
     let _ = std::fs::remove_file(&path);
     conn.execute_batch(&attach(true))?;
-    let names = format!("CREATE TABLE {RAW}.{CATALOG_NAMES} AS {CATALOG_NAMES_SQL};");
     let made = register(conn, RawSource::Generation(catalog, latest), schema_dir)
-        .and_then(|()| Ok(conn.execute_batch(&names)?))
-        .and_then(|()| filled());
+        .and_then(|()| listed_names(conn))
+        .and_then(|names| filled().map(|()| names));
     conn.execute_batch(close)?;
     made
+}
+
+/// A manifest's catalog names (`Manifest::catalog_names`) as a set.
+fn names_of(manifest: &Manifest) -> std::collections::HashSet<String> {
+    manifest.catalog_names.iter().cloned().collect()
+}
+
+/// `CATALOG_NAMES_SQL`'s names, of the database in use.
+fn listed_names(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(CATALOG_NAMES_SQL)?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(names.collect::<duckdb::Result<_>>()?)
 }
 
 /// The temporary view that shadows view `view` of `main` with its copy in `scratch`.
@@ -402,6 +426,9 @@ pub struct Warehouse {
     _lease: Option<manifest::Lease>,
     /// Whether `sandbox` confined this session (its SQL then passes `sandbox::refusal` first).
     sandboxed: bool,
+    /// Whether this session reads the stored latest files without the catalog (see
+    /// `open_for_company`).
+    direct: bool,
 }
 
 /// A DuckDB instance whose work is done and written. Dropping it tears DuckDB down (~5 ms); a
@@ -463,16 +490,40 @@ impl Warehouse {
     /// warehouse's own tables and the company's part (at 10,000 releases ~30 files of ~7,000).
     /// `beside` runs on a thread of its own meanwhile, given the manifest (the caller's check of
     /// data/). None when no company of the warehouse has that name.
+    ///
+    /// When `latest_files`, given the catalog's names (`Manifest::catalog_names`), says the
+    /// statement reads nothing but the stored latest vintage of the tables it lists (see
+    /// `sql::scope::reads_latest_files`), and the company is named by its id (or is the
+    /// default), the session is not the catalog's: an in-memory DuckDB whose views of those
+    /// names read the company's files of latest/ (the catalog's `latest.TABLE_of_company`, see
+    /// `company_latest`), the files the catalog's session would read verified all the same.
+    /// DuckDB reading the catalog (its ~100 views and macros) is most of what a short
+    /// statement costs beyond the bare CLI's (`bench/RESULTS.md` 1b). Such a session answers that statement only (`is_direct`).
     pub fn open_for_company<T: Send>(
         project: &Project,
         name: Option<&str>,
+        latest_files: impl FnOnce(&std::collections::HashSet<String>) -> Option<Vec<&'static str>>,
         beside: impl FnOnce(&Manifest) -> T + Send,
     ) -> Result<Option<(Warehouse, String, T)>> {
         let (dir, lease) = manifest::Lease::take(&project.warehouse)?;
         let manifest = read_manifest(&dir)?;
+        let direct = match name {
+            Some(id) => manifest
+                .parts
+                .iter()
+                .any(|p| p.company_id == id)
+                .then_some(id),
+            None => manifest.newest_company(),
+        }
+        .and_then(|id| Some((id.to_string(), latest_files(&names_of(&manifest))?)));
         let (opened, aside) = std::thread::scope(|scope| {
             let aside = scope.spawn(|| beside(&manifest));
-            let opened = (|| -> Result<Option<(Connection, String)>> {
+            let opened = (|| -> Result<Option<(Connection, String, bool)>> {
+                if let Some((id, tables)) = &direct {
+                    if let Some(conn) = Warehouse::open_latest_files(&dir, &manifest, id, tables)? {
+                        return Ok(Some((conn, id.clone(), true)));
+                    }
+                }
                 let mut verifier = manifest::Verifier::new(&dir);
                 verifier
                     .check(manifest.tables.iter().chain(&manifest.catalog))
@@ -490,17 +541,71 @@ impl Warehouse {
                     .check(part.flat_map(|p| &p.files))
                     .map_err(damaged)?;
                 verifier.finish();
-                Ok(Some((conn, id)))
+                Ok(Some((conn, id, false)))
             })();
             (opened, aside.join())
         });
         let aside = aside.map_err(|_| anyhow::anyhow!("checking data/ failed"))?;
-        let Some((conn, id)) = opened? else {
+        let Some((conn, id, direct)) = opened? else {
             return Ok(None);
         };
         let mut wh = Warehouse::session_on(conn, dir, manifest, &project.schema_dir());
         wh._lease = Some(lease);
+        wh.direct = direct;
         Ok(Some((wh, id, aside)))
+    }
+
+    /// The in-memory session of `open_for_company` on company `id`'s stored latest files of
+    /// `tables`, once the files the catalog's session would read are verified; None when the
+    /// company lacks one of them (the catalog then answers).
+    fn open_latest_files(
+        dir: &Path,
+        manifest: &Manifest,
+        id: &str,
+        tables: &[&str],
+    ) -> Result<Option<Connection>> {
+        let Some(part) = manifest.parts.iter().find(|p| p.company_id == id) else {
+            return Ok(None);
+        };
+        for t in tables {
+            let file = parts::part_file(&format!("{}/{t}", parts::LATEST_DIR), id);
+            if !part.files.iter().any(|f| f.file == file) {
+                return Ok(None);
+            }
+        }
+        // The files the catalog's session would verify, though this one reads fewer: a
+        // damaged generation is told at once, whichever session answers.
+        let mut verifier = manifest::Verifier::new(dir);
+        verifier
+            .check(
+                manifest
+                    .tables
+                    .iter()
+                    .chain(&manifest.catalog)
+                    .chain(&part.files),
+            )
+            .map_err(damaged)?;
+        verifier.finish();
+        let conn = crate::base::open_duckdb()?;
+        // What the catalog's session sets, and its views of the same names; spilling nowhere,
+        // as a read-only catalog's session does not.
+        let mut setup = format!("{}SET temp_directory = '';\n", generation_dir_setup(dir));
+        for t in tables {
+            setup.push_str(&format!(
+                "CREATE VIEW main.\"{t}\" AS {};\n",
+                company_latest(t, id)
+            ));
+        }
+        conn.execute_batch(&setup)
+            .context("reading the stored latest vintage")?;
+        Ok(Some(conn))
+    }
+
+    /// Whether this session reads the stored latest files without the catalog (see
+    /// `open_for_company`): it answers the statement it was opened for, and nothing of the
+    /// catalog (no vintage note, no other company).
+    pub fn is_direct(&self) -> bool {
+        self.direct
     }
 
     fn session(conn: Connection, dir: PathBuf, manifest: Manifest, schema_dir: &Path) -> Warehouse {
@@ -513,6 +618,7 @@ impl Warehouse {
             variables: std::sync::Mutex::new(String::new()),
             _lease: None,
             sandboxed: false,
+            direct: false,
         }
     }
 
@@ -743,6 +849,9 @@ impl Warehouse {
     /// Set the session's vintage (the variables schema/views/10_vintage.sql reads); an unknown
     /// release or company is an error that lists the known ones.
     pub fn set_vintage(&self, vintage: &Vintage) -> Result<()> {
+        if self.direct {
+            return self.set_direct_vintage(vintage);
+        }
         let mut sql = String::new();
         if let Some(id) = &vintage.release {
             let known = self.column_values(&format!(
@@ -806,14 +915,30 @@ impl Warehouse {
         Ok(())
     }
 
+    /// `set_vintage` on a session of the stored latest files (see `open_for_company`): the
+    /// latest vintage of the company it was opened for, named by its id, is all it answers.
+    fn set_direct_vintage(&self, vintage: &Vintage) -> Result<()> {
+        if vintage.as_of.is_some() || vintage.release.is_some() {
+            bail!("a session of the stored latest vintage answers no other vintage");
+        }
+        if let Some(id) = &vintage.company {
+            if !self.manifest.parts.iter().any(|p| &p.company_id == id) {
+                bail!("a session of the stored latest vintage names its company by id");
+            }
+            let sql = format!("SET VARIABLE company = {};\n", sql_string(id));
+            self.conn.execute_batch(&sql)?;
+            self.remember_variables(&sql);
+        }
+        Ok(())
+    }
+
     /// A report parameter named `company` (an id, name or alias; empty: the session's) picks the
     /// company as `--company` does, so the views, the period macros and the chart footer all
     /// answer for that company.
     /// Every name of the catalog a statement could read data through: its schemas, tables,
     /// views and macros, and DuckDB's table functions (lower-cased; see `sql::scope`).
-    pub fn catalog_names(&self) -> Result<std::collections::HashSet<String>> {
-        let names = self.column_values(&format!("SELECT name FROM {RAW}.{CATALOG_NAMES}"))?;
-        Ok(names.into_iter().collect())
+    pub fn catalog_names(&self) -> std::collections::HashSet<String> {
+        names_of(&self.manifest)
     }
 
     /// The id of the company `name` names: an id, the name as printed or an alias (macro

@@ -618,3 +618,125 @@ fn a_release_scoped_rule_reads_the_new_release_and_keeps_the_others() {
     full_rebuild(&sb, &full);
     assert_eq!(files(&sb.warehouse()), files(&full));
 }
+
+#[test]
+fn a_statement_over_the_latest_facts_reads_their_files() {
+    let work = tempfile::tempdir().unwrap();
+    let sb = universe(&work.path().join("eurolumen-3q07"));
+    sb.ok(&["load"]);
+    // (stdout, stderr) of `query ARGS --timings`, which names the opening it took.
+    let query = |args: &[&str]| -> (String, String) {
+        let out = sb
+            .cmd()
+            .arg("query")
+            .args(args)
+            .args(["--format", "csv", "--timings"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "query {args:?}: {stderr}");
+        (String::from_utf8(out.stdout).unwrap(), stderr)
+    };
+    const DIRECT: &str = "open the stored latest files";
+    // The figure a reader looks for, read from the stored file, no catalog opened.
+    let (total, said) = query(&[
+        "--company",
+        "iij",
+        "-e",
+        "SELECT value FROM revenue_lines WHERE period = '2Q06' AND line = 'total_revenues' \
+         AND measure = 'amount' AND comparison = 'level' \
+         AND section = 'Trend of Quarterly Revenues'",
+    ]);
+    assert_eq!(total, "value\n14007.0\n");
+    assert!(said.contains(DIRECT), "{said}");
+    // Every such table, for the default company and two named ones, answers as the catalog's
+    // view does (a -cmd statement makes the session the catalog's): the same rows, the same
+    // columns and types.
+    for table in iijwh::sql::scope::LATEST_FILE_RELATIONS {
+        for company in [None, Some("iij"), Some("brightline")] {
+            let company: Vec<&str> = company.map_or(vec![], |c| vec!["--company", c]);
+            for sql in [
+                format!("SELECT * FROM {table} ORDER BY ALL"),
+                format!("SELECT typeof(COLUMNS(*)) FROM main.{table} LIMIT 1"),
+            ] {
+                let direct = query(&[&company[..], &["-e", &sql]].concat());
+                let catalog = query(&[&company[..], &["-cmd", "SELECT 1", "-e", &sql]].concat());
+                assert!(direct.1.contains(DIRECT), "{sql} {company:?}: {}", direct.1);
+                assert!(!catalog.1.contains(DIRECT), "{}", catalog.1);
+                assert_eq!(direct.0, catalog.0, "{sql} {company:?}");
+                // IIJ's release prints every table (the synthetic companies' fewer).
+                if company == ["--company", "iij"] {
+                    assert!(direct.0.lines().count() > 1, "{sql}: {}", direct.0);
+                }
+            }
+        }
+    }
+    // The default company is the newest release's, as the catalog has it.
+    let newest = query(&["-e", "SELECT DISTINCT company_id FROM kpis"]);
+    let catalog = query(&["-e", "SELECT company_id FROM vintage_company"]);
+    assert_eq!(newest.0, catalog.0);
+    assert!(newest.1.contains(DIRECT) && !catalog.1.contains(DIRECT));
+    // Anything else of the catalog, a company named otherwise than by its id, and questions
+    // about the session itself go to the catalog.
+    for args in [
+        vec![
+            "-e",
+            "SELECT count(*) FROM revenue_lines JOIN periods USING (period)",
+        ],
+        vec!["-e", "SELECT count(*) FROM figures"],
+        vec!["--company", "Brightline", "-e", "SELECT count(*) FROM kpis"],
+        vec!["-e", "SELECT current_database()"],
+        vec!["--as-of", "2006-12-31", "-e", "SELECT count(*) FROM kpis"],
+    ] {
+        let (_, said) = query(&args);
+        assert!(!said.contains(DIRECT), "{args:?}: {said}");
+    }
+    // A mistake is told by the catalog's session, which knows the names to suggest.
+    let out = sb
+        .cmd()
+        .args(["query", "-e", "SELECT * FROM revenue_line"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(said.contains("revenue_lines"), "{said}");
+    // An edit of the company's own data is loaded first; another company's is not waited for.
+    let path = sb.data.join("releases/brightline-2q06/revenue_lines.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("synthetic fixture", "synthetic fixture (edited)", 1),
+    )
+    .unwrap();
+    let (again, said) = query(&[
+        "--company",
+        "iij",
+        "-e",
+        "SELECT count(*) FROM revenue_lines",
+    ]);
+    assert!(
+        said.contains(DIRECT) && !said.contains("building"),
+        "{said}"
+    );
+    let path = sb.data.join("releases/iij-2q06/revenue_lines.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    assert!(lines[1].starts_with("1Q04,total_revenues,") && lines[1].ends_with(','));
+    lines[1].push_str("noted by the test");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let note = "SELECT note FROM revenue_lines WHERE period = '1Q04' AND line = 'total_revenues' \
+                AND measure = 'amount' AND section = 'Trend of Quarterly Revenues'";
+    let (noted, said) = query(&["--company", "iij", "-e", note]);
+    assert!(said.contains("building"), "{said}");
+    assert_eq!(noted, "note\nnoted by the test\n");
+    assert_eq!(
+        again,
+        query(&[
+            "--company",
+            "iij",
+            "-e",
+            "SELECT count(*) FROM revenue_lines"
+        ])
+        .0
+    );
+}
