@@ -253,6 +253,8 @@ def main():
     ap.add_argument("--scale", default="1,10,100,1000,10000")
     ap.add_argument("--only-scale", action="store_true",
                     help="run section 3 alone and replace it in RESULTS.md, keeping the others")
+    ap.add_argument("--skip-scale", action="store_true",
+                    help="run sections 1, 1b and 2 and replace them in RESULTS.md, keeping the others (1c needs the engine builds)")
     args = ap.parse_args()
     if args.only_scale:
         tmp = Path(tempfile.mkdtemp(prefix="iijwh-bench-"))
@@ -367,11 +369,14 @@ def main():
         "Phases of one `iijwh load --timings`:",
         "", "```", phases.strip(), "```", ""]
 
-    # 3. Scale curve
-    lines += scale_curve(iijwh, env, tmp, [int(x) for x in args.scale.split(",")], args.runs)
-    write_results(lines)
+    # 3. Scale curve (--skip-scale: sections 1, 1b and 2 replaced in RESULTS.md, the rest kept)
+    if args.skip_scale:
+        write_results(lines, only={"1.", "1b.", "2."})
+    else:
+        lines += scale_curve(iijwh, env, tmp, [int(x) for x in args.scale.split(",")], args.runs)
+        write_results(lines)
     shutil.rmtree(tmp, ignore_errors=True)
-    print(out.read_text())
+    print((ROOT / "bench" / "RESULTS.md").read_text())
 
 
 if __name__ == "__main__":

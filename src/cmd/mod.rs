@@ -19,7 +19,7 @@ pub mod serve;
 
 use crate::base::project::Project;
 use crate::warehouse::manifest::{staleness, staleness_for_company};
-use crate::warehouse::{Vintage, Warehouse};
+use crate::warehouse::{Reads, Vintage, Warehouse};
 use std::process::ExitCode;
 
 /// `--as-of`, `--release` and `--company`: the vintage a command answers from.
@@ -183,11 +183,15 @@ pub fn open_fresh_for(
     // data/ is checked beside the opening, for the company named taken for an id (the usual
     // case), or for the newest release's in the manifest.
     let newest = name.is_none();
-    let latest_files = |names: &_| match direct {
-        true => crate::sql::scope::reads_latest_files(sql, names),
-        false => None,
+    let reads = |names: &_| {
+        use crate::sql::scope::{reads_latest_files, reads_one_company};
+        match reads_latest_files(sql, names) {
+            Some(tables) if direct => Reads::LatestFiles(tables),
+            _ if reads_one_company(sql, names) => Reads::OneCompany,
+            _ => Reads::Anything,
+        }
     };
-    let opened = Warehouse::open_for_company(project, name, latest_files, |manifest| {
+    let opened = Warehouse::open_for_company(project, name, reads, |manifest| {
         let guess = name
             .or_else(|| manifest.newest_company())
             .unwrap_or_default()
@@ -203,8 +207,7 @@ pub fn open_fresh_for(
             Some(_) => staleness_for_company(project, wh.manifest(), &id, newest)
                 .unwrap_or_else(|e| Some(e.to_string())),
         };
-        let one = crate::sql::scope::reads_one_company(sql, &wh.catalog_names());
-        if stale.is_none() && one {
+        if stale.is_none() {
             return Ok(wh);
         }
     }

@@ -489,24 +489,36 @@ impl Warehouse {
     /// names: only the files such a statement can read are checked, the catalog, the
     /// warehouse's own tables and the company's part (at 10,000 releases ~30 files of ~7,000).
     /// `beside` runs on a thread of its own meanwhile, given the manifest (the caller's check of
-    /// data/). None when no company of the warehouse has that name.
+    /// data/). `reads` says, given the catalog's names (`Manifest::catalog_names`), what the
+    /// statement reads (see `Reads`). None when it reads more than one company's figures
+    /// (nothing is opened then) or no company of the warehouse has that name.
     ///
-    /// When `latest_files`, given the catalog's names (`Manifest::catalog_names`), says the
-    /// statement reads nothing but the stored latest vintage of the tables it lists (see
-    /// `sql::scope::reads_latest_files`), and the company is named by its id (or is the
-    /// default), the session is not the catalog's: an in-memory DuckDB whose views of those
-    /// names read the company's files of latest/ (the catalog's `latest.TABLE_of_company`, see
+    /// When it reads nothing but the stored latest vintage of some fact tables
+    /// (`Reads::LatestFiles`) and the company is named by its id (or is the default), the
+    /// session is not the catalog's: an in-memory DuckDB whose views of those names read the
+    /// company's files of latest/ (the catalog's `latest.TABLE_of_company`, see
     /// `company_latest`), the files the catalog's session would read verified all the same.
     /// DuckDB reading the catalog (its ~100 views and macros) is most of what a short
-    /// statement costs beyond the bare CLI's (`bench/RESULTS.md` 1b). Such a session answers that statement only (`is_direct`).
+    /// statement costs beyond the bare CLI's (`bench/RESULTS.md` 1b). Such a session answers
+    /// that statement only (`is_direct`).
     pub fn open_for_company<T: Send>(
         project: &Project,
         name: Option<&str>,
-        latest_files: impl FnOnce(&std::collections::HashSet<String>) -> Option<Vec<&'static str>>,
+        reads: impl FnOnce(&std::collections::HashSet<String>) -> Reads,
         beside: impl FnOnce(&Manifest) -> T + Send,
     ) -> Result<Option<(Warehouse, String, T)>> {
         let (dir, lease) = manifest::Lease::take(&project.warehouse)?;
         let manifest = read_manifest(&dir)?;
+        // An older manifest names nothing of its catalog: nothing can be told of a statement.
+        let reads = match manifest.catalog_names.is_empty() {
+            true => Reads::Anything,
+            false => reads(&names_of(&manifest)),
+        };
+        let tables = match reads {
+            Reads::Anything => return Ok(None),
+            Reads::OneCompany => None,
+            Reads::LatestFiles(tables) => Some(tables),
+        };
         let direct = match name {
             Some(id) => manifest
                 .parts
@@ -515,7 +527,7 @@ impl Warehouse {
                 .then_some(id),
             None => manifest.newest_company(),
         }
-        .and_then(|id| Some((id.to_string(), latest_files(&names_of(&manifest))?)));
+        .and_then(|id| Some((id.to_string(), tables?)));
         let (opened, aside) = std::thread::scope(|scope| {
             let aside = scope.spawn(|| beside(&manifest));
             let opened = (|| -> Result<Option<(Connection, String, bool)>> {
@@ -836,6 +848,18 @@ impl Warehouse {
     }
 }
 
+/// What a statement reads, as far as its words tell (see `sql::scope`): what
+/// `Warehouse::open_for_company` may open for it.
+pub enum Reads {
+    /// Anything of the warehouse.
+    Anything,
+    /// The session company's figures alone.
+    OneCompany,
+    /// The stored latest vintage of these fact tables alone, of the session's company (none:
+    /// `select 1`).
+    LatestFiles(Vec<&'static str>),
+}
+
 /// Which vintage a session sees: the newest printing of each figure as of a date or a release, of
 /// one company. All `None`: the latest vintage of the company of the newest release.
 #[derive(Debug, Clone, Default)]
@@ -932,21 +956,15 @@ impl Warehouse {
         Ok(())
     }
 
-    /// A report parameter named `company` (an id, name or alias; empty: the session's) picks the
-    /// company as `--company` does, so the views, the period macros and the chart footer all
-    /// answer for that company.
-    /// Every name of the catalog a statement could read data through: its schemas, tables,
-    /// views and macros, and DuckDB's table functions (lower-cased; see `sql::scope`).
-    pub fn catalog_names(&self) -> std::collections::HashSet<String> {
-        names_of(&self.manifest)
-    }
-
     /// The id of the company `name` names: an id, the name as printed or an alias (macro
     /// company_named).
     pub fn company_id(&self, name: &str) -> Result<Option<String>> {
         company_named(&self.conn, name)
     }
 
+    /// A report parameter named `company` (an id, name or alias; empty: the session's) picks the
+    /// company as `--company` does, so the views, the period macros and the chart footer all
+    /// answer for that company.
     pub fn pick_company(&self, params: &[(String, String)]) -> Result<()> {
         match params.iter().find(|(k, v)| k == "company" && !v.is_empty()) {
             Some((_, company)) => self.set_vintage(&Vintage {
