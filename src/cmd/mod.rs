@@ -38,18 +38,17 @@ pub struct VintageArgs {
 
 impl VintageArgs {
     /// The company a statement is asked about (see `Asked`): by name, a report's `company`
-    /// parameter among `params` (KEY=VALUE), else `--company`; with `--release` (whose date any
-    /// company's release could move) or `--as-of` alone, not known.
+    /// parameter among `params` (KEY=VALUE), else `--company`, or the default one, as of
+    /// `--as-of`; with `--release` (whose date any company's release could move), not known.
     pub fn asked<'a>(
         &'a self,
         report: Option<&crate::schema::SqlFile>,
         params: &'a [String],
     ) -> Asked<'a> {
-        match (self.named(report, params), &self.release, &self.as_of) {
-            (_, Some(_), _) => Asked::Unknown,
-            (Some(name), None, _) => Asked::Company(name),
-            (None, None, Some(_)) => Asked::Unknown,
-            (None, None, None) => Asked::Default,
+        match (self.named(report, params), &self.release) {
+            (_, Some(_)) => Asked::Unknown,
+            (Some(name), None) => Asked::Company(name, self.as_of),
+            (None, None) => Asked::Default(self.as_of),
         }
     }
 
@@ -141,11 +140,11 @@ pub fn open_fresh(project: &Project) -> anyhow::Result<Warehouse> {
 /// Which company a statement is asked about, as far as the command line tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Asked<'a> {
-    /// By name (an id, name or alias).
-    Company(&'a str),
-    /// None named, and no vintage: the session's default, the newest release's company.
-    Default,
-    /// Anything else (`--release`, `--as-of` without a company, -init or -cmd statements).
+    /// By name (an id, name or alias), as of a date (None: the latest vintage).
+    Company(&'a str, Option<chrono::NaiveDate>),
+    /// None named: the session's default, the company of the newest release (as of a date).
+    Default(Option<chrono::NaiveDate>),
+    /// Anything else (`--release`, -init or -cmd statements).
     Unknown,
 }
 
@@ -175,11 +174,13 @@ pub fn open_fresh_for(
         true => open_fresh(project),
         false => Warehouse::open(project),
     };
-    let name = match asked {
-        Asked::Company(name) => Some(name),
-        Asked::Default => None,
+    let (name, as_of) = match asked {
+        Asked::Company(name, as_of) => (Some(name), as_of),
+        Asked::Default(as_of) => (None, as_of),
         Asked::Unknown => return whole(),
     };
+    // The stored files are the latest vintage only.
+    let direct = direct && as_of.is_none();
     // data/ is checked beside the opening, for the company named taken for an id (the usual
     // case), or for the newest release's in the manifest.
     let newest = name.is_none();
@@ -191,9 +192,9 @@ pub fn open_fresh_for(
             _ => Reads::Anything,
         }
     };
-    let opened = Warehouse::open_for_company(project, name, reads, |manifest| {
+    let opened = Warehouse::open_for_company(project, (name, as_of), reads, |manifest| {
         let guess = name
-            .or_else(|| manifest.newest_company())
+            .or_else(|| manifest.newest_company(as_of))
             .unwrap_or_default()
             .to_string();
         let stale = build.then(|| staleness_for_company(project, manifest, &guess, newest));

@@ -727,7 +727,7 @@ fn store_latest_vintage(
     wh.set_variable("every_company", "false")?;
     let newest = wh
         .manifest()
-        .newest_company()
+        .newest_company(None)
         .map(str::to_string)
         .context("the generation has no release")?;
     Ok((

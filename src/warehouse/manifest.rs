@@ -54,12 +54,15 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// The company of the newest release (published last; ties: the greatest release id), as
-    /// vintage_company has it with no variable set: the company a session shows when asked
-    /// for none, and whose stored latest vintage the catalog's views read then.
-    pub fn newest_company(&self) -> Option<&str> {
+    /// The company of the newest release (published last; ties: the greatest release id),
+    /// among those published by `as_of` (None: all), as vintage_company has it with only
+    /// variable vintage_date set, or none: the company a session shows when asked for none,
+    /// and whose stored latest vintage the catalog's views read then.
+    pub fn newest_company(&self, as_of: Option<chrono::NaiveDate>) -> Option<&str> {
+        let by = as_of.map(|d| d.format("%Y-%m-%d").to_string());
         self.releases
             .iter()
+            .filter(|r| by.as_ref().is_none_or(|by| &r.published_on <= by))
             .max_by(|a, b| (&a.published_on, &a.release_id).cmp(&(&b.published_on, &b.release_id)))
             .map(|r| r.company.as_str())
     }

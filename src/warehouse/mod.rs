@@ -390,6 +390,24 @@ fn write_catalog(
     made
 }
 
+/// The company the catalog's views show when asked for none, as of `as_of` (None: the
+/// latest vintage): vintage_company's, the variable set for the question alone.
+fn newest_company(conn: &Connection, as_of: Option<chrono::NaiveDate>) -> Result<Option<String>> {
+    if let Some(date) = as_of {
+        conn.execute_batch(&format!(
+            "SET VARIABLE vintage_date = DATE '{}';",
+            date.format("%Y-%m-%d")
+        ))?;
+    }
+    let id = conn
+        .prepare("SELECT max(company_id) FROM vintage_company")?
+        .query_row([], |r| r.get(0));
+    if as_of.is_some() {
+        conn.execute_batch("RESET VARIABLE vintage_date;")?;
+    }
+    Ok(id?)
+}
+
 /// A manifest's catalog names (`Manifest::catalog_names`) as a set.
 fn names_of(manifest: &Manifest) -> std::collections::HashSet<String> {
     manifest.catalog_names.iter().cloned().collect()
@@ -485,8 +503,8 @@ impl Warehouse {
     }
 
     /// `open` for statements about company `name` alone (an id, name or alias; None: the
-    /// company a session shows when asked for none, the newest release's), with the id it
-    /// names: only the files such a statement can read are checked, the catalog, the
+    /// company a session shows when asked for none, the newest release's by `as_of`), with the
+    /// id it names: only the files such a statement can read are checked, the catalog, the
     /// warehouse's own tables and the company's part (at 10,000 releases ~30 files of ~7,000).
     /// `beside` runs on a thread of its own meanwhile, given the manifest (the caller's check of
     /// data/). `reads` says, given the catalog's names (`Manifest::catalog_names`), what the
@@ -503,7 +521,7 @@ impl Warehouse {
     /// that statement only (`is_direct`).
     pub fn open_for_company<T: Send>(
         project: &Project,
-        name: Option<&str>,
+        (name, as_of): (Option<&str>, Option<chrono::NaiveDate>),
         reads: impl FnOnce(&std::collections::HashSet<String>) -> Reads,
         beside: impl FnOnce(&Manifest) -> T + Send,
     ) -> Result<Option<(Warehouse, String, T)>> {
@@ -517,6 +535,8 @@ impl Warehouse {
         let tables = match reads {
             Reads::Anything => return Ok(None),
             Reads::OneCompany => None,
+            // The stored files are the latest vintage only.
+            Reads::LatestFiles(_) if as_of.is_some() => None,
             Reads::LatestFiles(tables) => Some(tables),
         };
         let direct = match name {
@@ -525,7 +545,7 @@ impl Warehouse {
                 .iter()
                 .any(|p| p.company_id == id)
                 .then_some(id),
-            None => manifest.newest_company(),
+            None => manifest.newest_company(None),
         }
         .and_then(|id| Some((id.to_string(), tables?)));
         let (opened, aside) = std::thread::scope(|scope| {
@@ -543,9 +563,7 @@ impl Warehouse {
                 let conn = Warehouse::open_connection(&dir, &manifest)?;
                 let id: Option<String> = match name {
                     Some(name) => company_named(&conn, name)?,
-                    None => conn
-                        .prepare("SELECT max(company_id) FROM vintage_company")?
-                        .query_row([], |r| r.get(0))?,
+                    None => newest_company(&conn, as_of)?,
                 };
                 let Some(id) = id else { return Ok(None) };
                 let part = manifest.parts.iter().filter(|p| p.company_id == id);

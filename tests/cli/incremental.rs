@@ -718,6 +718,38 @@ fn a_statement_over_the_latest_facts_reads_their_files() {
         said.contains(DIRECT) && !said.contains("building"),
         "{said}"
     );
+    // As of a date the catalog answers (the stored files are the latest vintage), for the
+    // company named or the newest release's by then, whose part alone is checked.
+    let (count, said) = query(&[
+        "--company",
+        "iij",
+        "--as-of",
+        "2006-12-31",
+        "-e",
+        "SELECT count(*) FROM revenue_lines",
+    ]);
+    assert_eq!(count, again);
+    assert!(
+        !said.contains(DIRECT) && !said.contains("building"),
+        "{said}"
+    );
+    let by = |date: &str| {
+        query(&[
+            "--as-of",
+            date,
+            "-e",
+            "SELECT company_id FROM vintage_company",
+        ])
+    };
+    let (shown, said) = by("2006-10-31");
+    assert_eq!(shown, "company_id\neurolumen\n");
+    assert!(
+        !said.contains(DIRECT) && !said.contains("building"),
+        "{said}"
+    );
+    let (shown, said) = by("2006-08-01");
+    assert_eq!(shown, "company_id\nbrightline\n");
+    assert!(said.contains("building"), "{said}");
     let path = sb.data.join("releases/iij-2q06/revenue_lines.csv");
     let text = std::fs::read_to_string(&path).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
