@@ -254,7 +254,7 @@ def main():
     ap.add_argument("--only-scale", action="store_true",
                     help="run section 3 alone and replace it in RESULTS.md, keeping the others")
     ap.add_argument("--skip-scale", action="store_true",
-                    help="run sections 1, 1b and 2 and replace them in RESULTS.md, keeping the others (1c needs the engine builds)")
+                    help="run sections 1 to 2 and replace them in RESULTS.md, keeping the others (1c only with both engine programs built)")
     args = ap.parse_args()
     if args.only_scale:
         tmp = Path(tempfile.mkdtemp(prefix="iijwh-bench-"))
@@ -369,9 +369,10 @@ def main():
         "Phases of one `iijwh load --timings`:",
         "", "```", phases.strip(), "```", ""]
 
-    # 3. Scale curve (--skip-scale: sections 1, 1b and 2 replaced in RESULTS.md, the rest kept)
+    # 3. Scale curve (--skip-scale: sections 1 to 2 replaced in RESULTS.md, the rest kept)
     if args.skip_scale:
-        write_results(lines, only={"1.", "1b.", "2."})
+        # 1c too when both engine programs were built (it compares the two DuckDB lines).
+        write_results(lines, only={"1.", "1b.", "2."} | ({"1c."} if len(engines) == 2 else set()))
     else:
         lines += scale_curve(iijwh, env, tmp, [int(x) for x in args.scale.split(",")], args.runs)
         write_results(lines)
