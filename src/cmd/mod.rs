@@ -159,7 +159,7 @@ pub enum Asked<'a> {
 /// scoped: `Warehouse::open` verifies every file, a one-company statement's only its own.
 ///
 /// With `direct`, a statement over nothing but the stored latest vintage of the fact tables
-/// (`sql::scope::reads_latest_files`) gets a session that reads their files without the
+/// (`sql::scope::reads`) gets a session that reads their files without the
 /// catalog (see `Warehouse::open_for_company`), which answers that statement alone: the
 /// caller runs nothing else on it, and asks again without `direct` when it fails (the
 /// catalog's session then says what is wrong, with its names to suggest).
@@ -184,13 +184,9 @@ pub fn open_fresh_for(
     // data/ is checked beside the opening, for the company named taken for an id (the usual
     // case), or for the newest release's in the manifest.
     let newest = name.is_none();
-    let reads = |names: &_| {
-        use crate::sql::scope::{reads_latest_files, reads_one_company};
-        match reads_latest_files(sql, names) {
-            Some(tables) if direct => Reads::LatestFiles(tables),
-            _ if reads_one_company(sql, names) => Reads::OneCompany,
-            _ => Reads::Anything,
-        }
+    let reads = |names: &_| match crate::sql::scope::reads(sql, names) {
+        Reads::LatestFiles(_) if !direct => Reads::OneCompany,
+        reads => reads,
     };
     let opened = Warehouse::open_for_company(project, (name, as_of), reads, |manifest| {
         let guess = name

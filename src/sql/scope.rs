@@ -11,6 +11,7 @@
 //! reads `FROM 'x.parquet'` as a file).
 
 use crate::schema::sqlfile::{tokens, Token};
+use crate::warehouse::Reads;
 use std::collections::HashSet;
 
 /// The catalog's relations and macros that read nothing of data/'s releases but the session's
@@ -141,6 +142,17 @@ pub fn reads_one_company(sql: &str, catalog: &HashSet<String>) -> bool {
         }
     }
     true
+}
+
+/// What `sql` reads (see `warehouse::Reads`), from its words and the catalog's names
+/// `catalog`: the stored latest files of some fact tables alone (`reads_latest_files`), the
+/// session company's figures alone (`reads_one_company`), or anything.
+pub fn reads(sql: &str, catalog: &HashSet<String>) -> Reads {
+    match reads_latest_files(sql, catalog) {
+        Some(tables) => Reads::LatestFiles(tables),
+        None if reads_one_company(sql, catalog) => Reads::OneCompany,
+        None => Reads::Anything,
+    }
 }
 
 /// The tables of `LATEST_FILE_RELATIONS` that `sql` reads when it reads those alone, in the

@@ -539,15 +539,11 @@ impl Warehouse {
             Reads::LatestFiles(_) if as_of.is_some() => None,
             Reads::LatestFiles(tables) => Some(tables),
         };
-        let direct = match name {
-            Some(id) => manifest
-                .parts
-                .iter()
-                .any(|p| p.company_id == id)
-                .then_some(id),
-            None => manifest.newest_company(None),
-        }
-        .and_then(|id| Some((id.to_string(), tables?)));
+        // A name that is not an id has no part of its own: the catalog then answers.
+        let direct = tables.and_then(|tables| {
+            let id = name.or_else(|| manifest.newest_company(None))?;
+            Some((id.to_string(), tables))
+        });
         let (opened, aside) = std::thread::scope(|scope| {
             let aside = scope.spawn(|| beside(&manifest));
             let opened = (|| -> Result<Option<(Connection, String, bool)>> {
@@ -586,8 +582,8 @@ impl Warehouse {
     }
 
     /// The in-memory session of `open_for_company` on company `id`'s stored latest files of
-    /// `tables`, once the files the catalog's session would read are verified; None when the
-    /// company lacks one of them (the catalog then answers).
+    /// `tables`, once the files the catalog's session would read are verified; None when no
+    /// company has that id or it lacks one of them (the catalog then answers).
     fn open_latest_files(
         dir: &Path,
         manifest: &Manifest,

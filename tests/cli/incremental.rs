@@ -47,6 +47,14 @@ fn files(warehouse: &Path) -> Vec<(String, String)> {
     out
 }
 
+/// (stdout, stderr) of `iijwh query ARGS` in `sb`, which must succeed.
+fn query(sb: &Sandbox, args: &[&str]) -> (String, String) {
+    let out = sb.cmd().arg("query").args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "query {args:?}: {stderr}");
+    (String::from_utf8(out.stdout).unwrap(), stderr)
+}
+
 /// `load --full` of the sandbox's data/ into warehouse `into`; its stdout.
 fn full_rebuild(sb: &Sandbox, into: &Path) -> String {
     let out = sb
@@ -411,12 +419,7 @@ fn a_one_company_statement_checks_its_company_only() {
     let aside = work.path().join("eurolumen-3q07");
     let sb = universe(&aside);
     sb.ok(&["load"]);
-    let query = |args: &[&str]| -> (String, String) {
-        let out = sb.cmd().arg("query").args(args).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        assert!(out.status.success(), "query {args:?}: {stderr}");
-        (String::from_utf8(out.stdout).unwrap(), stderr)
-    };
+    let query = |args: &[&str]| query(&sb, args);
     let answers = || -> Vec<String> {
         iijwh::sql::scope::ONE_COMPANY_RELATIONS
             .iter()
@@ -624,19 +627,8 @@ fn a_statement_over_the_latest_facts_reads_their_files() {
     let work = tempfile::tempdir().unwrap();
     let sb = universe(&work.path().join("eurolumen-3q07"));
     sb.ok(&["load"]);
-    // (stdout, stderr) of `query ARGS --timings`, which names the opening it took.
-    let query = |args: &[&str]| -> (String, String) {
-        let out = sb
-            .cmd()
-            .arg("query")
-            .args(args)
-            .args(["--format", "csv", "--timings"])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-        assert!(out.status.success(), "query {args:?}: {stderr}");
-        (String::from_utf8(out.stdout).unwrap(), stderr)
-    };
+    // `query ARGS --timings`, which names the opening it took.
+    let query = |args: &[&str]| query(&sb, &[args, &["--format", "csv", "--timings"]].concat());
     const DIRECT: &str = "open the stored latest files";
     // The figure a reader looks for, read from the stored file, no catalog opened.
     let (total, said) = query(&[
