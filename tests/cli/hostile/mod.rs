@@ -846,3 +846,9 @@ fn export_force_replaces_only_what_an_export_wrote() {
     sb.ok(&["export", out_s, "--force"]);
     assert!(out.join("revenue_lines.parquet").is_file());
 }
+
+// Round two of the hostile cases (one file per area; each case hashes data/ and the warehouse).
+mod drafting;
+mod files;
+mod records;
+mod sandbox;
