@@ -52,6 +52,9 @@ pub enum Command {
     },
     /// Print the man page (roff): `iijwh man > iijwh.1 && man ./iijwh.1`
     Man,
+    /// The web page's worker for one request (see `web::worker`); not for people.
+    #[command(hide = true)]
+    WebWorker,
 }
 
 /// Parse the process's arguments (DuckDB's one-dash spellings accepted) and run the command.
@@ -87,6 +90,7 @@ pub fn run(args: Vec<std::ffi::OsString>) -> ExitCode {
         Command::Diff(args) => diff::run(&project, args),
         Command::Chart(args) => chart::run(&project, args),
         Command::Serve(args) => serve::run(&project, args),
+        Command::WebWorker => crate::web::worker_child(&project).map(|()| ExitCode::SUCCESS),
         Command::Release(args) => release::run(&project, args),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     };

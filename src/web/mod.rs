@@ -6,7 +6,10 @@
 //!
 //! Nothing here writes, and any web page the user visits may send requests here, so:
 //! - every session is sandboxed (no file read or written, see `Warehouse::sandbox`) and capped in
-//!   memory; at most `Limits::concurrent` requests hold a warehouse at once;
+//!   memory; at most `Limits::concurrent` requests hold a warehouse or a worker at once;
+//! - someone else's SQL and a release's draft run in a worker process (`worker`): capped in
+//!   address space, killed at the time limit or when the client leaves, so no one value, no
+//!   slow function and no abort inside DuckDB can hold or stop the server;
 //! - ad-hoc SQL is one query, wrapped in a row cap that no comment or second statement escapes
 //!   (DuckDB's parser counts the statements of the wrapped text), interrupted at the time limit
 //!   or when its client leaves, and refused when its result outgrows the byte cap; it runs only
@@ -18,6 +21,9 @@
 //! Who may call it: cmd (serve). It imports sql, render, warehouse, schema and base.
 
 mod pages;
+mod worker;
+
+pub use worker::child as worker_child;
 
 use crate::base::project::Project;
 use crate::warehouse::Warehouse;
@@ -184,6 +190,20 @@ pub enum Reply {
     Html(maud::Markup),
     Text(&'static str, String),
     Error(StatusCode, String),
+    /// A page a worker rendered (see `worker`), with its status.
+    Page(StatusCode, String),
+}
+
+impl Reply {
+    /// The status and the HTML of a page (a worker prints them for the server).
+    fn rendered(self) -> (StatusCode, String) {
+        match self {
+            Reply::Html(markup) => (StatusCode::OK, markup.into_string()),
+            Reply::Text(_, body) => (StatusCode::OK, body),
+            Reply::Error(status, message) => (status, pages::error(status, &message).into_string()),
+            Reply::Page(status, page) => (status, page),
+        }
+    }
 }
 
 impl IntoResponse for Reply {
@@ -196,6 +216,7 @@ impl IntoResponse for Reply {
             Reply::Error(status, message) => {
                 (status, pages::error(status, &message)).into_response()
             }
+            Reply::Page(status, page) => (status, axum::response::Html(page)).into_response(),
         }
     }
 }
@@ -222,12 +243,12 @@ impl Drop for OnDrop {
     }
 }
 
-/// Run warehouse work off the async threads, at most `Limits::concurrent` at once, on a fresh
-/// sandboxed session of the live generation (503 when there is none); a panic becomes a 500,
-/// never a dead server.
-async fn with_warehouse(
+/// Run blocking work off the async threads, at most `Limits::concurrent` at once (503 after
+/// waiting 5 s for a turn), told when its client leaves; a panic becomes a 500, never a dead
+/// server. Every request that reads the warehouse or a release goes through here.
+async fn capped(
     state: &AppState,
-    f: impl FnOnce(&Warehouse, &Abandoned) -> Reply + Send + 'static,
+    f: impl FnOnce(&Project, Limits, &Abandoned) -> Reply + Send + 'static,
 ) -> Reply {
     let waited = tokio::time::timeout(
         Duration::from_secs(5),
@@ -244,15 +265,32 @@ async fn with_warehouse(
     let (project, limits) = (state.project.clone(), state.limits);
     let reply = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        match open(&project, limits) {
-            Ok(wh) => f(&wh, &abandoned),
-            Err(reply) => reply,
-        }
+        f(&project, limits, &abandoned)
     })
     .await
     .unwrap_or_else(|e| Reply::Error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()));
     guard.1 = true;
     reply
+}
+
+/// `capped` work on a fresh sandboxed session of the live generation (503 when there is none).
+async fn with_warehouse(
+    state: &AppState,
+    f: impl FnOnce(&Warehouse, &Abandoned) -> Reply + Send + 'static,
+) -> Reply {
+    capped(state, move |project, limits, abandoned| match open(project, limits) {
+        Ok(wh) => f(&wh, abandoned),
+        Err(reply) => reply,
+    })
+    .await
+}
+
+/// `capped` work in a worker process (see `worker`): someone else's SQL, a release's draft.
+async fn with_worker(state: &AppState, task: worker::Task) -> Reply {
+    capped(state, move |project, limits, abandoned| {
+        worker::run(project, limits, &task, abandoned)
+    })
+    .await
 }
 
 /// The live generation, read-only, sandboxed and capped in memory.
@@ -337,8 +375,19 @@ async fn sql(state: AppState, params: BTreeMap<String, String>) -> Reply {
     let text = params.get("sql").cloned().unwrap_or_default();
     let run = params.get("token").is_some_and(|t| *t == *state.token);
     let (limits, token) = (state.limits, state.token.clone());
+    if run && !text.trim().is_empty() {
+        let task = worker::Task::Sql {
+            sql: text,
+            token: token.to_string(),
+            max_rows: limits.max_rows,
+            max_bytes: limits.max_bytes,
+            timeout_ms: limits.timeout.as_millis() as u64,
+            memory_mib: limits.memory_mib,
+        };
+        return with_worker(&state, task).await;
+    }
     with_warehouse(&state, move |wh, abandoned| {
-        pages::sql(wh, &text, run, limits, &token, abandoned)
+        pages::sql(wh, &text, false, limits, &token, abandoned)
     })
     .await
 }
@@ -346,20 +395,15 @@ async fn sql(state: AppState, params: BTreeMap<String, String>) -> Reply {
 /// A new release's draft (`iijwh release draft ID --report` as a page): computed from its text
 /// on request, written nowhere.
 async fn draft(State(state): State<AppState>, Path(id): Path<String>) -> Reply {
-    let project = state.project.clone();
-    tokio::task::spawn_blocking(move || pages::draft(&project, &id).unwrap_or_else(not_found_reply))
-        .await
-        .unwrap_or_else(|e| Reply::Error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+    with_worker(&state, worker::Task::Draft { id }).await
 }
 
 /// A release's text with numbered lines, for the draft's links.
 async fn draft_source(State(state): State<AppState>, Path(id): Path<String>) -> Reply {
-    let project = state.project.clone();
-    tokio::task::spawn_blocking(move || {
-        pages::draft_source(&project, &id).unwrap_or_else(not_found_reply)
+    capped(&state, move |project, _, _| {
+        pages::draft_source(project, &id).unwrap_or_else(not_found_reply)
     })
     .await
-    .unwrap_or_else(|e| Reply::Error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
 }
 
 fn not_found_reply(e: anyhow::Error) -> Reply {
