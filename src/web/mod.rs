@@ -278,9 +278,11 @@ async fn with_warehouse(
     state: &AppState,
     f: impl FnOnce(&Warehouse, &Abandoned) -> Reply + Send + 'static,
 ) -> Reply {
-    capped(state, move |project, limits, abandoned| match open(project, limits) {
-        Ok(wh) => f(&wh, abandoned),
-        Err(reply) => reply,
+    capped(state, move |project, limits, abandoned| {
+        match open(project, limits) {
+            Ok(wh) => f(&wh, abandoned),
+            Err(reply) => reply,
+        }
     })
     .await
 }

@@ -107,11 +107,17 @@ fn run_child(
         })
     };
     let stdout = reader(
-        child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>),
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
         cap,
     );
     let stderr = reader(
-        child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
         64 << 10,
     );
     let started = Instant::now();
@@ -193,9 +199,7 @@ fn run_child(
 /// The child's side (`iijwh web-worker`): read the task, do it, print the status and the page.
 pub fn child(project: &Project) -> anyhow::Result<()> {
     let mut input = Vec::new();
-    std::io::stdin()
-        .take(64 << 20)
-        .read_to_end(&mut input)?;
+    std::io::stdin().take(64 << 20).read_to_end(&mut input)?;
     let task: Task = serde_json::from_slice(&input)?;
     let reply = match task {
         Task::Sql {

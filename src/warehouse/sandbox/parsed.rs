@@ -32,7 +32,14 @@ const REFUSED: [&str; 12] = [
 
 /// Prefixes of the families of file-reading functions (`read_csv`, `read_text`,
 /// `parquet_metadata`, `sniff_csv`, `iceberg_scan` ...).
-const REFUSED_PREFIXES: [&str; 6] = ["read_", "parquet_", "sniff_", "iceberg_", "delta_", "json_execute"];
+const REFUSED_PREFIXES: [&str; 6] = [
+    "read_",
+    "parquet_",
+    "sniff_",
+    "iceberg_",
+    "delta_",
+    "json_execute",
+];
 
 fn refused_function(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
@@ -43,8 +50,21 @@ fn refused_function(name: &str) -> bool {
 /// from text DuckDB found to be one statement that is not a SELECT, and holds no comment, so
 /// the first word is the one DuckDB read first). Each is checked further in `refusal`.
 const OTHER_STATEMENTS: [&str; 15] = [
-    "set", "reset", "pragma", "call", "explain", "describe", "show", "summarize", "begin",
-    "commit", "rollback", "abort", "start", "end", "create",
+    "set",
+    "reset",
+    "pragma",
+    "call",
+    "explain",
+    "describe",
+    "show",
+    "summarize",
+    "begin",
+    "commit",
+    "rollback",
+    "abort",
+    "start",
+    "end",
+    "create",
 ];
 
 /// Why `sql` may not run in a sandboxed session, if it may not. `quick` first: text that
@@ -81,7 +101,9 @@ fn plainly_queries(sql: &str) -> bool {
     {
         return false;
     }
-    const QUERY_STARTS: [&str; 7] = ["select", "with", "from", "values", "table", "pivot", "unpivot"];
+    const QUERY_STARTS: [&str; 7] = [
+        "select", "with", "from", "values", "table", "pivot", "unpivot",
+    ];
     let words = crate::schema::sqlfile::words(sql);
     let mut starting = true;
     for w in &words {
@@ -120,7 +142,9 @@ fn judge(sql: &str) -> Result<Option<String>> {
 
 fn judge_one(statement: &str, depth: usize) -> Result<Option<String>> {
     if depth > 4 {
-        return Ok(Some("the sandbox does not run statements nested this deep".into()));
+        return Ok(Some(
+            "the sandbox does not run statements nested this deep".into(),
+        ));
     }
     if let Some(functions) = select_functions(statement)? {
         return Ok(functions
@@ -182,7 +206,10 @@ fn judge_one(statement: &str, depth: usize) -> Result<Option<String>> {
         }
         // DESCRIBE/SHOW/SUMMARIZE of a name reads the catalog; of a query, that query.
         "describe" | "show" | "summarize" => {
-            if rest.chars().all(|c| c.is_alphanumeric() || "_. ".contains(c)) {
+            if rest
+                .chars()
+                .all(|c| c.is_alphanumeric() || "_. ".contains(c))
+            {
                 Ok(None)
             } else {
                 query_in(rest)
@@ -302,7 +329,11 @@ pub(super) fn statements(sql: &str) -> Result<Cut> {
         .into_iter()
         .filter(|p| !p.trim().is_empty())
         .collect();
-    if pieces.len() != count || pieces.iter().any(|p| statement_count_ffi(p).ok() != Some(1)) {
+    if pieces.len() != count
+        || pieces
+            .iter()
+            .any(|p| statement_count_ffi(p).ok() != Some(1))
+    {
         return Ok(Cut::Unsure);
     }
     Ok(Cut::Statements(pieces))
@@ -478,14 +509,18 @@ mod tests {
         assert!(refused(
             "CALL enable_logging/**/(level='trace', storage='file', storage_path='/tmp/x'); select 1"
         ));
-        assert!(refused("SELECT * FROM \"enable_logging\"(level := 'trace')"));
+        assert!(refused(
+            "SELECT * FROM \"enable_logging\"(level := 'trace')"
+        ));
         assert!(refused("select * from system.main.enable_logging()"));
         assert!(refused("SELECT * FROM read_text('/etc/passwd')"));
         assert!(refused("FROM glob('/tmp/*')"));
         assert!(refused(
             "SELECT 1 /* nested /* comment */ still */ ; SELECT * FROM query('select 1')"
         ));
-        assert!(refused("SELECT (SELECT count(*) FROM read_parquet('x.parquet'))"));
+        assert!(refused(
+            "SELECT (SELECT count(*) FROM read_parquet('x.parquet'))"
+        ));
         assert!(refused("COPY (SELECT 1) TO 'x.csv'"));
         assert!(refused("SELECT 1; COPY (SELECT 1) TO 'x.csv'"));
         assert!(refused("ATTACH 'x.db'"));
@@ -493,11 +528,21 @@ mod tests {
         assert!(refused("INSTALL httpfs"));
         assert!(refused("LOAD httpfs"));
         assert!(refused("CREATE MACRO m() AS TABLE SELECT 1"));
-        assert!(refused("CREATE TEMP MACRO m() AS TABLE FROM enable_logging()"));
-        assert!(refused("CREATE TEMP TABLE t AS SELECT * FROM read_text('/etc/passwd')"));
-        assert!(refused("EXPLAIN ANALYZE SELECT * FROM read_text('/etc/passwd')"));
-        assert!(refused("SET VARIABLE x = (SELECT content FROM read_text('/etc/passwd'))"));
-        assert!(refused("SELECT E'\\''; COPY (SELECT 1) TO 'x.csv'; SELECT ''"));
+        assert!(refused(
+            "CREATE TEMP MACRO m() AS TABLE FROM enable_logging()"
+        ));
+        assert!(refused(
+            "CREATE TEMP TABLE t AS SELECT * FROM read_text('/etc/passwd')"
+        ));
+        assert!(refused(
+            "EXPLAIN ANALYZE SELECT * FROM read_text('/etc/passwd')"
+        ));
+        assert!(refused(
+            "SET VARIABLE x = (SELECT content FROM read_text('/etc/passwd'))"
+        ));
+        assert!(refused(
+            "SELECT E'\\''; COPY (SELECT 1) TO 'x.csv'; SELECT ''"
+        ));
         assert!(refused("SELECT $$;$$; COPY (SELECT 1) TO 'x.csv'"));
     }
 
