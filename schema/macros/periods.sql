@@ -42,7 +42,7 @@ CREATE OR REPLACE MACRO ratio_high(part, total) AS (abs(part) + 0.5) / (abs(tota
 CREATE OR REPLACE MACRO printed_value(p) AS
     CASE WHEN trim(p) IN ('－', '-') THEN 0
          ELSE (CASE WHEN trim(p) LIKE '(%' OR trim(p) LIKE '-%' THEN -1 ELSE 1 END)
-              * TRY_CAST(regexp_replace(p, '[^0-9.]', '', 'g') AS DECIMAL(18,1))
+              * TRY_CAST(regexp_replace(p, '[^0-9.]', '', 'g') AS DECIMAL(18,6))
     END;
 
 -- Release text with line breaks folded, so labels that wrap across lines can be found.

@@ -5,7 +5,7 @@ CREATE TABLE revenue_lines (
     line        VARCHAR NOT NULL,
     measure     VARCHAR NOT NULL CHECK (measure IN ('amount', 'gross_margin_ratio')),
     comparison  VARCHAR NOT NULL CHECK (comparison IN ('level', 'qoq_pct', 'yoy_pct', 'yoy_abs', 'qoq_pp', 'yoy_pp')),
-    value       DECIMAL(18,1) NOT NULL,
+    value       DECIMAL(18,6) NOT NULL,
     unit        VARCHAR NOT NULL REFERENCES units (unit),
     section     VARCHAR NOT NULL,
     label       VARCHAR NOT NULL,

@@ -7,7 +7,7 @@ CREATE TABLE income_items (
     scope       VARCHAR NOT NULL CHECK (scope IN ('consolidated', 'non_consolidated')),
     measure     VARCHAR NOT NULL CHECK (measure IN ('amount', 'pct_of_revenues')),
     comparison  VARCHAR NOT NULL CHECK (comparison IN ('level', 'yoy_pct', 'yoy_pp', 'vs_initial_target_pct')),
-    value       DECIMAL(18,1) NOT NULL,
+    value       DECIMAL(18,6) NOT NULL,
     unit        VARCHAR NOT NULL REFERENCES units (unit),
     section     VARCHAR NOT NULL,
     label       VARCHAR NOT NULL,

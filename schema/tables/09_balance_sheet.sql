@@ -5,7 +5,7 @@ CREATE TABLE balance_sheet (
     item         VARCHAR NOT NULL,
     comparison   VARCHAR NOT NULL CHECK (comparison IN ('level', 'change_abs')),
     compared_to  DATE,
-    value        DECIMAL(18,1) NOT NULL,
+    value        DECIMAL(18,6) NOT NULL,
     unit         VARCHAR NOT NULL REFERENCES units (unit),
     section      VARCHAR NOT NULL,
     label        VARCHAR NOT NULL,

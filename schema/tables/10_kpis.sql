@@ -4,7 +4,7 @@ CREATE TABLE kpis (
     period      VARCHAR NOT NULL,
     item        VARCHAR NOT NULL,
     comparison  VARCHAR NOT NULL CHECK (comparison IN ('level', 'qoq_abs', 'qoq_pct', 'yoy_abs', 'yoy_pct')),
-    value       DECIMAL(18,1) NOT NULL,
+    value       DECIMAL(18,6) NOT NULL,
     unit        VARCHAR NOT NULL REFERENCES units (unit),
     section     VARCHAR NOT NULL,
     label       VARCHAR NOT NULL,

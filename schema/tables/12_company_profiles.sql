@@ -4,7 +4,7 @@ CREATE TABLE company_profiles (
     company     VARCHAR NOT NULL,
     attribute   VARCHAR NOT NULL,
     text_value  VARCHAR NOT NULL,
-    value       DECIMAL(18,1),
+    value       DECIMAL(18,6),
     unit        VARCHAR,
     date_value  DATE,
     section     VARCHAR NOT NULL,

@@ -4,7 +4,7 @@ CREATE TABLE unresolved (
     section     VARCHAR NOT NULL,
     subject     VARCHAR NOT NULL,
     printed     VARCHAR NOT NULL,
-    value       DECIMAL(18,1),
+    value       DECIMAL(18,6),
     unit        VARCHAR,
     candidates  VARCHAR NOT NULL,
     note        VARCHAR NOT NULL,

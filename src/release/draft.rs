@@ -191,7 +191,7 @@ fn numbers_of(line_no: usize, line: &str) -> Vec<(Token, bool)> {
         .collect()
 }
 
-/// The value a printed number stands for, as the fact tables store it (DECIMAL(18,1)): none when
+/// The value a printed number stands for, as the fact tables store it (DECIMAL(18,6)): none when
 /// it has more decimals than that.
 pub fn printed_value(printed: &str) -> Option<String> {
     let t = printed.trim();
@@ -202,7 +202,7 @@ pub fn printed_value(printed: &str) -> Option<String> {
         .filter(|c| c.is_ascii_digit() || *c == '.')
         .collect();
     let (int, frac) = digits.split_once('.').unwrap_or((&digits, ""));
-    if int.is_empty() || frac.len() > 1 || frac.contains('.') {
+    if int.is_empty() || frac.len() > 6 || frac.contains('.') {
         return None;
     }
     let int = int.trim_start_matches('0');
@@ -1307,7 +1307,10 @@ mod tests {
             ("△12", Some("-12")),
             ("(40.5%)", Some("-40.5")),
             ("140.1", Some("140.1")),
-            ("1.25", None),
+            ("1.25", Some("1.25")),
+            ("$0.89", Some("0.89")),
+            ("3.875%", Some("3.875")),
+            ("0.1234567", None),
         ] {
             assert_eq!(printed_value(p).as_deref(), v, "{p}");
         }

@@ -1,5 +1,7 @@
 //! The reference tables every company shares, from schema/reference/: the units (every ISO 4217
-//! currency at every usual scale, and the other units of units.csv) and the standard concepts.
+//! currency at every usual scale and per share, the other units of units.csv, and its counts at
+//! every usual scale) and the standard concepts. A unit any company prints is here without a
+//! user editing schema/.
 
 use super::{
     csv_error, push_row, read_csv_text, read_utf8, row_of, table, Origin, RawRows,
@@ -64,6 +66,60 @@ fn read_units(dir: &Path, catalog: &Catalog, raw: &mut BTreeMap<String, RawRows>
             );
             let origin = Origin {
                 file: currencies_file.clone(),
+                line: line as u64 + 2,
+            };
+            push_row(raw, UNITS, row, origin.clone());
+        }
+        // Per-share figures (EPS, dividends) in the currency itself: `USD per share`.
+        let per_share = format!("{code} per share");
+        let row = row_of(
+            units,
+            &[
+                ("unit", per_share.clone()),
+                ("dimension", "currency_per_share".into()),
+                ("currency", code.into()),
+                ("base_unit", per_share),
+                ("factor", "1".into()),
+            ],
+        );
+        let origin = Origin {
+            file: currencies_file.clone(),
+            line: line as u64 + 2,
+        };
+        push_row(raw, UNITS, row, origin);
+    }
+    // Counts at every scale people print them in: `million shares`, `thousand employees`,
+    // `10 thousand shares` (万株), unless units.csv names that unit itself.
+    let (units_file, listed) = records("units.csv")?;
+    let named: HashSet<&str> = listed.iter().filter_map(|r| r.get(0)).collect();
+    for (line, count) in listed.iter().enumerate() {
+        let (base, dimension, factor) = (
+            count.get(0).unwrap_or_default(),
+            count.get(1).unwrap_or_default(),
+            count.get(4).unwrap_or_default(),
+        );
+        if dimension != "count" || factor != "1" {
+            continue;
+        }
+        for scale in scales
+            .iter()
+            .filter(|s| !s.get(0).unwrap_or_default().is_empty())
+        {
+            let unit = format!("{} {base}", scale.get(0).unwrap_or_default());
+            if named.contains(unit.as_str()) {
+                continue;
+            }
+            let row = row_of(
+                units,
+                &[
+                    ("unit", unit),
+                    ("dimension", "count".into()),
+                    ("base_unit", base.into()),
+                    ("factor", scale.get(1).unwrap_or_default().into()),
+                ],
+            );
+            let origin = Origin {
+                file: units_file.clone(),
                 line: line as u64 + 2,
             };
             push_row(raw, UNITS, row, origin);

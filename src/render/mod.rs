@@ -143,7 +143,8 @@ pub fn spans_companies(result: &QueryResult) -> bool {
 /// One stored figure as the tables print it, with its unit: `14007.0` in `JPY million` is
 /// `14,007 JPY million`, `13.5` in `%` is `13.5%`, `-238.0` is `-238`.
 pub fn figure_text(value: &str, unit: &str) -> String {
-    let whole = value.split_once('.').map_or(value, |(int, frac)| {
+    let value = &figure_digits(value);
+    let whole = value.split_once('.').map_or(value.as_str(), |(int, frac)| {
         if frac.bytes().all(|b| b == b'0') {
             int
         } else {
@@ -165,13 +166,40 @@ pub fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
     for batch in &result.batches {
         for (ci, array) in batch.columns().iter().enumerate() {
             let f = ArrayFormatter::try_new(array.as_ref(), &opts)?;
+            let exact = is_exact_figure(array.data_type());
             for ri in 0..array.len() {
                 let valid = array.logical_nulls().is_none_or(|n| n.is_valid(ri));
-                cols[ci].push(valid.then(|| f.value(ri).to_string()));
+                cols[ci].push(valid.then(|| {
+                    let text = f.value(ri).to_string();
+                    if exact {
+                        figure_digits(&text)
+                    } else {
+                        text
+                    }
+                }));
             }
         }
     }
     Ok(cols)
+}
+
+/// Whether a column holds figures at the warehouse's exact scale (DECIMAL with 6 decimals or
+/// more: every decimal a release prints, kept exactly), which print with the decimals they have.
+fn is_exact_figure(t: &DataType) -> bool {
+    matches!(t, DataType::Decimal128(_, s) | DataType::Decimal256(_, s) if *s >= 6)
+}
+
+/// A figure's digits without the stored scale's trailing zeros, keeping at least one decimal:
+/// `14007.000000` is `14007.0`, `0.890000` is `0.89`, `3.875000` is `3.875` (the `printed`
+/// column keeps the release's own form, `¥12.50`).
+fn figure_digits(text: &str) -> String {
+    match text.split_once('.') {
+        Some((int, frac)) => {
+            let frac = frac.trim_end_matches('0');
+            format!("{int}.{}", if frac.is_empty() { "0" } else { frac })
+        }
+        None => text.to_string(),
+    }
 }
 
 /// Cells as people read them: headers, which columns are numeric, and the rows.
@@ -190,7 +218,7 @@ pub fn display_cells(result: &QueryResult) -> Result<Display> {
     let rows = result.num_rows();
     let mut out = vec![Vec::with_capacity(headers.len()); rows];
     for (ci, col) in cols.into_iter().enumerate() {
-        // Amounts stored as DECIMAL(18,1) read better without a `.0` when the column has no fractions;
+        // Amounts stored as exact decimals read better without a `.0` when the column has no fractions;
         // ratio columns keep their printed decimal.
         let whole = numeric[ci]
             && !is_percent(&headers[ci])
@@ -329,7 +357,10 @@ fn json_value(array: &ArrayRef, f: &ArrayFormatter, ri: usize) -> serde_json::Va
     if array.is_null(ri) {
         return Value::Null;
     }
-    let text = f.value(ri).to_string();
+    let mut text = f.value(ri).to_string();
+    if is_exact_figure(array.data_type()) {
+        text = figure_digits(&text);
+    }
     match array.data_type() {
         DataType::Boolean => Value::Bool(
             array

@@ -44,7 +44,7 @@ fn empty_schema() -> SchemaRef {
 pub struct Column {
     pub name: String,
     pub sql_type: String,
-    /// DuckDB's Arrow type for the column, as Arrow prints it (e.g. `Decimal128(18, 1)`).
+    /// DuckDB's Arrow type for the column, as Arrow prints it (e.g. `Decimal128(18, 6)`).
     pub arrow_type: String,
     pub nullable: bool,
     pub comment: Option<String>,
@@ -420,7 +420,7 @@ mod tests {
         let kpis = cached.table("kpis").unwrap();
         assert_eq!(
             kpis.schema.field_with_name("value").unwrap().data_type(),
-            &DataType::Decimal128(18, 1)
+            &DataType::Decimal128(18, 6)
         );
         // A changed comment in the DDL is seen on the next load.
         let ddl = schema.join("tables").join("10_kpis.sql");

@@ -322,7 +322,7 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
     }
     let mut sql = format!(
         "SELECT release_id, table_name, period, as_of, item, basis, scope, measure, comparison, value, unit, \
-         section, label, printed, placement, derived, note FROM figures WHERE in_vintage AND value = {value}::DECIMAL(18,1)"
+         section, label, printed, placement, derived, note FROM figures WHERE in_vintage AND value = {value}::DECIMAL(18,6)"
     );
     if let Some(period) = given.get("period") {
         sql.push_str(&format!(" AND period = {}", sql_string(period)));

@@ -193,3 +193,8 @@ pub fn golden(report: &str) -> String {
     // insta stores the snapshot without the final newline the command prints.
     format!("{}\n", body.trim_end_matches('\n'))
 }
+
+/// Lower-case hex of bytes (a SHA-256 for a release.toml's source_sha256).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

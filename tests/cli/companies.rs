@@ -403,7 +403,7 @@ fn records_calendars_concepts_and_units_are_checked_at_their_file_and_line() {
     sb.ok(&["load"]);
     assert_eq!(
         sb.scalar("SELECT factor FROM units WHERE unit = 'CHF thousand'"),
-        "1000.000000"
+        "1000.0"
     );
     restore("revenue_lines.csv");
 

@@ -6,7 +6,7 @@ use crate::common::{project_root, skip_unless_ci, succeeded, Sandbox};
 use std::process::Command;
 
 /// The Python with the readers, or why there is none.
-fn python() -> Result<String, String> {
+pub fn python() -> Result<String, String> {
     let python = std::env::var("IIJWH_PYTHON").unwrap_or_else(|_| "python3".to_string());
     let probe = Command::new(&python)
         .args([
@@ -66,7 +66,7 @@ fn exports_read_back_with_other_readers() {
         }
         let mut types = serde_json::Map::new();
         if !sums.is_empty() && table != "subsidiaries" {
-            types.insert("value".into(), "decimal128(18, 1)".into());
+            types.insert("value".into(), "decimal128(18, 6)".into());
         }
         if table == "periods" {
             types.insert("start_date".into(), "date32[day]".into());
@@ -161,7 +161,7 @@ fn export_refuses_a_non_empty_folder_and_manifest_describes_it() {
         .iter()
         .find(|c| c["name"] == "value")
         .unwrap();
-    assert_eq!(value["type"], "DECIMAL(18,1)");
+    assert_eq!(value["type"], "DECIMAL(18,6)");
     assert_eq!(value["unit"], "per row, in column unit");
     let csv = std::fs::read_to_string(dir.join("kpis.csv")).unwrap();
     assert!(csv.starts_with("release_id,period,item,comparison,value,unit,section,label,printed,derived,placement,note\n"));

@@ -38,7 +38,7 @@ fn load_writes_zstd_parquet_with_provenance() {
     );
     assert_eq!(
         (value_col.type_precision(), value_col.type_scale()),
-        (18, 1)
+        (18, 6)
     );
 }
 

@@ -6,6 +6,7 @@ mod check;
 mod common;
 mod companies;
 mod drafts;
+mod exact;
 mod formats;
 mod hostile;
 mod incremental;

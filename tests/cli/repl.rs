@@ -79,7 +79,7 @@ fn describe_shows_units_and_read_runs_a_file() {
     )
     .unwrap();
     assert!(
-        stdout.contains("DECIMAL(18,1)") && stdout.contains("Unit of value (units.unit)"),
+        stdout.contains("DECIMAL(18,6)") && stdout.contains("Unit of value (units.unit)"),
         "{stdout}"
     );
     assert!(stdout.contains("n\n6\n"), "{stdout}");
@@ -115,7 +115,7 @@ fn interactive_session() {
     p.flush().unwrap();
     p.exp_string("standard_concepts").unwrap();
     p.send_line(";").unwrap();
-    p.exp_string("23").unwrap();
+    p.exp_string("39").unwrap();
     p.exp_string("iijwh> ").unwrap();
 
     // A failing statement is reported and the session goes on.

@@ -66,7 +66,7 @@ for table, exp in expected.items():
             [cli, "-csv", "-noheader", "-c", f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('{path}'))"],
             capture_output=True, text=True, check=True).stdout
         if "value" in exp["sums"]:
-            check('value,"DECIMAL(18,1)"' in types, f"duckdb-cli {table}.value is DECIMAL(18,1)")
+            check('value,"DECIMAL(18,6)"' in types, f"duckdb-cli {table}.value is DECIMAL(18,6)")
 
 # Hive-partitioned export: the partition column comes back from the folder names.
 rl = ds.dataset(f"{hive_dir}/revenue_lines", format="parquet", partitioning="hive").to_table()

@@ -62,7 +62,7 @@ fn writing_statements(sb: &Sandbox) -> Vec<(String, PathBuf)> {
     vec![
         (
             format!(
-                "COPY (SELECT * REPLACE (19007.0::DECIMAL(18,1) AS value) FROM latest.revenue_lines) TO '{}' (FORMAT parquet)",
+                "COPY (SELECT * REPLACE (19007.0::DECIMAL(18,6) AS value) FROM latest.revenue_lines) TO '{}' (FORMAT parquet)",
                 latest.display()
             ),
             latest,
@@ -78,7 +78,7 @@ fn writing_statements(sb: &Sandbox) -> Vec<(String, PathBuf)> {
         ),
         (
             format!(
-                "COPY (SELECT * REPLACE (19007.0::DECIMAL(18,1) AS value) FROM raw.revenue_lines) TO '{}' (FORMAT parquet)",
+                "COPY (SELECT * REPLACE (19007.0::DECIMAL(18,6) AS value) FROM raw.revenue_lines) TO '{}' (FORMAT parquet)",
                 parquet.display()
             ),
             parquet,
