@@ -192,7 +192,7 @@ fn is_exact_figure(t: &DataType) -> bool {
 /// A figure's digits without the stored scale's trailing zeros, keeping at least one decimal:
 /// `14007.000000` is `14007.0`, `0.890000` is `0.89`, `3.875000` is `3.875` (the `printed`
 /// column keeps the release's own form, `¥12.50`).
-fn figure_digits(text: &str) -> String {
+pub fn figure_digits(text: &str) -> String {
     match text.split_once('.') {
         Some((int, frac)) => {
             let frac = frac.trim_end_matches('0');

@@ -115,7 +115,11 @@ fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
     let known: HashSet<(String, String)> = wh
         .column_values("SELECT DISTINCT coalesce(period, '') || chr(9) || value::VARCHAR FROM figures WHERE in_vintage")?
         .into_iter()
-        .filter_map(|l| l.split_once('\t').map(|(p, v)| (p.to_string(), v.to_string())))
+        // As the cells print them (see `columns_text`): `14007.0`, not the stored `14007.000000`.
+        .filter_map(|l| {
+            l.split_once('\t')
+                .map(|(p, v)| (p.to_string(), crate::render::figure_digits(v)))
+        })
         .collect();
     let period_col = shown
         .headers
