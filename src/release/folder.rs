@@ -76,16 +76,7 @@ impl ReleaseFolder {
                 self.real.display()
             );
         }
-        let bytes = crate::base::read_bounded(path)?;
-        String::from_utf8(bytes).map_err(|e| {
-            let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
-            anyhow!(
-                "{}:{line}: invalid UTF-8 at byte {}: save the file as UTF-8",
-                path.display(),
-                upto.len()
-            )
-        })
+        super::read_utf8(path)
     }
 
     /// The folder's `release.toml`, parsed.

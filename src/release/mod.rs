@@ -396,6 +396,21 @@ fn read_release(
     })
 }
 
+/// A file's bytes as UTF-8 text, bounded as `base::read_bounded`; a bad byte is reported with its
+/// line.
+fn read_utf8(path: &Path) -> Result<String> {
+    let bytes = crate::base::read_bounded(path)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+        anyhow!(
+            "{}:{line}: invalid UTF-8 at byte {}: save the file as UTF-8",
+            path.display(),
+            upto.len()
+        )
+    })
+}
+
 fn push_row(raw: &mut BTreeMap<String, RawRows>, table: &str, row: Vec<Option<String>>, o: Origin) {
     let rows = raw.entry(table.to_string()).or_default();
     rows.values.push(row);
