@@ -16,6 +16,7 @@
 pub mod calendar;
 pub(crate) mod company;
 pub mod draft;
+mod folder;
 mod reference;
 mod references;
 pub mod scaffold;
@@ -24,6 +25,7 @@ pub mod synthetic;
 
 use company::read_companies;
 pub use company::Company;
+pub use folder::{Metadata, ReleaseFolder};
 pub use reference::known_units;
 use reference::read_reference;
 use references::{check_concepts, derive_periods};
@@ -115,9 +117,8 @@ pub fn read_data(data_dir: &Path, reference: &Path, catalog: &Catalog) -> Result
 /// The company a release folder names in its release.toml, if it can be read (a folder that
 /// cannot is read whole by the load, which then says what is wrong with it).
 pub fn release_company(release_dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(release_dir.join(METADATA_FILE)).ok()?;
-    let meta: toml::Table = text.parse().ok()?;
-    meta.get("company_id")?.as_str().map(str::to_string)
+    let meta = ReleaseFolder::at(release_dir).ok()?.metadata().ok()?;
+    meta.table.get("company_id")?.as_str().map(str::to_string)
 }
 
 /// As `read_data`, reading only the release folders named in `only` (when given); every company
@@ -243,30 +244,14 @@ fn read_release(
         .unwrap_or_default()
         .to_string_lossy()
         .to_string();
-    let meta_path = dir.join(METADATA_FILE);
-    if !meta_path.is_file() {
-        bail!(
-            "{}: missing release metadata; every release folder needs a {METADATA_FILE} with \
-             release_id, company_id, title, published_on, fiscal_period, source_file and \
-             source_sha256 (currency and unit when they are not the company's)",
-            meta_path.display()
-        );
-    }
-    let text = read_release_file(dir, &meta_path)?;
-    let meta: toml::Table = text
-        .parse()
-        .map_err(|e| anyhow!("{}: invalid TOML: {e}", meta_path.display()))?;
+    let folder = ReleaseFolder::at(dir)?;
+    let metadata = folder.metadata()?;
+    let (meta_path, text, meta) = (&metadata.path, &metadata.text, &metadata.table);
     let releases = catalog
         .table(RELEASES)
         .context("schema has no releases table")?;
-    let get = |key: &str| -> Option<String> {
-        meta.get(key).map(|v| match v {
-            toml::Value::String(s) => s.clone(),
-            toml::Value::Datetime(d) => d.to_string(),
-            other => other.to_string(),
-        })
-    };
-    let line_of = |key: &str| line_of(&text, key);
+    let get = |key: &str| metadata.get(key);
+    let line_of = |key: &str| line_of(text, key);
     for key in meta.keys() {
         if releases.column(key).is_none() {
             bail!(
@@ -344,13 +329,7 @@ fn read_release(
     }
 
     let source_file = get("source_file").unwrap_or_default();
-    let source_path = dir.join(&source_file);
-    let source = read_release_file(dir, &source_path).with_context(|| {
-        format!(
-            "{}: source_file `{source_file}` cannot be read",
-            meta_path.display()
-        )
-    })?;
+    let (source_path, source) = folder.source(&metadata)?;
     let sha = hex(&Sha256::digest(source.as_bytes()));
     let declared = get("source_sha256").unwrap_or_default();
     if sha != declared {
@@ -404,7 +383,7 @@ fn read_release(
                     .join(", ")
             );
         };
-        let text = read_release_file(dir, &path)?;
+        let text = folder.read(&path)?;
         read_csv_text(&path, &text, table, Some(&release_id), raw)?;
     }
     Ok(ReleaseInfo {
@@ -417,27 +396,8 @@ fn read_release(
     })
 }
 
-/// A file of the release folder `dir` as UTF-8 text: a regular file of bounded size (see
-/// `base::read_bounded`) whose real place, links followed, is inside `dir`.
-fn read_release_file(dir: &Path, path: &Path) -> Result<String> {
-    let (Ok(real), Ok(folder)) = (
-        crate::base::project::resolved(path),
-        std::fs::canonicalize(dir),
-    ) else {
-        bail!("{}: missing or unreadable", path.display());
-    };
-    if !real.starts_with(&folder) {
-        bail!(
-            "{}: leads to {}, outside the release folder {}; a release reads only its own files \
-             (copy the file into the folder)",
-            path.display(),
-            real.display(),
-            folder.display()
-        );
-    }
-    read_utf8(path)
-}
-
+/// A file's bytes as UTF-8 text, bounded as `base::read_bounded`; a bad byte is reported with its
+/// line.
 fn read_utf8(path: &Path) -> Result<String> {
     let bytes = crate::base::read_bounded(path)?;
     String::from_utf8(bytes).map_err(|e| {
