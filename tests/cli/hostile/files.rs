@@ -343,7 +343,7 @@ fn generate_leaves_no_partial_folder() {
     );
 
     let out = parent.join("data");
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("iijwh"))
+    let child = Command::new(assert_cmd::cargo::cargo_bin("iijwh"))
         .current_dir(crate::common::project_root())
         .env("IIJWH_DATA", &sb.data)
         .env("IIJWH_WAREHOUSE", sb.warehouse())
@@ -353,19 +353,28 @@ fn generate_leaves_no_partial_folder() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let staging = parent.join(format!(".data.tmp-{}", child.id()));
+    // Killed however the test ends, so a failed assertion leaves no generate writing on.
+    let mut child = KilledOnDrop(child);
+    let staging = parent.join(format!(".data.tmp-{}", child.0.id()));
     let deadline = Instant::now() + Duration::from_secs(60);
     while !staging.join("releases").is_dir() || names(&staging.join("releases")).len() < 20 {
+        assert!(
+            !out.exists(),
+            "generate writes into --out before it is whole"
+        );
         assert!(Instant::now() < deadline, "generate wrote nothing aside");
-        assert!(child.try_wait().unwrap().is_none(), "generate ended early");
+        assert!(
+            child.0.try_wait().unwrap().is_none(),
+            "generate ended early"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(
         !out.exists(),
         "generate writes into --out before it is whole"
     );
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
     assert!(!out.exists(), "a killed generate left {}", out.display());
     assert!(
         staging.exists(),
@@ -386,4 +395,14 @@ fn generate_leaves_no_partial_folder() {
     assert_eq!(names(&parent), ["data", "existing"]);
     assert_eq!(names(&out.join("releases")).len(), 2);
     assert_eq!(tree_hash(&existing), mine);
+}
+
+/// A child process killed when dropped.
+struct KilledOnDrop(std::process::Child);
+
+impl Drop for KilledOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
