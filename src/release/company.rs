@@ -17,6 +17,39 @@ pub struct Company {
     pub file: PathBuf,
 }
 
+/// Words a reader of a Hive-partitioned export takes for something else than the text in folder
+/// `company_id=WORD`: DuckDB reads `null` as NULL and `inf`, `infinity` and `epoch` as dates;
+/// readers that infer more types (polars) read `true`, `false` and `nan` as a boolean or a
+/// number.
+const READ_AS_ANOTHER_VALUE: [&str; 7] =
+    ["null", "inf", "infinity", "epoch", "true", "false", "nan"];
+
+/// What is wrong with company id `id`, or None: the one rule for company ids (`release new`,
+/// the loader). An id names the company's record, its part files and its folder of a
+/// partitioned export, so it must read back as itself from a folder name: a lower-case letter
+/// first (no number or date a reader would infer), then lower-case letters, digits, '-' and '_'
+/// (nothing a reader decodes: no '%', '=', '/', space or upper case), and none of the words
+/// readers take for NULL, a date, a number or a boolean.
+pub(crate) fn company_id_problem(id: &str) -> Option<String> {
+    let shaped = id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_".contains(&b));
+    if !shaped {
+        return Some(format!(
+            "company id `{id}`: a lower-case letter, then lower-case letters, digits, '-' and \
+             '_', e.g. acme"
+        ));
+    }
+    READ_AS_ANOTHER_VALUE.contains(&id).then(|| {
+        format!(
+            "company id `{id}`: readers of a partitioned export (DuckDB, Spark, polars) read \
+             folder company_id={id} as something else than the text `{id}` (NULL, a date, a \
+             number or a boolean); choose another id, e.g. {id}-co"
+        )
+    })
+}
+
 /// data/companies/<id>.toml, one row of `companies` each: id -> what the loader needs of it.
 pub(super) fn read_companies(
     dir: &Path,
@@ -69,6 +102,13 @@ pub(super) fn read_companies(
                 other => other.to_string(),
             })
         };
+        if let Some(problem) = company_id_problem(&stem) {
+            bail!(
+                "{}:{}: {problem} (the id is the file's name)",
+                path.display(),
+                line_of("company_id")
+            );
+        }
         if get("company_id").as_deref() != Some(stem.as_str()) {
             bail!(
                 "{}:{}: company_id must equal the file name `{stem}`",

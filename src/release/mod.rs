@@ -29,7 +29,7 @@ pub use folder::{Metadata, ReleaseFolder};
 pub use reference::known_units;
 use reference::read_reference;
 use references::{check_concepts, derive_periods};
-pub use scan::{scan_data, scan_data_where, DataScan, UNSTAMPED};
+pub use scan::{scan_data, scan_data_where, DataScan, FileIdentity, UNSTAMPED};
 
 use crate::base::hex;
 use crate::schema::{Catalog, Table};

@@ -190,11 +190,8 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
             }
         }
     };
-    if !valid_id(&company)
-        || company.contains('.')
-        || !company.starts_with(|c: char| c.is_ascii_lowercase())
-    {
-        bail!("company id `{company}`: a lower-case letter, then letters, digits, '-' and '_', e.g. acme");
+    if let Some(problem) = super::company::company_id_problem(&company) {
+        bail!("{problem}");
     }
     let record_path = companies_dir.join(format!("{company}.toml"));
     let record = if record_path.is_file() {
