@@ -4,17 +4,22 @@
 //! gives it; a bad cell is reported with file, line, column and value. The references DuckDB's
 //! keys cannot say, because they go through a release's company, are checked here: a period
 //! label must name a period of the company's calendar (the loader derives table `periods` from
-//! them, see `calendar`), and an item a concept of the company or a standard one. Other
-//! constraints (CHECK, keys, references) are enforced later by the warehouse build. Here: the
-//! reading and typing (mod.rs), what data/ holds by one walk (scan), company records (company), reference tables (reference), the
-//! references through a company (references), fiscal calendars (calendar); beside it, scaffolding
-//! a new release folder (scaffold) and synthetic releases (synthetic).
+//! them, see `calendar`), and an item a concept of the company or a standard one. Company
+//! records and concept definitions are checked whole here, before anything is written (every
+//! constraint of their tables; a currency and unit against the reference; the concepts a parent
+//! or components name, and no cycle), each error naming file, line (or key) and value; other
+//! constraints (CHECK, keys, references) of the fact rows are enforced by the warehouse build. Here: the reading and typing (mod.rs), what data/
+//! holds by one walk (scan), company records (company), concept definitions (concepts),
+//! reference tables (reference), the references through a company (references), fiscal
+//! calendars (calendar); beside it, scaffolding a new release folder (scaffold) and synthetic
+//! releases (synthetic).
 //!
 //! Who may call it: warehouse (the manifest's release entries), load and cmd. It imports schema
 //! and base.
 
 pub mod calendar;
 pub(crate) mod company;
+mod concepts;
 pub mod draft;
 mod reference;
 mod references;
@@ -24,8 +29,9 @@ pub mod synthetic;
 
 use company::read_companies;
 pub use company::Company;
-pub use reference::known_units;
+use concepts::check_definitions;
 use reference::read_reference;
+pub use reference::{CurrencyProblem, Units};
 use references::{check_concepts, derive_periods};
 pub use scan::{scan_data, scan_data_where, DataScan, UNSTAMPED};
 
@@ -162,7 +168,8 @@ pub fn read_data_of(
 
     let mut raw: BTreeMap<String, RawRows> = BTreeMap::new();
     read_reference(reference, catalog, &mut raw)?;
-    let companies = read_companies(&data_dir.join("companies"), catalog, &mut raw)?;
+    let units = Units::of(catalog, raw.get(UNITS).unwrap_or(&RawRows::default()))?;
+    let companies = read_companies(&data_dir.join("companies"), catalog, &units, &mut raw)?;
     let mut releases = Vec::new();
     let bar = crate::base::progress(dirs.len() as u64, "reading releases");
     for dir in dirs {
@@ -177,6 +184,7 @@ pub fn read_data_of(
             (r.release_id.clone(), key)
         })
         .collect();
+    check_definitions(catalog, &units, &published, &raw)?;
     derive_periods(catalog, &companies, &published, &mut raw)?;
     check_concepts(catalog, &published, &raw)?;
     let mut tables = BTreeMap::new();

@@ -5,8 +5,8 @@
 
 use crate::base::project::Project;
 use crate::base::{hex, StagedDir};
-use crate::release::company::{calendar_of, read_company_record};
-use crate::release::{known_units, release_table};
+use crate::release::company::{calendar_of, read_company_record, valid_company_id};
+use crate::release::{release_table, CurrencyProblem, Units};
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
@@ -90,20 +90,11 @@ fn company_record(
         bail!("--fiscal-year-named-by {named_by}: start_year or end_year");
     }
     let currency = new.currency.clone().unwrap_or_default();
-    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        bail!("--currency {currency}: an ISO 4217 code, three capital letters (USD, EUR, JPY)");
-    }
     let unit = new.unit.clone().unwrap_or_default();
-    let units = known_units(&project.reference_dir(), catalog)?;
-    if !units.contains(&unit) {
-        bail!(
-            "--unit {unit:?} is not a unit of schema/reference/ (a currency with a scale: \
-             \"{currency}\", \"{currency} thousand\", \"{currency} million\", \"{currency} billion\"; \
-             or one of units.csv)"
-        );
-    }
-    if !unit.starts_with(&currency) {
-        bail!("--unit {unit:?} is not an amount in --currency {currency}");
+    match Units::read(&project.reference_dir(), catalog)?.check_currency(&currency, &unit) {
+        Ok(()) => {}
+        Err(CurrencyProblem::Currency(why)) => bail!("--currency {why}"),
+        Err(CurrencyProblem::Unit(why)) => bail!("--unit {why}"),
     }
     let mut text = format!(
         "# Company record, written by `iijwh release new`; its releases name it by company_id.\n\
@@ -190,10 +181,7 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
             }
         }
     };
-    if !valid_id(&company)
-        || company.contains('.')
-        || !company.starts_with(|c: char| c.is_ascii_lowercase())
-    {
+    if !valid_company_id(&company) {
         bail!("company id `{company}`: a lower-case letter, then letters, digits, '-' and '_', e.g. acme");
     }
     let record_path = companies_dir.join(format!("{company}.toml"));
