@@ -162,9 +162,8 @@ fn check_keys(path: &Path, text: &str, meta: &toml::Table, companies: &Table) ->
     let required: Vec<&str> = companies
         .columns
         .iter()
-        .zip(companies.schema.fields())
-        .filter(|(_, f)| !f.is_nullable())
-        .map(|(c, _)| c.name.as_str())
+        .filter(|c| !c.nullable)
+        .map(|c| c.name.as_str())
         .collect();
     let missing: Vec<&str> = required
         .iter()

@@ -6,7 +6,7 @@
 //! standard ones, never the concept itself, and no cycle through parents or components in the
 //! definitions any release is read against (view release_concepts).
 
-use super::{file_column, table, Origin, RawRows, Units, CONCEPTS, STANDARD_CONCEPTS};
+use super::{file_column, table, RawRows, Units, CONCEPTS, STANDARD_CONCEPTS};
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

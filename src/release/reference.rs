@@ -77,6 +77,7 @@ fn read_units(dir: &Path, catalog: &Catalog, raw: &mut BTreeMap<String, RawRows>
 pub struct Units {
     /// unit -> its ISO 4217 currency (None: not an amount of money)
     currency_of: HashMap<String, Option<String>>,
+    currencies: HashSet<String>,
     dimensions: HashSet<String>,
 }
 
@@ -107,19 +108,17 @@ impl Units {
         };
         let mut out = Units {
             currency_of: HashMap::new(),
+            currencies: HashSet::new(),
             dimensions: HashSet::new(),
         };
         for row in &rows.values {
             if let Some(u) = &row[unit] {
                 out.currency_of.insert(u.clone(), row[currency].clone());
             }
+            out.currencies.extend(row[currency].clone());
             out.dimensions.extend(row[dimension].clone());
         }
         Ok(out)
-    }
-
-    pub fn contains(&self, unit: &str) -> bool {
-        self.currency_of.contains_key(unit)
     }
 
     /// Whether some unit measures `dimension` (currency, count, bandwidth ...).
@@ -147,7 +146,7 @@ impl Units {
     /// `release new`'s flags): the currency an ISO 4217 code of currencies.csv, the unit one of
     /// the reference's and an amount in that currency.
     pub fn check_currency(&self, currency: &str, unit: &str) -> Result<(), CurrencyProblem> {
-        let known = |c: &str| self.currency_of.values().any(|v| v.as_deref() == Some(c));
+        let known = |c: &str| self.currencies.contains(c);
         if !known(currency) {
             let upper = currency.to_ascii_uppercase();
             return Err(CurrencyProblem::Currency(if known(&upper) {
