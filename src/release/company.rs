@@ -2,10 +2,7 @@
 //! calendar and the defaults (currency, unit) a release of the company takes.
 
 use super::calendar::Calendar;
-use super::{
-    column_names, line_of, push_row, read_utf8, table, CurrencyProblem, Origin, RawRows, Units,
-    COMPANIES,
-};
+use super::{column_names, line_of, push_row, read_utf8, table, Origin, RawRows, Units, COMPANIES};
 use crate::schema::{Catalog, Table};
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::BTreeMap;
@@ -91,14 +88,9 @@ pub(super) fn read_companies(
             unit: get("unit").unwrap_or_default(),
             file: path.clone(),
         };
-        match units.check_currency(&company.currency, &company.unit) {
-            Ok(()) => {}
-            Err(CurrencyProblem::Currency(why)) => {
-                bail!("{}:{}: currency {why}", path.display(), line_of("currency"))
-            }
-            Err(CurrencyProblem::Unit(why)) => {
-                bail!("{}:{}: unit {why}", path.display(), line_of("unit"))
-            }
+        if let Err(problem) = units.check_currency(&company.currency, &company.unit) {
+            let (key, why) = problem.key_and_why();
+            bail!("{}:{}: {key} {why}", path.display(), line_of(key));
         }
         let ten_digits = |c: &String| c.len() == 10 && c.bytes().all(|b| b.is_ascii_digit());
         if let Some(cik) = get("sec_cik").filter(|c| !ten_digits(c)) {

@@ -31,7 +31,7 @@ use company::read_companies;
 pub use company::Company;
 use concepts::check_definitions;
 use reference::read_reference;
-pub use reference::{CurrencyProblem, Units};
+pub use reference::Units;
 use references::{check_concepts, derive_periods};
 pub use scan::{scan_data, scan_data_where, DataScan, UNSTAMPED};
 
@@ -173,7 +173,7 @@ pub fn read_data_of(
     let mut releases = Vec::new();
     let bar = crate::base::progress(dirs.len() as u64, "reading releases");
     for dir in dirs {
-        releases.push(read_release(&dir, catalog, &companies, &mut raw)?);
+        releases.push(read_release(&dir, catalog, (&companies, &units), &mut raw)?);
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -243,7 +243,7 @@ fn file_column(table: &Table, ci: usize) -> usize {
 fn read_release(
     dir: &Path,
     catalog: &Catalog,
-    companies: &BTreeMap<String, Company>,
+    (companies, units): (&BTreeMap<String, Company>, &Units),
     raw: &mut BTreeMap<String, RawRows>,
 ) -> Result<ReleaseInfo> {
     let folder_id = dir
@@ -309,7 +309,16 @@ fn read_release(
             companies.keys().cloned().collect::<Vec<_>>().join(", ")
         );
     };
-    // A release prints in its company's currency and unit unless it says otherwise.
+    // A release prints in its company's currency and unit unless it says otherwise; what it
+    // says is held to the rule of a company's.
+    if meta.contains_key("currency") || meta.contains_key("unit") {
+        let currency = get("currency").unwrap_or_else(|| company.currency.clone());
+        let unit = get("unit").unwrap_or_else(|| company.unit.clone());
+        if let Err(problem) = units.check_currency(&currency, &unit) {
+            let (key, why) = problem.key_and_why();
+            bail!("{}:{}: {key} {why}", meta_path.display(), line_of(key));
+        }
+    }
     let row = releases
         .columns
         .iter()

@@ -89,6 +89,17 @@ pub enum CurrencyProblem {
     Unit(String),
 }
 
+impl CurrencyProblem {
+    /// The key (of a company record or release.toml, and the flag of `release new`) that is
+    /// wrong, and why.
+    pub fn key_and_why(self) -> (&'static str, String) {
+        match self {
+            CurrencyProblem::Currency(why) => ("currency", why),
+            CurrencyProblem::Unit(why) => ("unit", why),
+        }
+    }
+}
+
 impl Units {
     /// The units of the reference tables in `reference` (schema/reference/).
     pub fn read(reference: &Path, catalog: &Catalog) -> Result<Units> {

@@ -6,7 +6,7 @@
 use crate::base::project::Project;
 use crate::base::{hex, StagedDir};
 use crate::release::company::{calendar_of, read_company_record, valid_company_id};
-use crate::release::{release_table, CurrencyProblem, Units};
+use crate::release::{release_table, Units};
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
@@ -91,10 +91,11 @@ fn company_record(
     }
     let currency = new.currency.clone().unwrap_or_default();
     let unit = new.unit.clone().unwrap_or_default();
-    match Units::read(&project.reference_dir(), catalog)?.check_currency(&currency, &unit) {
-        Ok(()) => {}
-        Err(CurrencyProblem::Currency(why)) => bail!("--currency {why}"),
-        Err(CurrencyProblem::Unit(why)) => bail!("--unit {why}"),
+    if let Err(problem) =
+        Units::read(&project.reference_dir(), catalog)?.check_currency(&currency, &unit)
+    {
+        let (flag, why) = problem.key_and_why();
+        bail!("--{flag} {why}");
     }
     let mut text = format!(
         "# Company record, written by `iijwh release new`; its releases name it by company_id.\n\

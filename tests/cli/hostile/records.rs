@@ -241,6 +241,26 @@ fn a_company_currency_is_checked_against_iso_4217_and_its_unit() {
             ),
         ],
     );
+    // A release that states its own currency and unit is held to the same rule.
+    let toml = sb.release_file("release.toml");
+    let sha =
+        "source_sha256 = \"2e27e14fda6a62225459b2aa6be6e927397884689f3d76c9d1853241869d5f8a\"\n";
+    refused(
+        &sb,
+        &toml,
+        &[
+            (
+                sha,
+                &format!("{sha}currency = \"jpy\"\n"),
+                &["releases/iij-2q06/release.toml:9: currency \"jpy\" is not an ISO 4217 code"],
+            ),
+            (
+                sha,
+                &format!("{sha}unit = \"USD million\"\n"),
+                &["releases/iij-2q06/release.toml:9: unit \"USD million\" is not an amount in JPY"],
+            ),
+        ],
+    );
     // The same rule refuses `release new`'s flags for a new company; nothing is written.
     let before = Before::take(&sb);
     let source = project_root().join("tests/fixtures/releases/synthetic-3q06/source.txt");
