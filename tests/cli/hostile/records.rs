@@ -251,12 +251,12 @@ fn a_company_currency_is_checked_against_iso_4217_and_its_unit() {
         &[
             (
                 sha,
-                &format!("{sha}currency = \"jpy\"\n"),
+                format!("{sha}currency = \"jpy\"\n").as_str(),
                 &["releases/iij-2q06/release.toml:9: currency \"jpy\" is not an ISO 4217 code"],
             ),
             (
                 sha,
-                &format!("{sha}unit = \"USD million\"\n"),
+                format!("{sha}unit = \"USD million\"\n").as_str(),
                 &["releases/iij-2q06/release.toml:9: unit \"USD million\" is not an amount in JPY"],
             ),
         ],
