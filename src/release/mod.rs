@@ -8,11 +8,11 @@
 //! records and concept definitions are checked whole here, before anything is written (every
 //! constraint of their tables; a currency and unit against the reference; the concepts a parent
 //! or components name, and no cycle), each error naming file, line (or key) and value; other
-//! constraints (CHECK, keys, references) of the fact rows are enforced by the warehouse build. Here: the reading and typing (mod.rs), what data/
-//! holds by one walk (scan), company records (company), concept definitions (concepts),
-//! reference tables (reference), the references through a company (references), fiscal
-//! calendars (calendar); beside it, scaffolding a new release folder (scaffold) and synthetic
-//! releases (synthetic).
+//! constraints (CHECK, keys, references) of the fact rows are enforced by the warehouse build.
+//! Here: the reading and typing (mod.rs), what data/ holds by one walk (scan), company records
+//! (company), concept definitions (concepts), reference tables (reference), the references
+//! through a company (references), fiscal calendars (calendar); beside it, scaffolding a new
+//! release folder (scaffold) and synthetic releases (synthetic).
 //!
 //! Who may call it: warehouse (the manifest's release entries), load and cmd. It imports schema
 //! and base.
