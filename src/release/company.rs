@@ -2,8 +2,8 @@
 //! calendar and the defaults (currency, unit) a release of the company takes.
 
 use super::calendar::Calendar;
-use super::{column_names, line_of, push_row, read_utf8, table, Origin, RawRows, COMPANIES};
-use crate::schema::Catalog;
+use super::{column_names, line_of, push_row, read_utf8, table, Origin, RawRows, Units, COMPANIES};
+use crate::schema::{Catalog, Table};
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -51,9 +51,11 @@ pub(crate) fn company_id_problem(id: &str) -> Option<String> {
 }
 
 /// data/companies/<id>.toml, one row of `companies` each: id -> what the loader needs of it.
+/// `units` are the reference's (a company's currency and unit are checked against them).
 pub(super) fn read_companies(
     dir: &Path,
     catalog: &Catalog,
+    units: &Units,
     raw: &mut BTreeMap<String, RawRows>,
 ) -> Result<BTreeMap<String, Company>> {
     let companies = table(catalog, COMPANIES)?;
@@ -81,16 +83,9 @@ pub(super) fn read_companies(
             .parse()
             .map_err(|e| anyhow!("{}: invalid TOML: {e}", path.display()))?;
         let line_of = |key: &str| line_of(&text, key);
-        for key in meta.keys() {
-            if companies.column(key).is_none() {
-                bail!(
-                    "{}:{}: unknown key `{key}`; a company file takes: {}",
-                    path.display(),
-                    line_of(key),
-                    column_names(companies)
-                );
-            }
-        }
+        // Each key is checked against the column it fills here, where its line is known: a
+        // value the warehouse refused later could not be traced back to this file.
+        check_keys(&path, &text, &meta, companies)?;
         let get = |key: &str| -> Option<String> {
             meta.get(key).map(|v| match v {
                 toml::Value::String(s) => s.clone(),
@@ -109,27 +104,35 @@ pub(super) fn read_companies(
                 line_of("company_id")
             );
         }
-        if get("company_id").as_deref() != Some(stem.as_str()) {
+        let company_id = get("company_id").unwrap_or_default();
+        if company_id != stem {
             bail!(
-                "{}:{}: company_id must equal the file name `{stem}`",
+                "{}:{}: company_id {company_id:?} must equal the file name `{stem}`",
                 path.display(),
                 line_of("company_id")
             );
         }
-        let Some(calendar) = calendar_of(&meta) else {
-            bail!(
-                "{}:{}: the fiscal calendar needs fiscal_year_start_month (1-12) and \
-                 fiscal_year_named_by (\"start_year\": FY2006 starts in 2006, or \"end_year\")",
-                path.display(),
-                line_of("fiscal_year")
-            );
-        };
+        let calendar = calendar_in(&meta)
+            .map_err(|(key, why)| anyhow!("{}:{}: {key} {why}", path.display(), line_of(key)))?;
         let company = Company {
             calendar,
             currency: get("currency").unwrap_or_default(),
             unit: get("unit").unwrap_or_default(),
             file: path.clone(),
         };
+        if let Err(problem) = units.check_currency(&company.currency, &company.unit) {
+            let (key, why) = problem.key_and_why();
+            bail!("{}:{}: {key} {why}", path.display(), line_of(key));
+        }
+        let ten_digits = |c: &String| c.len() == 10 && c.bytes().all(|b| b.is_ascii_digit());
+        if let Some(cik) = get("sec_cik").filter(|c| !ten_digits(c)) {
+            bail!(
+                "{}:{}: sec_cik {cik:?}: the SEC's Central Index Key is ten digits, leading zeros \
+                 included (\"0001090633\")",
+                path.display(),
+                line_of("sec_cik")
+            );
+        }
         let row = companies.columns.iter().map(|c| get(&c.name)).collect();
         push_row(
             raw,
@@ -145,19 +148,98 @@ pub(super) fn read_companies(
     Ok(out)
 }
 
+/// Every key of a company record is a column of `companies`, every column that may not be empty
+/// is given, and each value has its column's type: a whole number for an INTEGER column, else a
+/// string (`aliases` also takes a list of strings).
+fn check_keys(path: &Path, text: &str, meta: &toml::Table, companies: &Table) -> Result<()> {
+    let at = |key: &str| format!("{}:{}", path.display(), line_of(text, key));
+    for (key, value) in meta {
+        let Some(column) = companies.column(key) else {
+            bail!(
+                "{}: unknown key `{key}`; a company file takes: {}",
+                at(key),
+                column_names(companies)
+            );
+        };
+        let integer = column.sql_type == "INTEGER";
+        let fits = match value {
+            toml::Value::Integer(_) => integer,
+            toml::Value::String(_) => !integer,
+            toml::Value::Array(items) => key == ALIASES && items.iter().all(toml::Value::is_str),
+            _ => false,
+        };
+        if !fits {
+            let wanted = if integer {
+                "a whole number, without quotes"
+            } else if key == ALIASES {
+                "a string in quotes, or a list of them"
+            } else {
+                "a string in quotes"
+            };
+            bail!(
+                "{}: {key} = {value}: column `{key}` ({}) takes {wanted}",
+                at(key),
+                column.sql_type
+            );
+        }
+    }
+    let required: Vec<&str> = companies
+        .columns
+        .iter()
+        .filter(|c| !c.nullable)
+        .map(|c| c.name.as_str())
+        .collect();
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|c| !meta.contains_key(*c))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "{}: missing key(s) {}; a company file needs: {}",
+            path.display(),
+            missing.join(", "),
+            required.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The one key of a company record that takes a list (of other names).
+const ALIASES: &str = "aliases";
+
 /// The fiscal calendar a company record states, or none when it states none that is whole.
 pub(crate) fn calendar_of(meta: &toml::Table) -> Option<Calendar> {
+    calendar_in(meta).ok()
+}
+
+/// The fiscal calendar a company record states, or the key that is wrong and why.
+fn calendar_in(meta: &toml::Table) -> std::result::Result<Calendar, (&'static str, String)> {
+    const MONTH: &str = "fiscal_year_start_month";
+    const NAMED_BY: &str = "fiscal_year_named_by";
+    let stated = |key: &str| {
+        meta.get(key)
+            .map_or_else(|| "missing".into(), |v| format!("= {v}"))
+    };
     let start_month = meta
-        .get("fiscal_year_start_month")
+        .get(MONTH)
         .and_then(|v| v.as_integer())
         .and_then(|m| u32::try_from(m).ok())
-        .filter(|m| (1..=12).contains(m))?;
-    let named_by_start = match meta.get("fiscal_year_named_by").and_then(|v| v.as_str())? {
-        "start_year" => true,
-        "end_year" => false,
-        _ => return None,
+        .filter(|m| (1..=12).contains(m))
+        .ok_or_else(|| {
+            let why = "the month (1-12) the fiscal year starts: 4 for a year ending in March";
+            (MONTH, format!("{}: {why}", stated(MONTH)))
+        })?;
+    let named_by_start = match meta.get(NAMED_BY).and_then(|v| v.as_str()) {
+        Some("start_year") => true,
+        Some("end_year") => false,
+        _ => {
+            let why =
+                "\"start_year\" (FY2006 starts in 2006) or \"end_year\" (FY2006 ends in 2006)";
+            return Err((NAMED_BY, format!("{}: {why}", stated(NAMED_BY))));
+        }
     };
-    Some(Calendar {
+    Ok(Calendar {
         start_month,
         named_by_start,
     })

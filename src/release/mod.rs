@@ -4,17 +4,22 @@
 //! gives it; a bad cell is reported with file, line, column and value. The references DuckDB's
 //! keys cannot say, because they go through a release's company, are checked here: a period
 //! label must name a period of the company's calendar (the loader derives table `periods` from
-//! them, see `calendar`), and an item a concept of the company or a standard one. Other
-//! constraints (CHECK, keys, references) are enforced later by the warehouse build. Here: the
-//! reading and typing (mod.rs), what data/ holds by one walk (scan), company records (company), reference tables (reference), the
-//! references through a company (references), fiscal calendars (calendar); beside it, scaffolding
-//! a new release folder (scaffold) and synthetic releases (synthetic).
+//! them, see `calendar`), and an item a concept of the company or a standard one. Company
+//! records and concept definitions are checked whole here, before anything is written (every
+//! constraint of their tables; a currency and unit against the reference; the concepts a parent
+//! or components name, and no cycle), each error naming file, line (or key) and value; other
+//! constraints (CHECK, keys, references) of the fact rows are enforced by the warehouse build.
+//! Here: the reading and typing (mod.rs), what data/ holds by one walk (scan), company records
+//! (company), concept definitions (concepts), reference tables (reference), the references
+//! through a company (references), fiscal calendars (calendar); beside it, scaffolding a new
+//! release folder (scaffold) and synthetic releases (synthetic).
 //!
 //! Who may call it: warehouse (the manifest's release entries), load and cmd. It imports schema
 //! and base.
 
 pub mod calendar;
 pub(crate) mod company;
+mod concepts;
 pub mod draft;
 mod folder;
 mod reference;
@@ -26,8 +31,9 @@ pub mod synthetic;
 use company::read_companies;
 pub use company::Company;
 pub use folder::{Metadata, ReleaseFolder};
-pub use reference::known_units;
+use concepts::check_definitions;
 use reference::read_reference;
+pub use reference::Units;
 use references::{check_concepts, derive_periods};
 pub use scan::{scan_data, scan_data_where, DataScan, FileIdentity, UNSTAMPED};
 
@@ -163,11 +169,12 @@ pub fn read_data_of(
 
     let mut raw: BTreeMap<String, RawRows> = BTreeMap::new();
     read_reference(reference, catalog, &mut raw)?;
-    let companies = read_companies(&data_dir.join("companies"), catalog, &mut raw)?;
+    let units = Units::of(catalog, raw.get(UNITS).unwrap_or(&RawRows::default()))?;
+    let companies = read_companies(&data_dir.join("companies"), catalog, &units, &mut raw)?;
     let mut releases = Vec::new();
     let bar = crate::base::progress(dirs.len() as u64, "reading releases");
     for dir in dirs {
-        releases.push(read_release(&dir, catalog, &companies, &mut raw)?);
+        releases.push(read_release(&dir, catalog, (&companies, &units), &mut raw)?);
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -178,6 +185,7 @@ pub fn read_data_of(
             (r.release_id.clone(), key)
         })
         .collect();
+    check_definitions(catalog, &units, &published, &raw)?;
     derive_periods(catalog, &companies, &published, &mut raw)?;
     check_concepts(catalog, &published, &raw)?;
     let mut tables = BTreeMap::new();
@@ -236,7 +244,7 @@ fn file_column(table: &Table, ci: usize) -> usize {
 fn read_release(
     dir: &Path,
     catalog: &Catalog,
-    companies: &BTreeMap<String, Company>,
+    (companies, units): (&BTreeMap<String, Company>, &Units),
     raw: &mut BTreeMap<String, RawRows>,
 ) -> Result<ReleaseInfo> {
     let folder_id = dir
@@ -286,7 +294,16 @@ fn read_release(
             companies.keys().cloned().collect::<Vec<_>>().join(", ")
         );
     };
-    // A release prints in its company's currency and unit unless it says otherwise.
+    // A release prints in its company's currency and unit unless it says otherwise; what it
+    // says is held to the rule of a company's.
+    if meta.contains_key("currency") || meta.contains_key("unit") {
+        let currency = get("currency").unwrap_or_else(|| company.currency.clone());
+        let unit = get("unit").unwrap_or_else(|| company.unit.clone());
+        if let Err(problem) = units.check_currency(&currency, &unit) {
+            let (key, why) = problem.key_and_why();
+            bail!("{}:{}: {key} {why}", meta_path.display(), line_of(key));
+        }
+    }
     let row = releases
         .columns
         .iter()

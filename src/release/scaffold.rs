@@ -6,7 +6,7 @@
 use crate::base::project::Project;
 use crate::base::{hex, StagedDir};
 use crate::release::company::{calendar_of, read_company_record};
-use crate::release::{known_units, release_table};
+use crate::release::{release_table, Units};
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
@@ -90,20 +90,12 @@ fn company_record(
         bail!("--fiscal-year-named-by {named_by}: start_year or end_year");
     }
     let currency = new.currency.clone().unwrap_or_default();
-    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        bail!("--currency {currency}: an ISO 4217 code, three capital letters (USD, EUR, JPY)");
-    }
     let unit = new.unit.clone().unwrap_or_default();
-    let units = known_units(&project.reference_dir(), catalog)?;
-    if !units.contains(&unit) {
-        bail!(
-            "--unit {unit:?} is not a unit of schema/reference/ (a currency with a scale: \
-             \"{currency}\", \"{currency} thousand\", \"{currency} million\", \"{currency} billion\"; \
-             or one of units.csv)"
-        );
-    }
-    if !unit.starts_with(&currency) {
-        bail!("--unit {unit:?} is not an amount in --currency {currency}");
+    if let Err(problem) =
+        Units::read(&project.reference_dir(), catalog)?.check_currency(&currency, &unit)
+    {
+        let (flag, why) = problem.key_and_why();
+        bail!("--{flag} {why}");
     }
     let mut text = format!(
         "# Company record, written by `iijwh release new`; its releases name it by company_id.\n\
