@@ -1,7 +1,7 @@
 //! Company records: data/companies/<id>.toml, one row of table `companies` each, with the fiscal
 //! calendar and the defaults (currency, unit) a release of the company takes.
 
-use super::calendar::Calendar;
+use super::calendar::{month_name, parse_year_end, Calendar, Weeks, YEAR_END_FORMS};
 use super::{column_names, line_of, push_row, read_utf8, table, Origin, RawRows, COMPANIES};
 use crate::schema::Catalog;
 use anyhow::{anyhow, bail, Context, Result};
@@ -76,14 +76,8 @@ pub(super) fn read_companies(
                 line_of("company_id")
             );
         }
-        let Some(calendar) = calendar_of(&meta) else {
-            bail!(
-                "{}:{}: the fiscal calendar needs fiscal_year_start_month (1-12) and \
-                 fiscal_year_named_by (\"start_year\": FY2006 starts in 2006, or \"end_year\")",
-                path.display(),
-                line_of("fiscal_year")
-            );
-        };
+        let calendar = calendar_of(&meta)
+            .map_err(|(key, why)| anyhow!("{}:{}: {why}", path.display(), line_of(key)))?;
         let company = Company {
             calendar,
             currency: get("currency").unwrap_or_default(),
@@ -105,21 +99,83 @@ pub(super) fn read_companies(
     Ok(out)
 }
 
-/// The fiscal calendar a company record states, or none when it states none that is whole.
-pub(crate) fn calendar_of(meta: &toml::Table) -> Option<Calendar> {
+/// The fiscal calendar a company record states, or the key to point at and why it states none
+/// that is whole. A 52/53-week calendar adds `fiscal_year_end` (the weekday rule, at the end of the
+/// month before the start month) and `week_53_quarter` (1-4, default 4) to the month-based keys.
+pub(crate) fn calendar_of(meta: &toml::Table) -> Result<Calendar, (&'static str, String)> {
     let start_month = meta
         .get("fiscal_year_start_month")
         .and_then(|v| v.as_integer())
         .and_then(|m| u32::try_from(m).ok())
-        .filter(|m| (1..=12).contains(m))?;
-    let named_by_start = match meta.get("fiscal_year_named_by").and_then(|v| v.as_str())? {
-        "start_year" => true,
-        "end_year" => false,
-        _ => return None,
+        .filter(|m| (1..=12).contains(m));
+    let named_by_start = match meta.get("fiscal_year_named_by").and_then(|v| v.as_str()) {
+        Some("start_year") => Some(true),
+        Some("end_year") => Some(false),
+        _ => None,
     };
-    Some(Calendar {
+    let (Some(start_month), Some(named_by_start)) = (start_month, named_by_start) else {
+        return Err((
+            "fiscal_year",
+            "the fiscal calendar needs fiscal_year_start_month (1-12) and fiscal_year_named_by \
+             (\"start_year\": FY2006 starts in 2006, or \"end_year\")"
+                .to_string(),
+        ));
+    };
+    let q53 = meta.get("week_53_quarter");
+    let Some(year_end) = meta.get("fiscal_year_end") else {
+        if q53.is_some() {
+            return Err((
+                "week_53_quarter",
+                format!(
+                    "week_53_quarter belongs to a 52/53-week calendar: add fiscal_year_end \
+                     ({YEAR_END_FORMS}) or remove it"
+                ),
+            ));
+        }
+        return Ok(Calendar::months(start_month, named_by_start));
+    };
+    let year_end = year_end
+        .as_str()
+        .ok_or_else(|| format!("fiscal_year_end {year_end} is not text; write {YEAR_END_FORMS}"))
+        .and_then(parse_year_end)
+        .map_err(|why| ("fiscal_year_end", why))?;
+    // The week rule moves the nominal year's end, so both keys must name the same year.
+    if year_end.month % 12 + 1 != start_month {
+        return Err((
+            "fiscal_year_end",
+            format!(
+                "fiscal_year_end {:?} ends the year in {}, so it starts in {}: \
+                 fiscal_year_start_month = {} (not {start_month})",
+                meta["fiscal_year_end"].as_str().unwrap_or_default(),
+                month_name(year_end.month),
+                month_name(year_end.month % 12 + 1),
+                year_end.month % 12 + 1
+            ),
+        ));
+    }
+    let week_53_quarter = match q53 {
+        None => 4,
+        Some(v) => v
+            .as_integer()
+            .and_then(|q| u32::try_from(q).ok())
+            .filter(|q| (1..=4).contains(q))
+            .ok_or_else(|| {
+                (
+                    "week_53_quarter",
+                    format!(
+                        "week_53_quarter {v}: the quarter (1-4) a 53-week year's 14th week is in"
+                    ),
+                )
+            })?,
+    };
+    Ok(Calendar {
         start_month,
         named_by_start,
+        weeks: Some(Weeks {
+            weekday: year_end.weekday,
+            nearest: year_end.nearest,
+            week_53_quarter,
+        }),
     })
 }
 
@@ -130,13 +186,9 @@ pub(crate) fn read_company_record(path: &Path) -> Result<(Calendar, String, Stri
     let meta: toml::Table = text
         .parse()
         .map_err(|e| anyhow::anyhow!("{}: invalid TOML: {e}", path.display()))?;
-    let Some(calendar) = calendar_of(&meta) else {
-        bail!(
-            "{}: no fiscal calendar (fiscal_year_start_month 1-12, fiscal_year_named_by \
-             start_year or end_year)",
-            path.display()
-        );
-    };
+    let calendar = calendar_of(&meta).map_err(|(key, why)| {
+        anyhow!("{}:{}: {why}", path.display(), super::line_of(&text, key))
+    })?;
     let name = meta
         .get("name")
         .and_then(|v| v.as_str())
