@@ -7,9 +7,9 @@ use super::{
     file_column, push_row, row_of, table, Company, Origin, RawRows, CONCEPTS, CONCEPT_REFERENCE,
     PERIODS, PERIOD_END_REFERENCE, PERIOD_REFERENCE, STANDARD_CONCEPTS,
 };
-use chrono::NaiveDate;
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Each period label the rows use, in the calendar of the company of the row's release: rows of
@@ -208,8 +208,7 @@ pub(super) fn check_period_ends(
 ) -> Result<()> {
     let mut problems = Vec::new();
     // (company, date) -> the period end nearest it; balance sheets repeat few dates.
-    let mut nearest: HashMap<(&str, NaiveDate), Option<super::calendar::Period>> =
-        HashMap::new();
+    let mut nearest: HashMap<(&str, NaiveDate), Option<super::calendar::Period>> = HashMap::new();
     for t in &catalog.tables {
         let columns = t.columns_noting(PERIOD_END_REFERENCE);
         let Some(rid) = t.columns.iter().position(|c| c.name == "release_id") else {

@@ -256,7 +256,8 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
     let (calendar, name) = match &record {
         Some(text) => {
             let meta: toml::Table = text.parse()?;
-            let calendar = calendar_of(&meta).map_err(|(_, why)| anyhow!("the new record: {why}"))?;
+            let calendar =
+                calendar_of(&meta).map_err(|(_, why)| anyhow!("the new record: {why}"))?;
             let name = meta["name"].as_str().unwrap_or_default().to_string();
             (calendar, name)
         }
@@ -277,7 +278,9 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
             if q.end == published {
                 return Some(q);
             }
-            calendar.period(&calendar.quarter_of(q.start.pred_opt()?)).ok()
+            calendar
+                .period(&calendar.quarter_of(q.start.pred_opt()?))
+                .ok()
         });
         bail!(
             "--published-on {published} is before {period} ends ({}, in {company}'s calendar: {}): \
