@@ -1,7 +1,7 @@
 //! Company records: data/companies/<id>.toml, one row of table `companies` each, with the fiscal
 //! calendar and the defaults (currency, unit) a release of the company takes.
 
-use super::calendar::Calendar;
+use super::calendar::{month_name, parse_year_end, Calendar, Weeks, YEAR_END_FORMS};
 use super::{column_names, line_of, push_row, read_utf8, table, Origin, RawRows, Units, COMPANIES};
 use crate::schema::{Catalog, Table};
 use anyhow::{anyhow, bail, Context, Result};
@@ -112,8 +112,8 @@ pub(super) fn read_companies(
                 line_of("company_id")
             );
         }
-        let calendar = calendar_in(&meta)
-            .map_err(|(key, why)| anyhow!("{}:{}: {key} {why}", path.display(), line_of(key)))?;
+        let calendar = calendar_of(&meta)
+            .map_err(|(key, why)| anyhow!("{}:{}: {why}", path.display(), line_of(key)))?;
         let company = Company {
             calendar,
             currency: get("currency").unwrap_or_default(),
@@ -208,13 +208,11 @@ fn check_keys(path: &Path, text: &str, meta: &toml::Table, companies: &Table) ->
 /// The one key of a company record that takes a list (of other names).
 const ALIASES: &str = "aliases";
 
-/// The fiscal calendar a company record states, or none when it states none that is whole.
-pub(crate) fn calendar_of(meta: &toml::Table) -> Option<Calendar> {
-    calendar_in(meta).ok()
-}
-
-/// The fiscal calendar a company record states, or the key that is wrong and why.
-fn calendar_in(meta: &toml::Table) -> std::result::Result<Calendar, (&'static str, String)> {
+/// The fiscal calendar a company record states, or the key to point at and why it states none
+/// that is whole (the message names the key). A 52/53-week calendar adds `fiscal_year_end` (the
+/// weekday rule, at the end of the month before the start month) and `week_53_quarter` (1-4,
+/// default 4) to the month-based keys.
+pub(crate) fn calendar_of(meta: &toml::Table) -> Result<Calendar, (&'static str, String)> {
     const MONTH: &str = "fiscal_year_start_month";
     const NAMED_BY: &str = "fiscal_year_named_by";
     let stated = |key: &str| {
@@ -228,7 +226,7 @@ fn calendar_in(meta: &toml::Table) -> std::result::Result<Calendar, (&'static st
         .filter(|m| (1..=12).contains(m))
         .ok_or_else(|| {
             let why = "the month (1-12) the fiscal year starts: 4 for a year ending in March";
-            (MONTH, format!("{}: {why}", stated(MONTH)))
+            (MONTH, format!("{MONTH} {}: {why}", stated(MONTH)))
         })?;
     let named_by_start = match meta.get(NAMED_BY).and_then(|v| v.as_str()) {
         Some("start_year") => true,
@@ -236,12 +234,64 @@ fn calendar_in(meta: &toml::Table) -> std::result::Result<Calendar, (&'static st
         _ => {
             let why =
                 "\"start_year\" (FY2006 starts in 2006) or \"end_year\" (FY2006 ends in 2006)";
-            return Err((NAMED_BY, format!("{}: {why}", stated(NAMED_BY))));
+            return Err((NAMED_BY, format!("{NAMED_BY} {}: {why}", stated(NAMED_BY))));
         }
+    };
+    let q53 = meta.get("week_53_quarter");
+    let Some(year_end) = meta.get("fiscal_year_end") else {
+        if q53.is_some() {
+            return Err((
+                "week_53_quarter",
+                format!(
+                    "week_53_quarter belongs to a 52/53-week calendar: add fiscal_year_end \
+                     ({YEAR_END_FORMS}) or remove it"
+                ),
+            ));
+        }
+        return Ok(Calendar::months(start_month, named_by_start));
+    };
+    let year_end = year_end
+        .as_str()
+        .ok_or_else(|| format!("fiscal_year_end {year_end} is not text; write {YEAR_END_FORMS}"))
+        .and_then(parse_year_end)
+        .map_err(|why| ("fiscal_year_end", why))?;
+    // The week rule moves the nominal year's end, so both keys must name the same year.
+    if year_end.month % 12 + 1 != start_month {
+        return Err((
+            "fiscal_year_end",
+            format!(
+                "fiscal_year_end {:?} ends the year in {}, so it starts in {}: \
+                 fiscal_year_start_month = {} (not {start_month})",
+                meta["fiscal_year_end"].as_str().unwrap_or_default(),
+                month_name(year_end.month),
+                month_name(year_end.month % 12 + 1),
+                year_end.month % 12 + 1
+            ),
+        ));
+    }
+    let week_53_quarter = match q53 {
+        None => 4,
+        Some(v) => v
+            .as_integer()
+            .and_then(|q| u32::try_from(q).ok())
+            .filter(|q| (1..=4).contains(q))
+            .ok_or_else(|| {
+                (
+                    "week_53_quarter",
+                    format!(
+                        "week_53_quarter {v}: the quarter (1-4) a 53-week year's 14th week is in"
+                    ),
+                )
+            })?,
     };
     Ok(Calendar {
         start_month,
         named_by_start,
+        weeks: Some(Weeks {
+            weekday: year_end.weekday,
+            nearest: year_end.nearest,
+            week_53_quarter,
+        }),
     })
 }
 
@@ -252,13 +302,9 @@ pub(crate) fn read_company_record(path: &Path) -> Result<(Calendar, String, Stri
     let meta: toml::Table = text
         .parse()
         .map_err(|e| anyhow::anyhow!("{}: invalid TOML: {e}", path.display()))?;
-    let Some(calendar) = calendar_of(&meta) else {
-        bail!(
-            "{}: no fiscal calendar (fiscal_year_start_month 1-12, fiscal_year_named_by \
-             start_year or end_year)",
-            path.display()
-        );
-    };
+    let calendar = calendar_of(&meta).map_err(|(key, why)| {
+        anyhow!("{}:{}: {why}", path.display(), super::line_of(&text, key))
+    })?;
     let name = meta
         .get("name")
         .and_then(|v| v.as_str())

@@ -1370,10 +1370,7 @@ mod tests {
 
     #[test]
     fn sentences_state_figures_with_their_changes() {
-        let cal = Calendar {
-            start_month: 4,
-            named_by_start: true,
-        };
+        let cal = Calendar::months(4, true);
         let ja = statements("・営業収益（売上高） 140.1億円（前年同四半期比 17.4%増）");
         assert_eq!(ja.len(), 1);
         assert_eq!(

@@ -30,11 +30,11 @@ pub mod synthetic;
 
 use company::read_companies;
 pub use company::Company;
-pub use folder::{Metadata, ReleaseFolder};
 use concepts::check_definitions;
+pub use folder::{Metadata, ReleaseFolder};
 use reference::read_reference;
 pub use reference::Units;
-use references::{check_concepts, derive_periods};
+use references::{check_concepts, check_period_ends, derive_periods};
 pub use scan::{scan_data, scan_data_where, DataScan, FileIdentity, UNSTAMPED};
 
 use crate::base::hex;
@@ -65,6 +65,8 @@ pub(crate) const METADATA_FILE: &str = "release.toml";
 /// concept of it: references through the company, which a foreign key cannot express.
 const PERIOD_REFERENCE: &str = "(periods.period)";
 const CONCEPT_REFERENCE: &str = "(concepts.concept)";
+/// What a column comment says when the column's date must be a period end of the company.
+const PERIOD_END_REFERENCE: &str = "(periods.end_date)";
 
 /// Whether a release folder may hold a CSV of `table`: the tables of a release's own rows
 /// (with a release_id), except those the loader fills from release.toml and the text.
@@ -187,6 +189,7 @@ pub fn read_data_of(
         .collect();
     check_definitions(catalog, &units, &published, &raw)?;
     derive_periods(catalog, &companies, &published, &mut raw)?;
+    check_period_ends(catalog, &companies, &published, &raw)?;
     check_concepts(catalog, &published, &raw)?;
     let mut tables = BTreeMap::new();
     for table in &catalog.tables {

@@ -209,10 +209,7 @@ pub fn write(root: &Path, releases: usize, companies: usize) -> Result<()> {
 /// The company's calendar.
 fn calendar(company: usize) -> Calendar {
     let (start_month, named_by_start, ..) = PROFILES[company % PROFILES.len()];
-    Calendar {
-        start_month,
-        named_by_start,
-    }
+    Calendar::months(start_month, named_by_start)
 }
 
 /// Label and end date of the k-th quarter of the company's calendar from its FY1996.
