@@ -1,7 +1,9 @@
 -- Fiscal periods of each company, derived by the loader from the company's fiscal calendar
--- (companies.fiscal_year_start_month, fiscal_year_named_by) for every period label its releases
--- use. For IIJ (April start, named by start year) 2Q06 = 2006-07-01..2006-09-30; for a
--- calendar-year company 2Q06 = 2006-04-01..2006-06-30.
+-- (companies.fiscal_year_start_month, fiscal_year_named_by, fiscal_year_end) for every period
+-- label its releases use. For IIJ (April start, named by start year) 2Q06 =
+-- 2006-07-01..2006-09-30; for a calendar-year company 2Q06 = 2006-04-01..2006-06-30; for NVIDIA
+-- (52/53-week years ending on the last Sunday of January, companies.fiscal_year_end) 1Q25 =
+-- 2024-01-29..2024-04-28.
 CREATE TABLE periods (
     company_id   VARCHAR NOT NULL REFERENCES companies (company_id),
     period       VARCHAR NOT NULL,

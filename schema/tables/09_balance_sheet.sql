@@ -20,10 +20,10 @@ CREATE TABLE balance_sheet (
 );
 COMMENT ON TABLE balance_sheet IS 'Balance sheet items at a date, with printed changes between dates';
 COMMENT ON COLUMN balance_sheet.release_id IS 'Release the figure comes from';
-COMMENT ON COLUMN balance_sheet.as_of IS 'Balance sheet date';
+COMMENT ON COLUMN balance_sheet.as_of IS 'Balance sheet date: a period end of the company''s calendar (periods.end_date)';
 COMMENT ON COLUMN balance_sheet.item IS 'Balance sheet item: a concept of the company or a standard concept (concepts.concept)';
 COMMENT ON COLUMN balance_sheet.comparison IS 'level for the balance itself; change_abs = change since compared_to';
-COMMENT ON COLUMN balance_sheet.compared_to IS 'Earlier balance sheet date a change is measured from';
+COMMENT ON COLUMN balance_sheet.compared_to IS 'Earlier balance sheet date a change is measured from, a period end too (periods.end_date)';
 COMMENT ON COLUMN balance_sheet.value IS 'The figure, exactly as printed (negative for parentheses); unit in column unit';
 COMMENT ON COLUMN balance_sheet.unit IS 'Unit of value (units.unit)';
 COMMENT ON COLUMN balance_sheet.section IS 'Slide title as printed';

@@ -5,6 +5,7 @@
 //! (test data)", quarter after quarter, with reprints and announced restatements.
 
 use crate::base::project::Project;
+use crate::base::StagedDir;
 use crate::release::synthetic::{self, MAX_QUARTERS};
 use anyhow::{bail, Result};
 use std::path::PathBuf;
@@ -35,19 +36,26 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         );
     }
     project.guard_output_dir(&args.out)?;
-    if args.releases == 0 {
-        bail!("--releases must be at least 1");
-    }
     let companies = args
         .companies
         .unwrap_or_else(|| args.releases.div_ceil(MAX_QUARTERS))
         .max(1);
-    let root = args.out.join("releases");
-    synthetic::write(&root, args.releases, companies)?;
+    synthetic::check_size(args.releases, companies)?;
+    // Written aside and renamed into place once whole: a failed or killed generate leaves no
+    // half a data folder at --out (a killed one's is removed by the next write beside it).
+    let staged = StagedDir::new(&args.out)?;
+    synthetic::write(&staged.path().join("releases"), args.releases, companies)?;
+    if args.out.exists() {
+        bail!(
+            "{} appeared while generate wrote; it is left as it is",
+            args.out.display()
+        );
+    }
+    let out = staged.commit()?;
     println!(
         "wrote {} releases of {companies} synthetic companies to {}",
         args.releases,
-        root.display()
+        out.join("releases").display()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! Usage: iijwh release list [--format FORMAT]
 //!        iijwh release new ID --period 3Q06 --published-on DATE --source FILE [--company ID]
 //!                  [--name NAME --fiscal-year-start MONTH [--fiscal-year-named-by start_year|end_year]
+//!                   [--fiscal-year-end "last Sunday of January" [--week-53-quarter 1-4]]
 //!                   --currency CUR --unit UNIT [--ticker T] [--exchange X]] [--title TEXT]
 //!
 //!        iijwh release draft ID [--report]
@@ -88,6 +89,14 @@ struct NewArgs {
     /// New company: start_year (FY2006 starts in 2006) or end_year (FY2006 ends in 2006)
     #[arg(long, value_name = "HOW")]
     fiscal_year_named_by: Option<String>,
+    /// New company with a 52/53-week year: the day it ends ("last Sunday of January", "Saturday
+    /// nearest the end of January"); implies --fiscal-year-start
+    #[arg(long, value_name = "RULE")]
+    fiscal_year_end: Option<String>,
+    /// New company with a 52/53-week year: the quarter (1-4) of a 53-week year's 14th week
+    /// (default 4)
+    #[arg(long, value_name = "Q")]
+    week_53_quarter: Option<u32>,
     /// New company: ISO 4217 reporting currency (USD, EUR, JPY)
     #[arg(long, value_name = "CUR")]
     currency: Option<String>,
@@ -154,6 +163,8 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                 name,
                 fiscal_year_start,
                 fiscal_year_named_by,
+                fiscal_year_end,
+                week_53_quarter,
                 currency,
                 unit,
                 ticker,
@@ -172,6 +183,8 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                         name,
                         fiscal_year_start,
                         fiscal_year_named_by,
+                        fiscal_year_end,
+                        week_53_quarter,
                         currency,
                         unit,
                         ticker,

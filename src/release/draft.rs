@@ -10,6 +10,7 @@
 
 use super::calendar::Calendar;
 use super::company::read_company_record;
+use super::ReleaseFolder;
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
 use regex::Regex;
@@ -153,9 +154,20 @@ fn numbers_of(line_no: usize, line: &str) -> Vec<(Token, bool)> {
         .find_iter(line)
         .map(|m| (m.start(), m.end()))
         .collect();
+    // Both in the order of the line: the periods ending before a number are passed once for
+    // all, so a line of many periods and numbers costs their sum, not their product.
+    let mut next_period = 0;
     NUMBER
         .find_iter(line)
-        .filter(|m| !periods.iter().any(|(s, e)| m.start() < *e && m.end() > *s))
+        .filter(|m| {
+            while periods
+                .get(next_period)
+                .is_some_and(|(_, e)| *e <= m.start())
+            {
+                next_period += 1;
+            }
+            periods.get(next_period).is_none_or(|(s, _)| *s >= m.end())
+        })
         .filter(|m| {
             // Not part of a word: a letter or digit right before or after is a code, not a figure.
             let before = line[..m.start()].chars().next_back();
@@ -224,50 +236,35 @@ fn as_f64(v: &str) -> f64 {
 
 /// Read the release folder and everything earlier releases of its company say; draft its rows.
 pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
-    let dir = data.join("releases").join(release_id);
-    let meta_path = dir.join("release.toml");
-    let meta: toml::Table = crate::base::read_text_bounded(&meta_path)
-        .with_context(|| {
-            format!(
-                "{}: no release `{release_id}` to draft (run `iijwh release new` first)",
-                meta_path.display()
-            )
-        })?
-        .parse()
-        .map_err(|e| anyhow::anyhow!("{}: invalid TOML: {e}", meta_path.display()))?;
+    let folder = ReleaseFolder::named(data, release_id).with_context(|| {
+        format!("no release `{release_id}` to draft (run `iijwh release new` first)")
+    })?;
+    let meta = folder.metadata()?;
     let get = |k: &str| {
-        meta.get(k)
+        meta.table
+            .get(k)
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_string()
     };
     let company_id = get("company_id");
     let period = get("fiscal_period");
-    let published = meta
-        .get("published_on")
-        .map(|v| v.to_string())
-        .unwrap_or_default();
+    let published = meta.get("published_on").unwrap_or_default();
     let record = data.join("companies").join(format!("{company_id}.toml"));
     let (calendar, _name, company_unit) = read_company_record(&record)?;
     let unit = meta
+        .table
         .get("unit")
         .and_then(|v| v.as_str())
         .map(str::to_string)
         .unwrap_or(company_unit);
-    let source = dir.join(get("source_file"));
-    let bytes = crate::base::read_bounded(&source)?;
-    if bytes.contains(&0) {
+    let (source, text) = folder.source(&meta)?;
+    if text.contains('\0') {
         bail!(
             "{}: a binary file, not a release text; save the release as UTF-8 text",
             source.display()
         );
     }
-    let text = String::from_utf8(bytes).map_err(|_| {
-        anyhow::anyhow!(
-            "{}: not UTF-8 text; save the release text as UTF-8",
-            source.display()
-        )
-    })?;
     if text.trim().is_empty() {
         bail!(
             "{}: the release text is empty; put the release's text in it first",
@@ -290,33 +287,26 @@ fn knowledge(
     published: &str,
 ) -> Result<Knowledge> {
     let mut k = Knowledge::default();
-    let mut releases: Vec<(String, String, std::path::PathBuf)> = Vec::new();
+    let mut releases: Vec<(String, String, ReleaseFolder)> = Vec::new();
     for entry in std::fs::read_dir(data.join("releases"))?.flatten() {
-        let path = entry.path();
-        let Ok(text) = crate::base::read_text_bounded(&path.join("release.toml")) else {
+        let Ok(folder) = ReleaseFolder::at(&entry.path()) else {
             continue;
         };
-        let Ok(meta) = text.parse::<toml::Table>() else {
+        let Ok(meta) = folder.metadata() else {
             continue;
         };
-        if meta.get("company_id").and_then(|v| v.as_str()) != Some(company_id) {
+        if meta.table.get("company_id").and_then(|v| v.as_str()) != Some(company_id) {
             continue;
         }
-        let id = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
-        let date = meta
-            .get("published_on")
-            .map(|v| v.to_string())
-            .unwrap_or_default();
-        releases.push((date, id, path));
+        let id = entry.file_name().to_string_lossy().to_string();
+        let date = meta.get("published_on").unwrap_or_default();
+        releases.push((date, id, folder));
     }
     // Oldest first: a newer definition of a concept replaces an older one.
-    releases.sort();
-    let rows = |path: &Path| -> Vec<HashMap<String, String>> {
-        let Ok(text) = crate::base::read_text_bounded(path) else {
+    releases.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    // A file that cannot be read (missing, or refused by the folder's guards) adds nothing.
+    let rows = |text: Result<String>| -> Vec<HashMap<String, String>> {
+        let Ok(text) = text else {
             return Vec::new();
         };
         let mut r = csv::Reader::from_reader(text.as_bytes());
@@ -334,13 +324,13 @@ fn knowledge(
             .collect()
     };
     let mut parents: HashMap<String, String> = HashMap::new();
-    for (date, id, path) in &releases {
+    for (date, id, folder) in &releases {
         // The release's own concepts count (it may define new lines); its figures do not.
         let own = id == release_id;
         if !own && date.as_str() > published {
             continue;
         }
-        for c in rows(&path.join("concepts.csv")) {
+        for c in rows(folder.read(&folder.dir.join("concepts.csv"))) {
             let concept = c["concept"].clone();
             k.named
                 .entry(normalize(&c["label"]))
@@ -378,7 +368,7 @@ fn knowledge(
             continue;
         }
         for (table, col) in FACT_TABLES {
-            for r in rows(&path.join(format!("{table}.csv"))) {
+            for r in rows(folder.read(&folder.dir.join(format!("{table}.csv")))) {
                 let m = Meaning {
                     table: table.to_string(),
                     concept: r[col].clone(),
@@ -390,7 +380,9 @@ fn knowledge(
             }
         }
     }
-    for s in rows(&reference.join("standard_concepts.csv")) {
+    for s in rows(crate::base::read_text_bounded(
+        &reference.join("standard_concepts.csv"),
+    )) {
         let concept = s["concept"].clone();
         let names = std::iter::once(s["label"].as_str()).chain(s["aliases"].split("; "));
         for name in names.filter(|n| !n.is_empty()) {
@@ -481,7 +473,11 @@ fn meanings(k: &Knowledge, label: &str) -> (Vec<Meaning>, Certainty, String) {
             format!("label {label:?} of the concept"),
         );
     }
-    // Close matches: printed labels and concept names, best first.
+    // Close matches: printed labels and concept names, best first. A name more than twice as
+    // long as the label, or less than half as long, scores under 0.9 (Jaro counts at most the
+    // shorter's characters as matching), so it is not scored: scoring costs the product of the
+    // lengths, which a long line's label would make the text's size times the dictionary's.
+    let key_chars = key.chars().count();
     let mut best: Option<(f64, String, bool)> = None;
     for (name, printed) in k
         .printed
@@ -489,6 +485,10 @@ fn meanings(k: &Knowledge, label: &str) -> (Vec<Meaning>, Certainty, String) {
         .map(|n| (n, true))
         .chain(k.named.keys().map(|n| (n, false)))
     {
+        let name_chars = name.chars().count();
+        if key_chars.max(name_chars) > 2 * key_chars.min(name_chars) {
+            continue;
+        }
         let score = strsim::jaro_winkler(&key, name);
         if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
             best = Some((score, name.clone(), printed));
@@ -609,9 +609,13 @@ fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit:
             &mut used,
         );
         for (offset, seg) in segments(line) {
-            let seg_tokens: Vec<&(Token, bool)> = tokens
+            // The line's tokens are in order: the segment's are a slice of them, found by halving.
+            let end = offset + seg.len();
+            let first = tokens.partition_point(|(t, _)| t.start < offset);
+            let after = tokens.partition_point(|(t, _)| t.start < end);
+            let seg_tokens: Vec<&(Token, bool)> = tokens[first..after]
                 .iter()
-                .filter(|(t, _)| t.start >= offset && t.end <= offset + seg.len())
+                .filter(|(t, _)| t.end <= end)
                 .collect();
             let periods: Vec<regex::Match> = PERIOD.find_iter(seg).collect();
             let figures: Vec<&Token> = seg_tokens
@@ -692,16 +696,16 @@ fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit:
                 continue;
             }
             let (found, certainty, how) = meanings(k, label);
-            let columns: Vec<(String, String)> = t
-                .periods
-                .iter()
-                .map(|p| (p.clone(), "level".to_string()))
-                .chain(t.change.iter().map(|c| (t.periods[0].clone(), c.clone())))
-                .collect();
             if found.is_empty() {
                 continue; // its numbers stay unplaced, with the reason below
             }
-            for (f, (p, comparison)) in figures.iter().zip(&columns) {
+            // Taken as the figures need them: a header of many periods is not copied per row.
+            let columns = t
+                .periods
+                .iter()
+                .map(|p| (p, "level"))
+                .chain(t.change.iter().map(|c| (&t.periods[0], c.as_str())));
+            for (f, (p, comparison)) in figures.iter().zip(columns) {
                 let Some(value) = printed_value(&f.text) else {
                     continue;
                 };
@@ -715,7 +719,7 @@ fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit:
                     table: String::new(),
                     period: p.clone(),
                     item: String::new(),
-                    comparison: comparison.clone(),
+                    comparison: comparison.to_string(),
                     value,
                     unit,
                     section: t.section.clone(),
@@ -752,11 +756,17 @@ fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit:
         decide_tables(&mut d, &[i]);
     }
     d.numbers = all.len();
+    // Looked up per unplaced number: indexed once, not searched each time.
+    let lines: Vec<&str> = text.lines().collect();
+    let table_lines: HashSet<usize> = tables
+        .iter()
+        .flat_map(|t| t.rows.iter().map(|&r| d.rows[r].line))
+        .collect();
     for (t, footnote) in all {
         if used.contains(&(t.line, t.start)) {
             continue;
         }
-        let line = text.lines().nth(t.line - 1).unwrap_or_default();
+        let line = lines.get(t.line - 1).copied().unwrap_or_default();
         let from = line[..t.start]
             .char_indices()
             .rev()
@@ -772,7 +782,7 @@ fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit:
             context: line[from..to].trim().to_string(),
             why: if footnote {
                 "a footnote marker".into()
-            } else if table_context(&tables, &d, t.line) {
+            } else if table_lines.contains(&t.line) {
                 "in a table, but its row label matches no concept of the company".into()
             } else {
                 "no table header or stated figure around it names its period and concept".into()
@@ -780,12 +790,6 @@ fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit:
         });
     }
     d
-}
-
-fn table_context(tables: &[Table], d: &Draft, line: usize) -> bool {
-    tables
-        .iter()
-        .any(|t| t.rows.iter().any(|&r| d.rows[r].line == line))
 }
 
 /// Choose each row's table: the one most rows of its draft table can be in (a revenue table's
@@ -851,6 +855,12 @@ fn statements(line: &str) -> Vec<Statement<'_>> {
         Regex::new(r"(?P<label>[^\s・\d（）()]{2,20}(?:（[^）\d]{1,10}）)?)\s*(?P<num>\d[\d,]*(?:\.\d+)?)億円(?:（前年同四半期比\s*(?P<pct>\d+(?:\.\d+)?%)(?P<dir>増|減)）)?").expect("regex")
     });
     let mut out = Vec::new();
+    // Where the line's sentences end and its stated changes are, found once for the line (a
+    // search from each figure to its sentence's end would read a long line once per figure).
+    // A change is the first after its figure, inside its sentence; none crosses a sentence's
+    // end or a figure, so one pass over the line finds the same ones as a search per figure.
+    let mut ends: Option<Vec<usize>> = None;
+    let mut changes: Option<Vec<regex::Captures>> = None;
     for c in STATED.captures_iter(line) {
         let (Some(label), Some(num), Some(cur), Some(scale)) = (
             c.name("label"),
@@ -861,10 +871,17 @@ fn statements(line: &str) -> Vec<Statement<'_>> {
             continue;
         };
         let end = (num.end() + 1 + scale.as_str().len()).min(line.len());
-        let rest_end = line[num.end()..]
-            .find(". ")
-            .map_or(line.len(), |i| num.end() + i);
-        let change = CHANGE.captures(&line[num.end()..rest_end]).and_then(|ch| {
+        let ends = ends.get_or_insert_with(|| line.match_indices(". ").map(|(i, _)| i).collect());
+        let rest_end = ends
+            .get(ends.partition_point(|&i| i < num.end()))
+            .copied()
+            .unwrap_or(line.len());
+        let changes = changes.get_or_insert_with(|| CHANGE.captures_iter(line).collect());
+        let next = changes.partition_point(|ch| ch.get(0).is_some_and(|m| m.start() < num.end()));
+        let change = changes
+            .get(next)
+            .filter(|ch| ch.get(0).is_some_and(|m| m.end() <= rest_end));
+        let change = change.and_then(|ch| {
             let (pct, negative, from) = match (ch.name("pct"), ch.name("pct2")) {
                 (Some(p), _) => (
                     p,
@@ -883,7 +900,7 @@ fn statements(line: &str) -> Vec<Statement<'_>> {
                 v.insert(0, '-');
             }
             let base = ch.name("base").map(|b| b.as_str().to_string());
-            Some((num.end() + from, pct.as_str().to_string(), v, base))
+            Some((from, pct.as_str().to_string(), v, base))
         });
         out.push(Statement {
             label: label.as_str().trim(),
@@ -962,10 +979,16 @@ fn stated(
         }
         if !d.headings.is_empty() {
             certainty = Certainty::Review;
+            // The first few name them; a text of thousands of headings would repeat them all
+            // in every row's note.
+            let more = match d.headings.len() {
+                n if n > 8 => format!(" and {} more", n - 8),
+                _ => String::new(),
+            };
             how.push_str(&format!(
-                "; the text has headings for the periods {}: which one this figure is of, its \
-                 printed order does not pin",
-                d.headings.join(", ")
+                "; the text has headings for the periods {}{more}: which one this figure is of, \
+                 its printed order does not pin",
+                d.headings[..d.headings.len().min(8)].join(", ")
             ));
         }
         let Some(value) = printed_value(st.num.as_str()) else {
@@ -1024,47 +1047,58 @@ fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
     for r in d.rows.iter_mut().filter(|r| r.section.is_empty()) {
         r.section = "Highlights".to_string();
     }
-    let level = |d: &Draft, period: &str, item: &str, unit: &str| -> Option<f64> {
-        d.rows
-            .iter()
-            .find(|r| {
-                r.period == period && r.item == item && r.unit == unit && r.comparison == "level"
-            })
-            .map(|r| as_f64(&r.value))
-    };
+    // The rows a check looks up, indexed once (a search of all rows per row is quadratic): the
+    // first level row of each (period, item, unit), and of each item's periods by kind, number
+    // and year (for a year-ago base) and by quarter count (for a quarter-before base).
+    let mut levels: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    let mut year_ago: HashMap<(&str, &str, u32, i32), usize> = HashMap::new();
+    let mut quarter_before: HashMap<(&str, i32), usize> = HashMap::new();
+    for (i, x) in d.rows.iter().enumerate() {
+        if x.comparison != "level" {
+            continue;
+        }
+        levels.entry((&x.period, &x.item, &x.unit)).or_insert(i);
+        if x.unit == "%" {
+            continue;
+        }
+        if let Ok(b) = calendar.period(&x.period) {
+            year_ago
+                .entry((&x.item, b.kind, b.seq, b.fiscal_year))
+                .or_insert(i);
+            if b.kind == "quarter" {
+                quarter_before
+                    .entry((&x.item, b.fiscal_year * 4 + b.seq as i32))
+                    .or_insert(i);
+            }
+        }
+    }
+    let level = |period: &str, item: &str, unit: &str| levels.get(&(period, item, unit)).copied();
     let mut marks: Vec<(usize, Result<String, String>)> = Vec::new();
     for (i, r) in d.rows.iter().enumerate() {
         if r.comparison == "level" {
             if let Some(parts) = k.components.get(&r.item) {
-                let values: Vec<Option<f64>> = parts
+                let found: Vec<Option<usize>> = parts
                     .iter()
-                    .map(|(_, p)| level(d, &r.period, p, &r.unit))
+                    .map(|(_, p)| level(&r.period, p, &r.unit))
                     .collect();
-                if values.iter().all(Option::is_some) {
+                if found.iter().all(Option::is_some) {
                     let sum: f64 = parts
                         .iter()
-                        .zip(&values)
-                        .map(|((s, _), v)| *s as f64 * v.unwrap_or(0.0))
+                        .zip(&found)
+                        .map(|((s, _), j)| *s as f64 * j.map_or(0.0, |j| as_f64(&d.rows[j].value)))
                         .sum();
                     let ok = (sum - as_f64(&r.value)).abs() <= 1.0 + 1e-9;
                     let what = format!("parts of {} sum to {sum}", r.item);
                     marks.push((i, if ok { Ok(what) } else { Err(what) }));
-                    for (_, p) in parts {
-                        if let Some(j) = d.rows.iter().position(|x| {
-                            x.period == r.period
-                                && &x.item == p
-                                && x.unit == r.unit
-                                && x.comparison == "level"
-                        }) {
-                            marks.push((
-                                j,
-                                if ok {
-                                    Ok(format!("a part of {} that sums", r.item))
-                                } else {
-                                    Err(format!("a part of {} that does not sum", r.item))
-                                },
-                            ));
-                        }
+                    for j in found.into_iter().flatten() {
+                        marks.push((
+                            j,
+                            if ok {
+                                Ok(format!("a part of {} that sums", r.item))
+                            } else {
+                                Err(format!("a part of {} that does not sum", r.item))
+                            },
+                        ));
                     }
                 }
             }
@@ -1073,22 +1107,15 @@ fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
             let Ok(p) = calendar.period(&r.period) else {
                 continue;
             };
-            let base = d
-                .rows
-                .iter()
-                .filter(|x| x.item == r.item && x.comparison == "level" && x.unit != "%")
-                .find(|x| {
-                    calendar.period(&x.period).is_ok_and(|b| {
-                        if r.comparison == "yoy_pct" {
-                            b.kind == p.kind && b.seq == p.seq && b.fiscal_year + 1 == p.fiscal_year
-                        } else {
-                            b.kind == "quarter"
-                                && b.fiscal_year * 4 + b.seq as i32 + 1
-                                    == p.fiscal_year * 4 + p.seq as i32
-                        }
-                    })
-                });
-            let current = base.and_then(|b| level(d, &r.period, &r.item, &b.unit));
+            let base = if r.comparison == "yoy_pct" {
+                year_ago.get(&(r.item.as_str(), p.kind, p.seq, p.fiscal_year - 1))
+            } else {
+                quarter_before.get(&(r.item.as_str(), p.fiscal_year * 4 + p.seq as i32 - 1))
+            }
+            .map(|&j| &d.rows[j]);
+            let current = base
+                .and_then(|b| level(&r.period, &r.item, &b.unit))
+                .map(|j| as_f64(&d.rows[j].value));
             if let (Some(b), Some(c)) = (base, current) {
                 let b = as_f64(&b.value);
                 let lo = ((c - 0.5) / (b + 0.5) - 1.0) * 100.0;
@@ -1254,12 +1281,16 @@ pub fn write(
     release_id: &str,
     d: &Draft,
 ) -> Result<std::path::PathBuf> {
-    let dir = project.data.join("releases").join(release_id);
+    let folder = ReleaseFolder::named(&project.data, release_id)?;
+    let dir = folder.dir.clone();
     let catalog = Catalog::of(project)?;
     let mut files = csv_files(d, &catalog)?;
     for (name, _) in &files {
         let path = dir.join(format!("{name}.csv"));
-        if let Ok(text) = crate::base::read_text_bounded(&path) {
+        if std::fs::symlink_metadata(&path).is_ok() {
+            let text = folder
+                .read(&path)
+                .context("the draft replaces only a CSV it can read: nothing was written")?;
             if text.lines().skip(1).any(|l| !l.trim().is_empty()) {
                 bail!(
                     "{}: holds rows already; the draft writes only into empty CSVs (move the \
@@ -1278,14 +1309,24 @@ pub fn write(
     let mut staged = Vec::new();
     for (name, text) in &files {
         let tmp = dir.join(format!(".{name}.draft-{pid}"));
-        if let Err(e) = std::fs::write(&tmp, text) {
+        // A new file, never one found there: a link planted at that name is not followed.
+        let written = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(mut file) => {
+                staged.push(tmp.clone());
+                std::io::Write::write_all(&mut file, text.as_bytes())
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = written {
             for t in &staged {
                 let _ = std::fs::remove_file(t);
             }
-            let _ = std::fs::remove_file(&tmp);
             return Err(e).with_context(|| format!("writing {}", tmp.display()));
         }
-        staged.push(tmp);
     }
     for ((name, _), tmp) in files.iter().zip(&staged) {
         std::fs::rename(tmp, dir.join(name))?;
@@ -1332,10 +1373,7 @@ mod tests {
 
     #[test]
     fn sentences_state_figures_with_their_changes() {
-        let cal = Calendar {
-            start_month: 4,
-            named_by_start: true,
-        };
+        let cal = Calendar::months(4, true);
         let ja = statements("・営業収益（売上高） 140.1億円（前年同四半期比 17.4%増）");
         assert_eq!(ja.len(), 1);
         assert_eq!(

@@ -4,18 +4,24 @@
 //! gives it; a bad cell is reported with file, line, column and value. The references DuckDB's
 //! keys cannot say, because they go through a release's company, are checked here: a period
 //! label must name a period of the company's calendar (the loader derives table `periods` from
-//! them, see `calendar`), and an item a concept of the company or a standard one. Other
-//! constraints (CHECK, keys, references) are enforced later by the warehouse build. Here: the
-//! reading and typing (mod.rs), what data/ holds by one walk (scan), company records (company), reference tables (reference), the
-//! references through a company (references), fiscal calendars (calendar); beside it, scaffolding
-//! a new release folder (scaffold) and synthetic releases (synthetic).
+//! them, see `calendar`), and an item a concept of the company or a standard one. Company
+//! records and concept definitions are checked whole here, before anything is written (every
+//! constraint of their tables; a currency and unit against the reference; the concepts a parent
+//! or components name, and no cycle), each error naming file, line (or key) and value; other
+//! constraints (CHECK, keys, references) of the fact rows are enforced by the warehouse build.
+//! Here: the reading and typing (mod.rs), what data/ holds by one walk (scan), company records
+//! (company), concept definitions (concepts), reference tables (reference), the references
+//! through a company (references), fiscal calendars (calendar); beside it, scaffolding a new
+//! release folder (scaffold) and synthetic releases (synthetic).
 //!
 //! Who may call it: warehouse (the manifest's release entries), load and cmd. It imports schema
 //! and base.
 
 pub mod calendar;
 pub(crate) mod company;
+mod concepts;
 pub mod draft;
+mod folder;
 mod reference;
 mod references;
 pub mod scaffold;
@@ -24,10 +30,12 @@ pub mod synthetic;
 
 use company::read_companies;
 pub use company::Company;
-pub use reference::known_units;
+use concepts::check_definitions;
+pub use folder::{Metadata, ReleaseFolder};
 use reference::read_reference;
-use references::{check_concepts, derive_periods};
-pub use scan::{scan_data, scan_data_where, DataScan, UNSTAMPED};
+pub use reference::Units;
+use references::{check_concepts, check_period_ends, derive_periods};
+pub use scan::{scan_data, scan_data_where, DataScan, FileIdentity, UNSTAMPED};
 
 use crate::base::hex;
 use crate::schema::{Catalog, Table};
@@ -57,6 +65,8 @@ pub(crate) const METADATA_FILE: &str = "release.toml";
 /// concept of it: references through the company, which a foreign key cannot express.
 const PERIOD_REFERENCE: &str = "(periods.period)";
 const CONCEPT_REFERENCE: &str = "(concepts.concept)";
+/// What a column comment says when the column's date must be a period end of the company.
+const PERIOD_END_REFERENCE: &str = "(periods.end_date)";
 
 /// Whether a release folder may hold a CSV of `table`: the tables of a release's own rows
 /// (with a release_id), except those the loader fills from release.toml and the text.
@@ -115,9 +125,8 @@ pub fn read_data(data_dir: &Path, reference: &Path, catalog: &Catalog) -> Result
 /// The company a release folder names in its release.toml, if it can be read (a folder that
 /// cannot is read whole by the load, which then says what is wrong with it).
 pub fn release_company(release_dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(release_dir.join(METADATA_FILE)).ok()?;
-    let meta: toml::Table = text.parse().ok()?;
-    meta.get("company_id")?.as_str().map(str::to_string)
+    let meta = ReleaseFolder::at(release_dir).ok()?.metadata().ok()?;
+    meta.table.get("company_id")?.as_str().map(str::to_string)
 }
 
 /// As `read_data`, reading only the release folders named in `only` (when given); every company
@@ -162,11 +171,12 @@ pub fn read_data_of(
 
     let mut raw: BTreeMap<String, RawRows> = BTreeMap::new();
     read_reference(reference, catalog, &mut raw)?;
-    let companies = read_companies(&data_dir.join("companies"), catalog, &mut raw)?;
+    let units = Units::of(catalog, raw.get(UNITS).unwrap_or(&RawRows::default()))?;
+    let companies = read_companies(&data_dir.join("companies"), catalog, &units, &mut raw)?;
     let mut releases = Vec::new();
     let bar = crate::base::progress(dirs.len() as u64, "reading releases");
     for dir in dirs {
-        releases.push(read_release(&dir, catalog, &companies, &mut raw)?);
+        releases.push(read_release(&dir, catalog, (&companies, &units), &mut raw)?);
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -177,7 +187,9 @@ pub fn read_data_of(
             (r.release_id.clone(), key)
         })
         .collect();
+    check_definitions(catalog, &units, &published, &raw)?;
     derive_periods(catalog, &companies, &published, &mut raw)?;
+    check_period_ends(catalog, &companies, &published, &raw)?;
     check_concepts(catalog, &published, &raw)?;
     let mut tables = BTreeMap::new();
     for table in &catalog.tables {
@@ -235,7 +247,7 @@ fn file_column(table: &Table, ci: usize) -> usize {
 fn read_release(
     dir: &Path,
     catalog: &Catalog,
-    companies: &BTreeMap<String, Company>,
+    (companies, units): (&BTreeMap<String, Company>, &Units),
     raw: &mut BTreeMap<String, RawRows>,
 ) -> Result<ReleaseInfo> {
     let folder_id = dir
@@ -243,30 +255,14 @@ fn read_release(
         .unwrap_or_default()
         .to_string_lossy()
         .to_string();
-    let meta_path = dir.join(METADATA_FILE);
-    if !meta_path.is_file() {
-        bail!(
-            "{}: missing release metadata; every release folder needs a {METADATA_FILE} with \
-             release_id, company_id, title, published_on, fiscal_period, source_file and \
-             source_sha256 (currency and unit when they are not the company's)",
-            meta_path.display()
-        );
-    }
-    let text = read_release_file(dir, &meta_path)?;
-    let meta: toml::Table = text
-        .parse()
-        .map_err(|e| anyhow!("{}: invalid TOML: {e}", meta_path.display()))?;
+    let folder = ReleaseFolder::at(dir)?;
+    let metadata = folder.metadata()?;
+    let (meta_path, text, meta) = (&metadata.path, &metadata.text, &metadata.table);
     let releases = catalog
         .table(RELEASES)
         .context("schema has no releases table")?;
-    let get = |key: &str| -> Option<String> {
-        meta.get(key).map(|v| match v {
-            toml::Value::String(s) => s.clone(),
-            toml::Value::Datetime(d) => d.to_string(),
-            other => other.to_string(),
-        })
-    };
-    let line_of = |key: &str| line_of(&text, key);
+    let get = |key: &str| metadata.get(key);
+    let line_of = |key: &str| line_of(text, key);
     for key in meta.keys() {
         if releases.column(key).is_none() {
             bail!(
@@ -301,7 +297,16 @@ fn read_release(
             companies.keys().cloned().collect::<Vec<_>>().join(", ")
         );
     };
-    // A release prints in its company's currency and unit unless it says otherwise.
+    // A release prints in its company's currency and unit unless it says otherwise; what it
+    // says is held to the rule of a company's.
+    if meta.contains_key("currency") || meta.contains_key("unit") {
+        let currency = get("currency").unwrap_or_else(|| company.currency.clone());
+        let unit = get("unit").unwrap_or_else(|| company.unit.clone());
+        if let Err(problem) = units.check_currency(&currency, &unit) {
+            let (key, why) = problem.key_and_why();
+            bail!("{}:{}: {key} {why}", meta_path.display(), line_of(key));
+        }
+    }
     let row = releases
         .columns
         .iter()
@@ -344,13 +349,7 @@ fn read_release(
     }
 
     let source_file = get("source_file").unwrap_or_default();
-    let source_path = dir.join(&source_file);
-    let source = read_release_file(dir, &source_path).with_context(|| {
-        format!(
-            "{}: source_file `{source_file}` cannot be read",
-            meta_path.display()
-        )
-    })?;
+    let (source_path, source) = folder.source(&metadata)?;
     let sha = hex(&Sha256::digest(source.as_bytes()));
     let declared = get("source_sha256").unwrap_or_default();
     if sha != declared {
@@ -404,7 +403,7 @@ fn read_release(
                     .join(", ")
             );
         };
-        let text = read_release_file(dir, &path)?;
+        let text = folder.read(&path)?;
         read_csv_text(&path, &text, table, Some(&release_id), raw)?;
     }
     Ok(ReleaseInfo {
@@ -417,27 +416,8 @@ fn read_release(
     })
 }
 
-/// A file of the release folder `dir` as UTF-8 text: a regular file of bounded size (see
-/// `base::read_bounded`) whose real place, links followed, is inside `dir`.
-fn read_release_file(dir: &Path, path: &Path) -> Result<String> {
-    let (Ok(real), Ok(folder)) = (
-        crate::base::project::resolved(path),
-        std::fs::canonicalize(dir),
-    ) else {
-        bail!("{}: missing or unreadable", path.display());
-    };
-    if !real.starts_with(&folder) {
-        bail!(
-            "{}: leads to {}, outside the release folder {}; a release reads only its own files \
-             (copy the file into the folder)",
-            path.display(),
-            real.display(),
-            folder.display()
-        );
-    }
-    read_utf8(path)
-}
-
+/// A file's bytes as UTF-8 text, bounded as `base::read_bounded`; a bad byte is reported with its
+/// line.
 fn read_utf8(path: &Path) -> Result<String> {
     let bytes = crate::base::read_bounded(path)?;
     String::from_utf8(bytes).map_err(|e| {

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::schema::Catalog;
 use anyhow::Result;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The reference tables: each `<table>.csv` of schema/reference/ naming a table (standard
@@ -128,15 +128,115 @@ fn read_units(dir: &Path, catalog: &Catalog, raw: &mut BTreeMap<String, RawRows>
     Ok(())
 }
 
-/// Every unit of the reference tables in `reference` (schema/reference/).
-pub fn known_units(reference: &Path, catalog: &Catalog) -> Result<HashSet<String>> {
-    let mut raw = BTreeMap::new();
-    read_units(reference, catalog, &mut raw)?;
-    Ok(raw
-        .remove(UNITS)
-        .unwrap_or_default()
-        .values
-        .into_iter()
-        .filter_map(|r| r.into_iter().next().flatten())
-        .collect())
+/// The units of the reference tables (schema/reference/), each with its currency when it is an
+/// amount of money: what a company's currency and unit are checked against.
+pub struct Units {
+    /// unit -> its ISO 4217 currency (None: not an amount of money)
+    currency_of: HashMap<String, Option<String>>,
+    currencies: HashSet<String>,
+    dimensions: HashSet<String>,
+}
+
+/// What is wrong with a company's currency and unit (see `Units::check_currency`): which of the
+/// two, and why.
+#[derive(Debug)]
+pub enum CurrencyProblem {
+    Currency(String),
+    Unit(String),
+}
+
+impl CurrencyProblem {
+    /// The key (of a company record or release.toml, and the flag of `release new`) that is
+    /// wrong, and why.
+    pub fn key_and_why(self) -> (&'static str, String) {
+        match self {
+            CurrencyProblem::Currency(why) => ("currency", why),
+            CurrencyProblem::Unit(why) => ("unit", why),
+        }
+    }
+}
+
+impl Units {
+    /// The units of the reference tables in `reference` (schema/reference/).
+    pub fn read(reference: &Path, catalog: &Catalog) -> Result<Units> {
+        let mut raw = BTreeMap::new();
+        read_units(reference, catalog, &mut raw)?;
+        Units::of(catalog, raw.get(UNITS).unwrap_or(&RawRows::default()))
+    }
+
+    /// The units of table `units`' rows as read.
+    pub(super) fn of(catalog: &Catalog, rows: &RawRows) -> Result<Units> {
+        let units = table(catalog, UNITS)?;
+        let at = |name: &str| units.columns.iter().position(|c| c.name == name);
+        let (Some(unit), Some(currency), Some(dimension)) =
+            (at("unit"), at("currency"), at("dimension"))
+        else {
+            anyhow::bail!("table {UNITS} has no unit, currency or dimension column");
+        };
+        let mut out = Units {
+            currency_of: HashMap::new(),
+            currencies: HashSet::new(),
+            dimensions: HashSet::new(),
+        };
+        for row in &rows.values {
+            if let Some(u) = &row[unit] {
+                out.currency_of.insert(u.clone(), row[currency].clone());
+            }
+            out.currencies.extend(row[currency].clone());
+            out.dimensions.extend(row[dimension].clone());
+        }
+        Ok(out)
+    }
+
+    /// Whether some unit measures `dimension` (currency, count, bandwidth ...).
+    fn has_dimension(&self, dimension: &str) -> bool {
+        self.dimensions.contains(dimension)
+    }
+
+    fn dimension_names(&self) -> String {
+        let mut names: Vec<&str> = self.dimensions.iter().map(String::as_str).collect();
+        names.sort();
+        names.join(", ")
+    }
+
+    /// Why `dimension` is no dimension of a unit, if it is not.
+    pub fn dimension_problem(&self, dimension: &str) -> Option<String> {
+        (!self.has_dimension(dimension)).then(|| {
+            format!(
+                "{dimension:?} is not the dimension of any unit of schema/reference/; one of: {}",
+                self.dimension_names()
+            )
+        })
+    }
+
+    /// The one rule of a company's currency and unit (its record's, checked by the load, and
+    /// `release new`'s flags): the currency an ISO 4217 code of currencies.csv, the unit one of
+    /// the reference's and an amount in that currency.
+    pub fn check_currency(&self, currency: &str, unit: &str) -> Result<(), CurrencyProblem> {
+        let known = |c: &str| self.currencies.contains(c);
+        if !known(currency) {
+            let upper = currency.to_ascii_uppercase();
+            return Err(CurrencyProblem::Currency(if known(&upper) {
+                format!("{currency:?} is not an ISO 4217 code: write it in capitals, {upper:?}")
+            } else {
+                format!(
+                    "{currency:?} is not an ISO 4217 currency (schema/reference/currencies.csv): \
+                     three capital letters, e.g. USD, EUR, JPY"
+                )
+            }));
+        }
+        let scaled = format!(
+            "a currency with a scale: \"{currency}\", \"{currency} thousand\", \
+             \"{currency} million\", \"{currency} billion\""
+        );
+        match self.currency_of.get(unit) {
+            None => Err(CurrencyProblem::Unit(format!(
+                "{unit:?} is not a unit of schema/reference/ ({scaled}; or one of units.csv)"
+            ))),
+            Some(of) if of.as_deref() != Some(currency) => Err(CurrencyProblem::Unit(format!(
+                "{unit:?} is not an amount in {currency} ({scaled})"
+            ))),
+            Some(_) => Ok(()),
+        }
+    }
 }

@@ -1,14 +1,15 @@
 //! The references a foreign key cannot say, because they go through a row's release to its
 //! company (declared in the DDL by a column comment, see `Table::columns_noting`): a period label
-//! names a period of the company's calendar (the rows of table `periods` are derived here), and an
-//! item a concept of the company or a standard one.
+//! names a period of the company's calendar (the rows of table `periods` are derived here), a
+//! balance sheet date the end of one, and an item a concept of the company or a standard one.
 
 use super::{
     file_column, push_row, row_of, table, Company, Origin, RawRows, CONCEPTS, CONCEPT_REFERENCE,
-    PERIODS, PERIOD_REFERENCE, STANDARD_CONCEPTS,
+    PERIODS, PERIOD_END_REFERENCE, PERIOD_REFERENCE, STANDARD_CONCEPTS,
 };
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Each period label the rows use, in the calendar of the company of the row's release: rows of
@@ -56,7 +57,7 @@ pub(super) fn derive_periods(
             }
         }
     }
-    fail_with(problems, "period label")?;
+    fail_with(problems, "name an unknown period label")?;
     // Every quarter, half and year of each company's fiscal years from its first to its last, so
     // the period arithmetic (the quarter before, the year holding a balance sheet date) finds
     // periods no row names; a (kind, year, number) a label already names is not named twice.
@@ -191,7 +192,67 @@ pub(super) fn check_concepts(
             }
         }
     }
-    fail_with(problems, "concept")
+    fail_with(problems, "name an unknown concept")
+}
+
+/// Every date a row notes as a period end (a column noting `(periods.end_date)`: a balance
+/// sheet's date) is the last day of a quarter of its company's calendar. A balance sheet is
+/// drawn up at a period end, so a date that is none is a typo, or a calendar that is not the
+/// company's (a 52/53-week year read as whole months): an error at its file, line and column,
+/// naming the nearest period end.
+pub(super) fn check_period_ends(
+    catalog: &Catalog,
+    companies: &BTreeMap<String, Company>,
+    releases: &HashMap<String, (String, String)>,
+    raw: &BTreeMap<String, RawRows>,
+) -> Result<()> {
+    let mut problems = Vec::new();
+    // (company, date) -> the period end nearest it; balance sheets repeat few dates.
+    let mut nearest: HashMap<(&str, NaiveDate), Option<super::calendar::Period>> = HashMap::new();
+    for t in &catalog.tables {
+        let columns = t.columns_noting(PERIOD_END_REFERENCE);
+        let Some(rid) = t.columns.iter().position(|c| c.name == "release_id") else {
+            continue;
+        };
+        let Some(rows) = raw.get(&t.name).filter(|_| !columns.is_empty()) else {
+            continue;
+        };
+        for (row, origin) in rows.values.iter().zip(&rows.origins) {
+            let Some((company_id, _)) = row[rid].as_ref().and_then(|id| releases.get(id)) else {
+                continue;
+            };
+            let Some(company) = companies.get(company_id) else {
+                continue;
+            };
+            for &ci in &columns {
+                // A cell that is no date is reported when the rows are typed.
+                let Some(day) = row[ci]
+                    .as_deref()
+                    .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+                else {
+                    continue;
+                };
+                let near = nearest
+                    .entry((company_id.as_str(), day))
+                    .or_insert_with(|| company.calendar.nearest_quarter_end(day));
+                let Some(near) = near.as_ref().filter(|p| p.end != day) else {
+                    continue;
+                };
+                problems.push(format!(
+                    "{origin}:{}: column `{}`: {day} is no period end of company `{company_id}` \
+                     ({}); the nearest is {}, the end of {}. A balance sheet is dated at a period \
+                     end: correct the date, or the company's calendar in {}",
+                    file_column(t, ci),
+                    t.columns[ci].name,
+                    company.calendar.describe(),
+                    near.end,
+                    near.label,
+                    company.file.display()
+                ));
+            }
+        }
+    }
+    fail_with(problems, "date a balance sheet at no period end")
 }
 
 /// An error listing the first problems found, if any.
@@ -201,7 +262,7 @@ fn fail_with(problems: Vec<String>, what: &str) -> Result<()> {
     }
     let shown = problems.len().min(20);
     bail!(
-        "{} row(s) name an unknown {what}; nothing was loaded:\n  {}{}",
+        "{} row(s) {what}; nothing was loaded:\n  {}{}",
         problems.len(),
         problems[..shown].join("\n  "),
         if problems.len() > shown {

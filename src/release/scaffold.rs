@@ -5,10 +5,11 @@
 
 use crate::base::project::Project;
 use crate::base::{hex, StagedDir};
+use crate::release::calendar::{month_name, parse_year_end, YEAR_END_FORMS};
 use crate::release::company::{calendar_of, read_company_record};
-use crate::release::{known_units, release_table};
+use crate::release::{release_table, Units};
 use crate::schema::Catalog;
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,10 @@ pub struct NewCompany {
     pub name: Option<String>,
     pub fiscal_year_start: Option<u32>,
     pub fiscal_year_named_by: Option<String>,
+    /// A 52/53-week year's end: "last Sunday of January", "Saturday nearest the end of January".
+    pub fiscal_year_end: Option<String>,
+    /// Quarter (1-4) with a 53-week year's 14th week; default 4.
+    pub week_53_quarter: Option<u32>,
     pub currency: Option<String>,
     pub unit: Option<String>,
     pub ticker: Option<String>,
@@ -43,6 +48,8 @@ impl NewCompany {
         self.name.is_some()
             || self.fiscal_year_start.is_some()
             || self.fiscal_year_named_by.is_some()
+            || self.fiscal_year_end.is_some()
+            || self.week_53_quarter.is_some()
             || self.currency.is_some()
             || self.unit.is_some()
             || self.ticker.is_some()
@@ -61,10 +68,41 @@ fn company_record(
     if new.name.is_none() {
         missing.push("--name (the company name as printed)");
     }
-    if new.fiscal_year_start.is_none() {
-        missing.push("--fiscal-year-start MONTH (1-12: 4 for a year ending in March)");
+    // A 52/53-week year end names its month, and so the month the year starts in.
+    let year_end = match &new.fiscal_year_end {
+        Some(text) => Some(parse_year_end(text).map_err(|why| anyhow!("--{why}"))?),
+        None => None,
+    };
+    let start_month = match (new.fiscal_year_start, year_end) {
+        (Some(month), Some(end)) if month != end.month % 12 + 1 => bail!(
+            "--fiscal-year-start {month} and --fiscal-year-end {:?} disagree: a year ending in {} \
+             starts in {} (--fiscal-year-start {}, or leave it out)",
+            new.fiscal_year_end.as_deref().unwrap_or_default(),
+            month_name(end.month),
+            month_name(end.month % 12 + 1),
+            end.month % 12 + 1
+        ),
+        (Some(month), _) => Some(month),
+        (None, end) => end.map(|e| e.month % 12 + 1),
+    };
+    if let Some(q) = new.week_53_quarter {
+        if year_end.is_none() {
+            bail!(
+                "--week-53-quarter {q} belongs to a 52/53-week calendar: add --fiscal-year-end \
+                 ({YEAR_END_FORMS})"
+            );
+        }
+        if !(1..=4).contains(&q) {
+            bail!("--week-53-quarter {q}: the quarter (1-4) a 53-week year's 14th week is in");
+        }
     }
-    if new.fiscal_year_start.is_some_and(|m| m != 1) && new.fiscal_year_named_by.is_none() {
+    if start_month.is_none() {
+        missing.push(
+            "--fiscal-year-start MONTH (1-12: 4 for a year ending in March) or --fiscal-year-end \
+             RULE (\"last Sunday of January\" for a 52/53-week year)",
+        );
+    }
+    if start_month.is_some_and(|m| m != 1) && new.fiscal_year_named_by.is_none() {
         missing
             .push("--fiscal-year-named-by start_year|end_year (does FY2006 start or end in 2006?)");
     }
@@ -81,7 +119,7 @@ fn company_record(
             missing.join(", ")
         );
     }
-    let month = new.fiscal_year_start.unwrap_or(1);
+    let month = start_month.unwrap_or(1);
     if !(1..=12).contains(&month) {
         bail!("--fiscal-year-start {month}: a month, 1-12");
     }
@@ -90,20 +128,12 @@ fn company_record(
         bail!("--fiscal-year-named-by {named_by}: start_year or end_year");
     }
     let currency = new.currency.clone().unwrap_or_default();
-    if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        bail!("--currency {currency}: an ISO 4217 code, three capital letters (USD, EUR, JPY)");
-    }
     let unit = new.unit.clone().unwrap_or_default();
-    let units = known_units(&project.reference_dir(), catalog)?;
-    if !units.contains(&unit) {
-        bail!(
-            "--unit {unit:?} is not a unit of schema/reference/ (a currency with a scale: \
-             \"{currency}\", \"{currency} thousand\", \"{currency} million\", \"{currency} billion\"; \
-             or one of units.csv)"
-        );
-    }
-    if !unit.starts_with(&currency) {
-        bail!("--unit {unit:?} is not an amount in --currency {currency}");
+    if let Err(problem) =
+        Units::read(&project.reference_dir(), catalog)?.check_currency(&currency, &unit)
+    {
+        let (flag, why) = problem.key_and_why();
+        bail!("--{flag} {why}");
     }
     let mut text = format!(
         "# Company record, written by `iijwh release new`; its releases name it by company_id.\n\
@@ -115,6 +145,12 @@ fn company_record(
         toml_str(&currency),
         toml_str(&unit),
     );
+    if let Some(end) = &new.fiscal_year_end {
+        text.push_str(&format!("fiscal_year_end = {}\n", toml_str(end)));
+    }
+    if let Some(q) = new.week_53_quarter {
+        text.push_str(&format!("week_53_quarter = {q}\n"));
+    }
     for (key, value) in [("ticker", &new.ticker), ("exchange", &new.exchange)] {
         if let Some(v) = value {
             text.push_str(&format!("{key} = {}\n", toml_str(v)));
@@ -190,11 +226,8 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
             }
         }
     };
-    if !valid_id(&company)
-        || company.contains('.')
-        || !company.starts_with(|c: char| c.is_ascii_lowercase())
-    {
-        bail!("company id `{company}`: a lower-case letter, then letters, digits, '-' and '_', e.g. acme");
+    if let Some(problem) = super::company::company_id_problem(&company) {
+        bail!("{problem}");
     }
     let record_path = companies_dir.join(format!("{company}.toml"));
     let record = if record_path.is_file() {
@@ -212,7 +245,8 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
     let (calendar, name) = match &record {
         Some(text) => {
             let meta: toml::Table = text.parse()?;
-            let calendar = calendar_of(&meta).context("the new record states no calendar")?;
+            let calendar =
+                calendar_of(&meta).map_err(|(_, why)| anyhow!("the new record: {why}"))?;
             let name = meta["name"].as_str().unwrap_or_default().to_string();
             (calendar, name)
         }
@@ -223,19 +257,35 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
     };
     let the_period = calendar
         .period(period)
-        .map_err(|why| anyhow::anyhow!("--period {why}"))?;
+        .map_err(|why| anyhow!("--period {why}"))?;
     // A results release reports a period that is over: one dated before the period ends is a
     // mistyped date (or period), and would load as a release that predates its own figures.
     if published < the_period.end {
+        // What a release published that day reports at most: the last quarter ended by then.
+        let holding = calendar.period(&calendar.quarter_of(published)).ok();
+        let ended = holding.and_then(|q| {
+            if q.end == published {
+                return Some(q);
+            }
+            calendar
+                .period(&calendar.quarter_of(q.start.pred_opt()?))
+                .ok()
+        });
         bail!(
-            "--published-on {published} is before {period} ends ({}, in {company}'s calendar): a \
-             release reporting {period} is published after the period; correct the date or the period",
-            the_period.end
+            "--published-on {published} is before {period} ends ({}, in {company}'s calendar: {}): \
+             a release reporting {period} is published after the period; correct the date or the \
+             period{}",
+            the_period.end,
+            calendar.describe(),
+            ended.map_or_else(String::new, |q| format!(
+                " (the last quarter ended by then is {}, on {})",
+                q.label, q.end
+            ))
         );
     }
     let text = crate::base::read_bounded(source)?;
     let text = String::from_utf8(text).map_err(|_| {
-        anyhow::anyhow!(
+        anyhow!(
             "{}: not UTF-8 text; save the release text as UTF-8",
             source.display()
         )

@@ -203,7 +203,7 @@ fn metadata_stamp(dir: &Path) -> Result<String> {
     Ok(match std::fs::metadata(dir.join(super::METADATA_FILE)) {
         Ok(meta) if meta.is_file() => {
             let name = super::METADATA_FILE.as_bytes().to_vec();
-            file_stamp(&[file_stat(name, &meta)?])
+            file_stamp(&[file_stat(name, &meta)])
         }
         _ => NO_METADATA.to_string(),
     })
@@ -217,8 +217,48 @@ fn listing(dir: &Path) -> Result<Vec<std::fs::DirEntry>> {
         .with_context(|| format!("reading {}", dir.display()))
 }
 
-/// A file's name (relative to the folder stamped), size and modification time (ns).
-type FileStat = (Vec<u8>, u64, u128);
+/// A file's name (relative to the folder stamped) and identity.
+type FileStat = (Vec<u8>, FileIdentity);
+
+/// What a file's stamp holds besides its name: its size, modification time, change time (ns)
+/// and inode, all from one `stat`. A program can set the modification time back (`touch -r`),
+/// not the change time, which the kernel sets at every write, rename or `touch`: an edit of the
+/// same size whose modification time is restored still changes the stamp. A copy of the file
+/// (`cp -a`, a git checkout) has another inode and change time, so it only makes a rebuild
+/// happen, never a wrong answer. The one rule for data/ and schema/ (see
+/// `warehouse::manifest::schema_stamp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileIdentity {
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+    inode: u64,
+}
+
+impl FileIdentity {
+    pub fn of(meta: &std::fs::Metadata) -> FileIdentity {
+        use std::os::unix::fs::MetadataExt;
+        FileIdentity {
+            len: meta.len(),
+            modified: (meta.mtime(), meta.mtime_nsec()),
+            changed: (meta.ctime(), meta.ctime_nsec()),
+            inode: meta.ino(),
+        }
+    }
+
+    pub fn hash_into(&self, hasher: &mut Sha256) {
+        hasher.update(self.len.to_le_bytes());
+        for n in [
+            self.modified.0,
+            self.modified.1,
+            self.changed.0,
+            self.changed.1,
+        ] {
+            hasher.update(n.to_le_bytes());
+        }
+        hasher.update(self.inode.to_le_bytes());
+    }
+}
 
 /// The stat of a folder's entry: of the file a symbolic link names, so editing it counts.
 fn stat(entry: &std::fs::DirEntry) -> Result<FileStat> {
@@ -228,26 +268,24 @@ fn stat(entry: &std::fs::DirEntry) -> Result<FileStat> {
         entry.metadata()
     }
     .with_context(|| format!("reading {}", entry.path().display()))?;
-    file_stat(entry.file_name().as_encoded_bytes().to_vec(), &meta)
+    Ok(file_stat(
+        entry.file_name().as_encoded_bytes().to_vec(),
+        &meta,
+    ))
 }
 
 /// The stat of a file named `name` with metadata `meta`.
-fn file_stat(name: Vec<u8>, meta: &std::fs::Metadata) -> Result<FileStat> {
-    let modified = meta
-        .modified()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    Ok((name, meta.len(), modified.as_nanos()))
+fn file_stat(name: Vec<u8>, meta: &std::fs::Metadata) -> FileStat {
+    (name, FileIdentity::of(meta))
 }
 
-/// A stamp of `files`: changes when a name, size or modification time does.
+/// A stamp of `files`: changes when a name or an identity does.
 fn file_stamp(files: &[FileStat]) -> String {
     let mut hasher = Sha256::new();
-    for (name, len, modified) in files {
+    for (name, identity) in files {
         hasher.update(name);
         hasher.update([0]);
-        hasher.update(len.to_le_bytes());
-        hasher.update(modified.to_le_bytes());
+        identity.hash_into(&mut hasher);
     }
     hex(&hasher.finalize())[..32].to_string()
 }
@@ -264,7 +302,7 @@ fn release_stamps(dir: &Path) -> Result<(String, String)> {
     files.sort_unstable();
     let metadata = files
         .iter()
-        .find(|(name, _, _)| name == super::METADATA_FILE.as_bytes())
+        .find(|(name, _)| name == super::METADATA_FILE.as_bytes())
         .map(|f| file_stamp(std::slice::from_ref(f)))
         .unwrap_or_else(|| NO_METADATA.to_string());
     Ok((file_stamp(&files), metadata))
@@ -278,10 +316,10 @@ fn collect(dir: &Path, prefix: &[u8], out: &mut Vec<FileStat>) -> Result<()> {
             inner.push(b'/');
             collect(&entry.path(), &inner, out)?;
         } else {
-            let (name, len, modified) = stat(&entry)?;
+            let (name, identity) = stat(&entry)?;
             let mut full = prefix.to_vec();
             full.extend(name);
-            out.push((full, len, modified));
+            out.push((full, identity));
         }
     }
     Ok(())
@@ -329,6 +367,21 @@ mod tests {
         assert_eq!(after.releases["acme-2q20"], before.releases["acme-2q20"]);
         assert_eq!(after.companies, before.companies);
         assert_ne!(after.digest(), before.digest());
+
+        // The same size, its modification time set back (`touch -r`): the change time tells.
+        let csv = data.join("releases/acme-2q20/revenue_lines.csv");
+        std::fs::write(&csv, "14007").unwrap();
+        let mtime = std::fs::metadata(&csv).unwrap().modified().unwrap();
+        let written = scan_data(data).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&csv, "19007").unwrap();
+        let file = std::fs::File::options().write(true).open(&csv).unwrap();
+        file.set_modified(mtime).unwrap();
+        assert_eq!(std::fs::metadata(&csv).unwrap().modified().unwrap(), mtime);
+        let edited = scan_data(data).unwrap();
+        assert_ne!(edited.releases["acme-2q20"], written.releases["acme-2q20"]);
+        assert_ne!(edited.digest(), written.digest());
+        std::fs::remove_file(&csv).unwrap();
 
         // A file of data/ outside any release or record still counts.
         std::fs::write(data.join("README.md"), "rr").unwrap();

@@ -171,14 +171,31 @@ const BALANCE: [(&str, &str, &str, &str); 12] = [
     ),
 ];
 
-/// Write `releases` releases shared round-robin by `companies` companies into `root`
-/// (data/releases); every prefix of N is a realistic mix.
-pub fn write(root: &Path, releases: usize, companies: usize) -> Result<()> {
-    if releases.div_ceil(companies) > MAX_QUARTERS {
+/// The most releases `generate` writes: twice the benchmark's largest data/ (10,000 releases:
+/// ~80,000 files, ~770 MB), so ~1.5 GB. More is a typo, not a benchmark.
+pub const MAX_RELEASES: usize = 20_000;
+
+/// Whether `releases` releases over `companies` companies can be written; checked before
+/// anything is.
+pub fn check_size(releases: usize, companies: usize) -> Result<()> {
+    if releases == 0 {
+        bail!("--releases must be at least 1");
+    }
+    if releases > MAX_RELEASES {
+        bail!("--releases {releases} is more than the {MAX_RELEASES} generate writes at most");
+    }
+    if companies == 0 || releases.div_ceil(companies) > MAX_QUARTERS {
         bail!(
             "{releases} releases over {companies} companies is more than {MAX_QUARTERS} quarters each; pass more --companies"
         );
     }
+    Ok(())
+}
+
+/// Write `releases` releases shared round-robin by `companies` companies into `root`
+/// (data/releases); every prefix of N is a realistic mix.
+pub fn write(root: &Path, releases: usize, companies: usize) -> Result<()> {
+    check_size(releases, companies)?;
     let bar = crate::base::progress(releases as u64, "writing releases");
     for i in 0..releases {
         let (company, quarter) = (i % companies, i / companies);
@@ -192,10 +209,7 @@ pub fn write(root: &Path, releases: usize, companies: usize) -> Result<()> {
 /// The company's calendar.
 fn calendar(company: usize) -> Calendar {
     let (start_month, named_by_start, ..) = PROFILES[company % PROFILES.len()];
-    Calendar {
-        start_month,
-        named_by_start,
-    }
+    Calendar::months(start_month, named_by_start)
 }
 
 /// Label and end date of the k-th quarter of the company's calendar from its FY1996.

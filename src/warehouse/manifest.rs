@@ -3,7 +3,7 @@
 
 use crate::base::hex;
 use crate::base::project::Project;
-use crate::release::{scan_data, DataScan, ReleaseInfo};
+use crate::release::{scan_data, DataScan, FileIdentity, ReleaseInfo};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -442,9 +442,9 @@ pub fn try_lock_unleased(dir: &Path) -> Option<Option<std::fs::File>> {
     }
 }
 
-/// Hash of every file under schema/ (path, size and modification time), of the stamps of data/
-/// (`scan`, see `release::scan_data`) and of the iijwh version: any edit changes it, and
-/// checking it costs a `stat` per file, not a read.
+/// Hash of every file under schema/ (path and identity, see `release::FileIdentity`), of the
+/// stamps of data/ (`scan`, see `release::scan_data`) and of the iijwh version: any edit changes
+/// it, and checking it costs a `stat` per file, not a read.
 pub fn fingerprint(project: &Project, scan: &DataScan) -> Result<String> {
     Ok(fingerprint_of(&schema_stamp(project)?, scan))
 }
@@ -458,8 +458,8 @@ pub fn fingerprint_of(schema: &str, scan: &DataScan) -> String {
     hex(&hasher.finalize())
 }
 
-/// Hash of every file under schema/ (path, size and modification time) and of the iijwh version
-/// and warehouse format.
+/// Hash of every file under schema/ (path and identity, see `release::FileIdentity`) and of the
+/// iijwh version and warehouse format.
 pub fn schema_stamp(project: &Project) -> Result<String> {
     let mut hasher = Sha256::new();
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -475,34 +475,23 @@ pub fn schema_stamp(project: &Project) -> Result<String> {
     walk(&root, &mut files)?;
     // Byte order of the paths: deterministic, and far cheaper than Path's component order.
     files.sort_unstable_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
-    for (path, len, modified) in files {
+    for (path, identity) in files {
         let rel = path.strip_prefix(&root).unwrap_or(&path);
         hasher.update(b"schema");
         hasher.update(rel.to_string_lossy().as_bytes());
-        hasher.update(len.to_le_bytes());
-        hasher.update(modified.to_le_bytes());
+        identity.hash_into(&mut hasher);
     }
     Ok(hex(&hasher.finalize()))
 }
 
-/// A file's path, size and modification time (ns).
-fn file_stamp(entry: &std::fs::DirEntry) -> Result<(PathBuf, u64, u128)> {
-    let meta = entry.metadata()?;
-    let modified = meta
-        .modified()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    Ok((entry.path(), meta.len(), modified.as_nanos()))
-}
-
-/// Every file below `dir` with its size and modification time (ns): one `stat` per file.
-fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, u128)>) -> Result<()> {
+/// Every file below `dir` with its identity: one `stat` per file.
+fn walk(dir: &Path, out: &mut Vec<(PathBuf, FileIdentity)>) -> Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         if entry.file_type()?.is_dir() {
             walk(&entry.path(), out)?;
         } else {
-            out.push(file_stamp(&entry)?);
+            out.push((entry.path(), FileIdentity::of(&entry.metadata()?)));
         }
     }
     Ok(())

@@ -520,25 +520,9 @@ pub fn checks(wh: &Warehouse) -> Result<Reply> {
     Ok(Reply::Html(page("Checks", &vintage_line(wh), body)))
 }
 
-/// The folder of release `id` of data/releases, for a name that comes from outside: letters,
-/// digits, `-`, `_` and `.` only, and a folder that exists.
-fn release_folder(project: &Project, id: &str) -> Result<std::path::PathBuf> {
-    let ok = !id.is_empty()
-        && !id.starts_with('.')
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
-    let dir = project.data.join("releases").join(id);
-    if !ok || !dir.is_dir() {
-        anyhow::bail!("no release folder `{id}` in data/releases");
-    }
-    Ok(dir)
-}
-
 /// The draft of a release as a page: certain rows, rows for review, unplaced numbers, each with
 /// its line of the text linked.
 pub fn draft(project: &Project, id: &str) -> Result<Reply> {
-    release_folder(project, id)?;
     let d = crate::release::draft::draft(&project.data, &project.reference_dir(), id)?;
     let certain = d
         .rows
@@ -576,8 +560,9 @@ pub fn draft(project: &Project, id: &str) -> Result<Reply> {
 
 /// A release's source text, one anchored line each (`#L12`).
 pub fn draft_source(project: &Project, id: &str) -> Result<Reply> {
-    let dir = release_folder(project, id)?;
-    let text = crate::base::read_text_bounded(&dir.join("source.txt"))?;
+    // Through the release's reader, as the load and the draft read it: its guards hold here too.
+    let folder = crate::release::ReleaseFolder::named(&project.data, id)?;
+    let (_, text) = folder.source(&folder.metadata()?)?;
     let body = html! {
         p { a href=(format!("/drafts/{}", encode(id))) { "Back to the draft" } }
         div.scroll { table {

@@ -1,6 +1,7 @@
 //! The one integration-test binary (each test binary links DuckDB): tests drive the real CLI.
 
 mod bad_inputs;
+mod calendars;
 mod charts;
 mod check;
 mod common;

@@ -48,6 +48,9 @@ pub fn tree_hash(dir: &Path) -> BTreeMap<String, String> {
             } else if meta.is_dir() {
                 out.insert(rel, "dir".into());
                 walk(root, &path, out);
+            } else if !meta.is_file() {
+                // A named pipe or device: reading it could block, and its kind is what counts.
+                out.insert(rel, format!("special {:?}", meta.file_type()));
             } else {
                 let bytes = std::fs::read(&path).unwrap();
                 out.insert(rel, format!("{:x}", Sha256::digest(&bytes)));
