@@ -227,7 +227,7 @@ fn completions_man_page_and_result_files() {
     let check = format!(
         "import pyarrow.parquet as pq, openpyxl\n\
          t = pq.read_table('{}')\n\
-         assert str(t.schema.field('total_revenues').type) == 'decimal128(18, 1)', t.schema\n\
+         assert str(t.schema.field('total_revenues').type) == 'decimal128(18, 6)', t.schema\n\
          assert t.column('total_revenues').to_pylist()[9] == __import__('decimal').Decimal('14007.0')\n\
          ws = openpyxl.load_workbook('{}').active\n\
          head = [c.value for c in ws[1]]\n\

@@ -78,7 +78,7 @@ hp = pl.read_parquet(f"{hive_dir}/revenue_lines/**/*.parquet", hive_partitioning
 check("fiscal_year" in hp.columns and hp.height == expected["revenue_lines"]["rows"], "polars hive: fiscal_year and rows")
 q = hp.filter((pl.col("fiscal_year") == 2006) & (pl.col("period") == "2Q06") & (pl.col("line") == "total_revenues")
               & (pl.col("measure") == "amount") & (pl.col("comparison") == "level"))
-check(str(q["value"][0]) == "14007.0", f"polars hive 2Q06 total revenues {q['value'][0]}")
+check(Decimal(str(q["value"][0])) == Decimal("14007.0"), f"polars hive 2Q06 total revenues {q['value'][0]}")
 
 # The .duckdb file opens in Python duckdb and answers the figures view and the macros.
 con = duckdb.connect(duckdb_file, read_only=True)
