@@ -320,3 +320,22 @@ pub fn progress(len: u64, what: &str) -> indicatif::ProgressBar {
     bar.set_message(what.to_string());
     bar
 }
+
+/// Refuse a load whose input has `problems`, listing the first 20 of them under "N WHAT; nothing
+/// was loaded" (`what` counts them: "row(s) name an unknown concept"); Ok when there are none.
+pub fn refuse_listing(problems: &[String], what: &str) -> anyhow::Result<()> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let shown = problems.len().min(20);
+    anyhow::bail!(
+        "{} {what}; nothing was loaded:\n  {}{}",
+        problems.len(),
+        problems[..shown].join("\n  "),
+        if problems.len() > shown {
+            format!("\n  ... and {} more", problems.len() - shown)
+        } else {
+            String::new()
+        }
+    )
+}

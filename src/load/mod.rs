@@ -28,7 +28,7 @@ use crate::warehouse::{
     catalog_digest, CatalogSession, Engine, Fill, LatestParts, LoadSession, QueryResult, TableRows,
     Warehouse, LATEST, RAW,
 };
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use arrow::array::{Array, ArrayRef, Int32Array, StringArray};
 use arrow::record_batch::RecordBatch;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -867,19 +867,7 @@ fn check_and_run_rules(
     });
     let (problems, theirs) =
         checked.map_err(|_| anyhow::anyhow!("the constraint check failed to run"))??;
-    if !problems.is_empty() {
-        let shown = problems.len().min(20);
-        bail!(
-            "{} row(s) break the schema's rules; nothing was loaded:\n  {}{}",
-            problems.len(),
-            problems[..shown].join("\n  "),
-            if problems.len() > shown {
-                format!("\n  ... and {} more", problems.len() - shown)
-            } else {
-                String::new()
-            }
-        );
-    }
+    crate::base::refuse_listing(&problems, "row(s) break the schema's rules")?;
     let (mine, counts) = mine?;
     Ok((RuleQueue::outcomes(vec![mine, theirs]), counts))
 }

@@ -8,7 +8,7 @@
 
 use super::{file_column, table, RawRows, Units, CONCEPTS, STANDARD_CONCEPTS};
 use crate::schema::Catalog;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The kinds of concept, as the CHECK of concepts.kind takes them.
@@ -170,20 +170,7 @@ pub(super) fn check_definitions(
         definitions.sort_by_key(|d| d.order);
         check_references(company, definitions, &standard, &cols, &mut complain);
     }
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let shown = problems.len().min(20);
-    bail!(
-        "{} concept definition(s) of concepts.csv are wrong; nothing was loaded:\n  {}{}",
-        problems.len(),
-        problems[..shown].join("\n  "),
-        if problems.len() > shown {
-            format!("\n  ... and {} more", problems.len() - shown)
-        } else {
-            String::new()
-        }
-    )
+    crate::base::refuse_listing(&problems, "concept definition(s) of concepts.csv are wrong")
 }
 
 /// What one company's definitions (in release order) name: a parent and each part is a concept

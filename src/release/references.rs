@@ -8,23 +8,23 @@ use super::{
     PERIODS, PERIOD_END_REFERENCE, PERIOD_REFERENCE, STANDARD_CONCEPTS,
 };
 use crate::schema::Catalog;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Each period label the rows use, in the calendar of the company of the row's release: rows of
-/// table `periods`. A label that names no period is an error at its file, line and column.
-pub(super) fn derive_periods(
-    catalog: &Catalog,
-    companies: &BTreeMap<String, Company>,
-    releases: &HashMap<String, (String, String)>,
-    raw: &mut BTreeMap<String, RawRows>,
-) -> Result<()> {
-    let mut derived: BTreeMap<(String, String), (super::calendar::Period, Origin)> =
-        BTreeMap::new();
-    let mut problems = Vec::new();
+/// Every cell of a column noting `note` (a column comment's reference, e.g. `(periods.period)`),
+/// with its table, column, origin and the company of its row's release: rows of releases of no
+/// known company are the load's other checks' to report.
+fn each_noted_cell<'a>(
+    catalog: &'a Catalog,
+    companies: &'a BTreeMap<String, Company>,
+    releases: &'a HashMap<String, (String, String)>,
+    raw: &'a BTreeMap<String, RawRows>,
+    note: &str,
+    mut f: impl FnMut(&'a crate::schema::Table, usize, &'a str, &'a Origin, &'a str, &'a Company),
+) {
     for t in &catalog.tables {
-        let columns = t.columns_noting(PERIOD_REFERENCE);
+        let columns = t.columns_noting(note);
         let Some(rid) = t.columns.iter().position(|c| c.name == "release_id") else {
             continue;
         };
@@ -39,25 +39,49 @@ pub(super) fn derive_periods(
                 continue;
             };
             for &ci in &columns {
-                let Some(label) = &row[ci] else { continue };
-                let key = (company_id.clone(), label.clone());
-                if derived.contains_key(&key) {
-                    continue;
-                }
-                match company.calendar.period(label) {
-                    Ok(period) => {
-                        derived.insert(key, (period, origin.clone()));
-                    }
-                    Err(why) => problems.push(format!(
-                        "{origin}:{}: column `{}`: {why}",
-                        file_column(t, ci),
-                        t.columns[ci].name
-                    )),
+                if let Some(cell) = row[ci].as_deref() {
+                    f(t, ci, cell, origin, company_id, company);
                 }
             }
         }
     }
-    fail_with(problems, "name an unknown period label")?;
+}
+
+/// Each period label the rows use, in the calendar of the company of the row's release: rows of
+/// table `periods`. A label that names no period is an error at its file, line and column.
+pub(super) fn derive_periods(
+    catalog: &Catalog,
+    companies: &BTreeMap<String, Company>,
+    releases: &HashMap<String, (String, String)>,
+    raw: &mut BTreeMap<String, RawRows>,
+) -> Result<()> {
+    let mut derived: BTreeMap<(String, String), (super::calendar::Period, Origin)> =
+        BTreeMap::new();
+    let mut problems = Vec::new();
+    each_noted_cell(
+        catalog,
+        companies,
+        releases,
+        raw,
+        PERIOD_REFERENCE,
+        |t, ci, label, origin, company_id, company| {
+            let key = (company_id.to_string(), label.to_string());
+            if derived.contains_key(&key) {
+                return;
+            }
+            match company.calendar.period(label) {
+                Ok(period) => {
+                    derived.insert(key, (period, origin.clone()));
+                }
+                Err(why) => problems.push(format!(
+                    "{origin}:{}: column `{}`: {why}",
+                    file_column(t, ci),
+                    t.columns[ci].name
+                )),
+            }
+        },
+    );
+    crate::base::refuse_listing(&problems, "row(s) name an unknown period label")?;
     // Every quarter, half and year of each company's fiscal years from its first to its last, so
     // the period arithmetic (the quarter before, the year holding a balance sheet date) finds
     // periods no row names; a (kind, year, number) a label already names is not named twice.
@@ -192,7 +216,7 @@ pub(super) fn check_concepts(
             }
         }
     }
-    fail_with(problems, "name an unknown concept")
+    crate::base::refuse_listing(&problems, "row(s) name an unknown concept")
 }
 
 /// Every date a row notes as a period end (a column noting `(periods.end_date)`: a balance
@@ -209,66 +233,35 @@ pub(super) fn check_period_ends(
     let mut problems = Vec::new();
     // (company, date) -> the period end nearest it; balance sheets repeat few dates.
     let mut nearest: HashMap<(&str, NaiveDate), Option<super::calendar::Period>> = HashMap::new();
-    for t in &catalog.tables {
-        let columns = t.columns_noting(PERIOD_END_REFERENCE);
-        let Some(rid) = t.columns.iter().position(|c| c.name == "release_id") else {
-            continue;
-        };
-        let Some(rows) = raw.get(&t.name).filter(|_| !columns.is_empty()) else {
-            continue;
-        };
-        for (row, origin) in rows.values.iter().zip(&rows.origins) {
-            let Some((company_id, _)) = row[rid].as_ref().and_then(|id| releases.get(id)) else {
-                continue;
+    each_noted_cell(
+        catalog,
+        companies,
+        releases,
+        raw,
+        PERIOD_END_REFERENCE,
+        |t, ci, cell, origin, company_id, company| {
+            // A cell that is no date is reported when the rows are typed.
+            let Ok(day) = NaiveDate::parse_from_str(cell, "%Y-%m-%d") else {
+                return;
             };
-            let Some(company) = companies.get(company_id) else {
-                continue;
+            let near = nearest
+                .entry((company_id, day))
+                .or_insert_with(|| company.calendar.nearest_quarter_end(day));
+            let Some(near) = near.as_ref().filter(|p| p.end != day) else {
+                return;
             };
-            for &ci in &columns {
-                // A cell that is no date is reported when the rows are typed.
-                let Some(day) = row[ci]
-                    .as_deref()
-                    .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
-                else {
-                    continue;
-                };
-                let near = nearest
-                    .entry((company_id.as_str(), day))
-                    .or_insert_with(|| company.calendar.nearest_quarter_end(day));
-                let Some(near) = near.as_ref().filter(|p| p.end != day) else {
-                    continue;
-                };
-                problems.push(format!(
-                    "{origin}:{}: column `{}`: {day} is no period end of company `{company_id}` \
-                     ({}); the nearest is {}, the end of {}. A balance sheet is dated at a period \
-                     end: correct the date, or the company's calendar in {}",
-                    file_column(t, ci),
-                    t.columns[ci].name,
-                    company.calendar.describe(),
-                    near.end,
-                    near.label,
-                    company.file.display()
-                ));
-            }
-        }
-    }
-    fail_with(problems, "date a balance sheet at no period end")
-}
-
-/// An error listing the first problems found, if any.
-fn fail_with(problems: Vec<String>, what: &str) -> Result<()> {
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let shown = problems.len().min(20);
-    bail!(
-        "{} row(s) {what}; nothing was loaded:\n  {}{}",
-        problems.len(),
-        problems[..shown].join("\n  "),
-        if problems.len() > shown {
-            format!("\n  ... and {} more", problems.len() - shown)
-        } else {
-            String::new()
-        }
-    )
+            problems.push(format!(
+                "{origin}:{}: column `{}`: {day} is no period end of company `{company_id}` \
+                 ({}); the nearest is {}, the end of {}. A balance sheet is dated at a period \
+                 end: correct the date, or the company's calendar in {}",
+                file_column(t, ci),
+                t.columns[ci].name,
+                company.calendar.describe(),
+                near.end,
+                near.label,
+                company.file.display()
+            ));
+        },
+    );
+    crate::base::refuse_listing(&problems, "row(s) date a balance sheet at no period end")
 }
