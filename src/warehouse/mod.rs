@@ -842,7 +842,7 @@ impl Warehouse {
     /// last statement's named parameters (`$name`) as prepared-statement values, never as SQL text.
     pub fn query(&self, sql: &str, params: &[(String, String)]) -> Result<QueryResult> {
         if self.sandboxed {
-            if let Some(why) = sandbox::refusal(sql) {
+            if let Some(why) = sandbox::refusal(&self.conn, sql) {
                 bail!("{why}");
             }
         }

@@ -67,9 +67,10 @@ impl Warehouse {
     }
 }
 
-/// Why sandboxed SQL may not run, judged on DuckDB's parse of it (see `parsed`).
-pub(super) fn refusal(sql: &str) -> Option<String> {
-    parsed::refusal(sql)
+/// Why sandboxed SQL may not run, judged on DuckDB's parse of it (see `parsed`), which the
+/// session's own connection makes.
+pub(super) fn refusal(conn: &duckdb::Connection, sql: &str) -> Option<String> {
+    parsed::refusal(sql, &|text| parsed::serialize_on(conn, text))
 }
 
 /// How far one untrusted query may go (the web page's ad-hoc SQL).

@@ -69,11 +69,11 @@ const OTHER_STATEMENTS: [&str; 15] = [
 
 /// Why `sql` may not run in a sandboxed session, if it may not. `quick` first: text that
 /// plainly holds queries only, calling nothing refused, is not parsed at all.
-pub(super) fn refusal(sql: &str) -> Option<String> {
+pub(super) fn refusal(sql: &str, serialize: Serialize) -> Option<String> {
     if plainly_queries(sql) {
         return None;
     }
-    match judge(sql) {
+    match judge(sql, serialize) {
         Ok(None) => None,
         Ok(Some(why)) => Some(format!("Permission Error: {why}")),
         // Text DuckDB cannot parse fails when run, with DuckDB's message.
@@ -121,9 +121,9 @@ fn plainly_queries(sql: &str) -> bool {
 
 /// DuckDB's parse of `sql`, judged: every statement a query calling no refused function, or one
 /// of `OTHER_STATEMENTS` whose parts are judged the same way.
-fn judge(sql: &str) -> Result<Option<String>> {
+fn judge(sql: &str, serialize: Serialize) -> Result<Option<String>> {
     // The usual case, every statement a query: one parse judges them all.
-    if let Some(functions) = select_functions(sql)? {
+    if let Some(functions) = select_functions(sql, serialize)? {
         return Ok(functions
             .iter()
             .find(|f| refused_function(f))
@@ -133,20 +133,20 @@ fn judge(sql: &str) -> Result<Option<String>> {
         return Ok(Some(UNSURE.into()));
     };
     for statement in &statements {
-        if let Some(why) = judge_one(statement, 0)? {
+        if let Some(why) = judge_one(statement, 0, serialize)? {
             return Ok(Some(why));
         }
     }
     Ok(None)
 }
 
-fn judge_one(statement: &str, depth: usize) -> Result<Option<String>> {
+fn judge_one(statement: &str, depth: usize, serialize: Serialize) -> Result<Option<String>> {
     if depth > 4 {
         return Ok(Some(
             "the sandbox does not run statements nested this deep".into(),
         ));
     }
-    if let Some(functions) = select_functions(statement)? {
+    if let Some(functions) = select_functions(statement, serialize)? {
         return Ok(functions
             .iter()
             .find(|f| refused_function(f))
@@ -172,7 +172,9 @@ fn judge_one(statement: &str, depth: usize) -> Result<Option<String>> {
     }
     let query_in = |text: &str| -> Result<Option<String>> {
         match statements(text) {
-            Ok(Cut::Statements(inner)) if inner.len() == 1 => judge_one(&inner[0], depth + 1),
+            Ok(Cut::Statements(inner)) if inner.len() == 1 => {
+                judge_one(&inner[0], depth + 1, serialize)
+            }
             _ => Ok(Some(format!(
                 "the sandbox could not read `{}` as one query",
                 shorten(text)
@@ -294,18 +296,21 @@ fn not_run(first: &str) -> String {
     )
 }
 
-/// The parser's own DuckDB: in memory, empty, kept for the process.
-fn parser() -> Result<std::sync::MutexGuard<'static, Connection>> {
-    static PARSER: OnceLock<std::result::Result<Mutex<Connection>, String>> = OnceLock::new();
-    let parser = PARSER.get_or_init(|| {
-        Connection::open_in_memory()
-            .map(Mutex::new)
-            .map_err(|e| format!("DuckDB's parser failed to start: {e}"))
-    });
-    let parser = parser.as_ref().map_err(|e| anyhow::anyhow!("{e}"))?;
-    parser
-        .lock()
-        .map_err(|_| anyhow::anyhow!("DuckDB's parser failed"))
+/// What serializes a text's parse tree: `json_serialize_sql` asked of a DuckDB connection (the
+/// session's own, so judging a statement opens no second DuckDB).
+pub(super) type Serialize<'a> = &'a dyn Fn(&str) -> Result<String>;
+
+/// `json_serialize_sql(sql)` on `conn`: DuckDB parses the text, binds and runs nothing of it.
+pub(super) fn serialize_on(conn: &Connection, sql: &str) -> Result<String> {
+    conn.query_row(
+        &format!(
+            "SELECT json_serialize_sql({})",
+            crate::base::sql_string(sql)
+        ),
+        [],
+        |row| row.get(0),
+    )
+    .context("DuckDB's parser failed")
 }
 
 /// The text of each statement DuckDB's parser finds in `sql`, as DuckDB cuts it: an error when
@@ -396,16 +401,8 @@ fn split_on_semicolons(sql: &str) -> Vec<String> {
 /// The functions a SELECT statement calls, by DuckDB's parse tree (scalar, aggregate, window and
 /// table functions alike: each is a FUNCTION node with its `function_name`); None when the
 /// statement is not a SELECT.
-fn select_functions(statement: &str) -> Result<Option<Vec<String>>> {
-    let parser = parser()?;
-    let sql = format!(
-        "SELECT json_serialize_sql({})",
-        crate::base::sql_string(statement)
-    );
-    let json: String = parser
-        .query_row(&sql, [], |row| row.get(0))
-        .context("DuckDB's parser failed")?;
-    drop(parser);
+fn select_functions(statement: &str, serialize: Serialize) -> Result<Option<Vec<String>>> {
+    let json = serialize(statement)?;
     let tree: serde_json::Value =
         serde_json::from_str(&json).context("reading DuckDB's parse tree")?;
     if tree.get("error").and_then(|e| e.as_bool()) == Some(true) {
@@ -500,8 +497,13 @@ fn statement_count_ffi(sql: &str) -> Result<usize> {
 mod tests {
     use super::*;
 
+    fn judged(sql: &str) -> Option<String> {
+        let conn = Connection::open_in_memory().unwrap();
+        refusal(sql, &|text| serialize_on(&conn, text))
+    }
+
     fn refused(sql: &str) -> bool {
-        refusal(sql).is_some()
+        judged(sql).is_some()
     }
 
     #[test]
@@ -565,7 +567,7 @@ mod tests {
             "CREATE TEMP TABLE t AS SELECT 1 AS a",
             "BEGIN",
         ] {
-            assert!(refusal(sql).is_none(), "{sql}: {:?}", refusal(sql));
+            assert!(judged(sql).is_none(), "{sql}: {:?}", judged(sql));
         }
     }
 
