@@ -41,7 +41,13 @@ const REFUSED_PREFIXES: [&str; 6] = [
     "json_execute",
 ];
 
+/// How `collect_functions` marks a table named by a path.
+const FILE_AS_TABLE: &str = "FROM '";
+
 fn refused_function(name: &str) -> bool {
+    if name.starts_with(FILE_AS_TABLE) {
+        return true;
+    }
     let name = name.to_ascii_lowercase();
     REFUSED.contains(&name.as_str()) || REFUSED_PREFIXES.iter().any(|p| name.starts_with(p))
 }
@@ -104,16 +110,20 @@ fn plainly_queries(sql: &str) -> bool {
     const QUERY_STARTS: [&str; 7] = [
         "select", "with", "from", "values", "table", "pivot", "unpivot",
     ];
-    let words = crate::schema::sqlfile::words(sql);
+    use crate::schema::sqlfile::{tokens, Token};
     let mut starting = true;
-    for w in &words {
-        if w == ";" {
-            starting = true;
-        } else if starting {
-            if !QUERY_STARTS.contains(&w.as_str()) {
-                return false;
+    for token in tokens(sql) {
+        match token {
+            Token::Semicolon => starting = true,
+            Token::Word(w) if starting => {
+                if !QUERY_STARTS.contains(&w.as_str()) {
+                    return false;
+                }
+                starting = false;
             }
-            starting = false;
+            // A literal that could be a path: `FROM 'x.parquet'` reads the file it names.
+            Token::Literal(text) if text.contains(['/', '\\', '.']) => return false,
+            _ => {}
         }
     }
     true
@@ -276,6 +286,13 @@ fn shorten(text: &str) -> String {
 }
 
 fn refused_message(function: &str) -> String {
+    if function.starts_with(FILE_AS_TABLE) {
+        return format!(
+            "the sandbox reads no file named as a table ({function}): the session's rows are its \
+             catalog's tables and views (use `iijwh export` for files, or `iijwh query \
+             --allow-external`)"
+        );
+    }
     format!(
         "the sandbox does not run {function}(): it reads or writes files, switches logging, or \
          runs SQL from text; the session's rows are its catalog's tables and views (use `iijwh \
@@ -420,9 +437,19 @@ fn select_functions(statement: &str, serialize: Serialize) -> Result<Option<Vec<
     Ok(Some(names))
 }
 
+/// The functions of a parse tree, and the tables it names by a path (`FROM '/x/y.parquet'`, which
+/// DuckDB reads as a file: a replacement scan) as `FROM 'path'`, which `refused_function` refuses:
+/// no catalog relation has a `/`, `\` or `.` in its name.
 fn collect_functions(value: &serde_json::Value, names: &mut Vec<String>) {
     match value {
         serde_json::Value::Object(map) => {
+            if map.get("type").and_then(|t| t.as_str()) == Some("BASE_TABLE") {
+                if let Some(table) = map.get("table_name").and_then(|t| t.as_str()) {
+                    if table.contains(['/', '\\', '.']) {
+                        names.push(format!("{FILE_AS_TABLE}{table}'"));
+                    }
+                }
+            }
             for (key, v) in map {
                 if key == "function_name" {
                     if let Some(name) = v.as_str() {
@@ -524,6 +551,11 @@ mod tests {
             "SELECT (SELECT count(*) FROM read_parquet('x.parquet'))"
         ));
         assert!(refused("COPY (SELECT 1) TO 'x.csv'"));
+        assert!(refused("SELECT * FROM '/work/w/current/kpis/iij.parquet'"));
+        assert!(refused("FROM 'kpis.parquet' SELECT count(*)"));
+        assert!(refused(
+            "SELECT * FROM (SELECT 1) a JOIN \"/etc/passwd\" b ON true"
+        ));
         assert!(refused("SELECT 1; COPY (SELECT 1) TO 'x.csv'"));
         assert!(refused("ATTACH 'x.db'"));
         assert!(refused("EXPORT DATABASE '/tmp/x'"));
@@ -554,6 +586,8 @@ mod tests {
             "SELECT 1",
             "select count(*) from revenue_lines where period = '2Q06'",
             "SELECT 'read_text(x)' AS looks_like_a_call",
+            "SELECT 6 / 2 AS half, 'a/b' AS path_like_text",
+            "SELECT * FROM raw.revenue_lines",
             "-- a comment\nSELECT repeat('x', 3)",
             "SELECT \"query\" FROM (SELECT 1 AS \"query\")",
             "WITH t AS (SELECT 1 AS a) SELECT a FROM t",
@@ -574,6 +608,11 @@ mod tests {
     #[test]
     fn plain_queries_are_not_parsed() {
         assert!(plainly_queries("SELECT 1; select 2"));
+        assert!(!plainly_queries("SELECT * FROM '/tmp/x.parquet'"));
+        assert!(!plainly_queries("FROM 'x.parquet'"));
+        assert!(plainly_queries(
+            "SELECT value / 2 FROM kpis WHERE period = '2Q06'"
+        ));
         assert!(!plainly_queries("SELECT 1 -- x"));
         assert!(!plainly_queries("COPY x TO 'y'"));
         assert!(!plainly_queries("select * from read_text('x')"));

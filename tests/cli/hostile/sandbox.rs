@@ -26,6 +26,9 @@ fn refused_calls(gen: &Path, out: &Path) -> Vec<String> {
         format!("SELECT * FROM query_table('{g}/kpis/iij.parquet')"),
         format!("SELECT count(*) FROM read_parquet('{g}/revenue_lines/iij.parquet')"),
         format!("SELECT * FROM glob('{g}/*')"),
+        // A path as a table: DuckDB reads the file (a replacement scan), no function named.
+        format!("SELECT count(*) FROM '{g}/revenue_lines/iij.parquet'"),
+        format!("FROM \"{g}/latest/kpis/iij.parquet\" SELECT count(*)"),
         format!("SELECT content FROM read_text('{g}/manifest.json')"),
         format!("SELECT * FROM read_blob('{g}/catalog.duckdb')"),
         format!("SELECT * FROM parquet_metadata('{g}/kpis/iij.parquet')"),
