@@ -1,5 +1,6 @@
 -- title: Balance sheet changes
 -- description: Balance sheet lines at the latest balance sheet date of the vintage and at the date its printed changes compare with (for the 2Q06 release: September 30 and March 31, 2006), with the printed change and the recomputed one (JPY million).
+-- company: iij
 WITH later AS (
     SELECT max(as_of) AS d FROM balance_sheet WHERE comparison = 'level'
 ), dates AS (

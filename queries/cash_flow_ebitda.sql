@@ -1,5 +1,6 @@
 -- title: Cash flows, CAPEX and adjusted EBITDA
 -- description: Three-month cash flows, cash at the end of the period, CAPEX, depreciation and amortization and adjusted EBITDA for 2Q06 and 2Q05, with the change as printed (JPY million, or % for CAPEX, D&A and EBITDA).
+-- company: iij
 -- chart: bar x=item y=2Q06,2Q05
 SELECT item,
        max(value) FILTER (WHERE period = '2Q06' AND comparison = 'level') AS "2Q06",

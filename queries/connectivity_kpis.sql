@@ -1,5 +1,6 @@
 -- title: Connectivity KPIs
 -- description: Connectivity revenues, dedicated access contracts and total contracted bandwidth per quarter, with connectivity revenue per contracted Gbps (JPY million per Gbps). Bandwidth for quarters the release does not pin down is in the table unresolved; derived contract counts are marked.
+-- company: iij
 -- chart: bar x=quarter y=connectivity_revenues y2=contracted_bandwidth_gbps
 WITH rev AS (
     SELECT period, max(value) AS connectivity_revenues

@@ -1,5 +1,6 @@
 -- title: Growth of a revenue line, QoQ and YoY
 -- description: Quarterly amount of one revenue line with its change on the previous quarter and on the same quarter a year earlier, in percent. The release's stated rate is shown where it prints one (any slide); the computed rate always.
+-- company: iij
 -- param: line VARCHAR = total_revenues -- revenue line (a concept), see the concepts view
 -- param: from VARCHAR = 1Q04 -- first quarter shown
 -- values: line = SELECT concept FROM concepts WHERE tables LIKE '%revenue_lines%' ORDER BY sort_order

@@ -1,5 +1,6 @@
 -- title: Quarterly operating and net income
 -- description: Operating income, operating margin ratio, net income (loss) and gains from sales of available-for-sale securities per quarter, with how each net income figure was placed (label, reconciled or layout).
+-- company: iij
 -- chart: bar x=quarter y=operating_income,net_income y2=operating_margin_ratio
 SELECT p.period AS quarter,
        max(value) FILTER (WHERE item = 'operating_income' AND measure = 'amount')          AS operating_income,

@@ -1,5 +1,6 @@
 -- title: Margins per quarter
 -- description: Gross margin ratio, operating margin ratio and net margin per quarter, 1Q04-2Q06. Gross and operating ratios as printed; net margin computed from printed net income and total revenues.
+-- company: iij
 -- chart: line x=quarter y=gross_margin_ratio,operating_margin_ratio,net_margin_ratio
 WITH rev AS (
     SELECT period,

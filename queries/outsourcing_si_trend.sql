@@ -1,5 +1,6 @@
 -- title: Outsourcing and systems integration trend
 -- description: Per quarter: outsourced operation of SI, value-added services and other, outsourcing revenues (their sum), one-time SI and systems integration revenues (one-time + outsourced operation), JPY million.
+-- company: iij
 -- chart: stacked_bar x=quarter y=outsourced_operation,value_added_and_other,si_one_time
 SELECT p.period AS quarter,
        max(value) FILTER (WHERE line = 'outsourced_operation_si') AS outsourced_operation,

@@ -1,5 +1,6 @@
 -- title: Consolidated results table (1H or 2Q), as the release lays it out
 -- description: As the newest release that prints it lays it out: prior-year result, % of total revenues, YoY, initial target, result and % of total revenues for each income statement line of a result table. Use period=1H06 (default) or period=2Q06.
+-- company: iij
 -- param: period VARCHAR = 1H06 -- 1H06 or 2Q06
 -- values: period = SELECT DISTINCT replace(section, 'Consolidated Financial Results for ', '') FROM raw.income_items JOIN company_releases USING (release_id) WHERE section LIKE 'Consolidated Financial Results for %' ORDER BY 1
 -- chart: bar x=item y=prior_year,initial_target,result

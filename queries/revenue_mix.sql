@@ -1,5 +1,6 @@
 -- title: Revenue mix by quarter
 -- description: Share of total revenues per revenue line and quarter, in percent, computed from the printed amounts (the release prints no shares).
+-- company: iij
 -- chart: stacked_bar x=quarter y=connectivity_pct,value_added_and_other_pct,outsourced_si_pct,si_one_time_pct,equipment_sales_pct
 WITH lines AS (
     SELECT period, line, max(value) AS amount

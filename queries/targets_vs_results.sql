@@ -1,5 +1,6 @@
 -- title: Targets vs results
 -- description: Initial and revised targets (revision of November 2, 2006) with the actual result where the period has one, and the variance of the result and of the revised target against the initial target, consolidated and non-consolidated.
+-- company: iij
 -- param: scope VARCHAR = consolidated -- consolidated or non_consolidated
 -- values: scope = SELECT DISTINCT scope FROM income_items ORDER BY 1
 -- chart: bar x=figure y=initial_target,revised_target,actual

@@ -1,5 +1,6 @@
 -- title: Quarterly revenue trend
 -- description: Revenues by line per quarter, 1Q04-2Q06 (JPY million), with total revenues and the gross margin ratio, quarters in time order. Lines as on the "Trend of Quarterly Revenues" slide; a figure that slide does not print comes from the slide that does, and a derived one is named in the last column (see the figures view for its formula).
+-- company: iij
 -- chart: stacked_bar x=quarter y=connectivity,value_added_and_other,outsourced_si,si_one_time,equipment_sales y2=gross_margin_ratio total=total_revenues
 SELECT
     p.period                                                                  AS quarter,

@@ -68,6 +68,18 @@ impl VintageArgs {
         param.or(self.company.as_deref())
     }
 
+    /// This vintage for `report`: one written for a company (`report::company`) answers for it
+    /// unless `--company` names another (its `company` parameter is picked later, and wins).
+    pub fn for_report(&self, report: Option<&crate::schema::SqlFile>) -> VintageArgs {
+        let mut vintage = self.clone();
+        if vintage.company.is_none() {
+            vintage.company = report
+                .and_then(crate::sql::report::company)
+                .map(str::to_string);
+        }
+        vintage
+    }
+
     /// Set this vintage on a session.
     pub fn apply(&self, wh: &Warehouse) -> anyhow::Result<()> {
         wh.set_vintage(&Vintage {

@@ -81,15 +81,17 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
     clock.lap("read the SQL");
     // -init and -cmd statements could read anything, or set another company.
     let scripts = args.shell.init.is_some() || !args.shell.cmd.is_empty();
+    // A report written for one company answers for it unless --company names another.
+    let vintage = args.vintage.for_report(report.as_ref());
     let asked = match scripts {
         true => super::Asked::Unknown,
-        false => args.vintage.asked(report.as_ref(), &args.params),
+        false => vintage.asked(report.as_ref(), &args.params),
     };
     // Ad-hoc SQL over the stored latest facts alone reads their files without the catalog (see
     // `open_fresh_for`): it needs nothing else of the session (no report parameters, no
     // scripts, no vintage note).
     let direct = report.is_none() && !scripts && args.format != Format::Xlsx;
-    let mut wh = session(project, args, (asked, &sql), direct, clock)?;
+    let mut wh = session(project, args, &vintage, (asked, &sql), direct, clock)?;
     let params = match &report {
         Some(r) => report::bind(r, &args.params, |sql| wh.column_values(sql))?,
         None => free_params(&args.params)?,
@@ -114,12 +116,28 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
     let result = match wh.query(&sql, &params) {
         // The catalog's session says what is wrong, with its names to suggest.
         Err(_) if wh.is_direct() => {
-            wh = session(project, args, (asked, &sql), false, clock)?;
+            wh = session(project, args, &vintage, (asked, &sql), false, clock)?;
             wh.query(&sql, &params)?
         }
         result => result?,
     };
     clock.lap("run the statement");
+    if report.is_none() && !scripts {
+        let tables = crate::sql::scope::per_company_relations(&sql);
+        if !tables.is_empty() && companies_loaded(&wh) > 1 {
+            if result.num_rows() == 0 && wh.is_direct() {
+                // Who has rows is asked of the catalog: the empty answer is cheap to ask again.
+                wh = session(project, args, &vintage, (asked, &sql), false, clock)?;
+            }
+            company_notes(
+                project,
+                &wh,
+                args.vintage.company.is_none(),
+                &tables,
+                result.num_rows() == 0,
+            )?;
+        }
+    }
     if args.format == Format::Chart {
         let (Some(r), None) = (&report, &args.output) else {
             bail!("--format chart draws a report's declared chart in the terminal; for a file or ad-hoc SQL use `iijwh chart`");
@@ -168,6 +186,7 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
 fn session(
     project: &Project,
     args: &Args,
+    vintage: &super::VintageArgs,
     (asked, sql): (super::Asked, &str),
     direct: bool,
     clock: &mut crate::base::Phases,
@@ -177,13 +196,99 @@ fn session(
         true => "open the stored latest files",
         false => "open the warehouse",
     });
-    args.vintage.apply(&wh)?;
+    vintage.apply(&wh)?;
     clock.lap("set the vintage");
     if !args.allow_external {
         wh.sandbox()?;
     }
     clock.lap("sandbox");
     Ok(wh)
+}
+
+/// How many companies the warehouse holds releases of.
+fn companies_loaded(wh: &crate::warehouse::Warehouse) -> usize {
+    let ids: std::collections::HashSet<&str> = wh
+        .manifest()
+        .releases
+        .iter()
+        .map(|r| r.company.as_str())
+        .collect();
+    ids.len()
+}
+
+/// With more than one company loaded, an ad-hoc statement over the per-company views `tables`
+/// says on stderr which company it answered for (when `default`, none was named), and an
+/// empty answer (`empty`) which companies have rows in those tables.
+fn company_notes(
+    project: &Project,
+    wh: &crate::warehouse::Warehouse,
+    default: bool,
+    tables: &[&str],
+    empty: bool,
+) -> Result<()> {
+    let (id, name) = match wh.is_direct() {
+        // The stored latest files of the newest release's company (see `open_fresh_for`).
+        true => {
+            let id = wh
+                .manifest()
+                .newest_company(None)
+                .unwrap_or_default()
+                .to_string();
+            let record = project.data.join("companies").join(format!("{id}.toml"));
+            let name = crate::release::company::read_company_record(&record)
+                .map(|(_, name, _)| name)
+                .unwrap_or_default();
+            (id, name)
+        }
+        false => {
+            let row = wh
+                .column_values("SELECT company_id || chr(9) || company FROM vintage_company")?
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let (id, name) = row.split_once('\t').unwrap_or((row.as_str(), ""));
+            (id.to_string(), name.to_string())
+        }
+    };
+    let company = match name.is_empty() {
+        true => format!("company {id}"),
+        false => format!("company {id} ({name})"),
+    };
+    if default {
+        crate::base::note(&format!(
+            "note: {company}: the newest release's; --company to choose"
+        ));
+    }
+    if !empty {
+        return Ok(());
+    }
+    let sources: Vec<String> = tables
+        .iter()
+        .filter_map(|t| match *t {
+            "periods" => Some("SELECT company_id FROM raw.periods".to_string()),
+            t if crate::sql::scope::LATEST_TABLES.contains(&t) => Some(format!(
+                "SELECT r.company_id FROM raw.{t} JOIN raw.releases r USING (release_id)"
+            )),
+            _ => None,
+        })
+        .collect();
+    if sources.is_empty() {
+        return Ok(());
+    }
+    let with_rows = wh.column_values(&format!(
+        "SELECT company_id || coalesce(' (' || c.name || ')', '') FROM ({}) JOIN raw.companies c USING (company_id) \
+         GROUP BY company_id, c.name ORDER BY company_id",
+        sources.join(" UNION ")
+    ))?;
+    crate::base::note(&format!(
+        "note: no rows for {company}; companies with rows in {}: {}; --company to choose",
+        tables.join(", "),
+        match with_rows.is_empty() {
+            true => "none".to_string(),
+            false => with_rows.join(", "),
+        }
+    ));
+    Ok(())
 }
 
 /// `key=value` parameters for SQL without a report header.

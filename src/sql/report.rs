@@ -49,6 +49,16 @@ pub fn find_report(project: &Project, name: &str) -> Result<SqlFile> {
     )
 }
 
+/// The company a report is written for (`-- company: ID`, an id, name or alias): it answers for
+/// that company unless `--company` or its own `company` parameter names another. A report
+/// without the header answers for the session's company (the newest release's by default).
+pub fn company(report: &SqlFile) -> Option<&str> {
+    report
+        .get("company")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+}
+
 /// A report parameter, declared in the header as `-- param: name TYPE = default -- description`.
 #[derive(Debug, Clone)]
 pub struct Param {

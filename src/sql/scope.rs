@@ -40,6 +40,40 @@ pub const ONE_COMPANY_RELATIONS: &[&str] = &[
     "standard_concepts",
 ];
 
+/// The fact and descriptive tables whose views show the session's company alone (each a table
+/// of `raw` with a release_id, and of `latest`, see schema/views/12_latest.sql).
+pub const LATEST_TABLES: &[&str] = &[
+    "revenue_lines",
+    "income_items",
+    "cash_flows",
+    "balance_sheet",
+    "kpis",
+    "subsidiaries",
+    "company_profiles",
+    "services",
+    "statements",
+    "unresolved",
+];
+
+/// The views of the session's company that statement `sql` names: its fact and descriptive
+/// tables (`LATEST_TABLES`) and its periods, each once, in the order first named.
+pub fn per_company_relations(sql: &str) -> Vec<&'static str> {
+    let mut named = Vec::new();
+    for token in tokens(sql) {
+        let Token::Word(word) = token else { continue };
+        let found = LATEST_TABLES
+            .iter()
+            .chain(&["periods"])
+            .find(|t| **t == word);
+        if let Some(t) = found {
+            if !named.contains(t) {
+                named.push(*t);
+            }
+        }
+    }
+    named
+}
+
 /// The macros a one-company statement may call: of values, or of the session company's
 /// calendar; and the schema its names live in.
 const ONE_COMPANY_MACROS: &[&str] = &[

@@ -221,6 +221,14 @@ pub fn report(
 ) -> Result<Reply> {
     let args: Vec<String> = given.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let params = report::bind(r, &args, |sql| wh.column_values(sql))?;
+    // A report written for one company answers for it unless its `company` parameter says
+    // otherwise.
+    if let Some(company) = report::company(r) {
+        wh.set_vintage(&crate::warehouse::Vintage {
+            company: Some(company.to_string()),
+            ..Default::default()
+        })?;
+    }
     wh.pick_company(&params)?;
     let result = wh.query(&r.sql, &params)?;
     let mut buf = Vec::new();

@@ -14,6 +14,7 @@ mod incremental;
 mod interop;
 mod layers;
 mod load;
+mod picking;
 mod query;
 mod repl;
 mod reports;
