@@ -78,7 +78,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         },
         _ => bail!("--kind, --x and --y go together"),
     };
-    let vintage = args.vintage.for_report(report.as_ref());
+    let vintage = args.vintage.for_report(project, report.as_ref());
     let asked = vintage.asked(report.as_ref(), &args.params);
     let statement = report.as_ref().map(|r| &r.sql).or(args.execute.as_ref());
     let mut wh = super::open_fresh_for(project, asked, statement.map_or("", |s| s), true, false)?;

@@ -68,13 +68,25 @@ impl VintageArgs {
         param.or(self.company.as_deref())
     }
 
-    /// This vintage for `report`: one written for a company (`report::company`) answers for it
-    /// unless `--company` names another (its `company` parameter is picked later, and wins).
-    pub fn for_report(&self, report: Option<&crate::schema::SqlFile>) -> VintageArgs {
+    /// This vintage for `report`: one written for a company (`report::company`, an id) answers
+    /// for it unless `--company` names another (its `company` parameter is picked later, and
+    /// wins); when data/ holds no such company, for the session's, as a report without it.
+    pub fn for_report(
+        &self,
+        project: &Project,
+        report: Option<&crate::schema::SqlFile>,
+    ) -> VintageArgs {
         let mut vintage = self.clone();
         if vintage.company.is_none() {
             vintage.company = report
                 .and_then(crate::sql::report::company)
+                .filter(|id| {
+                    project
+                        .data
+                        .join("companies")
+                        .join(format!("{id}.toml"))
+                        .is_file()
+                })
                 .map(str::to_string);
         }
         vintage

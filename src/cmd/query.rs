@@ -82,7 +82,7 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
     // -init and -cmd statements could read anything, or set another company.
     let scripts = args.shell.init.is_some() || !args.shell.cmd.is_empty();
     // A report written for one company answers for it unless --company names another.
-    let vintage = args.vintage.for_report(report.as_ref());
+    let vintage = args.vintage.for_report(project, report.as_ref());
     let asked = match scripts {
         true => super::Asked::Unknown,
         false => vintage.asked(report.as_ref(), &args.params),

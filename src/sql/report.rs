@@ -49,9 +49,10 @@ pub fn find_report(project: &Project, name: &str) -> Result<SqlFile> {
     )
 }
 
-/// The company a report is written for (`-- company: ID`, an id, name or alias): it answers for
-/// that company unless `--company` or its own `company` parameter names another. A report
-/// without the header answers for the session's company (the newest release's by default).
+/// The company a report is written for (`-- company: ID`, its id): it answers for that company
+/// unless `--company` or its own `company` parameter names another, or none of that id is
+/// loaded. A report without the header answers for the session's company (the newest
+/// release's by default).
 pub fn company(report: &SqlFile) -> Option<&str> {
     report
         .get("company")

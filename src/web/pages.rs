@@ -222,8 +222,9 @@ pub fn report(
     let args: Vec<String> = given.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let params = report::bind(r, &args, |sql| wh.column_values(sql))?;
     // A report written for one company answers for it unless its `company` parameter says
-    // otherwise.
-    if let Some(company) = report::company(r) {
+    // otherwise (or no such company is loaded).
+    if let Some(company) = report::company(r).filter(|c| wh.company_id(c).ok().flatten().is_some())
+    {
         wh.set_vintage(&crate::warehouse::Vintage {
             company: Some(company.to_string()),
             ..Default::default()
