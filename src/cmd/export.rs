@@ -43,6 +43,14 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     project.guard_output_dir(&dir)?;
     let wh = super::open_fresh(project)?;
     args.vintage.apply(&wh)?;
+    // `--company` exports that company; without it, every company of the vintage.
+    let company = match &args.vintage.company {
+        Some(_) => wh
+            .column_values("SELECT company_id FROM vintage_company")?
+            .into_iter()
+            .next(),
+        None => None,
+    };
     let manifest = export(
         project,
         &wh,
@@ -52,6 +60,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             tables: args.tables,
             partition_by: args.partition_by,
             force: args.force,
+            company,
         },
     )?;
     let rows: usize = manifest.tables.iter().map(|t| t.rows).sum();
