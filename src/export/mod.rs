@@ -279,10 +279,16 @@ fn write_export(
     opts: &ExportOptions,
     out: &Path,
 ) -> Result<ExportManifest> {
-    // The companies whose rows the export holds: the one named, else every one of the vintage.
-    let companies = match &opts.company {
-        Some(id) => vec![id.clone()],
-        None => wh.column_values("SELECT DISTINCT company_id FROM vintage_releases ORDER BY 1")?,
+    // The companies whose rows the export holds: the one named, else every one of the vintage;
+    // by fiscal year, the session's (the years are those of its calendar).
+    let companies = match (&opts.company, opts.partition_by) {
+        (Some(id), _) => vec![id.clone()],
+        (None, Some(Partition::FiscalYear)) => {
+            wh.column_values("SELECT company_id FROM vintage_company")?
+        }
+        (None, _) => {
+            wh.column_values("SELECT DISTINCT company_id FROM vintage_releases ORDER BY 1")?
+        }
     };
     let quoted: Vec<String> = companies
         .iter()
