@@ -7,7 +7,8 @@
 --   vintage_date     releases published after it are left out
 --   vintage_release  with vintage_date: among releases of that date, those with an id up to it
 --   company          company_id whose figures the views show (default: the company of the newest
---                    release; `--company` also takes its name or an alias, see company_named)
+--                    release; `--company` also takes its name, an alias, ticker, code or CIK,
+--                    see companies_named)
 
 -- Releases in the vintage, in the order they were published (ties broken by id), with their
 -- company's id and name.

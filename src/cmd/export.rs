@@ -1,6 +1,7 @@
-//! Usage: iijwh export DIR [--format parquet|csv|duckdb] [--tables a,b] [--partition-by fiscal_year|company] [--force]
+//! Usage: iijwh export DIR [--format parquet|csv|duckdb] [--tables a,b] [--partition-by fiscal_year|company] [--company NAME] [--force]
 //!
 //! Write the warehouse for other tools: one Parquet or CSV file per table (and the `figures` view),
+//! with the rows of every company of the vintage (`--company`: of that company only),
 //! or one `.duckdb` database with every table, the view and the macros; `manifest.json` beside
 //! it. The export is written aside and renamed into place, so a failed export leaves nothing half
 //! written. DIR may not be, hold or lie inside data/, the warehouse, schema/ or queries/; --force
@@ -15,7 +16,7 @@ use std::process::ExitCode;
 /// Export the warehouse as Parquet, CSV or a DuckDB database file
 #[derive(clap::Args)]
 #[command(
-    after_help = "Examples:\n  iijwh export out/\n  iijwh export out/ --partition-by fiscal_year --force\n  iijwh export out/ --partition-by company\n  iijwh export out.db/ --format duckdb --as-of 2006-11-02"
+    after_help = "Examples:\n  iijwh export out/\n  iijwh export out/ --partition-by fiscal_year --force\n  iijwh export out/ --partition-by company\n  iijwh export out/ --company IIJ\n  iijwh export out.db/ --format duckdb --as-of 2006-11-02"
 )]
 pub struct Args {
     #[command(flatten)]
@@ -43,6 +44,14 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     project.guard_output_dir(&dir)?;
     let wh = super::open_fresh(project)?;
     args.vintage.apply(&wh)?;
+    // `--company` exports that company; without it, every company of the vintage.
+    let company = match &args.vintage.company {
+        Some(_) => wh
+            .column_values("SELECT company_id FROM vintage_company")?
+            .into_iter()
+            .next(),
+        None => None,
+    };
     let manifest = export(
         project,
         &wh,
@@ -52,6 +61,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             tables: args.tables,
             partition_by: args.partition_by,
             force: args.force,
+            company,
         },
     )?;
     let rows: usize = manifest.tables.iter().map(|t| t.rows).sum();

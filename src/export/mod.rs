@@ -34,6 +34,8 @@ pub struct ExportOptions {
     pub tables: Vec<String>,
     pub partition_by: Option<Partition>,
     pub force: bool,
+    /// The one company to export (its id, `--company`); None: every company of the vintage.
+    pub company: Option<String>,
 }
 
 /// How `--partition-by` splits a table's Parquet file into Hive-style folders.
@@ -120,8 +122,9 @@ pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result
     let staged = StagedDir::new(dir)?;
     let mut manifest = write_export(wh, &catalog, &selected, opts, staged.path())?;
     if opts.format == ExportFormat::Parquet {
-        // A report in Spark answers for the company an iijwh session shows by default.
-        let shown = (opts.partition_by == Some(Partition::Company))
+        // A report in Spark answers for the company an iijwh session shows by default; the
+        // tables of an export by fiscal year hold that company's rows only.
+        let shown = (opts.partition_by != Some(Partition::FiscalYear))
             .then(|| wh.column_values("SELECT company_id FROM vintage_company"))
             .transpose()?
             .and_then(|c| c.into_iter().next());
@@ -276,24 +279,49 @@ fn write_export(
     opts: &ExportOptions,
     out: &Path,
 ) -> Result<ExportManifest> {
+    // The companies whose rows the export holds: the one named, else every one of the vintage;
+    // by fiscal year, the session's (the years are those of its calendar).
+    let companies = match (&opts.company, opts.partition_by) {
+        (Some(id), _) => vec![id.clone()],
+        (None, Some(Partition::FiscalYear)) => {
+            wh.column_values("SELECT company_id FROM vintage_company")?
+        }
+        (None, _) => {
+            wh.column_values("SELECT DISTINCT company_id FROM vintage_releases ORDER BY 1")?
+        }
+    };
+    let quoted: Vec<String> = companies
+        .iter()
+        .map(|c| crate::base::sql_string(c))
+        .collect();
+    let release_ids = wh.column_values(&format!(
+        "SELECT release_id FROM vintage_releases WHERE company_id IN ({}) ORDER BY vintage_order",
+        match quoted.is_empty() {
+            true => "NULL".to_string(),
+            false => quoted.join(", "),
+        }
+    ))?;
+    let releases: Vec<ReleaseInfo> = wh
+        .manifest()
+        .releases
+        .iter()
+        .filter(|r| release_ids.contains(&r.release_id))
+        .cloned()
+        .collect();
     let metadata = vec![
         ("iijwh.schema_version".to_string(), catalog.version.clone()),
-        (
-            "iijwh.release_ids".to_string(),
-            wh.manifest()
-                .releases
-                .iter()
-                .map(|r| r.release_id.clone())
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
+        ("iijwh.release_ids".to_string(), release_ids.join(",")),
     ];
     let mut tables = Vec::new();
     if opts.format == ExportFormat::Duckdb {
         write_duckdb(wh, catalog, &out.join(DUCKDB_FILE))?;
     }
     for name in selected {
-        if opts.format == ExportFormat::Parquet && opts.partition_by.is_none() && name == FIGURES {
+        if opts.format == ExportFormat::Parquet
+            && opts.partition_by.is_none()
+            && opts.company.is_none()
+            && name == FIGURES
+        {
             tables.push(write_in_batches(wh, catalog, name, out, &metadata)?);
             continue;
         }
@@ -304,8 +332,8 @@ fn write_export(
                 None => false,
             };
         // A partitioned table is read a partition at a time; here only its columns.
-        let result = match partitioned {
-            true => typed_rows(
+        let no_rows = || {
+            typed_rows(
                 wh,
                 catalog,
                 name,
@@ -314,7 +342,23 @@ fn write_export(
                     columns(catalog, name, "")
                 ),
                 &[],
-            )?,
+            )
+        };
+        let result = match partitioned {
+            true => no_rows()?,
+            // A table of the companies' rows holds those of each company exported, not only
+            // those of the company the session shows.
+            false if company_scoped(catalog, name) => {
+                let mut batches = Vec::new();
+                company_partitions(wh, catalog, name, &companies, |_, part| {
+                    batches.push(part);
+                    Ok(())
+                })?;
+                QueryResult {
+                    schema: no_rows()?.schema,
+                    batches,
+                }
+            }
             false => read_table(wh, catalog, name)?,
         };
         let mut rows = result.num_rows();
@@ -351,7 +395,14 @@ fn write_export(
                         Some("fiscal_year")
                     }
                     (None, true) => {
-                        company_partitions(wh, catalog, name, |v, p| emit("company_id", v, p))?;
+                        company_partitions(wh, catalog, name, &companies, |v, p| {
+                            // Hive layout: the key is the folder's, not the file's (Spark
+                            // refuses it twice).
+                            let keep: Vec<usize> = (0..p.num_columns())
+                                .filter(|&i| p.schema().field(i).name() != "company_id")
+                                .collect();
+                            emit("company_id", v, p.project(&keep)?)
+                        })?;
                         Some("company_id")
                     }
                     _ => None,
@@ -390,7 +441,7 @@ fn write_export(
         schema_version: catalog.version.clone(),
         exported_at: chrono::Utc::now().to_rfc3339(),
         format: format!("{:?}", opts.format).to_lowercase(),
-        releases: wh.manifest().releases.clone(),
+        releases,
         database,
         tables,
         written: Vec::new(),
@@ -556,21 +607,20 @@ pub fn shows_every_company(name: &str) -> bool {
     )
 }
 
-/// A table's rows per company of the vintage. The views show the session's company, so each
-/// company is set in turn (as `--company` does); views of every company (releases, figures)
-/// are filtered by their company_id instead.
+/// A table's rows per company of `companies` (of the vintage). The views show the session's
+/// company, so each company is set in turn (as `--company` does); views of every company
+/// (releases, figures) are filtered by their company_id instead.
 fn company_partitions(
     wh: &Warehouse,
     catalog: &Catalog,
     name: &str,
+    companies: &[String],
     mut emit: impl FnMut(String, RecordBatch) -> Result<()>,
 ) -> Result<()> {
-    let companies =
-        wh.column_values("SELECT DISTINCT company_id FROM vintage_releases ORDER BY 1")?;
     let shown = wh.column_values("SELECT company_id FROM vintage_company")?;
     let all_companies = matches!(name, "releases" | "figures");
     let written = (|| -> Result<()> {
-        for company in &companies {
+        for company in companies {
             if !all_companies {
                 wh.set_variable("company", &crate::base::sql_string(company))?;
             }
@@ -596,11 +646,7 @@ fn company_partitions(
                 &[("company".to_string(), company.clone())],
             )?
             .single_batch()?;
-            // Hive layout: the key is the folder's, not the file's (Spark refuses it twice).
-            let keep: Vec<usize> = (0..part.num_columns())
-                .filter(|&i| part.schema().field(i).name() != "company_id")
-                .collect();
-            emit(company.clone(), part.project(&keep)?)?;
+            emit(company.clone(), part)?;
         }
         Ok(())
     })();

@@ -258,21 +258,33 @@ fn strip_order_in_separator(sql: &str) -> String {
     out
 }
 
-/// A ported report over an export partitioned by company, narrowed to `company` as an iijwh
+/// A ported report over an export of several companies, narrowed to `company` as an iijwh
 /// session is: each table it reads whose iijwh view shows one company (see
-/// `super::shows_every_company`) is shadowed by a CTE of that company's partition, so Spark
-/// reads that company's folder only.
+/// `super::shows_every_company`) is shadowed by a CTE of that company's rows (its partition,
+/// so Spark reads that company's folder only; or, in one file, by its company_id or by the
+/// company's releases).
 fn for_company(sql: &str, tables: &[ExportTable], company: &str) -> String {
     let words = crate::schema::sqlfile::words(sql);
+    let has = |t: &ExportTable, c: &str| t.columns.iter().any(|col| col.name == c);
     let ctes: Vec<String> = tables
         .iter()
-        .filter(|t| t.partitioned_by.as_deref() == Some("company_id"))
         .filter(|t| !super::shows_every_company(&t.name) && words.contains(&t.name))
-        .map(|t| {
-            format!(
-                "`{0}` AS (SELECT * FROM spark_catalog.default.`{0}` WHERE company_id = {1})",
-                t.name,
-                literal(company)
+        .filter_map(|t| {
+            let filter = match t.partitioned_by.as_deref() {
+                Some("company_id") => "company_id = {1}",
+                Some(_) => return None,
+                None if t.name == "companies" => return None,
+                None if has(t, "company_id") => "company_id = {1}",
+                None if has(t, "release_id") => {
+                    "release_id IN (SELECT release_id FROM spark_catalog.default.`releases` \
+                     WHERE company_id = {1})"
+                }
+                None => return None,
+            };
+            Some(
+                format!("`{{0}}` AS (SELECT * FROM spark_catalog.default.`{{0}}` WHERE {filter})")
+                    .replace("{0}", &t.name)
+                    .replace("{1}", &literal(company)),
             )
         })
         .collect();
@@ -287,8 +299,8 @@ fn for_company(sql: &str, tables: &[ExportTable], company: &str) -> String {
 }
 
 /// Write spark/tables.sql, spark/reports/*.sql and spark/UNPORTED.md into `out` (the staged
-/// export), for an export that will be at `dir`; `company`, for an export partitioned by
-/// company, is the one the reports answer for.
+/// export), for an export that will be at `dir`; `company`, for an export of several
+/// companies, is the one the reports answer for.
 pub fn write(
     project: &crate::base::project::Project,
     dir: &Path,

@@ -210,11 +210,31 @@ pub fn catalog_digest(schema_dir: &Path) -> Result<String> {
     )
 }
 
-/// The id of the company `name` names on `conn` (macro company_named).
+/// The id of the company `name` names on `conn` (macro companies_named, the one lookup of a
+/// company's name); None when it names none; an error listing the candidates when it names
+/// more than one.
 fn company_named(conn: &Connection, name: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare("SELECT company_named(?)")?
-        .query_row([name], |r| r.get(0))?)
+    let found: Vec<(String, String)> = conn
+        .prepare(&format!(
+            "SELECT company_id, name FROM companies_named({})",
+            sql_string(name)
+        ))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<duckdb::Result<_>>()?;
+    match found.as_slice() {
+        [] => Ok(None),
+        [(id, _)] => Ok(Some(id.clone())),
+        several => {
+            let listed: Vec<String> = several
+                .iter()
+                .map(|(id, name)| format!("{id} ({name})"))
+                .collect();
+            bail!(
+                "company `{name}` is ambiguous: it names {}; name one by its id",
+                listed.join(", ")
+            )
+        }
+    }
 }
 
 fn damaged(damage: String) -> anyhow::Error {
@@ -970,8 +990,8 @@ impl Warehouse {
         Ok(())
     }
 
-    /// The id of the company `name` names: an id, the name as printed or an alias (macro
-    /// company_named).
+    /// The id of the company `name` names: an id, its name or a prefix or word of it, an alias,
+    /// ticker, local code or SEC CIK (macro companies_named); an error when it names several.
     pub fn company_id(&self, name: &str) -> Result<Option<String>> {
         company_named(&self.conn, name)
     }

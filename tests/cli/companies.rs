@@ -723,3 +723,201 @@ fn export_partitions_every_company_into_its_own_folder() {
         .sum();
     assert_eq!(listed as usize, all);
 }
+
+/// `export` without `--company` writes every company of the vintage, each as of its newest
+/// release, into one file per table, and its manifest lists exactly those rows and releases;
+/// `--company` (any name of it) exports that company alone.
+#[test]
+fn export_writes_every_company_and_its_manifest_counts_the_files() {
+    let sb = universe();
+    sb.ok(&["load"]);
+    let out = sb.dir.path().join("export");
+    sb.ok(&["export", out.to_str().unwrap()]);
+    let read = |sql: &str| -> Vec<String> {
+        sb.ok(&["query", "--allow-external", "-e", sql, "--format", "csv"])
+            .lines()
+            .skip(1)
+            .map(str::to_string)
+            .collect()
+    };
+    let file = |dir: &std::path::Path, t: &str| {
+        format!(
+            "read_parquet('{}')",
+            dir.join(format!("{t}.parquet")).display()
+        )
+    };
+    let companies_in = |dir: &std::path::Path, t: &str| -> Vec<String> {
+        read(&format!(
+            "SELECT DISTINCT r.company_id FROM {} t JOIN {} r USING (release_id) ORDER BY 1",
+            file(dir, t),
+            file(dir, "releases")
+        ))
+    };
+    // IIJ's rows are there, though another company's release is newer.
+    assert_eq!(
+        read(&format!(
+            "SELECT t.value FROM {} t JOIN {} r USING (release_id) WHERE r.company_id = 'iij' \
+             AND t.period = '2Q06' AND t.line = 'total_revenues' AND t.measure = 'amount' \
+             AND t.section = 'Trend of Quarterly Revenues'",
+            file(&out, "revenue_lines"),
+            file(&out, "releases")
+        )),
+        ["14007.0"]
+    );
+    for t in ["income_items", "revenue_lines", "releases"] {
+        assert_eq!(
+            companies_in(&out, t),
+            ["brightline", "eurolumen", "iij"],
+            "{t}"
+        );
+    }
+    assert_eq!(
+        read(&format!(
+            "SELECT DISTINCT company_id FROM {} ORDER BY 1",
+            file(&out, "periods")
+        )),
+        ["brightline", "eurolumen", "iij"]
+    );
+    // Each company's rows as a session of that company shows them.
+    for t in ["income_items", "balance_sheet", "cash_flows", "periods"] {
+        let want: usize = ["iij", "brightline", "eurolumen"]
+            .iter()
+            .map(|c| {
+                let q = format!("SELECT count(*) FROM {t}");
+                sb.ok(&["query", "-e", &q, "--company", c, "--format", "csv"])
+                    .lines()
+                    .nth(1)
+                    .unwrap()
+                    .parse::<usize>()
+                    .unwrap()
+            })
+            .sum();
+        let got: usize = read(&format!("SELECT count(*) FROM {}", file(&out, t)))[0]
+            .parse()
+            .unwrap();
+        assert_eq!(got, want, "{t}");
+    }
+    // The manifest lists what was written: each file's rows are the file's, each table's the
+    // sum of its files', its releases every release of the vintage.
+    let check_manifest = |dir: &std::path::Path| -> serde_json::Value {
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap())
+                .unwrap();
+        for table in manifest["tables"].as_array().unwrap() {
+            let mut sum = 0;
+            for f in table["files"].as_array().unwrap() {
+                let path = dir.join(f["path"].as_str().unwrap());
+                let n: u64 = read(&format!(
+                    "SELECT count(*) FROM read_parquet('{}')",
+                    path.display()
+                ))[0]
+                    .parse()
+                    .unwrap();
+                assert_eq!(f["rows"].as_u64().unwrap(), n, "{table}");
+                sum += n;
+            }
+            assert_eq!(table["rows"].as_u64().unwrap(), sum, "{}", table["name"]);
+        }
+        manifest
+    };
+    let manifest = check_manifest(&out);
+    assert_eq!(manifest["releases"].as_array().unwrap().len(), 4);
+    // A report in Spark answers, as iijwh does by default, for the newest release's company.
+    let report = std::fs::read_to_string(out.join("spark/reports/income_trend.sql")).unwrap();
+    assert!(
+        report.contains(
+            "`income_items` AS (SELECT * FROM spark_catalog.default.`income_items` WHERE \
+             release_id IN (SELECT release_id FROM spark_catalog.default.`releases` WHERE \
+             company_id = 'eurolumen'))"
+        ),
+        "{report}"
+    );
+
+    // One company, named as people name it.
+    let one = sb.dir.path().join("one");
+    sb.ok(&["export", one.to_str().unwrap(), "--company", "BRTL"]);
+    for t in ["income_items", "revenue_lines", "releases", "figures"] {
+        assert_eq!(companies_in(&one, t), ["brightline"], "{t}");
+    }
+    assert_eq!(
+        read(&format!(
+            "SELECT DISTINCT company_id FROM {}",
+            file(&one, "periods")
+        )),
+        ["brightline"]
+    );
+    let manifest = check_manifest(&one);
+    let releases: Vec<&str> = manifest["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["release_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(releases.len(), 1, "{releases:?}");
+}
+
+/// `--company` takes a company as people name it: id, alias, a prefix or word of its name,
+/// ticker, local code with or without its exchange, SEC CIK with or without leading zeros; an
+/// ambiguous name lists the candidates, an unknown one the companies.
+#[test]
+fn a_company_is_found_by_any_of_its_names() {
+    let sb = universe();
+    sb.ok(&["load"]);
+    let shown = |name: &str| {
+        sb.ok(&[
+            "query",
+            "-e",
+            "SELECT company_id FROM vintage_company",
+            "--company",
+            name,
+            "--format",
+            "csv",
+        ])
+    };
+    for (name, id) in [
+        ("brightline", "brightline"),
+        ("Brightline", "brightline"),
+        ("BRIGHT", "brightline"),
+        ("networks", "brightline"),
+        ("BRTL", "brightline"),
+        ("brtl", "brightline"),
+        ("eurolumen se", "eurolumen"),
+        ("internet initiative", "iij"),
+        ("JAPAN", "iij"),
+        ("3774", "iij"),
+        ("TSE:3774", "iij"),
+        ("tse:3774", "iij"),
+        ("1090633", "iij"),
+        ("0001090633", "iij"),
+        ("IIJI", "iij"),
+    ] {
+        assert_eq!(shown(name), format!("company_id\n{id}\n"), "{name}");
+    }
+    // "synthetic" is a word of both peers' names.
+    let err = sb.fails(&["query", "-e", "SELECT 1", "--company", "Synthetic"]);
+    assert!(
+        err.contains("company `Synthetic` is ambiguous")
+            && err.contains("brightline (Brightline Networks Corp. (synthetic))")
+            && err.contains("eurolumen (Eurolumen SE (synthetic))")
+            && !err.contains("iij ("),
+        "{err}"
+    );
+    // So does an export.
+    let err = sb.fails(&[
+        "export",
+        sb.dir.path().join("x").to_str().unwrap(),
+        "--company",
+        "SYNTHETIC",
+    ]);
+    assert!(err.contains("is ambiguous"), "{err}");
+    let err = sb.fails(&["query", "-e", "SELECT 1", "--company", "nobody"]);
+    assert!(
+        err.contains("no company `nobody`")
+            && err.contains("iij (Internet Initiative Japan Inc.)")
+            && err.contains("brightline (Brightline Networks Corp. (synthetic))"),
+        "{err}"
+    );
+    // Not a CIK of no company, nor a prefix of nothing.
+    sb.fails(&["query", "-e", "SELECT 1", "--company", "1090634"]);
+    sb.fails(&["query", "-e", "SELECT 1", "--company", "0"]);
+}
