@@ -128,12 +128,18 @@ pub fn export(project: &Project, wh: &Warehouse, opts: &ExportOptions) -> Result
             .then(|| wh.column_values("SELECT company_id FROM vintage_company"))
             .transpose()?
             .and_then(|c| c.into_iter().next());
+        // A report written for one company answers for it, unless --company chose another.
+        let headed = match (&opts.company, shown.is_some()) {
+            (None, true) => wh.column_values("SELECT company_id FROM companies")?,
+            _ => Vec::new(),
+        };
         spark::write(
             project,
             dir,
             staged.path(),
             &manifest.tables,
             shown.as_deref(),
+            &headed,
         )?;
     }
     manifest.written = files_below(staged.path())?;

@@ -300,13 +300,16 @@ fn for_company(sql: &str, tables: &[ExportTable], company: &str) -> String {
 
 /// Write spark/tables.sql, spark/reports/*.sql and spark/UNPORTED.md into `out` (the staged
 /// export), for an export that will be at `dir`; `company`, for an export of several
-/// companies, is the one the reports answer for.
+/// companies, is the one the reports answer for, as an iijwh session does: the session's, or a
+/// report's own (`-- company:`, see `report::company`) when it is among `headed` (the loaded
+/// companies a report's header may name; empty when `--company` chose one).
 pub fn write(
     project: &crate::base::project::Project,
     dir: &Path,
     out: &Path,
     tables: &[ExportTable],
     company: Option<&str>,
+    headed: &[String],
 ) -> Result<()> {
     let spark = out.join("spark");
     std::fs::create_dir_all(spark.join("reports"))?;
@@ -317,7 +320,8 @@ pub fn write(
     for r in report::all(project)? {
         match port(&r) {
             Ok(sql) => {
-                let sql = match company {
+                let own = report::company(&r).filter(|c| headed.iter().any(|h| h == c));
+                let sql = match own.or(company) {
                     Some(company) => for_company(&sql, tables, company),
                     None => sql,
                 };

@@ -822,13 +822,14 @@ fn export_writes_every_company_and_its_manifest_counts_the_files() {
     };
     let manifest = check_manifest(&out);
     assert_eq!(manifest["releases"].as_array().unwrap().len(), 4);
-    // A report in Spark answers, as iijwh does by default, for the newest release's company.
+    // A report in Spark answers as iijwh does by default: IIJ's own report (`-- company: iij`)
+    // for IIJ, though another company's release is newer.
     let report = std::fs::read_to_string(out.join("spark/reports/income_trend.sql")).unwrap();
     assert!(
         report.contains(
             "`income_items` AS (SELECT * FROM spark_catalog.default.`income_items` WHERE \
              release_id IN (SELECT release_id FROM spark_catalog.default.`releases` WHERE \
-             company_id = 'eurolumen'))"
+             company_id = 'iij'))"
         ),
         "{report}"
     );
