@@ -227,7 +227,7 @@ fn judge_one(statement: &str, depth: usize, serialize: Serialize) -> Result<Opti
                 query_in(rest)
             }
         }
-        "create" => judge_create(rest, depth, &query_in),
+        "create" => judge_create(rest, &query_in),
         // Transactions touch nothing but the session.
         _ => Ok(None),
     }
@@ -238,7 +238,6 @@ fn judge_one(statement: &str, depth: usize, serialize: Serialize) -> Result<Opti
 /// bound only when called, so the parse of its CREATE cannot judge what it will call).
 fn judge_create(
     rest: &str,
-    _depth: usize,
     query_in: &dyn Fn(&str) -> Result<Option<String>>,
 ) -> Result<Option<String>> {
     let lower = rest.to_ascii_lowercase();
@@ -337,7 +336,7 @@ pub(super) fn statements(sql: &str) -> Result<Cut> {
     if sql.contains('\0') {
         bail!("the SQL holds a NUL character");
     }
-    let count = statement_count_ffi(sql)?;
+    let count = statement_count(sql)?;
     if count <= 1 {
         return Ok(Cut::Statements(vec![sql.to_string()]));
     }
@@ -351,11 +350,7 @@ pub(super) fn statements(sql: &str) -> Result<Cut> {
         .into_iter()
         .filter(|p| !p.trim().is_empty())
         .collect();
-    if pieces.len() != count
-        || pieces
-            .iter()
-            .any(|p| statement_count_ffi(p).ok() != Some(1))
-    {
+    if pieces.len() != count || pieces.iter().any(|p| statement_count(p).ok() != Some(1)) {
         return Ok(Cut::Unsure);
     }
     Ok(Cut::Statements(pieces))
@@ -468,10 +463,6 @@ fn collect_functions(value: &serde_json::Value, names: &mut Vec<String>) {
 /// How many statements DuckDB's parser finds in `sql` (a parse error is an error); parsing runs
 /// nothing.
 pub(super) fn statement_count(sql: &str) -> Result<usize> {
-    statement_count_ffi(sql)
-}
-
-fn statement_count_ffi(sql: &str) -> Result<usize> {
     use duckdb::ffi;
     use std::ffi::{CStr, CString};
     /// The database is kept open for the connection's sake; it is never closed.
