@@ -60,6 +60,21 @@ pub fn get(server: &Server, path: &str) -> (u16, String, String) {
     )
 }
 
+/// What a page says, without its style sheet: its error paragraphs, else its first 1,500 bytes
+/// after `<body>` (for failure messages).
+pub fn said(page: &str) -> String {
+    let errors: Vec<&str> = page
+        .split("<p class=\"err\">")
+        .skip(1)
+        .filter_map(|p| p.split("</p>").next())
+        .collect();
+    if !errors.is_empty() {
+        return errors.join(" | ");
+    }
+    let body = page.split_once("<body").map_or(page, |(_, b)| b);
+    body.chars().take(1500).collect()
+}
+
 /// POST the SQL form with the server's token, as the page's own form does.
 pub fn post_sql(server: &Server, sql: &str) -> (u16, String, String) {
     let body = format!("sql={}&token={}", encode(sql), token(server));
