@@ -22,6 +22,7 @@ pub(crate) mod company;
 mod concepts;
 pub mod draft;
 mod folder;
+mod read;
 mod reference;
 mod references;
 pub mod scaffold;

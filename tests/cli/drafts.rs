@@ -63,7 +63,9 @@ fn every_figure_of_an_exhibit_table_is_drafted_and_loads_as_is() {
     let folder = tree_hash(&dir);
     let report = sb.ok(&["release", "draft", ID, "--report", "--format", "csv"]);
     assert!(
-        report.contains("certain,10,revenue_lines,3Q06,total_revenues,level,60000"),
+        report.contains(
+            "certain,10,revenue_lines,3Q06,2006-10-01,2006-12-31,total_revenues,level,60000"
+        ),
         "{report}"
     );
     assert_eq!(

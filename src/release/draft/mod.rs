@@ -8,9 +8,11 @@
 //! checked, which ties a row (raising a close match) or flags it. Every number of the text is
 //! either proposed or listed as unplaced.
 
-use super::calendar::Calendar;
-use super::company::read_company_record;
-use super::ReleaseFolder;
+mod tables;
+
+use crate::release::calendar::Calendar;
+use crate::release::company::read_company_record;
+use crate::release::ReleaseFolder;
 use crate::schema::Catalog;
 use anyhow::{bail, Context, Result};
 use regex::Regex;
@@ -38,7 +40,11 @@ impl Certainty {
 #[derive(Debug, Clone)]
 pub struct DraftRow {
     pub table: String,
+    /// A period label, or a balance-sheet date (ISO).
     pub period: String,
+    /// The period's first and last day (the date alone for a balance sheet), when known.
+    pub start: String,
+    pub end: String,
     pub item: String,
     pub comparison: String,
     pub value: String,
@@ -71,6 +77,8 @@ pub struct Draft {
     pub numbers: usize,
     /// Period headings of other periods than the release's: stated figures are then for review.
     pub headings: Vec<String>,
+    /// Concepts new to the company the draft proposes (concepts.csv).
+    pub concepts: Vec<tables::NewConcept>,
 }
 
 /// Where a label was seen before, or what it is the label of.
@@ -93,6 +101,9 @@ struct Knowledge {
     components: HashMap<String, Vec<(i32, String)>>,
     /// standard concept -> the company's own concept that is it (IIJ's sga_rd is sga)
     own: HashMap<String, String>,
+    /// (table, normalized label) -> the concepts the newest earlier release printing that label
+    /// in that table printed under it, in its order (the n-th "Other" of a cash-flow statement)
+    order: HashMap<(String, String), Vec<String>>,
 }
 
 const FACT_TABLES: [(&str, &str); 4] = [
@@ -272,8 +283,36 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
         );
     }
     let knowledge = knowledge(data, reference, &company_id, release_id, &published)?;
-    let mut d = read_text(&text, &knowledge, &calendar, &period, &unit);
+    // Statement tables first (their heads pin periods by date); then the rest of the text,
+    // line by line, with the cells the tables took already used.
+    let mut statements = Draft::default();
+    let mut reading = tables::Reading::default();
+    let taken = tables::draft_tables(
+        &text,
+        &knowledge,
+        &calendar,
+        &unit,
+        &mut statements,
+        &mut reading,
+    );
+    let mut d = read_text(
+        &text,
+        &knowledge,
+        &calendar,
+        &period,
+        &unit,
+        statements.rows,
+        &taken,
+    );
+    d.concepts = reading.concepts;
     prove(&mut d, &knowledge, &calendar);
+    // Every row's period as dates, for review and for comparing with an answer key.
+    for r in d.rows.iter_mut().filter(|r| r.end.is_empty()) {
+        if let Ok(p) = calendar.period(&r.period) {
+            r.start = p.start.to_string();
+            r.end = p.end.to_string();
+        }
+    }
     Ok(d)
 }
 
@@ -367,8 +406,15 @@ fn knowledge(
         if own {
             continue;
         }
+        let mut order: HashMap<(String, String), Vec<String>> = HashMap::new();
         for (table, col) in FACT_TABLES {
             for r in rows(folder.read(&folder.dir.join(format!("{table}.csv")))) {
+                let concepts = order
+                    .entry((table.to_string(), normalize(&r["label"])))
+                    .or_default();
+                if !concepts.contains(&r[col]) {
+                    concepts.push(r[col].clone());
+                }
                 let m = Meaning {
                     table: table.to_string(),
                     concept: r[col].clone(),
@@ -379,6 +425,17 @@ fn knowledge(
                     .insert(m);
             }
         }
+        // Balance-sheet labels serve statement tables only (their columns are dates).
+        for r in rows(folder.read(&folder.dir.join("balance_sheet.csv"))) {
+            let concepts = order
+                .entry(("balance_sheet".to_string(), normalize(&r["label"])))
+                .or_default();
+            if !concepts.contains(&r["item"]) {
+                concepts.push(r["item"].clone());
+            }
+        }
+        // Oldest first: the newest release printing a label decides its order.
+        k.order.extend(order);
     }
     for s in rows(crate::base::read_text_bounded(
         &reference.join("standard_concepts.csv"),
@@ -566,9 +623,22 @@ struct Table {
     rows: Vec<usize>,
 }
 
-fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit: &str) -> Draft {
-    // byte ranges of each line's numbers already used
+fn read_text(
+    text: &str,
+    k: &Knowledge,
+    calendar: &Calendar,
+    period: &str,
+    unit: &str,
+    placed: Vec<DraftRow>,
+    taken: &tables::Taken,
+) -> Draft {
+    // byte ranges of each line's numbers already used: first those inside cells the statement
+    // tables took (a cell `$26,044` holds the number `26,044`)
     let mut used: HashSet<(usize, usize)> = HashSet::new();
+    let mut cells_of: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for &(line, start, end) in taken {
+        cells_of.entry(line).or_default().push((start, end));
+    }
     let mut all: Vec<(Token, bool)> = Vec::new();
     let mut table: Option<Table> = None;
     let mut tables: Vec<Table> = Vec::new();
@@ -592,11 +662,19 @@ fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit:
         } else {
             headings.into_iter().collect()
         },
+        rows: placed,
         ..Draft::default()
     };
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         let tokens = numbers_of(line_no, line);
+        if let Some(cells) = cells_of.get(&line_no) {
+            for (t, _) in &tokens {
+                if cells.iter().any(|&(s, e)| s <= t.start && t.end <= e) {
+                    used.insert((line_no, t.start));
+                }
+            }
+        }
         all.extend(tokens.iter().cloned());
         // Sentences first: they are prose, which table rows are not.
         stated(
@@ -718,6 +796,8 @@ fn read_text(text: &str, k: &Knowledge, calendar: &Calendar, period: &str, unit:
                 d.rows.push(DraftRow {
                     table: String::new(),
                     period: p.clone(),
+                    start: String::new(),
+                    end: String::new(),
                     item: String::new(),
                     comparison: comparison.to_string(),
                     value,
@@ -1004,6 +1084,8 @@ fn stated(
             DraftRow {
                 table: candidates.clone(),
                 period: period.to_string(),
+                start: String::new(),
+                end: String::new(),
                 item: String::new(),
                 comparison: comparison.to_string(),
                 value,
@@ -1194,7 +1276,7 @@ pub fn csv_files(d: &Draft, catalog: &Catalog) -> Result<Vec<(String, String)>> 
             let note = format!("draft {}: {}", r.certainty.word(), r.how.join("; "));
             let cell = |c: &str| -> String {
                 match c {
-                    "period" => r.period.clone(),
+                    "period" | "as_of" => r.period.clone(),
                     "line" | "item" => r.item.clone(),
                     "measure" => "amount".into(),
                     "basis" => "actual".into(),

@@ -1,0 +1,460 @@
+//! Statement tables as draft rows: the tables `read::table` finds under an income statement,
+//! balance sheet or cash-flow statement title, their heads pinned to the company's periods
+//! (`read::periods`), their rows' units (`read::units`) and their arithmetic (`read::proof`),
+//! given meaning here: each row's concept is the one earlier releases of the company printed
+//! under that label in that statement (the n-th "Other" is the n-th concept printed as "Other"),
+//! else the standard concept of that statement with that label, else a new concept of the
+//! company named after the label, proposed in concepts.csv with the parts the table proves.
+//! A row is certain only when its label is known, its period pinned by its head and its value
+//! ties; everything else is for review, with why.
+
+use super::{normalize, Certainty, Draft, DraftRow, Knowledge};
+use crate::release::calendar::Calendar;
+use crate::release::read::periods::{self, When};
+use crate::release::read::table::Table;
+use crate::release::read::{proof, table, units};
+use std::collections::{HashMap, HashSet};
+
+/// A concept the draft proposes for the company (a row of concepts.csv).
+#[derive(Debug, Clone)]
+pub struct NewConcept {
+    pub concept: String,
+    pub label: String,
+    pub parent: String,
+    pub components: String,
+    pub kind: &'static str,
+    pub dimension: &'static str,
+    pub sort_order: usize,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Statement {
+    Income,
+    Balance,
+    CashFlow,
+}
+
+impl Statement {
+    fn table(self) -> &'static str {
+        match self {
+            Statement::Income => "income_items",
+            Statement::Balance => "balance_sheet",
+            Statement::CashFlow => "cash_flows",
+        }
+    }
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Statement::Income => "is_",
+            Statement::Balance => "bs_",
+            Statement::CashFlow => "cf_",
+        }
+    }
+
+    /// Tables of the concepts a statement may print: a cash-flow statement starts from net
+    /// income, an income statement's revenue lines are revenue lines.
+    fn allows(self, table: &str) -> bool {
+        match self {
+            Statement::Income => matches!(table, "income_items" | "revenue_lines"),
+            Statement::Balance => table == "balance_sheet",
+            Statement::CashFlow => matches!(table, "cash_flows" | "income_items"),
+        }
+    }
+}
+
+/// Which statement a table is, by its title (a table of dates alone is a balance sheet).
+fn statement_of(t: &Table) -> Option<Statement> {
+    let title = t.title.to_lowercase();
+    if title.contains("non-gaap") || title.contains("reconciliation") {
+        return None;
+    }
+    if title.contains("cash flow") {
+        Some(Statement::CashFlow)
+    } else if title.contains("balance sheet")
+        || title.contains("financial position")
+        || title.contains("financial condition")
+    {
+        Some(Statement::Balance)
+    } else if title.contains("income") || title.contains("operations") || title.contains("earnings")
+    {
+        Some(Statement::Income)
+    } else if t
+        .heads
+        .iter()
+        .all(|h| h.months.is_none() && h.end.is_some())
+    {
+        Some(Statement::Balance)
+    } else {
+        None
+    }
+}
+
+/// A concept code from a label: lower-case words joined by `_`.
+fn slug(label: &str) -> String {
+    let mut s = String::new();
+    for ch in label.to_lowercase().chars() {
+        if ch.is_ascii_alphanumeric() {
+            s.push(ch);
+        } else if !s.ends_with('_') && !s.is_empty() {
+            s.push('_');
+        }
+        if s.len() >= 48 {
+            break;
+        }
+    }
+    let s = s.trim_end_matches('_').to_string();
+    match s.chars().next() {
+        Some(c) if c.is_ascii_lowercase() => s,
+        Some(_) => format!("c_{s}"),
+        None => "unlabelled".to_string(),
+    }
+}
+
+/// What a row means: its table, its concept, whether the label is known, and how it was found.
+struct Meaning {
+    table: String,
+    concept: String,
+    known: bool,
+    how: String,
+}
+
+/// The state of the draft's reading of statements: concepts it proposed so far.
+#[derive(Default)]
+pub struct Reading {
+    /// (table, normalized label, n-th printing) -> concept proposed for it
+    proposed: HashMap<(String, String, usize), String>,
+    /// concepts proposed, by code
+    codes: HashSet<String>,
+    pub concepts: Vec<NewConcept>,
+}
+
+fn meaning(
+    k: &Knowledge,
+    reading: &mut Reading,
+    st: Statement,
+    label: &str,
+    measure: units::Measure,
+    nth: usize,
+) -> Meaning {
+    let key = normalize(label);
+    let own = |c: &str| k.own.get(c).cloned().unwrap_or_else(|| c.to_string());
+    // Basic and diluted: earnings per share or share counts, as the row's measure says.
+    let first = key.split_whitespace().next().unwrap_or_default();
+    if matches!(first, "basic" | "diluted") && key.split_whitespace().count() <= 3 {
+        let concept = match (measure, first) {
+            (units::Measure::PerShare, "basic") => Some("eps_basic"),
+            (units::Measure::PerShare, _) => Some("eps_diluted"),
+            (units::Measure::Shares, "basic") => Some("shares_basic"),
+            (units::Measure::Shares, _) => Some("shares_diluted"),
+            _ => None,
+        };
+        if let Some(c) = concept {
+            return Meaning {
+                table: "income_items".into(),
+                concept: own(c),
+                known: true,
+                how: format!("\"{label}\" under a per-share or share-count heading: {c}"),
+            };
+        }
+    }
+    // Printed by an earlier release in a table this statement holds: the n-th such printing.
+    for table in [
+        "income_items",
+        "revenue_lines",
+        "balance_sheet",
+        "cash_flows",
+    ] {
+        if !st.allows(table) {
+            continue;
+        }
+        if let Some(v) = k.order.get(&(table.to_string(), key.clone())) {
+            let concept = v.get(nth).or(v.last()).cloned().unwrap_or_default();
+            return Meaning {
+                table: table.to_string(),
+                concept: concept.clone(),
+                known: true,
+                how: format!("label \"{label}\" printed by an earlier release as {concept}"),
+            };
+        }
+    }
+    // A concept (the company's or a standard one) of this statement with that label or alias.
+    if let Some(found) = k.named.get(&key) {
+        let mut fits: Vec<(&str, &String)> = found
+            .iter()
+            .filter_map(|c| {
+                let tables = k.tables.get(c)?;
+                let t = if tables.iter().any(|t| t == st.table()) {
+                    st.table()
+                } else {
+                    tables.iter().find(|t| st.allows(t))?.as_str()
+                };
+                Some((t, c))
+            })
+            .collect();
+        fits.sort();
+        if fits.len() == 1 && nth == 0 {
+            let (t, c) = fits[0];
+            return Meaning {
+                table: t.to_string(),
+                concept: own(c),
+                known: true,
+                how: format!("label \"{label}\" of the concept {c}"),
+            };
+        }
+    }
+    // New to the company: a concept named after the label, once per printing.
+    let table = st.table().to_string();
+    let at = (table.clone(), key.clone(), nth);
+    if let Some(c) = reading.proposed.get(&at) {
+        return Meaning {
+            table,
+            concept: c.clone(),
+            known: false,
+            how: format!("label \"{label}\" is new: concept {c} proposed"),
+        };
+    }
+    let base = slug(label);
+    let taken = |c: &str| k.tables.contains_key(c) || reading.codes.contains(c);
+    let mut concept = base.clone();
+    if taken(&concept) {
+        concept = format!("{}{base}", st.prefix());
+    }
+    let mut n = 2;
+    while taken(&concept) {
+        concept = format!("{}{base}_{n}", st.prefix());
+        n += 1;
+    }
+    reading.codes.insert(concept.clone());
+    reading.proposed.insert(at, concept.clone());
+    Meaning {
+        table,
+        concept: concept.clone(),
+        known: false,
+        how: format!("label \"{label}\" is new: concept {concept} proposed"),
+    }
+}
+
+/// Byte ranges of cells the tables took: (line, start, end).
+pub type Taken = Vec<(usize, usize, usize)>;
+
+/// Draft the statement tables of `text` into `d`; the cells taken.
+pub fn draft_tables(
+    text: &str,
+    k: &Knowledge,
+    calendar: &Calendar,
+    company_unit: &str,
+    d: &mut Draft,
+    reading: &mut Reading,
+) -> Taken {
+    let mut taken = Vec::new();
+    let mut printed: HashMap<(String, String), usize> = HashMap::new();
+    for t in table::tables(text) {
+        let Some(st) = statement_of(&t) else {
+            continue;
+        };
+        let whens: Vec<Result<When, String>> =
+            t.heads.iter().map(|h| periods::when(calendar, h)).collect();
+        let units = units::units(&t.scale, company_unit);
+        let n = t.heads.len();
+        let fits = |cells: usize| cells == n || cells == n + t.changes.len();
+        let values: Vec<Vec<Option<String>>> = t
+            .rows
+            .iter()
+            .map(|r| {
+                if fits(r.cells.len()) {
+                    r.cells[..n].iter().map(|c| c.value.clone()).collect()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let ties = proof::ties(&values);
+        let mut tied: HashMap<usize, String> = HashMap::new();
+        for tie in &ties {
+            let parts: Vec<String> = tie
+                .parts
+                .iter()
+                .map(|(s, p)| format!("{}{}", if *s < 0 { "-" } else { "+" }, t.rows[*p].label))
+                .collect();
+            let what = format!("\"{}\" = {}", t.rows[tie.total].label, parts.join(" "));
+            tied.entry(tie.total)
+                .or_insert_with(|| format!("tied: {what}"));
+            for (_, p) in &tie.parts {
+                tied.entry(*p)
+                    .or_insert_with(|| format!("tied: a part of {what}"));
+            }
+        }
+        let mut concept_of: Vec<Option<String>> = vec![None; t.rows.len()];
+        for (ri, row) in t.rows.iter().enumerate() {
+            if values[ri].is_empty() || row.label.is_empty() {
+                continue;
+            }
+            let first = &row.cells[0].printed;
+            let measure = units::measure(&row.label, &row.section, first);
+            if measure == units::Measure::Percent {
+                continue;
+            }
+            let nth = {
+                let c = printed
+                    .entry((st.table().to_string(), normalize(&row.label)))
+                    .or_default();
+                *c += 1;
+                *c - 1
+            };
+            let m = meaning(k, reading, st, &row.label, measure, nth);
+            concept_of[ri] = Some(m.concept.clone());
+            if !m.known && !reading.concepts.iter().any(|c| c.concept == m.concept) {
+                let (kind, dimension) = match measure {
+                    units::Measure::Shares => ("count", "count"),
+                    units::Measure::PerShare => ("amount", "currency_per_share"),
+                    _ => ("amount", "currency"),
+                };
+                reading.concepts.push(NewConcept {
+                    concept: m.concept.clone(),
+                    label: row.label.clone(),
+                    parent: String::new(),
+                    components: String::new(),
+                    kind,
+                    dimension,
+                    sort_order: reading.concepts.len() + 1,
+                    note: format!("proposed by the draft: first printed in {}", t.title),
+                });
+            }
+            let unit = units.of(measure);
+            for (ci, cell) in row.cells.iter().take(n).enumerate() {
+                let Some(value) = cell.value.clone() else {
+                    continue;
+                };
+                let (period, start, end, pinned) = match &whens[ci] {
+                    Ok(When::Period(p)) => {
+                        let dates = calendar.period(p).ok();
+                        (
+                            p.clone(),
+                            dates
+                                .as_ref()
+                                .map(|d| d.start.to_string())
+                                .unwrap_or_default(),
+                            dates
+                                .as_ref()
+                                .map(|d| d.end.to_string())
+                                .unwrap_or_default(),
+                            Ok(()),
+                        )
+                    }
+                    Ok(When::Date(day)) => {
+                        (day.to_string(), String::new(), day.to_string(), Ok(()))
+                    }
+                    Err(e) => (String::new(), String::new(), String::new(), Err(e.clone())),
+                };
+                // A balance-sheet figure needs a date, a flow a period: a head that gives the
+                // other is no place for it.
+                let fits_table = match (&whens[ci], m.table.as_str()) {
+                    (Ok(When::Date(_)), "balance_sheet") => true,
+                    (Ok(When::Date(_)), _) | (Ok(When::Period(_)), "balance_sheet") => false,
+                    _ => true,
+                };
+                if pinned.is_err() || !fits_table {
+                    continue; // unplaced, with the head's reason (below)
+                }
+                let mut how = vec![format!(
+                    "table row of {} ({}): {}; column \"{}\" = {period}",
+                    t.title,
+                    st.table(),
+                    m.how,
+                    t.heads[ci].printed
+                )];
+                let certainty = match (m.known, tied.get(&ri)) {
+                    (true, Some(why)) => {
+                        how.push(why.clone());
+                        Certainty::Certain
+                    }
+                    (false, Some(why)) => {
+                        how.push(why.clone());
+                        how.push("the label is new to the company: review the concept".into());
+                        Certainty::Review
+                    }
+                    (_, None) => {
+                        how.push("no total of the table proves it".into());
+                        Certainty::Review
+                    }
+                };
+                taken.push((row.line, cell.start, cell.end));
+                d.rows.push(DraftRow {
+                    table: m.table.clone(),
+                    period,
+                    start,
+                    end,
+                    item: m.concept.clone(),
+                    comparison: "level".to_string(),
+                    value,
+                    unit: unit.clone(),
+                    section: t.title.clone(),
+                    label: row.label.clone(),
+                    printed: cell.printed.clone(),
+                    placement: "label",
+                    certainty,
+                    how,
+                    line: row.line,
+                });
+            }
+        }
+        // The parts a new total is proved to be the sum of, and the total each part is in.
+        for tie in &ties {
+            let Some(total) = concept_of[tie.total].clone() else {
+                continue;
+            };
+            let parts: Option<Vec<(i8, String)>> = tie
+                .parts
+                .iter()
+                .map(|(s, p)| concept_of[*p].clone().map(|c| (*s, c)))
+                .collect();
+            let Some(parts) = parts else {
+                continue;
+            };
+            if parts.iter().any(|(_, c)| *c == total) {
+                continue;
+            }
+            let formula: String = parts
+                .iter()
+                .enumerate()
+                .map(|(i, (s, c))| match (i, s) {
+                    (0, 1) => c.clone(),
+                    (_, 1) => format!("+{c}"),
+                    _ => format!("-{c}"),
+                })
+                .collect();
+            if let Some(def) = reading.concepts.iter_mut().find(|c| c.concept == total) {
+                if def.components.is_empty() && !formula.starts_with('-') {
+                    def.components = formula;
+                }
+            }
+            for (s, part) in &parts {
+                if *s < 0 {
+                    continue;
+                }
+                if let Some(def) = reading.concepts.iter_mut().find(|c| c.concept == *part) {
+                    if def.parent.is_empty() {
+                        def.parent = total.clone();
+                    }
+                }
+            }
+        }
+    }
+    taken
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concept_codes_from_labels() {
+        assert_eq!(
+            slug("Accrued and other current liabilities"),
+            "accrued_and_other_current_liabilities"
+        );
+        assert_eq!(slug("Other, net"), "other_net");
+        assert_eq!(slug("2024 notes"), "c_2024_notes");
+    }
+}

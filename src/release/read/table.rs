@@ -1,0 +1,429 @@
+//! Lines to tables: the table model of a release text. A table is a header block (column heads
+//! over one or several lines: durations "Three Months Ended", dates "April 28, 2024" or a date
+//! line over a year line, fiscal labels "Q3 FY25", `As of`, change columns "Q/Q", "% Change"),
+//! then rows (a label and its cells, `cells`), section lines ("Operating expenses:") and labels
+//! wrapped over two lines between them. Above the header: the statement's title and its scale
+//! line ("(In millions, except per share data)"). A blank line, prose, or the next header ends it.
+//! Nothing here knows a calendar or a concept: heads are words and dates as printed.
+
+use super::cells::{self, Cell};
+use chrono::NaiveDate;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// What one column head says, as printed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Head {
+    /// Months the column's period lasts ("Three Months Ended", "Thirteen Weeks Ended": 3);
+    /// `None` for a date with no duration (a balance sheet's).
+    pub months: Option<u32>,
+    /// The day the column ends, when its head prints one.
+    pub end: Option<NaiveDate>,
+    /// A fiscal label the head prints (`Q3 FY25` → quarter 3 of fiscal year 2025).
+    pub fiscal: Option<(u32, i32)>,
+    /// The head as printed, for notes.
+    pub printed: String,
+}
+
+/// One row of a table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// 1-based line of the text.
+    pub line: usize,
+    /// Label as printed (a wrapped label joined with a space).
+    pub label: String,
+    /// The section line above it ("Operating expenses"), if any.
+    pub section: String,
+    pub cells: Vec<Cell>,
+}
+
+/// A table of the text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    /// The statement's title ("CONDENSED CONSOLIDATED STATEMENTS OF INCOME").
+    pub title: String,
+    /// The scale line as printed ("(In millions, except per share data)"), if any.
+    pub scale: String,
+    /// Level columns, in order.
+    pub heads: Vec<Head>,
+    /// Change columns after them ("Q/Q", "Y/Y", "% Change"), as printed.
+    pub changes: Vec<String>,
+    /// Lines of the header block.
+    pub header_lines: Vec<usize>,
+    pub rows: Vec<Row>,
+}
+
+static MONTH: &str = r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b({MONTH})\.?\s+(\d{{1,2}}),?(?:\s+((?:19|20)\d\d)\b)?"
+    ))
+    .expect("regex")
+});
+static DURATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)\b(?:(three|six|nine|twelve|3|6|9|12)[- ]months?|",
+        r"(twelve|thirteen|fourteen|twenty[- ]six|twenty[- ]seven|thirty[- ]nine|forty|fifty[- ]two|fifty[- ]three|12|13|14|26|27|39|40|52|53)[- ]weeks?|",
+        r"((?:fiscal\s+)?years?|quarters?)\s+ended)\b"
+    ))
+    .expect("regex")
+});
+static FISCAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:Q([1-4])\s*(?:FY|F)\s*'?(\d{2}|\d{4})|([1-4])Q\s*'?(\d{2}|\d{4}))\b")
+        .expect("regex")
+});
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(?:19|20)\d\d\b").expect("regex"));
+static CHANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\bQ/Q\b|\bY/Y\b|\bYoY\b|\bQoQ\b|%\s*change\b|\bchange\b|\bvariance\b|%\s*chg\b|\bincrease\s*\(decrease\)|\bup/down\b)").expect("regex")
+});
+/// Words a header line may hold besides its heads.
+static NOISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:ended|ending|as\s+of|as\s+at|at|unaudited|audited|and|for\s+the|of|the|fiscal|in|period|periods|to|from|through)\b|[(),.:$%\-–—/]").expect("regex")
+});
+static SCALE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:in|amounts\s+in|dollars\s+in|\$\s*in)\s+(thousands|millions|billions)\b|\b(thousands|millions|billions)\s+of\s+(?:dollars|yen|u\.s\.\s*dollars|euros?)\b").expect("regex")
+});
+static TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)statements?\s+of|balance\s+sheets?|cash\s+flows?|financial\s+position|results|highlights|summary|segment|reconciliation|income|operations").expect("regex")
+});
+
+/// What a header line holds, in print order: durations (months), dates, years, fiscal labels,
+/// change heads; `None` when the line is not a header line.
+#[derive(Debug, Default)]
+struct HeaderLine {
+    durations: Vec<(usize, u32)>,
+    dates: Vec<(usize, u32, u32, Option<i32>, String)>,
+    years: Vec<i32>,
+    fiscal: Vec<(u32, i32, String)>,
+    changes: Vec<String>,
+    as_of: bool,
+}
+
+fn months_of(word: &str) -> Option<u32> {
+    let w = word.to_ascii_lowercase().replace(['-', ' '], "");
+    Some(match w.as_str() {
+        "three" | "3" | "thirteen" | "13" | "fourteen" | "14" => 3,
+        "six" | "6" | "twentysix" | "26" | "twentyseven" | "27" => 6,
+        "nine" | "9" | "thirtynine" | "39" | "forty" | "40" => 9,
+        "twelve" | "12" | "fiftytwo" | "52" | "fiftythree" | "53" => 12,
+        _ => return None,
+    })
+}
+
+fn month_number(name: &str) -> Option<u32> {
+    let n = name.to_ascii_lowercase();
+    let names = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    names
+        .iter()
+        .position(|m| n.starts_with(m))
+        .map(|i| i as u32 + 1)
+}
+
+fn fiscal_year(digits: &str) -> Option<i32> {
+    let n: i32 = digits.parse().ok()?;
+    Some(if digits.len() == 2 { 2000 + n } else { n })
+}
+
+/// Read a line as a header line.
+fn header_line(line: &str) -> Option<HeaderLine> {
+    let mut h = HeaderLine::default();
+    let mut rest = line.to_string();
+    let blank = |s: &mut String, from: usize, to: usize| {
+        s.replace_range(from..to, &" ".repeat(to - from));
+    };
+    for c in DURATION.captures_iter(line) {
+        let m = c.get(0)?;
+        let months = match (c.get(1), c.get(2), c.get(3)) {
+            (Some(w), _, _) | (_, Some(w), _) => months_of(w.as_str())?,
+            (_, _, Some(w)) if w.as_str().to_ascii_lowercase().starts_with("quarter") => 3,
+            _ => 12,
+        };
+        h.durations.push((m.start(), months));
+        blank(&mut rest, m.start(), m.end());
+    }
+    for c in DATE.captures_iter(line) {
+        let m = c.get(0)?;
+        let month = month_number(&c[1])?;
+        let day: u32 = c[2].parse().ok()?;
+        let year = c.get(3).and_then(|y| y.as_str().parse().ok());
+        h.dates
+            .push((m.start(), month, day, year, m.as_str().trim().to_string()));
+        blank(&mut rest, m.start(), m.end());
+    }
+    for c in FISCAL.captures_iter(&rest.clone()) {
+        let m = c.get(0)?;
+        let (q, y) = match (c.get(1), c.get(2), c.get(3), c.get(4)) {
+            (Some(q), Some(y), _, _) | (_, _, Some(q), Some(y)) => (q.as_str(), y.as_str()),
+            _ => continue,
+        };
+        h.fiscal
+            .push((q.parse().ok()?, fiscal_year(y)?, m.as_str().to_string()));
+        blank(&mut rest, m.start(), m.end());
+    }
+    for m in YEAR.find_iter(&rest.clone()) {
+        h.years.push(m.as_str().parse().ok()?);
+        blank(&mut rest, m.start(), m.end());
+    }
+    for m in CHANGE.find_iter(&rest.clone()) {
+        h.changes.push(m.as_str().to_string());
+        blank(&mut rest, m.start(), m.end());
+    }
+    h.as_of = Regex::new(r"(?i)\bas\s+(?:of|at)\b")
+        .expect("regex")
+        .is_match(line);
+    let left = NOISE.replace_all(&rest, " ");
+    let found = h.durations.len() + h.dates.len() + h.years.len() + h.fiscal.len();
+    (found > 0 && left.trim().is_empty()).then_some(h)
+}
+
+/// The column heads of a header block.
+fn heads(lines: &[HeaderLine], printed: &[&str]) -> (Vec<Head>, Vec<String>) {
+    let durations: Vec<u32> = lines
+        .iter()
+        .flat_map(|l| l.durations.iter().map(|d| d.1))
+        .collect();
+    let dates: Vec<&(usize, u32, u32, Option<i32>, String)> =
+        lines.iter().flat_map(|l| l.dates.iter()).collect();
+    let years: Vec<i32> = lines.iter().flat_map(|l| l.years.iter().copied()).collect();
+    let fiscal: Vec<&(u32, i32, String)> = lines.iter().flat_map(|l| l.fiscal.iter()).collect();
+    let changes: Vec<String> = lines
+        .iter()
+        .flat_map(|l| l.changes.iter().cloned())
+        .collect();
+    let text = printed.join(" / ");
+    let n = if !dates.is_empty() && dates.iter().all(|d| d.3.is_some()) {
+        dates.len()
+    } else if !years.is_empty() {
+        years.len()
+    } else if !fiscal.is_empty() {
+        fiscal.len()
+    } else {
+        dates.len()
+    };
+    if n == 0 {
+        return (Vec::new(), changes);
+    }
+    let group = |count: usize, i: usize| -> Option<usize> {
+        (count > 0 && n % count == 0).then(|| i / (n / count))
+    };
+    let mut out = Vec::new();
+    for i in 0..n {
+        let end = if dates.len() == n {
+            let d = dates[i];
+            let year = d.3.or_else(|| (years.len() == n).then(|| years[i]));
+            year.and_then(|y| NaiveDate::from_ymd_opt(y, d.1, d.2))
+        } else if let Some(g) = group(dates.len(), i) {
+            let d = dates[g];
+            let year = d.3.or_else(|| (years.len() == n).then(|| years[i]));
+            year.and_then(|y| NaiveDate::from_ymd_opt(y, d.1, d.2))
+        } else {
+            None
+        };
+        let months = group(durations.len(), i).map(|g| durations[g]);
+        let fiscal = (fiscal.len() == n).then(|| (fiscal[i].0, fiscal[i].1));
+        out.push(Head {
+            months,
+            end,
+            fiscal,
+            printed: text.clone(),
+        });
+    }
+    (out, changes)
+}
+
+/// Does a label-only line end the table: prose, or a new statement's title?
+fn ends_table(line: &str) -> bool {
+    let t = line.trim();
+    t.len() > 160 || (t.ends_with('.') && t.split_whitespace().count() > 8)
+}
+
+/// The tables of a text.
+pub fn tables(text: &str) -> Vec<Table> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<Table> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        // A header block: header lines, `(Unaudited)` and blank-free, one after another.
+        let Some(first) = header_line(lines[i]).filter(|_| !is_row_of_numbers(lines[i])) else {
+            i += 1;
+            continue;
+        };
+        let start = i;
+        let mut block = vec![first];
+        let mut printed = vec![lines[i].trim()];
+        i += 1;
+        while i < lines.len() {
+            if let Some(h) = header_line(lines[i]).filter(|_| !is_row_of_numbers(lines[i])) {
+                block.push(h);
+                printed.push(lines[i].trim());
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        let (heads, changes) = heads(&block, &printed);
+        if heads.is_empty() {
+            continue;
+        }
+        let as_of = block.iter().any(|h| h.as_of);
+        let heads = if as_of {
+            heads
+                .into_iter()
+                .map(|h| Head { months: None, ..h })
+                .collect()
+        } else {
+            heads
+        };
+        let mut table = Table {
+            title: title_above(&lines, start),
+            scale: scale_above(&lines, start),
+            heads,
+            changes,
+            header_lines: (start + 1..=i).collect(),
+            rows: Vec::new(),
+        };
+        let mut section = String::new();
+        let mut pending: Option<String> = None;
+        while i < lines.len() {
+            let line = lines[i];
+            if line.trim().is_empty() || (header_line(line).is_some() && !is_row_of_numbers(line)) {
+                break;
+            }
+            match cells::row(line) {
+                Some(r)
+                    if !(r.label.is_empty()
+                        && r.cells.iter().all(|c| cells::is_year(&c.printed))) =>
+                {
+                    let mut label = r.label;
+                    let wrapped = label.chars().next().is_some_and(char::is_lowercase);
+                    if let Some(p) = pending.take() {
+                        if wrapped || label.is_empty() && !p.ends_with(':') {
+                            label = format!("{p} {label}").trim().to_string();
+                        } else {
+                            section = p.trim_end_matches(':').trim().to_string();
+                        }
+                    }
+                    table.rows.push(Row {
+                        line: i + 1,
+                        label,
+                        section: section.clone(),
+                        cells: r.cells,
+                    });
+                }
+                _ => {
+                    if ends_table(line) {
+                        break;
+                    }
+                    if let Some(p) = pending.take() {
+                        section = p.trim_end_matches(':').trim().to_string();
+                    }
+                    pending = Some(line.trim().to_string());
+                }
+            }
+            i += 1;
+        }
+        if !table.rows.is_empty() {
+            out.push(table);
+        }
+    }
+    out
+}
+
+/// A line that is a row of a table, not a header: a label and cells that are not all years.
+fn is_row_of_numbers(line: &str) -> bool {
+    cells::row(line).is_some_and(|r| {
+        let all_years = r.cells.iter().all(|c| cells::is_year(&c.printed));
+        !all_years || (!r.label.is_empty() && !is_header_label(&r.label))
+    })
+}
+
+/// A label printed before a header's years ("Fiscal Year", "As of December 31,").
+fn is_header_label(label: &str) -> bool {
+    header_line(label).is_some() || NOISE.replace_all(label, " ").trim().is_empty()
+}
+
+/// The statement title over a header: the nearest title-like line within a few lines above.
+fn title_above(lines: &[&str], header: usize) -> String {
+    let from = header.saturating_sub(6);
+    let above = &lines[from..header];
+    above
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty() && TITLE.is_match(l) && !SCALE.is_match(l) && l.len() < 160)
+        .or_else(|| {
+            above.iter().rev().map(|l| l.trim()).find(|l| {
+                !l.is_empty() && !SCALE.is_match(l) && !l.eq_ignore_ascii_case("(unaudited)")
+            })
+        })
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The scale line over a header, within a few lines above.
+fn scale_above(lines: &[&str], header: usize) -> String {
+    let from = header.saturating_sub(6);
+    lines[from..header]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| SCALE.is_match(l))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NVIDIA: &str = "NVIDIA CORPORATION\nCONDENSED CONSOLIDATED STATEMENTS OF INCOME\n(In millions, except per share data)\n(Unaudited)\nThree Months Ended\nApril 28,   April 30,\n2024   2023\nRevenue   $26,044   $7,192\nCost of revenue   5,638   2,544\nGross profit   20,406   4,648\nOperating expenses\nResearch and development   2,720   1,875\nPrincipal payments on property and equipment and\nintangible assets   (40)   (20)\n\nNext";
+
+    #[test]
+    fn a_header_over_three_lines_names_durations_and_dates() {
+        let t = tables(NVIDIA);
+        assert_eq!(t.len(), 1);
+        let t = &t[0];
+        assert_eq!(t.title, "CONDENSED CONSOLIDATED STATEMENTS OF INCOME");
+        assert_eq!(t.scale, "(In millions, except per share data)");
+        assert_eq!(t.heads.len(), 2);
+        assert_eq!(t.heads[0].months, Some(3));
+        assert_eq!(t.heads[0].end, NaiveDate::from_ymd_opt(2024, 4, 28));
+        assert_eq!(t.heads[1].end, NaiveDate::from_ymd_opt(2023, 4, 30));
+        assert_eq!(t.rows[0].label, "Revenue");
+        assert_eq!(t.rows[0].line, 8);
+        assert_eq!(t.rows[3].section, "Operating expenses");
+        assert_eq!(
+            t.rows[4].label,
+            "Principal payments on property and equipment and intangible assets"
+        );
+    }
+
+    #[test]
+    fn durations_span_their_dates_and_balance_sheets_are_instants() {
+        let buckle = "CONSOLIDATED STATEMENTS OF INCOME\n(Amounts in Thousands Except Per Share Amounts)\nThirteen Weeks Ended   Thirty-Nine Weeks Ended\nNovember 2, 2024   October 28, 2023   November 2, 2024   October 28, 2023\nSALES, Net of returns and allowances   $293,618   $303,457   $838,490   $878,719\n";
+        let t = &tables(buckle)[0];
+        let months: Vec<Option<u32>> = t.heads.iter().map(|h| h.months).collect();
+        assert_eq!(months, vec![Some(3), Some(3), Some(9), Some(9)]);
+        assert_eq!(t.heads[3].end, NaiveDate::from_ymd_opt(2023, 10, 28));
+        let apple = "CONDENSED CONSOLIDATED BALANCE SHEETS (Unaudited)\n(In millions)\nDecember 30, 2023   September 30, 2023\nASSETS:\nCurrent assets:\nCash and cash equivalents   $40,760   $29,965\n";
+        let t = &tables(apple)[0];
+        assert_eq!(t.heads[0].months, None);
+        assert_eq!(t.heads[1].end, NaiveDate::from_ymd_opt(2023, 9, 30));
+        assert_eq!(t.rows[0].section, "Current assets");
+        // A date over years, as fixed-width exhibits print it.
+        let southern = "STATEMENTS OF INCOME\nThree Months Ended December 31,   Year Ended December 31,\n2004   2003   2004   2003\nOperating revenues   $2,847   $2,582   $11,902   $11,251\n";
+        let t = &tables(southern)[0];
+        assert_eq!(t.heads.len(), 4);
+        assert_eq!(t.heads[2].months, Some(12));
+        assert_eq!(t.heads[3].end, NaiveDate::from_ymd_opt(2003, 12, 31));
+        // Fiscal labels and change columns.
+        let fiscal = "Revenue by segment\nQ3 FY25   Q2 FY25   Q3 FY24   Q/Q   Y/Y\nData Center   $30,771   $26,272   $14,514   17%   112%\n";
+        let t = &tables(fiscal)[0];
+        assert_eq!(t.heads[0].fiscal, Some((3, 2025)));
+        assert_eq!(t.changes, vec!["Q/Q".to_string(), "Y/Y".to_string()]);
+        assert_eq!(t.rows[0].cells.len(), 5);
+    }
+}
