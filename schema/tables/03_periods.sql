@@ -7,7 +7,7 @@
 CREATE TABLE periods (
     company_id   VARCHAR NOT NULL REFERENCES companies (company_id),
     period       VARCHAR NOT NULL,
-    kind         VARCHAR NOT NULL CHECK (kind IN ('quarter', 'half', 'year')),
+    kind         VARCHAR NOT NULL CHECK (kind IN ('quarter', 'half', 'nine_months', 'year')),
     fiscal_year  INTEGER NOT NULL CHECK (fiscal_year BETWEEN 1900 AND 2100),
     seq          INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 4),
     start_date   DATE    NOT NULL,
@@ -17,8 +17,8 @@ CREATE TABLE periods (
 );
 COMMENT ON TABLE periods IS 'Fiscal periods (quarters, halves, years) of each company, from its calendar';
 COMMENT ON COLUMN periods.company_id IS 'Company whose calendar the period belongs to';
-COMMENT ON COLUMN periods.period IS 'Period label as printed, e.g. 2Q06, 1H06, FY2006';
-COMMENT ON COLUMN periods.kind IS 'quarter, half or year';
+COMMENT ON COLUMN periods.period IS 'Period label as printed, e.g. 2Q06, 1H06, 9M06, FY2006';
+COMMENT ON COLUMN periods.kind IS 'quarter, half, nine_months (the first three quarters: 9M24) or year';
 COMMENT ON COLUMN periods.fiscal_year IS 'Fiscal year the label names (FY2006)';
 COMMENT ON COLUMN periods.seq IS 'Quarter (1-4) or half (1-2) number within the fiscal year; 1 for a year';
 COMMENT ON COLUMN periods.start_date IS 'First day of the period';

@@ -132,7 +132,7 @@ pub struct Period {
 }
 
 /// Forms a period label takes, for messages.
-pub const FORMS: &str = "2Q06 (quarter), 1H06 (half), FY2006 or FY06 (year)";
+pub const FORMS: &str = "2Q06 (quarter), 1H06 (half), 9M06 (nine months), FY2006 or FY06 (year)";
 
 /// Kind, number within the year and fiscal year of a label: `2Q06`, `1H06`, `FY2006`, `FY06`.
 /// Two-digit years are 1950-2049.
@@ -161,6 +161,8 @@ pub fn parse_label(label: &str) -> Option<(&'static str, u32, i32)> {
     match bytes[1] {
         b'Q' if (1..=4).contains(&seq) => Some(("quarter", seq, fy)),
         b'H' if (1..=2).contains(&seq) => Some(("half", seq, fy)),
+        // The first three quarters, as US releases print a third quarter's year to date.
+        b'M' if seq == 9 => Some(("nine_months", 1, fy)),
         _ => None,
     }
 }
@@ -256,6 +258,7 @@ impl Calendar {
         let (first, last) = match kind {
             "quarter" => (seq, seq),
             "half" => (2 * seq - 1, 2 * seq),
+            "nine_months" => (1, 3),
             _ => (1, 4),
         };
         let dates = (|| {

@@ -636,7 +636,7 @@ fn read_text(
     // tables took (a cell `$26,044` holds the number `26,044`)
     let mut used: HashSet<(usize, usize)> = HashSet::new();
     let mut cells_of: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
-    for &(line, start, end) in taken {
+    for &(line, start, end) in &taken.cells {
         cells_of.entry(line).or_default().push((start, end));
     }
     let mut all: Vec<(Token, bool)> = Vec::new();
@@ -860,7 +860,9 @@ fn read_text(
             line: t.line,
             printed: t.text.clone(),
             context: line[from..to].trim().to_string(),
-            why: if footnote {
+            why: if let Some(why) = taken.why(t.line, t.start, t.end) {
+                why.to_string()
+            } else if footnote {
                 "a footnote marker".into()
             } else if table_lines.contains(&t.line) {
                 "in a table, but its row label matches no concept of the company".into()

@@ -11,8 +11,8 @@
 use super::{normalize, Certainty, Draft, DraftRow, Knowledge};
 use crate::release::calendar::Calendar;
 use crate::release::read::periods::{self, When};
-use crate::release::read::table::Table;
-use crate::release::read::{proof, table, units};
+use crate::release::read::table::{self, Table};
+use crate::release::read::{proof, units};
 use std::collections::{HashMap, HashSet};
 
 /// A concept the draft proposes for the company (a row of concepts.csv).
@@ -235,8 +235,29 @@ fn meaning(
     }
 }
 
-/// Byte ranges of cells the tables took: (line, start, end).
-pub type Taken = Vec<(usize, usize, usize)>;
+/// What the tables did with their cells, by byte range (line, start, end): taken as rows, or
+/// left with the reason.
+#[derive(Default)]
+pub struct Taken {
+    pub cells: Vec<(usize, usize, usize)>,
+    pub left: Vec<(usize, usize, usize, String)>,
+}
+
+impl Taken {
+    /// Why the tables left the number at `start..end` of `line`, if one of their cells holds it.
+    pub fn why(&self, line: usize, start: usize, end: usize) -> Option<&str> {
+        self.left
+            .iter()
+            .find(|(l, s, e, _)| *l == line && *s <= start && end <= *e)
+            .map(|(.., why)| why.as_str())
+    }
+
+    fn leave(&mut self, row: &table::Row, cells: &[crate::release::read::cells::Cell], why: &str) {
+        for c in cells {
+            self.left.push((row.line, c.start, c.end, why.to_string()));
+        }
+    }
+}
 
 /// Draft the statement tables of `text` into `d`; the cells taken.
 pub fn draft_tables(
@@ -247,10 +268,17 @@ pub fn draft_tables(
     d: &mut Draft,
     reading: &mut Reading,
 ) -> Taken {
-    let mut taken = Vec::new();
+    let mut taken = Taken::default();
     let mut printed: HashMap<(String, String), usize> = HashMap::new();
     for t in table::tables(text) {
         let Some(st) = statement_of(&t) else {
+            let why = format!(
+                "in a table the draft does not read as a statement: \"{}\"",
+                t.title
+            );
+            for row in &t.rows {
+                taken.leave(row, &row.cells, &why);
+            }
             continue;
         };
         let whens: Vec<Result<When, String>> =
@@ -287,12 +315,34 @@ pub fn draft_tables(
         }
         let mut concept_of: Vec<Option<String>> = vec![None; t.rows.len()];
         for (ri, row) in t.rows.iter().enumerate() {
-            if values[ri].is_empty() || row.label.is_empty() {
+            if values[ri].is_empty() {
+                let why = format!(
+                    "the row prints {} cells under {} column heads ({}): which cell is which \
+                     period, the layout does not say",
+                    row.cells.len(),
+                    n + t.changes.len(),
+                    t.heads[0].printed
+                );
+                taken.leave(row, &row.cells, &why);
                 continue;
             }
+            if row.label.is_empty() {
+                taken.leave(
+                    row,
+                    &row.cells,
+                    "a row with no label (a subtotal?): place it by hand",
+                );
+                continue;
+            }
+            taken.leave(row, &row.cells[n..], "a change column");
             let first = &row.cells[0].printed;
             let measure = units::measure(&row.label, &row.section, first);
             if measure == units::Measure::Percent {
+                taken.leave(
+                    row,
+                    &row.cells,
+                    "a percentage in a statement: place it by hand",
+                );
                 continue;
             }
             let nth = {
@@ -354,8 +404,26 @@ pub fn draft_tables(
                     (Ok(When::Date(_)), _) | (Ok(When::Period(_)), "balance_sheet") => false,
                     _ => true,
                 };
-                if pinned.is_err() || !fits_table {
-                    continue; // unplaced, with the head's reason (below)
+                if let Err(e) = pinned {
+                    taken.leave(row, std::slice::from_ref(cell), &e);
+                    continue;
+                }
+                if !fits_table {
+                    taken.leave(
+                        row,
+                        std::slice::from_ref(cell),
+                        &format!(
+                            "{} is a concept of {}, but its column is {}",
+                            m.concept,
+                            m.table,
+                            if m.table == "balance_sheet" {
+                                "a period"
+                            } else {
+                                "a date"
+                            }
+                        ),
+                    );
+                    continue;
                 }
                 let mut how = vec![format!(
                     "table row of {} ({}): {}; column \"{}\" = {period}",
@@ -379,7 +447,7 @@ pub fn draft_tables(
                         Certainty::Review
                     }
                 };
-                taken.push((row.line, cell.start, cell.end));
+                taken.cells.push((row.line, cell.start, cell.end));
                 d.rows.push(DraftRow {
                     table: m.table.clone(),
                     period,

@@ -50,16 +50,11 @@ pub fn when(calendar: &Calendar, head: &Head) -> Result<When, String> {
                 match months {
                     3 => (1..=4).map(|q| quarter_label(fy, q)).collect(),
                     6 => (1..=2).map(|h| format!("{h}H{yy:02}")).collect(),
+                    9 => vec![format!("9M{yy:02}")],
                     12 => vec![format!("FY{fy}")],
                     _ => Vec::new(),
                 }
             };
-            if months == 9 {
-                return Err(format!(
-                    "nine months ending {end}: the warehouse keeps quarters, halves and years, \
-                     not nine-month periods"
-                ));
-            }
             let mut nearest: Option<(i64, String, NaiveDate)> = None;
             for fy in end.year() - 1..=end.year() + 1 {
                 for label in labels(fy) {

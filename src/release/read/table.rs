@@ -98,6 +98,9 @@ struct HeaderLine {
     fiscal: Vec<(u32, i32, String)>,
     changes: Vec<String>,
     as_of: bool,
+    /// Words before the heads (`ASSETS   November 2, 2024   February 3, 2024`): the table's
+    /// first section.
+    lead: String,
 }
 
 fn months_of(word: &str) -> Option<u32> {
@@ -171,12 +174,29 @@ fn header_line(line: &str) -> Option<HeaderLine> {
         h.changes.push(m.as_str().to_string());
         blank(&mut rest, m.start(), m.end());
     }
-    h.as_of = Regex::new(r"(?i)\bas\s+(?:of|at)\b")
-        .expect("regex")
-        .is_match(line);
+    static AS_OF: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\bas\s+(?:of|at)\b").expect("regex"));
+    static FOOTNOTE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\(\d{1,2}\)|\*+").expect("regex"));
+    h.as_of = AS_OF.is_match(line);
+    let rest = FOOTNOTE.replace_all(&rest, " ");
     let left = NOISE.replace_all(&rest, " ");
     let found = h.durations.len() + h.dates.len() + h.years.len() + h.fiscal.len();
-    (found > 0 && left.trim().is_empty()).then_some(h)
+    if found == 0 {
+        return None;
+    }
+    if left.trim().is_empty() {
+        return Some(h);
+    }
+    // Words before two or more dates are the table's first section, not a row.
+    let first = left.find(|c: char| !c.is_whitespace()).unwrap_or(0);
+    let last = left.trim_end().len();
+    let first_head = h.dates.iter().map(|d| d.0).min().unwrap_or(usize::MAX);
+    if h.dates.len() >= 2 && last <= first_head && first < first_head {
+        h.lead = left[first..last].trim().to_string();
+        return Some(h);
+    }
+    None
 }
 
 /// The column heads of a header block.
@@ -285,7 +305,11 @@ pub fn tables(text: &str) -> Vec<Table> {
             header_lines: (start + 1..=i).collect(),
             rows: Vec::new(),
         };
-        let mut section = String::new();
+        let mut section = block
+            .iter()
+            .find(|h| !h.lead.is_empty())
+            .map(|h| h.lead.trim_end_matches(':').to_string())
+            .unwrap_or_default();
         let mut pending: Option<String> = None;
         while i < lines.len() {
             let line = lines[i];
@@ -411,6 +435,11 @@ mod tests {
         let apple = "CONDENSED CONSOLIDATED BALANCE SHEETS (Unaudited)\n(In millions)\nDecember 30, 2023   September 30, 2023\nASSETS:\nCurrent assets:\nCash and cash equivalents   $40,760   $29,965\n";
         let t = &tables(apple)[0];
         assert_eq!(t.heads[0].months, None);
+        let buckle = "CONSOLIDATED BALANCE SHEETS\nASSETS   November 2, 2024   February 3, 2024 (1)   October 28, 2023\nCURRENT ASSETS:\nCash and cash equivalents   $301,958   $268,213   $311,657\n";
+        let b = &tables(buckle)[0];
+        assert_eq!(b.heads.len(), 3);
+        assert_eq!(b.heads[1].end, NaiveDate::from_ymd_opt(2024, 2, 3));
+        assert_eq!(b.rows[0].section, "CURRENT ASSETS");
         assert_eq!(t.heads[1].end, NaiveDate::from_ymd_opt(2023, 9, 30));
         assert_eq!(t.rows[0].section, "Current assets");
         // A date over years, as fixed-width exhibits print it.
