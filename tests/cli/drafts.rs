@@ -64,7 +64,7 @@ fn every_figure_of_an_exhibit_table_is_drafted_and_loads_as_is() {
     let report = sb.ok(&["release", "draft", ID, "--report", "--format", "csv"]);
     assert!(
         report.contains(
-            "certain,10,revenue_lines,3Q06,2006-10-01,2006-12-31,total_revenues,level,60000"
+            "certain,10,revenue_lines,3Q06,2006-07-01,2006-09-30,total_revenues,level,60000"
         ),
         "{report}"
     );

@@ -271,6 +271,10 @@ pub fn draft_tables(
     let mut taken = Taken::default();
     let mut printed: HashMap<(String, String), usize> = HashMap::new();
     for t in table::tables(text) {
+        // Heads of fiscal labels alone (`1Q08 1Q07 YoY % change`) are the line reader's.
+        if t.heads.iter().all(|h| h.end.is_none()) {
+            continue;
+        }
         let Some(st) = statement_of(&t) else {
             let why = format!(
                 "in a table the draft does not read as a statement: \"{}\"",
