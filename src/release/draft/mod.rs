@@ -635,6 +635,7 @@ fn read_text(
     // byte ranges of each line's numbers already used: first those inside cells the statement
     // tables took (a cell `$26,044` holds the number `26,044`)
     let mut used: HashSet<(usize, usize)> = HashSet::new();
+    let mut held: Vec<(usize, usize)> = Vec::new();
     let mut cells_of: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
     for &(line, start, end) in &taken.cells {
         cells_of.entry(line).or_default().push((start, end));
@@ -675,6 +676,13 @@ fn read_text(
                 }
             }
         }
+        // Numbers a statement table left, with its reason, are not the line reader's to guess
+        // at: held aside while it reads, listed as unplaced after.
+        for (t, _) in &tokens {
+            if taken.why(line_no, t.start, t.end).is_some() && used.insert((line_no, t.start)) {
+                held.push((line_no, t.start));
+            }
+        }
         all.extend(tokens.iter().cloned());
         // Sentences first: they are prose, which table rows are not.
         stated(
@@ -695,7 +703,17 @@ fn read_text(
                 .iter()
                 .filter(|(t, _)| t.end <= end)
                 .collect();
-            let periods: Vec<regex::Match> = PERIOD.find_iter(seg).collect();
+            // `FY25` of `Q1 FY25` names a quarter, not the year: such heads are the statement
+            // reader's.
+            let periods: Vec<regex::Match> = PERIOD
+                .find_iter(seg)
+                .filter(|m| {
+                    let before = seg[..m.start()].trim_end();
+                    !(before.len() >= 2
+                        && before.as_bytes()[before.len() - 2] == b'Q'
+                        && before.as_bytes()[before.len() - 1].is_ascii_digit())
+                })
+                .collect();
             let figures: Vec<&Token> = seg_tokens
                 .iter()
                 .filter(|(_, f)| !f)
@@ -836,6 +854,9 @@ fn read_text(
         decide_tables(&mut d, &[i]);
     }
     d.numbers = all.len();
+    for h in &held {
+        used.remove(h);
+    }
     // Looked up per unplaced number: indexed once, not searched each time.
     let lines: Vec<&str> = text.lines().collect();
     let table_lines: HashSet<usize> = tables
@@ -1298,7 +1319,44 @@ pub fn csv_files(d: &Draft, catalog: &Catalog) -> Result<Vec<(String, String)>> 
         }
         out.push((name.to_string(), String::from_utf8(w.into_inner()?)?));
     }
+    if !d.concepts.is_empty() {
+        out.push(("concepts".to_string(), concepts_csv(d, catalog)?));
+    }
     Ok(out)
+}
+
+/// concepts.csv of the concepts the draft proposes, with the schema's header.
+fn concepts_csv(d: &Draft, catalog: &Catalog) -> Result<String> {
+    let table = catalog
+        .table("concepts")
+        .context("schema has no table concepts")?;
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let header: Vec<&str> = table
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|c| *c != "release_id")
+        .collect();
+    w.write_record(&header)?;
+    for c in &d.concepts {
+        let cell = |name: &str| -> String {
+            match name {
+                "concept" => c.concept.clone(),
+                "label" => c.label.clone(),
+                "parent" => c.parent.clone(),
+                "components" => c.components.clone(),
+                "kind" => c.kind.to_string(),
+                "dimension" => c.dimension.to_string(),
+                "sort_order" => c.sort_order.to_string(),
+                "note" => c.note.clone(),
+                _ => String::new(),
+            }
+        };
+        w.write_record(header.iter().map(|h| cell(h)))?;
+    }
+    Ok(String::from_utf8(w.into_inner()?)?)
 }
 
 /// DRAFT.md: what was placed, with how sure, and every number the draft could not place.

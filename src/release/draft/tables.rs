@@ -63,7 +63,7 @@ impl Statement {
     }
 }
 
-/// Which statement a table is, by its title (a table of dates alone is a balance sheet).
+/// Which statement a table is, by its title; none for the rest (reconciliations, footnote tables).
 fn statement_of(t: &Table) -> Option<Statement> {
     let title = t.title.to_lowercase();
     if title.contains("non-gaap") || title.contains("reconciliation") {
@@ -79,12 +79,6 @@ fn statement_of(t: &Table) -> Option<Statement> {
     } else if title.contains("income") || title.contains("operations") || title.contains("earnings")
     {
         Some(Statement::Income)
-    } else if t
-        .heads
-        .iter()
-        .all(|h| h.months.is_none() && h.end.is_some())
-    {
-        Some(Statement::Balance)
     } else {
         None
     }
@@ -240,21 +234,26 @@ fn meaning(
 #[derive(Default)]
 pub struct Taken {
     pub cells: Vec<(usize, usize, usize)>,
-    pub left: Vec<(usize, usize, usize, String)>,
+    /// line -> (start, end, why) of the cells left there
+    left: HashMap<usize, Vec<(usize, usize, String)>>,
 }
 
 impl Taken {
     /// Why the tables left the number at `start..end` of `line`, if one of their cells holds it.
     pub fn why(&self, line: usize, start: usize, end: usize) -> Option<&str> {
         self.left
+            .get(&line)?
             .iter()
-            .find(|(l, s, e, _)| *l == line && *s <= start && end <= *e)
+            .find(|(s, e, _)| *s <= start && end <= *e)
             .map(|(.., why)| why.as_str())
     }
 
     fn leave(&mut self, row: &table::Row, cells: &[crate::release::read::cells::Cell], why: &str) {
         for c in cells {
-            self.left.push((row.line, c.start, c.end, why.to_string()));
+            self.left
+                .entry(row.line)
+                .or_default()
+                .push((c.start, c.end, why.to_string()));
         }
     }
 }
@@ -358,6 +357,7 @@ pub fn draft_tables(
             };
             let m = meaning(k, reading, st, &row.label, measure, nth);
             concept_of[ri] = Some(m.concept.clone());
+            let proposed = reading.concepts.len();
             if !m.known && !reading.concepts.iter().any(|c| c.concept == m.concept) {
                 let (kind, dimension) = match measure {
                     units::Measure::Shares => ("count", "count"),
@@ -469,6 +469,12 @@ pub fn draft_tables(
                     how,
                     line: row.line,
                 });
+            }
+            // A concept none of whose figures could be placed is not proposed.
+            let placed = d.rows.last().is_some_and(|r| r.line == row.line);
+            if !placed {
+                reading.concepts.truncate(proposed);
+                concept_of[ri] = None;
             }
         }
         // The parts a new total is proved to be the sum of, and the total each part is in.

@@ -285,7 +285,9 @@ pub fn tables(text: &str) -> Vec<Table> {
             }
         }
         let (heads, changes) = heads(&block, &printed);
-        if heads.is_empty() {
+        // One date alone (a release's own date under its headline) heads no table.
+        let durations = block.iter().any(|h| !h.durations.is_empty());
+        if heads.is_empty() || heads.len() < 2 && !durations {
             continue;
         }
         let as_of = block.iter().any(|h| h.as_of);
@@ -369,22 +371,27 @@ fn is_header_label(label: &str) -> bool {
     header_line(label).is_some() || NOISE.replace_all(label, " ").trim().is_empty()
 }
 
-/// The statement title over a header: the nearest title-like line within a few lines above.
+/// The statement title over a header: the nearest title-like line within a few lines above,
+/// never past a row of the table before.
 fn title_above(lines: &[&str], header: usize) -> String {
     let from = header.saturating_sub(6);
-    let above = &lines[from..header];
-    above
+    let above: Vec<&str> = lines[from..header]
         .iter()
         .rev()
         .map(|l| l.trim())
-        .find(|l| !l.is_empty() && TITLE.is_match(l) && !SCALE.is_match(l) && l.len() < 160)
+        .take_while(|l| cells::row(l).is_none())
+        .filter(|l| !l.is_empty() && !SCALE.is_match(l))
+        .collect();
+    above
+        .iter()
+        .find(|l| TITLE.is_match(l) && l.len() < 160)
         .or_else(|| {
-            above.iter().rev().map(|l| l.trim()).find(|l| {
-                !l.is_empty() && !SCALE.is_match(l) && !l.eq_ignore_ascii_case("(unaudited)")
-            })
+            above
+                .iter()
+                .find(|l| !l.eq_ignore_ascii_case("(unaudited)"))
         })
+        .map(|l| l.to_string())
         .unwrap_or_default()
-        .to_string()
 }
 
 /// The scale line over a header, within a few lines above.
