@@ -38,9 +38,10 @@ CREATE OR REPLACE MACRO share_pct(part, total) AS part / total * 100;
 CREATE OR REPLACE MACRO ratio_low(part, total) AS (abs(part) - 0.5) / (abs(total) + 0.5) * 100;
 CREATE OR REPLACE MACRO ratio_high(part, total) AS (abs(part) + 0.5) / (abs(total) - 0.5) * 100;
 
--- Numeric value of a printed figure: '14,007' -> 14007, '(238)' -> -238, '18.3%' -> 18.3, '－' -> 0.
+-- Numeric value of a printed figure: '14,007' -> 14007, '(238)' -> -238, '18.3%' -> 18.3, and a
+-- dash printed for nil ('－', '-', '—', '–', '$—') -> 0.
 CREATE OR REPLACE MACRO printed_value(p) AS
-    CASE WHEN trim(p) IN ('－', '-') THEN 0
+    CASE WHEN trim(replace(p, '$', '')) IN ('－', '-', '—', '–', '--') THEN 0
          ELSE (CASE WHEN trim(p) LIKE '(%' OR trim(p) LIKE '-%' THEN -1 ELSE 1 END)
               * TRY_CAST(regexp_replace(p, '[^0-9.]', '', 'g') AS DECIMAL(18,6))
     END;

@@ -16,6 +16,7 @@ mod layers;
 mod load;
 mod picking;
 mod query;
+mod real;
 mod repl;
 mod reports;
 mod safety;

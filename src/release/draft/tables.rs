@@ -316,6 +316,9 @@ pub fn draft_tables(
                     .or_insert_with(|| format!("tied: a part of {what}"));
             }
         }
+        for (r, why) in per_share_ties(k, &t, &values, &units) {
+            tied.entry(r).or_insert(why);
+        }
         let mut concept_of: Vec<Option<String>> = vec![None; t.rows.len()];
         for (ri, row) in t.rows.iter().enumerate() {
             if values[ri].is_empty() {
@@ -520,6 +523,129 @@ pub fn draft_tables(
         }
     }
     taken
+}
+
+/// Earnings per share against net income and the share count of the same table: a basic or
+/// diluted per-share row ties when net income over its share row, each within the rounding of
+/// its printed digits, rounds to the printed figure. Both rows tie then.
+fn per_share_ties(
+    k: &Knowledge,
+    t: &Table,
+    values: &[Vec<Option<String>>],
+    u: &units::Units,
+) -> Vec<(usize, String)> {
+    let factor = |unit: &str| -> f64 {
+        match unit.split_whitespace().find(|w| scale_factor(w) != 1.0) {
+            Some(w) => scale_factor(w),
+            None => 1.0,
+        }
+    };
+    let is_net_income = |label: &str| {
+        let key = normalize(label);
+        key == "net income"
+            || key == "net income (loss)"
+            || key == "net earnings"
+            || k.named.get(&key).is_some_and(|c| c.contains("net_income"))
+    };
+    let Some(ni) = t
+        .rows
+        .iter()
+        .position(|r| is_net_income(&r.label))
+        .filter(|&i| !values[i].is_empty())
+    else {
+        return Vec::new();
+    };
+    let measure = |r: &table::Row| {
+        units::measure(
+            &r.label,
+            &r.section,
+            r.cells.first().map_or("", |c| c.printed.as_str()),
+        )
+    };
+    let word = |label: &str| {
+        let l = label.to_lowercase();
+        if l.contains("diluted") {
+            "diluted"
+        } else if l.contains("basic") {
+            "basic"
+        } else {
+            ""
+        }
+    };
+    let ratio = factor(&u.amount) / factor(&u.shares);
+    let num = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<f64>().ok());
+    let half = |v: &Option<String>| {
+        let places = v
+            .as_deref()
+            .and_then(|s| s.split_once('.'))
+            .map_or(0, |(_, f)| f.len());
+        0.5 * 10f64.powi(-(places as i32))
+    };
+    let mut out = Vec::new();
+    for (e, row) in t.rows.iter().enumerate() {
+        if values[e].is_empty()
+            || measure(row) != units::Measure::PerShare
+            || word(&row.label).is_empty()
+        {
+            continue;
+        }
+        let Some(s) = t.rows.iter().enumerate().position(|(i, r)| {
+            !values[i].is_empty()
+                && measure(r) == units::Measure::Shares
+                && word(&r.label) == word(&row.label)
+        }) else {
+            continue;
+        };
+        let mut all = true;
+        let mut some = false;
+        for c in 0..values[e].len() {
+            let (Some(eps), Some(n), Some(sh)) =
+                (num(&values[e][c]), num(&values[ni][c]), num(&values[s][c]))
+            else {
+                continue;
+            };
+            if sh <= 1.0 {
+                all = false;
+                break;
+            }
+            let (hn, hs, he) = (
+                half(&values[ni][c]),
+                half(&values[s][c]),
+                half(&values[e][c]),
+            );
+            let bounds = [
+                (n - hn) / (sh + hs),
+                (n - hn) / (sh - hs),
+                (n + hn) / (sh + hs),
+                (n + hn) / (sh - hs),
+            ];
+            let lo = bounds.iter().copied().fold(f64::INFINITY, f64::min) * ratio;
+            let hi = bounds.iter().copied().fold(f64::NEG_INFINITY, f64::max) * ratio;
+            if eps + he < lo - 1e-9 || eps - he > hi + 1e-9 {
+                all = false;
+                break;
+            }
+            some = true;
+        }
+        if all && some {
+            let what = format!(
+                "tied: \"{}\" = \"{}\" / \"{}\" (within rounding)",
+                row.label, t.rows[ni].label, t.rows[s].label
+            );
+            out.push((e, what.clone()));
+            out.push((s, what));
+        }
+    }
+    out
+}
+
+fn scale_factor(word: &str) -> f64 {
+    match word {
+        "thousand" => 1e3,
+        "million" => 1e6,
+        "billion" => 1e9,
+        _ => 1.0,
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,241 @@
+//! Real releases drafted as a new user would (issue 38): `release new` for a company new to the
+//! warehouse, `release draft`, `load`, with no row typed. Fixtures are public releases kept with
+//! their SOURCE.md (source URL) in tests/fixtures/real/: NVIDIA's newsroom page for Q1 and Q2 of
+//! fiscal 2025 (52/53-week years ending the last Sunday of January) and Apple's Q1 FY2024 exhibit
+//! (the last Saturday of September), both as text one table row per line.
+
+use crate::common::{parse_csv, project_root, Sandbox};
+use std::collections::HashMap;
+
+fn fixture(name: &str) -> String {
+    project_root()
+        .join("tests/fixtures/real")
+        .join(name)
+        .join("source.txt")
+        .to_string_lossy()
+        .to_string()
+}
+
+fn new_nvidia(sb: &Sandbox, id: &str, folder: &str, period: &str, published: &str, first: bool) {
+    let source = fixture(folder);
+    let mut args = vec![
+        "release",
+        "new",
+        id,
+        "--company",
+        "nvidia",
+        "--period",
+        period,
+        "--published-on",
+        published,
+        "--source",
+        &source,
+    ];
+    if first {
+        args.extend([
+            "--name",
+            "NVIDIA Corporation",
+            "--fiscal-year-start",
+            "2",
+            "--fiscal-year-named-by",
+            "end_year",
+            "--fiscal-year-end",
+            "last Sunday of January",
+            "--currency",
+            "USD",
+            "--unit",
+            "USD million",
+        ]);
+    }
+    sb.ok(&args);
+}
+
+/// The drafted rows of `id`, as `--report --format csv` prints them (rows, then unplaced).
+fn report(sb: &Sandbox, id: &str) -> Vec<HashMap<String, String>> {
+    let out = sb.ok(&["release", "draft", id, "--report", "--format", "csv"]);
+    parse_csv(out.split("\n\n").next().unwrap())
+}
+
+fn find<'a>(
+    rows: &'a [HashMap<String, String>],
+    line: &str,
+    period: &str,
+) -> &'a HashMap<String, String> {
+    rows.iter()
+        .find(|r| r["line"] == line && r["period"] == period)
+        .unwrap_or_else(|| panic!("no row at line {line} for {period}"))
+}
+
+#[test]
+fn nvidia_drafts_loads_and_its_second_release_reads_what_the_first_printed() {
+    let sb = Sandbox::with_data_copy();
+    new_nvidia(
+        &sb,
+        "nvidia-1q25",
+        "nvidia-FY2025Q1",
+        "1Q25",
+        "2024-05-22",
+        true,
+    );
+    let rows = report(&sb, "nvidia-1q25");
+    // Revenue $26,044 of the quarter ended April 28, 2024: NVIDIA's 1Q25, on its real calendar.
+    let revenue = find(&rows, "83", "1Q25");
+    assert_eq!(revenue["value"], "26044");
+    assert_eq!(revenue["item"], "total_revenues");
+    assert_eq!(revenue["start"], "2024-01-29");
+    assert_eq!(revenue["end"], "2024-04-28");
+    assert_eq!(revenue["status"], "certain", "{revenue:?}");
+    // The comparative column is the quarter a year before; EPS keeps its printed cents and ties
+    // to net income over the diluted share count.
+    assert_eq!(find(&rows, "83", "1Q24")["value"], "7192");
+    let eps = find(&rows, "100", "1Q25");
+    assert_eq!(
+        (eps["item"].as_str(), eps["value"].as_str()),
+        ("eps_diluted", "5.98")
+    );
+    assert_eq!(eps["unit"], "USD per share");
+    assert_eq!(eps["status"], "certain", "{eps:?}");
+    // A balance sheet column is a date, the year end before: January 28, 2024.
+    let assets = rows
+        .iter()
+        .find(|r| r["item"] == "total_assets" && r["period"] == "2024-01-28")
+        .expect("total assets at the year end");
+    assert_eq!(assets["value"], "65728");
+    // A label new to the company is proposed as a concept, for review, never certain.
+    let accrued = rows
+        .iter()
+        .find(|r| {
+            r["label"] == "Accrued and other current liabilities" && r["table"] == "balance_sheet"
+        })
+        .expect("accrued liabilities");
+    assert_eq!(accrued["status"], "review");
+    // Nothing certain is wrong: every certain row's value is printed on its line.
+    let text = std::fs::read_to_string(fixture("nvidia-FY2025Q1")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    for r in rows.iter().filter(|r| r["status"] == "certain") {
+        let line = lines[r["line"].parse::<usize>().unwrap() - 1];
+        assert!(
+            line.contains(&r["printed"]),
+            "{r:?} not on its line: {line}"
+        );
+    }
+
+    // Written as drafted, it loads, and every rule passes.
+    sb.ok(&["release", "draft", "nvidia-1q25"]);
+    let concepts =
+        std::fs::read_to_string(sb.data.join("releases/nvidia-1q25/concepts.csv")).unwrap();
+    assert!(
+        concepts.contains("accrued_and_other_current_liabilities,Accrued and other current liabilities,total_current_liabilities"),
+        "{concepts}"
+    );
+    let out = sb.ok(&["load"]);
+    assert!(out.contains("0 fail"), "{out}");
+    assert_eq!(
+        sb.scalar("select value from income_items where release_id = 'nvidia-1q25' and item = 'total_revenues' and period = '1Q25'"),
+        "26044.0"
+    );
+
+    // The next release: labels the first printed are known, so their rows are certain once they
+    // tie; its six-month column is the first half.
+    new_nvidia(
+        &sb,
+        "nvidia-2q25",
+        "nvidia-FY2025Q2",
+        "2Q25",
+        "2024-08-28",
+        false,
+    );
+    let rows = report(&sb, "nvidia-2q25");
+    let accrued: Vec<&HashMap<String, String>> = rows
+        .iter()
+        .filter(|r| r["item"] == "accrued_and_other_current_liabilities")
+        .collect();
+    assert!(
+        !accrued.is_empty() && accrued.iter().all(|r| r["status"] == "certain"),
+        "{accrued:?}"
+    );
+    let half = rows
+        .iter()
+        .find(|r| r["item"] == "total_revenues" && r["period"] == "1H25")
+        .expect("revenue of the first half");
+    assert_eq!(
+        (half["value"].as_str(), half["end"].as_str()),
+        ("56084", "2024-07-28")
+    );
+    let certain = rows.iter().filter(|r| r["status"] == "certain").count();
+    assert!(
+        certain * 10 >= rows.len() * 7,
+        "{certain} of {} certain",
+        rows.len()
+    );
+    sb.ok(&["release", "draft", "nvidia-2q25"]);
+    let out = sb.ok(&["load"]);
+    assert!(out.contains("0 fail"), "{out}");
+}
+
+#[test]
+fn apple_total_net_sales_as_printed_on_its_own_calendar() {
+    let sb = Sandbox::with_data_copy();
+    let source = fixture("apple-FY2024Q1");
+    sb.ok(&[
+        "release",
+        "new",
+        "apple-1q24",
+        "--company",
+        "apple",
+        "--name",
+        "Apple Inc.",
+        "--fiscal-year-start",
+        "10",
+        "--fiscal-year-named-by",
+        "end_year",
+        "--fiscal-year-end",
+        "last Saturday of September",
+        "--week-53-quarter",
+        "1",
+        "--currency",
+        "USD",
+        "--unit",
+        "USD million",
+        "--period",
+        "1Q24",
+        "--published-on",
+        "2024-02-01",
+        "--source",
+        &source,
+    ]);
+    let rows = report(&sb, "apple-1q24");
+    // "Total net sales (1)   119,575   117,154": the quarter ended December 30, 2023, and the
+    // 14-week quarter a year before.
+    let sales = find(&rows, "34", "1Q24");
+    assert_eq!(
+        (sales["item"].as_str(), sales["value"].as_str()),
+        ("total_revenues", "119575")
+    );
+    assert_eq!(sales["status"], "certain", "{sales:?}");
+    let before = find(&rows, "34", "1Q23");
+    assert_eq!(
+        (before["value"].as_str(), before["start"].as_str()),
+        ("117154", "2022-09-25")
+    );
+    // Share counts are in thousands, as the scale line says; EPS in dollars and cents.
+    let shares = rows
+        .iter()
+        .find(|r| r["item"] == "shares_diluted" && r["period"] == "1Q24")
+        .expect("diluted shares");
+    assert_eq!(
+        (shares["value"].as_str(), shares["unit"].as_str()),
+        ("15576641", "thousand shares")
+    );
+    let eps = rows
+        .iter()
+        .find(|r| r["item"] == "eps_diluted" && r["period"] == "1Q24")
+        .expect("diluted EPS");
+    assert_eq!(
+        (eps["value"].as_str(), eps["status"].as_str()),
+        ("2.18", "certain")
+    );
+    sb.ok(&["release", "draft", "apple-1q24"]);
+    let out = sb.ok(&["load"]);
+    assert!(out.contains("0 fail"), "{out}");
+}
