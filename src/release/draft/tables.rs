@@ -598,9 +598,9 @@ fn per_share_ties(
         };
         let mut all = true;
         let mut some = false;
-        for c in 0..values[e].len() {
+        for (c, printed_eps) in values[e].iter().enumerate() {
             let (Some(eps), Some(n), Some(sh)) =
-                (num(&values[e][c]), num(&values[ni][c]), num(&values[s][c]))
+                (num(printed_eps), num(&values[ni][c]), num(&values[s][c]))
             else {
                 continue;
             };
@@ -608,11 +608,7 @@ fn per_share_ties(
                 all = false;
                 break;
             }
-            let (hn, hs, he) = (
-                half(&values[ni][c]),
-                half(&values[s][c]),
-                half(&values[e][c]),
-            );
+            let (hn, hs, he) = (half(&values[ni][c]), half(&values[s][c]), half(printed_eps));
             let bounds = [
                 (n - hn) / (sh + hs),
                 (n - hn) / (sh - hs),

@@ -57,8 +57,8 @@ pub fn ties(values: &[Vec<Option<String>>]) -> Vec<Tie> {
                 };
                 let mut all = true;
                 let mut some = false;
-                for c in 0..columns {
-                    let Some(total) = num(&values[r][c]) else {
+                for (c, printed_total) in values[r].iter().enumerate() {
+                    let Some(total) = num(printed_total) else {
                         continue;
                     };
                     let parts: Option<Vec<(f64, usize)>> = run

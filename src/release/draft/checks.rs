@@ -1,0 +1,130 @@
+//! The draft's own checks over all its rows: totals against the parts the company's concepts
+//! define, stated growth rates against their levels.
+
+use super::*;
+
+/// The draft's own checks: a total against its parts, a stated growth rate against its levels.
+pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
+    // Statement rows take the section of the table-less text they are in.
+    for r in d.rows.iter_mut().filter(|r| r.section.is_empty()) {
+        r.section = "Highlights".to_string();
+    }
+    // The rows a check looks up, indexed once (a search of all rows per row is quadratic): the
+    // first level row of each (period, item, unit), and of each item's periods by kind, number
+    // and year (for a year-ago base) and by quarter count (for a quarter-before base).
+    let mut levels: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    let mut year_ago: HashMap<(&str, &str, u32, i32), usize> = HashMap::new();
+    let mut quarter_before: HashMap<(&str, i32), usize> = HashMap::new();
+    for (i, x) in d.rows.iter().enumerate() {
+        if x.comparison != "level" {
+            continue;
+        }
+        levels.entry((&x.period, &x.item, &x.unit)).or_insert(i);
+        if x.unit == "%" {
+            continue;
+        }
+        if let Ok(b) = calendar.period(&x.period) {
+            year_ago
+                .entry((&x.item, b.kind, b.seq, b.fiscal_year))
+                .or_insert(i);
+            if b.kind == "quarter" {
+                quarter_before
+                    .entry((&x.item, b.fiscal_year * 4 + b.seq as i32))
+                    .or_insert(i);
+            }
+        }
+    }
+    let level = |period: &str, item: &str, unit: &str| levels.get(&(period, item, unit)).copied();
+    let mut marks: Vec<(usize, Result<String, String>)> = Vec::new();
+    for (i, r) in d.rows.iter().enumerate() {
+        if r.comparison == "level" {
+            if let Some(parts) = k.components.get(&r.item) {
+                let found: Vec<Option<usize>> = parts
+                    .iter()
+                    .map(|(_, p)| level(&r.period, p, &r.unit))
+                    .collect();
+                if found.iter().all(Option::is_some) {
+                    let sum: f64 = parts
+                        .iter()
+                        .zip(&found)
+                        .map(|((s, _), j)| *s as f64 * j.map_or(0.0, |j| as_f64(&d.rows[j].value)))
+                        .sum();
+                    let ok = (sum - as_f64(&r.value)).abs() <= 1.0 + 1e-9;
+                    let what = format!("parts of {} sum to {sum}", r.item);
+                    marks.push((i, if ok { Ok(what) } else { Err(what) }));
+                    for j in found.into_iter().flatten() {
+                        marks.push((
+                            j,
+                            if ok {
+                                Ok(format!("a part of {} that sums", r.item))
+                            } else {
+                                Err(format!("a part of {} that does not sum", r.item))
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        if r.comparison == "yoy_pct" || r.comparison == "qoq_pct" {
+            let Ok(p) = calendar.period(&r.period) else {
+                continue;
+            };
+            let base = if r.comparison == "yoy_pct" {
+                year_ago.get(&(r.item.as_str(), p.kind, p.seq, p.fiscal_year - 1))
+            } else {
+                quarter_before.get(&(r.item.as_str(), p.fiscal_year * 4 + p.seq as i32 - 1))
+            }
+            .map(|&j| &d.rows[j]);
+            let current = base
+                .and_then(|b| level(&r.period, &r.item, &b.unit))
+                .map(|j| as_f64(&d.rows[j].value));
+            if let (Some(b), Some(c)) = (base, current) {
+                let b = as_f64(&b.value);
+                let lo = ((c - 0.5) / (b + 0.5) - 1.0) * 100.0;
+                let hi = ((c + 0.5) / (b - 0.5) - 1.0) * 100.0;
+                let stated = as_f64(&r.value);
+                let (lo, hi) = (lo.min(hi), lo.max(hi));
+                let ok = stated >= lo - 0.05 && stated <= hi + 0.05;
+                let what = format!(
+                    "stated {stated}% vs {:.1}% from the levels",
+                    (c / b - 1.0) * 100.0
+                );
+                marks.push((i, if ok { Ok(what) } else { Err(what) }));
+            }
+        }
+    }
+    for (i, mark) in marks {
+        let r = &mut d.rows[i];
+        match mark {
+            Ok(why) => {
+                if r.certainty == Certainty::Review && why.starts_with("parts") {
+                    r.certainty = Certainty::Certain;
+                }
+                let why = format!("tied: {why}");
+                if !r.how.contains(&why) {
+                    r.how.push(why);
+                }
+            }
+            Err(why) => {
+                r.certainty = Certainty::Review;
+                r.how.push(format!("FLAGGED: {why}"));
+            }
+        }
+    }
+    // One row per key: a figure found twice (a sentence and a table) keeps both only in different
+    // sections; an exact repeat is dropped.
+    let mut seen = HashSet::new();
+    d.rows.retain(|r| {
+        !r.table.is_empty()
+            && !r.item.is_empty()
+            && seen.insert((
+                r.table.clone(),
+                r.section.clone(),
+                r.label.clone(),
+                r.period.clone(),
+                r.item.clone(),
+                r.comparison.clone(),
+                r.unit.clone(),
+            ))
+    });
+}

@@ -1,0 +1,230 @@
+//! Figures stated in sentences ("Revenues totaled JPY16,328 million, an increase of 19.2% from
+//! 1Q07"; Japanese headlines) with their stated changes.
+
+use super::*;
+
+pub(super) static STATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?P<label>[A-Z][A-Za-z&/' ]{1,60}?)(?:\s+(?:totaled|totalled|was|were|of|amounted to))?\s+",
+        r"(?P<cur>[A-Z]{3})\s?(?P<num>\d[\d,]*(?:\.\d+)?)\s?(?P<scale>thousand|million|billion)\b"
+    ))
+    .expect("regex")
+});
+pub(super) static CHANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:(?P<dir>increase|decrease|rise|decline|growth) of (?P<pct>\d+(?:\.\d+)?%)|\((?P<sign>[+-])(?P<pct2>\d+(?:\.\d+)?%))",
+        r"\s+(?:from|compared to|compared with|over|on)\s+(?P<base>[1-4]Q\d{2}|[12]H\d{2}|FY\d{2,4}|the initial targets?)"
+    ))
+    .expect("regex")
+});
+
+/// A figure a sentence states: its label, number and unit, and its stated change.
+pub(super) struct Statement<'a> {
+    pub(super) label: &'a str,
+    /// The label as printed through the figure ("Revenues totaled JPY16,328 million").
+    pub(super) printed_label: String,
+    pub(super) num: regex::Match<'a>,
+    pub(super) unit: String,
+    /// (token start, printed, value, base: a period or the initial target)
+    pub(super) change: Option<(usize, String, String, Option<String>)>,
+}
+
+/// English: "<label> totaled JPY 16,328 million, an increase of 19.2% from 1Q07",
+/// "Total revenues JPY 14,007 million (+17.4% compared to 2Q05)"; Japanese headlines:
+/// "営業収益（売上高） 140.1億円（前年同四半期比 17.4%増）".
+pub(super) fn statements(line: &str) -> Vec<Statement<'_>> {
+    static JAPANESE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?P<label>[^\s・\d（）()]{2,20}(?:（[^）\d]{1,10}）)?)\s*(?P<num>\d[\d,]*(?:\.\d+)?)億円(?:（前年同四半期比\s*(?P<pct>\d+(?:\.\d+)?%)(?P<dir>増|減)）)?").expect("regex")
+    });
+    let mut out = Vec::new();
+    // Where the line's sentences end and its stated changes are, found once for the line (a
+    // search from each figure to its sentence's end would read a long line once per figure).
+    // A change is the first after its figure, inside its sentence; none crosses a sentence's
+    // end or a figure, so one pass over the line finds the same ones as a search per figure.
+    let mut ends: Option<Vec<usize>> = None;
+    let mut changes: Option<Vec<regex::Captures>> = None;
+    for c in STATED.captures_iter(line) {
+        let (Some(label), Some(num), Some(cur), Some(scale)) = (
+            c.name("label"),
+            c.name("num"),
+            c.name("cur"),
+            c.name("scale"),
+        ) else {
+            continue;
+        };
+        let end = (num.end() + 1 + scale.as_str().len()).min(line.len());
+        let ends = ends.get_or_insert_with(|| line.match_indices(". ").map(|(i, _)| i).collect());
+        let rest_end = ends
+            .get(ends.partition_point(|&i| i < num.end()))
+            .copied()
+            .unwrap_or(line.len());
+        let changes = changes.get_or_insert_with(|| CHANGE.captures_iter(line).collect());
+        let next = changes.partition_point(|ch| ch.get(0).is_some_and(|m| m.start() < num.end()));
+        let change = changes
+            .get(next)
+            .filter(|ch| ch.get(0).is_some_and(|m| m.end() <= rest_end));
+        let change = change.and_then(|ch| {
+            let (pct, negative, from) = match (ch.name("pct"), ch.name("pct2")) {
+                (Some(p), _) => (
+                    p,
+                    ch.name("dir")
+                        .is_some_and(|d| matches!(d.as_str(), "decrease" | "decline")),
+                    p.start(),
+                ),
+                (_, Some(p)) => {
+                    let sign = ch.name("sign")?;
+                    (p, sign.as_str() == "-", sign.start())
+                }
+                _ => return None,
+            };
+            let mut v = printed_value(pct.as_str())?;
+            if negative {
+                v.insert(0, '-');
+            }
+            let base = ch.name("base").map(|b| b.as_str().to_string());
+            Some((from, pct.as_str().to_string(), v, base))
+        });
+        out.push(Statement {
+            label: label.as_str().trim(),
+            printed_label: line[label.start()..end].trim().to_string(),
+            num,
+            unit: format!("{} {}", cur.as_str(), scale.as_str()),
+            change,
+        });
+    }
+    for c in JAPANESE.captures_iter(line) {
+        let (Some(label), Some(num)) = (c.name("label"), c.name("num")) else {
+            continue;
+        };
+        let change = c.name("pct").and_then(|p| {
+            let mut v = printed_value(p.as_str())?;
+            if c.name("dir").is_some_and(|d| d.as_str() == "減") {
+                v.insert(0, '-');
+            }
+            // 前年同四半期比: on the same quarter a year earlier.
+            Some((
+                p.start(),
+                p.as_str().to_string(),
+                v,
+                Some("year_ago".to_string()),
+            ))
+        });
+        out.push(Statement {
+            label: label.as_str().trim(),
+            printed_label: label.as_str().trim().to_string(),
+            num,
+            unit: "JPY 100 million".to_string(),
+            change,
+        });
+    }
+    out
+}
+
+/// The comparison a stated change makes from `base`: a year ago, a quarter before, the initial
+/// target; none when the base is none of them.
+pub(super) fn comparison_of(
+    calendar: &Calendar,
+    period: &str,
+    base: Option<&str>,
+) -> Option<&'static str> {
+    let base = base?;
+    if base == "year_ago" {
+        return Some("yoy_pct");
+    }
+    if base.starts_with("the initial target") {
+        return Some("vs_initial_target_pct");
+    }
+    let (a, b) = (calendar.period(period).ok()?, calendar.period(base).ok()?);
+    if a.kind == b.kind && a.seq == b.seq && a.fiscal_year == b.fiscal_year + 1 {
+        Some("yoy_pct")
+    } else if a.kind == "quarter"
+        && b.kind == "quarter"
+        && a.fiscal_year * 4 + a.seq as i32 == b.fiscal_year * 4 + b.seq as i32 + 1
+    {
+        Some("qoq_pct")
+    } else {
+        None
+    }
+}
+
+/// Figures stated in sentences, as rows of the release's own period (a text with headings for
+/// other periods leaves that for review).
+pub(super) fn stated(
+    line_no: usize,
+    line: &str,
+    (k, section): (&Knowledge, &str),
+    period: &str,
+    calendar: &Calendar,
+    d: &mut Draft,
+    used: &mut HashSet<(usize, usize)>,
+) {
+    for st in statements(line) {
+        let (found, mut certainty, mut how) = meanings(k, st.label);
+        if found.is_empty() || used.contains(&(line_no, st.num.start())) {
+            continue;
+        }
+        if !d.headings.is_empty() {
+            certainty = Certainty::Review;
+            // The first few name them; a text of thousands of headings would repeat them all
+            // in every row's note.
+            let more = match d.headings.len() {
+                n if n > 8 => format!(" and {} more", n - 8),
+                _ => String::new(),
+            };
+            how.push_str(&format!(
+                "; the text has headings for the periods {}{more}: which one this figure is of, \
+                 its printed order does not pin",
+                d.headings[..d.headings.len().min(8)].join(", ")
+            ));
+        }
+        let Some(value) = printed_value(st.num.as_str()) else {
+            continue;
+        };
+        let candidates = found
+            .iter()
+            .map(|m| format!("{}:{}", m.table, m.concept))
+            .collect::<Vec<_>>()
+            .join("|");
+        used.insert((line_no, st.num.start()));
+        let row = |comparison: &str, value: String, unit: String, printed: String, how: String| {
+            DraftRow {
+                table: candidates.clone(),
+                period: period.to_string(),
+                start: String::new(),
+                end: String::new(),
+                item: String::new(),
+                comparison: comparison.to_string(),
+                value,
+                unit,
+                section: section.to_string(),
+                label: st.printed_label.clone(),
+                printed,
+                placement: "statement",
+                certainty,
+                how: vec![how],
+                line: line_no,
+            }
+        };
+        d.rows.push(row(
+            "level",
+            value,
+            st.unit.clone(),
+            st.num.as_str().to_string(),
+            format!("stated figure: {how}; the release's period {period}"),
+        ));
+        if let Some((at, printed, v, base)) = &st.change {
+            let Some(comparison) = comparison_of(calendar, period, base.as_deref()) else {
+                continue;
+            };
+            used.insert((line_no, *at));
+            let base = base.as_deref().unwrap_or_default();
+            d.rows.push(row(
+                comparison,
+                v.clone(),
+                "%".to_string(),
+                printed.clone(),
+                format!("stated change from {base}: {how}"),
+            ));
+        }
+    }
+}
