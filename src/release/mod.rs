@@ -20,6 +20,7 @@
 pub mod calendar;
 pub(crate) mod company;
 mod concepts;
+pub mod document;
 pub mod draft;
 mod folder;
 mod reference;

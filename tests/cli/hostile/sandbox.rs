@@ -296,6 +296,10 @@ fn drafts_run_under_the_page_limits() {
     let server = serve_with(&sb, &[], Stdio::null());
     let (status, _, page) = get(&server, "/drafts/iij-2q06");
     assert_eq!(status, 200, "{}", crate::web::said(&page));
-    assert!(page.contains("Draft of iij-2q06"), "{}", crate::web::said(&page));
+    assert!(
+        page.contains("Draft of iij-2q06"),
+        "{}",
+        crate::web::said(&page)
+    );
     before.unchanged(&sb, "drafts on the page");
 }
