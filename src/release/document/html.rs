@@ -9,7 +9,8 @@
 //!   and in a row of one cell (a layout table holding paragraphs) they end lines;
 //! - a table inside a cell ends the outer row's line so far: its rows are lines of their own;
 //! - whitespace is collapsed to one space (U+00A0, `&nbsp;`, is a space), except in `<pre>`;
-//! - scripts, styles, forms, SVG and the site's chrome (nav, header, footer, aside) are dropped;
+//! - scripts, styles, forms, SVG and the site's chrome (nav, header, footer, aside, and elements
+//!   whose ARIA role, class or id says navigation, banner or footer) are dropped;
 //! - no trailing spaces, no run of blank lines (a `<br>` or `<hr>` alone, or a table's end,
 //!   leaves one).
 //!
@@ -27,6 +28,39 @@ const DROPPED: &[&str] = &[
     "head", "title", "script", "style", "noscript", "template", "svg", "math", "iframe", "object",
     "embed", "canvas", "video", "audio", "form", "button", "select", "textarea", "nav", "header",
     "footer", "aside", "dialog", "map",
+];
+
+/// ARIA roles of a site's chrome: an element with one is dropped as `<nav>` or `<footer>` is.
+const CHROME_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "search",
+    "menu",
+    "menubar",
+    "complementary",
+];
+
+/// Class names and ids of a site's chrome, each a whole word of the attribute (newsroom pages
+/// build their footer of `<div class="footer">`, not `<footer>`): an element with one is
+/// dropped. Words that a release's own text could sit in (`header`, `content`) are not here.
+const CHROME_NAMES: &[&str] = &[
+    "footer",
+    "site-footer",
+    "global-footer",
+    "page-footer",
+    "site-header",
+    "global-header",
+    "nav",
+    "navbar",
+    "navigation",
+    "site-nav",
+    "global-nav",
+    "breadcrumb",
+    "breadcrumbs",
+    "skip-link",
+    "cookie-banner",
+    "cookie-consent",
 ];
 
 /// Elements that end a line before and after them.
@@ -307,7 +341,7 @@ fn convert(html: &Html) -> String {
                 Node::Text(text) => out.text(text),
                 Node::Element(element) => {
                     let name = element.name();
-                    if DROPPED.contains(&name) {
+                    if DROPPED.contains(&name) || chrome(element) {
                         continue;
                     }
                     out.open(name);
@@ -327,6 +361,26 @@ fn convert(html: &Html) -> String {
         }
     }
     out.finish()
+}
+
+/// Whether `element` is the site's chrome by its role, class or id (see `CHROME_ROLES`,
+/// `CHROME_NAMES`).
+fn chrome(element: &scraper::node::Element) -> bool {
+    let words = |attr: &str| {
+        element
+            .attr(attr)
+            .unwrap_or_default()
+            .split_ascii_whitespace()
+            .map(|w| w.to_ascii_lowercase())
+            .collect::<Vec<_>>()
+    };
+    words("role")
+        .iter()
+        .any(|w| CHROME_ROLES.contains(&w.as_str()))
+        || words("class")
+            .iter()
+            .chain(&words("id"))
+            .any(|w| CHROME_NAMES.contains(&w.as_str()))
 }
 
 /// A table being read: its row's cells so far and the cell open in it.
@@ -696,9 +750,11 @@ mod tests {
              <header><a href=/>Home</a></header><nav><ul><li>Products</li></ul></nav>\
              <script>var tracking = 'Revenue 1';</script><noscript>Enable JavaScript</noscript>\
              <p>NVIDIA Announces Results</p><form><button>Subscribe</button></form>\
-             <footer>Privacy Policy</footer></body></html>",
+             <footer>Privacy Policy</footer><div class=\"footer\"><a>Events Calendar</a></div>\
+             <div role=navigation>Menu</div><div id=\"Nav\">Investors</div>\
+             <div class=\"footer-note\">Footnote kept</div></body></html>",
         );
-        assert_eq!(t, "NVIDIA Announces Results\n");
+        assert_eq!(t, "NVIDIA Announces Results\nFootnote kept\n");
     }
 
     #[test]
