@@ -379,6 +379,16 @@ fn read_release(
         );
     }
     let document_file = get("document_file");
+    if let Some(name) = &document_file {
+        if document::kind_of(Path::new(name)).is_none() || *name == source_file {
+            bail!(
+                "{}:{}: document_file `{name}` is not a document of record: it names the HTML page \
+                 (.htm, .html) that source_file `{source_file}` is the text of",
+                meta_path.display(),
+                line_of("document_file")
+            );
+        }
+    }
     if let Some((path, bytes)) = folder.document(&metadata)? {
         let sha = hex(&Sha256::digest(&bytes));
         let declared = get("document_sha256").unwrap_or_default();

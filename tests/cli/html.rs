@@ -151,6 +151,18 @@ fn apple_page_is_a_release_that_loads_with_its_document_of_record() {
         + 1;
     assert!(err.contains(&format!("release.toml:{line}:")), "{err}");
 
+    // A document of record is an HTML page, not another file of the folder.
+    std::fs::write(
+        &toml_path,
+        toml.replace("\"source.htm\"", "\"revenue_lines.csv\""),
+    )
+    .unwrap();
+    let err = sb.fails(&["load"]);
+    assert!(
+        err.contains("document_file `revenue_lines.csv` is not a document of record"),
+        "{err}"
+    );
+
     // A document named without its hash is refused too.
     std::fs::write(
         &toml_path,
