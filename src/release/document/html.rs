@@ -243,12 +243,10 @@ fn declared_charset(bytes: &[u8]) -> Option<String> {
     None
 }
 
-/// Elements that hold no content (`<br>`), or that the next of their kind or their parent's end
-/// closes (`<p>`, `<li>`, `<td>`): not counted as nesting.
-const NOT_NESTING: &[&str] = &[
+/// Elements that hold no content (`<br>`): never open.
+const VOID: &[&str] = &[
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
-    "keygen", "link", "meta", "param", "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td",
-    "th", "option", "optgroup", "thead", "tbody", "tfoot", "colgroup", "rb", "rt", "rp",
+    "keygen", "link", "meta", "param", "source", "track", "wbr",
 ];
 
 /// Elements whose content is text to their end tag, not tags.
@@ -256,9 +254,177 @@ const RAW_TEXT: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
 ];
 
+/// Formatting elements: closed implicitly (a `</p>` over an open `<b>`), HTML opens them again
+/// inside the next block, up to the table cell they are in.
+const FORMATTING: &[&str] = &[
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+];
+
+/// Elements an end tag's search for its element stops at (HTML's "scope"), and which end the
+/// reopening of formatting elements.
+const SCOPE: &[&str] = &[
+    "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template",
+];
+
+/// Elements a start tag of which closes an open `<p>`.
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "li",
+    "dd",
+    "dt",
+    "listing",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
+];
+
+/// The HTML tree builder's stack of open elements, as far as its depth goes: what is open, and
+/// the formatting elements closed implicitly that HTML will open again (`None`: a table cell's
+/// mark, beyond which none is reopened). A model, not the parser: it follows the rules that
+/// close elements without their end tag (a `<td>` the open cell, a `<li>` the open item, a
+/// block an open `<p>`, an end tag what was opened after its element) and that reopen
+/// formatting elements (at most three alike, as HTML's), so that its depth is the parser's
+/// within a few levels.
+#[derive(Default)]
+struct Nesting {
+    /// Each open element's name, and for a formatting element its tag as written (lower case).
+    open: Vec<(String, Vec<u8>)>,
+    reopened: Vec<Option<(String, Vec<u8>)>>,
+}
+
+impl Nesting {
+    fn depth(&self) -> usize {
+        self.open.len() + self.reopened.iter().filter(|e| e.is_some()).count()
+    }
+
+    /// Closes the innermost open element of `names` unless one of `stop` comes first.
+    fn close_open(&mut self, names: &[&str], stop: &[&str]) {
+        for i in (0..self.open.len()).rev() {
+            let name = self.open[i].0.as_str();
+            if names.contains(&name) {
+                self.close_from(i, None);
+                return;
+            }
+            if stop.contains(&name) {
+                return;
+            }
+        }
+    }
+
+    /// Closes the elements from the `i`th open one up; `ended` is the one an end tag closed.
+    fn close_from(&mut self, i: usize, ended: Option<&str>) {
+        let closed: Vec<(String, Vec<u8>)> = self.open.drain(i..).rev().collect();
+        for (n, (name, tag)) in closed.iter().enumerate() {
+            let last = n + 1 == closed.len();
+            if SCOPE.contains(&name.as_str()) {
+                // Nothing closed inside a cell is reopened outside it.
+                while let Some(entry) = self.reopened.pop() {
+                    if entry.is_none() {
+                        break;
+                    }
+                }
+            } else if FORMATTING.contains(&name.as_str()) && !(last && ended == Some(name)) {
+                self.reopen(name, tag);
+            }
+        }
+    }
+
+    /// Notes a formatting element HTML will open again; three alike are kept (the oldest goes).
+    fn reopen(&mut self, name: &str, tag: &[u8]) {
+        let since_mark = self
+            .reopened
+            .iter()
+            .rposition(|e| e.is_none())
+            .map_or(0, |m| m + 1);
+        let alike: Vec<usize> = (since_mark..self.reopened.len())
+            .filter(|&j| self.reopened[j].as_ref().is_some_and(|(_, t)| t == tag))
+            .collect();
+        if alike.len() >= 3 {
+            self.reopened.remove(alike[0]);
+        }
+        self.reopened.push(Some((name.to_string(), tag.to_vec())));
+    }
+
+    fn start(&mut self, name: &str, tag: &[u8]) {
+        match name {
+            "td" | "th" => self.close_open(&["td", "th"], &["tr", "table", "template"]),
+            "tr" => self.close_open(&["tr"], &["table", "template"]),
+            "li" => self.close_open(&["li"], &[&["ul", "ol"], SCOPE].concat()),
+            "dt" | "dd" => self.close_open(&["dt", "dd"], &[&["dl"], SCOPE].concat()),
+            "option" => self.close_open(&["option"], &["select"]),
+            _ => {}
+        }
+        if CLOSES_P.contains(&name) {
+            self.close_open(&["p"], &[SCOPE, &["button"]].concat());
+        }
+        if SCOPE.contains(&name) && name != "html" && name != "table" {
+            self.reopened.push(None);
+        }
+        // A formatting element is known by its tag as written, attributes too: HTML keeps three
+        // alike (name and attributes) for reopening.
+        let tag = if FORMATTING.contains(&name) {
+            tag.to_ascii_lowercase()
+        } else {
+            Vec::new()
+        };
+        self.open.push((name.to_string(), tag));
+    }
+
+    fn end(&mut self, name: &str) {
+        for i in (0..self.open.len()).rev() {
+            let open = self.open[i].0.as_str();
+            if open == name {
+                self.close_from(i, Some(name));
+                return;
+            }
+            if SCOPE.contains(&open) {
+                break;
+            }
+        }
+        if FORMATTING.contains(&name) {
+            // An end tag of a formatting element no longer open: not reopened again.
+            if let Some(j) = self
+                .reopened
+                .iter()
+                .rposition(|e| e.as_ref().is_some_and(|(n, _)| n == name))
+            {
+                self.reopened.remove(j);
+            }
+        }
+    }
+}
+
 /// Refuses a document whose tags nest deeper than `MAX_DEPTH`, by one linear scan of its tags
-/// before the parse: each start tag of an element that nests opens a level, each end tag closes
-/// one (a `<div/>` opens one too, as HTML reads it, except in SVG and MathML).
+/// before the parse, through the model of the parser's stack (`Nesting`).
 fn check_depth(bytes: &[u8]) -> Result<(), String> {
     let find = |from: usize, needle: &[u8]| -> Option<usize> {
         bytes[from..]
@@ -266,7 +432,8 @@ fn check_depth(bytes: &[u8]) -> Result<(), String> {
             .position(|w| w.eq_ignore_ascii_case(needle))
             .map(|at| from + at)
     };
-    let (mut depth, mut foreign, mut i) = (0usize, 0usize, 0usize);
+    let mut nesting = Nesting::default();
+    let (mut foreign, mut i) = (0usize, 0usize);
     while let Some(at) = bytes[i..].iter().position(|b| *b == b'<') {
         let lt = i + at;
         let rest = &bytes[lt + 1..];
@@ -295,9 +462,7 @@ fn check_depth(bytes: &[u8]) -> Result<(), String> {
             if is_foreign_root {
                 foreign = foreign.saturating_sub(1);
             }
-            if !NOT_NESTING.contains(&name) {
-                depth = depth.saturating_sub(1);
-            }
+            nesting.end(name);
             continue;
         }
         if RAW_TEXT.contains(&name) {
@@ -306,15 +471,16 @@ fn check_depth(bytes: &[u8]) -> Result<(), String> {
             i = find(i, &close).unwrap_or(bytes.len());
             continue;
         }
+        // `<div/>` opens a div, as HTML reads it; in SVG and MathML the slash closes it.
         let self_closing = end > name_start && bytes[end - 1] == b'/';
         if is_foreign_root && !self_closing {
             foreign += 1;
         }
-        if NOT_NESTING.contains(&name) || (foreign > 0 && self_closing) {
+        if VOID.contains(&name) || (foreign > 0 && self_closing) {
             continue;
         }
-        depth += 1;
-        if depth > MAX_DEPTH {
+        nesting.start(name, &bytes[lt..end]);
+        if nesting.depth() > MAX_DEPTH {
             let (line, _) = place(bytes, lt);
             return Err(format!(
                 "line {line}: tags nest more than {MAX_DEPTH} deep (browsers stop nesting there, \
@@ -840,5 +1006,21 @@ mod tests {
             "<div>".repeat(5_000)
         );
         assert!(text(&flat).ends_with("ok\n"));
+        // Old exhibits leave a <font> open in every cell; the cell's end closes it.
+        let cells = format!(
+            "<table>{}</table>",
+            "<tr><td><font size=2>Revenue<td align=right><font size=2>$<td><font size=2>100</tr>"
+                .repeat(3_000)
+        );
+        assert!(text(&cells).contains("Revenue   $100\n"));
+        // A <b> left open in every paragraph is reopened in the next, three alike at most...
+        let paragraphs = "<p><b>Bold</p>".repeat(3_000);
+        assert!(text(&paragraphs).starts_with("Bold\n"));
+        // ... but formatting elements that differ pile up, one more in each paragraph: refused.
+        let piling: String = (0..3_000)
+            .map(|n| format!("<p><font id=f{n}>x</p>"))
+            .collect();
+        let err = to_text(piling.as_bytes()).unwrap_err();
+        assert!(err.contains("tags nest more than 512 deep"), "{err}");
     }
 }
