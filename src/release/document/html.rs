@@ -112,6 +112,12 @@ const CLOSERS: &[&str] = &["%", ")", "%)"];
 /// of 100,000 nested `<div>`s is refused at once rather than parsed for a minute.
 const MAX_DEPTH: usize = 512;
 
+/// The most tag-levels (each start tag counted at its depth) a page may hold: the tree builder
+/// walks down its stack at a start tag, so its time is about the sum of their depths, ~20 ns
+/// each. A 32 MiB release page 20 deep holds ~3e7; 1e8 is ~2 s of parsing, where 500 deep over
+/// 32 MiB of tags would be half a minute.
+const MAX_TAG_LEVELS: u64 = 100_000_000;
+
 /// How far from its start a document's charset declaration is looked for.
 const PRESCAN_BYTES: usize = 4096;
 
@@ -423,8 +429,9 @@ impl Nesting {
     }
 }
 
-/// Refuses a document whose tags nest deeper than `MAX_DEPTH`, by one linear scan of its tags
-/// before the parse, through the model of the parser's stack (`Nesting`).
+/// Refuses a document whose tags nest deeper than `MAX_DEPTH`, or whose tags' depths add up to
+/// more than `MAX_TAG_LEVELS`, by one linear scan of its tags before the parse, through the
+/// model of the parser's stack (`Nesting`).
 fn check_depth(bytes: &[u8]) -> Result<(), String> {
     let find = |from: usize, needle: &[u8]| -> Option<usize> {
         bytes[from..]
@@ -434,6 +441,7 @@ fn check_depth(bytes: &[u8]) -> Result<(), String> {
     };
     let mut nesting = Nesting::default();
     let (mut foreign, mut i) = (0usize, 0usize);
+    let (mut tags, mut levels) = (0u64, 0u64);
     while let Some(at) = bytes[i..].iter().position(|b| *b == b'<') {
         let lt = i + at;
         let rest = &bytes[lt + 1..];
@@ -480,6 +488,17 @@ fn check_depth(bytes: &[u8]) -> Result<(), String> {
             continue;
         }
         nesting.start(name, &bytes[lt..end]);
+        tags += 1;
+        levels += nesting.depth() as u64;
+        if levels > MAX_TAG_LEVELS {
+            let (line, _) = place(bytes, lt);
+            return Err(format!(
+                "line {line}: {tags} tags nested {} deep on average by there, too deep for so many \
+                 (the HTML parser's time grows with both; release pages nest about 20 deep); is it \
+                 the release page?",
+                levels / tags
+            ));
+        }
         if nesting.depth() > MAX_DEPTH {
             let (line, _) = place(bytes, lt);
             return Err(format!(
@@ -1022,5 +1041,17 @@ mod tests {
             .collect();
         let err = to_text(piling.as_bytes()).unwrap_err();
         assert!(err.contains("tags nest more than 512 deep"), "{err}");
+    }
+
+    #[test]
+    fn many_tags_each_nested_deep_are_refused_before_the_parse() {
+        let page = format!("{}{}", "<div>".repeat(500), "<div>x</div>".repeat(250_000));
+        let started = std::time::Instant::now();
+        let err = to_text(page.as_bytes()).unwrap_err();
+        assert!(err.contains("tags nested 500 deep on average"), "{err}");
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+        // As many tags 20 deep are read.
+        let page = format!("{}{}", "<div>".repeat(19), "<div>x</div>".repeat(250_000));
+        assert!(text(&page).starts_with("x\nx\n"));
     }
 }
