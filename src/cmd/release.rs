@@ -20,7 +20,8 @@
 //! converted to source.txt (one line per table row, cells joined by three spaces; the site's
 //! navigation, footer and scripts dropped) and kept beside it as the document of record,
 //! source.htm, with `document_file` and `document_sha256` in release.toml. An empty, binary or
-//! textless page, one over 32 MiB or nesting tags deeper than 512 is refused; nothing is written.
+//! textless page, one over 32 MiB or nesting tags deeper than 512 (or deep over very many tags) is
+//! refused; nothing is written.
 
 use crate::base::project::Project;
 use crate::release::scaffold::{scaffold, NewCompany, NewRelease};
