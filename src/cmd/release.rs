@@ -14,6 +14,14 @@
 //! source.txt and writes the figure rows it can place into its (empty) CSVs, each with a note
 //! saying how it was found and how sure, and DRAFT.md listing them and every number it could not
 //! place; `--report` prints the draft and writes nothing. Then review the CSVs and run `iijwh load`.
+//!
+//! `--source` is the release as published: a text (UTF-8), copied as source.txt, or an HTML page
+//! (`.htm`/`.html`, an 8-K exhibit or newsroom page, in UTF-8 or the charset it declares),
+//! converted to source.txt (one line per table row, cells joined by three spaces; the site's
+//! navigation, footer and scripts dropped) and kept beside it as the document of record,
+//! source.htm, with `document_file` and `document_sha256` in release.toml. An empty, binary or
+//! textless page, one over 32 MiB or nesting tags deeper than 512 (or deep over very many tags) is
+//! refused; nothing is written.
 
 use crate::base::project::Project;
 use crate::release::scaffold::{scaffold, NewCompany, NewRelease};
@@ -44,6 +52,9 @@ enum Action {
     /// Scaffold data/releases/ID/ for a new release
     #[command(
         after_help = "Examples:\n  iijwh release new iij-3q06 --period 3Q06 --published-on 2007-02-08 --source 3q06.txt\n  \
+                      iijwh release new apple-1q24 --company apple --period 1Q24 --published-on 2024-02-01 \\\n      \
+                      --source ex99-1.htm --name \"Apple Inc.\" --fiscal-year-end \"last Saturday of September\" \\\n      \
+                      --fiscal-year-named-by end_year --currency USD --unit \"USD million\"\n  \
                       iijwh release new acme-2q06 --company acme --name \"Acme Corp.\" --fiscal-year-start 1 \\\n      \
                       --currency USD --unit \"USD thousand\" --period 2Q06 --published-on 2006-07-25 --source acme.txt"
     )]
@@ -74,7 +85,8 @@ struct NewArgs {
     /// Date the release was published (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     published_on: String,
-    /// The release text (UTF-8), copied into the folder as source.txt
+    /// The release as published: a text (UTF-8), copied into the folder as source.txt, or an
+    /// HTML page (.htm, .html), whose text becomes source.txt, kept as source.htm
     #[arg(long, value_name = "FILE")]
     source: PathBuf,
     /// Company id (data/companies/ID.toml; default: the only company, when there is one)

@@ -1,7 +1,8 @@
 //! The one reader of a release folder's files, shared by the load, `release draft` and the web
 //! page's drafts, so that every guard holds for all of them: a file is read only when its real
 //! place, links followed, is inside the release folder, and it is a regular file (not a pipe,
-//! device or folder) of at most `base::MAX_INPUT_BYTES` holding UTF-8 text. A release text
+//! device or folder) of at most `base::MAX_INPUT_BYTES` holding UTF-8 text (the document of
+//! record, an HTML page in its own charset, is read as bytes). A release text
 //! linked to `/etc/passwd`, or a `source_file` of `../../x`, is refused by each of them alike.
 
 use super::METADATA_FILE;
@@ -64,6 +65,19 @@ impl ReleaseFolder {
 
     /// A file of the folder as UTF-8 text, under every guard of the module's doc.
     pub fn read(&self, path: &Path) -> Result<String> {
+        self.inside(path)?;
+        super::read_utf8(path)
+    }
+
+    /// A file of the folder as bytes (the document of record, HTML in any charset), under every
+    /// guard of the module's doc but the UTF-8 one.
+    pub fn read_bytes(&self, path: &Path) -> Result<Vec<u8>> {
+        self.inside(path)?;
+        crate::base::read_bounded(path)
+    }
+
+    /// Refuses `path` unless its real place is inside the folder.
+    fn inside(&self, path: &Path) -> Result<()> {
         let Ok(real) = crate::base::project::resolved(path) else {
             bail!("{}: missing or unreadable", path.display());
         };
@@ -76,7 +90,23 @@ impl ReleaseFolder {
                 self.real.display()
             );
         }
-        super::read_utf8(path)
+        Ok(())
+    }
+
+    /// The document of record its metadata names (`document_file`, an HTML page whose text is
+    /// the source file), if any, with its path and bytes.
+    pub fn document(&self, meta: &Metadata) -> Result<Option<(PathBuf, Vec<u8>)>> {
+        let Some(name) = meta.get("document_file") else {
+            return Ok(None);
+        };
+        let path = self.dir.join(&name);
+        let bytes = self.read_bytes(&path).with_context(|| {
+            format!(
+                "{}: document_file `{name}` cannot be read",
+                meta.path.display()
+            )
+        })?;
+        Ok(Some((path, bytes)))
     }
 
     /// The folder's `release.toml`, parsed.

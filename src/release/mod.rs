@@ -12,7 +12,8 @@
 //! Here: the reading and typing (mod.rs), what data/ holds by one walk (scan), company records
 //! (company), concept definitions (concepts), reference tables (reference), the references
 //! through a company (references), fiscal calendars (calendar); beside it, scaffolding a new
-//! release folder (scaffold) and synthetic releases (synthetic).
+//! release folder (scaffold), HTML release documents to text (document) and synthetic releases
+//! (synthetic).
 //!
 //! Who may call it: warehouse (the manifest's release entries), load and cmd. It imports schema
 //! and base.
@@ -20,6 +21,7 @@
 pub mod calendar;
 pub(crate) mod company;
 mod concepts;
+pub mod document;
 pub mod draft;
 mod folder;
 mod read;
@@ -53,6 +55,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The keys of release.toml naming its document of record (`release::document`): not columns of
+/// `releases`, checked here (the file's hash) and not loaded.
+const DOCUMENT_KEYS: [&str; 2] = ["document_file", "document_sha256"];
 /// Tables filled from the release metadata rather than from a CSV.
 const RELEASES: &str = "releases";
 const RELEASE_SOURCES: &str = "release_sources";
@@ -265,7 +270,7 @@ fn read_release(
     let get = |key: &str| metadata.get(key);
     let line_of = |key: &str| line_of(text, key);
     for key in meta.keys() {
-        if releases.column(key).is_none() {
+        if releases.column(key).is_none() && !DOCUMENT_KEYS.contains(&key.as_str()) {
             bail!(
                 "{}:{}: unknown key `{key}`; {METADATA_FILE} takes: {}",
                 meta_path.display(),
@@ -274,8 +279,20 @@ fn read_release(
                     .columns
                     .iter()
                     .map(|c| c.name.as_str())
+                    .chain(DOCUMENT_KEYS)
                     .collect::<Vec<_>>()
                     .join(", ")
+            );
+        }
+    }
+    // The document of record (an HTML page whose text is source_file) comes with its hash.
+    for [key, other] in [DOCUMENT_KEYS, [DOCUMENT_KEYS[1], DOCUMENT_KEYS[0]]] {
+        if meta.contains_key(key) && !meta.contains_key(other) {
+            bail!(
+                "{}:{}: {key} without {other}; a document of record is named with its SHA-256 \
+                 (both keys, or neither)",
+                meta_path.display(),
+                line_of(key)
             );
         }
     }
@@ -362,6 +379,30 @@ fn read_release(
             source_path.display()
         );
     }
+    let document_file = get("document_file");
+    if let Some(name) = &document_file {
+        if document::kind_of(Path::new(name)).is_none() || *name == source_file {
+            bail!(
+                "{}:{}: document_file `{name}` is not a document of record: it names the HTML page \
+                 (.htm, .html) that source_file `{source_file}` is the text of",
+                meta_path.display(),
+                line_of("document_file")
+            );
+        }
+    }
+    if let Some((path, bytes)) = folder.document(&metadata)? {
+        let sha = hex(&Sha256::digest(&bytes));
+        let declared = get("document_sha256").unwrap_or_default();
+        if sha != declared {
+            bail!(
+                "{}:{}: document_sha256 does not match {}: the file hashes to {sha}; the document \
+                 of record changed or the checksum is wrong",
+                meta_path.display(),
+                line_of("document_sha256"),
+                path.display()
+            );
+        }
+    }
     push_row(
         raw,
         RELEASE_SOURCES,
@@ -383,7 +424,11 @@ fn read_release(
             .to_string_lossy()
             .to_string();
         // Notes beside the data (DRAFT.md of `release draft`) are for people, not the loader.
-        if name == METADATA_FILE || name == source_file || name.ends_with(".md") {
+        if name == METADATA_FILE
+            || name == source_file
+            || document_file.as_deref() == Some(name.as_str())
+            || name.ends_with(".md")
+        {
             continue;
         }
         let table = name

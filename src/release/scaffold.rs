@@ -1,5 +1,7 @@
 //! Scaffolding a new release folder (`iijwh release new`): release.toml with the source text's
-//! SHA-256, the text, and one CSV per table with its header from the schema. The release names its
+//! SHA-256, the text, and one CSV per table with its header from the schema. An HTML document
+//! (`.htm`, `.html`) is converted to the text (`release::document`) and kept beside it as the
+//! document of record, with its own SHA-256. The release names its
 //! company; a company new to the warehouse gets its record (data/companies/ID.toml) from the flags,
 //! never from another company. The period is checked against the company's calendar.
 
@@ -7,6 +9,7 @@ use crate::base::project::Project;
 use crate::base::{hex, StagedDir};
 use crate::release::calendar::{month_name, parse_year_end, YEAR_END_FORMS};
 use crate::release::company::{calendar_of, read_company_record};
+use crate::release::document;
 use crate::release::{release_table, Units};
 use crate::schema::Catalog;
 use anyhow::{anyhow, bail, Context, Result};
@@ -283,20 +286,31 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
             ))
         );
     }
-    let text = crate::base::read_bounded(source)?;
-    let text = String::from_utf8(text).map_err(|_| {
-        anyhow!(
-            "{}: not UTF-8 text; save the release text as UTF-8",
-            source.display()
-        )
-    })?;
+    // Read (bounded: a file over the bound is refused by its size, before reading) and, for an
+    // HTML document, converted, all before anything is written.
+    let bytes = crate::base::read_bounded(source)?;
+    let (text, of_record) = match document::kind_of(source) {
+        Some(_) => {
+            let doc = document::to_text(source, &bytes)?;
+            (doc.text, Some((doc.kind.record_name(), bytes)))
+        }
+        None => {
+            let text = String::from_utf8(bytes).map_err(|_| {
+                anyhow!(
+                    "{}: not UTF-8 text; save the release text as UTF-8",
+                    source.display()
+                )
+            })?;
+            (text, None)
+        }
+    };
 
     // Written aside and renamed into place: a failure leaves data/ as it was.
     let staged = StagedDir::new(&dir)?;
     let staging = staged.path();
     std::fs::write(staging.join("source.txt"), &text)?;
     let title = title.unwrap_or_else(|| format!("{name} results for {period}"));
-    let toml_text = format!(
+    let mut toml_text = format!(
         "# Release metadata, scaffolded by `iijwh release new`; the loader checks source_sha256 against source.txt.\n\
          # currency and unit are the company's ({company}.toml) unless set here.\n\
          release_id = {}\ncompany_id = {}\ntitle = {}\npublished_on = {}\nfiscal_period = {}\n\
@@ -308,6 +322,17 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         toml_str(period),
         hex(&Sha256::digest(text.as_bytes()))
     );
+    if let Some((file, bytes)) = &of_record {
+        // The document as published, kept as the document of record; source.txt is its text.
+        std::fs::write(staging.join(file), bytes)?;
+        toml_text.push_str(&format!(
+            "# source.txt is the text of {file}, the document as published ({}).\n\
+             document_file = {}\ndocument_sha256 = \"{}\"\n",
+            toml_str(&source.file_name().unwrap_or_default().to_string_lossy()),
+            toml_str(file),
+            hex(&Sha256::digest(bytes))
+        ));
+    }
     std::fs::write(staging.join("release.toml"), toml_text)?;
     for table in catalog.tables.iter().filter(|t| release_table(t)) {
         let header: Vec<&str> = table

@@ -571,9 +571,19 @@ pub fn draft(project: &Project, id: &str) -> Result<Reply> {
 pub fn draft_source(project: &Project, id: &str) -> Result<Reply> {
     // Through the release's reader, as the load and the draft read it: its guards hold here too.
     let folder = crate::release::ReleaseFolder::named(&project.data, id)?;
-    let (_, text) = folder.source(&folder.metadata()?)?;
+    let meta = folder.metadata()?;
+    let (_, text) = folder.source(&meta)?;
+    // A release added from its HTML page keeps the page as its document of record: the text
+    // here is that page's, converted (the page itself is not served).
+    let document = meta.get("document_file");
     let body = html! {
         p { a href=(format!("/drafts/{}", encode(id))) { "Back to the draft" } }
+        @if let Some(file) = &document {
+            p.document-of-record {
+                "Document of record: " code { (file) } " (the release as published, in the \
+                release folder); the text below is converted from it."
+            }
+        }
         div.scroll { table {
             tbody { @for (i, line) in text.lines().enumerate() {
                 tr id=(format!("L{}", i + 1)) { td.num { (i + 1) } td { code { (line) } } }

@@ -10,6 +10,7 @@ mod drafts;
 mod exact;
 mod formats;
 mod hostile;
+mod html;
 mod incremental;
 mod interop;
 mod layers;

@@ -856,6 +856,7 @@ fn export_force_replaces_only_what_an_export_wrote() {
 }
 
 // Round two of the hostile cases (one file per area; each case hashes data/ and the warehouse).
+mod documents;
 mod drafting;
 mod files;
 mod records;
