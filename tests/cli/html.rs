@@ -121,6 +121,19 @@ fn apple_page_is_a_release_that_loads_with_its_document_of_record() {
         .contains("Total net sales   $119,575   $117,154"));
     sb.ok(&["check"]);
 
+    // Drafted from the page's text and loaded as drafted, no row typed: every rule passes or
+    // names its residual, and total net sales is the printed 119,575 of Apple's 1Q24.
+    sb.ok(&["release", "draft", "apple-1q24"]);
+    let out = sb.ok(&["load"]);
+    assert!(out.contains(", 0 fail"), "{out}");
+    assert_eq!(
+        sb.scalar(
+            "SELECT value FROM income_items WHERE release_id = 'apple-1q24' \
+             AND item = 'total_revenues' AND period = '1Q24' AND label LIKE 'Total net sales%' LIMIT 1"
+        ),
+        "119575.0"
+    );
+
     // The drafts' source page says the text has a document of record.
     let server = crate::web::serve_with(&sb, &[], std::process::Stdio::null());
     let (status, _, draft_page) = crate::web::get(&server, "/drafts/apple-1q24/source");
