@@ -171,6 +171,44 @@ fn nvidia_drafts_loads_and_its_second_release_reads_what_the_first_printed() {
     sb.ok(&["release", "draft", "nvidia-2q25"]);
     let out = sb.ok(&["load"]);
     assert!(out.contains("0 fail"), "{out}");
+
+    // A year later the 1Q25 comparatives are printed again after the 10-for-1 split: per-share
+    // figures differ from the first printing, so they are for review, and a restatement is
+    // proposed with the text's own reason; figures that did not change confirm the first.
+    new_nvidia(
+        &sb,
+        "nvidia-1q26",
+        "nvidia-FY2026Q1",
+        "1Q26",
+        "2025-05-28",
+        false,
+    );
+    let rows = report(&sb, "nvidia-1q26");
+    let eps = rows
+        .iter()
+        .find(|r| r["item"] == "eps_diluted" && r["period"] == "1Q25")
+        .expect("1Q25 diluted EPS printed again");
+    assert_eq!(
+        (eps["value"].as_str(), eps["status"].as_str()),
+        ("0.60", "review")
+    );
+    assert!(eps["how"].contains("nvidia-1q25 printed 5.98"), "{eps:?}");
+    let revenue = rows
+        .iter()
+        .find(|r| r["item"] == "total_revenues" && r["period"] == "1Q25")
+        .expect("1Q25 revenue printed again");
+    assert_eq!(revenue["status"], "certain", "{revenue:?}");
+    sb.ok(&["release", "draft", "nvidia-1q26"]);
+    let restated =
+        std::fs::read_to_string(sb.data.join("releases/nvidia-1q26/restatements.csv")).unwrap();
+    assert!(
+        restated.contains("eps_diluted")
+            && restated
+                .contains("retroactively adjusted to reflect NVIDIA’s ten-for-one stock split"),
+        "{restated}"
+    );
+    let out = sb.ok(&["load"]);
+    assert!(out.contains("0 fail"), "{out}");
 }
 
 #[test]

@@ -27,6 +27,10 @@ pub(super) struct Knowledge {
     /// (table, normalized label) -> the concepts the newest earlier release printing that label
     /// in that table printed under it, in its order (the n-th "Other" of a cash-flow statement)
     pub(super) order: HashMap<(String, String), Vec<String>>,
+    /// (table, concept, period or date, unit) -> (value, release) of the newest earlier release
+    /// printing that actual consolidated level: what a comparative printed again is checked
+    /// against
+    pub(super) values: HashMap<(String, String, String, String), (String, String)>,
 }
 
 pub(super) const FACT_TABLES: [(&str, &str); 4] = [
@@ -142,8 +146,28 @@ pub(super) fn knowledge(
             continue;
         }
         let mut order: HashMap<(String, String), Vec<String>> = HashMap::new();
+        let mut values = HashMap::new();
+        let mut remember = |table: &str, col: &str, when: &str, r: &HashMap<String, String>| {
+            let plain = |c: &str, v: &str| r.get(c).is_none_or(|x| x == v);
+            if plain("comparison", "level")
+                && plain("basis", "actual")
+                && plain("scope", "consolidated")
+                && plain("measure", "amount")
+            {
+                values.insert(
+                    (
+                        table.to_string(),
+                        r[col].clone(),
+                        r[when].clone(),
+                        r["unit"].clone(),
+                    ),
+                    (r["value"].clone(), id.clone()),
+                );
+            }
+        };
         for (table, col) in FACT_TABLES {
             for r in rows(folder.read(&folder.dir.join(format!("{table}.csv")))) {
+                remember(table, col, "period", &r);
                 let concepts = order
                     .entry((table.to_string(), normalize(&r["label"])))
                     .or_default();
@@ -162,6 +186,7 @@ pub(super) fn knowledge(
         }
         // Balance-sheet labels serve statement tables only (their columns are dates).
         for r in rows(folder.read(&folder.dir.join("balance_sheet.csv"))) {
+            remember("balance_sheet", "item", "as_of", &r);
             let concepts = order
                 .entry(("balance_sheet".to_string(), normalize(&r["label"])))
                 .or_default();
@@ -169,8 +194,9 @@ pub(super) fn knowledge(
                 concepts.push(r["item"].clone());
             }
         }
-        // Oldest first: the newest release printing a label decides its order.
+        // Oldest first: the newest release printing a label decides its order, and its value.
         k.order.extend(order);
+        k.values.extend(values);
     }
     for s in rows(crate::base::read_text_bounded(
         &reference.join("standard_concepts.csv"),

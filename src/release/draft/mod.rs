@@ -13,6 +13,7 @@ mod knowledge;
 mod lines;
 mod output;
 mod prose;
+mod restated;
 mod tables;
 
 use checks::*;
@@ -90,6 +91,9 @@ pub struct Draft {
     pub headings: Vec<String>,
     /// Concepts new to the company the draft proposes (concepts.csv).
     pub concepts: Vec<tables::NewConcept>,
+    /// Restatements the draft proposes for comparatives that differ from an earlier printing,
+    /// when the text says why (restatements.csv).
+    pub restatements: Vec<restated::NewRestatement>,
 }
 
 /// The value a printed number stands for, as the fact tables store it (DECIMAL(18,6)): none when
@@ -183,6 +187,7 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
         &taken,
     );
     d.concepts = reading.concepts;
+    d.restatements = restated::propose(&text, &calendar, &reading.restated);
     prove(&mut d, &knowledge, &calendar);
     // Every row's period as dates, for review and for comparing with an answer key.
     for r in d.rows.iter_mut().filter(|r| r.end.is_empty()) {

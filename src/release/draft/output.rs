@@ -53,14 +53,41 @@ pub fn csv_files(d: &Draft, catalog: &Catalog) -> Result<Vec<(String, String)>> 
     if !d.concepts.is_empty() {
         out.push(("concepts".to_string(), concepts_csv(d, catalog)?));
     }
+    if !d.restatements.is_empty() {
+        let rows = d.restatements.iter().map(|r| {
+            move |name: &str| -> String {
+                match name {
+                    "restatement" => r.restatement.clone(),
+                    "period_from" => r.period_from.clone(),
+                    "period_to" => r.period_to.clone(),
+                    "table_name" => r.table_name.clone(),
+                    "items" => r.items.clone(),
+                    "restates_release" => r.restates_release.clone(),
+                    "reason" => r.reason.clone(),
+                    "section" => r.section.clone(),
+                    "note" => r.note.clone(),
+                    _ => String::new(),
+                }
+            }
+        });
+        out.push((
+            "restatements".to_string(),
+            table_csv(catalog, "restatements", rows)?,
+        ));
+    }
     Ok(out)
 }
 
-/// concepts.csv of the concepts the draft proposes, with the schema's header.
-pub(super) fn concepts_csv(d: &Draft, catalog: &Catalog) -> Result<String> {
+/// The CSV text of table `name` (the schema's header, release_id left out) with one row per
+/// item of `rows`, each a cell by column name.
+fn table_csv<F: Fn(&str) -> String>(
+    catalog: &Catalog,
+    name: &str,
+    rows: impl Iterator<Item = F>,
+) -> Result<String> {
     let table = catalog
-        .table("concepts")
-        .context("schema has no table concepts")?;
+        .table(name)
+        .with_context(|| format!("schema has no table {name}"))?;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
@@ -71,8 +98,16 @@ pub(super) fn concepts_csv(d: &Draft, catalog: &Catalog) -> Result<String> {
         .filter(|c| *c != "release_id")
         .collect();
     w.write_record(&header)?;
-    for c in &d.concepts {
-        let cell = |name: &str| -> String {
+    for cell in rows {
+        w.write_record(header.iter().map(|h| cell(h)))?;
+    }
+    Ok(String::from_utf8(w.into_inner()?)?)
+}
+
+/// concepts.csv of the concepts the draft proposes, with the schema's header.
+pub(super) fn concepts_csv(d: &Draft, catalog: &Catalog) -> Result<String> {
+    let rows = d.concepts.iter().map(|c| {
+        move |name: &str| -> String {
             match name {
                 "concept" => c.concept.clone(),
                 "label" => c.label.clone(),
@@ -84,10 +119,9 @@ pub(super) fn concepts_csv(d: &Draft, catalog: &Catalog) -> Result<String> {
                 "note" => c.note.clone(),
                 _ => String::new(),
             }
-        };
-        w.write_record(header.iter().map(|h| cell(h)))?;
-    }
-    Ok(String::from_utf8(w.into_inner()?)?)
+        }
+    });
+    table_csv(catalog, "concepts", rows)
 }
 
 /// DRAFT.md: what was placed, with how sure, and every number the draft could not place.

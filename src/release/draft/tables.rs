@@ -113,9 +113,19 @@ struct Meaning {
     how: String,
 }
 
+/// A figure printed again with another value than an earlier release printed.
+#[derive(Debug, Clone)]
+pub struct Restated {
+    pub table: String,
+    pub concept: String,
+    pub period: String,
+    pub release: String,
+}
+
 /// The state of the draft's reading of statements: concepts it proposed so far.
 #[derive(Default)]
 pub struct Reading {
+    pub restated: Vec<Restated>,
     /// (table, normalized label, n-th printing) -> concept proposed for it
     proposed: HashMap<(String, String, usize), String>,
     /// concepts proposed, by code
@@ -439,7 +449,36 @@ pub fn draft_tables(
                     m.how,
                     t.heads[ci].printed
                 )];
-                let certainty = match (m.known, tied.get(&ri)) {
+                // A comparative printed again: the earlier printing confirms it, or it differs
+                // (a restatement, or a misreading: for review either way).
+                let earlier = k.values.get(&(
+                    m.table.clone(),
+                    m.concept.clone(),
+                    period.clone(),
+                    unit.clone(),
+                ));
+                let mut confirmed = None;
+                let mut differs = false;
+                if let Some((before, release)) = earlier {
+                    let same = before.parse::<f64>().ok() == value.parse::<f64>().ok();
+                    if same {
+                        confirmed = Some(format!("tied: as {release} printed it"));
+                    } else {
+                        differs = true;
+                        how.push(format!(
+                            "FLAGGED: {release} printed {before}: a restatement, or a misreading"
+                        ));
+                        reading.restated.push(Restated {
+                            table: m.table.clone(),
+                            concept: m.concept.clone(),
+                            period: period.clone(),
+                            release: release.clone(),
+                        });
+                    }
+                }
+                let proof = tied.get(&ri).cloned().or(confirmed);
+                let certainty = match (m.known, proof.as_ref()) {
+                    _ if differs => Certainty::Review,
                     (true, Some(why)) => {
                         how.push(why.clone());
                         Certainty::Certain
