@@ -294,9 +294,56 @@ fn print_draft(d: &crate::release::draft::Draft, format: Format) -> Result<()> {
             })
             .collect(),
     )?;
+    // Each statement as its grid (a figure for review marked `?`, its line after `@`): first for
+    // people, after the rows and the unplaced numbers for programs reading those.
+    let mut grids = Vec::new();
+    for g in crate::release::draft::grid::grids(d) {
+        let names: Vec<String> = ["label", "concept"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain(g.periods.iter().cloned())
+            .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let rows = g
+            .rows
+            .iter()
+            .map(|r| {
+                let cells = r.cells.iter().map(|c| match c {
+                    Some(c) => format!(
+                        "{}{} @{}",
+                        c.printed,
+                        if c.certain { "" } else { " ?" },
+                        c.line
+                    ),
+                    None => String::new(),
+                });
+                [r.label.clone(), r.item.clone()]
+                    .into_iter()
+                    .chain(cells)
+                    .collect()
+            })
+            .collect();
+        grids.push((g.section.clone(), batch(&names, rows)?));
+    }
     let mut out = std::io::stdout().lock();
+    let people = matches!(format, Format::Table | Format::Markdown | Format::Line);
+    let print_grids = |out: &mut std::io::StdoutLock| -> Result<()> {
+        for (section, grid) in &grids {
+            writeln!(out, "{section}")?;
+            print(grid, format, out)?;
+            writeln!(out)?;
+        }
+        Ok(())
+    };
+    if people {
+        print_grids(&mut out)?;
+    }
     print(&placed, format, &mut out)?;
     writeln!(out)?;
     print(&unplaced, format, &mut out)?;
+    if !people {
+        writeln!(out)?;
+        print_grids(&mut out)?;
+    }
     Ok(())
 }

@@ -29,6 +29,7 @@ h1{font-size:1.6rem;margin:.6rem 0 .2rem;line-height:1.25}
 h2{font-size:1.15rem;margin:2rem 0 .5rem;padding-top:.8rem;border-top:1px solid var(--rule)}
 p{margin:.4rem 0;max-width:60rem}
 .muted{color:var(--muted)}.err{color:var(--neg);white-space:pre-wrap}
+.review{background:#fff4ce}
 .scroll{display:inline-block;max-width:100%;vertical-align:top;overflow:auto;max-height:80vh;margin:.6rem 0;border:1px solid var(--rule);border-radius:4px}
 table{border-collapse:separate;border-spacing:0;font-size:.9rem;min-width:20rem}
 th,td{padding:.3rem .65rem;border-bottom:1px solid var(--rule);vertical-align:top;text-align:left}
@@ -544,6 +545,22 @@ pub fn draft(project: &Project, id: &str) -> Result<Reply> {
             (d.rows.len()) " rows (" (certain) " certain, " (d.rows.len() - certain) " for review); "
             (d.unplaced.len()) " of the text's " (d.numbers) " numbers unplaced. Nothing is written "
             "here: run the command to write the rows into the release's CSVs." }
+        @for g in crate::release::draft::grid::grids(&d) {
+            h2 { (g.section) }
+            p.muted { "As the statement prints it: each figure links to its line; "
+                span.review { "marked ?" } " for review (its row below says why)." }
+            div.scroll { table.grid {
+                thead { tr { th { "label" } th { "concept" } @for p in &g.periods { th.num { (p) } } } }
+                tbody { @for r in &g.rows {
+                    tr { td { (r.label) } td { code { (r.item) } }
+                        @for c in &r.cells { @match c {
+                            Some(c) => { @if c.certain { td.num { a href=(link(c.line)) { (c.printed) } } }
+                                @else { td.num.review { a href=(link(c.line)) { (c.printed) " ?" } } } }
+                            None => { td {} }
+                        } } }
+                } }
+            } }
+        }
         @for (title, which) in [("Certain", crate::release::draft::Certainty::Certain), ("For review", crate::release::draft::Certainty::Review)] {
             h2 { (title) }
             div.scroll { table {

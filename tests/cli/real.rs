@@ -120,6 +120,19 @@ fn nvidia_drafts_loads_and_its_second_release_reads_what_the_first_printed() {
         );
     }
 
+    // For review it reads as the statement prints it: a grid of concepts by period, each
+    // figure with its line, the ones for review marked; on the page each links to its line.
+    let report_text = sb.ok(&["release", "draft", "nvidia-1q25", "--report"]);
+    let grid = report_text
+        .split("CONDENSED CONSOLIDATED STATEMENTS OF INCOME\n")
+        .nth(1)
+        .expect("the income statement's grid");
+    let revenue_line = grid.lines().find(|l| l.contains("Revenue")).unwrap();
+    assert!(
+        revenue_line.contains("total_revenues") && revenue_line.contains("$26,044 @83"),
+        "{revenue_line}"
+    );
+    assert!(grid.contains("Accrued and other current liabilities") || report_text.contains(" ? @"));
     // Written as drafted, it loads, and every rule passes.
     sb.ok(&["release", "draft", "nvidia-1q25"]);
     let concepts =
@@ -130,6 +143,20 @@ fn nvidia_drafts_loads_and_its_second_release_reads_what_the_first_printed() {
     );
     let out = sb.ok(&["load"]);
     assert!(out.contains("0 fail"), "{out}");
+    let server = crate::web::serve_with(&sb, &[], std::process::Stdio::null());
+    let (status, _, page) = crate::web::get(&server, "/drafts/nvidia-1q25");
+    drop(server);
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(r#"<a href="/drafts/nvidia-1q25/source#L83">$26,044</a>"#),
+        "{}",
+        crate::web::said(&page)
+    );
+    assert!(
+        page.contains(r#"class="num review""#),
+        "no cell marked for review"
+    );
+
     assert_eq!(
         sb.scalar("select value from income_items where release_id = 'nvidia-1q25' and item = 'total_revenues' and period = '1Q25'"),
         "26044.0"

@@ -9,6 +9,7 @@
 //! either proposed or listed as unplaced.
 
 mod checks;
+pub mod grid;
 mod knowledge;
 mod lines;
 mod output;
@@ -25,7 +26,7 @@ use prose::*;
 use crate::release::calendar::Calendar;
 use crate::release::company::read_company_record;
 use crate::release::ReleaseFolder;
-use crate::schema::Catalog;
+
 use anyhow::{bail, Context, Result};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

@@ -2,6 +2,7 @@
 //! the write into the release folder (all files staged, then renamed).
 
 use super::*;
+use crate::schema::Catalog;
 
 /// The CSV text of each table the draft fills, with the schema's header (release_id left out).
 pub fn csv_files(d: &Draft, catalog: &Catalog) -> Result<Vec<(String, String)>> {
@@ -140,6 +141,7 @@ pub fn report_markdown(release_id: &str, d: &Draft) -> String {
         d.rows.len() - certain,
         d.unplaced.len()
     );
+    s.push_str(&grids_markdown(d));
     for (title, which) in [
         ("Certain", Certainty::Certain),
         ("For review", Certainty::Review),
@@ -172,6 +174,37 @@ pub fn report_markdown(release_id: &str, d: &Draft) -> String {
             md(&u.context),
             u.why
         ));
+    }
+    s
+}
+
+/// Each statement as its grid: a figure for review is marked `?`, each with its line.
+fn grids_markdown(d: &Draft) -> String {
+    let mut s = String::new();
+    for g in super::grid::grids(d) {
+        s.push_str(&format!("## {}\n\n| label | concept |", md(&g.section)));
+        for p in &g.periods {
+            s.push_str(&format!(" {p} |"));
+        }
+        s.push_str("\n| --- | --- |");
+        s.push_str(&" ---: |".repeat(g.periods.len()));
+        s.push('\n');
+        for r in &g.rows {
+            s.push_str(&format!("| {} | {} |", md(&r.label), r.item));
+            for c in &r.cells {
+                match c {
+                    Some(c) => s.push_str(&format!(
+                        " {}{} (source.txt:{}) |",
+                        md(&c.printed),
+                        if c.certain { "" } else { " ?" },
+                        c.line
+                    )),
+                    None => s.push_str(" |"),
+                }
+            }
+            s.push('\n');
+        }
+        s.push('\n');
     }
     s
 }
