@@ -29,7 +29,7 @@ h1{font-size:1.6rem;margin:.6rem 0 .2rem;line-height:1.25}
 h2{font-size:1.15rem;margin:2rem 0 .5rem;padding-top:.8rem;border-top:1px solid var(--rule)}
 p{margin:.4rem 0;max-width:60rem}
 .muted{color:var(--muted)}.err{color:var(--neg);white-space:pre-wrap}
-.review{background:#fff4ce}
+.review,table tbody tr td.review{background:#fff4ce}
 .scroll{display:inline-block;max-width:100%;vertical-align:top;overflow:auto;max-height:80vh;margin:.6rem 0;border:1px solid var(--rule);border-radius:4px}
 table{border-collapse:separate;border-spacing:0;font-size:.9rem;min-width:20rem}
 th,td{padding:.3rem .65rem;border-bottom:1px solid var(--rule);vertical-align:top;text-align:left}
