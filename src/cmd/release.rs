@@ -325,6 +325,25 @@ fn print_draft(d: &crate::release::draft::Draft, format: Format) -> Result<()> {
             .collect();
         grids.push((g.section.clone(), batch(&names, rows)?));
     }
+    let company = batch(
+        &["field", "printed", "line", "record", "verdict"],
+        d.company
+            .iter()
+            .map(|f| {
+                vec![
+                    f.field.to_string(),
+                    f.printed.clone(),
+                    f.line.to_string(),
+                    f.record.clone(),
+                    f.verdict.to_string(),
+                ]
+            })
+            .collect(),
+    )?;
+    grids.insert(
+        0,
+        ("The company, as the text prints it".to_string(), company),
+    );
     let mut out = std::io::stdout().lock();
     let people = matches!(format, Format::Table | Format::Markdown | Format::Line);
     let print_grids = |out: &mut std::io::StdoutLock| -> Result<()> {

@@ -545,6 +545,16 @@ pub fn draft(project: &Project, id: &str) -> Result<Reply> {
             (d.rows.len()) " rows (" (certain) " certain, " (d.rows.len() - certain) " for review); "
             (d.unplaced.len()) " of the text's " (d.numbers) " numbers unplaced. Nothing is written "
             "here: run the command to write the rows into the release's CSVs." }
+        @if !d.company.is_empty() {
+            h2 { "The company, as the text prints it" }
+            div.scroll { table {
+                thead { tr { th { "field" } th { "printed" } th { "the record" } th { "" } } }
+                tbody { @for f in &d.company {
+                    tr { td { (f.field) } td { a href=(link(f.line)) { (f.printed) } } td { (f.record) }
+                        @if f.verdict.starts_with("differs") { td.review { (f.verdict) } } @else { td { (f.verdict) } } }
+                } }
+            } }
+        }
         @for g in crate::release::draft::grid::grids(&d) {
             h2 { (g.section) }
             p.muted { "As the statement prints it: each figure links to its line; "

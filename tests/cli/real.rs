@@ -133,6 +133,23 @@ fn nvidia_drafts_loads_and_its_second_release_reads_what_the_first_printed() {
         "{revenue_line}"
     );
     assert!(grid.contains("Accrued and other current liabilities") || report_text.contains(" ? @"));
+    // What the text says of the company, against its record: the quarter's end agrees with the
+    // calendar; the ticker the record lacks is proposed.
+    let company = report_text
+        .split("The company, as the text prints it\n")
+        .nth(1)
+        .expect("the company's facts");
+    let ended = company.lines().find(|l| l.contains("period_end")).unwrap();
+    assert!(
+        ended.contains("first quarter ended April 28, 2024")
+            && ended.contains("agrees with the record"),
+        "{ended}"
+    );
+    let ticker = company.lines().find(|l| l.contains("ticker")).unwrap();
+    assert!(
+        ticker.contains("NVDA") && ticker.contains("proposed"),
+        "{ticker}"
+    );
     // Written as drafted, it loads, and every rule passes.
     sb.ok(&["release", "draft", "nvidia-1q25"]);
     let concepts =

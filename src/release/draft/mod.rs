@@ -9,6 +9,7 @@
 //! either proposed or listed as unplaced.
 
 mod checks;
+pub mod company;
 pub mod grid;
 mod knowledge;
 mod lines;
@@ -95,6 +96,8 @@ pub struct Draft {
     /// Restatements the draft proposes for comparatives that differ from an earlier printing,
     /// when the text says why (restatements.csv).
     pub restatements: Vec<restated::NewRestatement>,
+    /// What the text prints of its company (identifiers, the quarter's end), against its record.
+    pub company: Vec<company::CompanyFact>,
 }
 
 /// The value a printed number stands for, as the fact tables store it (DECIMAL(18,6)): none when
@@ -188,6 +191,11 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
         &taken,
     );
     d.concepts = reading.concepts;
+    let record_table: toml::Table = crate::base::read_text_bounded(&record)
+        .ok()
+        .and_then(|t| toml::from_str(&t).ok())
+        .unwrap_or_default();
+    d.company = company::company_facts(&text, &record_table, &calendar, &period);
     d.restatements = restated::propose(&text, &calendar, &reading.restated);
     prove(&mut d, &knowledge, &calendar);
     // Every row's period as dates, for review and for comparing with an answer key.

@@ -141,6 +141,20 @@ pub fn report_markdown(release_id: &str, d: &Draft) -> String {
         d.rows.len() - certain,
         d.unplaced.len()
     );
+    if !d.company.is_empty() {
+        s.push_str("## The company, as the text prints it\n\n| field | printed | line | the record | |\n| --- | --- | ---: | --- | --- |\n");
+        for f in &d.company {
+            s.push_str(&format!(
+                "| {} | {} | source.txt:{} | {} | {} |\n",
+                f.field,
+                md(&f.printed),
+                f.line,
+                md(&f.record),
+                f.verdict
+            ));
+        }
+        s.push('\n');
+    }
     s.push_str(&grids_markdown(d));
     for (title, which) in [
         ("Certain", Certainty::Certain),
