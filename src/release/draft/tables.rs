@@ -66,7 +66,10 @@ impl Statement {
 /// Which statement a table is, by its title; none for the rest (reconciliations, footnote tables).
 fn statement_of(t: &Table) -> Option<Statement> {
     let title = t.title.to_lowercase();
-    if title.contains("non-gaap") || title.contains("reconciliation") {
+    if title.contains("non-gaap")
+        || title.contains("reconciliation")
+        || title.contains("non-consolidated")
+    {
         return None;
     }
     if title.contains("cash flow") {
@@ -248,10 +251,17 @@ impl Taken {
             .map(|(.., why)| why.as_str())
     }
 
+    fn leave_cell(&mut self, c: &crate::release::read::cells::Cell, why: &str) {
+        self.left
+            .entry(c.line)
+            .or_default()
+            .push((c.start, c.end, why.to_string()));
+    }
+
     fn leave(&mut self, row: &table::Row, cells: &[crate::release::read::cells::Cell], why: &str) {
         for c in cells {
             self.left
-                .entry(row.line)
+                .entry(if c.line > 0 { c.line } else { row.line })
                 .or_default()
                 .push((c.start, c.end, why.to_string()));
         }
@@ -273,6 +283,9 @@ pub fn draft_tables(
         // Heads of fiscal labels alone (`1Q08 1Q07 YoY % change`) are the line reader's.
         if t.heads.iter().all(|h| h.end.is_none()) {
             continue;
+        }
+        for (c, why) in &t.left {
+            taken.leave_cell(c, why);
         }
         let Some(st) = statement_of(&t) else {
             let why = format!(
@@ -342,7 +355,21 @@ pub fn draft_tables(
             }
             taken.leave(row, &row.cells[n..], "a change column");
             let first = &row.cells[0].printed;
-            let measure = units::measure(&row.label, &row.section, first);
+            let mut measure = units::measure(&row.label, &row.section, first);
+            if t.transposed && row.section == "%" {
+                measure = units::Measure::Percent;
+            }
+            if t.transposed
+                && row.section.eq_ignore_ascii_case("yen")
+                && measure != units::Measure::PerShare
+            {
+                taken.leave(
+                    row,
+                    &row.cells,
+                    "a figure in yen (not millions) that is not per share: place it by hand",
+                );
+                continue;
+            }
             if measure == units::Measure::Percent {
                 taken.leave(
                     row,
@@ -351,7 +378,10 @@ pub fn draft_tables(
                 );
                 continue;
             }
-            let nth = {
+            // A summary restates the statements: its labels are no printing of their own.
+            let nth = if t.transposed {
+                0
+            } else {
                 let c = printed
                     .entry((st.table().to_string(), normalize(&row.label)))
                     .or_default();
@@ -361,6 +391,7 @@ pub fn draft_tables(
             let m = meaning(k, reading, st, &row.label, measure, nth);
             concept_of[ri] = Some(m.concept.clone());
             let proposed = reading.concepts.len();
+            let placed_before = d.rows.len();
             if !m.known && !reading.concepts.iter().any(|c| c.concept == m.concept) {
                 let (kind, dimension) = match measure {
                     units::Measure::Shares => ("count", "count"),
@@ -454,7 +485,8 @@ pub fn draft_tables(
                         Certainty::Review
                     }
                 };
-                taken.cells.push((row.line, cell.start, cell.end));
+                let line = if cell.line > 0 { cell.line } else { row.line };
+                taken.cells.push((line, cell.start, cell.end));
                 d.rows.push(DraftRow {
                     table: m.table.clone(),
                     period,
@@ -470,11 +502,11 @@ pub fn draft_tables(
                     placement: "label",
                     certainty,
                     how,
-                    line: row.line,
+                    line,
                 });
             }
             // A concept none of whose figures could be placed is not proposed.
-            let placed = d.rows.last().is_some_and(|r| r.line == row.line);
+            let placed = d.rows.len() > placed_before;
             if !placed {
                 reading.concepts.truncate(proposed);
                 concept_of[ri] = None;

@@ -6,7 +6,7 @@
 //! line ("(In millions, except per share data)"). A blank line, prose, or the next header ends it.
 //! Nothing here knows a calendar or a concept: heads are words and dates as printed.
 
-use super::cells::{self, Cell};
+use super::cells::{self, Cell, RowText};
 use chrono::NaiveDate;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -51,6 +51,12 @@ pub struct Table {
     /// Lines of the header block.
     pub header_lines: Vec<usize>,
     pub rows: Vec<Row>,
+    /// Cells the layout prints but the model places in no row and column, with why (a
+    /// transposed table's year-on-year changes, its dashes).
+    pub left: Vec<(Cell, String)>,
+    /// Printed with periods as rows and concepts as columns (PDF results summaries), read here
+    /// into the ordinary form: heads are the printed rows' dates, rows the printed columns.
+    pub transposed: bool,
 }
 
 static MONTH: &str = r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
@@ -229,20 +235,28 @@ fn heads(lines: &[HeaderLine], printed: &[&str]) -> (Vec<Head>, Vec<String>) {
     let group = |count: usize, i: usize| -> Option<usize> {
         (count > 0 && n % count == 0).then(|| i / (n / count))
     };
+    let ends: Vec<Option<NaiveDate>> = (0..n)
+        .map(|i| {
+            if dates.len() == n {
+                let d = dates[i];
+                let year = d.3.or_else(|| (years.len() == n).then(|| years[i]));
+                year.and_then(|y| NaiveDate::from_ymd_opt(y, d.1, d.2))
+            } else if let Some(g) = group(dates.len(), i) {
+                let d = dates[g];
+                let year = d.3.or_else(|| (years.len() == n).then(|| years[i]));
+                year.and_then(|y| NaiveDate::from_ymd_opt(y, d.1, d.2))
+            } else {
+                None
+            }
+        })
+        .collect();
+    let runs = duration_runs(&ends, durations.len());
     let mut out = Vec::new();
     for i in 0..n {
-        let end = if dates.len() == n {
-            let d = dates[i];
-            let year = d.3.or_else(|| (years.len() == n).then(|| years[i]));
-            year.and_then(|y| NaiveDate::from_ymd_opt(y, d.1, d.2))
-        } else if let Some(g) = group(dates.len(), i) {
-            let d = dates[g];
-            let year = d.3.or_else(|| (years.len() == n).then(|| years[i]));
-            year.and_then(|y| NaiveDate::from_ymd_opt(y, d.1, d.2))
-        } else {
-            None
-        };
-        let months = group(durations.len(), i).map(|g| durations[g]);
+        let end = ends[i];
+        let months = group(durations.len(), i)
+            .or_else(|| runs.as_ref().map(|r| r[i]))
+            .map(|g| durations[g]);
         let fiscal = (fiscal.len() == n).then(|| (fiscal[i].0, fiscal[i].1));
         out.push(Head {
             months,
@@ -252,6 +266,237 @@ fn heads(lines: &[HeaderLine], printed: &[&str]) -> (Vec<Head>, Vec<String>) {
         });
     }
     (out, changes)
+}
+
+/// Which duration heads each column when the columns do not split evenly among them (AMD's
+/// "Three Months Ended" over three dates, "Six Months Ended" over two, every head on a line of
+/// its own): each duration's columns run from the latest date back, so a column dated after the
+/// one before it starts the next duration. `None` unless the runs are exactly as many as the
+/// durations.
+fn duration_runs(ends: &[Option<NaiveDate>], durations: usize) -> Option<Vec<usize>> {
+    if durations < 2 || ends.len() % durations == 0 {
+        return None;
+    }
+    let mut run = 0;
+    let mut out = Vec::with_capacity(ends.len());
+    for (i, end) in ends.iter().enumerate() {
+        let end = (*end)?;
+        if i > 0 && end > ends[i - 1]? {
+            run += 1;
+        }
+        out.push(run);
+    }
+    (run + 1 == durations).then_some(out)
+}
+
+/// A label line whose cells follow it one to a line (AMD: `Net revenue`, `$`, `11,536`, `$`,
+/// `10,253`, ...; a `%` on its own line ends the cell before it): the row, and the line after
+/// its last cell. Strict: only when the cells are as many as one of `counts` (the heads, or the
+/// heads and change columns); a page number printed after the last row's cells is no cell.
+fn cells_one_per_line(lines: &[&str], i: usize, counts: &[usize]) -> Option<(RowText, usize)> {
+    let label = lines[i].trim();
+    if label.is_empty() || cells::row(lines[i]).is_some() || counts.iter().all(|&c| c < 2) {
+        return None;
+    }
+    let mut found: Vec<Cell> = Vec::new();
+    let mut after = Vec::new();
+    let mut j = i + 1;
+    while j < lines.len() {
+        let t = lines[j].trim();
+        if matches!(t, "$" | "¥" | "€" | "£") {
+            j += 1;
+            continue;
+        }
+        if t == "%" {
+            let last = found.last_mut()?;
+            if last.printed.ends_with('%') {
+                break;
+            }
+            last.printed.push('%');
+            j += 1;
+            *after.last_mut()? = j;
+            continue;
+        }
+        match cells::row(lines[j]) {
+            Some(r) if r.label.is_empty() && r.cells.len() == 1 => {
+                let mut c = r.cells[0].clone();
+                c.line = j + 1;
+                found.push(c);
+                j += 1;
+                after.push(j);
+            }
+            _ => break,
+        }
+    }
+    let mut n = found.len();
+    if !counts.contains(&n) {
+        let page_number = found.last().is_some_and(|c| {
+            c.printed.len() <= 3 && c.printed.bytes().all(|b| b.is_ascii_digit())
+        });
+        if page_number && counts.contains(&(n - 1)) {
+            n -= 1;
+        } else {
+            return None;
+        }
+    }
+    found.truncate(n);
+    Some((
+        RowText {
+            label: label.to_string(),
+            cells: found,
+        },
+        after[n - 1],
+    ))
+}
+
+/// The units a transposed table's units line prints, one per column, in order.
+fn column_units(text: &str) -> Option<Vec<String>> {
+    static UNIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*((?:thousands|millions|billions)\s+of\s+(?:yen|u\.s\.\s+dollars|dollars|euros?)|yen|%|dollars|shares)\b?").expect("regex")
+    });
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.trim().is_empty() {
+        let m = UNIT.captures(rest)?;
+        out.push(m[1].split_whitespace().collect::<Vec<_>>().join(" "));
+        rest = &rest[m.get(0)?.end()..];
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Column heads naming concepts, flattened from PDF into one run of words ("Net sales
+/// Operating profit Ordinary profit Profit attributable to owners of parent"): a capital
+/// letter starts each. Words after a `/` continue their head ("Ordinary profit/total assets").
+fn concept_heads(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        match out.last_mut() {
+            Some(last) if !w.starts_with(|c: char| c.is_uppercase()) => {
+                last.push(' ');
+                last.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+    }
+    out
+}
+
+/// A results summary printed transposed, as Japanese summaries flattened from PDF print it
+/// (MGC, section 1): concept heads over a few lines, then a units line led by "Fiscal year
+/// ended" or "As of" (`Fiscal year ended Millions of yen % Millions of yen % ...`), then one
+/// row per period (`March 31, 2026 738,243 (4.6) 45,293 (10.9) ...`). Read at the units line
+/// `u` into the ordinary form: a head per printed row, a row per concept column. A `%` column
+/// after an amount, when the heads name fewer concepts than there are columns, is that amount's
+/// year-on-year change: left, with why; so is a dash (nil or not applicable: not said). Strict:
+/// the heads, the units and every row's cells must agree in number.
+fn transposed(lines: &[&str], u: usize) -> Option<(Table, usize)> {
+    static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(fiscal\s+years?\s+ended|years?\s+ended|as\s+of)\b").expect("regex")
+    });
+    static ROW: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(r"^\s*({MONTH})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b")).expect("regex")
+    });
+    static NUMBERED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*(?:\(\d+\)|\d+\.)\s").expect("regex"));
+    let lead = LEAD.captures(lines[u])?;
+    let units = column_units(&lines[u][lead.get(0)?.end()..])?;
+    let months = if lead[1].to_ascii_lowercase().starts_with("as") {
+        None
+    } else {
+        Some(12)
+    };
+    // Concept heads: the lines above, up to a blank line, a numbered title or a row.
+    let mut top = u;
+    while top > 0 {
+        let l = lines[top - 1];
+        if l.trim().is_empty() || NUMBERED.is_match(l) || cells::row(l).is_some() {
+            break;
+        }
+        top -= 1;
+    }
+    if top == u {
+        return None;
+    }
+    let heads_text: Vec<&str> = lines[top..u].iter().map(|l| l.trim()).collect();
+    let concepts = concept_heads(&heads_text.join(" "));
+    // Which columns are concepts, which are the change of the one before.
+    let change: Vec<bool> = if concepts.len() == units.len() {
+        vec![false; units.len()]
+    } else {
+        let c: Vec<bool> = (0..units.len())
+            .map(|k| units[k] == "%" && k > 0 && units[k - 1] != "%")
+            .collect();
+        if c.iter().filter(|x| !**x).count() != concepts.len() {
+            return None;
+        }
+        c
+    };
+    let mut table = Table {
+        title: title_above(lines, top),
+        scale: String::new(),
+        header_lines: (top + 1..=u + 1).collect(),
+        transposed: true,
+        ..Table::default()
+    };
+    let mut columns: Vec<Vec<Cell>> = vec![Vec::new(); units.len()];
+    let mut j = u + 1;
+    while j < lines.len() {
+        let Some(m) = ROW.captures(lines[j]) else {
+            break;
+        };
+        let at = m.get(0)?.end();
+        let Some(r) = cells::row(&lines[j][at..]) else {
+            break;
+        };
+        if !r.label.is_empty() || r.cells.len() != units.len() {
+            break;
+        }
+        let end = NaiveDate::from_ymd_opt(m[3].parse().ok()?, month_number(&m[1])?, m[2].parse().ok()?)?;
+        table.heads.push(Head {
+            months,
+            end: Some(end),
+            fiscal: None,
+            printed: format!("{} {}", lead[1].trim(), m[0].trim()),
+        });
+        for (k, mut c) in r.cells.into_iter().enumerate() {
+            c.start += at;
+            c.end += at;
+            c.line = j + 1;
+            columns[k].push(c);
+        }
+        j += 1;
+    }
+    if table.heads.len() < 2 {
+        return None;
+    }
+    let mut concept = concepts.iter();
+    for (k, cells) in columns.into_iter().enumerate() {
+        if change[k] {
+            for c in cells {
+                table.left.push((c, "a year-on-year change (%) of the column before".into()));
+            }
+            continue;
+        }
+        let label = concept.next()?.clone();
+        let mut kept = Vec::new();
+        for c in cells {
+            if c.value.as_deref() == Some("0") && !c.printed.bytes().any(|b| b.is_ascii_digit()) {
+                // A placeholder dash must not become a nil.
+                let why = "a dash in a summary table: nil or not applicable, the layout does not say";
+                table.left.push((c.clone(), why.into()));
+                kept.push(Cell { value: None, ..c });
+            } else {
+                kept.push(c);
+            }
+        }
+        table.rows.push(Row {
+            line: u + 1,
+            label,
+            section: units[k].clone(),
+            cells: kept,
+        });
+    }
+    Some((table, j))
 }
 
 /// Does a label-only line end the table: prose, or a new statement's title?
@@ -266,6 +511,11 @@ pub fn tables(text: &str) -> Vec<Table> {
     let mut out: Vec<Table> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
+        if let Some((t, next)) = transposed(&lines, i) {
+            out.push(t);
+            i = next;
+            continue;
+        }
         // A header block: header lines, `(Unaudited)` and blank-free, one after another.
         let Some(first) = header_line(lines[i]).filter(|_| !is_row_of_numbers(lines[i])) else {
             i += 1;
@@ -306,6 +556,7 @@ pub fn tables(text: &str) -> Vec<Table> {
             changes,
             header_lines: (start + 1..=i).collect(),
             rows: Vec::new(),
+            ..Table::default()
         };
         let mut section = block
             .iter()
@@ -318,11 +569,21 @@ pub fn tables(text: &str) -> Vec<Table> {
             if line.trim().is_empty() || (header_line(line).is_some() && !is_row_of_numbers(line)) {
                 break;
             }
-            match cells::row(line) {
-                Some(r)
+            let counts = [table.heads.len(), table.heads.len() + table.changes.len()];
+            let (read, next) = match cells_one_per_line(&lines, i, &counts) {
+                Some((r, next)) => (Some(r), next),
+                None => (cells::row(line), i + 1),
+            };
+            match read {
+                Some(mut r)
                     if !(r.label.is_empty()
                         && r.cells.iter().all(|c| cells::is_year(&c.printed))) =>
                 {
+                    for c in &mut r.cells {
+                        if c.line == 0 {
+                            c.line = i + 1;
+                        }
+                    }
                     let mut label = r.label;
                     let wrapped = label.chars().next().is_some_and(char::is_lowercase);
                     if let Some(p) = pending.take() {
@@ -338,6 +599,8 @@ pub fn tables(text: &str) -> Vec<Table> {
                         section: section.clone(),
                         cells: r.cells,
                     });
+                    i = next;
+                    continue;
                 }
                 _ => {
                     if ends_table(line) {
