@@ -566,7 +566,10 @@ pub fn tables(text: &str) -> Vec<Table> {
         let mut pending: Option<String> = None;
         while i < lines.len() {
             let line = lines[i];
-            if line.trim().is_empty() || (header_line(line).is_some() && !is_row_of_numbers(line)) {
+            if line.trim().is_empty()
+                || (header_line(line).is_some() && !is_row_of_numbers(line))
+                || transposed(&lines, i).is_some()
+            {
                 break;
             }
             let counts = [table.heads.len(), table.heads.len() + table.changes.len()];
@@ -614,6 +617,23 @@ pub fn tables(text: &str) -> Vec<Table> {
             }
             i += 1;
         }
+        // A statement continued on the next page repeats its heads under no title of its own.
+        if table.title.is_empty() {
+            let same = |a: &Table| {
+                !a.transposed
+                    && a.heads.len() == table.heads.len()
+                    && a.heads
+                        .iter()
+                        .zip(&table.heads)
+                        .all(|(x, y)| x.end == y.end && x.months == y.months)
+            };
+            if let Some(before) = out.last().filter(|a| same(a)) {
+                table.title = before.title.clone();
+                if table.scale.is_empty() {
+                    table.scale = before.scale.clone();
+                }
+            }
+        }
         if !table.rows.is_empty() {
             out.push(table);
         }
@@ -634,6 +654,10 @@ fn is_header_label(label: &str) -> bool {
     header_line(label).is_some() || NOISE.replace_all(label, " ").trim().is_empty()
 }
 
+/// A page number as PDF text prints it (`- 6 -`).
+static PAGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^-?\s*\d{1,3}\s*-?$").expect("regex"));
+
 /// The statement title over a header: the nearest title-like line within a few lines above,
 /// never past a row of the table before.
 fn title_above(lines: &[&str], header: usize) -> String {
@@ -643,7 +667,7 @@ fn title_above(lines: &[&str], header: usize) -> String {
         .rev()
         .map(|l| l.trim())
         .take_while(|l| cells::row(l).is_none())
-        .filter(|l| !l.is_empty() && !SCALE.is_match(l))
+        .filter(|l| !l.is_empty() && !SCALE.is_match(l) && !PAGE.is_match(l))
         .collect();
     above
         .iter()
