@@ -295,7 +295,13 @@ fn duration_runs(ends: &[Option<NaiveDate>], durations: usize) -> Option<Vec<usi
 /// heads and change columns); a page number printed after the last row's cells is no cell.
 fn cells_one_per_line(lines: &[&str], i: usize, counts: &[usize]) -> Option<(RowText, usize)> {
     let label = lines[i].trim();
-    if label.is_empty() || cells::row(lines[i]).is_some() || counts.iter().all(|&c| c < 2) {
+    // A label may end in a number of its own (`Common stock, par value $0.01`): then only an
+    // exact count of the cells after it makes it a label.
+    let own = cells::row(lines[i]);
+    if label.is_empty()
+        || own.as_ref().is_some_and(|r| r.label.is_empty())
+        || counts.iter().all(|&c| c < 2)
+    {
         return None;
     }
     let mut found: Vec<Cell> = Vec::new();
@@ -333,7 +339,7 @@ fn cells_one_per_line(lines: &[&str], i: usize, counts: &[usize]) -> Option<(Row
         let page_number = found.last().is_some_and(|c| {
             c.printed.len() <= 3 && c.printed.bytes().all(|b| b.is_ascii_digit())
         });
-        if page_number && counts.contains(&(n - 1)) {
+        if page_number && own.is_none() && n > 0 && counts.contains(&(n - 1)) {
             n -= 1;
         } else {
             return None;
