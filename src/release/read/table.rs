@@ -755,4 +755,170 @@ mod tests {
         assert_eq!(t.changes, vec!["Q/Q".to_string(), "Y/Y".to_string()]);
         assert_eq!(t.rows[0].cells.len(), 5);
     }
+
+    /// AMD 2026Q2, `source.txt` lines 542-601 (statement of operations: every head and cell on
+    /// a line of its own; `$` and `%` on their own lines too).
+    const AMD_OPERATIONS: &str = "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS\n(Millions except per share amounts and percentages) (Unaudited)\nThree Months Ended\nSix Months Ended\nJune 27,\n2026\nMarch 28,\n2026\nJune 28,\n2025\nJune 27,\n2026\nJune 28,\n2025\nNet revenue\n$\n11,536\u{a0}\n$\n10,253\u{a0}\n$\n7,685\u{a0}\n$\n21,789\u{a0}\n$\n15,123\u{a0}\nCost of sales\n5,073\u{a0}\n4,576\u{a0}\n4,366\u{a0}\n9,649\u{a0}\n7,817\u{a0}\nAmortization of acquisition-related intangibles\n260\u{a0}\n261\u{a0}\n260\u{a0}\n521\u{a0}\n511\u{a0}\nTotal cost of sales\n5,333\u{a0}\n4,837\u{a0}\n4,626\u{a0}\n10,170\u{a0}\n8,328\u{a0}\nGross profit\n6,203\u{a0}\n5,416\u{a0}\n3,059\u{a0}\n11,619\u{a0}\n6,795\u{a0}\nGross margin\n54\u{a0}\n%\n53\u{a0}\n%\n40\u{a0}\n%\n53\u{a0}\n%\n45\u{a0}\n%\n";
+
+    #[test]
+    fn cells_one_to_a_line_are_joined_under_their_heads() {
+        let t = tables(AMD_OPERATIONS);
+        assert_eq!(t.len(), 1);
+        let t = &t[0];
+        assert_eq!(t.title, "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS");
+        // Three columns under "Three Months Ended", two under "Six Months Ended": the dates run
+        // back within each duration.
+        let heads: Vec<(Option<u32>, Option<NaiveDate>)> =
+            t.heads.iter().map(|h| (h.months, h.end)).collect();
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(
+            heads,
+            vec![
+                (Some(3), d(2026, 6, 27)),
+                (Some(3), d(2026, 3, 28)),
+                (Some(3), d(2025, 6, 28)),
+                (Some(6), d(2026, 6, 27)),
+                (Some(6), d(2025, 6, 28)),
+            ]
+        );
+        let revenue = &t.rows[0];
+        assert_eq!(revenue.label, "Net revenue");
+        let values: Vec<&str> = revenue
+            .cells
+            .iter()
+            .map(|c| c.value.as_deref().unwrap())
+            .collect();
+        assert_eq!(values, vec!["11536", "10253", "7685", "21789", "15123"]);
+        // Each cell keeps its own line (1-based in the excerpt) and its place in it.
+        let lines: Vec<usize> = revenue.cells.iter().map(|c| c.line).collect();
+        assert_eq!(lines, vec![17, 19, 21, 23, 25]);
+        assert_eq!(revenue.cells[0].start, 0);
+        assert_eq!(t.rows[1].label, "Cost of sales");
+        assert_eq!(t.rows[1].cells.len(), 5);
+        // A `%` on its own line belongs to the cell above it.
+        let margin = t.rows.iter().find(|r| r.label == "Gross margin").unwrap();
+        assert_eq!(margin.cells[0].printed, "54%");
+        assert_eq!(margin.cells.len(), 5);
+    }
+
+    #[test]
+    fn a_page_number_after_the_last_cells_is_no_cell_and_other_counts_are_left_alone() {
+        // AMD 2026Q2, lines 752-789: the share counts, page number 8, the balance sheet's heads.
+        let amd = "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS\nThree Months Ended\nSix Months Ended\nJune 27,\n2026\nMarch 28,\n2026\nJune 28,\n2025\nJune 27,\n2026\nJune 28,\n2025\nShares used in per share calculation\nBasic\n1,632\u{a0}\n1,631\u{a0}\n1,623\u{a0}\n1,631\u{a0}\n1,621\u{a0}\nDiluted\n1,659\u{a0}\n1,650\u{a0}\n1,630\u{a0}\n1,655\u{a0}\n1,628\u{a0}\n8\nADVANCED MICRO DEVICES, INC.\nCONDENSED CONSOLIDATED BALANCE SHEETS\n(Millions)\nJune 27,\n2026\nDecember 27,\n2025\n(Unaudited)\nASSETS\nCurrent assets:\nCash and cash equivalents\n$\n5,086\u{a0}\n$\n5,539\u{a0}\nShort-term investments\n8,025\u{a0}\n5,013\u{a0}\nAccounts receivable, net\n7,281\u{a0}\n6,315\u{a0}\nInventories\n8,468\u{a0}\n7,920\u{a0}\n";
+        let t = tables(amd);
+        assert_eq!(t.len(), 2);
+        let diluted = t[0].rows.iter().find(|r| r.label == "Diluted").unwrap();
+        assert_eq!(diluted.label, "Diluted");
+        assert_eq!(diluted.section, "Shares used in per share calculation");
+        assert_eq!(diluted.cells.len(), 5);
+        assert_eq!(diluted.cells[4].value.as_deref(), Some("1628"));
+        // The page number stays a line of its own, a row of no label the draft leaves.
+        let page = t[0].rows.last().unwrap();
+        assert_eq!((page.label.as_str(), page.cells.len()), ("", 1));
+        assert_eq!(t[1].title, "CONDENSED CONSOLIDATED BALANCE SHEETS");
+        assert_eq!(t[1].heads.len(), 2);
+        assert_eq!(t[1].heads[0].months, None);
+        assert_eq!(t[1].rows[0].label, "Cash and cash equivalents");
+        assert_eq!(t[1].rows[0].section, "Current assets");
+        assert_eq!(t[1].rows[0].cells.len(), 2);
+        // AMD 2026Q2, lines 846-853: a label ending in a number of its own.
+        let bs = format!("BALANCE SHEETS\nJune 27,\n2026\nDecember 27,\n2025\n1,186\u{a0}\nStockholders' equity:\nCapital stock:\nCommon stock, par value $0.01\n16\u{a0}\n17\u{a0}\nAdditional paid-in capital\n61,373\u{a0}\n");
+        let t = tables(&bs);
+        let stock = t[0].rows.iter().find(|r| r.label.starts_with("Common stock")).unwrap();
+        assert_eq!(stock.label, "Common stock, par value $0.01");
+        assert_eq!(stock.cells.len(), 2);
+        // Three cells under two heads: not joined, each line a row of one cell (which the draft
+        // leaves: one cell under two heads).
+        let odd = "BALANCE SHEETS\nJune 27,\n2026\nDecember 27,\n2025\nInventories\n8,468\n7,920\n7,001\n";
+        let t = tables(odd);
+        assert_eq!(t[0].rows.len(), 3);
+        assert!(t[0].rows.iter().all(|r| r.cells.len() == 1));
+    }
+
+    #[test]
+    fn transposed_summaries_read_with_periods_as_heads() {
+        // MGC FY2026, `source.txt` lines 26-33: section 1 (1), periods as rows.
+        let mgc = "(1) Summary of consolidated income statement (Percentages indicate year-on-year changes.) \n Net sales Operating profit Ordinary profit Profit attributable to \nowners of parent \nFiscal year ended Millions of yen % Millions of yen % Millions of yen % Millions of yen % \nMarch 31, 2026 738,243 (4.6) 45,293 (10.9) 51,947 (13.9) (40,318) – \nMarch 31, 2025 773,591 (4.9) 50,851 7.4 60,316 31.0 45,544 17.3 \nNote: Comprehensive income March 31, 2026 ¥5,080 million [(89.5)%] \nMarch 31, 2025 ¥48,229 million [(45.0)%] \n";
+        let t = tables(mgc);
+        assert_eq!(t.len(), 1);
+        let t = &t[0];
+        assert!(t.transposed);
+        assert!(t.title.starts_with("(1) Summary of consolidated income statement"));
+        assert_eq!(t.heads.len(), 2);
+        assert_eq!(t.heads[0].months, Some(12));
+        assert_eq!(t.heads[0].end, NaiveDate::from_ymd_opt(2026, 3, 31));
+        assert_eq!(t.heads[1].end, NaiveDate::from_ymd_opt(2025, 3, 31));
+        let labels: Vec<&str> = t.rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            vec![
+                "Net sales",
+                "Operating profit",
+                "Ordinary profit",
+                "Profit attributable to owners of parent"
+            ]
+        );
+        let sales = &t.rows[0];
+        assert_eq!(sales.section, "Millions of yen");
+        assert_eq!(sales.cells[0].value.as_deref(), Some("738243"));
+        assert_eq!(sales.cells[0].line, 5);
+        assert_eq!(sales.cells[1].value.as_deref(), Some("773591"));
+        assert_eq!(sales.cells[1].line, 6);
+        assert_eq!(t.rows[3].cells[0].value.as_deref(), Some("-40318"));
+        // The % columns are year-on-year changes: left.
+        assert_eq!(t.left.len(), 8);
+        assert!(t.left.iter().all(|(_, why)| why.contains("year-on-year")));
+        // Lines 34-44: heads wrapped anywhere; a dash in a concept column (diluted EPS) is nil or
+        // not applicable: left, with no value.
+        let mgc = " \n Basic earnings per \nshare \nDiluted earnings \nper share Return on equity Ordinary \nprofit/total assets \nOperating \nprofit/net sales \nFiscal year ended Yen Yen % % % \nMarch 31, 2026 (207.04) – (6.1) 4.7 6.1 \nMarch 31, 2025 228.93 – 6.9 5.5 6.6 \n";
+        let t = &tables(mgc)[0];
+        let labels: Vec<&str> = t.rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            vec![
+                "Basic earnings per share",
+                "Diluted earnings per share",
+                "Return on equity",
+                "Ordinary profit/total assets",
+                "Operating profit/net sales"
+            ]
+        );
+        assert_eq!(t.rows[0].cells[0].value.as_deref(), Some("-207.04"));
+        assert_eq!(t.rows[1].cells[0].value, None);
+        assert_eq!(t.left.len(), 2);
+        assert!(t.left.iter().all(|(c, why)| c.printed == "–" && why.contains("dash")));
+        // Lines 49-53: (2) financial position, as of dates; four concepts, four columns.
+        let mgc = "(2) Consolidated financial position \n Total assets Net assets Equity ratio Net assets per share \nAs of Millions of yen Millions of yen % Yen \nMarch 31, 2026 1,113,040 679,550 58.1 3,319.36 \nMarch 31, 2025 1,119,688 697,375 59.7 3,431.90 \n";
+        let t = &tables(mgc)[0];
+        assert_eq!(t.heads[0].months, None);
+        assert_eq!(t.rows.len(), 4);
+        assert_eq!(t.rows[2].label, "Equity ratio");
+        assert_eq!(t.rows[2].section, "%");
+        assert_eq!(t.rows[3].cells[0].value.as_deref(), Some("3319.36"));
+        // Heads that do not name as many concepts as the columns: no table.
+        let odd = "(9) Summary\n Net sales Operating profit\nFiscal year ended Millions of yen Millions of yen Millions of yen\nMarch 31, 2026 1 2 3\nMarch 31, 2025 4 5 6\n";
+        assert!(tables(odd).iter().all(|t| !t.transposed));
+    }
+
+    #[test]
+    fn pdf_statements_with_as_of_heads_and_continued_pages() {
+        // MGC FY2026, lines 213-225 (balance sheet) and 262-271 (its next page, no title).
+        let mgc = "1. Consolidated Balance Sheets \n  (Millions of yen) \n As of March 31, 2025 As of March 31, 2026 \nAssets   \nCurrent assets   \nCash and deposits 68,246 68,966 \nNotes and accounts receivable - trade, and contract assets 157,853 149,578 \nMerchandise and finished goods 119,814 110,137 \nWork in process 20,291 22,695 \nRaw materials and supplies 67,421 74,151 \nOther 27,399 26,023 \nAllowance for doubtful accounts △757 △1,062 \nTotal current assets 460,268 450,491 \n \n- 6 - \n \n  (Millions of yen) \n As of March 31, 2025 As of March 31, 2026 \nLiabilities   \nCurrent liabilities   \nNotes and accounts payable - trade 103,087 91,975 \nShort-term borrowings 75,617 64,240 \nCurrent portion of bonds payable 10,000 － \n";
+        let t = tables(mgc);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].title, "1. Consolidated Balance Sheets");
+        assert_eq!(t[0].heads[1].end, NaiveDate::from_ymd_opt(2026, 3, 31));
+        assert_eq!(t[0].heads[1].months, None);
+        let allowance = t[0].rows.iter().find(|r| r.label.starts_with("Allowance")).unwrap();
+        assert_eq!(allowance.cells[1].value.as_deref(), Some("-1062"));
+        assert_eq!(t[1].title, "1. Consolidated Balance Sheets");
+        let bonds = t[1].rows.iter().find(|r| r.label.starts_with("Current portion")).unwrap();
+        assert_eq!(bonds.cells[1].value.as_deref(), Some("0"));
+        // Lines 316-322: fiscal-year heads split over four lines.
+        let t = &tables("2. Consolidated Statements of Income \n  (Millions of yen) \n Fiscal year ended \nMarch 31, 2025 \nFiscal year ended \nMarch 31, 2026 \nNet sales 773,591 738,243 \n")[0];
+        assert_eq!(t.heads.len(), 2);
+        assert_eq!(t.heads[0].months, Some(12));
+        assert_eq!(t.heads[1].end, NaiveDate::from_ymd_opt(2026, 3, 31));
+        assert_eq!(t.rows[0].label, "Net sales");
+    }
 }
