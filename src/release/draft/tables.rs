@@ -126,6 +126,71 @@ pub struct Reading {
     pub concepts: Vec<NewConcept>,
 }
 
+/// The one concept (the company's or a standard one) of this statement whose label or alias is
+/// `key`, with its table.
+fn named_concept(k: &Knowledge, st: Statement, key: &str) -> Option<(String, String)> {
+    let found = k.named.get(key)?;
+    let mut fits: Vec<(&str, &String)> = found
+        .iter()
+        .filter_map(|c| {
+            let tables = k.tables.get(c)?;
+            let t = if tables.iter().any(|t| t == st.table()) {
+                st.table()
+            } else {
+                tables.iter().find(|t| st.allows(t))?.as_str()
+            };
+            Some((t, c))
+        })
+        .collect();
+    fits.sort();
+    (fits.len() == 1).then(|| (fits[0].0.to_string(), fits[0].1.clone()))
+}
+
+/// Was `key` printed by an earlier release in a table this statement holds?
+fn printed_before(k: &Knowledge, st: Statement, key: &str) -> bool {
+    ["income_items", "revenue_lines", "balance_sheet", "cash_flows"]
+        .iter()
+        .any(|t| st.allows(t) && k.order.contains_key(&(t.to_string(), key.to_string())))
+}
+
+/// Rows of one table whose different labels name one concept by alias (AMD's "Cost of sales"
+/// and "Total cost of sales", both aliases of cost_of_revenues): the total of a tie whose parts
+/// hold the others keeps it; the others, or all when no such total is printed, do not take it.
+fn alias_clashes(k: &Knowledge, st: Statement, t: &Table, ties: &[proof::Tie]) -> HashSet<usize> {
+    let mut by_concept: HashMap<String, Vec<usize>> = HashMap::new();
+    for (ri, row) in t.rows.iter().enumerate() {
+        let key = normalize(&row.label);
+        if row.label.is_empty() || printed_before(k, st, &key) {
+            continue;
+        }
+        if let Some((_, c)) = named_concept(k, st, &key) {
+            by_concept.entry(c).or_default().push(ri);
+        }
+    }
+    let label = |r: usize| normalize(&t.rows[r].label);
+    let mut out = HashSet::new();
+    for rows in by_concept.values() {
+        let labels: HashSet<String> = rows.iter().map(|&r| label(r)).collect();
+        if labels.len() < 2 {
+            continue;
+        }
+        let winner = rows.iter().copied().find(|&w| {
+            ties.iter().any(|tie| {
+                tie.total == w
+                    && rows
+                        .iter()
+                        .all(|&o| label(o) == label(w) || tie.parts.iter().any(|(_, p)| *p == o))
+            })
+        });
+        for &r in rows {
+            if winner.is_none_or(|w| label(w) != label(r)) {
+                out.insert(r);
+            }
+        }
+    }
+    out
+}
+
 fn meaning(
     k: &Knowledge,
     reading: &mut Reading,
@@ -133,6 +198,7 @@ fn meaning(
     label: &str,
     measure: units::Measure,
     nth: usize,
+    alias_ok: bool,
 ) -> Meaning {
     let key = normalize(label);
     let own = |c: &str| k.own.get(c).cloned().unwrap_or_else(|| c.to_string());
@@ -176,29 +242,13 @@ fn meaning(
         }
     }
     // A concept (the company's or a standard one) of this statement with that label or alias.
-    if let Some(found) = k.named.get(&key) {
-        let mut fits: Vec<(&str, &String)> = found
-            .iter()
-            .filter_map(|c| {
-                let tables = k.tables.get(c)?;
-                let t = if tables.iter().any(|t| t == st.table()) {
-                    st.table()
-                } else {
-                    tables.iter().find(|t| st.allows(t))?.as_str()
-                };
-                Some((t, c))
-            })
-            .collect();
-        fits.sort();
-        if fits.len() == 1 && nth == 0 {
-            let (t, c) = fits[0];
-            return Meaning {
-                table: t.to_string(),
-                concept: own(c),
-                known: true,
-                how: format!("label \"{label}\" of the concept {c}"),
-            };
-        }
+    if let Some((t, c)) = named_concept(k, st, &key).filter(|_| nth == 0 && alias_ok) {
+        return Meaning {
+            table: t,
+            concept: own(&c),
+            known: true,
+            how: format!("label \"{label}\" of the concept {c}"),
+        };
     }
     // New to the company: a concept named after the label, once per printing.
     let table = st.table().to_string();
@@ -332,6 +382,7 @@ pub fn draft_tables(
         for (r, why) in per_share_ties(k, &t, &values, &units) {
             tied.entry(r).or_insert(why);
         }
+        let clashes = alias_clashes(k, st, &t, &ties);
         let mut concept_of: Vec<Option<String>> = vec![None; t.rows.len()];
         for (ri, row) in t.rows.iter().enumerate() {
             if values[ri].is_empty() {
@@ -388,7 +439,15 @@ pub fn draft_tables(
                 *c += 1;
                 *c - 1
             };
-            let m = meaning(k, reading, st, &row.label, measure, nth);
+            let m = meaning(
+                k,
+                reading,
+                st,
+                &row.label,
+                measure,
+                nth,
+                !clashes.contains(&ri),
+            );
             concept_of[ri] = Some(m.concept.clone());
             let proposed = reading.concepts.len();
             let placed_before = d.rows.len();
