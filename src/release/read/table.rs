@@ -438,7 +438,7 @@ fn transposed(lines: &[&str], u: usize) -> Option<(Table, usize)> {
         c
     };
     let mut table = Table {
-        title: title_above(lines, top),
+        title: numbered_title_above(lines, top).unwrap_or_else(|| title_above(lines, top)),
         scale: String::new(),
         header_lines: (top + 1..=u + 1).collect(),
         transposed: true,
@@ -458,6 +458,18 @@ fn transposed(lines: &[&str], u: usize) -> Option<(Table, usize)> {
             break;
         }
         let end = NaiveDate::from_ymd_opt(m[3].parse().ok()?, month_number(&m[1])?, m[2].parse().ok()?)?;
+        // The row's date is its period: no figure.
+        let date = m.get(1)?.start();
+        table.left.push((
+            Cell {
+                printed: lines[j][date..at].trim().to_string(),
+                value: None,
+                start: date,
+                end: at,
+                line: j + 1,
+            },
+            "the date of a row of a transposed table: its period".into(),
+        ));
         table.heads.push(Head {
             months,
             end: Some(end),
@@ -503,6 +515,26 @@ fn transposed(lines: &[&str], u: usize) -> Option<(Table, usize)> {
         });
     }
     Some((table, j))
+}
+
+/// The numbered title (`(1) Summary of consolidated income statement`) a transposed table is
+/// printed under: the nearest above, within a page of lines, not past a numbered section
+/// (`2. Dividends`). A second table under one title (MGC's EPS and ratios under (1)) has no
+/// title line of its own.
+fn numbered_title_above(lines: &[&str], top: usize) -> Option<String> {
+    static SUB: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*\(\d{1,2}\)\s+\S").expect("regex"));
+    static SECTION: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*\d{1,2}\.\s+\S").expect("regex"));
+    for l in lines[top.saturating_sub(30)..top].iter().rev() {
+        if SUB.is_match(l) {
+            return Some(l.trim().to_string());
+        }
+        if SECTION.is_match(l) {
+            return None;
+        }
+    }
+    None
 }
 
 /// Does a label-only line end the table: prose, or a new statement's title?
@@ -866,8 +898,16 @@ mod tests {
         assert_eq!(sales.cells[1].line, 6);
         assert_eq!(t.rows[3].cells[0].value.as_deref(), Some("-40318"));
         // The % columns are year-on-year changes: left.
-        assert_eq!(t.left.len(), 8);
-        assert!(t.left.iter().all(|(_, why)| why.contains("year-on-year")));
+        let changes = t.left.iter().filter(|(_, why)| why.contains("year-on-year"));
+        assert_eq!(changes.count(), 8);
+        // So are the rows' dates, their periods.
+        let dates: Vec<&str> = t
+            .left
+            .iter()
+            .filter(|(_, why)| why.contains("date"))
+            .map(|(c, _)| c.printed.as_str())
+            .collect();
+        assert_eq!(dates, vec!["March 31, 2026", "March 31, 2025"]);
         // Lines 34-44: heads wrapped anywhere; a dash in a concept column (diluted EPS) is nil or
         // not applicable: left, with no value.
         let mgc = " \n Basic earnings per \nshare \nDiluted earnings \nper share Return on equity Ordinary \nprofit/total assets \nOperating \nprofit/net sales \nFiscal year ended Yen Yen % % % \nMarch 31, 2026 (207.04) – (6.1) 4.7 6.1 \nMarch 31, 2025 228.93 – 6.9 5.5 6.6 \n";
@@ -885,8 +925,14 @@ mod tests {
         );
         assert_eq!(t.rows[0].cells[0].value.as_deref(), Some("-207.04"));
         assert_eq!(t.rows[1].cells[0].value, None);
-        assert_eq!(t.left.len(), 2);
-        assert!(t.left.iter().all(|(c, why)| c.printed == "–" && why.contains("dash")));
+        let dashes: Vec<&Cell> = t
+            .left
+            .iter()
+            .filter(|(_, why)| why.contains("dash"))
+            .map(|(c, _)| c)
+            .collect();
+        assert_eq!(dashes.len(), 2);
+        assert!(dashes.iter().all(|c| c.printed == "–"));
         // Lines 49-53: (2) financial position, as of dates; four concepts, four columns.
         let mgc = "(2) Consolidated financial position \n Total assets Net assets Equity ratio Net assets per share \nAs of Millions of yen Millions of yen % Yen \nMarch 31, 2026 1,113,040 679,550 58.1 3,319.36 \nMarch 31, 2025 1,119,688 697,375 59.7 3,431.90 \n";
         let t = &tables(mgc)[0];
