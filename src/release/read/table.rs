@@ -517,6 +517,134 @@ fn transposed(lines: &[&str], u: usize) -> Option<(Table, usize)> {
     Some((table, j))
 }
 
+/// A note under a results summary, PDF text (MGC section 1): `Note: Comprehensive income`
+/// or `Reference: Equity`, then one line per date with one amount, its scale spelt out (`March
+/// 31, 2026 ¥5,080 million [(89.5)%]`, `As of March 31, 2026 ¥646,417 million`); the first date
+/// may share the label's line. Read as a table of one row, a head per date: `As of` dates are
+/// instants; other dates are the periods of the table above when its heads end on those very
+/// dates (the note restates its rows), else no table. A bracketed change is left, with why.
+fn dated_note(lines: &[&str], i: usize, above: Option<&Table>) -> Option<(Table, usize)> {
+    static NOTE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^\s*(?:\*\s*)?(?:Note|Notes|Reference)\s*:\s*(.+)$").expect("regex")
+    });
+    static DATED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(&format!(
+            r"^\s*((?i:as\s+of)\s+)?({MONTH})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\s+([¥$€£]\s?\(?[\d,]+(?:\.\d+)?\)?)\s+(thousand|million|billion)s?\b\s*(.*?)\s*$"
+        ))
+        .expect("regex")
+    });
+    let note = NOTE.captures(lines[i])?;
+    let body = note.get(1)?;
+    // The label runs to the first date (or the line's end).
+    let first_date = DATE
+        .find_iter(body.as_str())
+        .find(|m| DATED.is_match(&body.as_str()[m.start()..]))
+        .map(|m| body.start() + m.start());
+    let label_end = first_date.unwrap_or(lines[i].len());
+    let mut label = lines[i][body.start()..label_end].trim().to_string();
+    if label.to_ascii_lowercase().ends_with(" as of") {
+        label.truncate(label.len() - 6);
+    }
+    if label.is_empty() {
+        return None;
+    }
+    let mut dated: Vec<(usize, usize)> = Vec::new(); // (line index, byte offset of the date)
+    if let Some(at) = first_date {
+        dated.push((i, at));
+    }
+    let mut j = i + 1;
+    while j < lines.len() && DATED.is_match(lines[j]) {
+        dated.push((j, 0));
+        j += 1;
+    }
+    if dated.len() < 2 {
+        return None;
+    }
+    let mut table = Table {
+        title: numbered_title_above(lines, i).unwrap_or_else(|| title_above(lines, i)),
+        header_lines: vec![i + 1],
+        transposed: true,
+        ..Table::default()
+    };
+    let mut cells = Vec::new();
+    let mut scale = String::new();
+    for &(l, off) in &dated {
+        let text = &lines[l][off..];
+        let m = DATED.captures(text)?;
+        let end = NaiveDate::from_ymd_opt(m[4].parse().ok()?, month_number(&m[2])?, m[3].parse().ok()?)?;
+        let as_of = m.get(1).is_some() || label.to_ascii_lowercase().ends_with("as of");
+        let months = if as_of {
+            None
+        } else {
+            // The periods of the table above that end on this date, all of one length.
+            let a = above?;
+            let same: Vec<Option<u32>> = a
+                .heads
+                .iter()
+                .filter(|h| h.end == Some(end))
+                .map(|h| h.months)
+                .collect();
+            match same.as_slice() {
+                [m, rest @ ..] if m.is_some() && rest.iter().all(|r| r == m) => *m,
+                _ => return None,
+            }
+        };
+        let word = m[6].to_ascii_lowercase();
+        if !scale.is_empty() && scale != word {
+            return None;
+        }
+        scale = word;
+        table.heads.push(Head {
+            months,
+            end: Some(end),
+            fiscal: None,
+            printed: text[..m.get(5)?.start()].trim().to_string(),
+        });
+        let amount = m.get(5)?;
+        cells.push(Cell {
+            printed: amount.as_str().to_string(),
+            value: cells::value_of(amount.as_str()),
+            start: off + amount.start(),
+            end: off + amount.end(),
+            line: l + 1,
+        });
+        let date = m.get(2)?.start();
+        table.left.push((
+            Cell {
+                printed: text[date..amount.start()].trim().to_string(),
+                value: None,
+                start: off + date,
+                end: off + amount.start(),
+                line: l + 1,
+            },
+            "the date of a note's figure: its period".into(),
+        ));
+        if let Some(rest) = m.get(7).filter(|r| !r.as_str().is_empty()) {
+            table.left.push((
+                Cell {
+                    printed: rest.as_str().to_string(),
+                    value: None,
+                    start: off + rest.start(),
+                    end: off + rest.end(),
+                    line: l + 1,
+                },
+                "a change printed beside a note's figure".into(),
+            ));
+        }
+    }
+    if cells.iter().any(|c| c.value.is_none()) {
+        return None;
+    }
+    table.scale = format!("(In {scale}s)");
+    table.rows.push(Row {
+        line: i + 1,
+        label,
+        section: String::new(),
+        cells,
+    });
+    Some((table, j))
+}
+
 /// The numbered title (`(1) Summary of consolidated income statement`) a transposed table is
 /// printed under: the nearest above, within a page of lines, not past a numbered section
 /// (`2. Dividends`). A second table under one title (MGC's EPS and ratios under (1)) has no
@@ -550,6 +678,11 @@ pub fn tables(text: &str) -> Vec<Table> {
     let mut i = 0;
     while i < lines.len() {
         if let Some((t, next)) = transposed(&lines, i) {
+            out.push(t);
+            i = next;
+            continue;
+        }
+        if let Some((t, next)) = dated_note(&lines, i, out.last()) {
             out.push(t);
             i = next;
             continue;
@@ -871,9 +1004,9 @@ mod tests {
     fn transposed_summaries_read_with_periods_as_heads() {
         // MGC FY2026, `source.txt` lines 26-33: section 1 (1), periods as rows.
         let mgc = "(1) Summary of consolidated income statement (Percentages indicate year-on-year changes.) \n Net sales Operating profit Ordinary profit Profit attributable to \nowners of parent \nFiscal year ended Millions of yen % Millions of yen % Millions of yen % Millions of yen % \nMarch 31, 2026 738,243 (4.6) 45,293 (10.9) 51,947 (13.9) (40,318) – \nMarch 31, 2025 773,591 (4.9) 50,851 7.4 60,316 31.0 45,544 17.3 \nNote: Comprehensive income March 31, 2026 ¥5,080 million [(89.5)%] \nMarch 31, 2025 ¥48,229 million [(45.0)%] \n";
-        let t = tables(mgc);
-        assert_eq!(t.len(), 1);
-        let t = &t[0];
+        let all = tables(mgc);
+        assert_eq!(all.len(), 2);
+        let t = &all[0];
         assert!(t.transposed);
         assert!(t.title.starts_with("(1) Summary of consolidated income statement"));
         assert_eq!(t.heads.len(), 2);
@@ -908,6 +1041,36 @@ mod tests {
             .map(|(c, _)| c.printed.as_str())
             .collect();
         assert_eq!(dates, vec!["March 31, 2026", "March 31, 2025"]);
+        // Lines 32-33: a note of one figure per date, the periods of the table above.
+        let note = &all[1];
+        assert_eq!(note.title, t.title);
+        assert_eq!(note.rows[0].label, "Comprehensive income");
+        assert_eq!(note.scale, "(In millions)");
+        let heads: Vec<(Option<u32>, Option<NaiveDate>)> =
+            note.heads.iter().map(|h| (h.months, h.end)).collect();
+        assert_eq!(
+            heads,
+            vec![
+                (Some(12), NaiveDate::from_ymd_opt(2026, 3, 31)),
+                (Some(12), NaiveDate::from_ymd_opt(2025, 3, 31))
+            ]
+        );
+        let values: Vec<(&str, usize)> = note.rows[0]
+            .cells
+            .iter()
+            .map(|c| (c.value.as_deref().unwrap(), c.line))
+            .collect();
+        assert_eq!(values, vec![("5080", 7), ("48229", 8)]);
+        assert!(note.left.iter().any(|(c, _)| c.printed == "[(89.5)%]"));
+        // MGC lines 54-56: `As of` dates are instants, whatever is above.
+        let equity = "Reference: Equity \nAs of March 31, 2026 ¥646,417 million \nAs of March 31, 2025 ¥668,222 million \n";
+        let t = &tables(equity)[0];
+        assert_eq!(t.rows[0].label, "Equity");
+        assert_eq!(t.heads[1].months, None);
+        assert_eq!(t.rows[0].cells[1].value.as_deref(), Some("668222"));
+        // Dates of no length and no table above to give them one: no table.
+        let alone = "Note: Comprehensive income March 31, 2026 ¥5,080 million \nMarch 31, 2025 ¥48,229 million \n";
+        assert!(tables(alone).is_empty());
         // Lines 34-44: heads wrapped anywhere; a dash in a concept column (diluted EPS) is nil or
         // not applicable: left, with no value.
         let mgc = " \n Basic earnings per \nshare \nDiluted earnings \nper share Return on equity Ordinary \nprofit/total assets \nOperating \nprofit/net sales \nFiscal year ended Yen Yen % % % \nMarch 31, 2026 (207.04) – (6.1) 4.7 6.1 \nMarch 31, 2025 228.93 – 6.9 5.5 6.6 \n";
