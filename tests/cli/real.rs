@@ -291,6 +291,13 @@ fn amd_cells_one_to_a_line_and_mgc_pdf_text_drafted_with_their_periods() {
         (half["value"].as_str(), half["end"].as_str()),
         ("21789", "2026-06-27")
     );
+    // "Cost of sales" and "Total cost of sales" both alias cost_of_revenues: the total that
+    // ties with it as a part keeps it; "Gross margin" (a percentage) takes no concept from
+    // "Gross profit".
+    assert_eq!(find(&rows, "580", "2Q26")["item"], "cost_of_revenues");
+    assert_ne!(find(&rows, "568", "2Q26")["item"], "cost_of_revenues");
+    assert_eq!(find(&rows, "586", "2Q26")["item"], "gross_profit");
+    assert!(!rows.iter().any(|r| r["line"] == "592"));
     // A balance-sheet cell one to a line: cash at June 27, 2026 (line 778).
     assert_eq!(find(&rows, "778", "2026-06-27")["value"], "5086");
     sb.ok(&["release", "draft", "amd-2q26"]);

@@ -156,11 +156,23 @@ fn printed_before(k: &Knowledge, st: Statement, key: &str) -> bool {
 /// Rows of one table whose different labels name one concept by alias (AMD's "Cost of sales"
 /// and "Total cost of sales", both aliases of cost_of_revenues): the total of a tie whose parts
 /// hold the others keeps it; the others, or all when no such total is printed, do not take it.
-fn alias_clashes(k: &Knowledge, st: Statement, t: &Table, ties: &[proof::Tie]) -> HashSet<usize> {
+fn alias_clashes(
+    k: &Knowledge,
+    st: Statement,
+    t: &Table,
+    values: &[Vec<Option<String>>],
+    ties: &[proof::Tie],
+) -> HashSet<usize> {
     let mut by_concept: HashMap<String, Vec<usize>> = HashMap::new();
     for (ri, row) in t.rows.iter().enumerate() {
         let key = normalize(&row.label);
-        if row.label.is_empty() || printed_before(k, st, &key) {
+        // Rows that take no concept (no label, cells that fit no head, percentages) clash with
+        // none: AMD's "Gross margin" (an alias of gross_profit) is a percentage.
+        let first = row.cells.first().map_or("", |c| c.printed.as_str());
+        let percent = units::measure(&row.label, &row.section, first) == units::Measure::Percent
+            || (t.transposed && row.section == "%");
+        if row.label.is_empty() || values[ri].is_empty() || percent || printed_before(k, st, &key)
+        {
             continue;
         }
         if let Some((_, c)) = named_concept(k, st, &key) {
@@ -382,7 +394,7 @@ pub fn draft_tables(
         for (r, why) in per_share_ties(k, &t, &values, &units) {
             tied.entry(r).or_insert(why);
         }
-        let clashes = alias_clashes(k, st, &t, &ties);
+        let clashes = alias_clashes(k, st, &t, &values, &ties);
         let mut concept_of: Vec<Option<String>> = vec![None; t.rows.len()];
         for (ri, row) in t.rows.iter().enumerate() {
             if values[ri].is_empty() {
