@@ -148,9 +148,14 @@ fn named_concept(k: &Knowledge, st: Statement, key: &str) -> Option<(String, Str
 
 /// Was `key` printed by an earlier release in a table this statement holds?
 fn printed_before(k: &Knowledge, st: Statement, key: &str) -> bool {
-    ["income_items", "revenue_lines", "balance_sheet", "cash_flows"]
-        .iter()
-        .any(|t| st.allows(t) && k.order.contains_key(&(t.to_string(), key.to_string())))
+    [
+        "income_items",
+        "revenue_lines",
+        "balance_sheet",
+        "cash_flows",
+    ]
+    .iter()
+    .any(|t| st.allows(t) && k.order.contains_key(&(t.to_string(), key.to_string())))
 }
 
 /// Rows of one table whose different labels name one concept by alias (AMD's "Cost of sales"
@@ -171,8 +176,7 @@ fn alias_clashes(
         let first = row.cells.first().map_or("", |c| c.printed.as_str());
         let percent = units::measure(&row.label, &row.section, first) == units::Measure::Percent
             || (t.transposed && row.section == "%");
-        if row.label.is_empty() || values[ri].is_empty() || percent || printed_before(k, st, &key)
-        {
+        if row.label.is_empty() || values[ri].is_empty() || percent || printed_before(k, st, &key) {
             continue;
         }
         if let Some((_, c)) = named_concept(k, st, &key) {
@@ -631,6 +635,8 @@ pub fn draft_tables(
 /// Earnings per share against net income and the share count of the same table: a basic or
 /// diluted per-share row ties when net income over its share row, each within the rounding of
 /// its printed digits, rounds to the printed figure. Both rows tie then.
+// Columns index several rows at once: a range reads plainer than zipped iterators.
+#[allow(clippy::needless_range_loop)]
 fn per_share_ties(
     k: &Knowledge,
     t: &Table,

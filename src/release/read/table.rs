@@ -274,7 +274,7 @@ fn heads(lines: &[HeaderLine], printed: &[&str]) -> (Vec<Head>, Vec<String>) {
 /// one before it starts the next duration. `None` unless the runs are exactly as many as the
 /// durations.
 fn duration_runs(ends: &[Option<NaiveDate>], durations: usize) -> Option<Vec<usize>> {
-    if durations < 2 || ends.len() % durations == 0 {
+    if durations < 2 || ends.len().is_multiple_of(durations) {
         return None;
     }
     let mut run = 0;
@@ -336,9 +336,9 @@ fn cells_one_per_line(lines: &[&str], i: usize, counts: &[usize]) -> Option<(Row
     }
     let mut n = found.len();
     if !counts.contains(&n) {
-        let page_number = found.last().is_some_and(|c| {
-            c.printed.len() <= 3 && c.printed.bytes().all(|b| b.is_ascii_digit())
-        });
+        let page_number = found
+            .last()
+            .is_some_and(|c| c.printed.len() <= 3 && c.printed.bytes().all(|b| b.is_ascii_digit()));
         if page_number && own.is_none() && n > 0 && counts.contains(&(n - 1)) {
             n -= 1;
         } else {
@@ -400,7 +400,10 @@ fn transposed(lines: &[&str], u: usize) -> Option<(Table, usize)> {
         Regex::new(r"(?i)^\s*(fiscal\s+years?\s+ended|years?\s+ended|as\s+of)\b").expect("regex")
     });
     static ROW: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(&format!(r"^\s*({MONTH})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b")).expect("regex")
+        Regex::new(&format!(
+            r"^\s*({MONTH})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b"
+        ))
+        .expect("regex")
     });
     static NUMBERED: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"^\s*(?:\(\d+\)|\d+\.)\s").expect("regex"));
@@ -457,7 +460,8 @@ fn transposed(lines: &[&str], u: usize) -> Option<(Table, usize)> {
         if !r.label.is_empty() || r.cells.len() != units.len() {
             break;
         }
-        let end = NaiveDate::from_ymd_opt(m[3].parse().ok()?, month_number(&m[1])?, m[2].parse().ok()?)?;
+        let end =
+            NaiveDate::from_ymd_opt(m[3].parse().ok()?, month_number(&m[1])?, m[2].parse().ok()?)?;
         // The row's date is its period: no figure.
         let date = m.get(1)?.start();
         table.left.push((
@@ -491,7 +495,9 @@ fn transposed(lines: &[&str], u: usize) -> Option<(Table, usize)> {
     for (k, cells) in columns.into_iter().enumerate() {
         if change[k] {
             for c in cells {
-                table.left.push((c, "a year-on-year change (%) of the column before".into()));
+                table
+                    .left
+                    .push((c, "a year-on-year change (%) of the column before".into()));
             }
             continue;
         }
@@ -500,7 +506,8 @@ fn transposed(lines: &[&str], u: usize) -> Option<(Table, usize)> {
         for c in cells {
             if c.value.as_deref() == Some("0") && !c.printed.bytes().any(|b| b.is_ascii_digit()) {
                 // A placeholder dash must not become a nil.
-                let why = "a dash in a summary table: nil or not applicable, the layout does not say";
+                let why =
+                    "a dash in a summary table: nil or not applicable, the layout does not say";
                 table.left.push((c.clone(), why.into()));
                 kept.push(Cell { value: None, ..c });
             } else {
@@ -571,7 +578,8 @@ fn dated_note(lines: &[&str], i: usize, above: Option<&Table>) -> Option<(Table,
     for &(l, off) in &dated {
         let text = &lines[l][off..];
         let m = DATED.captures(text)?;
-        let end = NaiveDate::from_ymd_opt(m[4].parse().ok()?, month_number(&m[2])?, m[3].parse().ok()?)?;
+        let end =
+            NaiveDate::from_ymd_opt(m[4].parse().ok()?, month_number(&m[2])?, m[3].parse().ok()?)?;
         let as_of = m.get(1).is_some() || label.to_ascii_lowercase().ends_with("as of");
         let months = if as_of {
             None
@@ -826,8 +834,7 @@ fn is_header_label(label: &str) -> bool {
 }
 
 /// A page number as PDF text prints it (`- 6 -`).
-static PAGE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^-?\s*\d{1,3}\s*-?$").expect("regex"));
+static PAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^-?\s*\d{1,3}\s*-?$").expect("regex"));
 
 /// The statement title over a header: the nearest title-like line within a few lines above,
 /// never past a row of the table before.
@@ -987,9 +994,13 @@ mod tests {
         assert_eq!(t[1].rows[0].section, "Current assets");
         assert_eq!(t[1].rows[0].cells.len(), 2);
         // AMD 2026Q2, lines 846-853: a label ending in a number of its own.
-        let bs = format!("BALANCE SHEETS\nJune 27,\n2026\nDecember 27,\n2025\n1,186\u{a0}\nStockholders' equity:\nCapital stock:\nCommon stock, par value $0.01\n16\u{a0}\n17\u{a0}\nAdditional paid-in capital\n61,373\u{a0}\n");
-        let t = tables(&bs);
-        let stock = t[0].rows.iter().find(|r| r.label.starts_with("Common stock")).unwrap();
+        let bs = "BALANCE SHEETS\nJune 27,\n2026\nDecember 27,\n2025\n1,186\u{a0}\nStockholders' equity:\nCapital stock:\nCommon stock, par value $0.01\n16\u{a0}\n17\u{a0}\nAdditional paid-in capital\n61,373\u{a0}\n";
+        let t = tables(bs);
+        let stock = t[0]
+            .rows
+            .iter()
+            .find(|r| r.label.starts_with("Common stock"))
+            .unwrap();
         assert_eq!(stock.label, "Common stock, par value $0.01");
         assert_eq!(stock.cells.len(), 2);
         // Three cells under two heads: not joined, each line a row of one cell (which the draft
@@ -1008,7 +1019,9 @@ mod tests {
         assert_eq!(all.len(), 2);
         let t = &all[0];
         assert!(t.transposed);
-        assert!(t.title.starts_with("(1) Summary of consolidated income statement"));
+        assert!(t
+            .title
+            .starts_with("(1) Summary of consolidated income statement"));
         assert_eq!(t.heads.len(), 2);
         assert_eq!(t.heads[0].months, Some(12));
         assert_eq!(t.heads[0].end, NaiveDate::from_ymd_opt(2026, 3, 31));
@@ -1031,7 +1044,10 @@ mod tests {
         assert_eq!(sales.cells[1].line, 6);
         assert_eq!(t.rows[3].cells[0].value.as_deref(), Some("-40318"));
         // The % columns are year-on-year changes: left.
-        let changes = t.left.iter().filter(|(_, why)| why.contains("year-on-year"));
+        let changes = t
+            .left
+            .iter()
+            .filter(|(_, why)| why.contains("year-on-year"));
         assert_eq!(changes.count(), 8);
         // So are the rows' dates, their periods.
         let dates: Vec<&str> = t
@@ -1118,10 +1134,18 @@ mod tests {
         assert_eq!(t[0].title, "1. Consolidated Balance Sheets");
         assert_eq!(t[0].heads[1].end, NaiveDate::from_ymd_opt(2026, 3, 31));
         assert_eq!(t[0].heads[1].months, None);
-        let allowance = t[0].rows.iter().find(|r| r.label.starts_with("Allowance")).unwrap();
+        let allowance = t[0]
+            .rows
+            .iter()
+            .find(|r| r.label.starts_with("Allowance"))
+            .unwrap();
         assert_eq!(allowance.cells[1].value.as_deref(), Some("-1062"));
         assert_eq!(t[1].title, "1. Consolidated Balance Sheets");
-        let bonds = t[1].rows.iter().find(|r| r.label.starts_with("Current portion")).unwrap();
+        let bonds = t[1]
+            .rows
+            .iter()
+            .find(|r| r.label.starts_with("Current portion"))
+            .unwrap();
         assert_eq!(bonds.cells[1].value.as_deref(), Some("0"));
         // Lines 316-322: fiscal-year heads split over four lines.
         let t = &tables("2. Consolidated Statements of Income \n  (Millions of yen) \n Fiscal year ended \nMarch 31, 2025 \nFiscal year ended \nMarch 31, 2026 \nNet sales 773,591 738,243 \n")[0];
