@@ -343,6 +343,8 @@ fn amd_cells_one_to_a_line_and_mgc_pdf_text_drafted_with_their_periods() {
         ("2025-04-01", "2026-03-31")
     );
     assert_eq!(summary["unit"], "JPY million");
+    // Certain once the statement of income prints the same figure, certain there (line 322).
+    assert_eq!(summary["status"], "certain", "{summary:?}");
     assert_eq!(find(&rows, "31", "FY2024")["value"], "773591");
     // Line 322, the statement of income: "Net sales 773,591 738,243", certain (it ties).
     let sales = find(&rows, "322", "FY2025");

@@ -345,6 +345,8 @@ pub fn draft_tables(
 ) -> Taken {
     let mut taken = Taken::default();
     let mut printed: HashMap<(String, String), usize> = HashMap::new();
+    // Rows drafted from a summary (a transposed table) with a known label, by index in d.rows.
+    let mut summary: Vec<usize> = Vec::new();
     for t in table::tables(text) {
         // Heads of fiscal labels alone (`1Q08 1Q07 YoY % change`) are the line reader's.
         if t.heads.iter().all(|h| h.end.is_none()) {
@@ -562,6 +564,9 @@ pub fn draft_tables(
                 };
                 let line = if cell.line > 0 { cell.line } else { row.line };
                 taken.cells.push((line, cell.start, cell.end));
+                if t.transposed && m.known {
+                    summary.push(d.rows.len());
+                }
                 d.rows.push(DraftRow {
                     table: m.table.clone(),
                     period,
@@ -627,6 +632,49 @@ pub fn draft_tables(
                     }
                 }
             }
+        }
+    }
+    // A summary restates the statements: its figure is certain when a certain statement row of
+    // the same concept, period and unit prints the same value.
+    for &i in &summary {
+        let r = &d.rows[i];
+        if r.certainty == Certainty::Certain {
+            continue;
+        }
+        let confirmed = d
+            .rows
+            .iter()
+            .enumerate()
+            .find(|(j, s)| {
+                !summary.contains(j)
+                    && s.certainty == Certainty::Certain
+                    && (
+                        &s.table,
+                        &s.item,
+                        &s.period,
+                        &s.unit,
+                        &s.comparison,
+                        &s.value,
+                    ) == (
+                        &r.table,
+                        &r.item,
+                        &r.period,
+                        &r.unit,
+                        &r.comparison,
+                        &r.value,
+                    )
+            })
+            .map(|(_, s)| {
+                format!(
+                    "tied: the same figure as \"{}\" of {} (line {})",
+                    s.label, s.section, s.line
+                )
+            });
+        if let Some(why) = confirmed {
+            let r = &mut d.rows[i];
+            r.how.retain(|h| h != "no total of the table proves it");
+            r.how.push(why);
+            r.certainty = Certainty::Certain;
         }
     }
     taken
