@@ -4,6 +4,10 @@
 //! then rows (a label and its cells, `cells`), section lines ("Operating expenses:") and labels
 //! wrapped over two lines between them. Above the header: the statement's title and its scale
 //! line ("(In millions, except per share data)"). A blank line, prose, or the next header ends it.
+//! Three layouts besides one row to a line: cells one to a line (a label line, then its cells,
+//! joined when exactly as many as the heads); results summaries printed transposed in PDF text
+//! (periods as rows, concepts as columns: read into the ordinary form); notes of one figure per
+//! date under such a summary. A statement continued on the next page keeps its title.
 //! Nothing here knows a calendar or a concept: heads are words and dates as printed.
 
 use super::cells::{self, Cell, RowText};
