@@ -9,7 +9,7 @@ pub(super) static PERIOD: LazyLock<Regex> =
 pub(super) static NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[(△▲+\-]?\d(?:[\d,]*\d)?(?:\.\d+)?%?\)?").expect("regex"));
 pub(super) static UNIT_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\(\s*([A-Z]{3}) in (.*?)\b(thousands|millions|billions)\s*\)|\(\s*([A-Z]{3}) (thousand|million|billion)s?\s*\)|\b([A-Z]{3}) in (thousands|millions|billions)\b").expect("regex")
+    Regex::new(r"\(\s*([A-Z]{3}) in (.*?)\b(thousands|millions|billions)\s*\)|\(\s*([A-Z]{3}) (thousand|million|billion)s?\s*\)|\b([A-Z]{3}) in (thousands|millions|billions)\b|(?i:\bunits?:\s*(thousands|millions|billions)\s+of\s+(yen|u\.s\.\s*dollars|dollars|euros?)\b)").expect("regex")
 });
 
 /// A token of the text: a number at a byte range of a line.
@@ -234,8 +234,27 @@ pub(super) fn read_text(
                 let (cur, scale) = match (c.get(1), c.get(3), c.get(4), c.get(5)) {
                     (Some(cur), Some(s), _, _) => (cur.as_str(), s.as_str().trim_end_matches('s')),
                     (_, _, Some(cur), Some(s)) => (cur.as_str(), s.as_str()),
-                    _ => match (c.get(6), c.get(7)) {
-                        (Some(cur), Some(s)) => (cur.as_str(), s.as_str().trim_end_matches('s')),
+                    _ => match (c.get(6), c.get(7), c.get(8), c.get(9)) {
+                        (Some(cur), Some(s), _, _) => {
+                            (cur.as_str(), s.as_str().trim_end_matches('s'))
+                        }
+                        // `Unit: Billions of yen`, as Japanese summaries print it.
+                        (_, _, Some(s), Some(cur)) => {
+                            let cur = cur.as_str().to_ascii_lowercase();
+                            let code = if cur == "yen" {
+                                "JPY"
+                            } else if cur.starts_with("euro") {
+                                "EUR"
+                            } else {
+                                "USD"
+                            };
+                            let scale = match s.as_str().to_ascii_lowercase().as_str() {
+                                "thousands" => "thousand",
+                                "millions" => "million",
+                                _ => "billion",
+                            };
+                            (code, scale)
+                        }
                         _ => continue,
                     },
                 };

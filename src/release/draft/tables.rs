@@ -66,7 +66,10 @@ impl Statement {
 /// Which statement a table is, by its title; none for the rest (reconciliations, footnote tables).
 fn statement_of(t: &Table) -> Option<Statement> {
     let title = t.title.to_lowercase();
-    if title.contains("non-gaap") || title.contains("reconciliation") {
+    if title.contains("non-gaap")
+        || title.contains("reconciliation")
+        || title.contains("non-consolidated")
+    {
         return None;
     }
     if title.contains("cash flow") {
@@ -133,6 +136,87 @@ pub struct Reading {
     pub concepts: Vec<NewConcept>,
 }
 
+/// The one concept (the company's or a standard one) of this statement whose label or alias is
+/// `key`, with its table.
+fn named_concept(k: &Knowledge, st: Statement, key: &str) -> Option<(String, String)> {
+    let found = k.named.get(key)?;
+    let mut fits: Vec<(&str, &String)> = found
+        .iter()
+        .filter_map(|c| {
+            let tables = k.tables.get(c)?;
+            let t = if tables.iter().any(|t| t == st.table()) {
+                st.table()
+            } else {
+                tables.iter().find(|t| st.allows(t))?.as_str()
+            };
+            Some((t, c))
+        })
+        .collect();
+    fits.sort();
+    (fits.len() == 1).then(|| (fits[0].0.to_string(), fits[0].1.clone()))
+}
+
+/// Was `key` printed by an earlier release in a table this statement holds?
+fn printed_before(k: &Knowledge, st: Statement, key: &str) -> bool {
+    [
+        "income_items",
+        "revenue_lines",
+        "balance_sheet",
+        "cash_flows",
+    ]
+    .iter()
+    .any(|t| st.allows(t) && k.order.contains_key(&(t.to_string(), key.to_string())))
+}
+
+/// Rows of one table whose different labels name one concept by alias (AMD's "Cost of sales"
+/// and "Total cost of sales", both aliases of cost_of_revenues): the total of a tie whose parts
+/// hold the others keeps it; the others, or all when no such total is printed, do not take it.
+fn alias_clashes(
+    k: &Knowledge,
+    st: Statement,
+    t: &Table,
+    values: &[Vec<Option<String>>],
+    ties: &[proof::Tie],
+) -> HashSet<usize> {
+    let mut by_concept: HashMap<String, Vec<usize>> = HashMap::new();
+    for (ri, row) in t.rows.iter().enumerate() {
+        let key = normalize(&row.label);
+        // Rows that take no concept (no label, cells that fit no head, percentages) clash with
+        // none: AMD's "Gross margin" (an alias of gross_profit) is a percentage.
+        let first = row.cells.first().map_or("", |c| c.printed.as_str());
+        let percent = units::measure(&row.label, &row.section, first) == units::Measure::Percent
+            || (t.transposed && row.section == "%");
+        if row.label.is_empty() || values[ri].is_empty() || percent || printed_before(k, st, &key) {
+            continue;
+        }
+        if let Some((_, c)) = named_concept(k, st, &key) {
+            by_concept.entry(c).or_default().push(ri);
+        }
+    }
+    let label = |r: usize| normalize(&t.rows[r].label);
+    let mut out = HashSet::new();
+    for rows in by_concept.values() {
+        let labels: HashSet<String> = rows.iter().map(|&r| label(r)).collect();
+        if labels.len() < 2 {
+            continue;
+        }
+        let winner = rows.iter().copied().find(|&w| {
+            ties.iter().any(|tie| {
+                tie.total == w
+                    && rows
+                        .iter()
+                        .all(|&o| label(o) == label(w) || tie.parts.iter().any(|(_, p)| *p == o))
+            })
+        });
+        for &r in rows {
+            if winner.is_none_or(|w| label(w) != label(r)) {
+                out.insert(r);
+            }
+        }
+    }
+    out
+}
+
 fn meaning(
     k: &Knowledge,
     reading: &mut Reading,
@@ -140,6 +224,7 @@ fn meaning(
     label: &str,
     measure: units::Measure,
     nth: usize,
+    alias_ok: bool,
 ) -> Meaning {
     let key = normalize(label);
     let own = |c: &str| k.own.get(c).cloned().unwrap_or_else(|| c.to_string());
@@ -183,29 +268,13 @@ fn meaning(
         }
     }
     // A concept (the company's or a standard one) of this statement with that label or alias.
-    if let Some(found) = k.named.get(&key) {
-        let mut fits: Vec<(&str, &String)> = found
-            .iter()
-            .filter_map(|c| {
-                let tables = k.tables.get(c)?;
-                let t = if tables.iter().any(|t| t == st.table()) {
-                    st.table()
-                } else {
-                    tables.iter().find(|t| st.allows(t))?.as_str()
-                };
-                Some((t, c))
-            })
-            .collect();
-        fits.sort();
-        if fits.len() == 1 && nth == 0 {
-            let (t, c) = fits[0];
-            return Meaning {
-                table: t.to_string(),
-                concept: own(c),
-                known: true,
-                how: format!("label \"{label}\" of the concept {c}"),
-            };
-        }
+    if let Some((t, c)) = named_concept(k, st, &key).filter(|_| nth == 0 && alias_ok) {
+        return Meaning {
+            table: t,
+            concept: own(&c),
+            known: true,
+            how: format!("label \"{label}\" of the concept {c}"),
+        };
     }
     // New to the company: a concept named after the label, once per printing.
     let table = st.table().to_string();
@@ -258,10 +327,17 @@ impl Taken {
             .map(|(.., why)| why.as_str())
     }
 
+    fn leave_cell(&mut self, c: &crate::release::read::cells::Cell, why: &str) {
+        self.left
+            .entry(c.line)
+            .or_default()
+            .push((c.start, c.end, why.to_string()));
+    }
+
     fn leave(&mut self, row: &table::Row, cells: &[crate::release::read::cells::Cell], why: &str) {
         for c in cells {
             self.left
-                .entry(row.line)
+                .entry(if c.line > 0 { c.line } else { row.line })
                 .or_default()
                 .push((c.start, c.end, why.to_string()));
         }
@@ -279,10 +355,15 @@ pub fn draft_tables(
 ) -> Taken {
     let mut taken = Taken::default();
     let mut printed: HashMap<(String, String), usize> = HashMap::new();
+    // Rows drafted from a summary (a transposed table) with a known label, by index in d.rows.
+    let mut summary: Vec<usize> = Vec::new();
     for t in table::tables(text) {
         // Heads of fiscal labels alone (`1Q08 1Q07 YoY % change`) are the line reader's.
         if t.heads.iter().all(|h| h.end.is_none()) {
             continue;
+        }
+        for (c, why) in &t.left {
+            taken.leave_cell(c, why);
         }
         let Some(st) = statement_of(&t) else {
             let why = format!(
@@ -329,6 +410,7 @@ pub fn draft_tables(
         for (r, why) in per_share_ties(k, &t, &values, &units) {
             tied.entry(r).or_insert(why);
         }
+        let clashes = alias_clashes(k, st, &t, &values, &ties);
         let mut concept_of: Vec<Option<String>> = vec![None; t.rows.len()];
         for (ri, row) in t.rows.iter().enumerate() {
             if values[ri].is_empty() {
@@ -352,7 +434,21 @@ pub fn draft_tables(
             }
             taken.leave(row, &row.cells[n..], "a change column");
             let first = &row.cells[0].printed;
-            let measure = units::measure(&row.label, &row.section, first);
+            let mut measure = units::measure(&row.label, &row.section, first);
+            if t.transposed && row.section == "%" {
+                measure = units::Measure::Percent;
+            }
+            if t.transposed
+                && row.section.eq_ignore_ascii_case("yen")
+                && measure != units::Measure::PerShare
+            {
+                taken.leave(
+                    row,
+                    &row.cells,
+                    "a figure in yen (not millions) that is not per share: place it by hand",
+                );
+                continue;
+            }
             if measure == units::Measure::Percent {
                 taken.leave(
                     row,
@@ -361,16 +457,28 @@ pub fn draft_tables(
                 );
                 continue;
             }
-            let nth = {
+            // A summary restates the statements: its labels are no printing of their own.
+            let nth = if t.transposed {
+                0
+            } else {
                 let c = printed
                     .entry((st.table().to_string(), normalize(&row.label)))
                     .or_default();
                 *c += 1;
                 *c - 1
             };
-            let m = meaning(k, reading, st, &row.label, measure, nth);
+            let m = meaning(
+                k,
+                reading,
+                st,
+                &row.label,
+                measure,
+                nth,
+                !clashes.contains(&ri),
+            );
             concept_of[ri] = Some(m.concept.clone());
             let proposed = reading.concepts.len();
+            let placed_before = d.rows.len();
             if !m.known && !reading.concepts.iter().any(|c| c.concept == m.concept) {
                 let (kind, dimension) = match measure {
                     units::Measure::Shares => ("count", "count"),
@@ -493,7 +601,11 @@ pub fn draft_tables(
                         Certainty::Review
                     }
                 };
-                taken.cells.push((row.line, cell.start, cell.end));
+                let line = if cell.line > 0 { cell.line } else { row.line };
+                taken.cells.push((line, cell.start, cell.end));
+                if t.transposed && m.known {
+                    summary.push(d.rows.len());
+                }
                 d.rows.push(DraftRow {
                     table: m.table.clone(),
                     period,
@@ -509,11 +621,11 @@ pub fn draft_tables(
                     placement: "label",
                     certainty,
                     how,
-                    line: row.line,
+                    line,
                 });
             }
             // A concept none of whose figures could be placed is not proposed.
-            let placed = d.rows.last().is_some_and(|r| r.line == row.line);
+            let placed = d.rows.len() > placed_before;
             if !placed {
                 reading.concepts.truncate(proposed);
                 concept_of[ri] = None;
@@ -561,12 +673,56 @@ pub fn draft_tables(
             }
         }
     }
+    // A summary restates the statements: its figure is certain when a certain statement row of
+    // the same concept, period and unit prints the same value.
+    for &i in &summary {
+        let r = &d.rows[i];
+        if r.certainty == Certainty::Certain {
+            continue;
+        }
+        let confirmed = d
+            .rows
+            .iter()
+            .enumerate()
+            .find(|(j, s)| {
+                !summary.contains(j)
+                    && s.certainty == Certainty::Certain
+                    && (
+                        &s.table,
+                        &s.item,
+                        &s.period,
+                        &s.unit,
+                        &s.comparison,
+                        &s.value,
+                    ) == (
+                        &r.table,
+                        &r.item,
+                        &r.period,
+                        &r.unit,
+                        &r.comparison,
+                        &r.value,
+                    )
+            })
+            .map(|(_, s)| {
+                format!(
+                    "tied: the same figure as \"{}\" of {} (line {})",
+                    s.label, s.section, s.line
+                )
+            });
+        if let Some(why) = confirmed {
+            let r = &mut d.rows[i];
+            r.how.retain(|h| h != "no total of the table proves it");
+            r.how.push(why);
+            r.certainty = Certainty::Certain;
+        }
+    }
     taken
 }
 
 /// Earnings per share against net income and the share count of the same table: a basic or
 /// diluted per-share row ties when net income over its share row, each within the rounding of
 /// its printed digits, rounds to the printed figure. Both rows tie then.
+// Columns index several rows at once: a range reads plainer than zipped iterators.
 fn per_share_ties(
     k: &Knowledge,
     t: &Table,

@@ -18,6 +18,9 @@ pub struct Cell {
     /// Byte range in its line.
     pub start: usize,
     pub end: usize,
+    /// 1-based line of the text it is printed on, set by `table` (a row of cells one to a
+    /// line, or a transposed table, holds cells of several lines); 0 from `row`: the line read.
+    pub line: usize,
 }
 
 /// A line read as a row: the label before its cells (empty when it has none).
@@ -39,7 +42,7 @@ pub fn value_of(printed: &str) -> Option<String> {
     let p = printed.trim();
     if matches!(
         p,
-        "-" | "—" | "–" | "--" | "$-" | "$—" | "$ —" | "$ -" | "$–"
+        "-" | "—" | "–" | "－" | "--" | "$-" | "$—" | "$ —" | "$ -" | "$–"
     ) {
         return Some("0".to_string());
     }
@@ -182,6 +185,7 @@ fn cell(printed: &str, start: usize, end: usize) -> Cell {
         value: value_of(printed),
         start,
         end,
+        line: 0,
     }
 }
 
@@ -205,6 +209,8 @@ mod tests {
         assert_eq!(value_of("78.4%").as_deref(), Some("78.4"));
         assert_eq!(value_of("¥5,080").as_deref(), Some("5080"));
         assert_eq!(value_of("—").as_deref(), Some("0"));
+        // MGC, PDF text: a full-width dash for nil.
+        assert_eq!(value_of("－").as_deref(), Some("0"));
         assert_eq!(value_of("△12").as_deref(), Some("-12"));
         assert_eq!(value_of("(4.6)").as_deref(), Some("-4.6"));
         assert_eq!(value_of("12,34"), None);

@@ -2,7 +2,8 @@
 //!
 //! - `cells`: a line as a row: its label and its number cells, however the layout spaces them;
 //! - `table`: lines as tables: title, scale line, column heads over several lines, rows,
-//!   sections, wrapped labels (the table model; no calendar, no concept);
+//!   sections, wrapped labels, cells one to a line, transposed PDF summaries (the table model;
+//!   no calendar, no concept);
 //! - `periods`: column heads as the company's periods, on its own calendar;
 //! - `units`: the scale line as each row's unit (amounts, per share, shares);
 //! - `proof`: a table's own arithmetic (totals and differences, nested).

@@ -21,6 +21,7 @@ fn places(v: &str) -> usize {
 /// The totals of a table whose rows hold `values` (row × column, as exact decimals; `None` for
 /// an empty or not-meaningful cell). A total ties only when it does in every column both it and
 /// its parts print, at least one of them not zero, within the rounding of the printed digits.
+// Columns index several rows at once: a range reads plainer than zipped iterators.
 pub fn ties(values: &[Vec<Option<String>>]) -> Vec<Tie> {
     let num = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<f64>().ok());
     // Each row stands for itself, or for the run of rows it totals: `block[r]` is where that run
