@@ -234,7 +234,7 @@ fn judge_one(statement: &str, depth: usize, serialize: Serialize) -> Result<Opti
 }
 
 /// `CREATE TEMP TABLE name AS query`, `CREATE TEMP VIEW name AS query`, or a temporary table's
-/// columns: the scratch tables the README offers. Nothing else is created (a macro's body is
+/// columns: the scratch tables docs/sql.md offers. Nothing else is created (a macro's body is
 /// bound only when called, so the parse of its CREATE cannot judge what it will call).
 fn judge_create(
     rest: &str,
