@@ -382,6 +382,22 @@ fn amd_cells_one_to_a_line_and_mgc_pdf_text_drafted_with_their_periods() {
     assert!(!rows.iter().any(|r| r["line"] == "592"));
     // A balance-sheet cell one to a line: cash at June 27, 2026 (line 778).
     assert_eq!(find(&rows, "778", "2026-06-27")["value"], "5086");
+    // The segment table of its selected corporate data: Data Center's revenue of the quarter
+    // (line 1129), for review (a label new to the company); a balance printed there under
+    // heads of periods (its half equal to its last quarter) is left, with why.
+    let segment = find(&rows, "1129", "2Q26");
+    assert_eq!(
+        (segment["value"].as_str(), segment["status"].as_str()),
+        ("6718", "review")
+    );
+    let out = sb.ok(&[
+        "release", "draft", "amd-2q26", "--report", "--format", "csv",
+    ]);
+    assert!(
+        out.lines().any(|l| l.starts_with("unplaced,")
+            && l.contains("a balance-sheet label under heads of periods")),
+        "no balance left from the segment table"
+    );
     sb.ok(&["release", "draft", "amd-2q26"]);
     let out = sb.ok(&["load"]);
     assert!(out.contains("0 fail"), "{out}");

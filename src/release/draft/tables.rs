@@ -82,6 +82,15 @@ fn statement_of(t: &Table) -> Option<Statement> {
     } else if title.contains("income") || title.contains("operations") || title.contains("earnings")
     {
         Some(Statement::Income)
+    } else if title.contains("segment")
+        || t.rows
+            .iter()
+            .take(3)
+            .any(|r| r.section.to_lowercase().contains("segment"))
+    {
+        // Segment tables ("Segment and Disaggregated Revenue Information" under "SELECTED
+        // CORPORATE DATA"): lines of the income statement, by segment.
+        Some(Statement::Income)
     } else {
         None
     }
@@ -424,11 +433,49 @@ pub fn draft_tables(
                 taken.leave(row, &row.cells, &why);
                 continue;
             }
-            if row.label.is_empty() {
+            if !row.label.chars().any(char::is_alphabetic) {
                 taken.leave(
                     row,
                     &row.cells,
                     "a row with no label (a subtotal?): place it by hand",
+                );
+                continue;
+            }
+            // A balance (a standard balance-sheet concept's label) in an income statement's
+            // columns of periods is not what the layout seems (a cash-flow statement's
+            // "Inventories" is a change, and its own).
+            let balance = k.named.get(&normalize(&row.label)).is_some_and(|cs| {
+                cs.iter().any(|c| {
+                    k.tables
+                        .get(c)
+                        .is_some_and(|t| t.iter().all(|t| t == "balance_sheet"))
+                })
+            });
+            // Or by its figures: an amount of a half (or year) equal to its last quarter's is
+            // a balance (average share counts may well be equal).
+            let amount = units::measure(&row.label, &row.section, &row.cells[0].printed)
+                == units::Measure::Amount;
+            let balance = balance
+                || amount && {
+                    let same_end = |a: usize, b: usize| {
+                        t.heads[a].end.is_some() && t.heads[a].end == t.heads[b].end
+                    };
+                    (0..n).any(|a| {
+                        (0..n).any(|b| {
+                            t.heads[a].months.unwrap_or(0) > 3
+                                && t.heads[b].months == Some(3)
+                                && same_end(a, b)
+                                && values[ri][a].is_some()
+                                && values[ri][a] == values[ri][b]
+                                && values[ri][a].as_deref() != Some("0")
+                        })
+                    })
+                };
+            if balance && st == Statement::Income {
+                taken.leave(
+                    row,
+                    &row.cells,
+                    "a balance-sheet label under heads of periods: place it by hand",
                 );
                 continue;
             }
