@@ -1,9 +1,11 @@
 -- name: stated_growth_rates
--- description: Every stated % change (QoQ, YoY, vs initial target) matches the change between the two printed levels, allowing for the rounding of both levels. A change "compared to the initial target" may be the result's or the revised target's: the 2Q06 release compares its revised 1H06 targets (26,400; 1,370) with the initial ones (+5.6%, +37.0%).
--- tolerance: 0.05 percentage points (rates are printed to one decimal)
+-- description: Every stated % change (QoQ, YoY, vs initial target) matches the change between the two printed levels, allowing for the rounding of both levels (half a unit of each one's last printed digit). A change "compared to the initial target" may be the result's or the revised target's: the 2Q06 release compares its revised 1H06 targets (26,400; 1,370) with the initial ones (+5.6%, +37.0%).
+-- tolerance: 0.05 percentage points for rates printed to one decimal; half a unit of the last printed digit in general (262%: 0.5)
 WITH levels AS (
     SELECT release_id, table_name, period, item, coalesce(basis, '') AS basis, coalesce(scope, '') AS scope,
-           measure, unit, max(value) AS value
+           measure, unit, max(value) AS value,
+           -- Half a unit of the level's last printed digit is its rounding (EPS `0.67`: 0.005).
+           0.5 * pow(10, -max(length(coalesce(regexp_extract(printed, '\.(\d+)', 1), '')))) AS half
     FROM figures
     WHERE comparison = 'level' AND period IS NOT NULL
       AND unit NOT IN (SELECT unit FROM raw.units WHERE dimension IN ('percent', 'percentage_points'))
@@ -14,7 +16,11 @@ WITH levels AS (
                              WHEN 'yoy_pct' THEN company_year_ago(f.company_id, f.period)
                              ELSE f.period END AS base_period,
            CASE WHEN f.comparison = 'vs_initial_target_pct' THEN 'initial_target'
-                ELSE coalesce(f.basis, '') END AS base_basis
+                ELSE coalesce(f.basis, '') END AS base_basis,
+           -- Half a unit of the rate's last printed digit: a rate printed whole (`262%`) is
+           -- exact to 0.5 pp only.
+           greatest(getvariable('tolerance'),
+                    0.5 * pow(10, -length(coalesce(regexp_extract(f.printed, '\.(\d+)', 1), '')))) AS slack
     FROM figures f
     WHERE f.comparison IN ('qoq_pct', 'yoy_pct', 'vs_initial_target_pct')
 ), compared AS (
@@ -26,8 +32,8 @@ WITH levels AS (
            -- The transcription records inconsistencies the release itself contains; they stay
            -- visible as residuals instead of failures.
            CASE WHEN s.note LIKE 'release inconsistency:%' THEN s.note END AS explained,
-           (s.value + getvariable('tolerance') < growth_pct(c.value - 0.5, b.value + 0.5)
-            OR s.value - getvariable('tolerance') > growth_pct(c.value + 0.5, b.value - 0.5)) AS off
+           (s.value + s.slack < growth_pct(c.value - c.half, b.value + b.half)
+            OR s.value - s.slack > growth_pct(c.value + c.half, b.value - b.half)) AS off
     FROM stated s
     JOIN levels c ON c.release_id = s.release_id AND c.table_name = s.table_name AND c.period = s.period
                  AND c.item = s.item AND c.scope = s.s AND c.measure = s.measure

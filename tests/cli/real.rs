@@ -111,6 +111,28 @@ fn nvidia_drafts_loads_and_its_second_release_reads_what_the_first_printed() {
         })
         .expect("accrued liabilities");
     assert_eq!(accrued["status"], "review");
+    // A sentence's figure restates the table's in its own scale: "$26.0 billion" ties to
+    // 26,044 million and is certain; its "up 262% from a year ago" ties to the levels.
+    let stated = rows
+        .iter()
+        .find(|r| r["line"] == "3" && r["comparison"] == "level")
+        .expect("the headline's revenue");
+    assert_eq!(
+        (
+            stated["value"].as_str(),
+            stated["unit"].as_str(),
+            stated["status"].as_str()
+        ),
+        ("26.0", "USD billion", "certain")
+    );
+    let yoy = rows
+        .iter()
+        .find(|r| r["line"] == "3" && r["comparison"] == "yoy_pct")
+        .expect("the headline's change from a year ago");
+    assert_eq!(
+        (yoy["value"].as_str(), yoy["status"].as_str()),
+        ("262", "certain")
+    );
     // Nothing certain is wrong: every certain row's value is printed on its line.
     let text = std::fs::read_to_string(fixture("nvidia-FY2025Q1")).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -177,7 +199,7 @@ fn nvidia_drafts_loads_and_its_second_release_reads_what_the_first_printed() {
     );
 
     assert_eq!(
-        sb.scalar("select value from income_items where release_id = 'nvidia-1q25' and item = 'total_revenues' and period = '1Q25'"),
+        sb.scalar("select value from income_items where release_id = 'nvidia-1q25' and item = 'total_revenues' and period = '1Q25' and unit = 'USD million'"),
         "26044.0"
     );
 

@@ -92,6 +92,7 @@ pub(super) fn statements(line: &str) -> Vec<Statement<'_>> {
             change,
         });
     }
+    us_statements(line, &mut out);
     for c in JAPANESE.captures_iter(line) {
         let (Some(label), Some(num)) = (c.name("label"), c.name("num")) else {
             continue;
@@ -118,6 +119,119 @@ pub(super) fn statements(line: &str) -> Vec<Statement<'_>> {
         });
     }
     out
+}
+
+/// US press-release sentences: "Record quarterly revenue of $26.0 billion, up 18% from Q4 and up
+/// 262% from a year ago", "GAAP earnings per diluted share was $5.98, up 21% ...": the level in
+/// its printed scale (per share when the label says so), and the change from a year ago (a
+/// change from the quarter before has no place in the income items). Figures of a year, or
+/// non-GAAP ones, are not the release quarter's GAAP figures: left.
+fn us_statements<'a>(line: &'a str, out: &mut Vec<Statement<'a>>) {
+    static US: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?P<label>(?:[A-Za-z][\w&'/,-]*\s+){0,7}[A-Za-z][\w&'/-]*)\s+",
+            r"(?:was|were|of|totaled|totalled|reached)\s+(?:a\s+record\s+(?:of\s+)?)?",
+            r"\$(?P<num>\d[\d,]*(?:\.\d+)?)(?:\s+(?P<scale>billion|million|thousand)\b)?"
+        ))
+        .expect("regex")
+    });
+    static YEAR_AGO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?i)\b(?P<dir>up|down|increased|decreased|rose|fell)\s+(?P<pct>\d+(?:\.\d+)?)\s?(?:%|percent)\s*",
+            r"(?:(?:from|over|compared\s+with|compared\s+to|versus)\s+(?:a\s+year\s+(?:ago|earlier)|the\s+prior[- ]year(?:\s+quarter)?|the\s+year[- ]ago\s+quarter|the\s+same\s+quarter\s+(?:a\s+year\s+ago|last\s+year)|last\s+year)|year[- ]over[- ]year)"
+        ))
+        .expect("regex")
+    });
+    if !line.contains('$') {
+        return;
+    }
+    let ends: Vec<usize> = line.match_indices(". ").map(|(i, _)| i).collect();
+    for c in US.captures_iter(line) {
+        let (Some(label), Some(num)) = (c.name("label"), c.name("num")) else {
+            continue;
+        };
+        // The label's words after the ones that only say when or how ("Record quarterly",
+        // "First-quarter", "For the quarter, GAAP").
+        // A clause of a non-GAAP sentence ("On a non-GAAP basis, gross margin was 56%,
+        // operating income was $3.1 billion") states non-GAAP figures whatever its label.
+        let sentence_start = ends
+            .iter()
+            .rev()
+            .find(|&&i| i < label.start())
+            .map_or(0, |&i| i + 2);
+        if line[sentence_start..label.start()]
+            .to_lowercase()
+            .contains("non-gaap")
+        {
+            continue;
+        }
+        let words: Vec<&str> = label.as_str().split_whitespace().collect();
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        if lower.iter().any(|w| {
+            w.starts_with("non-gaap")
+                || matches!(
+                    w.trim_end_matches(','),
+                    "fiscal" | "year" | "annual" | "full-year" | "full" | "outlook" | "expected"
+                )
+        }) {
+            continue;
+        }
+        let filler = |w: &str| {
+            let w = w.trim_end_matches(',');
+            matches!(
+                w,
+                "record" | "quarterly" | "gaap" | "for" | "the" | "quarter" | "and" | "a"
+            ) || w.ends_with("-quarter")
+        };
+        let skip = lower.iter().take_while(|w| filler(w)).count();
+        if skip == words.len() {
+            continue;
+        }
+        let start = label.start() + label.as_str().find(words[skip]).unwrap_or_default();
+        let clean = &line[start..label.end()];
+        let scale = c.name("scale").map(|m| m.as_str());
+        let per_share =
+            clean.to_lowercase().contains("per") && clean.to_lowercase().contains("share");
+        let unit = match (scale, per_share) {
+            (Some(s), _) => format!("USD {s}"),
+            (None, true) => "USD per share".to_string(),
+            (None, false) => continue, // dollars of what scale, the sentence does not say
+        };
+        let sentence_end = ends
+            .get(ends.partition_point(|&i| i < num.end()))
+            .copied()
+            .unwrap_or(line.len());
+        let end = c.get(0).map_or(num.end(), |m| m.end());
+        let change = YEAR_AGO.captures(&line[end..sentence_end]).and_then(|ch| {
+            let pct = ch.name("pct")?;
+            let mut v = printed_value(pct.as_str())?;
+            if ch.name("dir").is_some_and(|d| {
+                matches!(
+                    d.as_str().to_lowercase().as_str(),
+                    "down" | "decreased" | "fell"
+                )
+            }) {
+                v.insert(0, '-');
+            }
+            Some((
+                end + pct.start(),
+                line[end + pct.start()..end + ch.get(0)?.end()]
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                v,
+                Some("year_ago".to_string()),
+            ))
+        });
+        out.push(Statement {
+            label: clean,
+            printed_label: line[start..end].trim().to_string(),
+            num,
+            unit,
+            change,
+        });
+    }
 }
 
 /// The comparison a stated change makes from `base`: a year ago, a quarter before, the initial
@@ -176,6 +290,12 @@ pub(super) fn stated(
                  its printed order does not pin",
                 d.headings[..d.headings.len().min(8)].join(", ")
             ));
+        }
+        // A dollar figure of a US release's sentence restates a table's figure, rounded: it is
+        // certain once it ties to it (see checks), not by its label alone.
+        if line[..st.num.start()].ends_with('$') && certainty == Certainty::Certain {
+            certainty = Certainty::Review;
+            how.push_str("; certain once it ties to the table's figure");
         }
         let Some(value) = printed_value(st.num.as_str()) else {
             continue;
