@@ -99,6 +99,8 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
     // A level a sentence states in a coarser scale (`$26.0 billion`), or per share, against the
     // table's figure of the same concept and period, rounded to the printed digits.
     let mut astray: Vec<(usize, String, String)> = Vec::new();
+    // Statement levels the table's figure of their concept proved or disproved.
+    let mut compared: HashSet<usize> = HashSet::new();
     let tables: Vec<(usize, &DraftRow)> = d
         .rows
         .iter()
@@ -123,6 +125,7 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
                     || factor == 1000.0 && t.unit.ends_with(" million"))
         });
         if let Some((_, t)) = table {
+            compared.insert(i);
             let scaled = as_f64(&t.value) / factor;
             let rounded = (scaled * 10f64.powi(digits as i32)).round() / 10f64.powi(digits as i32);
             let what = format!(
@@ -147,8 +150,16 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
         }
     }
     // Two sentences stating one figure differently: neither is known to be right.
+    // A stated change shares its level's fate (the level of its line and concept).
+    let compared: HashSet<(usize, &str)> = compared
+        .iter()
+        .map(|&i| (d.rows[i].line, d.rows[i].item.as_str()))
+        .collect();
+    let unproved = |_: usize, r: &DraftRow| {
+        r.placement == "statement" && !compared.contains(&(r.line, r.item.as_str()))
+    };
     let mut stated_values: HashMap<(&str, &str, &str, &str), HashSet<&str>> = HashMap::new();
-    for r in d.rows.iter().filter(|r| r.placement == "statement") {
+    for (_, r) in d.rows.iter().enumerate().filter(|(i, r)| unproved(*i, r)) {
         stated_values
             .entry((&r.item, &r.period, &r.unit, &r.comparison))
             .or_default()
@@ -157,8 +168,9 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
     let twice: Vec<(usize, String, String)> = d
         .rows
         .iter()
-        .filter(|r| {
-            r.placement == "statement"
+        .enumerate()
+        .filter(|(i, r)| {
+            unproved(*i, r)
                 && stated_values
                     .get(&(
                         r.item.as_str(),
@@ -168,7 +180,7 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
                     ))
                     .is_some_and(|v| v.len() > 1)
         })
-        .map(|r| {
+        .map(|(_, r)| {
             (
                 r.line,
                 r.item.clone(),
@@ -179,6 +191,8 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
         })
         .collect();
     astray.extend(twice);
+    let mut once = HashSet::new();
+    astray.retain(|(line, item, _)| once.insert((*line, item.clone())));
     let strays: HashSet<(usize, String)> = astray
         .iter()
         .map(|(l, item, _)| (*l, item.clone()))
