@@ -121,6 +121,7 @@ pub fn router(project: Project, limits: Limits, access: Access) -> anyhow::Resul
     Ok(Router::new()
         .route("/", get(index))
         .route("/reports/{name}", get(report))
+        .route("/companies/{id}", get(company))
         .route("/figures", get(figures))
         .route("/sql", get(sql_get).post(sql_post))
         .route("/checks", get(checks))
@@ -343,6 +344,14 @@ async fn report(
     let token = state.token.clone();
     with_warehouse(&state, move |wh, _| {
         pages::report(wh, &report, &params, format, &token).unwrap_or_else(bad_request)
+    })
+    .await
+}
+
+/// A company's page: its record, releases, latest statements and the checks.
+async fn company(State(state): State<AppState>, Path(id): Path<String>) -> Reply {
+    with_warehouse(&state, move |wh, _| {
+        pages::company(wh, &id).unwrap_or_else(not_found_reply)
     })
     .await
 }
