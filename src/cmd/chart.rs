@@ -95,7 +95,27 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     };
     wh.pick_company(&params)?;
     let result = wh.query(&sql, &params)?;
-    let data = chart_data(&wh, &result, &spec, &title)?;
+    let mut data = chart_data(&wh, &result, &spec, &title)?;
+    let company = wh
+        .column_values("SELECT company FROM vintage_company")?
+        .into_iter()
+        .next();
+    chart::dress(
+        &mut data,
+        &result,
+        &spec,
+        &params,
+        company
+            .as_deref()
+            .filter(|_| !crate::render::spans_companies(&result)),
+        |category| {
+            wh.column_values(&format!(
+                "SELECT period FROM periods WHERE kind = (SELECT kind FROM periods WHERE period = {}) \
+                 ORDER BY start_date, end_date",
+                crate::base::sql_string(category)
+            ))
+        },
+    )?;
     match &args.output {
         Some(path) => {
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");

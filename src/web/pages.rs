@@ -129,6 +129,7 @@ fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
                 .map(|(p, v)| (p.to_string(), crate::render::figure_digits(v)))
         })
         .collect();
+    let company = session_company(wh)?;
     let period_col = shown
         .headers
         .iter()
@@ -145,7 +146,7 @@ fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
                                     @let value = raw[ci][ri].clone().unwrap_or_default();
                                     @let period = period_col.and_then(|p| raw[p][ri].clone()).unwrap_or_default();
                                     @if !value.is_empty() && (known.contains(&(period.clone(), value.clone())) || (period_col.is_none() && known.iter().any(|(_, v)| *v == value))) {
-                                        a href=(figure_link(&period, &value)) { (cell) }
+                                        a href=(figure_link(&period, &value, &company)) { (cell) }
                                     } @else { (cell) }
                                 }
                             } @else {
@@ -176,12 +177,25 @@ fn shorten(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn figure_link(period: &str, value: &str) -> String {
+/// A figure's provenance page, of the company the page shows (`company`, empty: the session's).
+fn figure_link(period: &str, value: &str, company: &str) -> String {
     let mut url = format!("/figures?value={}", encode(value));
     if !period.is_empty() {
         url.push_str(&format!("&period={}", encode(period)));
     }
+    if !company.is_empty() {
+        url.push_str(&format!("&company={}", encode(company)));
+    }
     url
+}
+
+/// The id of the company the session shows.
+fn session_company(wh: &Warehouse) -> Result<String> {
+    Ok(wh
+        .column_values("SELECT company_id FROM vintage_company")?
+        .into_iter()
+        .next()
+        .unwrap_or_default())
 }
 
 /// Percent-encoding for a query-string value.
@@ -285,6 +299,7 @@ pub fn report(
     }
     let vintage = vintage_line(wh);
     let title = r.get("title").unwrap_or(&r.name).to_string();
+    let mut note = None;
     let svg = match r.get("chart") {
         Some(spec) => {
             let spec: ChartSpec = spec.parse().map_err(anyhow::Error::msg)?;
@@ -294,13 +309,27 @@ pub fn report(
             } else {
                 vintage.clone()
             };
-            let data = ChartData::from_result(
+            let mut data = ChartData::from_result(
                 &result,
                 &spec,
                 &title,
                 &unit,
                 &format!("iijwh · {footer}"),
             )?;
+            let across = crate::render::spans_companies(&result);
+            let company = wh
+                .column_values("SELECT company FROM vintage_company")?
+                .into_iter()
+                .next();
+            chart::dress(
+                &mut data,
+                &result,
+                &spec,
+                &params,
+                company.as_deref().filter(|_| !across),
+                |category| periods_like(wh, category),
+            )?;
+            note = data.note.clone();
             Some(chart::svg(&data)?)
         }
         None => None,
@@ -357,6 +386,7 @@ pub fn report(
                 button type="submit" { "Show" }
             }
         }
+        @if let Some(note) = &note { p.err.spread { (note) } }
         @if let Some(svg) = &svg { div.chart { (PreEscaped(svg)) } }
         (table(wh, &result)?)
         p.links {
@@ -367,6 +397,16 @@ pub fn report(
         details { summary { "SQL" } pre { (r.sql) } }
     };
     Ok(Reply::Html(page(&title, &vintage, body)))
+}
+
+/// Every period of the session company of the same kind as `period`, in time order (empty when
+/// `period` is none of its periods): where a chart's periods fall in time.
+pub fn periods_like(wh: &Warehouse, period: &str) -> Result<Vec<String>> {
+    wh.column_values(&format!(
+        "SELECT period FROM periods WHERE kind = (SELECT kind FROM periods WHERE period = {}) \
+         ORDER BY start_date, end_date",
+        sql_string(period)
+    ))
 }
 
 /// The session's company and every loaded one: (id, name, is the session's).
@@ -495,7 +535,7 @@ pub fn company(wh: &Warehouse, id: &str) -> Result<Reply> {
                             @match cell {
                                 Some(v) => {
                                     @let period = if g.dated { String::new() } else { g.periods[ci].clone() };
-                                    td.num.neg[v.starts_with('-')] { a href=(figure_link(&period, v)) { (crate::render::figure_text(v, if row.unit == "%" { "%" } else { "" })) } }
+                                    td.num.neg[v.starts_with('-')] { a href=(figure_link(&period, v, &found)) { (crate::render::figure_text(v, if row.unit == "%" { "%" } else { "" })) } }
                                 }
                                 None => { td.num.muted { "–" } }
                             }
@@ -608,6 +648,13 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
     };
     if value.parse::<f64>().is_err() {
         anyhow::bail!("value {value:?} is not a number");
+    }
+    // The company whose page linked here (a report cell, a company page's grid).
+    if let Some(company) = given.get("company").filter(|c| !c.is_empty()) {
+        wh.set_vintage(&crate::warehouse::Vintage {
+            company: Some(company.clone()),
+            ..Default::default()
+        })?;
     }
     let mut sql = format!(
         "SELECT release_id, table_name, period, as_of, item, basis, scope, measure, comparison, value, unit, \
