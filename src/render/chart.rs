@@ -182,15 +182,19 @@ pub fn spread_note(result: &QueryResult, x: &str) -> Option<String> {
         .iter()
         .position(|n| n == "latest_quarter" || n == "period" || n == "quarter");
     let mut dated: Vec<(chrono::NaiveDate, String)> = Vec::new();
-    for row in 0..result.num_rows() {
-        let Some(date) = columns[end][row]
+    for (row, end_date) in columns[end].iter().enumerate() {
+        let Some(date) = end_date
             .as_deref()
             .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         else {
             continue;
         };
-        let who = label.and_then(|l| columns[l][row].clone()).unwrap_or_default();
-        let what = period.and_then(|p| columns[p][row].clone()).unwrap_or_default();
+        let who = label
+            .and_then(|l| columns[l][row].clone())
+            .unwrap_or_default();
+        let what = period
+            .and_then(|p| columns[p][row].clone())
+            .unwrap_or_default();
         dated.push((date, format!("{who} {what}").trim().to_string()));
     }
     dated.sort();
@@ -612,7 +616,9 @@ where
     ))?;
 
     // Periods with no figure: a grey band and `no data`, so the time axis keeps its spacing.
-    let gap_style = ("sans-serif", 12).into_font().color(&RGBColor(110, 110, 110));
+    let gap_style = ("sans-serif", 12)
+        .into_font()
+        .color(&RGBColor(110, 110, 110));
     for (i, _) in data.gaps.iter().enumerate().filter(|(_, g)| **g) {
         let x = i as f64;
         chart.draw_series(std::iter::once(Rectangle::new(

@@ -195,10 +195,7 @@ pub fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
 }
 
 fn is_float(t: &DataType) -> bool {
-    matches!(
-        t,
-        DataType::Float16 | DataType::Float32 | DataType::Float64
-    )
+    matches!(t, DataType::Float16 | DataType::Float32 | DataType::Float64)
 }
 
 /// The decimals a floating-point column prints: the most any of its values has when written
@@ -235,9 +232,11 @@ fn round_column(column: &mut [Option<String>], decimals: usize) {
 /// separators (`fiscal_year` 2025, not `2,025`; a `sec_cik`, a `seq`, a month).
 pub fn is_identifier(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    ["year", "id", "seq", "month", "cik", "code", "quarter", "number", "no"]
-        .iter()
-        .any(|w| name == *w || name.ends_with(&format!("_{w}")) || name.starts_with(&format!("{w}_")))
+    [
+        "year", "id", "seq", "month", "cik", "code", "quarter", "number", "no",
+    ]
+    .iter()
+    .any(|w| name == *w || name.ends_with(&format!("_{w}")) || name.starts_with(&format!("{w}_")))
 }
 
 /// Whether a column holds figures at the warehouse's exact scale (DECIMAL with 6 decimals or
@@ -306,11 +305,7 @@ pub fn display_cells(result: &QueryResult) -> Result<Display> {
                     } else {
                         v
                     };
-                    let grouped = if identifier {
-                        v
-                    } else {
-                        group_thousands(&v)
-                    };
+                    let grouped = if identifier { v } else { group_thousands(&v) };
                     if is_percent(&headers[ci]) {
                         format!("{grouped}%")
                     } else {
@@ -492,7 +487,8 @@ mod tests {
         round_column(&mut c, 1);
         assert_eq!(c, col(&["78.4", "5.8"]));
         let mut c = col(&["12.35", "0.30000000000000004"]);
-        round_column(&mut c, float_decimals(&c, 1));
+        let decimals = float_decimals(&c, 1);
+        round_column(&mut c, decimals);
         assert_eq!(c, col(&["12.35", "0.30"]));
         let mut c = col(&["-0.04", "inf"]);
         round_column(&mut c, 1);
@@ -501,7 +497,14 @@ mod tests {
 
     #[test]
     fn years_and_ids_are_identifiers() {
-        for name in ["fiscal_year", "year", "seq", "company_id", "sec_cik", "fiscal_year_start_month"] {
+        for name in [
+            "fiscal_year",
+            "year",
+            "seq",
+            "company_id",
+            "sec_cik",
+            "fiscal_year_start_month",
+        ] {
             assert!(is_identifier(name), "{name}");
         }
         for name in ["total_revenues", "offending_rows", "value", "yearly_total"] {

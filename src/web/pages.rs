@@ -37,7 +37,7 @@ p{margin:.4rem 0;max-width:60rem}
 tr.fail td{background:#fde7e6 !important;color:#8a1c14}tr.fail td:first-child{border-left:4px solid var(--neg)}
 tr.residual td{background:#fff3d6 !important;color:#6b4a00}tr.residual td:first-child{border-left:4px solid #d48806}
 td.status-fail{font-weight:700;color:var(--neg)}td.status-residual{font-weight:700;color:#9a6700}
-.picker{margin:.4rem 0 .8rem}td.unit{white-space:nowrap}.picker label{margin-right:.4rem}
+.picker{margin:.4rem 0 .8rem}td.unit,td.short{white-space:nowrap}.picker label{margin-right:.4rem}
 table{border-collapse:separate;border-spacing:0;font-size:.9rem;min-width:20rem}
 th,td{padding:.3rem .65rem;border-bottom:1px solid var(--rule);vertical-align:top;text-align:left}
 thead th{position:sticky;top:0;background:var(--head);font-weight:600;z-index:1;vertical-align:bottom}
@@ -150,7 +150,7 @@ fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
                                     } @else { (cell) }
                                 }
                             } @else {
-                                td { (shorten(cell)) }
+                                td.short[cell.chars().count() <= 24] { (shorten(cell)) }
                             }
                         }
                     }
@@ -272,8 +272,7 @@ pub fn report(
     let params = report::bind(r, &args, |sql| wh.column_values(sql))?;
     // A report written for one company answers for it unless the picker or its `company`
     // parameter says otherwise (or no such company is loaded); else the session's company.
-    let written_for =
-        report::company(r).filter(|c| wh.company_id(c).ok().flatten().is_some());
+    let written_for = report::company(r).filter(|c| wh.company_id(c).ok().flatten().is_some());
     if let Some(company) = picked.as_deref().or(written_for) {
         wh.set_vintage(&crate::warehouse::Vintage {
             company: Some(company.to_string()),
@@ -337,7 +336,11 @@ pub fn report(
     let picker = if declares_company || crate::render::spans_companies(&result) {
         None
     } else {
-        Some(company_picker(wh, &format!("/reports/{}", r.name), &params)?)
+        Some(company_picker(
+            wh,
+            &format!("/reports/{}", r.name),
+            &params,
+        )?)
     };
     let query: String = picked
         .iter()
@@ -420,7 +423,11 @@ fn companies(wh: &Warehouse) -> Result<Vec<(String, String, bool)>> {
         .iter()
         .filter_map(|r| {
             let mut f = r.split('\t');
-            Some((f.next()?.to_string(), f.next()?.to_string(), f.next()? == "true"))
+            Some((
+                f.next()?.to_string(),
+                f.next()?.to_string(),
+                f.next()? == "true",
+            ))
         })
         .collect())
 }
@@ -429,7 +436,11 @@ fn companies(wh: &Warehouse) -> Result<Vec<(String, String, bool)>> {
 /// parameters; the session's company is selected; a link to the company's page beside it.
 fn company_picker(wh: &Warehouse, action: &str, keep: &[(String, String)]) -> Result<Markup> {
     let all = companies(wh)?;
-    let current = all.iter().find(|c| c.2).map(|c| c.0.clone()).unwrap_or_default();
+    let current = all
+        .iter()
+        .find(|c| c.2)
+        .map(|c| c.0.clone())
+        .unwrap_or_default();
     Ok(html! {
         form.picker method="get" action=(action) {
             label for="company" { "Company" }
@@ -446,22 +457,46 @@ fn company_picker(wh: &Warehouse, action: &str, keep: &[(String, String)]) -> Re
 /// A company's calendar in words: when its fiscal year starts and ends, and which year names it.
 pub fn calendar_words(start_month: u32, named_by: &str, year_end: &str) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
-    let start = MONTHS[(start_month.clamp(1, 12) - 1) as usize];
+    let start_month = start_month.clamp(1, 12);
+    let start = MONTHS[(start_month - 1) as usize];
     let end = MONTHS[((start_month + 10) % 12) as usize];
     let ends = if year_end.is_empty() {
         format!("ends at the end of {end}")
     } else {
         format!("ends on the {year_end}")
     };
-    let (named, example) = match named_by {
-        "end_year" => ("the calendar year it ends in", format!("fiscal 2025 runs {start} 2024 to {end} 2025")),
-        _ => ("the calendar year it starts in", format!("fiscal 2025 runs {start} 2025 to {end} {}", if start_month == 1 { 2025 } else { 2026 })),
+    // Fiscal 2025 as an example: the calendar years it runs across.
+    let (named, first) = match named_by {
+        "end_year" => (
+            "the calendar year it ends in",
+            if start_month == 1 { 2025 } else { 2024 },
+        ),
+        _ => ("the calendar year it starts in", 2025),
     };
-    let example = if start_month == 1 { format!("fiscal 2025 is calendar 2025") } else { example };
-    format!("The fiscal year starts in {start} and {ends}; it is named by {named} ({example}). Quarters are three months from its start.")
+    let example = if start_month == 1 {
+        "fiscal 2025 is calendar 2025".to_string()
+    } else {
+        format!("fiscal 2025 runs {start} {first} to {end} {}", first + 1)
+    };
+    let quarters = if year_end.is_empty() {
+        "Its quarters are three months each from its start."
+    } else {
+        "Its quarters follow its 52/53-week calendar."
+    };
+    format!("The fiscal year starts in {start} and {ends}; it is named by {named} ({example}). {quarters}")
 }
 
 /// `/companies/ID`: a company's record, calendar, identifiers, releases, its latest statements
@@ -469,7 +504,10 @@ pub fn calendar_words(start_month: u32, named_by: &str, year_end: &str) -> Strin
 pub fn company(wh: &Warehouse, id: &str) -> Result<Reply> {
     let Some(found) = wh.company_id(id)? else {
         let known: Vec<String> = companies(wh)?.into_iter().map(|c| c.0).collect();
-        anyhow::bail!("no company `{id}` in the warehouse; companies: {}", known.join(", "));
+        anyhow::bail!(
+            "no company `{id}` in the warehouse; companies: {}",
+            known.join(", ")
+        );
     };
     wh.set_vintage(&crate::warehouse::Vintage {
         company: Some(found.clone()),
@@ -603,7 +641,8 @@ fn statement_grids(wh: &Warehouse) -> Result<Vec<Grid>> {
         }
         // Columns: periods by end date, then start date descending (a quarter before the half
         // and the year that end with it), the latest SHOWN.
-        let mut columns: Vec<(&str, &str, &str)> = facts.iter().map(|f| (f[5], f[6], f[4])).collect();
+        let mut columns: Vec<(&str, &str, &str)> =
+            facts.iter().map(|f| (f[5], f[6], f[4])).collect();
         columns.sort_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(a.1)).then(a.2.cmp(b.2)));
         columns.dedup();
         let periods: Vec<String> = columns
@@ -615,7 +654,9 @@ fn statement_grids(wh: &Warehouse) -> Result<Vec<Grid>> {
             .collect();
         let mut grid_rows: Vec<GridRow> = Vec::new();
         for f in &facts {
-            let Some(at) = periods.iter().position(|p| p == f[4]) else { continue };
+            let Some(at) = periods.iter().position(|p| p == f[4]) else {
+                continue;
+            };
             let row = match grid_rows.iter_mut().position(|r| r.concept == f[1]) {
                 Some(i) => &mut grid_rows[i],
                 None => {

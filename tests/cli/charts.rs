@@ -76,9 +76,15 @@ fn every_declared_chart_renders_what_a_reader_needs() {
             .unwrap();
         // The title names the company (a chart of one company's figures).
         // (the concept too when the report has a `concept` parameter).
-        let concept = if name == "concept_trend" { ": total_revenues" } else { "" };
+        let concept = if name == "concept_trend" {
+            ": total_revenues"
+        } else {
+            ""
+        };
         assert!(
-            text.contains(&format!("{title}{concept} — Internet Initiative Japan Inc.")),
+            text.contains(&format!(
+                "{title}{concept} — Internet Initiative Japan Inc."
+            )),
             "{name}: title {title:?} with the company in {text:?}"
         );
         // Categories in the report's order (time order for quarters), each once on the axis.
@@ -482,7 +488,9 @@ fn titles_gaps_and_far_apart_peers() {
     );
     assert!(texts(&svg).contains(&note), "the note is drawn");
     assert!(
-        !texts(&svg).iter().any(|t| t.contains("— NVIDIA") || t.contains("— Internet")),
+        !texts(&svg)
+            .iter()
+            .any(|t| t.contains("— NVIDIA") || t.contains("— Internet")),
         "a chart across companies names none of them in its title"
     );
 }

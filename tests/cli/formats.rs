@@ -72,9 +72,15 @@ fn ratios_round_and_years_are_not_grouped() {
     let sql = "SELECT 78.35201965903855::DOUBLE AS share_pct, 1/3 AS quotient, \
                2025::INTEGER AS fiscal_year, 14007::INTEGER AS total";
     let table = sb.ok(&["query", "-e", sql, "--format", "table"]);
-    assert!(table.contains("78.4%") && !table.contains("78.35"), "{table}");
+    assert!(
+        table.contains("78.4%") && !table.contains("78.35"),
+        "{table}"
+    );
     assert!(table.contains(" 0.33 "), "{table}");
-    assert!(table.contains(" 2025 ") && !table.contains("2,025"), "{table}");
+    assert!(
+        table.contains(" 2025 ") && !table.contains("2,025"),
+        "{table}"
+    );
     assert!(table.contains(" 14,007 "), "{table}");
     let csv = sb.ok(&["query", "-e", sql, "--format", "csv"]);
     assert_eq!(
@@ -87,8 +93,14 @@ fn ratios_round_and_years_are_not_grouped() {
         "-e",
         "SELECT period, fiscal_year FROM periods WHERE period = '2Q06'",
     ]);
-    assert!(periods.contains(" 2006 ") && !periods.contains("2,006"), "{periods}");
+    assert!(
+        periods.contains(" 2006 ") && !periods.contains("2,006"),
+        "{periods}"
+    );
     // The margins report's ratio, as the release prints it (5.8 for 2Q06 operating margin).
     let margins = sb.ok(&["query", "margins", "--format", "csv"]);
-    assert!(margins.contains("2Q06,14007.0,18.3,811.0,5.8,"), "{margins}");
+    assert!(
+        margins.contains("2Q06,14007.0,18.3,811.0,5.8,"),
+        "{margins}"
+    );
 }

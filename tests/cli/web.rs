@@ -442,11 +442,17 @@ fn many_companies_one_clear_picture() {
     assert!(page.contains("ends on the last Sunday of January") && page.contains("USD million"));
     assert!(page.contains("nvidia-1q25"));
     assert!(
-        page.contains("href=\"/figures?value=26044.0&amp;period=1Q25&amp;company=nvidia\">26,044</a>"),
+        page.contains(
+            "href=\"/figures?value=26044.0&amp;period=1Q25&amp;company=nvidia\">26,044</a>"
+        ),
         "NVIDIA's 1Q25 revenue, linked"
     );
     let (_, _, provenance) = get(&server, "/figures?value=26044.0&period=1Q25&company=nvidia");
-    assert!(provenance.contains("26,044 USD million"), "{}", said(&provenance));
+    assert!(
+        provenance.contains("26,044 USD million"),
+        "{}",
+        said(&provenance)
+    );
     let (status, _, _) = get(&server, "/companies/nosuch");
     assert_eq!(status, 404);
 
@@ -456,5 +462,8 @@ fn many_companies_one_clear_picture() {
     assert!(page.contains("<tr class=\"pass\"><td><code>source_audit</code>"));
     assert!(page.contains("class=\"scroll full\""));
     let (_, _, page) = get(&server, "/reports/trend_revenue");
-    assert!(page.contains("value_<wbr>added_<wbr>and_<wbr>other"), "headers may break");
+    assert!(
+        page.contains("value_<wbr>added_<wbr>and_<wbr>other"),
+        "headers may break"
+    );
 }
