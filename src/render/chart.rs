@@ -627,7 +627,7 @@ where
         )))?;
         chart.draw_series(std::iter::once(Text::new(
             "no data".to_string(),
-            (x - 0.3, lo + (hi - lo) * 0.5),
+            (x - 0.2, lo + (hi - lo) * 0.5),
             gap_style.clone(),
         )))?;
     }

@@ -36,7 +36,7 @@ p{margin:.4rem 0;max-width:60rem}
 .wide{margin:.2rem 0 0;font-size:.85rem;color:var(--muted)}
 tr.fail td{background:#fde7e6 !important;color:#8a1c14}tr.fail td:first-child{border-left:4px solid var(--neg)}
 tr.residual td{background:#fff3d6 !important;color:#6b4a00}tr.residual td:first-child{border-left:4px solid #d48806}
-td.status-fail{font-weight:700;color:var(--neg)}td.status-residual{font-weight:700;color:#9a6700}
+.status-fail{font-weight:700;color:var(--neg)}.status-residual{font-weight:700;color:#9a6700}
 .picker{margin:.4rem 0 .8rem}td.unit,td.short{white-space:nowrap}.picker label{margin-right:.4rem}
 table{border-collapse:separate;border-spacing:0;font-size:.9rem;min-width:20rem}
 th,td{padding:.3rem .65rem;border-bottom:1px solid var(--rule);vertical-align:top;text-align:left}
@@ -573,7 +573,7 @@ pub fn company(wh: &Warehouse, id: &str) -> Result<Reply> {
                             @match cell {
                                 Some(v) => {
                                     @let period = if g.dated { String::new() } else { g.periods[ci].clone() };
-                                    td.num.neg[v.starts_with('-')] { a href=(figure_link(&period, v, &found)) { (crate::render::figure_text(v, if row.unit == "%" { "%" } else { "" })) } }
+                                    td.num.neg[v.starts_with('-')] { a href=(figure_link(&period, v, &found)) { (grid_figure(v, &row.unit)) } }
                                 }
                                 None => { td.num.muted { "–" } }
                             }
@@ -588,6 +588,16 @@ pub fn company(wh: &Warehouse, id: &str) -> Result<Reply> {
         (checks_table(wh, false)?)
     };
     Ok(Reply::Html(page(&field(0), &vintage_line(wh), body)))
+}
+
+/// A figure in a statement grid: grouped, a percentage with its `%` and at least the one
+/// decimal releases print (`6.0%`, not `6%`).
+fn grid_figure(value: &str, unit: &str) -> String {
+    if unit != "%" {
+        return crate::render::figure_text(value, "");
+    }
+    let digits = crate::render::figure_digits(value);
+    format!("{}%", crate::render::group_thousands(&digits))
 }
 
 /// One statement of a company as concept by period.

@@ -466,4 +466,19 @@ fn many_companies_one_clear_picture() {
         page.contains("value_<wbr>added_<wbr>and_<wbr>other"),
         "headers may break"
     );
+
+    // A failing rule's row is red, and the summary says so (a load picked up without restart).
+    sb.edit(
+        "revenue_lines.csv",
+        "2Q06,dedicated_access,amount,level,2687,JPY million,Results by Service – Connectivity and Value-added Services,Dedicated Access Services,\"2,687\"",
+        "2Q06,dedicated_access,amount,level,2688,JPY million,Results by Service – Connectivity and Value-added Services,Dedicated Access Services,\"2,687\"",
+    );
+    sb.ok(&["load"]);
+    let (_, _, page) = get(&server, "/checks");
+    assert!(
+        page.contains("<tr class=\"fail\"><td><code>source_audit</code>"),
+        "{}",
+        said(&page)
+    );
+    assert!(page.contains("<span class=\"status-fail\">1 fail</span>"));
 }
