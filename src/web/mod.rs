@@ -1,6 +1,7 @@
-//! The read-only web page (`iijwh serve`): reports as pages with a parameter form, their chart
-//! (inline SVG) and table, `.csv`/`.json` twins of every report, provenance pages that lead a
-//! figure back to the lines of the release text that print it, ad-hoc SQL, and the data rules.
+//! The read-only web page (`iijwh serve`): reports as pages with a parameter form and a company
+//! picker, their chart (inline SVG) and table, `.csv`/`.json` twins of every report, a page per
+//! company (record, releases, statements, checks), provenance pages that lead a figure back to
+//! the lines of the release text that print it, ad-hoc SQL, and the data rules.
 //! Server-rendered HTML (maud), no script, no file fetched from anywhere: it works offline. Every
 //! request opens the live generation afresh, so a `load` is picked up without a restart.
 //!

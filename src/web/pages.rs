@@ -246,7 +246,7 @@ pub fn index(project: &Project, wh: &Warehouse) -> Result<Reply> {
         h2 { "Releases" }
         (table(wh, &releases)?)
         h2 { "Checks" }
-        (checks_table(wh, false)?)
+        (checks_table(wh, false, None)?)
         p { a href="/checks" { "All rules with their descriptions" } }
     };
     Ok(Reply::Html(page("iijwh", &vintage_line(wh), body)))
@@ -584,8 +584,9 @@ pub fn company(wh: &Warehouse, id: &str) -> Result<Reply> {
         }
         @if grids.is_empty() { p.muted { "No statement figures of this company in the vintage." } }
         h2 { "Checks" }
-        p.muted { "The data rules run over every company of the warehouse." }
-        (checks_table(wh, false)?)
+        p.muted { "The data rules of the warehouse, with this company's offending rows: a rule none of \
+            whose rows is of its releases passes for it. " a href="/checks" { "Every company's" } }
+        (checks_table(wh, false, Some(&found))?)
     };
     Ok(Reply::Html(page(&field(0), &vintage_line(wh), body)))
 }
@@ -893,19 +894,44 @@ pub fn checks(wh: &Warehouse) -> Result<Reply> {
     let body = html! {
         p { "The data rules of schema/checks and their outcome when this warehouse was built. "
             "`iijwh check` lists the offending figures." }
-        (checks_table(wh, true)?)
+        (checks_table(wh, true, None)?)
     };
     Ok(Reply::Html(page("Checks", &vintage_line(wh), body)))
 }
 
 /// The check rules, every one in view (no scroll box of its own): a failed rule's row red, a
 /// residual one's amber, a passing one plain; `described` adds the tolerance and description.
-fn checks_table(wh: &Warehouse, described: bool) -> Result<Markup> {
-    let rows = wh.column_values(
-        "SELECT concat_ws(chr(9), rule, status, offending_rows::VARCHAR, coalesce(tolerance::VARCHAR, ''), \
-         coalesce(description, '')) FROM check_results \
-         ORDER BY CASE status WHEN 'fail' THEN 0 WHEN 'residual' THEN 1 ELSE 2 END, rule",
-    )?;
+/// With a `company`, a rule's offending rows are that company's (its releases' rows, and rows
+/// that name no release), and a rule with none of them passes for it.
+fn checks_table(wh: &Warehouse, described: bool, company: Option<&str>) -> Result<Markup> {
+    let (status, rows_col) = match company {
+        None => ("c.status", "c.offending_rows"),
+        Some(_) => ("CASE WHEN n = 0 THEN 'pass' ELSE c.status END", "n"),
+    };
+    let from = match company {
+        None => "check_results c".to_string(),
+        Some(id) => format!(
+            "(SELECT c.*, (SELECT count(*) FROM rows r WHERE r.rule = c.rule AND (r.release_id IS NULL \
+             OR r.release_id IN (SELECT release_id FROM releases WHERE company_id = {}))) AS n \
+             FROM check_results c) c",
+            sql_string(id)
+        ),
+    };
+    // Each offending row's release (the rules' details: a JSON array of rows).
+    let with = match company {
+        None => "WITH",
+        Some(_) => {
+            "WITH rows AS (SELECT rule, json_extract_string(unnest(json_extract(details, '$[*]')), \
+             '$.release_id') AS release_id FROM check_results WHERE details IS NOT NULL),"
+        }
+    };
+    let rows = wh.column_values(&format!(
+        "{with} shown AS (SELECT c.rule, {status} AS status, \
+         {rows_col} AS offending_rows, c.tolerance, c.description FROM {from}) \
+         SELECT concat_ws(chr(9), rule, status, offending_rows::VARCHAR, coalesce(tolerance::VARCHAR, ''), \
+         coalesce(description, '')) FROM shown \
+         ORDER BY CASE status WHEN 'fail' THEN 0 WHEN 'residual' THEN 1 ELSE 2 END, rule"
+    ))?;
     let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.splitn(5, '\t').collect()).collect();
     let count = |s: &str| rows.iter().filter(|r| r.get(1) == Some(&s)).count();
     Ok(html! {

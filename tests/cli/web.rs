@@ -447,6 +447,17 @@ fn many_companies_one_clear_picture() {
         ),
         "NVIDIA's 1Q25 revenue, linked"
     );
+    // The checks as they concern NVIDIA: the residual totals are all IIJ's, so the rule passes
+    // for NVIDIA; on IIJ's page it stays residual with its 9 rows.
+    assert!(
+        page.contains("<tr class=\"pass\"><td><code>parts_sum_to_totals</code>"),
+        "{}",
+        said(&page)
+    );
+    let (_, _, iij) = get(&server, "/companies/iij");
+    assert!(iij.contains(
+        "<tr class=\"residual\"><td><code>parts_sum_to_totals</code></td><td class=\"status-residual\">residual</td><td class=\"num\">9</td>"
+    ));
     let (_, _, provenance) = get(&server, "/figures?value=26044.0&period=1Q25&company=nvidia");
     assert!(
         provenance.contains("26,044 USD million"),
