@@ -825,6 +825,7 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
             }
             let printed = data.totals.as_ref().and_then(|t| t[i]);
             let shown = match (data.kind, primary.len(), printed) {
+                _ if data.gaps.get(i) == Some(&true) => "no data".to_string(),
                 (ChartKind::StackedBar, _, Some(t)) => grouped(t),
                 (ChartKind::Bar, 1, _) => grouped(total),
                 _ => String::new(),
@@ -861,6 +862,12 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
             row_width += cols;
         }
         out.push_str(&format!("{row}\n"));
+    }
+    if let Some(note) = &data.note {
+        for line in wrap(note, width) {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     for line in wrap(&data.footer, width) {
         out.push_str(&line);

@@ -448,6 +448,21 @@ fn titles_gaps_and_far_apart_peers() {
         text.contains(&"Trend of a concept: total_revenues — NVIDIA Corporation".to_string()),
         "{text:?}"
     );
+    // The terminal draws the same: NVIDIA's quarters between 1Q24 and 1Q25 have no data.
+    let terminal = sb.ok(&[
+        "query",
+        "concept_trend",
+        "-p",
+        "company=nvidia",
+        "--format",
+        "chart",
+    ]);
+    assert!(
+        terminal.starts_with("Trend of a concept: total_revenues — NVIDIA Corporation\n")
+            && terminal.contains("2Q24  no data")
+            && terminal.contains("26,044"),
+        "{terminal}"
+    );
     // IIJ's total revenues without 3Q05 and 4Q05: the two quarters are gaps between 2Q05 and
     // 1Q06, marked `no data`, and the line does not run across them.
     sb.ok(&[
