@@ -418,6 +418,19 @@ fn many_companies_one_clear_picture() {
     assert_eq!(status, 400);
     assert!(page.contains("no company `nosuch`"), "{}", said(&page));
 
+    // Numbers on the page as readers expect them: a ratio computed in SQL at its printed
+    // precision, a fiscal year not grouped.
+    let (status, _, page) = post_sql(
+        &server,
+        "SELECT 78.35201965903855::DOUBLE AS share_pct, fiscal_year FROM periods WHERE period = '1Q25'",
+    );
+    assert_eq!(status, 200, "{}", said(&page));
+    assert!(
+        page.contains(">78.4%<") && page.contains(">2025<") && !page.contains("2,025"),
+        "{}",
+        said(&page)
+    );
+
     // The company pages.
     let (status, _, page) = get(&server, "/companies/iij");
     assert_eq!(status, 200, "{}", said(&page));
