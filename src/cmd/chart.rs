@@ -95,7 +95,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     };
     wh.pick_company(&params)?;
     let result = wh.query(&sql, &params)?;
-    let data = chart_data(&wh, &result, &spec, &title)?;
+    let data = dressed(&wh, &result, &spec, &title, &params)?;
     match &args.output {
         Some(path) => {
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -150,14 +150,48 @@ fn chart_data(
     ChartData::from_result(result, spec, title, &unit, &format!("iijwh · {footer}"))
 }
 
+/// `chart_data` with what every chart says besides its figures (`chart::dress`): the company and
+/// concept in the title, missing periods as gaps, far-apart peers noted.
+fn dressed(
+    wh: &Warehouse,
+    result: &QueryResult,
+    spec: &ChartSpec,
+    title: &str,
+    params: &[(String, String)],
+) -> Result<ChartData> {
+    let mut data = chart_data(wh, result, spec, title)?;
+    let company = wh
+        .column_values("SELECT company FROM vintage_company")?
+        .into_iter()
+        .next();
+    chart::dress(
+        &mut data,
+        result,
+        spec,
+        params,
+        company
+            .as_deref()
+            .filter(|_| !crate::render::spans_companies(result)),
+        |category| {
+            wh.column_values(&format!(
+                "SELECT period FROM periods WHERE kind = (SELECT kind FROM periods WHERE period = {}) \
+                 ORDER BY start_date, end_date",
+                crate::base::sql_string(category)
+            ))
+        },
+    )?;
+    Ok(data)
+}
+
 /// A report's declared chart (`spec`) drawn for the terminal (`query --format chart`).
 pub fn terminal_chart(
     wh: &Warehouse,
     result: &QueryResult,
     spec: &str,
     title: &str,
+    params: &[(String, String)],
 ) -> Result<String> {
     let spec: ChartSpec = spec.parse().map_err(anyhow::Error::msg)?;
-    let data = chart_data(wh, result, &spec, title)?;
+    let data = dressed(wh, result, &spec, title, params)?;
     Ok(chart::terminal(&data, terminal_width(), color()))
 }

@@ -145,8 +145,13 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
         let spec = r
             .get("chart")
             .with_context(|| format!("report `{}` declares no chart", r.name))?;
-        let text =
-            super::chart::terminal_chart(&wh, &result, spec, r.get("title").unwrap_or(&r.name))?;
+        let text = super::chart::terminal_chart(
+            &wh,
+            &result,
+            spec,
+            r.get("title").unwrap_or(&r.name),
+            &params,
+        )?;
         std::io::stdout().lock().write_all(text.as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -96,6 +96,20 @@ impl Series {
             .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
             .collect()
     }
+
+    /// The points in runs of neighbouring categories: a line is not drawn across a missing value.
+    fn runs(&self) -> Vec<Vec<(f64, f64)>> {
+        let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (i, v) in self.values.iter().enumerate() {
+            match v {
+                Some(v) => runs.last_mut().expect("one run").push((i as f64, *v)),
+                None if !runs.last().expect("one run").is_empty() => runs.push(Vec::new()),
+                None => {}
+            }
+        }
+        runs.retain(|r| !r.is_empty());
+        runs
+    }
 }
 
 /// Everything a chart shows, in any output.
@@ -112,6 +126,95 @@ pub struct ChartData {
     pub totals: Option<Vec<Option<f64>>>,
     /// Release and vintage the figures come from.
     pub footer: String,
+    /// Categories that are periods with no row in the result, placed where they fall in time
+    /// (`mark_missing`): drawn as gaps, so neighbours are not evenly spaced across them.
+    pub gaps: Vec<bool>,
+    /// A caution drawn under the plot (`spread_note`: compared periods far apart).
+    pub note: Option<String>,
+}
+
+/// What every chart of a report says besides its figures: the title with the concept and the
+/// company (`title_for`; `company` None for a chart across companies), periods the result skips
+/// placed as gaps (`periods_of(category)`: every period of that category's kind in time order,
+/// empty when it is no period), and a note when compared periods end far apart.
+pub fn dress(
+    data: &mut ChartData,
+    result: &QueryResult,
+    spec: &ChartSpec,
+    params: &[(String, String)],
+    company: Option<&str>,
+    periods_of: impl Fn(&str) -> Result<Vec<String>>,
+) -> Result<()> {
+    data.title = title_for(&data.title, params, company);
+    if let Some(first) = data.categories.first().cloned() {
+        let ordered = periods_of(&first)?;
+        if !ordered.is_empty() {
+            data.mark_missing(&ordered);
+        }
+    }
+    data.note = spread_note(result, &spec.x);
+    Ok(())
+}
+
+/// A chart's title that says whose figures and which concept: the report's title, the `concept`
+/// parameter when it has one, and the company (none for a chart across companies).
+pub fn title_for(title: &str, params: &[(String, String)], company: Option<&str>) -> String {
+    let mut out = title.to_string();
+    if let Some((_, concept)) = params.iter().find(|(k, v)| k == "concept" && !v.is_empty()) {
+        out.push_str(&format!(": {concept}"));
+    }
+    if let Some(company) = company.filter(|c| !c.is_empty()) {
+        out.push_str(&format!(" — {company}"));
+    }
+    out
+}
+
+/// When a result compares periods that end far apart (a peer chart of one company's 2006
+/// quarter and another's 2024 one): a note naming them, else None. It reads a date column
+/// named `*_end` (`quarter_end`) and labels rows by the chart's x column and a period column
+/// (`latest_quarter`, `period`, `quarter`) when there is one.
+pub fn spread_note(result: &QueryResult, x: &str) -> Option<String> {
+    let columns = super::columns_text(result).ok()?;
+    let names = result.column_names();
+    let end = names.iter().position(|n| n.ends_with("_end"))?;
+    let label = names.iter().position(|n| n == x);
+    let period = names
+        .iter()
+        .position(|n| n == "latest_quarter" || n == "period" || n == "quarter");
+    let mut dated: Vec<(chrono::NaiveDate, String)> = Vec::new();
+    for (row, end_date) in columns[end].iter().enumerate() {
+        let Some(date) = end_date
+            .as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        else {
+            continue;
+        };
+        let who = label
+            .and_then(|l| columns[l][row].clone())
+            .unwrap_or_default();
+        let what = period
+            .and_then(|p| columns[p][row].clone())
+            .unwrap_or_default();
+        dated.push((date, format!("{who} {what}").trim().to_string()));
+    }
+    dated.sort();
+    let (first, last) = (dated.first()?, dated.last()?);
+    let days = (last.0 - first.0).num_days();
+    // A quarter is ~91 days: ends more than a quarter apart are not the same time.
+    (days > 92).then(|| {
+        format!(
+            "Compared periods end {} apart: {} ends {}, {} ends {}",
+            if days >= 730 {
+                format!("{} years", days / 365)
+            } else {
+                format!("{days} days")
+            },
+            first.1,
+            first.0,
+            last.1,
+            last.0
+        )
+    })
 }
 
 impl ChartData {
@@ -183,6 +286,7 @@ impl ChartData {
             units.dedup();
             units.join(", ")
         };
+        let gaps = vec![false; categories.len()];
         Ok(ChartData {
             kind: spec.kind,
             title: title.to_string(),
@@ -192,7 +296,44 @@ impl ChartData {
             y2_unit: (!spec.y2.is_empty()).then(|| unit(&spec.y2)),
             totals,
             footer: footer.to_string(),
+            gaps,
+            note: None,
         })
+    }
+
+    /// Place the categories in `ordered` (every period of their kind, in time order): periods
+    /// between the first and the last category that the result has no row for become gaps with
+    /// no values. Nothing changes when a category is not in `ordered` (not periods).
+    pub fn mark_missing(&mut self, ordered: &[String]) {
+        let at: Option<Vec<usize>> = self
+            .categories
+            .iter()
+            .map(|c| ordered.iter().position(|o| o == c))
+            .collect();
+        let Some(at) = at else { return };
+        let (Some(&first), Some(&last)) = (at.iter().min(), at.iter().max()) else {
+            return;
+        };
+        // Only a result in time order is respread (a report sorted by value is left as it is).
+        if at.windows(2).any(|w| w[0] >= w[1]) || last - first + 1 == at.len() {
+            return;
+        }
+        let span: Vec<String> = ordered[first..=last].to_vec();
+        let spread = |values: &[Option<f64>]| -> Vec<Option<f64>> {
+            let mut out = vec![None; span.len()];
+            for (k, i) in at.iter().enumerate() {
+                out[i - first] = values.get(k).copied().flatten();
+            }
+            out
+        };
+        for s in &mut self.series {
+            s.values = spread(&s.values);
+        }
+        if let Some(t) = &self.totals {
+            self.totals = Some(spread(t));
+        }
+        self.gaps = (first..=last).map(|i| !at.contains(&i)).collect();
+        self.categories = span;
     }
 
     fn primary(&self) -> impl Iterator<Item = &Series> {
@@ -274,6 +415,8 @@ const PLOT_HEIGHT: u32 = 520;
 /// The legend's rows below the plot, and the footer under them.
 const LEGEND_ROW: u32 = 22;
 const FOOTER: u32 = 30;
+/// The height of a note's line (`ChartData::note`) above the footer.
+const NOTE: i32 = 22;
 /// Where the legend's first item starts: under the plot's left axis.
 const LEGEND_LEFT: i32 = 92;
 /// Legend text size, and a generous width per character of it (sans-serif at 13 px averages
@@ -335,7 +478,8 @@ pub fn svg(data: &ChartData) -> Result<String> {
     {
         let items = legend_items(data);
         let rows = legend_layout(&items).last().map_or(0, |(_, r)| r + 1);
-        let height = PLOT_HEIGHT + rows * LEGEND_ROW + 8 + FOOTER;
+        let note = if data.note.is_some() { NOTE as u32 } else { 0 };
+        let height = PLOT_HEIGHT + rows * LEGEND_ROW + 8 + FOOTER + note;
         let root = SVGBackend::with_string(&mut out, (WIDTH, height)).into_drawing_area();
         draw(&root, data).map_err(|e| anyhow::anyhow!("drawing the chart: {e}"))?;
         root.present()
@@ -349,6 +493,8 @@ pub fn svg(data: &ChartData) -> Result<String> {
             "name": s.name, "axis": if s.secondary { "right" } else { "left" }, "values": s.values,
         })).collect::<Vec<_>>(),
         "unit": data.y_unit, "unit_right": data.y2_unit,
+        "missing": data.categories.iter().zip(&data.gaps).filter(|(_, g)| **g).map(|(c, _)| c).collect::<Vec<_>>(),
+        "note": data.note,
     });
     let escape = |t: &str| {
         t.replace('&', "&amp;")
@@ -404,10 +550,19 @@ where
             legend_font.clone(),
         ))?;
     }
+    let mut footer_y = 8;
+    if let Some(note) = &data.note {
+        footer.draw_text(
+            note,
+            &("sans-serif", 14).into_font().color(&RGBColor(179, 38, 30)),
+            (12, footer_y),
+        )?;
+        footer_y += NOTE;
+    }
     footer.draw_text(
         &data.footer,
         &("sans-serif", 13).into_font().color(&RGBColor(90, 90, 90)),
-        (12, 8),
+        (12, footer_y),
     )?;
     let n = data.categories.len().max(1);
     let (lo, hi) = data.primary_range();
@@ -460,6 +615,22 @@ where
         BLACK.stroke_width(1),
     ))?;
 
+    // Periods with no figure: a grey band and `no data`, so the time axis keeps its spacing.
+    let gap_style = ("sans-serif", 12)
+        .into_font()
+        .color(&RGBColor(110, 110, 110));
+    for (i, _) in data.gaps.iter().enumerate().filter(|(_, g)| **g) {
+        let x = i as f64;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(x - 0.45, lo), (x + 0.45, hi)],
+            RGBColor(236, 238, 241).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Text::new(
+            "no data".to_string(),
+            (x - 0.2, lo + (hi - lo) * 0.5),
+            gap_style.clone(),
+        )))?;
+    }
     let primary: Vec<&Series> = data.primary().collect();
     let groups = primary.len().max(1) as f64;
     let mut base_pos = vec![0.0; data.categories.len()];
@@ -468,8 +639,10 @@ where
         let color = COLORS[k % COLORS.len()];
         match data.kind {
             ChartKind::Line => {
+                for run in s.runs() {
+                    chart.draw_series(LineSeries::new(run, color.stroke_width(2)))?;
+                }
                 let points = s.points();
-                chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?;
                 chart.draw_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))?;
             }
             ChartKind::Bar => {
@@ -540,7 +713,9 @@ where
     for (k, s) in data.secondary().enumerate() {
         let color = COLORS[(primary.len() + k) % COLORS.len()];
         let points = s.points();
-        chart.draw_secondary_series(LineSeries::new(points.clone(), color.stroke_width(2)))?;
+        for run in s.runs() {
+            chart.draw_secondary_series(LineSeries::new(run, color.stroke_width(2)))?;
+        }
         chart.draw_secondary_series(points.iter().map(|p| Circle::new(*p, 3, color.filled())))?;
     }
     Ok(())
@@ -650,6 +825,7 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
             }
             let printed = data.totals.as_ref().and_then(|t| t[i]);
             let shown = match (data.kind, primary.len(), printed) {
+                _ if data.gaps.get(i) == Some(&true) => "no data".to_string(),
                 (ChartKind::StackedBar, _, Some(t)) => grouped(t),
                 (ChartKind::Bar, 1, _) => grouped(total),
                 _ => String::new(),
@@ -686,6 +862,12 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
             row_width += cols;
         }
         out.push_str(&format!("{row}\n"));
+    }
+    if let Some(note) = &data.note {
+        for line in wrap(note, width) {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     for line in wrap(&data.footer, width) {
         out.push_str(&line);

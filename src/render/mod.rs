@@ -1,6 +1,8 @@
 //! Output formats for query results. Table and markdown are for people (thousands separators,
-//! right-aligned numbers, `%` on ratio columns); csv, json and ndjson carry the raw values. The
-//! percent-column rule (`is_percent`) lives here once for every output, export's manifest included.
+//! right-aligned numbers, `%` on ratio columns, years and ids ungrouped); csv, json and ndjson carry
+//! the raw values, but for a ratio computed in floating point, which every output rounds to the
+//! precision its column prints (`columns_text`). The percent-column rule (`is_percent`) lives here
+//! once for every output, export's manifest included.
 //!
 //! Who may call it: load, export, repl and cmd. It imports the warehouse's `QueryResult` only.
 
@@ -159,10 +161,13 @@ pub fn figure_text(value: &str, unit: &str) -> String {
     }
 }
 
-/// Raw text of every cell, column by column (NULL as `None`).
+/// Raw text of every cell, column by column (NULL as `None`). A ratio computed in SQL as a
+/// floating-point number (a `_pct`/`_ratio` column, see `is_percent`) is rounded to the precision
+/// its column prints (`float_decimals`): `78.35201965903855` is `78.4`, as every output shows it.
 pub fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
     let opts = FormatOptions::default();
-    let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); result.schema.fields().len()];
+    let fields = result.schema.fields();
+    let mut cols: Vec<Vec<Option<String>>> = vec![Vec::new(); fields.len()];
     for batch in &result.batches {
         for (ci, array) in batch.columns().iter().enumerate() {
             let f = ArrayFormatter::try_new(array.as_ref(), &opts)?;
@@ -180,7 +185,58 @@ pub fn columns_text(result: &QueryResult) -> Result<Vec<Vec<Option<String>>>> {
             }
         }
     }
+    for (ci, field) in fields.iter().enumerate() {
+        if is_float(field.data_type()) && is_percent(field.name()) {
+            let decimals = float_decimals(&cols[ci], 1).max(1);
+            round_column(&mut cols[ci], decimals);
+        }
+    }
     Ok(cols)
+}
+
+fn is_float(t: &DataType) -> bool {
+    matches!(t, DataType::Float16 | DataType::Float32 | DataType::Float64)
+}
+
+/// The decimals a floating-point column prints: the most any of its values has when written
+/// shortest, counting only values of at most 3 decimals (those a release prints or SQL rounded;
+/// `0.1 + 0.2` does not count), and `default` when none has a short form.
+pub fn float_decimals(column: &[Option<String>], default: usize) -> usize {
+    column
+        .iter()
+        .flatten()
+        .filter(|v| !v.contains(['e', 'E']))
+        .filter_map(|v| v.split_once('.').map(|(_, f)| f.len()).or(Some(0)))
+        .filter(|d| *d <= 3)
+        .max()
+        .unwrap_or(default)
+}
+
+/// Round each number of a column to `decimals` places (`-0.0` prints `0.0`); text that is not a
+/// finite number (`inf`, `NaN`) stays as it is.
+fn round_column(column: &mut [Option<String>], decimals: usize) {
+    for v in column.iter_mut().flatten() {
+        if let Ok(x) = v.parse::<f64>() {
+            if x.is_finite() {
+                let text = format!("{x:.decimals$}");
+                *v = match text.strip_prefix('-') {
+                    Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+                    _ => text,
+                };
+            }
+        }
+    }
+}
+
+/// Integer columns that name things or years, not quantities: printed without thousands
+/// separators (`fiscal_year` 2025, not `2,025`; a `sec_cik`, a `seq`, a month).
+pub fn is_identifier(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "year", "id", "seq", "month", "cik", "code", "quarter", "number", "no",
+    ]
+    .iter()
+    .any(|w| name == *w || name.ends_with(&format!("_{w}")) || name.starts_with(&format!("{w}_")))
 }
 
 /// Whether a column holds figures at the warehouse's exact scale (DECIMAL with 6 decimals or
@@ -214,10 +270,24 @@ pub fn display_cells(result: &QueryResult) -> Result<Display> {
     let fields = result.schema.fields();
     let headers = result.column_names();
     let numeric: Vec<bool> = fields.iter().map(|f| is_numeric(f.data_type())).collect();
-    let cols = columns_text(result)?;
+    let mut cols = columns_text(result)?;
     let rows = result.num_rows();
+    // Floating-point numbers of other columns (an average, a quotient) with digits no release
+    // prints (`0.3333333333333333`) print 2 decimals, or the 3 their short values have.
+    for (ci, field) in fields.iter().enumerate() {
+        if is_float(field.data_type()) && !is_percent(field.name()) {
+            let long = cols[ci].iter().flatten().any(|v| {
+                !v.contains(['e', 'E']) && v.split_once('.').is_some_and(|(_, f)| f.len() > 3)
+            });
+            if long {
+                let decimals = float_decimals(&cols[ci], 2).max(2);
+                round_column(&mut cols[ci], decimals);
+            }
+        }
+    }
     let mut out = vec![Vec::with_capacity(headers.len()); rows];
     for (ci, col) in cols.into_iter().enumerate() {
+        let identifier = is_identifier(&headers[ci]) && !is_float(fields[ci].data_type());
         // Amounts stored as exact decimals read better without a `.0` when the column has no fractions;
         // ratio columns keep their printed decimal.
         let whole = numeric[ci]
@@ -235,7 +305,7 @@ pub fn display_cells(result: &QueryResult) -> Result<Display> {
                     } else {
                         v
                     };
-                    let grouped = group_thousands(&v);
+                    let grouped = if identifier { v } else { group_thousands(&v) };
                     if is_percent(&headers[ci]) {
                         format!("{grouped}%")
                     } else {
@@ -407,7 +477,40 @@ fn print_json(result: &QueryResult, out: &mut dyn Write, lines: bool) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use super::group_thousands;
+    use super::{float_decimals, group_thousands, is_identifier, round_column};
+
+    #[test]
+    fn floats_round_to_the_precision_their_column_prints() {
+        let col = |v: &[&str]| v.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>();
+        let mut c = col(&["78.35201965903855", "5.8"]);
+        assert_eq!(float_decimals(&c, 1), 1);
+        round_column(&mut c, 1);
+        assert_eq!(c, col(&["78.4", "5.8"]));
+        let mut c = col(&["12.35", "0.30000000000000004"]);
+        let decimals = float_decimals(&c, 1);
+        round_column(&mut c, decimals);
+        assert_eq!(c, col(&["12.35", "0.30"]));
+        let mut c = col(&["-0.04", "inf"]);
+        round_column(&mut c, 1);
+        assert_eq!(c, col(&["0.0", "inf"]));
+    }
+
+    #[test]
+    fn years_and_ids_are_identifiers() {
+        for name in [
+            "fiscal_year",
+            "year",
+            "seq",
+            "company_id",
+            "sec_cik",
+            "fiscal_year_start_month",
+        ] {
+            assert!(is_identifier(name), "{name}");
+        }
+        for name in ["total_revenues", "offending_rows", "value", "yearly_total"] {
+            assert!(!is_identifier(name), "{name}");
+        }
+    }
 
     #[test]
     fn groups_the_integer_part_only() {

@@ -1,6 +1,7 @@
-//! The read-only web page (`iijwh serve`): reports as pages with a parameter form, their chart
-//! (inline SVG) and table, `.csv`/`.json` twins of every report, provenance pages that lead a
-//! figure back to the lines of the release text that print it, ad-hoc SQL, and the data rules.
+//! The read-only web page (`iijwh serve`): reports as pages with a parameter form and a company
+//! picker, their chart (inline SVG) and table, `.csv`/`.json` twins of every report, a page per
+//! company (record, releases, statements, checks), provenance pages that lead a figure back to
+//! the lines of the release text that print it, ad-hoc SQL, and the data rules.
 //! Server-rendered HTML (maud), no script, no file fetched from anywhere: it works offline. Every
 //! request opens the live generation afresh, so a `load` is picked up without a restart.
 //!
@@ -121,6 +122,7 @@ pub fn router(project: Project, limits: Limits, access: Access) -> anyhow::Resul
     Ok(Router::new()
         .route("/", get(index))
         .route("/reports/{name}", get(report))
+        .route("/companies/{id}", get(company))
         .route("/figures", get(figures))
         .route("/sql", get(sql_get).post(sql_post))
         .route("/checks", get(checks))
@@ -343,6 +345,14 @@ async fn report(
     let token = state.token.clone();
     with_warehouse(&state, move |wh, _| {
         pages::report(wh, &report, &params, format, &token).unwrap_or_else(bad_request)
+    })
+    .await
+}
+
+/// A company's page: its record, releases, latest statements and the checks.
+async fn company(State(state): State<AppState>, Path(id): Path<String>) -> Reply {
+    with_warehouse(&state, move |wh, _| {
+        pages::company(wh, &id).unwrap_or_else(not_found_reply)
     })
     .await
 }

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashSet};
 const CSS: &str = r#"
 :root{--ink:#1f2328;--muted:#59636e;--rule:#d8dee4;--head:#f3f5f7;--accent:#0b5cad;--neg:#b3261e}
 *{box-sizing:border-box}
-body{margin:0 auto;padding:0 1.5rem 3rem;max-width:72rem;color:var(--ink);
+body{margin:0 auto;padding:0 1.5rem 3rem;max-width:96rem;color:var(--ink);
  font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif}
 nav{display:flex;gap:1.5rem;align-items:baseline;padding:.8rem 0;border-bottom:1px solid var(--rule);margin-bottom:1rem}
 nav .brand{font-weight:700;color:var(--ink);text-decoration:none;margin-right:auto}
@@ -30,12 +30,19 @@ h2{font-size:1.15rem;margin:2rem 0 .5rem;padding-top:.8rem;border-top:1px solid 
 p{margin:.4rem 0;max-width:60rem}
 .muted{color:var(--muted)}.err{color:var(--neg);white-space:pre-wrap}
 .review,table tbody tr td.review{background:#fff4ce}
-.scroll{display:inline-block;max-width:100%;vertical-align:top;overflow:auto;max-height:80vh;margin:.6rem 0;border:1px solid var(--rule);border-radius:4px}
+.scroll{display:inline-block;max-width:100%;vertical-align:top;overflow:auto;max-height:80vh;margin:.6rem 0;border:1px solid var(--rule);border-radius:4px;
+ scrollbar-width:auto;scrollbar-color:#8c959f #eef1f4;scrollbar-gutter:auto}
+.scroll.full{max-height:none;overflow-y:visible}
+.wide{margin:.2rem 0 0;font-size:.85rem;color:var(--muted)}
+tr.fail td{background:#fde7e6 !important;color:#8a1c14}tr.fail td:first-child{border-left:4px solid var(--neg)}
+tr.residual td{background:#fff3d6 !important;color:#6b4a00}tr.residual td:first-child{border-left:4px solid #d48806}
+.status-fail{font-weight:700;color:var(--neg)}.status-residual{font-weight:700;color:#9a6700}
+.picker{margin:.4rem 0 .8rem}td.unit,td.short{white-space:nowrap}.picker label{margin-right:.4rem}
 table{border-collapse:separate;border-spacing:0;font-size:.9rem;min-width:20rem}
 th,td{padding:.3rem .65rem;border-bottom:1px solid var(--rule);vertical-align:top;text-align:left}
-thead th{position:sticky;top:0;background:var(--head);font-weight:600;white-space:nowrap;z-index:1}
+thead th{position:sticky;top:0;background:var(--head);font-weight:600;z-index:1;vertical-align:bottom}
 tbody tr:nth-child(even) td{background:#fafbfc}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums lining-nums;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums lining-nums}td.num{white-space:nowrap}
 td.neg,td.neg a{color:var(--neg)}
 table.card{border:1px solid var(--rule);border-radius:4px;margin:.5rem 0}
 table.card th{background:var(--head);width:9rem}
@@ -122,13 +129,14 @@ fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
                 .map(|(p, v)| (p.to_string(), crate::render::figure_digits(v)))
         })
         .collect();
+    let company = session_company(wh)?;
     let period_col = shown
         .headers
         .iter()
         .position(|h| h == "quarter" || h == "period");
     Ok(html! {
         div.scroll { table {
-            thead { tr { @for (ci, h) in shown.headers.iter().enumerate() { th.num[shown.numeric[ci]] { (h) } } } }
+            thead { tr { @for (ci, h) in shown.headers.iter().enumerate() { th.num[shown.numeric[ci]] { (header_text(h)) } } } }
             tbody {
                 @for (ri, row) in shown.rows.iter().enumerate() {
                     tr {
@@ -138,11 +146,11 @@ fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
                                     @let value = raw[ci][ri].clone().unwrap_or_default();
                                     @let period = period_col.and_then(|p| raw[p][ri].clone()).unwrap_or_default();
                                     @if !value.is_empty() && (known.contains(&(period.clone(), value.clone())) || (period_col.is_none() && known.iter().any(|(_, v)| *v == value))) {
-                                        a href=(figure_link(&period, &value)) { (cell) }
+                                        a href=(figure_link(&period, &value, &company)) { (cell) }
                                     } @else { (cell) }
                                 }
                             } @else {
-                                td { (shorten(cell)) }
+                                td.short[cell.chars().count() <= 24] { (shorten(cell)) }
                             }
                         }
                     }
@@ -151,6 +159,12 @@ fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
         } }
         p.muted { (result.num_rows()) " rows" }
     })
+}
+
+/// A column's name as a header: it may break after an underscore (`value_added_<wbr>and_other`),
+/// so a table of long names is as narrow as its figures.
+fn header_text(name: &str) -> Markup {
+    html! { @for part in name.split_inclusive('_') { (part) wbr; } }
 }
 
 /// A text cell as a page shows it: at most 2,000 characters, the rest elided (a page is for
@@ -163,12 +177,25 @@ fn shorten(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn figure_link(period: &str, value: &str) -> String {
+/// A figure's provenance page, of the company the page shows (`company`, empty: the session's).
+fn figure_link(period: &str, value: &str, company: &str) -> String {
     let mut url = format!("/figures?value={}", encode(value));
     if !period.is_empty() {
         url.push_str(&format!("&period={}", encode(period)));
     }
+    if !company.is_empty() {
+        url.push_str(&format!("&company={}", encode(company)));
+    }
     url
+}
+
+/// The id of the company the session shows.
+fn session_company(wh: &Warehouse) -> Result<String> {
+    Ok(wh
+        .column_values("SELECT company_id FROM vintage_company")?
+        .into_iter()
+        .next()
+        .unwrap_or_default())
 }
 
 /// Percent-encoding for a query-string value.
@@ -186,11 +213,23 @@ pub fn encode(s: &str) -> String {
 pub fn index(project: &Project, wh: &Warehouse) -> Result<Reply> {
     let reports = report::all(project)?;
     let releases = wh.query(&report::find_report(project, "releases")?.sql, &[])?;
-    let checks = wh.query(
-        "SELECT rule, status, offending_rows FROM check_results ORDER BY status <> 'fail', rule",
+    let companies = wh.query(
+        "SELECT c.company_id, c.name, c.currency, c.unit, count(r.release_id) AS releases, \
+         max(r.published_on) AS latest_published FROM companies c JOIN releases r USING (company_id) \
+         GROUP BY ALL ORDER BY c.company_id",
         &[],
     )?;
+    let company_rows = columns_text(&companies)?;
     let body = html! {
+        h2 { "Companies" }
+        div.scroll { table.companies {
+            thead { tr { th { "company" } th { "id" } th { "currency" } th { "unit" } th.num { "releases" } th { "latest published" } } }
+            tbody { @for ri in 0..companies.num_rows() {
+                @let cell = |ci: usize| company_rows[ci][ri].clone().unwrap_or_default();
+                tr { td { a href={ "/companies/" (encode(&cell(0))) } { (cell(1)) } } td { code { (cell(0)) } }
+                    td { (cell(2)) } td { (cell(3)) } td.num { (cell(4)) } td { (cell(5)) } }
+            } }
+        } }
         h2 { "Reports" }
         ul.reports {
             @for r in &reports {
@@ -207,7 +246,7 @@ pub fn index(project: &Project, wh: &Warehouse) -> Result<Reply> {
         h2 { "Releases" }
         (table(wh, &releases)?)
         h2 { "Checks" }
-        (table(wh, &checks)?)
+        (checks_table(wh, false, None)?)
         p { a href="/checks" { "All rules with their descriptions" } }
     };
     Ok(Reply::Html(page("iijwh", &vintage_line(wh), body)))
@@ -220,12 +259,21 @@ pub fn report(
     twin: Twin,
     token: &str,
 ) -> Result<Reply> {
+    // The company picker's `?company=ID`, unless the report declares a `company` parameter of
+    // its own (its form then picks the company).
+    let declares_company = report::params(r)?.iter().any(|p| p.name == "company");
+    let mut given = given.clone();
+    let picked = if declares_company {
+        None
+    } else {
+        given.remove("company").filter(|c| !c.trim().is_empty())
+    };
     let args: Vec<String> = given.iter().map(|(k, v)| format!("{k}={v}")).collect();
     let params = report::bind(r, &args, |sql| wh.column_values(sql))?;
-    // A report written for one company answers for it unless its `company` parameter says
-    // otherwise (or no such company is loaded).
-    if let Some(company) = report::company(r).filter(|c| wh.company_id(c).ok().flatten().is_some())
-    {
+    // A report written for one company answers for it unless the picker or its `company`
+    // parameter says otherwise (or no such company is loaded); else the session's company.
+    let written_for = report::company(r).filter(|c| wh.company_id(c).ok().flatten().is_some());
+    if let Some(company) = picked.as_deref().or(written_for) {
         wh.set_vintage(&crate::warehouse::Vintage {
             company: Some(company.to_string()),
             ..Default::default()
@@ -250,6 +298,7 @@ pub fn report(
     }
     let vintage = vintage_line(wh);
     let title = r.get("title").unwrap_or(&r.name).to_string();
+    let mut note = None;
     let svg = match r.get("chart") {
         Some(spec) => {
             let spec: ChartSpec = spec.parse().map_err(anyhow::Error::msg)?;
@@ -259,20 +308,45 @@ pub fn report(
             } else {
                 vintage.clone()
             };
-            let data = ChartData::from_result(
+            let mut data = ChartData::from_result(
                 &result,
                 &spec,
                 &title,
                 &unit,
                 &format!("iijwh · {footer}"),
             )?;
+            let across = crate::render::spans_companies(&result);
+            let company = wh
+                .column_values("SELECT company FROM vintage_company")?
+                .into_iter()
+                .next();
+            chart::dress(
+                &mut data,
+                &result,
+                &spec,
+                &params,
+                company.as_deref().filter(|_| !across),
+                |category| periods_like(wh, category),
+            )?;
+            note = data.note.clone();
             Some(chart::svg(&data)?)
         }
         None => None,
     };
-    let query: String = params
+    let picker = if declares_company || crate::render::spans_companies(&result) {
+        None
+    } else {
+        Some(company_picker(
+            wh,
+            &format!("/reports/{}", r.name),
+            &params,
+        )?)
+    };
+    let query: String = picked
         .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .map(|c| ("company".to_string(), c.clone()))
+        .chain(params.iter().cloned())
+        .map(|(k, v)| format!("{}={}", encode(&k), encode(&v)))
         .collect::<Vec<_>>()
         .join("&");
     let suffix = if query.is_empty() {
@@ -296,8 +370,10 @@ pub fn report(
     }
     let body = html! {
         p { (r.get("description").unwrap_or("")) }
+        @if let Some(picker) = &picker { (picker) }
         @if !form.is_empty() {
             form method="get" action={ "/reports/" (r.name) } {
+                @if let Some(c) = &picked { input type="hidden" name="company" value=(c); }
                 @for (p, current, choices) in &form {
                     label { (p.name) " " }
                     @match choices {
@@ -313,6 +389,7 @@ pub fn report(
                 button type="submit" { "Show" }
             }
         }
+        @if let Some(note) = &note { p.err.spread { (note) } }
         @if let Some(svg) = &svg { div.chart { (PreEscaped(svg)) } }
         (table(wh, &result)?)
         p.links {
@@ -325,6 +402,296 @@ pub fn report(
     Ok(Reply::Html(page(&title, &vintage, body)))
 }
 
+/// Every period of the session company of the same kind as `period`, in time order (empty when
+/// `period` is none of its periods): where a chart's periods fall in time.
+pub fn periods_like(wh: &Warehouse, period: &str) -> Result<Vec<String>> {
+    wh.column_values(&format!(
+        "SELECT period FROM periods WHERE kind = (SELECT kind FROM periods WHERE period = {}) \
+         ORDER BY start_date, end_date",
+        sql_string(period)
+    ))
+}
+
+/// The session's company and every loaded one: (id, name, is the session's).
+fn companies(wh: &Warehouse) -> Result<Vec<(String, String, bool)>> {
+    let rows = wh.column_values(
+        "SELECT c.company_id || chr(9) || c.name || chr(9) || \
+         (c.company_id = (SELECT company_id FROM vintage_company))::VARCHAR \
+         FROM companies c WHERE c.company_id IN (SELECT company_id FROM releases) ORDER BY c.company_id",
+    )?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let mut f = r.split('\t');
+            Some((
+                f.next()?.to_string(),
+                f.next()?.to_string(),
+                f.next()? == "true",
+            ))
+        })
+        .collect())
+}
+
+/// A form that shows the page for another company (`?company=ID`), keeping the other
+/// parameters; the session's company is selected; a link to the company's page beside it.
+fn company_picker(wh: &Warehouse, action: &str, keep: &[(String, String)]) -> Result<Markup> {
+    let all = companies(wh)?;
+    let current = all
+        .iter()
+        .find(|c| c.2)
+        .map(|c| c.0.clone())
+        .unwrap_or_default();
+    Ok(html! {
+        form.picker method="get" action=(action) {
+            label for="company" { "Company" }
+            select #company name="company" {
+                @for (id, name, shown) in &all { option value=(id) selected[*shown] { (name) " (" (id) ")" } }
+            }
+            @for (k, v) in keep { input type="hidden" name=(k) value=(v); }
+            button type="submit" { "Show" }
+            @if !current.is_empty() { a href={ "/companies/" (encode(&current)) } { "About this company" } }
+        }
+    })
+}
+
+/// A company's calendar in words: when its fiscal year starts and ends, and which year names it.
+pub fn calendar_words(start_month: u32, named_by: &str, year_end: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let start_month = start_month.clamp(1, 12);
+    let start = MONTHS[(start_month - 1) as usize];
+    let end = MONTHS[((start_month + 10) % 12) as usize];
+    let ends = if year_end.is_empty() {
+        format!("ends at the end of {end}")
+    } else {
+        format!("ends on the {year_end}")
+    };
+    // Fiscal 2025 as an example: the calendar years it runs across.
+    let (named, first) = match named_by {
+        "end_year" => (
+            "the calendar year it ends in",
+            if start_month == 1 { 2025 } else { 2024 },
+        ),
+        _ => ("the calendar year it starts in", 2025),
+    };
+    let example = if start_month == 1 {
+        "fiscal 2025 is calendar 2025".to_string()
+    } else {
+        format!("fiscal 2025 runs {start} {first} to {end} {}", first + 1)
+    };
+    let quarters = if year_end.is_empty() {
+        "Its quarters are three months each from its start."
+    } else {
+        "Its quarters follow its 52/53-week calendar."
+    };
+    format!("The fiscal year starts in {start} and {ends}; it is named by {named} ({example}). {quarters}")
+}
+
+/// `/companies/ID`: a company's record, calendar, identifiers, releases, its latest statements
+/// as grids of concept by period (each figure linked to its provenance), and the checks.
+pub fn company(wh: &Warehouse, id: &str) -> Result<Reply> {
+    let Some(found) = wh.company_id(id)? else {
+        let known: Vec<String> = companies(wh)?.into_iter().map(|c| c.0).collect();
+        anyhow::bail!(
+            "no company `{id}` in the warehouse; companies: {}",
+            known.join(", ")
+        );
+    };
+    wh.set_vintage(&crate::warehouse::Vintage {
+        company: Some(found.clone()),
+        ..Default::default()
+    })?;
+    let record = wh.column_values(&format!(
+        "SELECT concat_ws(chr(9), name, fiscal_year_start_month::VARCHAR, fiscal_year_named_by, \
+         coalesce(fiscal_year_end, ''), coalesce(week_53_quarter::VARCHAR, ''), currency, unit, \
+         coalesce(ticker, ''), coalesce(exchange, ''), coalesce(local_code, ''), coalesce(sec_cik, ''), \
+         coalesce(replace(aliases, ';', ','), '')) FROM companies WHERE company_id = {}",
+        sql_string(&found)
+    ))?;
+    let record = record.first().cloned().unwrap_or_default();
+    let f: Vec<&str> = record.split('\t').collect();
+    let field = |i: usize| f.get(i).copied().unwrap_or("").to_string();
+    let calendar = calendar_words(field(1).parse().unwrap_or(1), &field(2), &field(3));
+    let releases = wh.query(
+        &format!(
+            "SELECT release_id, fiscal_period, published_on, title, unit FROM releases \
+             WHERE company_id = {} ORDER BY published_on, release_id",
+            sql_string(&found)
+        ),
+        &[],
+    )?;
+    let grids = statement_grids(wh)?;
+    let identifiers: Vec<(&str, String)> = [
+        ("id", found.clone()),
+        ("ticker", field(7)),
+        ("exchange", field(8)),
+        ("local code", field(9)),
+        ("SEC CIK", field(10)),
+        ("aliases", field(11)),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .collect();
+    let all = companies(wh)?;
+    let body = html! {
+        p.picker { "Companies: "
+            @for (i, (cid, name, _)) in all.iter().enumerate() {
+                @if i > 0 { " · " }
+                @if *cid == found { strong { (name) } } @else { a href={ "/companies/" (encode(cid)) } { (name) } }
+            }
+        }
+        table.card { tbody {
+            tr { th { "name" } td { (field(0)) } }
+            tr { th { "calendar" } td { (calendar) } }
+            @if !field(4).is_empty() { tr { th { "53-week years" } td { "the extra week falls in quarter " (field(4)) } } }
+            tr { th { "currency" } td { (field(5)) } }
+            tr { th { "unit" } td { (field(6)) } }
+            @for (k, v) in &identifiers { tr { th { (k) } td { (v) } } }
+        } }
+        h2 { "Releases" }
+        (table(wh, &releases)?)
+        @for g in &grids {
+            h2 { (g.title) }
+            p.muted { "The newest printing of each figure in the vintage, latest " (g.periods.len()) " periods; each figure links to where the release prints it." }
+            div.scroll { table.grid {
+                thead { tr { th { "concept" } th { "label" } th { "unit" } @for p in &g.periods { th.num { (p) } } } }
+                tbody { @for row in &g.rows {
+                    tr { td { code { (row.concept) } } td { (row.label) } td.unit { (row.unit) }
+                        @for (ci, cell) in row.cells.iter().enumerate() {
+                            @match cell {
+                                Some(v) => {
+                                    @let period = if g.dated { String::new() } else { g.periods[ci].clone() };
+                                    td.num.neg[v.starts_with('-')] { a href=(figure_link(&period, v, &found)) { (grid_figure(v, &row.unit)) } }
+                                }
+                                None => { td.num.muted { "–" } }
+                            }
+                        }
+                    }
+                } }
+            } }
+        }
+        @if grids.is_empty() { p.muted { "No statement figures of this company in the vintage." } }
+        h2 { "Checks" }
+        p.muted { "The data rules of the warehouse, with this company's offending rows: a rule none of \
+            whose rows is of its releases passes for it. " a href="/checks" { "Every company's" } }
+        (checks_table(wh, false, Some(&found))?)
+    };
+    Ok(Reply::Html(page(&field(0), &vintage_line(wh), body)))
+}
+
+/// A figure in a statement grid: grouped, a percentage with its `%` and at least the one
+/// decimal releases print (`6.0%`, not `6%`).
+fn grid_figure(value: &str, unit: &str) -> String {
+    if unit != "%" {
+        return crate::render::figure_text(value, "");
+    }
+    let digits = crate::render::figure_digits(value);
+    format!("{}%", crate::render::group_thousands(&digits))
+}
+
+/// One statement of a company as concept by period.
+struct Grid {
+    title: String,
+    /// Balance sheet: columns are dates (figures keyed by as_of, not period).
+    dated: bool,
+    periods: Vec<String>,
+    rows: Vec<GridRow>,
+}
+
+struct GridRow {
+    concept: String,
+    label: String,
+    unit: String,
+    cells: Vec<Option<String>>,
+}
+
+/// The session company's statements from the figures view: actual, consolidated levels, the
+/// latest 8 periods (or balance-sheet dates) of each.
+fn statement_grids(wh: &Warehouse) -> Result<Vec<Grid>> {
+    const SHOWN: usize = 8;
+    let rows = wh.column_values(
+        "SELECT concat_ws(chr(9), f.table_name, f.item || CASE WHEN f.measure IN ('amount', 'count', 'bandwidth') \
+         THEN '' ELSE ' (' || f.measure || ')' END, min(f.label), any_value(f.unit), \
+         coalesce(f.period, f.as_of::VARCHAR), coalesce(p.end_date, f.as_of)::VARCHAR, \
+         coalesce(p.start_date, f.as_of)::VARCHAR, max(f.value)::VARCHAR) \
+         FROM figures f LEFT JOIN periods p ON p.period = f.period \
+         WHERE f.in_vintage AND f.comparison = 'level' \
+           AND f.table_name IN ('income_items', 'revenue_lines', 'cash_flows', 'balance_sheet', 'kpis') \
+           AND coalesce(f.basis, 'actual') = 'actual' AND coalesce(f.scope, 'consolidated') = 'consolidated' \
+         GROUP BY f.table_name, f.item, f.measure, f.period, f.as_of, p.end_date, p.start_date \
+         ORDER BY f.table_name, f.item, f.measure",
+    )?;
+    let titles = [
+        ("income_items", "Income statement"),
+        ("revenue_lines", "Revenues by line"),
+        ("cash_flows", "Cash flows"),
+        ("balance_sheet", "Balance sheet"),
+        ("kpis", "Operating figures (KPIs)"),
+    ];
+    let mut grids = Vec::new();
+    for (table, title) in titles {
+        let facts: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.split('\t').collect::<Vec<_>>())
+            .filter(|f| f.len() == 8 && f[0] == table)
+            .collect();
+        if facts.is_empty() {
+            continue;
+        }
+        // Columns: periods by end date, then start date descending (a quarter before the half
+        // and the year that end with it), the latest SHOWN.
+        let mut columns: Vec<(&str, &str, &str)> =
+            facts.iter().map(|f| (f[5], f[6], f[4])).collect();
+        columns.sort_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(a.1)).then(a.2.cmp(b.2)));
+        columns.dedup();
+        let periods: Vec<String> = columns
+            .iter()
+            .rev()
+            .take(SHOWN)
+            .rev()
+            .map(|c| c.2.to_string())
+            .collect();
+        let mut grid_rows: Vec<GridRow> = Vec::new();
+        for f in &facts {
+            let Some(at) = periods.iter().position(|p| p == f[4]) else {
+                continue;
+            };
+            let row = match grid_rows.iter_mut().position(|r| r.concept == f[1]) {
+                Some(i) => &mut grid_rows[i],
+                None => {
+                    grid_rows.push(GridRow {
+                        concept: f[1].to_string(),
+                        label: f[2].to_string(),
+                        unit: f[3].to_string(),
+                        cells: vec![None; periods.len()],
+                    });
+                    grid_rows.last_mut().expect("pushed")
+                }
+            };
+            row.cells[at] = Some(crate::render::figure_digits(f[7]));
+        }
+        grids.push(Grid {
+            title: title.to_string(),
+            dated: table == "balance_sheet",
+            periods,
+            rows: grid_rows,
+        });
+    }
+    Ok(grids)
+}
+
 /// Provenance: the vintage's figures with a value (and period), with section, label, printed form,
 /// placement, note, formula, and the lines of the release text that print them, highlighted.
 pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply> {
@@ -333,6 +700,13 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
     };
     if value.parse::<f64>().is_err() {
         anyhow::bail!("value {value:?} is not a number");
+    }
+    // The company whose page linked here (a report cell, a company page's grid).
+    if let Some(company) = given.get("company").filter(|c| !c.is_empty()) {
+        wh.set_vintage(&crate::warehouse::Vintage {
+            company: Some(company.clone()),
+            ..Default::default()
+        })?;
     }
     let mut sql = format!(
         "SELECT release_id, table_name, period, as_of, item, basis, scope, measure, comparison, value, unit, \
@@ -517,17 +891,68 @@ pub fn sql(
 }
 
 pub fn checks(wh: &Warehouse) -> Result<Reply> {
-    let result = wh.query(
-        "SELECT rule, status, offending_rows, tolerance, description FROM check_results \
-         ORDER BY CASE status WHEN 'fail' THEN 0 WHEN 'residual' THEN 1 ELSE 2 END, rule",
-        &[],
-    )?;
     let body = html! {
         p { "The data rules of schema/checks and their outcome when this warehouse was built. "
             "`iijwh check` lists the offending figures." }
-        (table(wh, &result)?)
+        (checks_table(wh, true, None)?)
     };
     Ok(Reply::Html(page("Checks", &vintage_line(wh), body)))
+}
+
+/// The check rules, every one in view (no scroll box of its own): a failed rule's row red, a
+/// residual one's amber, a passing one plain; `described` adds the tolerance and description.
+/// With a `company`, a rule's offending rows are that company's (its releases' rows, and rows
+/// that name no release), and a rule with none of them passes for it.
+fn checks_table(wh: &Warehouse, described: bool, company: Option<&str>) -> Result<Markup> {
+    let (status, rows_col) = match company {
+        None => ("c.status", "c.offending_rows"),
+        Some(_) => ("CASE WHEN n = 0 THEN 'pass' ELSE c.status END", "n"),
+    };
+    let from = match company {
+        None => "check_results c".to_string(),
+        Some(id) => format!(
+            "(SELECT c.*, (SELECT count(*) FROM rows r WHERE r.rule = c.rule AND (r.release_id IS NULL \
+             OR r.release_id IN (SELECT release_id FROM releases WHERE company_id = {}))) AS n \
+             FROM check_results c) c",
+            sql_string(id)
+        ),
+    };
+    // Each offending row's release (the rules' details: a JSON array of rows).
+    let with = match company {
+        None => "WITH",
+        Some(_) => {
+            "WITH rows AS (SELECT rule, json_extract_string(unnest(json_extract(details, '$[*]')), \
+             '$.release_id') AS release_id FROM check_results WHERE details IS NOT NULL),"
+        }
+    };
+    let rows = wh.column_values(&format!(
+        "{with} shown AS (SELECT c.rule, {status} AS status, \
+         {rows_col} AS offending_rows, c.tolerance, c.description FROM {from}) \
+         SELECT concat_ws(chr(9), rule, status, offending_rows::VARCHAR, coalesce(tolerance::VARCHAR, ''), \
+         coalesce(description, '')) FROM shown \
+         ORDER BY CASE status WHEN 'fail' THEN 0 WHEN 'residual' THEN 1 ELSE 2 END, rule"
+    ))?;
+    let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.splitn(5, '\t').collect()).collect();
+    let count = |s: &str| rows.iter().filter(|r| r.get(1) == Some(&s)).count();
+    Ok(html! {
+        p.check-summary { (rows.len()) " rules: "
+            span.status-fail[count("fail") > 0] { (count("fail")) " fail" } ", "
+            span.status-residual[count("residual") > 0] { (count("residual")) " residual" } ", "
+            (count("pass")) " pass" }
+        div.scroll.full { table.checks {
+            thead { tr { th { "rule" } th { "status" } th.num { "offending rows" }
+                @if described { th { "tolerance" } th { "description" } } } }
+            tbody { @for r in &rows {
+                @let status = r.get(1).copied().unwrap_or("");
+                tr class=(status) {
+                    td { code { (r.first().copied().unwrap_or("")) } }
+                    td class={ "status-" (status) } { (status) }
+                    td.num { (r.get(2).copied().unwrap_or("")) }
+                    @if described { td { (r.get(3).copied().unwrap_or("")) } td { (r.get(4).copied().unwrap_or("")) } }
+                }
+            } }
+        } }
+    })
 }
 
 /// The draft of a release as a page: certain rows, rows for review, unplaced numbers, each with

@@ -74,7 +74,19 @@ fn every_declared_chart_renders_what_a_reader_needs() {
             .lines()
             .find_map(|l| l.strip_prefix("-- title: ").map(str::to_string))
             .unwrap();
-        assert!(text.contains(&title), "{name}: title {title:?} in {text:?}");
+        // The title names the company (a chart of one company's figures).
+        // (the concept too when the report has a `concept` parameter).
+        let concept = if name == "concept_trend" {
+            ": total_revenues"
+        } else {
+            ""
+        };
+        assert!(
+            text.contains(&format!(
+                "{title}{concept} — Internet Initiative Japan Inc."
+            )),
+            "{name}: title {title:?} with the company in {text:?}"
+        );
         // Categories in the report's order (time order for quarters), each once on the axis.
         let x = spec
             .split_whitespace()
@@ -108,7 +120,8 @@ fn every_declared_chart_renders_what_a_reader_needs() {
                 "{name}: legend {col}"
             );
             let values = s["values"].as_array().unwrap();
-            assert_eq!(values.len(), rows.len(), "{name}.{col}: points");
+            let missing = d["missing"].as_array().map_or(0, Vec::len);
+            assert_eq!(values.len(), rows.len() + missing, "{name}.{col}: points");
             let non_null = rows.iter().filter(|r| !r[*col].is_empty()).count();
             assert_eq!(
                 values.iter().filter(|v| !v.is_null()).count(),
@@ -409,4 +422,90 @@ fn legends_and_value_labels_hide_no_figure() {
             );
         }
     }
+}
+
+/// A chart's title names the concept and the company; a period the result skips is a gap where
+/// it falls in time (not an evenly spaced neighbour); a peer chart says when its companies'
+/// compared quarters end far apart.
+#[test]
+fn titles_gaps_and_far_apart_peers() {
+    let sb = Sandbox::with_nvidia();
+    sb.ok(&["load"]);
+    let file = sb.dir.path().join("concept.svg");
+    let path = file.to_str().unwrap();
+    sb.ok(&[
+        "chart",
+        "concept_trend",
+        "-p",
+        "company=nvidia",
+        "-p",
+        "concept=total_revenues",
+        "-o",
+        path,
+    ]);
+    let text = texts(&std::fs::read_to_string(&file).unwrap());
+    assert!(
+        text.contains(&"Trend of a concept: total_revenues — NVIDIA Corporation".to_string()),
+        "{text:?}"
+    );
+    // The terminal draws the same: NVIDIA's quarters between 1Q24 and 1Q25 have no data.
+    let terminal = sb.ok(&[
+        "query",
+        "concept_trend",
+        "-p",
+        "company=nvidia",
+        "--format",
+        "chart",
+    ]);
+    assert!(
+        terminal.starts_with("Trend of a concept: total_revenues — NVIDIA Corporation\n")
+            && terminal.contains("2Q24  no data")
+            && terminal.contains("26,044"),
+        "{terminal}"
+    );
+    // IIJ's total revenues without 3Q05 and 4Q05: the two quarters are gaps between 2Q05 and
+    // 1Q06, marked `no data`, and the line does not run across them.
+    sb.ok(&[
+        "chart",
+        "--company",
+        "iij",
+        "-e",
+        "SELECT r.period, max(r.value) AS total_revenues FROM revenue_lines r JOIN periods p USING (period) \
+         WHERE p.kind = 'quarter' AND r.line = 'total_revenues' AND r.measure = 'amount' AND r.comparison = 'level' \
+         AND r.period NOT IN ('3Q05', '4Q05') GROUP BY r.period, p.start_date ORDER BY p.start_date",
+        "--kind",
+        "line",
+        "--x",
+        "period",
+        "--y",
+        "total_revenues",
+        "-o",
+        path,
+    ]);
+    let svg = std::fs::read_to_string(&file).unwrap();
+    let d = data(&svg);
+    assert_eq!(d["missing"], serde_json::json!(["3Q05", "4Q05"]));
+    let categories = d["categories"].as_array().unwrap();
+    let at = |p: &str| categories.iter().position(|c| c == p).unwrap();
+    assert_eq!(at("1Q06") - at("2Q05"), 3, "1Q06 three quarters after 2Q05");
+    assert!(d["series"][0]["values"][at("3Q05")].is_null());
+    assert_eq!(d["series"][0]["values"][at("2Q06")], 14007.0);
+    assert_eq!(texts(&svg).iter().filter(|t| *t == "no data").count(), 2);
+    // Peers: IIJ's 2Q06 (ends 2006-09-30) against NVIDIA's 1Q25 (ends 2024-04-28).
+    sb.ok(&["chart", "peer_comparison", "-o", path]);
+    let svg = std::fs::read_to_string(&file).unwrap();
+    let note = data(&svg)["note"].as_str().unwrap_or_default().to_string();
+    assert!(
+        note.starts_with("Compared periods end 17 years apart")
+            && note.contains("2Q06 ends 2006-09-30")
+            && note.contains("1Q25 ends 2024-04-28"),
+        "{note}"
+    );
+    assert!(texts(&svg).contains(&note), "the note is drawn");
+    assert!(
+        !texts(&svg)
+            .iter()
+            .any(|t| t.contains("— NVIDIA") || t.contains("— Internet")),
+        "a chart across companies names none of them in its title"
+    );
 }

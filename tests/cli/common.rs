@@ -198,3 +198,40 @@ pub fn golden(report: &str) -> String {
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+impl Sandbox {
+    /// A private copy of data/ with a second company: NVIDIA's 1Q25 release (a real text,
+    /// tests/fixtures/real) added and drafted as `iijwh release new` and `release draft` do it,
+    /// not yet loaded.
+    pub fn with_nvidia() -> Sandbox {
+        let sb = Sandbox::with_data_copy();
+        let source = project_root().join("tests/fixtures/real/nvidia-FY2025Q1/source.txt");
+        sb.ok(&[
+            "release",
+            "new",
+            "nvidia-1q25",
+            "--company",
+            "nvidia",
+            "--name",
+            "NVIDIA Corporation",
+            "--fiscal-year-start",
+            "2",
+            "--fiscal-year-named-by",
+            "end_year",
+            "--fiscal-year-end",
+            "last Sunday of January",
+            "--currency",
+            "USD",
+            "--unit",
+            "USD million",
+            "--period",
+            "1Q25",
+            "--published-on",
+            "2024-05-22",
+            "--source",
+            source.to_str().unwrap(),
+        ]);
+        sb.ok(&["release", "draft", "nvidia-1q25"]);
+        sb
+    }
+}

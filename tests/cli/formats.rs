@@ -63,3 +63,44 @@ fn table_groups_thousands_and_shows_null() {
     );
     assert!(out.contains("(2 rows)"));
 }
+
+/// A ratio computed in SQL prints at its column's precision in the table, CSV and the web's
+/// cells, and years and ids are never grouped.
+#[test]
+fn ratios_round_and_years_are_not_grouped() {
+    let sb = Sandbox::new();
+    let sql = "SELECT 78.35201965903855::DOUBLE AS share_pct, 1/3 AS quotient, \
+               2025::INTEGER AS fiscal_year, 14007::INTEGER AS total";
+    let table = sb.ok(&["query", "-e", sql, "--format", "table"]);
+    assert!(
+        table.contains("78.4%") && !table.contains("78.35"),
+        "{table}"
+    );
+    assert!(table.contains(" 0.33 "), "{table}");
+    assert!(
+        table.contains(" 2025 ") && !table.contains("2,025"),
+        "{table}"
+    );
+    assert!(table.contains(" 14,007 "), "{table}");
+    let csv = sb.ok(&["query", "-e", sql, "--format", "csv"]);
+    assert_eq!(
+        csv,
+        "share_pct,quotient,fiscal_year,total\n78.4,0.3333333333333333,2025,14007\n"
+    );
+    // The real periods view: fiscal_year as a year.
+    let periods = sb.ok(&[
+        "query",
+        "-e",
+        "SELECT period, fiscal_year FROM periods WHERE period = '2Q06'",
+    ]);
+    assert!(
+        periods.contains(" 2006 ") && !periods.contains("2,006"),
+        "{periods}"
+    );
+    // The margins report's ratio, as the release prints it (5.8 for 2Q06 operating margin).
+    let margins = sb.ok(&["query", "margins", "--format", "csv"]);
+    assert!(
+        margins.contains("2Q06,14007.0,18.3,811.0,5.8,"),
+        "{margins}"
+    );
+}

@@ -347,6 +347,8 @@ fn a_browser_shows_the_trend_page() {
         ("trend_revenue", "/reports/trend_revenue"),
         ("provenance", provenance),
         ("sql", sql.as_str()),
+        ("company", "/companies/iij"),
+        ("checks", "/checks"),
     ] {
         let shot = target.join("screenshots").join(format!("{name}.png"));
         std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
@@ -366,4 +368,141 @@ fn a_browser_shows_the_trend_page() {
             bytes.len()
         );
     }
+}
+
+/// Two companies in one warehouse (IIJ, and NVIDIA's real 1Q25 release added beside it): the
+/// index lists both, IIJ's report still shows IIJ's 14,007 with a picker offering both, the
+/// picker's `?company=` answers for the other, each company has its page (record, calendar in
+/// words, releases, statements linked to provenance), and the checks are coloured by outcome.
+#[test]
+fn many_companies_one_clear_picture() {
+    let sb = Sandbox::with_nvidia();
+    sb.ok(&["load"]);
+    let server = serve(&sb);
+    let (status, _, index) = get(&server, "/");
+    assert_eq!(status, 200);
+    assert!(
+        index.contains("href=\"/companies/iij\">Internet Initiative Japan Inc.</a>")
+            && index.contains("href=\"/companies/nvidia\">NVIDIA Corporation</a>"),
+        "{}",
+        said(&index)
+    );
+
+    // The IIJ report (`-- company: iij`) answers for IIJ though NVIDIA's release is the newest.
+    let (status, _, page) = get(&server, "/reports/trend_revenue");
+    assert_eq!(status, 200, "{}", said(&page));
+    assert!(page.contains(">14,007<"), "IIJ's 2Q06 total revenues");
+    assert!(
+        page.contains("/figures?value=14007.0&amp;period=2Q06&amp;company=iij"),
+        "14,007 links to IIJ's provenance"
+    );
+    assert!(
+        page.contains("<option value=\"iij\" selected>Internet Initiative Japan Inc. (iij)")
+            && page.contains("<option value=\"nvidia\">NVIDIA Corporation (nvidia)"),
+        "the picker offers both, IIJ selected"
+    );
+    assert!(page.contains("Quarterly revenue trend — Internet Initiative Japan Inc."));
+    let (status, _, page) = get(&server, "/figures?value=14007.0&period=2Q06&company=iij");
+    assert_eq!(status, 200);
+    assert!(page.contains("<mark>14,007</mark>"), "{}", said(&page));
+
+    // Picked: the same report for NVIDIA (it has no IIJ revenue lines), its twins keep the pick.
+    let (status, _, page) = get(&server, "/reports/trend_revenue?company=nvidia");
+    assert_eq!(status, 200, "{}", said(&page));
+    assert!(page.contains("<option value=\"nvidia\" selected>"));
+    assert!(!page.contains(">14,007<"));
+    assert!(page.contains("trend_revenue.csv?company=nvidia"));
+    let (_, _, csv) = get(&server, "/reports/trend_revenue.csv?company=iij");
+    assert!(csv.contains("2Q06,3293.0,"), "{csv}");
+    let (status, _, page) = get(&server, "/reports/trend_revenue?company=nosuch");
+    assert_eq!(status, 400);
+    assert!(page.contains("no company `nosuch`"), "{}", said(&page));
+
+    // Numbers on the page as readers expect them: a ratio computed in SQL at its printed
+    // precision, a fiscal year not grouped.
+    let (status, _, page) = post_sql(
+        &server,
+        "SELECT 78.35201965903855::DOUBLE AS share_pct, fiscal_year FROM periods WHERE period = '1Q25'",
+    );
+    assert_eq!(status, 200, "{}", said(&page));
+    assert!(
+        page.contains(">78.4%<") && page.contains(">2025<") && !page.contains("2,025"),
+        "{}",
+        said(&page)
+    );
+
+    // The company pages.
+    let (status, _, page) = get(&server, "/companies/iij");
+    assert_eq!(status, 200, "{}", said(&page));
+    for expected in [
+        "Internet Initiative Japan Inc.",
+        "The fiscal year starts in April and ends at the end of March",
+        "JPY million",
+        "IIJI",
+        "0001090633",
+        "iij-2q06",
+        "Income statement",
+        "Balance sheet",
+    ] {
+        assert!(page.contains(expected), "{expected}: {}", said(&page));
+    }
+    assert!(
+        page.contains("href=\"/figures?value=14007.0&amp;period=2Q06&amp;company=iij\">14,007</a>"),
+        "2Q06 total revenues in the grid, linked"
+    );
+    let (status, _, page) = get(&server, "/companies/nvidia");
+    assert_eq!(status, 200, "{}", said(&page));
+    assert!(page.contains("ends on the last Sunday of January") && page.contains("USD million"));
+    assert!(page.contains("nvidia-1q25"));
+    assert!(
+        page.contains(
+            "href=\"/figures?value=26044.0&amp;period=1Q25&amp;company=nvidia\">26,044</a>"
+        ),
+        "NVIDIA's 1Q25 revenue, linked"
+    );
+    // The checks as they concern NVIDIA: the residual totals are all IIJ's, so the rule passes
+    // for NVIDIA; on IIJ's page it stays residual with its 9 rows.
+    assert!(
+        page.contains("<tr class=\"pass\"><td><code>parts_sum_to_totals</code>"),
+        "{}",
+        said(&page)
+    );
+    let (_, _, iij) = get(&server, "/companies/iij");
+    assert!(iij.contains(
+        "<tr class=\"residual\"><td><code>parts_sum_to_totals</code></td><td class=\"status-residual\">residual</td><td class=\"num\">9</td>"
+    ));
+    let (_, _, provenance) = get(&server, "/figures?value=26044.0&period=1Q25&company=nvidia");
+    assert!(
+        provenance.contains("26,044 USD million"),
+        "{}",
+        said(&provenance)
+    );
+    let (status, _, _) = get(&server, "/companies/nosuch");
+    assert_eq!(status, 404);
+
+    // Checks: the residual rule's row amber, the passing ones plain, none hidden in a scroll box.
+    let (_, _, page) = get(&server, "/checks");
+    assert!(page.contains("<tr class=\"residual\"><td><code>parts_sum_to_totals</code>"));
+    assert!(page.contains("<tr class=\"pass\"><td><code>source_audit</code>"));
+    assert!(page.contains("class=\"scroll full\""));
+    let (_, _, page) = get(&server, "/reports/trend_revenue");
+    assert!(
+        page.contains("value_<wbr>added_<wbr>and_<wbr>other"),
+        "headers may break"
+    );
+
+    // A failing rule's row is red, and the summary says so (a load picked up without restart).
+    sb.edit(
+        "revenue_lines.csv",
+        "2Q06,dedicated_access,amount,level,2687,JPY million,Results by Service – Connectivity and Value-added Services,Dedicated Access Services,\"2,687\"",
+        "2Q06,dedicated_access,amount,level,2688,JPY million,Results by Service – Connectivity and Value-added Services,Dedicated Access Services,\"2,687\"",
+    );
+    sb.ok(&["load"]);
+    let (_, _, page) = get(&server, "/checks");
+    assert!(
+        page.contains("<tr class=\"fail\"><td><code>source_audit</code>"),
+        "{}",
+        said(&page)
+    );
+    assert!(page.contains("<span class=\"status-fail\">1 fail</span>"));
 }
