@@ -70,6 +70,19 @@ const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
+/// A month by its name as printed, whole or shortened to three letters or more ("April",
+/// "Apr.", "Sept"): 1-12.
+pub fn month_of(name: &str) -> Option<u32> {
+    let n = name.trim_end_matches('.').to_ascii_lowercase();
+    if n.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(&n))
+        .map(|i| i as u32 + 1)
+}
+
 fn capitalized(word: &str) -> String {
     word[..1].to_ascii_uppercase() + &word[1..]
 }

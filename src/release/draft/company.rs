@@ -21,27 +21,6 @@ pub struct CompanyFact {
     pub verdict: &'static str,
 }
 
-fn month(name: &str) -> Option<u32> {
-    let names = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    names
-        .iter()
-        .position(|m| *m == name.to_lowercase())
-        .map(|i| i as u32 + 1)
-}
-
 /// The company facts of `text`, judged against `record` (data/companies/<id>.toml) and the
 /// release's period on the record's calendar.
 pub fn company_facts(
@@ -147,7 +126,7 @@ pub fn company_facts(
                 "third" => 3,
                 _ => 4,
             };
-            let day = month(&c[2]).and_then(|m| {
+            let day = crate::release::calendar::month_of(&c[2]).and_then(|m| {
                 chrono::NaiveDate::from_ymd_opt(c[4].parse().ok()?, m, c[3].parse().ok()?)
             });
             let ours = calendar.period(period).ok();

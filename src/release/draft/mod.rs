@@ -13,6 +13,7 @@ pub mod company;
 pub mod grid;
 mod knowledge;
 mod lines;
+mod meaning;
 mod output;
 mod prose;
 mod restated;
@@ -92,7 +93,7 @@ pub struct Draft {
     /// Period headings of other periods than the release's: stated figures are then for review.
     pub headings: Vec<String>,
     /// Concepts new to the company the draft proposes (concepts.csv).
-    pub concepts: Vec<tables::NewConcept>,
+    pub concepts: Vec<meaning::NewConcept>,
     /// Restatements the draft proposes for comparatives that differ from an earlier printing,
     /// when the text says why (restatements.csv).
     pub restatements: Vec<restated::NewRestatement>,
@@ -172,7 +173,7 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
     // Statement tables first (their heads pin periods by date); then the rest of the text,
     // line by line, with the cells the tables took already used.
     let mut statements = Draft::default();
-    let mut reading = tables::Reading::default();
+    let mut reading = meaning::Reading::default();
     let taken = tables::draft_tables(
         &text,
         &knowledge,

@@ -14,22 +14,9 @@ pub fn csv_files(d: &Draft, catalog: &Catalog) -> Result<Vec<(String, String)>> 
         t
     };
     for name in tables {
-        let table = catalog
-            .table(name)
-            .with_context(|| format!("schema has no table {name}"))?;
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
-        let header: Vec<&str> = table
-            .columns
-            .iter()
-            .map(|c| c.name.as_str())
-            .filter(|c| *c != "release_id")
-            .collect();
-        w.write_record(&header)?;
-        for r in d.rows.iter().filter(|r| r.table == name) {
+        let rows = d.rows.iter().filter(|r| r.table == name).map(|r| {
             let note = format!("draft {}: {}", r.certainty.word(), r.how.join("; "));
-            let cell = |c: &str| -> String {
+            move |c: &str| -> String {
                 match c {
                     "period" | "as_of" => r.period.clone(),
                     "line" | "item" => r.item.clone(),
@@ -46,10 +33,9 @@ pub fn csv_files(d: &Draft, catalog: &Catalog) -> Result<Vec<(String, String)>> 
                     "note" => note.clone(),
                     _ => String::new(),
                 }
-            };
-            w.write_record(header.iter().map(|c| cell(c)))?;
-        }
-        out.push((name.to_string(), String::from_utf8(w.into_inner()?)?));
+            }
+        });
+        out.push((name.to_string(), table_csv(catalog, name, rows)?));
     }
     if !d.concepts.is_empty() {
         out.push(("concepts".to_string(), concepts_csv(d, catalog)?));

@@ -61,14 +61,7 @@ pub(super) fn months_of(word: &str) -> Option<u32> {
 }
 
 pub(super) fn month_number(name: &str) -> Option<u32> {
-    let n = name.to_ascii_lowercase();
-    let names = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    names
-        .iter()
-        .position(|m| n.starts_with(m))
-        .map(|i| i as u32 + 1)
+    crate::release::calendar::month_of(name)
 }
 
 pub(super) fn fiscal_year(digits: &str) -> Option<i32> {
