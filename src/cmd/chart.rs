@@ -6,7 +6,7 @@
 //! when stdout is not a terminal, the SVG on stdout. The footer names the release and vintage.
 
 use crate::base::project::Project;
-use crate::render::chart::{self, ChartData, ChartSpec};
+use crate::render::chart::{self, ChartSpec};
 use crate::render::QueryResult;
 use crate::sql::report;
 use crate::warehouse::Warehouse;
@@ -95,7 +95,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     };
     wh.pick_company(&params)?;
     let result = wh.query(&sql, &params)?;
-    let data = dressed(&wh, &result, &spec, &title, &params)?;
+    let data = chart::dressed(&wh, &result, &spec, &title, &params)?;
     match &args.output {
         Some(path) => {
             let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -135,54 +135,6 @@ pub fn color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// A result as the chart `spec` draws it, with the vintage's unit and footer.
-fn chart_data(
-    wh: &Warehouse,
-    result: &QueryResult,
-    spec: &ChartSpec,
-    title: &str,
-) -> Result<ChartData> {
-    let (mut footer, unit) = wh.vintage_note()?;
-    if crate::render::spans_companies(result) {
-        footer = wh.vintage_note_all()?;
-    }
-    let unit = crate::render::amounts_unit(result, &unit);
-    ChartData::from_result(result, spec, title, &unit, &format!("iijwh · {footer}"))
-}
-
-/// `chart_data` with what every chart says besides its figures (`chart::dress`): the company and
-/// concept in the title, missing periods as gaps, far-apart peers noted.
-fn dressed(
-    wh: &Warehouse,
-    result: &QueryResult,
-    spec: &ChartSpec,
-    title: &str,
-    params: &[(String, String)],
-) -> Result<ChartData> {
-    let mut data = chart_data(wh, result, spec, title)?;
-    let company = wh
-        .column_values("SELECT company FROM vintage_company")?
-        .into_iter()
-        .next();
-    chart::dress(
-        &mut data,
-        result,
-        spec,
-        params,
-        company
-            .as_deref()
-            .filter(|_| !crate::render::spans_companies(result)),
-        |category| {
-            wh.column_values(&format!(
-                "SELECT period FROM periods WHERE kind = (SELECT kind FROM periods WHERE period = {}) \
-                 ORDER BY start_date, end_date",
-                crate::base::sql_string(category)
-            ))
-        },
-    )?;
-    Ok(data)
-}
-
 /// A report's declared chart (`spec`) drawn for the terminal (`query --format chart`).
 pub fn terminal_chart(
     wh: &Warehouse,
@@ -192,6 +144,6 @@ pub fn terminal_chart(
     params: &[(String, String)],
 ) -> Result<String> {
     let spec: ChartSpec = spec.parse().map_err(anyhow::Error::msg)?;
-    let data = dressed(wh, result, &spec, title, params)?;
+    let data = chart::dressed(wh, result, &spec, title, params)?;
     Ok(chart::terminal(&data, terminal_width(), color()))
 }

@@ -5,6 +5,7 @@
 //! axis (revenue with its margin ratio).
 
 use super::{unit_of, QueryResult};
+use crate::warehouse::Warehouse;
 use anyhow::{bail, Context, Result};
 use arrow::array::{Array, Float64Array};
 use arrow::datatypes::DataType;
@@ -131,6 +132,55 @@ pub struct ChartData {
     pub gaps: Vec<bool>,
     /// A caution drawn under the plot (`spread_note`: compared periods far apart).
     pub note: Option<String>,
+}
+
+/// A result as the chart `spec` draws it, with the vintage's unit and footer.
+fn chart_data(
+    wh: &Warehouse,
+    result: &QueryResult,
+    spec: &ChartSpec,
+    title: &str,
+) -> Result<ChartData> {
+    let (mut footer, unit) = wh.vintage_note()?;
+    if super::spans_companies(result) {
+        footer = wh.vintage_note_all()?;
+    }
+    let unit = super::amounts_unit(result, &unit);
+    ChartData::from_result(result, spec, title, &unit, &format!("iijwh · {footer}"))
+}
+
+/// `chart_data` with what every chart says besides its figures (`chart::dress`): the company and
+/// concept in the title, missing periods as gaps, far-apart peers noted.
+pub fn dressed(
+    wh: &Warehouse,
+    result: &QueryResult,
+    spec: &ChartSpec,
+    title: &str,
+    params: &[(String, String)],
+) -> Result<ChartData> {
+    let mut data = chart_data(wh, result, spec, title)?;
+    let company = wh
+        .column_values("SELECT company FROM vintage_company")?
+        .into_iter()
+        .next();
+    dress(
+        &mut data,
+        result,
+        spec,
+        params,
+        company
+            .as_deref()
+            .filter(|_| !super::spans_companies(result)),
+        // The periods of the kind a category is, in time order: where gaps go.
+        |category| {
+            wh.column_values(&format!(
+                "SELECT period FROM periods WHERE kind = (SELECT kind FROM periods WHERE period = {}) \
+                 ORDER BY start_date, end_date",
+                crate::base::sql_string(category)
+            ))
+        },
+    )?;
+    Ok(data)
 }
 
 /// What every chart of a report says besides its figures: the title with the concept and the

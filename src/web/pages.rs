@@ -4,7 +4,7 @@
 use super::{Limits, Reply};
 use crate::base::project::Project;
 use crate::base::sql_string;
-use crate::render::chart::{self, ChartData, ChartSpec};
+use crate::render::chart::{self, ChartSpec};
 use crate::render::{columns_text, display_cells, print, Format, QueryResult};
 use crate::schema::SqlFile;
 use crate::sql::report;
@@ -302,32 +302,7 @@ pub fn report(
     let svg = match r.get("chart") {
         Some(spec) => {
             let spec: ChartSpec = spec.parse().map_err(anyhow::Error::msg)?;
-            let unit = crate::render::amounts_unit(&result, &wh.vintage_note()?.1);
-            let footer = if crate::render::spans_companies(&result) {
-                wh.vintage_note_all()?
-            } else {
-                vintage.clone()
-            };
-            let mut data = ChartData::from_result(
-                &result,
-                &spec,
-                &title,
-                &unit,
-                &format!("iijwh · {footer}"),
-            )?;
-            let across = crate::render::spans_companies(&result);
-            let company = wh
-                .column_values("SELECT company FROM vintage_company")?
-                .into_iter()
-                .next();
-            chart::dress(
-                &mut data,
-                &result,
-                &spec,
-                &params,
-                company.as_deref().filter(|_| !across),
-                |category| periods_like(wh, category),
-            )?;
+            let data = chart::dressed(wh, &result, &spec, &title, &params)?;
             note = data.note.clone();
             Some(chart::svg(&data)?)
         }
@@ -400,16 +375,6 @@ pub fn report(
         details { summary { "SQL" } pre { (r.sql) } }
     };
     Ok(Reply::Html(page(&title, &vintage, body)))
-}
-
-/// Every period of the session company of the same kind as `period`, in time order (empty when
-/// `period` is none of its periods): where a chart's periods fall in time.
-pub fn periods_like(wh: &Warehouse, period: &str) -> Result<Vec<String>> {
-    wh.column_values(&format!(
-        "SELECT period FROM periods WHERE kind = (SELECT kind FROM periods WHERE period = {}) \
-         ORDER BY start_date, end_date",
-        sql_string(period)
-    ))
 }
 
 /// The session's company and every loaded one: (id, name, is the session's).
