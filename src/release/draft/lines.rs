@@ -87,6 +87,11 @@ pub(super) fn change_column(
     if !w.contains("change") && !w.contains("yoy") && !w.contains("qoq") {
         return None;
     }
+    // Two change heads ("Change Change (%)": the absolute, then the percentage): which cell is
+    // which the line reader maps one column to does not say; left to review.
+    if w.matches("change").count() > 1 {
+        return None;
+    }
     let pct = w.contains('%');
     let yoy = w.contains("yoy")
         || match periods {

@@ -223,6 +223,21 @@ pub(super) fn meaning(
 ) -> Meaning {
     let key = normalize(label);
     let own = |c: &str| k.own.get(c).cloned().unwrap_or_else(|| c.to_string());
+    // A percentage (a margin, a return, a ratio printed with `%`) is a KPI of the company: the
+    // one earlier releases printed under that label, else a new one.
+    if measure == units::Measure::Percent {
+        let at = ("kpis".to_string(), key.clone());
+        if let Some(v) = k.order.get(&at) {
+            let concept = v.get(nth).or(v.last()).cloned().unwrap_or_default();
+            return Meaning {
+                table: "kpis".into(),
+                concept: concept.clone(),
+                known: true,
+                how: format!("percentage \"{label}\" printed by an earlier release as {concept}"),
+            };
+        }
+        return proposed(k, reading, "kpis", "kpi_", label, &key, nth);
+    }
     // Basic and diluted: earnings per share or share counts, as the row's measure says.
     let first = key.split_whitespace().next().unwrap_or_default();
     if matches!(first, "basic" | "diluted") && key.split_whitespace().count() <= 3 {
@@ -272,8 +287,22 @@ pub(super) fn meaning(
         };
     }
     // New to the company: a concept named after the label, once per printing.
-    let table = st.table().to_string();
-    let at = (table.clone(), key.clone(), nth);
+    proposed(k, reading, st.table(), st.prefix(), label, &key, nth)
+}
+
+/// A concept new to the company, named after its label (with `prefix` when the name is taken),
+/// once per printing (the n-th) of the label in `table`.
+fn proposed(
+    k: &Knowledge,
+    reading: &mut Reading,
+    table: &str,
+    prefix: &str,
+    label: &str,
+    key: &str,
+    nth: usize,
+) -> Meaning {
+    let table = table.to_string();
+    let at = (table.clone(), key.to_string(), nth);
     if let Some(c) = reading.proposed.get(&at) {
         return Meaning {
             table,
@@ -286,11 +315,11 @@ pub(super) fn meaning(
     let taken = |c: &str| k.tables.contains_key(c) || reading.codes.contains(c);
     let mut concept = base.clone();
     if taken(&concept) {
-        concept = format!("{}{base}", st.prefix());
+        concept = format!("{prefix}{base}");
     }
     let mut n = 2;
     while taken(&concept) {
-        concept = format!("{}{base}_{n}", st.prefix());
+        concept = format!("{prefix}{base}_{n}");
         n += 1;
     }
     reading.codes.insert(concept.clone());

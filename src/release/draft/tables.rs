@@ -204,14 +204,7 @@ pub fn draft_tables(
                 );
                 continue;
             }
-            if measure == units::Measure::Percent {
-                taken.leave(
-                    row,
-                    &row.cells,
-                    "a percentage in a statement: place it by hand",
-                );
-                continue;
-            }
+
             // A summary restates the statements: its labels are no printing of their own.
             let nth = if t.transposed {
                 0
@@ -237,6 +230,7 @@ pub fn draft_tables(
             if !m.known && !reading.concepts.iter().any(|c| c.concept == m.concept) {
                 let (kind, dimension) = match measure {
                     units::Measure::Shares => ("count", "count"),
+                    units::Measure::Percent => ("ratio", "percent"),
                     units::Measure::PerShare => ("amount", "currency_per_share"),
                     _ => ("amount", "currency"),
                 };
@@ -411,8 +405,22 @@ pub fn draft_tables(
                     _ => format!("-{c}"),
                 })
                 .collect();
+            // A definition the load's rule checks to one unit: only a tie that close makes one
+            // (yen rounded down can leave a total two units off its parts).
+            let close = (0..values[tie.total].len()).all(|c| {
+                let num = |r: usize| values[r][c].as_deref().and_then(|v| v.parse::<f64>().ok());
+                let Some(t) = num(tie.total) else {
+                    return true;
+                };
+                let sum: Option<f64> = tie
+                    .parts
+                    .iter()
+                    .map(|(s, p)| num(*p).map(|v| f64::from(*s) * v))
+                    .sum();
+                sum.is_none_or(|sum| (sum - t).abs() <= 1.0 + 1e-9)
+            });
             if let Some(def) = reading.concepts.iter_mut().find(|c| c.concept == total) {
-                if def.components.is_empty() && !formula.starts_with('-') {
+                if def.components.is_empty() && !formula.starts_with('-') && close {
                     def.components = formula;
                 }
             }
