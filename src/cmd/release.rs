@@ -2,7 +2,8 @@
 //!        iijwh release new ID --period 3Q06 --published-on DATE --source FILE [--company ID]
 //!                  [--name NAME --fiscal-year-start MONTH [--fiscal-year-named-by start_year|end_year]
 //!                   [--fiscal-year-end "last Sunday of January" [--week-53-quarter 1-4]]
-//!                   --currency CUR --unit UNIT [--ticker T] [--exchange X]] [--title TEXT]
+//!                   --currency CUR --unit UNIT [--ticker T] [--exchange X] [--alias NAME ...]
+//!                   [--cik CIK] [--local-code CODE]] [--title TEXT]
 //!
 //!        iijwh release draft ID [--report]
 //!
@@ -121,6 +122,15 @@ struct NewArgs {
     /// New company: exchange of the ticker
     #[arg(long)]
     exchange: Option<String>,
+    /// New company: another name people know it by (repeat for several)
+    #[arg(long = "alias", value_name = "NAME")]
+    aliases: Vec<String>,
+    /// New company: its SEC Central Index Key (up to ten digits: 1045810 or 0001045810)
+    #[arg(long, value_name = "CIK")]
+    cik: Option<String>,
+    /// New company: its code on its home exchange ("TSE:4182")
+    #[arg(long, value_name = "CODE")]
+    local_code: Option<String>,
     /// Title of the release (default: "<company> results for <period>")
     #[arg(long)]
     title: Option<String>,
@@ -181,6 +191,9 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                 unit,
                 ticker,
                 exchange,
+                aliases,
+                cik,
+                local_code,
                 title,
             } = *new;
             let dir = scaffold(
@@ -201,6 +214,9 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                         unit,
                         ticker,
                         exchange,
+                        aliases,
+                        cik,
+                        local_code,
                     },
                     title,
                 },

@@ -44,6 +44,12 @@ pub struct NewCompany {
     pub unit: Option<String>,
     pub ticker: Option<String>,
     pub exchange: Option<String>,
+    /// Other names people know it by.
+    pub aliases: Vec<String>,
+    /// SEC Central Index Key, up to ten digits (written zero-padded to ten).
+    pub cik: Option<String>,
+    /// Code on its home exchange ("TSE:4182").
+    pub local_code: Option<String>,
 }
 
 impl NewCompany {
@@ -57,6 +63,9 @@ impl NewCompany {
             || self.unit.is_some()
             || self.ticker.is_some()
             || self.exchange.is_some()
+            || !self.aliases.is_empty()
+            || self.cik.is_some()
+            || self.local_code.is_some()
     }
 }
 
@@ -154,7 +163,24 @@ fn company_record(
     if let Some(q) = new.week_53_quarter {
         text.push_str(&format!("week_53_quarter = {q}\n"));
     }
-    for (key, value) in [("ticker", &new.ticker), ("exchange", &new.exchange)] {
+    if !new.aliases.is_empty() {
+        let names: Vec<String> = new.aliases.iter().map(|a| toml_str(a)).collect();
+        text.push_str(&format!("aliases = [{}]\n", names.join(", ")));
+    }
+    // The record keeps a CIK as EDGAR writes it: ten digits, leading zeros.
+    let cik = match &new.cik {
+        Some(c) if !c.is_empty() && c.len() <= 10 && c.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(format!("{c:0>10}"))
+        }
+        Some(c) => bail!("--cik {c:?}: the SEC's Central Index Key is one to ten digits"),
+        None => None,
+    };
+    for (key, value) in [
+        ("ticker", &new.ticker),
+        ("exchange", &new.exchange),
+        ("local_code", &new.local_code),
+        ("sec_cik", &cik),
+    ] {
         if let Some(v) = value {
             text.push_str(&format!("{key} = {}\n", toml_str(v)));
         }

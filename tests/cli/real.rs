@@ -47,6 +47,10 @@ fn new_nvidia(sb: &Sandbox, id: &str, folder: &str, period: &str, published: &st
             "USD",
             "--unit",
             "USD million",
+            "--alias",
+            "NVIDIA Corp.",
+            "--cik",
+            "1045810",
         ]);
     }
     sb.ok(&args);
@@ -184,6 +188,18 @@ fn nvidia_drafts_loads_and_its_second_release_reads_what_the_first_printed() {
     );
     let out = sb.ok(&["load"]);
     assert!(out.contains("0 fail"), "{out}");
+    // The record keeps the CIK as EDGAR writes it, and the company is found by it.
+    let record = std::fs::read_to_string(sb.data.join("companies/nvidia.toml")).unwrap();
+    assert!(
+        record.contains("sec_cik = \"0001045810\"")
+            && record.contains("aliases = [\"NVIDIA Corp.\"]"),
+        "{record}"
+    );
+    let by_cik = sb.ok(&[
+        "query", "--company", "1045810", "--format", "csv", "-e",
+        "SELECT value FROM income_items WHERE item = 'total_revenues' AND period = '1Q25' AND unit = 'USD million'",
+    ]);
+    assert!(by_cik.contains("26044"), "{by_cik}");
     let server = crate::web::serve_with(&sb, &[], std::process::Stdio::null());
     let (status, _, page) = crate::web::get(&server, "/drafts/nvidia-1q25");
     drop(server);
