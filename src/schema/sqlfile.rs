@@ -138,3 +138,22 @@ pub fn tokens(sql: &str) -> Vec<Token> {
     end_word(&mut word, &mut tokens);
     tokens
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_statement_follows_the_header() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("r.sql");
+        let text = "-- title: T\n-- param: n INTEGER = 1 -- how many\n  -- chart: bar x=a y=b\n\nWITH a AS (SELECT 1) -- inline\nSELECT * FROM a\n";
+        std::fs::write(&path, text).unwrap();
+        let file = SqlFile::read(&path).unwrap();
+        assert_eq!(file.get("title"), Some("T"));
+        assert_eq!(file.all("param").count(), 1);
+        assert_eq!(file.get("chart"), Some("bar x=a y=b"));
+        assert!(file.statement().starts_with("WITH a AS"));
+        assert_eq!(file.sql, text);
+    }
+}
