@@ -16,9 +16,9 @@ impl SqlFile {
     pub fn read(path: &Path) -> Result<SqlFile> {
         let sql = crate::base::read_text_bounded(path)?;
         let mut header = Vec::new();
-        for line in sql.lines() {
+        for line in sql[..header_len(&sql)].lines() {
             let Some(comment) = line.trim().strip_prefix("--") else {
-                break;
+                continue;
             };
             if let Some((k, v)) = comment.split_once(':') {
                 let key = k.trim();
@@ -40,6 +40,11 @@ impl SqlFile {
         })
     }
 
+    /// The statement without its header (the leading comment lines): what runs.
+    pub fn statement(&self) -> &str {
+        self.sql[header_len(&self.sql)..].trim_start()
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
         self.header
             .iter()
@@ -53,6 +58,18 @@ impl SqlFile {
             .filter(move |(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// The length in bytes of a SQL file's header: its leading `--` comment lines.
+fn header_len(sql: &str) -> usize {
+    let mut len = 0;
+    for line in sql.split_inclusive('\n') {
+        if !line.trim().starts_with("--") {
+            break;
+        }
+        len += line.len();
+    }
+    len
 }
 
 /// The words of SQL text in order, lower-cased, outside comments and string literals (a quoted
@@ -120,4 +137,23 @@ pub fn tokens(sql: &str) -> Vec<Token> {
     }
     end_word(&mut word, &mut tokens);
     tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_statement_follows_the_header() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("r.sql");
+        let text = "-- title: T\n-- param: n INTEGER = 1 -- how many\n  -- chart: bar x=a y=b\n\nWITH a AS (SELECT 1) -- inline\nSELECT * FROM a\n";
+        std::fs::write(&path, text).unwrap();
+        let file = SqlFile::read(&path).unwrap();
+        assert_eq!(file.get("title"), Some("T"));
+        assert_eq!(file.all("param").count(), 1);
+        assert_eq!(file.get("chart"), Some("bar x=a y=b"));
+        assert!(file.statement().starts_with("WITH a AS"));
+        assert_eq!(file.sql, text);
+    }
 }

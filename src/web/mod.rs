@@ -22,6 +22,7 @@
 //! Who may call it: cmd (serve). It imports sql, render, warehouse, schema and base.
 
 mod pages;
+mod printed;
 mod worker;
 
 pub use worker::child as worker_child;

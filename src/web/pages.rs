@@ -56,7 +56,8 @@ select,input,button,textarea{font:inherit}
 textarea{width:100%;font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9rem}
 button{padding:.25rem .9rem;border:1px solid var(--accent);background:var(--accent);color:#fff;border-radius:4px;cursor:pointer}
 pre.src{background:#f6f8fa;border:1px solid var(--rule);padding:.6rem;overflow-x:auto;font-size:.85rem}
-mark{background:#ffe066}
+mark{background:#ffe066}.label{text-decoration:underline dotted var(--muted)}
+.sep{color:var(--muted)}.run{color:var(--muted)}
 .links{margin:.6rem 0}
 @media print{
  @page{margin:12mm}
@@ -370,7 +371,7 @@ pub fn report(
         p.links {
             a href={ "/reports/" (r.name) ".csv" (suffix) } { "CSV" } " · "
             a href={ "/reports/" (r.name) ".json" (suffix) } { "JSON" } " · "
-            a href={ "/sql?sql=" (encode(&r.sql)) "&token=" (token) } { "SQL" }
+            a href={ "/sql?sql=" (encode(r.statement())) "&token=" (token) } { "SQL" }
         }
         details { summary { "SQL" } pre { (r.sql) } }
     };
@@ -708,17 +709,7 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
                 .unwrap_or_default();
             texts.insert(release.clone(), text);
         }
-        let text = &texts[&release];
-        let lines: Vec<(usize, String)> = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| {
-                (!printed.is_empty() && l.contains(printed.as_str()))
-                    || (!label.is_empty() && l.contains(label.as_str()))
-            })
-            .map(|(i, l)| (i + 1, l.to_string()))
-            .take(12)
-            .collect();
+        let lines = printing_lines(&texts[&release], &printed, &label, &col("section", row));
         cards.push((row, printed, label, lines));
     }
     let fields = [
@@ -746,11 +737,16 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
         @for (row, printed, label, lines) in &cards {
             h2 { (col("section", *row)) " — " (label) }
             table.card { tbody { @for f in fields { @let v = shown_field(f, &col(f, *row), &col("unit", *row)); @if !v.is_empty() { tr { th { (f) } @if f == "value" { td.num { (v) } } @else { td { (v) } } } } } } }
-            @if lines.is_empty() {
+            @if lines.is_empty() && printed.is_empty() {
                 p.muted { "Not printed: derived from printed figures (see the formula above)." }
+            } @else if lines.is_empty() {
+                p.muted { "No line of the release text prints " code { (printed) } " as a number of its own." }
             } @else {
-                p { "Release text " (col("release_id", *row)) ", lines where it is printed:" }
-                pre.src { @for (n, l) in lines { (format!("{n:>4}  ")) (highlight(l, printed, label)) "\n" } }
+                p { "Release text " (col("release_id", *row)) ", lines that print " code { (printed) }
+                    ", the ones naming the row (" (label) ") first:" }
+                pre.src { @for (n, l, context) in lines {
+                    (format!("{n:>4}  ")) @if *context { span.muted { (l) } } @else { (highlight(l, printed, label)) } "\n"
+                } }
             }
         }
     };
@@ -765,32 +761,121 @@ fn shown_field(field: &str, raw: &str, unit: &str) -> String {
     }
 }
 
-/// A line with the printed form and the label marked.
+/// The lines of a release text that print `printed` as a token of its own (see `printed::hits`),
+/// at most 12: first those naming the row (its label on the line, or across the line break
+/// before it: that line comes along, unmarked), then those nearest its section's heading (a
+/// slide's heading may come after its body in the text), then those where it stands apart
+/// (not split out of run-together digits), then in text order. (line number, line, is context).
+fn printing_lines(
+    text: &str,
+    printed: &str,
+    label: &str,
+    section: &str,
+) -> Vec<(usize, String, bool)> {
+    let squash = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let (label, section) = (squash(label), squash(section));
+    let lines: Vec<&str> = text.lines().collect();
+    let headings: Vec<usize> = if section.is_empty() {
+        Vec::new()
+    } else {
+        (0..lines.len())
+            .filter(|&i| squash(lines[i]).contains(&section))
+            .collect()
+    };
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let hits = super::printed::hits(line, printed);
+        if hits.is_empty() {
+            continue;
+        }
+        let on_line = !label.is_empty() && squash(line).contains(&label);
+        let across = !label.is_empty()
+            && !on_line
+            && i > 0
+            && squash(&format!("{} {line}", lines[i - 1])).contains(&label);
+        let alone = hits.iter().any(|h| h.2 == super::printed::Standing::Alone);
+        let distance = headings
+            .iter()
+            .map(|&h| h.abs_diff(i))
+            .min()
+            .unwrap_or(usize::MAX);
+        found.push(((!(on_line || across), distance, !alone, i), across));
+    }
+    found.sort();
+    let mut shown = Vec::new();
+    for ((.., i), across) in found.into_iter().take(12) {
+        if across {
+            shown.push((i, lines[i - 1].to_string(), true));
+        }
+        shown.push((i + 1, lines[i].to_string(), false));
+    }
+    shown
+}
+
+/// A line with the printed form marked where it stands as a token, the row's label set apart,
+/// and any run of run-together digits holding the form split into its numbers (`3,293 · 3,248`)
+/// so that it does not read as printing the figure whole.
 fn highlight(line: &str, printed: &str, label: &str) -> Markup {
+    use super::printed::{hits, Standing};
+    let hits = hits(line, printed);
+    let mut cuts: Vec<usize> = vec![0, line.len()];
     let mut marks: Vec<(usize, usize)> = Vec::new();
-    for needle in [printed, label] {
-        if needle.is_empty() {
-            continue;
-        }
-        let mut from = 0;
-        while let Some(i) = line[from..].find(needle) {
-            marks.push((from + i, from + i + needle.len()));
-            from += i + needle.len();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut seps: Vec<usize> = Vec::new();
+    for (s, e, how) in &hits {
+        marks.push((*s, *e));
+        cuts.extend([*s, *e]);
+        if let Standing::Run(pieces) = how {
+            for &(a, b) in pieces {
+                cuts.extend([a, b]);
+                if a != pieces[0].0 {
+                    seps.push(a);
+                }
+            }
+            runs.push((pieces[0].0, pieces[pieces.len() - 1].1));
         }
     }
-    marks.sort();
-    let mut parts: Vec<(bool, &str)> = Vec::new();
-    let mut at = 0;
-    for (s, e) in marks {
-        if s < at {
-            continue;
+    let mut labels: Vec<(usize, usize)> = Vec::new();
+    let wanted = label.trim().to_ascii_lowercase();
+    if !wanted.is_empty() {
+        let lower = line.to_ascii_lowercase();
+        for (s, _) in lower.match_indices(&wanted) {
+            labels.push((s, s + wanted.len()));
+            cuts.extend([s, s + wanted.len()]);
         }
-        parts.push((false, &line[at..s]));
-        parts.push((true, &line[s..e]));
-        at = e;
     }
-    parts.push((false, &line[at..]));
-    html! { @for (marked, text) in parts { @if marked { mark { (text) } } @else { (text) } } }
+    cuts.retain(|&c| line.is_char_boundary(c));
+    cuts.sort_unstable();
+    cuts.dedup();
+    let within = |spans: &[(usize, usize)], a: usize| spans.iter().any(|&(s, e)| s <= a && a < e);
+    let parts: Vec<(bool, bool, bool, bool, &str)> = cuts
+        .windows(2)
+        .map(|w| {
+            let a = w[0];
+            (
+                seps.contains(&a),
+                within(&marks, a),
+                within(&labels, a),
+                within(&runs, a),
+                &line[a..w[1]],
+            )
+        })
+        .collect();
+    html! {
+        @for (sep, marked, named, run, text) in parts {
+            @if sep { span.sep title="run-together digits, split here" { "\u{2009}·\u{2009}" } }
+            @if marked { mark { (text) } }
+            @else if named { span.label { (text) } }
+            @else if run { span.run { (text) } }
+            @else { (text) }
+        }
+        @if !runs.is_empty() { span.muted { "   ← a chart's digits run together, split" } }
+    }
 }
 
 /// Ad-hoc SQL under the query sandbox, bounded (see `Warehouse::query_bounded`); DuckDB's error
@@ -808,7 +893,7 @@ pub fn sql(
     let form = |sql: &str| {
         html! {
             form method="post" action="/sql" {
-                textarea name="sql" rows="6" { (sql) }
+                textarea name="sql" rows=((sql.lines().count() + 1).clamp(6, 40)) { (sql) }
                 input type="hidden" name="token" value=(token);
                 br; button type="submit" { "Run" }
                 span.muted { " read-only; one query, at most " (limits.max_rows) " rows and " (limits.timeout.as_secs()) " s" }

@@ -506,3 +506,79 @@ fn many_companies_one_clear_picture() {
     );
     assert!(page.contains("<span class=\"status-fail\">1 fail</span>"));
 }
+
+/// Provenance marks the printed form where it stands as a number of its own: 2Q06 total revenues
+/// (14,007) marked on the lines that print it, the slide's run-together chart digits shown split
+/// into their numbers, never as printing the figure whole. The SQL link of a report opens the
+/// SQL page on the statement, its header comments left out.
+#[test]
+fn provenance_marks_the_printed_token_and_the_sql_page_opens_on_the_statement() {
+    let sb = Sandbox::new();
+    sb.ok(&["load"]);
+    let server = serve(&sb);
+    let digit_beside_a_mark = |page: &str| {
+        page.match_indices("<mark>").any(|(i, _)| {
+            page[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_digit())
+        }) || page.match_indices("</mark>").any(|(i, m)| {
+            page[i + m.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
+        })
+    };
+    let (status, _, page) = get(&server, "/figures?value=14007.0&period=2Q06");
+    assert_eq!(status, 200, "{}", said(&page));
+    assert!(page.contains("<mark>14,007</mark>"), "{}", said(&page));
+    assert!(!digit_beside_a_mark(&page), "a mark glued to digits");
+    assert!(
+        !page.contains("14,00711,929"),
+        "the chart's run-together line is shown split"
+    );
+    assert!(
+        page.contains("<mark>14,007</mark><span class=\"sep\""),
+        "the run split after 14,007"
+    );
+    // The line naming the row, nearest its section's slide, comes first: the slide's
+    // `Total / Revenues 14,007` (the label across a line break), not the chart digits.
+    let first_marked = page
+        .split("<pre class=\"src\">")
+        .nth(1)
+        .and_then(|p| p.lines().find(|l| l.contains("<mark>")))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        first_marked.contains("Revenues <mark>14,007</mark>") && !first_marked.contains("sep"),
+        "{first_marked}"
+    );
+    // 3,293 (2Q06 connectivity) printed only in a run of chart digits: split, never whole.
+    let (status, _, page) = get(&server, "/figures?value=3293.0&period=2Q06");
+    assert_eq!(status, 200, "{}", said(&page));
+    assert!(!page.contains("3,2933,248"), "run shown whole");
+    assert!(!digit_beside_a_mark(&page), "a mark glued to digits");
+
+    // The report's SQL link: the text box starts with the statement, not the header comments.
+    let (status, _, page) = get(&server, "/reports/margins");
+    assert_eq!(status, 200);
+    let link = page
+        .split("href=\"/sql?sql=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .expect("a SQL link");
+    let (status, _, page) = get(&server, &format!("/sql?sql={link}"));
+    assert_eq!(status, 200, "{}", said(&page));
+    let text = page
+        .split("<textarea name=\"sql\"")
+        .nth(1)
+        .and_then(|rest| rest.split_once('>'))
+        .map(|(_, t)| t)
+        .expect("a textarea");
+    assert!(
+        text.starts_with("WITH") || text.starts_with("SELECT"),
+        "{}",
+        &text[..text.len().min(200)]
+    );
+    assert!(!text.contains("-- title:"), "header left out");
+}
