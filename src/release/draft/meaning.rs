@@ -4,7 +4,6 @@
 //! statement with that label or alias, else a new concept of the company named after the label,
 //! proposed for concepts.csv. Aliases two labels of one table share go to the total that ties.
 
-use super::tables::Restated;
 use super::{normalize, Knowledge};
 use crate::release::read::table::Table;
 use crate::release::read::{proof, units};
@@ -118,6 +117,15 @@ pub(super) struct Meaning {
     pub(super) concept: String,
     pub(super) known: bool,
     pub(super) how: String,
+}
+
+/// A figure printed again with another value than an earlier release printed.
+#[derive(Debug, Clone)]
+pub struct Restated {
+    pub table: String,
+    pub concept: String,
+    pub period: String,
+    pub release: String,
 }
 
 /// The state of the draft's reading of statements: concepts it proposed so far.

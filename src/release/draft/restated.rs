@@ -4,7 +4,7 @@
 //! sentence as the reason, one row per table and earlier release; with no such sentence the
 //! rows stay flagged and `load` reports them as unexplained changes.
 
-use super::tables::Restated;
+use super::meaning::Restated;
 use crate::release::calendar::Calendar;
 use regex::Regex;
 use std::collections::BTreeMap;

@@ -16,15 +16,6 @@ use crate::release::read::table::{self, Table};
 use crate::release::read::{proof, units};
 use std::collections::HashMap;
 
-/// A figure printed again with another value than an earlier release printed.
-#[derive(Debug, Clone)]
-pub struct Restated {
-    pub table: String,
-    pub concept: String,
-    pub period: String,
-    pub release: String,
-}
-
 /// What the tables did with their cells, by byte range (line, start, end): taken as rows, or
 /// left with the reason.
 #[derive(Default)]
