@@ -267,24 +267,10 @@ fn company_notes(
     if !empty {
         return Ok(());
     }
-    let sources: Vec<String> = tables
-        .iter()
-        .filter_map(|t| match *t {
-            "periods" => Some("SELECT company_id FROM raw.periods".to_string()),
-            t if crate::sql::scope::LATEST_TABLES.contains(&t) => Some(format!(
-                "SELECT r.company_id FROM raw.{t} JOIN raw.releases r USING (release_id)"
-            )),
-            _ => None,
-        })
-        .collect();
-    if sources.is_empty() {
+    let Some(sql) = crate::sql::scope::companies_with_rows_sql(tables) else {
         return Ok(());
-    }
-    let with_rows = wh.column_values(&format!(
-        "SELECT company_id || coalesce(' (' || c.name || ')', '') FROM ({}) JOIN raw.companies c USING (company_id) \
-         GROUP BY company_id, c.name ORDER BY company_id",
-        sources.join(" UNION ")
-    ))?;
+    };
+    let with_rows = wh.column_values(&sql)?;
     crate::base::note(&format!(
         "note: no rows for {company}; companies with rows in {}: {}; --company to choose",
         tables.join(", "),

@@ -213,6 +213,29 @@ pub fn reads_latest_files(sql: &str, catalog: &HashSet<String>) -> Option<Vec<&'
     Some(tables)
 }
 
+/// A statement listing the companies with rows in the per-company relations `tables`, one
+/// "id (name)" each, or none when no table of them is a company's own: what an empty answer
+/// names when it was the session's company that had no rows.
+pub fn companies_with_rows_sql(tables: &[&str]) -> Option<String> {
+    let sources: Vec<String> = tables
+        .iter()
+        .filter_map(|t| match *t {
+            "periods" => Some("SELECT company_id FROM raw.periods".to_string()),
+            t if LATEST_TABLES.contains(&t) => Some(format!(
+                "SELECT r.company_id FROM raw.{t} JOIN raw.releases r USING (release_id)"
+            )),
+            _ => None,
+        })
+        .collect();
+    (!sources.is_empty()).then(|| {
+        format!(
+            "SELECT company_id || coalesce(' (' || c.name || ')', '') FROM ({}) JOIN raw.companies c \
+             USING (company_id) GROUP BY company_id, c.name ORDER BY company_id",
+            sources.join(" UNION ")
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -926,18 +926,63 @@ pub fn sql(
     if abandoned.is_set() {
         eprintln!("/sql: the client left; its query was stopped");
     }
-    match outcome.and_then(|b| Ok((table(wh, &b.result)?, b.more))) {
-        Ok((markup, more)) => Reply::Html(page(
+    let answered = |b: &crate::warehouse::Bounded| -> Result<(Markup, bool, Vec<String>)> {
+        let notes = company_notes(wh, text, b.result.num_rows() == 0)?;
+        Ok((table(wh, &b.result)?, b.more, notes))
+    };
+    match outcome.and_then(|b| answered(&b)) {
+        Ok((markup, more, notes)) => Reply::Html(page(
             "SQL",
             &vintage,
             html! {
                 (form(text))
+                @for n in &notes { p.muted.company-note { (n) } }
                 @if more { p.err { "More than " (limits.max_rows) " rows: the first " (limits.max_rows + 1) " are shown; add a LIMIT." } }
                 (markup)
             },
         )),
         Err(e) => Reply::Error(StatusCode::BAD_REQUEST, crate::base::error_message(&e)),
     }
+}
+
+/// With several companies loaded, an ad-hoc statement over the per-company views says which
+/// company it answered for (the newest release's), and an empty answer which companies have
+/// rows there: as `iijwh query` says on stderr.
+fn company_notes(wh: &Warehouse, text: &str, empty: bool) -> Result<Vec<String>> {
+    let tables = crate::sql::scope::per_company_relations(text);
+    let companies: std::collections::HashSet<&str> = wh
+        .manifest()
+        .releases
+        .iter()
+        .map(|r| r.company.as_str())
+        .collect();
+    if tables.is_empty() || companies.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let row = wh
+        .column_values("SELECT company_id || chr(9) || company FROM vintage_company")?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let (id, name) = row.split_once('\t').unwrap_or((row.as_str(), ""));
+    let mut notes = vec![format!(
+        "Answered for company {id} ({name}), the newest release's: {} show one company at a time.",
+        tables.join(", ")
+    )];
+    if empty {
+        if let Some(sql) = crate::sql::scope::companies_with_rows_sql(&tables) {
+            let with_rows = wh.column_values(&sql)?;
+            notes.push(format!(
+                "No rows for {id}; companies with rows in {}: {}.",
+                tables.join(", "),
+                match with_rows.is_empty() {
+                    true => "none".to_string(),
+                    false => with_rows.join(", "),
+                }
+            ));
+        }
+    }
+    Ok(notes)
 }
 
 pub fn checks(wh: &Warehouse) -> Result<Reply> {

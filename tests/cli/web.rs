@@ -388,6 +388,24 @@ fn many_companies_one_clear_picture() {
         said(&index)
     );
 
+    // Ad-hoc SQL over the per-company views says which company answered, and an empty answer
+    // names the companies with rows.
+    let (status, _, page) = post_sql(&server, "SELECT count(*) AS n FROM income_items");
+    assert_eq!(status, 200, "{}", said(&page));
+    assert!(
+        page.contains("Answered for company nvidia (NVIDIA Corporation), the newest release&#39;s")
+            || page
+                .contains("Answered for company nvidia (NVIDIA Corporation), the newest release's"),
+        "{}",
+        said(&page)
+    );
+    let (_, _, page) = post_sql(&server, "SELECT * FROM income_items WHERE period = '2Q06'");
+    assert!(
+        page.contains("No rows for nvidia; companies with rows in income_items: iij (Internet Initiative Japan Inc.), nvidia (NVIDIA Corporation)."),
+        "{}",
+        said(&page)
+    );
+
     // The IIJ report (`-- company: iij`) answers for IIJ though NVIDIA's release is the newest.
     let (status, _, page) = get(&server, "/reports/trend_revenue");
     assert_eq!(status, 200, "{}", said(&page));
