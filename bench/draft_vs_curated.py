@@ -3,10 +3,16 @@
 copy its folder without its fact CSVs into a scratch data folder, draft it, and compare the drafted
 rows with the curated ones by figure key (table, period, item, comparison, value).
 
-    python3 bench/draft_vs_curated.py [RELEASE_DIR ...]   (default: data/releases/iij-2q06)
+    python3 bench/draft_vs_curated.py [RELEASE_DIR ...]   (default: data/releases/iij-2q06, then
+                                                         the real releases, see below)
 
 Prints, per release: curated figure keys, drafted rows, how many drafted keys are curated ones,
 how many drafts are certain, and how many certain ones are wrong (not a curated key).
+
+With no argument it then measures the real releases of ../shared/sources/real against their
+answer keys, made without the drafter (bench/answer_keys/; bench/draft_vs_key.py does that
+part, and runs alone too): per release, figures in the key, drafted right, certain, certain and
+wrong.
 """
 import csv, os, shutil, subprocess, sys, tempfile
 
@@ -60,3 +66,7 @@ def measure(release_dir):
 if __name__ == "__main__":
     for d in sys.argv[1:] or [os.path.join(ROOT, "data", "releases", "iij-2q06")]:
         measure(d)
+    if not sys.argv[1:]:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import draft_vs_key
+        draft_vs_key.main([])

@@ -73,6 +73,10 @@ pub struct Table {
 static SCALE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:in|amounts\s+in|dollars\s+in|\$\s*in)\s+(thousands|millions|billions)\b|\b(thousands|millions|billions)\s+of\s+(?:dollars|yen|u\.s\.\s*dollars|euros?)\b").expect("regex")
 });
+/// A statement's own name in a title.
+static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)statements?\s+of|balance\s+sheets?|financial\s+position").expect("regex")
+});
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)statements?\s+of|balance\s+sheets?|cash\s+flows?|financial\s+position|results|highlights|summary|segment|reconciliation|income|operations").expect("regex")
 });
@@ -249,7 +253,11 @@ fn title_above(lines: &[&str], header: usize) -> String {
         .rev()
         .map(|l| l.trim())
         .take_while(|l| cells::row(l).is_none())
-        .filter(|l| !l.is_empty() && !SCALE.is_match(l) && !PAGE.is_match(l))
+        // A scale line is no title, unless the title prints its scale on its own line
+        // ("CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS (In millions, ...)").
+        .filter(|l| {
+            !l.is_empty() && (!SCALE.is_match(l) || STATEMENT.is_match(l)) && !PAGE.is_match(l)
+        })
         .collect();
     above
         .iter()
@@ -318,6 +326,11 @@ mod tests {
         assert_eq!(b.rows[0].section, "CURRENT ASSETS");
         assert_eq!(t.heads[1].end, NaiveDate::from_ymd_opt(2023, 9, 30));
         assert_eq!(t.rows[0].section, "Current assets");
+        // A title that prints its scale on its own line (Apple's 2004 exhibit).
+        let apple04 = "UNAUDITED CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS (In millions, except share and per share amounts)\nTHREE MONTHS ENDED   NINE MONTHS ENDED\nJune 26,   June 28,   June 26,   June 28,\n2004   2003   2004   2003\nNet sales   $2,014   $1,545   $5,929   $4,492\n";
+        let t = &tables(apple04)[0];
+        assert!(t.title.contains("STATEMENTS OF OPERATIONS"), "{}", t.title);
+        assert_eq!(t.heads[2].months, Some(9));
         // A date over years, as fixed-width exhibits print it.
         let southern = "STATEMENTS OF INCOME\nThree Months Ended December 31,   Year Ended December 31,\n2004   2003   2004   2003\nOperating revenues   $2,847   $2,582   $11,902   $11,251\n";
         let t = &tables(southern)[0];
