@@ -199,6 +199,23 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// `release new`'s flags for NVIDIA as a company new to the warehouse: its name, its 52/53-week
+/// calendar (years end the last Sunday of January, named by the year they end in), its unit.
+pub const NVIDIA_RECORD: [&str; 12] = [
+    "--name",
+    "NVIDIA Corporation",
+    "--fiscal-year-start",
+    "2",
+    "--fiscal-year-named-by",
+    "end_year",
+    "--fiscal-year-end",
+    "last Sunday of January",
+    "--currency",
+    "USD",
+    "--unit",
+    "USD million",
+];
+
 impl Sandbox {
     /// A private copy of data/ with a second company: NVIDIA's 1Q25 release (a real text,
     /// tests/fixtures/real) added and drafted as `iijwh release new` and `release draft` do it,
@@ -206,31 +223,11 @@ impl Sandbox {
     pub fn with_nvidia() -> Sandbox {
         let sb = Sandbox::with_data_copy();
         let source = project_root().join("tests/fixtures/real/nvidia-FY2025Q1/source.txt");
-        sb.ok(&[
-            "release",
-            "new",
-            "nvidia-1q25",
-            "--company",
-            "nvidia",
-            "--name",
-            "NVIDIA Corporation",
-            "--fiscal-year-start",
-            "2",
-            "--fiscal-year-named-by",
-            "end_year",
-            "--fiscal-year-end",
-            "last Sunday of January",
-            "--currency",
-            "USD",
-            "--unit",
-            "USD million",
-            "--period",
-            "1Q25",
-            "--published-on",
-            "2024-05-22",
-            "--source",
-            source.to_str().unwrap(),
-        ]);
+        let mut args = vec!["release", "new", "nvidia-1q25", "--company", "nvidia"];
+        args.extend(NVIDIA_RECORD);
+        args.extend(["--period", "1Q25", "--published-on", "2024-05-22"]);
+        args.extend(["--source", source.to_str().unwrap()]);
+        sb.ok(&args);
         sb.ok(&["release", "draft", "nvidia-1q25"]);
         sb
     }

@@ -34,24 +34,8 @@ fn new_nvidia(sb: &Sandbox, id: &str, folder: &str, period: &str, published: &st
         &source,
     ];
     if first {
-        args.extend([
-            "--name",
-            "NVIDIA Corporation",
-            "--fiscal-year-start",
-            "2",
-            "--fiscal-year-named-by",
-            "end_year",
-            "--fiscal-year-end",
-            "last Sunday of January",
-            "--currency",
-            "USD",
-            "--unit",
-            "USD million",
-            "--alias",
-            "NVIDIA Corp.",
-            "--cik",
-            "1045810",
-        ]);
+        args.extend(crate::common::NVIDIA_RECORD);
+        args.extend(["--alias", "NVIDIA Corp.", "--cik", "1045810"]);
     }
     sb.ok(&args);
 }
