@@ -3,7 +3,7 @@
 //!                  [--name NAME --fiscal-year-start MONTH [--fiscal-year-named-by start_year|end_year]
 //!                   [--fiscal-year-end "last Sunday of January" [--week-53-quarter 1-4]]
 //!                   --currency CUR --unit UNIT [--ticker T] [--exchange X] [--alias NAME ...]
-//!                   [--cik CIK] [--local-code CODE]] [--title TEXT]
+//!                   [--cik CIK] [--local-code CODE]] [--title TEXT] [--source-url URL]
 //!
 //!        iijwh release draft ID [--report]
 //!
@@ -134,6 +134,9 @@ struct NewArgs {
     /// Title of the release (default: "<company> results for <period>")
     #[arg(long)]
     title: Option<String>,
+    /// Where the release was published (http:// or https://), kept as its provenance
+    #[arg(long, value_name = "URL")]
+    source_url: Option<String>,
 }
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
@@ -195,6 +198,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                 cik,
                 local_code,
                 title,
+                source_url,
             } = *new;
             let dir = scaffold(
                 project,
@@ -219,6 +223,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                         local_code,
                     },
                     title,
+                    source_url,
                 },
             )?;
             println!(

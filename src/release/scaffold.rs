@@ -28,6 +28,8 @@ pub struct NewRelease<'a> {
     /// For a company new to the warehouse: its record.
     pub new_company: NewCompany,
     pub title: Option<String>,
+    /// Where the release was published: its provenance, checked by the schema (http(s)://).
+    pub source_url: Option<String>,
 }
 
 /// The record of a new company, from `release new`'s flags.
@@ -207,6 +209,7 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         company,
         new_company,
         title,
+        source_url,
     } = new;
     if !valid_id(id) {
         bail!("release id `{id}`: use lower-case letters, digits, '-', '_' and '.', e.g. iij-3q06");
@@ -224,6 +227,13 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
     })?;
     if published > chrono::Local::now().date_naive() {
         bail!("--published-on {published_on} is in the future; a release is added once published");
+    }
+    if let Some(url) = &source_url {
+        // The schema's rule (releases.source_url), said before anything is written.
+        let scheme = url.split_once("://").map(|(s, _)| s);
+        if !matches!(scheme, Some("http" | "https")) || url.chars().any(char::is_whitespace) {
+            bail!("--source-url `{url}` is not a web address; write it as https://...");
+        }
     }
     let companies_dir = project.data.join("companies");
     let catalog = Catalog::of(project)?;
@@ -348,6 +358,9 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         toml_str(period),
         hex(&Sha256::digest(text.as_bytes()))
     );
+    if let Some(url) = &source_url {
+        toml_text.push_str(&format!("source_url = {}\n", toml_str(url)));
+    }
     if let Some((file, bytes)) = &of_record {
         // The document as published, kept as the document of record; source.txt is its text.
         std::fs::write(staging.join(file), bytes)?;

@@ -139,6 +139,17 @@ pub struct Reading {
     pub concepts: Vec<NewConcept>,
 }
 
+impl Reading {
+    /// Take back the concept proposed for the n-th printing of `label` in `table`: the row
+    /// turned out to be a concept the company has.
+    pub(super) fn forget(&mut self, table: &str, label: &str, nth: usize) {
+        let at = (table.to_string(), normalize(label), nth);
+        if let Some(c) = self.proposed.remove(&at) {
+            self.codes.remove(&c);
+        }
+    }
+}
+
 /// The one concept (the company's or a standard one) of this statement whose label or alias is
 /// `key`, with its table.
 pub(super) fn named_concept(k: &Knowledge, st: Statement, key: &str) -> Option<(String, String)> {

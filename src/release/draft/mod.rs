@@ -16,6 +16,7 @@ mod lines;
 mod meaning;
 mod output;
 mod prose;
+mod renamed;
 mod restated;
 mod tables;
 

@@ -9,6 +9,7 @@
 //! ties; everything else is for review, with why.
 
 use super::meaning::*;
+use super::renamed;
 use super::{normalize, Certainty, Draft, DraftRow, Knowledge};
 use crate::release::calendar::Calendar;
 use crate::release::read::periods::{self, When};
@@ -65,6 +66,7 @@ pub fn draft_tables(
     let mut printed: HashMap<(String, String), usize> = HashMap::new();
     // Rows drafted from a summary (a transposed table) with a known label, by index in d.rows.
     let mut summary: Vec<usize> = Vec::new();
+    let earlier = renamed::EarlierFigures::of(k);
     for t in table::tables(text) {
         // Heads of fiscal labels alone (`1Q08 1Q07 YoY % change`) are the line reader's.
         if t.heads.iter().all(|h| h.end.is_none()) {
@@ -215,10 +217,38 @@ pub fn draft_tables(
                 nth,
                 !clashes.contains(&ri),
             );
+            let unit = units.of(measure);
+            let comparatives: Vec<(String, f64)> = row
+                .cells
+                .iter()
+                .take(n)
+                .enumerate()
+                .filter_map(|(ci, c)| {
+                    let v = c.value.as_deref()?.parse().ok()?;
+                    match &whens[ci] {
+                        Ok(When::Period(p)) => Some((p.clone(), v)),
+                        Ok(When::Date(day)) => Some((day.to_string(), v)),
+                        Err(_) => None,
+                    }
+                })
+                .collect();
+            let m = renamed::by_figures(
+                &earlier,
+                reading,
+                m,
+                &row.label,
+                nth,
+                &comparatives,
+                &unit,
+                &concept_of,
+            );
             concept_of[ri] = Some(m.concept.clone());
             let proposed = reading.concepts.len();
             let placed_before = d.rows.len();
-            if !m.known && !reading.concepts.iter().any(|c| c.concept == m.concept) {
+            if !m.known
+                && !earlier.knows(&m.concept)
+                && !reading.concepts.iter().any(|c| c.concept == m.concept)
+            {
                 let (kind, dimension) = match measure {
                     units::Measure::Shares => ("count", "count"),
                     units::Measure::Percent => ("ratio", "percent"),
@@ -236,7 +266,6 @@ pub fn draft_tables(
                     note: format!("proposed by the draft: first printed in {}", t.title),
                 });
             }
-            let unit = units.of(measure);
             for (ci, cell) in row.cells.iter().take(n).enumerate() {
                 let Some(value) = cell.value.clone() else {
                     continue;
