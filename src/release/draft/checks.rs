@@ -246,21 +246,46 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
     }
     // One row per key: a figure found twice (a sentence and a table) keeps both only in different
     // sections; an exact repeat is dropped.
-    let mut seen = HashSet::new();
+    // A repeat on another line (a second "Other" read as the first's concept) is no repeat: its
+    // number is listed unplaced, with the row it would have repeated.
+    let mut seen: HashMap<_, usize> = HashMap::new();
     let mut at = 0;
+    let mut repeats = Vec::new();
     d.rows.retain(|r| {
         at += 1;
-        keep[at - 1]
-            && !r.table.is_empty()
-            && !r.item.is_empty()
-            && seen.insert((
-                r.table.clone(),
-                r.section.clone(),
-                r.label.clone(),
-                r.period.clone(),
-                r.item.clone(),
-                r.comparison.clone(),
-                r.unit.clone(),
-            ))
+        if !keep[at - 1] || r.table.is_empty() || r.item.is_empty() {
+            return false;
+        }
+        let key = (
+            r.table.clone(),
+            r.section.clone(),
+            r.label.clone(),
+            r.period.clone(),
+            r.item.clone(),
+            r.comparison.clone(),
+            r.unit.clone(),
+        );
+        match seen.get(&key) {
+            None => {
+                seen.insert(key, r.line);
+                true
+            }
+            Some(&first) => {
+                if first != r.line {
+                    repeats.push(Unplaced {
+                        line: r.line,
+                        printed: r.printed.clone(),
+                        context: r.label.clone(),
+                        why: format!(
+                            "read as {} {} like the row on line {first}: the same label twice in \
+                             one statement, place it by hand",
+                            r.item, r.period
+                        ),
+                    });
+                }
+                false
+            }
+        }
     });
+    d.unplaced.extend(repeats);
 }

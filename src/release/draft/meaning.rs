@@ -63,6 +63,9 @@ pub(super) fn statement_of(t: &Table) -> Option<Statement> {
     if title.contains("non-gaap")
         || title.contains("reconciliation")
         || title.contains("non-consolidated")
+        // Each region's lines under the same labels as the company's: a breakdown the fact
+        // tables hold only as the company's own lines.
+        || title.contains("geographic")
     {
         return None;
     }
@@ -73,7 +76,10 @@ pub(super) fn statement_of(t: &Table) -> Option<Statement> {
         || title.contains("financial condition")
     {
         Some(Statement::Balance)
-    } else if title.contains("income") || title.contains("operations") || title.contains("earnings")
+    } else if title.contains("income")
+        || title.contains("operations")
+        || title.contains("earnings")
+        || title.contains("revenue")
     {
         Some(Statement::Income)
     } else if title.contains("segment")
@@ -126,6 +132,8 @@ pub struct Restated {
     pub concept: String,
     pub period: String,
     pub release: String,
+    /// The figure's unit: a stock split's sentence covers share counts and per-share amounts.
+    pub unit: String,
 }
 
 /// The state of the draft's reading of statements: concepts it proposed so far.

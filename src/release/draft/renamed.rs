@@ -8,9 +8,14 @@ use super::meaning::{Meaning, Reading};
 use super::Knowledge;
 use std::collections::{HashMap, HashSet};
 
-/// Earlier releases' actual levels by (table, period or date, unit): (concept, value, release).
+/// (table, period or date, unit)
+type Place = (String, String, String);
+/// (concept, value, release)
+type Printing = (String, f64, String);
+
+/// Earlier releases' actual levels by where they were printed.
 pub(super) struct EarlierFigures {
-    by_period: HashMap<(String, String, String), Vec<(String, f64, String)>>,
+    by_period: HashMap<Place, Vec<Printing>>,
     concepts: HashSet<String>,
 }
 
@@ -52,7 +57,7 @@ impl EarlierFigures {
         table: &str,
         period: &str,
         unit: &str,
-    ) -> impl Iterator<Item = &'a (String, f64, String)> {
+    ) -> impl Iterator<Item = &'a Printing> {
         self.by_period
             .get(&(table.to_string(), period.to_string(), unit.to_string()))
             .into_iter()

@@ -64,8 +64,17 @@ pub fn propose(text: &str, calendar: &Calendar, restated: &[Restated]) -> Vec<Ne
     let Some((line, why)) = reason(text) else {
         return Vec::new();
     };
+    // A sentence of a stock split or of per-share amounts explains share counts and per-share
+    // figures only: any other figure printed anew stays flagged, for the reviewer to explain.
+    static SHARES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)stock\s+split|per[- ]share|share\s+amounts").expect("regex")
+    });
+    let shares_only = SHARES.is_match(&why);
     let mut groups: BTreeMap<(String, String), Vec<&Restated>> = BTreeMap::new();
-    for r in restated {
+    for r in restated
+        .iter()
+        .filter(|r| !shares_only || r.unit.contains("share"))
+    {
         groups
             .entry((r.table.clone(), r.release.clone()))
             .or_default()
@@ -113,6 +122,7 @@ mod tests {
             concept: "eps_diluted".into(),
             period: "1Q25".into(),
             release: "nvidia-1q25".into(),
+            unit: "USD per share".into(),
         }];
         assert!(propose("Revenue was up.\n", &calendar, &restated).is_empty());
         let text = "Intro\nOn June 7, 2024, NVIDIA completed a ten-for-one forward stock split. All share and per-share amounts presented have been retroactively adjusted to reflect the stock split.\n";
@@ -127,5 +137,16 @@ mod tests {
             ("1Q25", "eps_diluted")
         );
         assert_eq!(p[0].section, "source.txt line 2");
+        // NVIDIA's 2Q25 release prints its 2Q24 financing "Other" as 21 where the 2Q24 release
+        // printed a dash: the split's sentence does not explain it.
+        let other = Restated {
+            table: "cash_flows".into(),
+            concept: "cf_other".into(),
+            period: "2Q24".into(),
+            release: "nvidia-2q24".into(),
+            unit: "USD million".into(),
+        };
+        let p = propose(text, &calendar, &[other]);
+        assert!(p.is_empty(), "{p:?}");
     }
 }

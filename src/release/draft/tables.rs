@@ -63,13 +63,20 @@ pub fn draft_tables(
     reading: &mut Reading,
 ) -> Taken {
     let mut taken = Taken::default();
-    let mut printed: HashMap<(String, String), usize> = HashMap::new();
+    // Printings of a label so far, by statement title: a supplemental table that repeats the
+    // statement's lines ("Services" revenues, Oracle's) counts its own, a page continued under
+    // the same title counts on.
+    let mut printed: HashMap<(String, String, String), usize> = HashMap::new();
     // Rows drafted from a summary (a transposed table) with a known label, by index in d.rows.
     let mut summary: Vec<usize> = Vec::new();
     let earlier = renamed::EarlierFigures::of(k);
     for t in table::tables(text) {
-        // Heads of fiscal labels alone (`1Q08 1Q07 YoY % change`) are the line reader's.
-        if t.heads.iter().all(|h| h.end.is_none()) {
+        // Heads of fiscal labels alone (`1Q08 1Q07 YoY % change`) are the line reader's; quarter
+        // labels under their fiscal years (`Fiscal 2014` over `Q1 .. Q4 TOTAL`) are read here.
+        if t.heads
+            .iter()
+            .all(|h| h.end.is_none() && h.months.is_none())
+        {
             continue;
         }
         for (c, why) in &t.left {
@@ -186,6 +193,20 @@ pub fn draft_tables(
             if t.transposed && row.section == "%" {
                 measure = units::Measure::Percent;
             }
+            // Percentages under "AS REPORTED REVENUE GROWTH RATES": changes against periods the
+            // table does not print, no levels.
+            let growth = |s: &str| {
+                let s = s.to_lowercase();
+                s.contains("growth") || s.contains("change")
+            };
+            if measure == units::Measure::Percent && !t.transposed && growth(&row.section) {
+                taken.leave(
+                    row,
+                    &row.cells,
+                    "a growth rate against a period the table does not print: place it by hand",
+                );
+                continue;
+            }
             if t.transposed
                 && row.section.eq_ignore_ascii_case("yen")
                 && measure != units::Measure::PerShare
@@ -203,7 +224,11 @@ pub fn draft_tables(
                 0
             } else {
                 let c = printed
-                    .entry((st.table().to_string(), normalize(&row.label)))
+                    .entry((
+                        t.title.clone(),
+                        st.table().to_string(),
+                        normalize(&row.label),
+                    ))
                     .or_default();
                 *c += 1;
                 *c - 1
@@ -350,6 +375,7 @@ pub fn draft_tables(
                             concept: m.concept.clone(),
                             period: period.clone(),
                             release: release.clone(),
+                            unit: unit.clone(),
                         });
                     }
                 }

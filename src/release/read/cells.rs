@@ -46,6 +46,15 @@ pub fn value_of(printed: &str) -> Option<String> {
     ) {
         return Some("0".to_string());
     }
+    // A negative percentage printed `(1%)` is `(1)%`.
+    let moved;
+    let p = match p.strip_suffix("%)") {
+        Some(inner) if p.starts_with('(') => {
+            moved = format!("{inner})%");
+            moved.as_str()
+        }
+        _ => p,
+    };
     let c = NUMBER.captures(p)?;
     let negative_paren = c.get(1).is_some();
     if negative_paren != c.get(5).is_some() {
@@ -202,6 +211,8 @@ mod tests {
     fn printed_numbers_read_exactly() {
         assert_eq!(value_of("$26,044").as_deref(), Some("26044"));
         assert_eq!(value_of("(64)").as_deref(), Some("-64"));
+        assert_eq!(value_of("(1%)").as_deref(), Some("-1"));
+        assert_eq!(value_of("(1.5%)").as_deref(), Some("-1.5"));
         assert_eq!(value_of("$(1.23)").as_deref(), Some("-1.23"));
         assert_eq!(value_of("($1.23)").as_deref(), Some("-1.23"));
         assert_eq!(value_of("5.20").as_deref(), Some("5.20"));

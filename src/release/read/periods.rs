@@ -20,7 +20,12 @@ pub enum When {
 /// The period or date of a column head, or why there is none.
 pub fn when(calendar: &Calendar, head: &Head) -> Result<When, String> {
     if let Some((q, fy)) = head.fiscal {
-        let label = quarter_label(fy, q);
+        // Quarter 0 is the fiscal year itself (a `TOTAL` column under its year).
+        let label = if q == 0 {
+            format!("FY{fy}")
+        } else {
+            quarter_label(fy, q)
+        };
         return calendar
             .period(&label)
             .map(|p| When::Period(p.label))

@@ -27,11 +27,20 @@ pub(super) static FISCAL: LazyLock<Regex> = LazyLock::new(|| {
 pub(super) static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:19|20)\d\d\b").expect("regex"));
 pub(super) static CHANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bQ/Q\b|\bY/Y\b|\bYoY\b|\bQoQ\b|%\s*change\b|\bchange\b|\bvariance\b|%\s*chg\b|\bincrease\s*\(decrease\)|\bup/down\b)").expect("regex")
+    Regex::new(r"(?i)(?:\bQ/Q\b|\bY/Y\b|\bYoY\b|\bQoQ\b|%\s*change\b|\bchange\b|\bvariance\b|%\s*chg\b|\bincrease\s*\(decrease\)|\bup/down\b|\bin\s+(?:US\s*\$|U\.S\.\s*dollars|constant\s+currency))").expect("regex")
 });
+/// A common-size column beside each period's ("2014   % of Revenues   2013   % of Revenues"):
+/// each level's share of revenues, a ratio the release derives.
+pub(super) static SHARE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)%\s*of\s+(?:total\s+)?(?:net\s+)?(?:revenues?|sales)\b").expect("regex")
+});
+/// Quarter labels without their year and a year's total (`Q1   Q2   Q3   Q4   TOTAL`), under a
+/// line of fiscal years that groups them (Oracle's supplemental tables).
+pub(super) static BARE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bQ([1-4])\b|\b(?:total|full[- ]year)\b").expect("regex"));
 /// Words a header line may hold besides its heads.
 pub(super) static NOISE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:ended|ending|as\s+of|as\s+at|at|unaudited|audited|and|for\s+the|of|the|fiscal|in|period|periods|to|from|through)\b|[(),.:$%\-–—/]").expect("regex")
+    Regex::new(r"(?i)\b(?:ended|ending|as\s+of|as\s+at|at|unaudited|audited|and|for\s+the|of|the|fiscal|in|period|periods|to|from|through|increase|decrease)\b|[(),.:$%\-–—/]").expect("regex")
 });
 
 /// What a header line holds, in print order: durations (months), dates, years, fiscal labels,
@@ -43,6 +52,10 @@ pub(super) struct HeaderLine {
     pub(super) years: Vec<i32>,
     pub(super) fiscal: Vec<(u32, i32, String)>,
     pub(super) changes: Vec<String>,
+    /// "% of Revenues" heads: a common-size column after each period's.
+    pub(super) shares: usize,
+    /// Bare quarter labels (1-4) and year totals (0), when the line prints two or more.
+    pub(super) bare: Vec<u32>,
     pub(super) as_of: bool,
     /// Words before the heads (`ASSETS   November 2, 2024   February 3, 2024`): the table's
     /// first section.
@@ -109,9 +122,29 @@ pub(super) fn header_line(line: &str) -> Option<HeaderLine> {
         h.years.push(m.as_str().parse().ok()?);
         blank(&mut rest, m.start(), m.end());
     }
+    for m in SHARE.find_iter(&rest.clone()) {
+        h.shares += 1;
+        blank(&mut rest, m.start(), m.end());
+    }
     for m in CHANGE.find_iter(&rest.clone()) {
         h.changes.push(m.as_str().to_string());
         blank(&mut rest, m.start(), m.end());
+    }
+    if h.durations.is_empty() && h.dates.is_empty() && h.fiscal.is_empty() && h.years.is_empty() {
+        let bare: Vec<(u32, usize, usize)> = BARE
+            .captures_iter(&rest.clone())
+            .map(|c| {
+                let m = c.get(0).expect("match");
+                let q = c.get(1).and_then(|q| q.as_str().parse().ok()).unwrap_or(0);
+                (q, m.start(), m.end())
+            })
+            .collect();
+        if bare.len() >= 2 {
+            for (q, from, to) in bare {
+                h.bare.push(q);
+                blank(&mut rest, from, to);
+            }
+        }
     }
     static AS_OF: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)\bas\s+(?:of|at)\b").expect("regex"));
@@ -120,7 +153,7 @@ pub(super) fn header_line(line: &str) -> Option<HeaderLine> {
     h.as_of = AS_OF.is_match(line);
     let rest = FOOTNOTE.replace_all(&rest, " ");
     let left = NOISE.replace_all(&rest, " ");
-    let found = h.durations.len() + h.dates.len() + h.years.len() + h.fiscal.len();
+    let found = h.durations.len() + h.dates.len() + h.years.len() + h.fiscal.len() + h.bare.len();
     if found == 0 {
         return None;
     }
@@ -148,11 +181,36 @@ pub(super) fn heads(lines: &[HeaderLine], printed: &[&str]) -> (Vec<Head>, Vec<S
         lines.iter().flat_map(|l| l.dates.iter()).collect();
     let years: Vec<i32> = lines.iter().flat_map(|l| l.years.iter().copied()).collect();
     let fiscal: Vec<&(u32, i32, String)> = lines.iter().flat_map(|l| l.fiscal.iter()).collect();
+    // Change heads over two lines name the same columns ("% Increase (Decrease)" over "in US $
+    // in Constant Currency"): the line printing most of them counts them.
     let changes: Vec<String> = lines
         .iter()
-        .flat_map(|l| l.changes.iter().cloned())
-        .collect();
+        .map(|l| &l.changes)
+        .max_by_key(|c| c.len())
+        .cloned()
+        .unwrap_or_default();
     let text = printed.join(" / ");
+    // `Fiscal 2013   Fiscal 2014` over `Q1 ... Q4   TOTAL` twice: each year heads its group.
+    let bare: Vec<u32> = lines.iter().flat_map(|l| l.bare.iter().copied()).collect();
+    if !bare.is_empty()
+        && dates.is_empty()
+        && fiscal.is_empty()
+        && !years.is_empty()
+        && bare.len().is_multiple_of(years.len())
+    {
+        let per = bare.len() / years.len();
+        let out = bare
+            .iter()
+            .enumerate()
+            .map(|(i, &q)| Head {
+                months: Some(if q == 0 { 12 } else { 3 }),
+                end: None,
+                fiscal: Some((q, years[i / per])),
+                printed: text.clone(),
+            })
+            .collect();
+        return (out, changes);
+    }
     let n = if !dates.is_empty() && dates.iter().all(|d| d.3.is_some()) {
         dates.len()
     } else if !years.is_empty() {

@@ -30,7 +30,8 @@ pub struct Head {
     pub months: Option<u32>,
     /// The day the column ends, when its head prints one.
     pub end: Option<NaiveDate>,
-    /// A fiscal label the head prints (`Q3 FY25` → quarter 3 of fiscal year 2025).
+    /// A fiscal label the head prints (`Q3 FY25` → quarter 3 of fiscal year 2025; quarter 0 is
+    /// the year, a `TOTAL` under `Fiscal 2014`).
     pub fiscal: Option<(u32, i32)>,
     /// The head as printed, for notes.
     pub printed: String,
@@ -68,6 +69,9 @@ pub struct Table {
     /// Printed with periods as rows and concepts as columns (PDF results summaries), read here
     /// into the ordinary form: heads are the printed rows' dates, rows the printed columns.
     pub transposed: bool,
+    /// Printed with a "% of Revenues" column after each period's (Oracle's statements): those
+    /// cells are left, the rest read as usual.
+    pub shares: bool,
 }
 
 static SCALE: LazyLock<Regex> = LazyLock::new(|| {
@@ -78,7 +82,7 @@ static STATEMENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)statements?\s+of|balance\s+sheets?|financial\s+position").expect("regex")
 });
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)statements?\s+of|balance\s+sheets?|cash\s+flows?|financial\s+position|results|highlights|summary|segment|reconciliation|income|operations").expect("regex")
+    Regex::new(r"(?i)statements?\s+of|balance\s+sheets?|cash\s+flows?|financial\s+position|results|highlights|summary|segment|reconciliation|income|operations|revenues?\s+(?:analysis|information|by)|supplemental").expect("regex")
 });
 
 /// Does a label-only line end the table: prose, or a new statement's title?
@@ -143,6 +147,7 @@ pub fn tables(text: &str) -> Vec<Table> {
             changes,
             header_lines: (start + 1..=i).collect(),
             rows: Vec::new(),
+            shares: block.iter().any(|h| h.shares > 0),
             ..Table::default()
         };
         let mut section = block
@@ -173,6 +178,9 @@ pub fn tables(text: &str) -> Vec<Table> {
                         if c.line == 0 {
                             c.line = i + 1;
                         }
+                    }
+                    if table.shares {
+                        common_size_apart(&mut table, &mut r.cells);
                     }
                     let mut label = r.label;
                     let wrapped = label.chars().next().is_some_and(char::is_lowercase);
@@ -228,6 +236,28 @@ pub fn tables(text: &str) -> Vec<Table> {
     out
 }
 
+/// A row of a common-size statement prints a percentage after each period's level (`$3,769
+/// 33%   $3,769   35%   0%   (1%)`): those are left, the levels and the changes after them
+/// stay. A row printing no percentages there (per-share rows) is as it is.
+fn common_size_apart(table: &mut Table, cells: &mut Vec<Cell>) {
+    let n = table.heads.len();
+    let percent = |c: &Cell| c.printed.trim_end_matches(')').ends_with('%');
+    if cells.len() < 2 * n || !(0..n).all(|j| percent(&cells[2 * j + 1]) && !percent(&cells[2 * j]))
+    {
+        return;
+    }
+    let mut kept = Vec::with_capacity(cells.len() - n);
+    for (i, c) in cells.drain(..).enumerate() {
+        if i < 2 * n && i % 2 == 1 {
+            let why = "a % of revenues column: a ratio the release derives from its levels";
+            table.left.push((c, why.to_string()));
+        } else {
+            kept.push(c);
+        }
+    }
+    *cells = kept;
+}
+
 /// A line that is a row of a table, not a header: a label and cells that are not all years.
 fn is_row_of_numbers(line: &str) -> bool {
     cells::row(line).is_some_and(|r| {
@@ -252,7 +282,12 @@ fn title_above(lines: &[&str], header: usize) -> String {
         .iter()
         .rev()
         .map(|l| l.trim())
-        .take_while(|l| cells::row(l).is_none())
+        // A title ending in a footnote marker (`... 4-QUARTERS (1)`) is no row.
+        .take_while(|l| {
+            cells::row(l).is_none_or(|r| {
+                r.cells.len() == 1 && r.cells[0].printed.starts_with('(') && !r.label.is_empty()
+            })
+        })
         // A scale line is no title, unless the title prints its scale on its own line
         // ("CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS (In millions, ...)").
         .filter(|l| {
@@ -570,5 +605,38 @@ mod tests {
         assert_eq!(t.heads[0].months, Some(12));
         assert_eq!(t.heads[1].end, NaiveDate::from_ymd_opt(2026, 3, 31));
         assert_eq!(t.rows[0].label, "Net sales");
+    }
+
+    #[test]
+    fn common_size_columns_are_left_and_change_heads_over_two_lines_count_once() {
+        // Oracle Q4 FY2014, lines 31-37 and 67-68: a "% of Revenues" column after each period's.
+        let oracle = "CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS\n($ in millions, except per share data)\nThree Months Ended May 31,   % Increase   % Increase (Decrease)\n2014   % of Revenues   2013   % of Revenues   (Decrease) in US $   in Constant Currency (1)\nREVENUES\nNew software licenses   $3,769   33%   $3,769   35%   0%   (1%)\nServices Revenues   940   8%   975   9%   (4%)   (3%)\nEARNINGS PER SHARE:\nDiluted   $0.80   $0.80\n";
+        let t = &tables(oracle)[0];
+        assert_eq!(t.heads.len(), 2);
+        assert_eq!(t.changes.len(), 2);
+        assert_eq!(t.heads[0].end, NaiveDate::from_ymd_opt(2014, 5, 31));
+        assert_eq!(t.heads[1].months, Some(3));
+        let printed = |r: &Row| {
+            r.cells
+                .iter()
+                .map(|c| c.printed.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(printed(&t.rows[0]), ["$3,769", "$3,769", "0%", "(1%)"]);
+        assert_eq!(printed(&t.rows[2]), ["$0.80", "$0.80"]);
+        assert_eq!(t.left.len(), 4, "{:?}", t.left);
+    }
+
+    #[test]
+    fn quarter_labels_under_their_fiscal_years() {
+        // Oracle Q4 FY2014, lines 378-383: `Fiscal 2013   Fiscal 2014` over `Q1 .. Q4   TOTAL`.
+        let oracle = "SUPPLEMENTAL ANALYSIS OF GAAP REVENUES AND HEADCOUNT (1)\n($ in millions)\nFiscal 2013   Fiscal 2014\nQ1   Q2   Q3   Q4   TOTAL   Q1   Q2   Q3   Q4   TOTAL\nREVENUES\nNew software licenses   $1,371   $2,171   $2,101   $3,769   $9,411   $1,399   $2,121   $2,128   $3,769   $9,416\n";
+        let t = &tables(oracle)[0];
+        let fiscal: Vec<_> = t.heads.iter().map(|h| h.fiscal.unwrap()).collect();
+        assert_eq!(fiscal[0], (1, 2013));
+        assert_eq!(fiscal[4], (0, 2013));
+        assert_eq!(fiscal[8], (4, 2014));
+        assert_eq!(t.heads[9].months, Some(12));
+        assert_eq!(t.rows[0].cells[9].value.as_deref(), Some("9416"));
     }
 }
