@@ -1,15 +1,17 @@
 -- title: Peer comparison
--- description: Every company of the vintage side by side on standard concepts, for its latest quarter (or the sum of its latest `trailing` quarters, 4 for the trailing twelve months): total revenues, operating income and net income in the company's currency and printed unit and in base currency units, growth on the same quarters a year earlier, and operating and net margin (% of total revenues). Each company's own quarters, from its calendar; figures as the newest release of the vintage prints them, in the release's unit. A growth or sum whose quarters are not all printed is empty.
+-- description: Every company of the vintage side by side on standard concepts, for its latest quarter (or the sum of its latest `trailing` quarters, 4 for the trailing twelve months): total revenues, operating income and net income in the company's currency and printed unit and in base currency units, diluted earnings per share in its currency, growth on the same quarters a year earlier, and gross, operating and net margin (% of total revenues). Each company's own quarters, from its calendar; figures as the newest release of the vintage prints them, in the release's unit. A growth or sum whose quarters are not all printed is empty.
 -- param: trailing INTEGER = 1 -- quarters summed: 1 for the latest quarter, 4 for the trailing twelve months
--- chart: bar x=company y=revenue_growth_pct,operating_margin_pct,net_margin_pct
+-- chart: bar x=company y=revenue_growth_pct,gross_margin_pct,operating_margin_pct,net_margin_pct
 WITH std AS (
     SELECT f.company_id, f.company, f.period, c.standard, f.unit, f.value,
            (f.published_on, f.release_id) AS rank
     FROM figures f
     JOIN raw.releases r USING (release_id)
     JOIN release_concepts c ON c.release_id = f.release_id AND c.concept = f.item
-    WHERE c.standard IN ('total_revenues', 'operating_income', 'net_income')
-      AND f.comparison = 'level' AND f.measure = 'amount' AND f.unit = r.unit AND f.period IS NOT NULL
+    WHERE c.standard IN ('total_revenues', 'gross_profit', 'operating_income', 'net_income', 'eps_diluted')
+      AND f.comparison = 'level' AND f.measure = 'amount' AND f.period IS NOT NULL
+      -- Amounts in the release's unit; per-share figures in its currency per share.
+      AND (f.unit = r.unit OR (c.standard = 'eps_diluted' AND f.unit LIKE '% per share'))
       AND coalesce(f.basis, 'actual') = 'actual' AND coalesce(f.scope, 'consolidated') = 'consolidated'
 ), quarters AS (
     SELECT s.company_id, s.company, s.period, s.standard, arg_max(s.unit, s.rank) AS unit,
@@ -31,8 +33,10 @@ WITH std AS (
     FROM quarters x JOIN latest l USING (company_id)
     GROUP BY ALL
 ), wide AS (
-    SELECT company_id, company, any_value(unit) AS unit,
+    SELECT company_id, company, any_value(unit) FILTER (WHERE standard = 'total_revenues') AS unit,
            max(current) FILTER (WHERE standard = 'total_revenues' AND current_quarters = $trailing) AS revenues,
+           max(current) FILTER (WHERE standard = 'gross_profit' AND current_quarters = $trailing) AS gross_profit,
+           max(current) FILTER (WHERE standard = 'eps_diluted' AND current_quarters = $trailing) AS eps_diluted,
            max(current) FILTER (WHERE standard = 'operating_income' AND current_quarters = $trailing) AS operating_income,
            max(current) FILTER (WHERE standard = 'net_income' AND current_quarters = $trailing) AS net_income,
            max(year_ago) FILTER (WHERE standard = 'total_revenues' AND year_ago_quarters = $trailing) AS revenues_year_ago,
@@ -41,10 +45,11 @@ WITH std AS (
     GROUP BY ALL
 )
 SELECT w.company, l.period AS latest_quarter, l.end_date AS quarter_end, k.currency, w.unit,
-       w.revenues, w.operating_income, w.net_income,
+       w.revenues, w.operating_income, w.net_income, w.eps_diluted,
        base_value(w.revenues, w.unit) AS revenues_in_currency,
        round(growth_pct(w.revenues, w.revenues_year_ago), 1) AS revenue_growth_pct,
        round(growth_pct(w.operating_income, w.operating_income_year_ago), 1) AS operating_income_growth_pct,
+       round(share_pct(w.gross_profit, w.revenues), 1) AS gross_margin_pct,
        round(share_pct(w.operating_income, w.revenues), 1) AS operating_margin_pct,
        round(share_pct(w.net_income, w.revenues), 1) AS net_margin_pct
 FROM wide w

@@ -514,7 +514,7 @@ mod tests {
                 csv.contains("2Q06,14007.0,18.3,811.0,5.8,2120.0,15.1"),
                 "{csv}"
             );
-            let (status, page) = get(&app, "/figures?value=811.0&period=2Q06").await;
+            let (status, page) = get(&app, "/figures?value=811.0&period=2Q06&company=iij").await;
             assert_eq!(status, StatusCode::OK);
             assert!(page.contains("Operating Income") && page.contains("<mark>811</mark>"));
             let (status, page) = get(&app, "/sql?sql=ATTACH%20%27%2Ftmp%2Fx.db%27").await;

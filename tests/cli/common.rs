@@ -8,28 +8,67 @@ pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A scratch area with its own warehouse, and data/ either the project's or a copy.
+/// IIJ's company and its 2Q06 release alone, copied once per test run from data/: the one
+/// company, one release most tests are about (what IIJ's figures are, how a load, a report or a
+/// bad input behaves). The real universe beside it in data/ is `Sandbox::universe`'s.
+pub fn iij_data() -> PathBuf {
+    static DATA: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DATA.get_or_init(|| {
+        let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        // Earlier runs' copies are left behind only when a run is killed: cleared here.
+        for e in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+            if e.file_name().to_string_lossy().starts_with("iij-data-") {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+        let data = root.join(format!("iij-data-{}", std::process::id()));
+        let from = project_root().join("data");
+        std::fs::create_dir_all(data.join("companies")).unwrap();
+        std::fs::copy(
+            from.join("companies/iij.toml"),
+            data.join("companies/iij.toml"),
+        )
+        .unwrap();
+        copy_dir(
+            &from.join("releases/iij-2q06"),
+            &data.join("releases/iij-2q06"),
+        );
+        data
+    })
+    .clone()
+}
+
+/// A scratch area with its own warehouse, and data/ either shared read-only or a copy.
 pub struct Sandbox {
     pub dir: TempDir,
     pub data: PathBuf,
 }
 
 impl Sandbox {
-    /// Uses the project's data/ read-only.
+    /// IIJ's release alone (`iij_data`), read-only.
     pub fn new() -> Sandbox {
+        let dir = TempDir::new().unwrap();
+        Sandbox {
+            data: iij_data(),
+            dir,
+        }
+    }
+
+    /// With a private copy of IIJ's release alone that the test may corrupt.
+    pub fn with_data_copy() -> Sandbox {
+        let dir = TempDir::new().unwrap();
+        let data = dir.path().join("data");
+        copy_dir(&iij_data(), &data);
+        Sandbox { data, dir }
+    }
+
+    /// The project's data/ as it ships, read-only: IIJ and the real coverage universe.
+    pub fn universe() -> Sandbox {
         let dir = TempDir::new().unwrap();
         Sandbox {
             data: project_root().join("data"),
             dir,
         }
-    }
-
-    /// With a private copy of data/ that the test may corrupt.
-    pub fn with_data_copy() -> Sandbox {
-        let dir = TempDir::new().unwrap();
-        let data = dir.path().join("data");
-        copy_dir(&project_root().join("data"), &data);
-        Sandbox { data, dir }
     }
 
     pub fn warehouse(&self) -> PathBuf {

@@ -23,5 +23,6 @@ mod reports;
 mod safety;
 mod shell;
 mod spark;
+mod universe;
 mod vintages;
 mod web;

@@ -148,7 +148,7 @@ fn relative_paths_work_from_any_folder() {
     // A project of its own (schema/, queries/) and data somewhere else, all relative.
     copy_dir(&project_root().join("schema"), &work.join("proj/schema"));
     copy_dir(&project_root().join("queries"), &work.join("proj/queries"));
-    copy_dir(&project_root().join("data"), &work.join("input/data"));
+    copy_dir(&crate::common::iij_data(), &work.join("input/data"));
     let run = |dir: &Path, env: &[(&str, &str)], args: &[&str], stdin: Option<&str>| {
         let mut cmd = assert_cmd::Command::cargo_bin("iijwh").unwrap();
         cmd.current_dir(dir)

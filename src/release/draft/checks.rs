@@ -246,9 +246,9 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
     }
     // One row per key: a figure found twice (a sentence and a table) keeps both only in different
     // sections; an exact repeat is dropped.
-    // A repeat on another line (a second "Other" read as the first's concept) is no repeat: its
-    // number is listed unplaced, with the row it would have repeated.
-    let mut seen: HashMap<_, usize> = HashMap::new();
+    // A repeat with another value (a second "Other" read as the first's concept) is no repeat:
+    // its number is listed unplaced, with the row it would have repeated.
+    let mut seen: HashMap<_, (usize, String)> = HashMap::new();
     let mut at = 0;
     let mut repeats = Vec::new();
     d.rows.retain(|r| {
@@ -267,11 +267,11 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
         );
         match seen.get(&key) {
             None => {
-                seen.insert(key, r.line);
+                seen.insert(key, (r.line, r.value.clone()));
                 true
             }
-            Some(&first) => {
-                if first != r.line {
+            Some((first, value)) => {
+                if *value != r.value {
                     repeats.push(Unplaced {
                         line: r.line,
                         printed: r.printed.clone(),

@@ -1,0 +1,192 @@
+//! The real coverage universe of data/ (issue "A real coverage universe in the box"): the 22
+//! public releases of seven companies beside IIJ's, as they ship, loaded and checked, with the
+//! figures a reader looks for, NVIDIA's stock split as a restatement, and IIJ's reports as they
+//! are with IIJ alone.
+
+use crate::common::*;
+use std::sync::OnceLock;
+
+/// The universe loaded once for the module's read-only tests (a load is the slow part).
+fn loaded() -> &'static Sandbox {
+    static SB: OnceLock<Sandbox> = OnceLock::new();
+    SB.get_or_init(|| {
+        let sb = Sandbox::universe();
+        sb.ok(&["load", "-q"]);
+        sb
+    })
+}
+
+fn one(sb: &Sandbox, company: &str, sql: &str) -> String {
+    let rows = sb.csv_of(&["query", "--company", company, "--format", "csv", "-e", sql]);
+    assert_eq!(rows.len(), 1, "{sql}: {rows:?}");
+    rows[0].values().next().unwrap().clone()
+}
+
+#[test]
+fn every_release_is_in_and_every_rule_passes_or_names_its_residual() {
+    let sb = loaded();
+    let releases = sb.csv_of(&["release", "list", "--format", "csv"]);
+    assert_eq!(releases.len(), 23, "{releases:?}");
+    let nvidia = releases
+        .iter()
+        .filter(|r| r["company"] == "NVIDIA Corporation")
+        .count();
+    assert_eq!(nvidia, 14);
+    // `check` exits 1 on a failed rule; residuals name what the releases leave out.
+    sb.ok(&["check"]);
+    let summary = sb.csv_of(&["query", "check_summary", "--format", "csv"]);
+    assert_eq!(summary.len(), 15, "{summary:?}");
+    for r in &summary {
+        assert!(r["status"] == "pass" || r["status"] == "residual", "{r:?}");
+    }
+}
+
+#[test]
+fn figures_a_reader_looks_for_are_as_printed() {
+    let sb = loaded();
+    let revenue = |company: &str, period: &str| {
+        one(
+            sb,
+            company,
+            &format!(
+                "SELECT DISTINCT value FROM income_items WHERE item = 'total_revenues' AND \
+                 period = '{period}' AND comparison = 'level' AND unit LIKE '% million'"
+            ),
+        )
+    };
+    // NVIDIA's fourth quarter and fiscal 2025, from its February 26, 2025 release.
+    assert_eq!(revenue("nvidia", "4Q25"), "39331.0");
+    assert_eq!(revenue("nvidia", "FY2025"), "130497.0");
+    // Its quarter ends the last Sunday of January.
+    assert_eq!(
+        one(
+            sb,
+            "NVDA",
+            "SELECT end_date FROM periods WHERE period = '4Q25'"
+        ),
+        "2025-01-26"
+    );
+    // Apple's first quarter of fiscal 2024 (13 weeks to December 30, 2023).
+    assert_eq!(revenue("apple", "1Q24"), "119575.0");
+    assert_eq!(
+        one(
+            sb,
+            "AAPL",
+            "SELECT end_date FROM periods WHERE period = '1Q24'"
+        ),
+        "2023-12-30"
+    );
+    // Mitsubishi Gas Chemical's net sales for the year to March 31, 2026, in yen millions.
+    assert_eq!(revenue("mgc", "FY2025"), "738243.0");
+    assert_eq!(
+        one(
+            sb,
+            "mgc",
+            "SELECT DISTINCT unit FROM income_items WHERE item = 'total_revenues' AND \
+             period = 'FY2025' AND comparison = 'level'"
+        ),
+        "JPY million"
+    );
+    // Buckle's third quarter, in thousands as printed, on its 52/53-week calendar.
+    assert_eq!(
+        one(
+            sb,
+            "buckle",
+            "SELECT end_date FROM periods WHERE period = '3Q24'"
+        ),
+        "2024-11-02"
+    );
+}
+
+#[test]
+fn the_stock_split_is_a_restatement_and_as_of_answers_as_first_printed() {
+    let sb = loaded();
+    let eps = "SELECT value FROM income_items WHERE item = 'eps_diluted' AND period = '1Q25' \
+               AND comparison = 'level' AND printed LIKE '$%'";
+    // As first printed (May 22, 2024, before the June 7 ten-for-one split) and as reprinted.
+    let first = sb.csv_of(&[
+        "query",
+        "--company",
+        "nvidia",
+        "--as-of",
+        "2024-06-01",
+        "--format",
+        "csv",
+        "-e",
+        eps,
+    ]);
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(first[0]["value"], "5.98");
+    assert_eq!(one(sb, "nvidia", eps), "0.6");
+    // `diff` lists it, explained by the release's own sentence.
+    let diff = sb.csv_of(&["diff", "nvidia-1q25", "nvidia-1q26", "--format", "csv"]);
+    let row = diff
+        .iter()
+        .find(|r| r["item"] == "eps_diluted" && r["comparison"] == "level")
+        .expect("eps_diluted in the diff");
+    assert_eq!(
+        (
+            row["status"].as_str(),
+            row["value_a"].as_str(),
+            row["value_b"].as_str()
+        ),
+        ("changed", "5.98", "0.6")
+    );
+    assert_eq!(row["explained"], "true");
+    assert!(row["reason"].contains("ten-for-one stock split"), "{row:?}");
+}
+
+#[test]
+fn iijs_reports_are_as_with_iij_alone() {
+    let sb = loaded();
+    let alone = Sandbox::new();
+    alone.ok(&["load", "-q"]);
+    for report in ["trend_revenue.sql", "margins", "results_table"] {
+        assert_eq!(
+            sb.ok(&["query", report]),
+            alone.ok(&["query", report]),
+            "{report}"
+        );
+    }
+    assert!(sb.ok(&["query", "trend_revenue.sql"]).contains("14,007"));
+}
+
+#[test]
+fn peers_side_by_side_each_in_its_own_currency() {
+    let sb = loaded();
+    let peers = sb.csv_of(&["query", "peer_comparison", "--format", "csv"]);
+    let of = |name: &str| {
+        peers
+            .iter()
+            .find(|r| r["company"].starts_with(name))
+            .unwrap_or_else(|| panic!("{name} in {peers:?}"))
+    };
+    let nvidia = of("NVIDIA");
+    assert_eq!(
+        (
+            nvidia["latest_quarter"].as_str(),
+            nvidia["currency"].as_str()
+        ),
+        ("3Q26", "USD")
+    );
+    assert_eq!(of("Internet Initiative Japan")["currency"], "JPY");
+    assert_eq!(of("Internet Initiative Japan")["revenues"], "14007.0");
+    // Trailing four quarters, 4Q25 to 3Q26: 39,331 + 44,062 + 46,743 + 57,006, each printed by
+    // its own release; gross margin and diluted EPS beside them.
+    let ttm = sb.csv_of(&[
+        "query",
+        "peer_comparison",
+        "--param",
+        "trailing=4",
+        "--format",
+        "csv",
+    ]);
+    let nvidia = ttm
+        .iter()
+        .find(|r| r["company"].starts_with("NVIDIA"))
+        .unwrap();
+    assert_eq!(nvidia["revenues"], "187142.0");
+    assert!(!nvidia["gross_margin_pct"].is_empty(), "{nvidia:?}");
+    let latest = of("NVIDIA");
+    assert_eq!(latest["eps_diluted"], "1.3");
+}
