@@ -308,7 +308,12 @@ pub(super) fn meanings(k: &Knowledge, label: &str) -> (Vec<Meaning>, Certainty, 
             continue;
         }
         let score = strsim::jaro_winkler(&key, name);
-        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+        // Equal scores go to the first name in order, not to the hash map's order: the same
+        // text drafts the same notes every time.
+        if best
+            .as_ref()
+            .is_none_or(|(s, n, _)| score > *s || score == *s && name < n)
+        {
             best = Some((score, name.clone(), printed));
         }
     }
