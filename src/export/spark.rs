@@ -317,7 +317,18 @@ pub fn write(
     let mut unported = String::from(
         "# Reports not ported to Spark SQL\n\nThe other reports are in reports/, with parameters at their defaults.\n\n",
     );
+    let by_hand = project.queries_dir().join("spark");
     for r in report::all(project)? {
+        // A report ported by hand (queries/spark/NAME.sql: one the automatic port cannot
+        // translate) is written as it is.
+        let own_port = by_hand.join(format!("{}.sql", r.name));
+        if own_port.is_file() {
+            std::fs::copy(
+                &own_port,
+                spark.join("reports").join(format!("{}.sql", r.name)),
+            )?;
+            continue;
+        }
         match port(&r) {
             Ok(sql) => {
                 let own = report::company(&r).filter(|c| headed.iter().any(|h| h == c));

@@ -112,7 +112,7 @@ fn spark_reads_the_export_and_runs_the_ported_reports() {
     );
 }
 
-/// A warehouse of three companies exported `--partition-by company`: Spark registers each table
+/// The real universe exported `--partition-by company`: Spark registers each table
 /// with `company_id` as its partition key (a string), every company's rows are there (each
 /// table's rows and sums equal iijwh's over every company), and the ported reports, narrowed to
 /// the export's company (`--company iij`, as an iijwh session with it), return iijwh's rows,
@@ -122,10 +122,8 @@ fn spark_runs_the_reports_over_a_multi_company_export_partitioned_by_company() {
     let Some(python) = spark_python() else {
         return;
     };
-    let sb = Sandbox::with_data_copy();
-    let fixtures = project_root().join("tests/fixtures/universe");
-    crate::common::copy_dir(&fixtures.join("companies"), &sb.data.join("companies"));
-    crate::common::copy_dir(&fixtures.join("releases"), &sb.data.join("releases"));
+    // The real coverage universe of data/: eight companies, each its own calendar and currency.
+    let sb = Sandbox::universe();
     sb.ok(&["load"]);
     let dir = sb.dir.path().join("lake");
     // Every company; each report answers as iijwh's does: IIJ's (`-- company: iij`) for IIJ.
@@ -172,6 +170,15 @@ fn spark_runs_the_reports_over_a_multi_company_export_partitioned_by_company() {
         )
         .unwrap();
     }
+    // The peer report, ported by hand, over every company of the lake: NVIDIA's 57,006 of its
+    // third quarter of fiscal 2026 beside IIJ's 14,007.
+    let peers = std::fs::read_to_string(work.join("peer_comparison.csv")).unwrap();
+    assert!(
+        peers.contains("NVIDIA Corporation,3Q26,2025-10-26,USD,USD million,57006.0")
+            && peers.contains("Internet Initiative Japan Inc.,2Q06"),
+        "{peers}"
+    );
+    assert!(dir.join("spark/reports/peer_comparison.sql").is_file());
     // IIJ's 2Q06 total revenues are in the report Spark must reproduce.
     let trend_csv = std::fs::read_to_string(work.join("trend_revenue.csv")).unwrap();
     assert!(
