@@ -1,32 +1,19 @@
 //! What several pages share: a result as a table whose figures link to their provenance, the
 //! company picker, percent-encoding.
 
-use crate::render::{columns_text, display_cells, QueryResult};
+use crate::base::sql_string;
+use crate::render::{columns_text, display_cells, figure_digits, period_column, QueryResult};
 use crate::warehouse::Warehouse;
 use anyhow::Result;
 use maud::{html, Markup};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A result as the terminal table shows it: grouping, `%`, negatives marked. Numeric cells that are
-/// figures of the vintage (same value, and same period when the row has one) link to their
-/// provenance.
+/// figures of the vintage link to their provenance (see `Provenance`).
 pub(super) fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
     let shown = display_cells(result)?;
     let raw = columns_text(result)?;
-    let known: HashSet<(String, String)> = wh
-        .column_values("SELECT DISTINCT coalesce(period, '') || chr(9) || value::VARCHAR FROM figures WHERE in_vintage")?
-        .into_iter()
-        // As the cells print them (see `columns_text`): `14007.0`, not the stored `14007.000000`.
-        .filter_map(|l| {
-            l.split_once('\t')
-                .map(|(p, v)| (p.to_string(), crate::render::figure_digits(v)))
-        })
-        .collect();
-    let company = session_company(wh)?;
-    let period_col = shown
-        .headers
-        .iter()
-        .position(|h| h == "quarter" || h == "period");
+    let links = Provenance::of(wh, result, &raw)?;
     Ok(html! {
         div.scroll { table {
             thead { tr { @for (ci, h) in shown.headers.iter().enumerate() { th.num[shown.numeric[ci]] { (header_text(h)) } } } }
@@ -36,10 +23,8 @@ pub(super) fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
                         @for (ci, cell) in row.iter().enumerate() {
                             @if shown.numeric[ci] {
                                 td.num.neg[cell.starts_with('-')] {
-                                    @let value = raw[ci][ri].clone().unwrap_or_default();
-                                    @let period = period_col.and_then(|p| raw[p][ri].clone()).unwrap_or_default();
-                                    @if !value.is_empty() && (known.contains(&(period.clone(), value.clone())) || (period_col.is_none() && known.iter().any(|(_, v)| *v == value))) {
-                                        a href=(figure_link(&period, &value, &company)) { (cell) }
+                                    @if let Some(href) = links.link(&raw, ri, raw[ci][ri].as_deref()) {
+                                        a href=(href) { (cell) }
                                     } @else { (cell) }
                                 }
                             } @else {
@@ -52,6 +37,102 @@ pub(super) fn table(wh: &Warehouse, result: &QueryResult) -> Result<Markup> {
         } }
         p.muted { (result.num_rows()) " rows" }
     })
+}
+
+/// Every company's figures with their `newest` mark (each figure key's newest printing in its
+/// company), where the figures view reads them: its `in_vintage` is `newest` of the session's
+/// company alone, and a page of several companies' figures needs each one's.
+pub(super) const EVERY_COMPANY_FIGURES: &str =
+    "latest_or_computed('latest.figures', 'vintage_figures')";
+
+/// Which cells of a result are figures with a provenance page: a figure of the row's company
+/// (its `company_id` or `company` column, a peer table's; else the session's) with the cell's
+/// value, and the row's period when it has one, as that company's newest printing of it (what
+/// `/figures?company=` shows: its `in_vintage` rows).
+struct Provenance {
+    /// Each row's company id; empty when the row names no loaded company.
+    companies: Vec<String>,
+    period_col: Option<usize>,
+    /// (company, period, value) of every linkable figure; values as the cells print them (see
+    /// `columns_text`): `14007.0`, not the stored `14007.000000`.
+    known: HashSet<(String, String, String)>,
+    /// (company, value), for a result with no period column.
+    values: HashSet<(String, String)>,
+}
+
+impl Provenance {
+    fn of(wh: &Warehouse, result: &QueryResult, raw: &[Vec<Option<String>>]) -> Result<Provenance> {
+        let names = result.column_names();
+        let company_col = ["company_id", "company"]
+            .iter()
+            .find_map(|c| names.iter().position(|n| n == c));
+        let companies: Vec<String> = match company_col {
+            None => vec![session_company(wh)?; result.num_rows()],
+            Some(col) => {
+                // A company column holds ids or names, as the reports print them.
+                let mut ids: HashMap<String, String> = HashMap::new();
+                for row in wh.column_values("SELECT company_id || chr(9) || name FROM companies")? {
+                    if let Some((id, name)) = row.split_once('\t') {
+                        ids.insert(id.to_string(), id.to_string());
+                        ids.insert(name.to_string(), id.to_string());
+                    }
+                }
+                raw[col]
+                    .iter()
+                    .map(|c| {
+                        c.as_ref()
+                            .and_then(|c| ids.get(c))
+                            .cloned()
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            }
+        };
+        let mut wanted: Vec<&String> = companies.iter().filter(|c| !c.is_empty()).collect();
+        wanted.sort();
+        wanted.dedup();
+        let mut known = HashSet::new();
+        if !wanted.is_empty() {
+            let list: Vec<String> = wanted.iter().map(|c| sql_string(c)).collect();
+            for row in wh.column_values(&format!(
+                "SELECT DISTINCT concat_ws(chr(9), company_id, coalesce(period, ''), value::VARCHAR) \
+                 FROM {EVERY_COMPANY_FIGURES} WHERE newest AND value IS NOT NULL AND company_id IN ({})",
+                list.join(", ")
+            ))? {
+                let mut f = row.splitn(3, '\t');
+                if let (Some(c), Some(p), Some(v)) = (f.next(), f.next(), f.next()) {
+                    known.insert((c.to_string(), p.to_string(), figure_digits(v)));
+                }
+            }
+        }
+        let values = known
+            .iter()
+            .map(|(c, _, v)| (c.clone(), v.clone()))
+            .collect();
+        Ok(Provenance {
+            companies,
+            period_col: period_column(&names),
+            known,
+            values,
+        })
+    }
+
+    /// The provenance page of the cell `value` of row `row`, if it is a figure.
+    fn link(&self, raw: &[Vec<Option<String>>], row: usize, value: Option<&str>) -> Option<String> {
+        let company = self.companies.get(row).filter(|c| !c.is_empty())?;
+        let value = value.filter(|v| !v.is_empty())?.to_string();
+        let period = self
+            .period_col
+            .and_then(|p| raw[p][row].clone())
+            .unwrap_or_default();
+        let found = match self.period_col {
+            Some(_) => self
+                .known
+                .contains(&(company.clone(), period.clone(), value.clone())),
+            None => self.values.contains(&(company.clone(), value.clone())),
+        };
+        found.then(|| figure_link(&period, &value, company))
+    }
 }
 
 /// A column's name as a header: it may break after an underscore (`value_added_<wbr>and_other`),

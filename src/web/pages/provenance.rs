@@ -1,5 +1,6 @@
 //! `/figures`: where a figure comes from, down to the lines of the release text that print it.
 
+use super::parts::{company_picker, encode, figure_link, EVERY_COMPANY_FIGURES};
 use super::{page, vintage_line};
 use crate::base::sql_string;
 use crate::render::columns_text;
@@ -10,8 +11,11 @@ use anyhow::Result;
 use maud::{html, Markup};
 use std::collections::BTreeMap;
 
-/// Provenance: the vintage's figures with a value (and period), with section, label, printed form,
-/// placement, note, formula, and the lines of the release text that print them, highlighted.
+/// Provenance: one company's figures with a value (and period) in the vintage (`company`, as the
+/// page that linked here names it; else the session's), with section, label, printed form,
+/// placement, note, formula, and the lines of the release text that print them, highlighted; a
+/// company picker, as on every page of one company, and when the company prints no such figure,
+/// the companies that do.
 pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply> {
     let Some(value) = given.get("value") else {
         anyhow::bail!("/figures needs ?value=NUMBER (and &period=PERIOD)");
@@ -26,13 +30,21 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
             ..Default::default()
         })?;
     }
+    let shown = wh
+        .column_values("SELECT company_id || chr(9) || company FROM vintage_company")?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let (company, name) = shown.split_once('\t').unwrap_or((shown.as_str(), ""));
+    let period_filter = given
+        .get("period")
+        .map(|p| format!(" AND period = {}", sql_string(p)))
+        .unwrap_or_default();
     let mut sql = format!(
         "SELECT release_id, table_name, period, as_of, item, basis, scope, measure, comparison, value, unit, \
          section, label, printed, placement, derived, note FROM figures WHERE in_vintage AND value = {value}::DECIMAL(18,6)"
     );
-    if let Some(period) = given.get("period") {
-        sql.push_str(&format!(" AND period = {}", sql_string(period)));
-    }
+    sql.push_str(&period_filter);
     sql.push_str(" ORDER BY table_name, section, label");
     let result = wh.query(&sql, &[])?;
     let cols = columns_text(&result)?;
@@ -83,9 +95,36 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
         "derived",
         "note",
     ];
+    // None here: which other companies print it, each a link to its own provenance.
+    let elsewhere = match result.num_rows() {
+        0 => wh.column_values(&format!(
+            "SELECT DISTINCT f.company_id || chr(9) || c.name FROM {EVERY_COMPANY_FIGURES} f \
+             JOIN companies c USING (company_id) \
+             WHERE f.newest AND f.company_id <> {} AND f.value = {value}::DECIMAL(18,6){period_filter} \
+             ORDER BY 1",
+            sql_string(company)
+        ))?,
+        _ => Vec::new(),
+    };
+    let keep: Vec<(String, String)> = given
+        .iter()
+        .filter(|(k, _)| *k == "value" || *k == "period")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let body = html! {
-        p { (result.num_rows()) " printed occurrence(s) in the vintage of value " (crate::render::figure_text(value, ""))
-            @if let Some(p) = given.get("period") { " for " (p) } }
+        (company_picker(wh, "/figures", &keep)?)
+        p.occurrences { (result.num_rows()) " printed occurrence(s) of value " (crate::render::figure_text(value, ""))
+            @if let Some(p) = given.get("period") { " for " (p) }
+            " in the vintage of " a href={ "/companies/" (encode(company)) } { (name) } }
+        @if !elsewhere.is_empty() {
+            p.elsewhere { "Companies that print it: "
+                @for (i, other) in elsewhere.iter().enumerate() {
+                    @let (id, other_name) = other.split_once('\t').unwrap_or((other.as_str(), ""));
+                    @if i > 0 { ", " }
+                    a href=(figure_link(given.get("period").map_or("", String::as_str), value, id)) { (other_name) }
+                }
+            }
+        }
         @for (row, printed, label, lines) in &cards {
             h2 { (col("section", *row)) " — " (label) }
             table.card { tbody { @for f in fields { @let v = shown_field(f, &col(f, *row), &col("unit", *row)); @if !v.is_empty() { tr { th { (f) } @if f == "value" { td.num { (v) } } @else { td { (v) } } } } } } }
