@@ -645,6 +645,15 @@ fn every_company_figure_leads_to_its_line() {
         "{table}"
     );
 
+    // A `company` column naming no loaded company (group_structure's subsidiaries) is of the
+    // page's company: IIJ's ownership percentages link to IIJ's lines.
+    let (_, _, page) = get(&server, "/reports/group_structure");
+    assert!(
+        page.contains("href=\"/figures?value=72.1&amp;company=iij\">72.1%</a>"),
+        "{}",
+        said(&page)
+    );
+
     // Every link of the table leads to a page that shows the figure, of the row's company.
     let links: Vec<String> = table
         .split("href=\"")

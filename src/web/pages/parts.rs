@@ -46,11 +46,12 @@ pub(super) const EVERY_COMPANY_FIGURES: &str =
     "latest_or_computed('latest.figures', 'vintage_figures')";
 
 /// Which cells of a result are figures with a provenance page: a figure of the row's company
-/// (its `company_id` or `company` column, a peer table's; else the session's) with the cell's
+/// (the loaded company its `company_id` or `company` column names, as a peer table's rows do;
+/// else the session's) with the cell's
 /// value, and the row's period when it has one, as that company's newest printing of it (what
 /// `/figures?company=` shows: its `in_vintage` rows).
 struct Provenance {
-    /// Each row's company id; empty when the row names no loaded company.
+    /// Each row's company id (empty with no company loaded).
     companies: Vec<String>,
     period_col: Option<usize>,
     /// (company, period, value) of every linkable figure; values as the cells print them (see
@@ -66,10 +67,12 @@ impl Provenance {
         let company_col = ["company_id", "company"]
             .iter()
             .find_map(|c| names.iter().position(|n| n == c));
+        let session = session_company(wh)?;
         let companies: Vec<String> = match company_col {
-            None => vec![session_company(wh)?; result.num_rows()],
+            None => vec![session; result.num_rows()],
             Some(col) => {
-                // A company column holds ids or names, as the reports print them.
+                // A company column holds ids or names, as the reports print them; one that names
+                // no loaded company (group_structure's subsidiaries) is of the page's company.
                 let mut ids: HashMap<String, String> = HashMap::new();
                 for row in wh.column_values("SELECT company_id || chr(9) || name FROM companies")? {
                     if let Some((id, name)) = row.split_once('\t') {
@@ -82,8 +85,8 @@ impl Provenance {
                     .map(|c| {
                         c.as_ref()
                             .and_then(|c| ids.get(c))
-                            .cloned()
-                            .unwrap_or_default()
+                            .unwrap_or(&session)
+                            .clone()
                     })
                     .collect()
             }
