@@ -67,7 +67,7 @@ impl Provenance {
         let company_col = ["company_id", "company"]
             .iter()
             .find_map(|c| names.iter().position(|n| n == c));
-        let session = session_company(wh)?;
+        let (session, _) = wh.session_company()?;
         let companies: Vec<String> = match company_col {
             None => vec![session; result.num_rows()],
             Some(col) => {
@@ -164,15 +164,6 @@ pub(super) fn figure_link(period: &str, value: &str, company: &str) -> String {
         url.push_str(&format!("&company={}", encode(company)));
     }
     url
-}
-
-/// The id of the company the session shows.
-fn session_company(wh: &Warehouse) -> Result<String> {
-    Ok(wh
-        .column_values("SELECT company_id FROM vintage_company")?
-        .into_iter()
-        .next()
-        .unwrap_or_default())
 }
 
 /// Percent-encoding for a query-string value.

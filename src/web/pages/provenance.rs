@@ -30,12 +30,7 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
             ..Default::default()
         })?;
     }
-    let shown = wh
-        .column_values("SELECT company_id || chr(9) || company FROM vintage_company")?
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    let (company, name) = shown.split_once('\t').unwrap_or((shown.as_str(), ""));
+    let (company, name) = wh.session_company()?;
     let period_filter = given
         .get("period")
         .map(|p| format!(" AND period = {}", sql_string(p)))
@@ -102,7 +97,7 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
              JOIN companies c USING (company_id) \
              WHERE f.newest AND f.company_id <> {} AND f.value = {value}::DECIMAL(18,6){period_filter} \
              ORDER BY 1",
-            sql_string(company)
+            sql_string(&company)
         ))?,
         _ => Vec::new(),
     };
@@ -115,7 +110,7 @@ pub fn figures(wh: &Warehouse, given: &BTreeMap<String, String>) -> Result<Reply
         (company_picker(wh, "/figures", &keep)?)
         p.occurrences { (result.num_rows()) " printed occurrence(s) of value " (crate::render::figure_text(value, ""))
             @if let Some(p) = given.get("period") { " for " (p) }
-            " in the vintage of " a href={ "/companies/" (encode(company)) } { (name) } }
+            " in the vintage of " a href={ "/companies/" (encode(&company)) } { (name) } }
         @if !elsewhere.is_empty() {
             p.elsewhere { "Companies that print it: "
                 @for (i, other) in elsewhere.iter().enumerate() {

@@ -89,12 +89,7 @@ fn company_notes(wh: &Warehouse, text: &str, empty: bool) -> Result<Vec<String>>
     if tables.is_empty() || companies.len() < 2 {
         return Ok(Vec::new());
     }
-    let row = wh
-        .column_values("SELECT company_id || chr(9) || company FROM vintage_company")?
-        .into_iter()
-        .next()
-        .unwrap_or_default();
-    let (id, name) = row.split_once('\t').unwrap_or((row.as_str(), ""));
+    let (id, name) = wh.session_company()?;
     let mut notes = vec![format!(
         "Answered for company {id} ({name}), the newest release's: {} show one company at a time.",
         tables.join(", ")
