@@ -245,15 +245,7 @@ fn company_notes(
                 .unwrap_or_default();
             (id, name)
         }
-        false => {
-            let row = wh
-                .column_values("SELECT company_id || chr(9) || company FROM vintage_company")?
-                .into_iter()
-                .next()
-                .unwrap_or_default();
-            let (id, name) = row.split_once('\t').unwrap_or((row.as_str(), ""));
-            (id.to_string(), name.to_string())
-        }
+        false => wh.session_company()?,
     };
     let company = match name.is_empty() {
         true => format!("company {id}"),

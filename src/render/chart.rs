@@ -83,7 +83,10 @@ impl std::str::FromStr for ChartSpec {
 /// One series: a column's values by category, on the first or second axis.
 #[derive(Debug, Clone)]
 pub struct Series {
+    /// The result's column.
     pub name: String,
+    /// What the legend calls it: the column, or what a generic column stands for (`dress`).
+    pub label: String,
     pub values: Vec<Option<f64>>,
     pub secondary: bool,
 }
@@ -196,6 +199,12 @@ pub fn dress(
     periods_of: impl Fn(&str) -> Result<Vec<String>>,
 ) -> Result<()> {
     data.title = title_for(&data.title, params, company);
+    // A report of any concept names its figures `value`: the legend says which concept they are.
+    if let Some(concept) = concept_of(params) {
+        for s in data.series.iter_mut().filter(|s| s.name == "value") {
+            s.label = concept.to_string();
+        }
+    }
     if let Some(first) = data.categories.first().cloned() {
         let ordered = periods_of(&first)?;
         if !ordered.is_empty() {
@@ -210,13 +219,21 @@ pub fn dress(
 /// parameter when it has one, and the company (none for a chart across companies).
 pub fn title_for(title: &str, params: &[(String, String)], company: Option<&str>) -> String {
     let mut out = title.to_string();
-    if let Some((_, concept)) = params.iter().find(|(k, v)| k == "concept" && !v.is_empty()) {
+    if let Some(concept) = concept_of(params) {
         out.push_str(&format!(": {concept}"));
     }
     if let Some(company) = company.filter(|c| !c.is_empty()) {
         out.push_str(&format!(" — {company}"));
     }
     out
+}
+
+/// The report's `concept` parameter, when it has one: the concept its figures are of.
+fn concept_of(params: &[(String, String)]) -> Option<&str> {
+    params
+        .iter()
+        .find(|(k, v)| k == "concept" && !v.is_empty())
+        .map(|(_, v)| v.as_str())
 }
 
 /// When a result compares periods that end far apart (a peer chart of one company's 2006
@@ -228,9 +245,7 @@ pub fn spread_note(result: &QueryResult, x: &str) -> Option<String> {
     let names = result.column_names();
     let end = names.iter().position(|n| n.ends_with("_end"))?;
     let label = names.iter().position(|n| n == x);
-    let period = names
-        .iter()
-        .position(|n| n == "latest_quarter" || n == "period" || n == "quarter");
+    let period = super::period_column(&names);
     let mut dated: Vec<(chrono::NaiveDate, String)> = Vec::new();
     for (row, end_date) in columns[end].iter().enumerate() {
         let Some(date) = end_date
@@ -325,6 +340,7 @@ impl ChartData {
             for col in cols {
                 series.push(Series {
                     name: col.clone(),
+                    label: col.clone(),
                     values: numbers(col)?,
                     secondary,
                 });
@@ -489,13 +505,13 @@ fn legend_items(data: &ChartData) -> Vec<LegendItem> {
         .map(|(k, s)| LegendItem {
             color: COLORS[k % COLORS.len()],
             line: data.kind == ChartKind::Line,
-            text: s.name.clone(),
+            text: s.label.clone(),
         })
         .collect();
     items.extend(data.secondary().enumerate().map(|(k, s)| LegendItem {
         color: COLORS[(primary + k) % COLORS.len()],
         line: true,
-        text: format!("{} (right axis)", s.name),
+        text: format!("{} (right axis)", s.label),
     }));
     items
 }
@@ -540,7 +556,7 @@ pub fn svg(data: &ChartData) -> Result<String> {
         "kind": format!("{:?}", data.kind),
         "categories": data.categories,
         "series": data.series.iter().map(|s| serde_json::json!({
-            "name": s.name, "axis": if s.secondary { "right" } else { "left" }, "values": s.values,
+            "name": s.name, "label": s.label, "axis": if s.secondary { "right" } else { "left" }, "values": s.values,
         })).collect::<Vec<_>>(),
         "unit": data.y_unit, "unit_right": data.y2_unit,
         "missing": data.categories.iter().zip(&data.gaps).filter(|(_, g)| **g).map(|(c, _)| c).collect::<Vec<_>>(),
@@ -828,7 +844,7 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
             } else {
                 &data.y_unit
             };
-            out.push_str(&paint(k, &format!("{} ({unit})\n", s.name)));
+            out.push_str(&paint(k, &format!("{} ({unit})\n", s.label)));
             let cols = (width.saturating_sub(12) * 2).max(32) as u32;
             let shape = textplots::Shape::Lines(&points);
             let mut chart =
@@ -890,8 +906,8 @@ pub fn terminal(data: &ChartData, width: usize, color: bool) -> String {
             .enumerate()
             .map(|(k, s)| {
                 (
-                    paint(k, &format!("█ {}", s.name)),
-                    s.name.chars().count() + 2,
+                    paint(k, &format!("█ {}", s.label)),
+                    s.label.chars().count() + 2,
                 )
             })
             .chain(std::iter::once((

@@ -123,6 +123,14 @@ pub fn amounts_unit(result: &QueryResult, default: &str) -> String {
     }
 }
 
+/// The column naming each row's period, as the reports call it (`period`, `quarter`, a peer
+/// table's `latest_quarter`), if any: what a row's figures are of.
+pub fn period_column(names: &[String]) -> Option<usize> {
+    names
+        .iter()
+        .position(|n| matches!(n.as_str(), "period" | "quarter" | "latest_quarter"))
+}
+
 /// Whether a result's rows are of several companies (a `company` or `company_id` column with more
 /// than one value): its chart's footer then names the vintage of every company, not one.
 pub fn spans_companies(result: &QueryResult) -> bool {
@@ -477,7 +485,7 @@ fn print_json(result: &QueryResult, out: &mut dyn Write, lines: bool) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use super::{float_decimals, group_thousands, is_identifier, round_column};
+    use super::{float_decimals, group_thousands, is_identifier, period_column, round_column};
 
     #[test]
     fn floats_round_to_the_precision_their_column_prints() {
@@ -510,6 +518,21 @@ mod tests {
         for name in ["total_revenues", "offending_rows", "value", "yearly_total"] {
             assert!(!is_identifier(name), "{name}");
         }
+    }
+
+    #[test]
+    fn a_row_period_is_its_period_quarter_or_latest_quarter() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            period_column(&names(&["company", "latest_quarter", "quarter_end"])),
+            Some(1)
+        );
+        assert_eq!(period_column(&names(&["quarter", "amount"])), Some(0));
+        assert_eq!(period_column(&names(&["release_id", "period"])), Some(1));
+        assert_eq!(
+            period_column(&names(&["fiscal_period", "quarter_end"])),
+            None
+        );
     }
 
     #[test]

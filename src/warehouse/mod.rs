@@ -990,6 +990,17 @@ impl Warehouse {
         Ok(())
     }
 
+    /// The company the session shows (vintage_company): its id and name, empty with none loaded.
+    pub fn session_company(&self) -> Result<(String, String)> {
+        let row = self
+            .column_values("SELECT company_id || chr(9) || company FROM vintage_company")?
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        let (id, name) = row.split_once('\t').unwrap_or((row.as_str(), ""));
+        Ok((id.to_string(), name.to_string()))
+    }
+
     /// The id of the company `name` names: an id, its name or a prefix or word of it, an alias,
     /// ticker, local code or SEC CIK (macro companies_named); an error when it names several.
     pub fn company_id(&self, name: &str) -> Result<Option<String>> {

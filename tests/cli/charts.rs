@@ -115,9 +115,16 @@ fn every_declared_chart_renders_what_a_reader_needs() {
         assert_eq!(series.len(), y.len(), "{name}");
         for (s, col) in series.iter().zip(&y) {
             assert_eq!(s["name"], *col);
+            // The legend says the column, or for a report of any concept, which concept.
+            let legend = if name == "concept_trend" {
+                "total_revenues"
+            } else {
+                col
+            };
+            assert_eq!(s["label"], legend, "{name}");
             assert!(
-                text.iter().any(|t| t.starts_with(col)),
-                "{name}: legend {col}"
+                text.iter().any(|t| t.starts_with(legend)),
+                "{name}: legend {legend} in {text:?}"
             );
             let values = s["values"].as_array().unwrap();
             let missing = d["missing"].as_array().map_or(0, Vec::len);
@@ -336,7 +343,8 @@ fn legends_and_value_labels_hide_no_figure() {
             .unwrap()
             .iter()
             .map(|s| {
-                let n = s["name"].as_str().unwrap().to_string();
+                // What the legend says: the column, or the concept it stands for.
+                let n = s["label"].as_str().unwrap().to_string();
                 if s["axis"] == "right" {
                     format!("{n} (right axis)")
                 } else {
@@ -443,10 +451,18 @@ fn titles_gaps_and_far_apart_peers() {
         "-o",
         path,
     ]);
-    let text = texts(&std::fs::read_to_string(&file).unwrap());
+    let svg = std::fs::read_to_string(&file).unwrap();
+    let text = texts(&svg);
     assert!(
         text.contains(&"Trend of a concept: total_revenues — NVIDIA Corporation".to_string()),
         "{text:?}"
+    );
+    // Its legend names the concept, not the report's generic `value` column.
+    assert_eq!(data(&svg)["series"][0]["label"], "total_revenues");
+    assert!(
+        text.iter().filter(|t| *t == "total_revenues").count() == 1
+            && !text.contains(&"value".to_string()),
+        "legend: {text:?}"
     );
     // The terminal draws the same: NVIDIA's quarters between 1Q24 and 1Q25 have no data.
     let terminal = sb.ok(&[
@@ -461,6 +477,23 @@ fn titles_gaps_and_far_apart_peers() {
         terminal.starts_with("Trend of a concept: total_revenues — NVIDIA Corporation\n")
             && terminal.contains("2Q24  no data")
             && terminal.contains("26,044"),
+        "{terminal}"
+    );
+    let terminal = sb.ok(&[
+        "query",
+        "concept_trend",
+        "-p",
+        "company=nvidia",
+        "-p",
+        "concept=operating_income",
+        "--format",
+        "chart",
+    ]);
+    assert!(
+        terminal.starts_with("Trend of a concept: operating_income — NVIDIA Corporation\n")
+            && terminal.contains("16,909")
+            && terminal.contains("█ operating_income")
+            && !terminal.contains("█ value"),
         "{terminal}"
     );
     // IIJ's total revenues without 3Q05 and 4Q05: the two quarters are gaps between 2Q05 and

@@ -600,3 +600,126 @@ fn provenance_marks_the_printed_token_and_the_sql_page_opens_on_the_statement() 
     );
     assert!(!text.contains("-- title:"), "header left out");
 }
+
+/// The figures of a page of several companies link to their provenance, whichever company they
+/// are of: IIJ beside NVIDIA on the peer page, each cell to its company's line of its release
+/// (NVIDIA's `$26,044`, IIJ's `14,007`); the provenance page names its company and picks another
+/// as the other one-company pages do, and where a company prints no such figure it names the
+/// companies that do; concept_trend's chart says which concept in its legend and title.
+#[test]
+fn every_company_figure_leads_to_its_line() {
+    let sb = Sandbox::with_nvidia();
+    sb.ok(&["load"]);
+    let server = serve(&sb);
+    let (status, _, page) = get(&server, "/reports/peer_comparison");
+    assert_eq!(status, 200, "{}", said(&page));
+    let table = page
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|t| t.split("</tbody>").next())
+        .expect("the peer table")
+        .to_string();
+    for (company, linked) in [
+        (
+            "nvidia",
+            "href=\"/figures?value=26044.0&amp;period=1Q25&amp;company=nvidia\">26,044</a>",
+        ),
+        (
+            "nvidia",
+            "href=\"/figures?value=14881.0&amp;period=1Q25&amp;company=nvidia\">14,881</a>",
+        ),
+        (
+            "iij",
+            "href=\"/figures?value=14007.0&amp;period=2Q06&amp;company=iij\">14,007</a>",
+        ),
+        (
+            "iij",
+            "href=\"/figures?value=811.0&amp;period=2Q06&amp;company=iij\">811</a>",
+        ),
+    ] {
+        assert!(table.contains(linked), "{company}: {linked} in {table}");
+    }
+    // A base-currency amount is no printed figure: not linked.
+    assert!(
+        table.contains("<td class=\"num\">26,044,000,000</td>"),
+        "{table}"
+    );
+
+    // A `company` column naming no loaded company (group_structure's subsidiaries) is of the
+    // page's company: IIJ's ownership percentages link to IIJ's lines.
+    let (_, _, page) = get(&server, "/reports/group_structure");
+    assert!(
+        page.contains("href=\"/figures?value=72.1&amp;company=iij\">72.1%</a>"),
+        "{}",
+        said(&page)
+    );
+
+    // Every link of the table leads to a page that shows the figure, of the row's company.
+    let links: Vec<String> = table
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|l| l.split('"').next())
+        .map(|l| l.replace("&amp;", "&"))
+        .collect();
+    assert!(links.len() >= 6, "{links:?}");
+    for link in &links {
+        let (status, _, page) = get(&server, link);
+        assert_eq!(status, 200, "{link}: {}", said(&page));
+        assert!(
+            !page.contains(">0 printed occurrence"),
+            "{link}: {}",
+            said(&page)
+        );
+    }
+    let (_, _, page) = get(&server, "/figures?value=26044.0&period=1Q25&company=nvidia");
+    assert!(
+        page.contains("Revenue</span>   <mark>$26,044</mark>"),
+        "NVIDIA's line: {}",
+        said(&page)
+    );
+    assert!(
+        page.contains("in the vintage of <a href=\"/companies/nvidia\">NVIDIA Corporation</a>"),
+        "{}",
+        said(&page)
+    );
+    // Its company picker, as on a report: NVIDIA selected, the figure kept.
+    assert!(
+        page.contains("<form class=\"picker\" method=\"get\" action=\"/figures\">")
+            && page.contains("<option value=\"nvidia\" selected>NVIDIA Corporation (nvidia)")
+            && page.contains("<input type=\"hidden\" name=\"value\" value=\"26044.0\">")
+            && page.contains("<input type=\"hidden\" name=\"period\" value=\"1Q25\">"),
+        "{}",
+        said(&page)
+    );
+    let (_, _, page) = get(&server, "/figures?value=14007.0&period=2Q06&company=iij");
+    assert!(page.contains("<mark>14,007</mark>"), "{}", said(&page));
+    assert!(page.contains("<option value=\"iij\" selected>"));
+    // Picked IIJ for NVIDIA's figure: none of IIJ's, and which company prints it.
+    let (status, _, page) = get(&server, "/figures?value=26044.0&period=1Q25&company=iij");
+    assert_eq!(status, 200, "{}", said(&page));
+    assert!(
+        page.contains(">0 printed occurrence(s) of value 26,044 for 1Q25")
+            && page.contains(
+                "<a href=\"/figures?value=26044.0&amp;period=1Q25&amp;company=nvidia\">NVIDIA Corporation</a>"
+            ),
+        "{}",
+        said(&page)
+    );
+    let (status, _, page) = get(&server, "/figures?value=26044.0&company=nosuch");
+    assert_eq!(status, 400);
+    assert!(page.contains("no company `nosuch`"), "{}", said(&page));
+
+    // concept_trend: the legend is the concept (not `value`), the title concept and company.
+    let (status, _, page) = get(
+        &server,
+        "/reports/concept_trend?company=nvidia&concept=operating_income&kind=quarter",
+    );
+    assert_eq!(status, 200, "{}", said(&page));
+    let svg = page.split("<svg").nth(1).expect("a chart");
+    assert!(
+        svg.contains("Trend of a concept: operating_income — NVIDIA Corporation")
+            && svg.contains(">\noperating_income\n</text>")
+            && !svg.contains(">\nvalue\n</text>"),
+        "{svg}"
+    );
+}
