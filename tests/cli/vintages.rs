@@ -71,10 +71,9 @@ fn every_report_answers_from_the_latest_vintage_and_as_of_reproduces_the_golden_
     let names: Vec<String> = std::fs::read_dir(project_root().join("queries"))
         .unwrap()
         .filter_map(|e| {
-            e.ok()?
-                .path()
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
+            let path = e.ok()?.path();
+            (path.extension()? == "sql")
+                .then(|| path.file_stem().unwrap().to_string_lossy().to_string())
         })
         .collect();
     // As of the real release's publication (or naming it), every report is today's golden output.
