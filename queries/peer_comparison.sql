@@ -1,5 +1,5 @@
 -- title: Peer comparison
--- description: Every company of the vintage side by side on standard concepts, for its latest quarter (or the sum of its latest `trailing` quarters, 4 for the trailing twelve months): total revenues, operating income and net income in the company's currency and printed unit and in base currency units, diluted earnings per share in its currency, growth on the same quarters a year earlier, and gross, operating and net margin (% of total revenues). Each company's own quarters, from its calendar; figures as the newest release of the vintage prints them, in the release's unit. A growth or sum whose quarters are not all printed is empty.
+-- description: Every company of the vintage side by side on standard concepts, for its latest quarter (or the sum of its latest `trailing` quarters, 4 for the trailing twelve months): total revenues, operating income and net income in the company's currency and printed unit and in base currency units, diluted earnings per share in its currency, growth on the same quarters a year earlier (empty on a loss), and gross, operating and net margin (% of total revenues). Each company's own quarters, from its calendar; figures as the newest release of the vintage prints them, in the release's unit. A growth or sum whose quarters are not all printed is empty.
 -- param: trailing INTEGER = 1 -- quarters summed: 1 for the latest quarter, 4 for the trailing twelve months
 -- chart: bar x=company y=revenue_growth_pct,gross_margin_pct,operating_margin_pct,net_margin_pct
 WITH std AS (
@@ -47,8 +47,10 @@ WITH std AS (
 SELECT w.company, l.period AS latest_quarter, l.end_date AS quarter_end, k.currency, w.unit,
        w.revenues, w.operating_income, w.net_income, w.eps_diluted,
        base_value(w.revenues, w.unit) AS revenues_in_currency,
+       -- Growth on a loss (a base at or below zero) means nothing: empty, as analysts print n/m.
        round(growth_pct(w.revenues, w.revenues_year_ago), 1) AS revenue_growth_pct,
-       round(growth_pct(w.operating_income, w.operating_income_year_ago), 1) AS operating_income_growth_pct,
+       round(CASE WHEN w.operating_income_year_ago > 0
+                  THEN growth_pct(w.operating_income, w.operating_income_year_ago) END, 1) AS operating_income_growth_pct,
        round(share_pct(w.gross_profit, w.revenues), 1) AS gross_margin_pct,
        round(share_pct(w.operating_income, w.revenues), 1) AS operating_margin_pct,
        round(share_pct(w.net_income, w.revenues), 1) AS net_margin_pct

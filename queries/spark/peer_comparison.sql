@@ -74,7 +74,8 @@ SELECT w.company, l.period AS latest_quarter, l.end_date AS quarter_end, k.curre
        w.revenues, w.operating_income, w.net_income, w.eps_diluted,
        CAST(w.revenues * u.factor AS DECIMAL(38, 1)) AS revenues_in_currency,
        round((w.revenues / w.revenues_year_ago - 1) * 100, 1) AS revenue_growth_pct,
-       round((w.operating_income / w.operating_income_year_ago - 1) * 100, 1) AS operating_income_growth_pct,
+       round(CASE WHEN w.operating_income_year_ago > 0
+                  THEN (w.operating_income / w.operating_income_year_ago - 1) * 100 END, 1) AS operating_income_growth_pct,
        round(w.gross_profit / w.revenues * 100, 1) AS gross_margin_pct,
        round(w.operating_income / w.revenues * 100, 1) AS operating_margin_pct,
        round(w.net_income / w.revenues * 100, 1) AS net_margin_pct
