@@ -190,3 +190,80 @@ fn peers_side_by_side_each_in_its_own_currency() {
     let latest = of("NVIDIA");
     assert_eq!(latest["eps_diluted"], "1.3");
 }
+
+/// The README's commands, as a reader copies them, on the data as shipped: each runs, and each
+/// shows the figures its `# │ ...` line promises. (`serve` and `repl` wait for a person, and the
+/// next release's commands need its text: they are the web and release tests'.)
+#[test]
+fn the_readmes_commands_run_on_the_data_as_shipped() {
+    let sb = Sandbox::universe();
+    let readme = std::fs::read_to_string(project_root().join("README.md")).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("iijwh");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let work = sb.dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let mut ran = 0;
+    let mut in_sh = false;
+    // A block that adds the next release runs only with that release's text.
+    let mut next_release = false;
+    let lines: Vec<&str> = readme.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if line.starts_with("```") {
+            in_sh = *line == "```sh";
+            next_release = in_sh
+                && lines[i + 1..]
+                    .iter()
+                    .take_while(|l| !l.starts_with("```"))
+                    .any(|l| l.starts_with("iijwh release new"));
+            continue;
+        }
+        if !in_sh || next_release || !line.starts_with("iijwh ") {
+            continue;
+        }
+        if line.starts_with("iijwh serve") || line.starts_with("iijwh repl") {
+            continue;
+        }
+        let out = std::process::Command::new("sh")
+            .args(["-c", line])
+            .current_dir(&work)
+            .env("PATH", &path)
+            .env("IIJWH_HOME", project_root())
+            .env("IIJWH_DATA", &sb.data)
+            .env("IIJWH_WAREHOUSE", sb.warehouse())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "README: {line}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ran += 1;
+        // `# │ 2Q06 ┆ 14,007 ┆ ... │`: every cell shown is in the output.
+        if let Some(shown) = lines.get(i + 1).and_then(|l| l.strip_prefix("# │")) {
+            let shown = shown.split('│').next().unwrap_or_default();
+            for cell in shown.split('┆').map(str::trim) {
+                if !cell.is_empty() && cell != "…" {
+                    assert!(
+                        stdout.contains(cell),
+                        "README: {line}\nno {cell:?} in:\n{stdout}"
+                    );
+                }
+            }
+        }
+        // `# 15 rules: 14 pass, ...`: the summary line as printed.
+        if let Some(shown) = lines.get(i + 1).and_then(|l| l.strip_prefix("# 15 rules")) {
+            let summary = shown.split("   (").next().unwrap();
+            let all = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                all.contains(&format!("15 rules{summary}")),
+                "README: {line}\n{all}"
+            );
+        }
+    }
+    assert!(ran >= 9, "{ran} README commands");
+}
