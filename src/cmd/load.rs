@@ -7,9 +7,10 @@
 //! or iijwh does by itself), with the same result byte for byte.
 
 use crate::base::project::Project;
-use crate::load::build;
+use crate::load::{build, unchanged};
 use crate::render::new_table;
 use crate::sql::rules::Status;
+use crate::warehouse::manifest::Manifest;
 use crate::warehouse::parts::RULE_OUTCOMES;
 use anyhow::Result;
 use std::process::ExitCode;
@@ -31,6 +32,25 @@ pub struct Args {
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let start = Instant::now();
+    // Nothing changed since the live generation was built: nothing is written.
+    if !args.full {
+        if let Some(live) = unchanged(project)? {
+            println!(
+                "nothing to load: no file of {} or schema/ changed since {} was built, so no new \
+                 generation ({} ms; `iijwh load --full` makes every part again)",
+                project.data.display(),
+                live.generation.display(),
+                start.elapsed().as_millis()
+            );
+            println!(
+                "0 of {} companies read and checked again (their files changed); the others taken \
+                 as they were",
+                live.manifest.parts.len()
+            );
+            summary(&live.manifest, &live.checks);
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     let report = build(project, args.full)?;
     // The process ends after printing: DuckDB's teardown would only cost time.
     report.engine.abandon();
@@ -64,8 +84,14 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             report.manifest.parts.len()
         ),
     }
+    summary(&report.manifest, &report.checks);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The newest releases of the generation and its rules' outcomes.
+fn summary(manifest: &Manifest, checks: &[(String, Status)]) {
     // The newest releases (all of them up to 20): `iijwh release list` shows every one.
-    let mut releases: Vec<_> = report.manifest.releases.iter().collect();
+    let mut releases: Vec<_> = manifest.releases.iter().collect();
     releases
         .sort_by(|a, b| (&a.published_on, &a.release_id).cmp(&(&b.published_on, &b.release_id)));
     let shown = &releases[releases.len().saturating_sub(20)..];
@@ -86,22 +112,20 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             releases.len() - shown.len()
         );
     }
-    let failed: Vec<&str> = report
-        .checks
+    let failed: Vec<&str> = checks
         .iter()
         .filter(|(_, s)| *s == Status::Fail)
         .map(|(name, _)| name.as_str())
         .collect();
-    let residual = report
-        .checks
+    let residual = checks
         .iter()
         .filter(|(_, s)| *s == Status::Residual)
         .count();
     println!(
         "{} check rules: {} pass, {residual} residual (gaps the release itself leaves), {} fail; \
          see the check_summary report",
-        report.checks.len(),
-        report.checks.len() - residual - failed.len(),
+        checks.len(),
+        checks.len() - residual - failed.len(),
         failed.len()
     );
     if !failed.is_empty() {
@@ -110,5 +134,4 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             failed.join(", ")
         );
     }
-    Ok(ExitCode::SUCCESS)
 }

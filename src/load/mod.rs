@@ -7,6 +7,7 @@
 
 mod plan;
 mod scoped;
+mod unchanged;
 
 use crate::base::project::Project;
 use crate::base::{sql_string, Phases};
@@ -34,6 +35,7 @@ use arrow::record_batch::RecordBatch;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
+pub use unchanged::{unchanged, Unchanged};
 
 const CHECK_RESULTS: &str = "check_results";
 /// The view the rules read most (the rules that read it wait for it)...

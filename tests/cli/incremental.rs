@@ -167,12 +167,39 @@ fn incremental_loads_end_where_a_full_rebuild_does() {
         removed.contains("1 of 3 companies read and checked again"),
         "{removed}"
     );
-    // Nothing changed: nothing is read again.
+    // Nothing changed: nothing is read again, and nothing is written (no new generation, the
+    // warehouse's folder as it was), with the releases and the rules' outcomes as they stand.
+    let listing = |dir: &Path| -> Vec<(String, std::time::SystemTime)> {
+        let mut out: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                let modified = e.metadata().unwrap().modified().unwrap();
+                (e.file_name().to_string_lossy().to_string(), modified)
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let before = (
+        listing(&sb.warehouse()),
+        listing(&sb.warehouse().join("generations")),
+        std::fs::canonicalize(sb.warehouse().join("current")).unwrap(),
+    );
     let again = sb.ok(&["load"]);
     assert!(
-        again.contains("0 of 3 companies read and checked again"),
+        again.contains("nothing to load")
+            && again.contains("0 of 3 companies read and checked again")
+            && again.contains("eurolumen-2q07")
+            && again.contains("15 check rules: 14 pass, 1 residual"),
         "{again}"
     );
+    let after = (
+        listing(&sb.warehouse()),
+        listing(&sb.warehouse().join("generations")),
+        std::fs::canonicalize(sb.warehouse().join("current")).unwrap(),
+    );
+    assert_eq!(before, after, "a load with nothing to do wrote");
 
     // The same data/ built in full into another warehouse.
     let full = work.path().join("full");
