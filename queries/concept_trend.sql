@@ -3,7 +3,7 @@
 -- param: company VARCHAR = -- company id, name or alias (as --company); empty: the company the session shows
 -- param: concept VARCHAR = total_revenues -- concept code (see the concepts view)
 -- param: kind VARCHAR = quarter -- quarter, half or year
--- values: company = SELECT c FROM (SELECT '' AS c UNION ALL SELECT company_id FROM companies UNION ALL SELECT name FROM companies) ORDER BY 1
+-- values: company = SELECT c FROM (SELECT '' AS c UNION ALL SELECT company_id FROM companies) ORDER BY 1
 -- values: concept = SELECT DISTINCT concept FROM printed_concepts ORDER BY 1
 -- values: kind = SELECT k FROM (VALUES ('quarter'), ('half'), ('year')) t(k)
 -- chart: bar x=period y=value

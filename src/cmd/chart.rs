@@ -130,9 +130,10 @@ pub fn terminal_width() -> usize {
         .unwrap_or(80)
 }
 
-/// Colour unless NO_COLOR is set (https://no-color.org).
+/// Colour on a terminal, unless NO_COLOR is set (https://no-color.org): piped into `less` or a
+/// file, the chart is plain text.
 pub fn color() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
 /// A report's declared chart (`spec`) drawn for the terminal (`query --format chart`).

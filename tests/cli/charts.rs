@@ -233,6 +233,10 @@ fn png_and_terminal_charts() {
         "fits 90 columns:\n{text}"
     );
     assert!(!text.contains('\u{1b}'), "NO_COLOR: no escape codes");
+    // Piped (`query --format chart | less`): the same bars, no escape codes either.
+    let piped = sb.ok(&["query", "trend_revenue", "--format", "chart"]);
+    assert!(piped.contains('█') && piped.contains("14,007"), "{piped}");
+    assert!(!piped.contains('\u{1b}'), "piped: no escape codes");
     // Ad-hoc SQL with --kind/--x/--y.
     let svg = sb.dir.path().join("bw.svg");
     sb.ok(&[
