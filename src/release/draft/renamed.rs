@@ -168,13 +168,30 @@ mod tests {
         EarlierFigures::of(&k)
     }
 
-    fn meaning(concept: &str, known: bool) -> Meaning {
-        Meaning {
+    /// The meaning `by_figures` gives a row printing `cells`, read at first as `concept`.
+    fn read(
+        concept: &str,
+        known: bool,
+        label: &str,
+        cells: &[(String, f64)],
+        taken: &[Option<String>],
+    ) -> Meaning {
+        let m = Meaning {
             table: "income_items".into(),
             concept: concept.into(),
             known,
             how: String::new(),
-        }
+        };
+        by_figures(
+            &e,
+            &mut Reading::default(),
+            m,
+            label,
+            0,
+            cells,
+            "USD million",
+            taken,
+        )
     }
 
     // NVIDIA's 2Q25 release: "Other, net 189 ... 264" and "Other income (expense), net 572
@@ -188,20 +205,16 @@ mod tests {
 
     #[test]
     fn a_known_label_printing_another_concepts_figures_is_that_concept() {
-        let e = earlier(&NVIDIA_2Q25);
         let cells = [
             ("2Q26".into(), 2236.0),
             ("2Q25".into(), 189.0),
             ("1H25".into(), 264.0),
         ];
-        let m = by_figures(
-            &e,
-            &mut Reading::default(),
-            meaning("other_income", true),
+        let m = read(
+            "other_income",
+            true,
             "Other income (expense), net",
-            0,
             &cells,
-            "USD million",
             &[],
         );
         assert_eq!(
@@ -211,14 +224,11 @@ mod tests {
             m.how
         );
         // Taken by an earlier row of the table: the label's meaning stays (and is flagged).
-        let m = by_figures(
-            &e,
-            &mut Reading::default(),
-            meaning("other_income", true),
+        let m = read(
+            "other_income",
+            true,
             "Other income (expense), net",
-            0,
             &cells,
-            "USD million",
             &[Some("other_net".into())],
         );
         assert_eq!(m.concept, "other_income");
@@ -226,44 +236,28 @@ mod tests {
 
     #[test]
     fn a_new_label_needs_two_figures_of_one_concept_and_stays_for_review() {
-        let e = earlier(&NVIDIA_2Q25);
         let total = [
             ("2Q26".into(), 2766.0),
             ("2Q25".into(), 572.0),
             ("1H25".into(), 942.0),
         ];
-        let m = by_figures(
-            &e,
-            &mut Reading::default(),
-            meaning("total_other_income_expense_net", false),
+        let m = read(
+            "total_other_income_expense_net",
+            false,
             "Total other income (expense), net",
-            0,
             &total,
-            "USD million",
             &[],
         );
         assert_eq!((m.concept.as_str(), m.known), ("other_income", false));
         // One figure is not enough for a new label; agreeing figures of a known label keep it.
         let one = [("2Q26".into(), 2766.0), ("2Q25".into(), 572.0)];
-        let m = by_figures(
-            &e,
-            &mut Reading::default(),
-            meaning("total_x", false),
-            "Total x",
-            0,
-            &one,
-            "USD million",
-            &[],
-        );
+        let m = read("total_x", false, "Total x", &one, &[]);
         assert_eq!(m.concept, "total_x");
-        let m = by_figures(
-            &e,
-            &mut Reading::default(),
-            meaning("other_income", true),
+        let m = read(
+            "other_income",
+            true,
             "Other income (expense), net",
-            0,
             &total,
-            "USD million",
             &[],
         );
         assert_eq!(m.concept, "other_income");
