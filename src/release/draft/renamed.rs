@@ -183,7 +183,7 @@ mod tests {
             how: String::new(),
         };
         by_figures(
-            &e,
+            &earlier(&NVIDIA_2Q25),
             &mut Reading::default(),
             m,
             label,
