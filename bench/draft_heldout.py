@@ -11,7 +11,8 @@ cases=[("oracle-FY2014Q4","oracle","4Q14","2014-06-19",["--fiscal-year-start","6
  ("nvidia-FY2024Q3","nvidia","3Q24","2023-11-21",["--fiscal-year-start","2","--fiscal-year-named-by","end_year","--fiscal-year-end","last Sunday of January"])]
 for folder,co,period,pub,flags in cases:
     with tempfile.TemporaryDirectory() as tmp:
-        data=os.path.join(tmp,"data"); shutil.copytree(os.path.join(ROOT,"data"),data)
+        # IIJ's release alone: the company drafted is new to the warehouse, as it was for data/.
+        data=os.path.join(tmp,"data"); os.makedirs(os.path.join(data,"companies")); shutil.copy(os.path.join(ROOT,"data","companies","iij.toml"),os.path.join(data,"companies")); shutil.copytree(os.path.join(ROOT,"data","releases","iij-2q06"),os.path.join(data,"releases","iij-2q06"))
         env=dict(os.environ,IIJWH_HOME=ROOT,IIJWH_DATA=data,IIJWH_WAREHOUSE=os.path.join(tmp,"wh"))
         run=lambda *a: subprocess.run([BIN,*a],env=env,capture_output=True,text=True)
         rid=f"{co}-x"

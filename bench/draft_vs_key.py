@@ -90,7 +90,10 @@ def compare(folder, report):
 def main(only):
     with tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, "data")
-        shutil.copytree(os.path.join(ROOT, "data"), data)
+        # IIJ's release alone: the real releases of data/ are what is drafted here.
+        os.makedirs(os.path.join(data, "companies"))
+        shutil.copy(os.path.join(ROOT, "data", "companies", "iij.toml"), os.path.join(data, "companies"))
+        shutil.copytree(os.path.join(ROOT, "data", "releases", "iij-2q06"), os.path.join(data, "releases", "iij-2q06"))
         env = dict(os.environ, IIJWH_HOME=ROOT, IIJWH_DATA=data, IIJWH_WAREHOUSE=os.path.join(tmp, "wh"))
         for company, (flags, releases) in COMPANIES.items():
             for i, (folder, rid, period, published) in enumerate(releases):

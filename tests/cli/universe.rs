@@ -87,6 +87,25 @@ fn figures_a_reader_looks_for_are_as_printed() {
         ),
         "JPY million"
     );
+    // Apple's 2004 data summary prints each segment's quarter as units and revenue: the
+    // Americas' 472 thousand computers and $1,018 million in the quarter to June 26, 2004.
+    assert_eq!(
+        one(
+            sb,
+            "apple",
+            "SELECT value::INTEGER || ' ' || unit FROM kpis WHERE item = 'americas_units' AND period = '3Q04'"
+        ),
+        "472 thousand units"
+    );
+    assert_eq!(
+        one(
+            sb,
+            "apple",
+            "SELECT value FROM income_items WHERE item = 'americas' AND period = '3Q04' AND \
+             release_id = 'apple-3q04'"
+        ),
+        "1018.0"
+    );
     // Buckle's third quarter, in thousands as printed, on its 52/53-week calendar.
     assert_eq!(
         one(

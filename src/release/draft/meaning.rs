@@ -317,6 +317,32 @@ pub(super) fn meaning(
     proposed(k, reading, st.table(), st.prefix(), label, &key, nth)
 }
 
+/// A count a summary prints beside each amount (`CPU Units k` beside `Rev $m`, Apple's units
+/// sold by segment): the KPI earlier releases printed under the label, else a new one named
+/// after the label and `units` (the label's amount keeps the plain name).
+pub(super) fn counted(k: &Knowledge, reading: &mut Reading, label: &str, nth: usize) -> Meaning {
+    let key = normalize(label);
+    if let Some(v) = k.order.get(&("kpis".to_string(), key.clone())) {
+        let concept = v.get(nth).or(v.last()).cloned().unwrap_or_default();
+        return Meaning {
+            table: "kpis".into(),
+            concept: concept.clone(),
+            known: true,
+            how: format!("count \"{label}\" printed by an earlier release as {concept}"),
+        };
+    }
+    proposed_as(
+        k,
+        reading,
+        "kpis",
+        "kpi_",
+        &format!("{label} units"),
+        label,
+        &key,
+        nth,
+    )
+}
+
 /// A concept new to the company, named after its label (with `prefix` when the name is taken),
 /// once per printing (the n-th) of the label in `table`.
 fn proposed(
@@ -324,6 +350,21 @@ fn proposed(
     reading: &mut Reading,
     table: &str,
     prefix: &str,
+    label: &str,
+    key: &str,
+    nth: usize,
+) -> Meaning {
+    proposed_as(k, reading, table, prefix, label, label, key, nth)
+}
+
+/// `proposed`, the concept named after `name`.
+#[allow(clippy::too_many_arguments)]
+fn proposed_as(
+    k: &Knowledge,
+    reading: &mut Reading,
+    table: &str,
+    prefix: &str,
+    name: &str,
     label: &str,
     key: &str,
     nth: usize,
@@ -338,7 +379,7 @@ fn proposed(
             how: format!("label \"{label}\" is new: concept {c} proposed"),
         };
     }
-    let base = slug(label);
+    let base = slug(name);
     let taken = |c: &str| k.tables.contains_key(c) || reading.codes.contains(c);
     let mut concept = base.clone();
     if taken(&concept) {

@@ -223,26 +223,30 @@ pub fn draft_tables(
             let nth = if t.transposed {
                 0
             } else {
+                let table = if t.counted.is_some() {
+                    "kpis"
+                } else {
+                    st.table()
+                };
                 let c = printed
-                    .entry((
-                        t.title.clone(),
-                        st.table().to_string(),
-                        normalize(&row.label),
-                    ))
+                    .entry((t.title.clone(), table.to_string(), normalize(&row.label)))
                     .or_default();
                 *c += 1;
                 *c - 1
             };
-            let m = meaning(
-                k,
-                reading,
-                st,
-                &row.label,
-                measure,
-                nth,
-                !clashes.contains(&ri),
-            );
-            let unit = units.of(measure);
+            let m = match &t.counted {
+                Some(_) => counted(k, reading, &row.label, nth),
+                None => meaning(
+                    k,
+                    reading,
+                    st,
+                    &row.label,
+                    measure,
+                    nth,
+                    !clashes.contains(&ri),
+                ),
+            };
+            let unit = t.counted.clone().unwrap_or_else(|| units.of(measure));
             let comparatives: Vec<(String, f64)> = row
                 .cells
                 .iter()
@@ -275,6 +279,7 @@ pub fn draft_tables(
                 && !reading.concepts.iter().any(|c| c.concept == m.concept)
             {
                 let (kind, dimension) = match measure {
+                    _ if t.counted.is_some() => ("count", "count"),
                     units::Measure::Shares => ("count", "count"),
                     units::Measure::Percent => ("ratio", "percent"),
                     units::Measure::PerShare => ("amount", "currency_per_share"),

@@ -21,13 +21,13 @@ pub(super) static DURATION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("regex")
 });
 pub(super) static FISCAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(?:Q([1-4])\s*(?:FY|F)\s*'?(\d{2}|\d{4})|([1-4])Q\s*'?(\d{2}|\d{4}))\b")
+    Regex::new(r"\b(?:Q([1-4])\s*(?:FY|F|['’‘])\s*'?(\d{2}|\d{4})|([1-4])Q\s*'?(\d{2}|\d{4}))\b")
         .expect("regex")
 });
 pub(super) static YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:19|20)\d\d\b").expect("regex"));
 pub(super) static CHANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bQ/Q\b|\bY/Y\b|\bYoY\b|\bQoQ\b|%\s*change\b|\bchange\b|\bvariance\b|%\s*chg\b|\bincrease\s*\(decrease\)|\bup/down\b|\bin\s+(?:US\s*\$|U\.S\.\s*dollars|constant\s+currency))").expect("regex")
+    Regex::new(r"(?i)(?:\bsequential\s+change\b|\byear/year\s+change\b|\bQ/Q\b|\bY/Y\b|\bYoY\b|\bQoQ\b|%\s*change\b|\bchange\b|\bvariance\b|%\s*chg\b|\bincrease\s*\(decrease\)|\bup/down\b|\bin\s+(?:US\s*\$|U\.S\.\s*dollars|constant\s+currency))").expect("regex")
 });
 /// A common-size column beside each period's ("2014   % of Revenues   2013   % of Revenues"):
 /// each level's share of revenues, a ratio the release derives.
@@ -40,7 +40,7 @@ pub(super) static BARE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bQ([1-4])\b|\b(?:total|full[- ]year)\b").expect("regex"));
 /// Words a header line may hold besides its heads.
 pub(super) static NOISE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:ended|ending|as\s+of|as\s+at|at|unaudited|audited|and|for\s+the|of|the|fiscal|in|period|periods|to|from|through|increase|decrease)\b|[(),.:$%\-–—/]").expect("regex")
+    Regex::new(r"(?i)\b(?:ended|ending|as\s+of|as\s+at|at|unaudited|audited|and|for\s+the|of|the|fiscal|in|period|periods|to|from|through|increase|decrease|actual)\b|[(),.:$%\-–—/]").expect("regex")
 });
 
 /// What a header line holds, in print order: durations (months), dates, years, fiscal labels,

@@ -72,6 +72,9 @@ pub struct Table {
     /// Printed with a "% of Revenues" column after each period's (Oracle's statements): those
     /// cells are left, the rest read as usual.
     pub shares: bool,
+    /// A count's unit (`thousand units`) when the table is the counted half of a summary that
+    /// prints each period as a count and an amount (`CPU Units k   Rev $m`): see `split_measures`.
+    pub counted: Option<String>,
 }
 
 static SCALE: LazyLock<Regex> = LazyLock::new(|| {
@@ -150,6 +153,14 @@ pub fn tables(text: &str) -> Vec<Table> {
             shares: block.iter().any(|h| h.shares > 0),
             ..Table::default()
         };
+        // `CPU Units k   Rev $m` under each period's head: each period prints two measures.
+        let measures = lines
+            .get(i)
+            .and_then(|l| sub_heads(l, table.heads.len(), table.changes.len()));
+        if measures.is_some() {
+            table.header_lines.push(i + 1);
+            i += 1;
+        }
         let mut section = block
             .iter()
             .find(|h| !h.lead.is_empty())
@@ -183,7 +194,11 @@ pub fn tables(text: &str) -> Vec<Table> {
                         common_size_apart(&mut table, &mut r.cells);
                     }
                     let mut label = r.label;
-                    let wrapped = label.chars().next().is_some_and(char::is_lowercase);
+                    // A label starting lower-case continues the line above, unless its first
+                    // word is a name that starts so (`iMac`, `iPod`, `eMac`).
+                    let first = label.split_whitespace().next().unwrap_or_default();
+                    let wrapped = first.chars().next().is_some_and(char::is_lowercase)
+                        && !first.chars().skip(1).any(char::is_uppercase);
                     if let Some(p) = pending.take() {
                         if wrapped || label.is_empty() && !p.ends_with(':') {
                             label = format!("{p} {label}").trim().to_string();
@@ -230,10 +245,98 @@ pub fn tables(text: &str) -> Vec<Table> {
             }
         }
         if !table.rows.is_empty() {
-            out.push(table);
+            match measures {
+                Some(m) => out.extend(split_measures(table, &m)),
+                None => out.push(table),
+            }
         }
     }
     out
+}
+
+/// The measures a summary prints under each period's head, in order, when `line` repeats them
+/// once per head and once per change column (`CPU Units k   Rev $m` three times, then `Units
+/// Revenue` twice): two or more, no numbers among them.
+fn sub_heads(line: &str, heads: usize, changes: usize) -> Option<Vec<String>> {
+    let chunks: Vec<&str> = cells::chunks(line)
+        .into_iter()
+        .map(|(_, c)| c.trim())
+        .collect();
+    if heads == 0 || chunks.iter().any(|c| cells::is_cell(c)) {
+        return None;
+    }
+    let m = (2..=3).find(|m| chunks.len() == m * (heads + changes))?;
+    let first = &chunks[..m];
+    (0..heads)
+        .all(|h| chunks[h * m..(h + 1) * m] == *first)
+        .then(|| first.iter().map(|c| c.to_string()).collect())
+}
+
+/// A summary printing each period as a count and an amount (Apple's 2004 data summary: `CPU
+/// Units k   Rev $m` under each quarter) read as one table per measure, the amounts first: each
+/// with the same heads and change columns, its own scale (`$m`: millions) or count unit (`Units
+/// k`: thousand units), and each row's cells of that measure. A row printing one cell a period
+/// (`Total Apple   $1,909   $1,545   $2,014`) is the amounts'.
+fn split_measures(table: Table, measures: &[String]) -> Vec<Table> {
+    static COUNT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\bunits?\b(?:\s+(k|m|thousands?|millions?)\b)?").expect("regex")
+    });
+    let (n, c, m) = (table.heads.len(), table.changes.len(), measures.len());
+    let scale = |s: &str| match s.to_ascii_lowercase().chars().next() {
+        Some('k') | Some('t') => "thousand ",
+        Some('m') => "million ",
+        _ => "",
+    };
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by_key(|&i| COUNT.is_match(&measures[i]));
+    order
+        .into_iter()
+        .map(|k| {
+            let counted = COUNT
+                .captures(&measures[k])
+                .map(|cap| format!("{}units", cap.get(1).map_or("", |w| scale(w.as_str()))));
+            let amount_scale = if measures[k].to_ascii_lowercase().ends_with('m') {
+                "(in millions)".to_string()
+            } else {
+                table.scale.clone()
+            };
+            let rows = table
+                .rows
+                .iter()
+                .filter_map(|r| {
+                    let cells = if r.cells.len() == m * (n + c) {
+                        (0..n + c).map(|j| r.cells[j * m + k].clone()).collect()
+                    } else if counted.is_none() && (r.cells.len() == n || r.cells.len() == n + c) {
+                        r.cells.clone()
+                    } else {
+                        return None;
+                    };
+                    Some(Row { cells, ..r.clone() })
+                })
+                .collect();
+            // A quarter's label (`Q3'04`) heads three months: the table is read as a statement's.
+            let heads = table
+                .heads
+                .iter()
+                .map(|h| Head {
+                    months: h.months.or(h.fiscal.filter(|f| f.0 > 0).map(|_| 3)),
+                    ..h.clone()
+                })
+                .collect();
+            Table {
+                title: table.title.clone(),
+                scale: if counted.is_some() {
+                    String::new()
+                } else {
+                    amount_scale
+                },
+                heads,
+                rows,
+                counted,
+                ..table.clone()
+            }
+        })
+        .collect()
 }
 
 /// A row of a common-size statement prints a percentage after each period's level (`$3,769
@@ -638,5 +741,32 @@ mod tests {
         assert_eq!(fiscal[8], (4, 2014));
         assert_eq!(t.heads[9].months, Some(12));
         assert_eq!(t.rows[0].cells[9].value.as_deref(), Some("9416"));
+    }
+
+    #[test]
+    fn a_summary_of_counts_and_amounts_per_period_is_two_tables() {
+        // Apple's Q3 FY2004 data summary (EX-99.2), lines 134-140 and 150.
+        let apple = "Apple Computer, Inc.\nQ3\u{2019}04 Unaudited Summary Data\nQ2\u{2019}04 Actual   Q3\u{2019}03 Actual   Q3\u{2019}04 Actual   Sequential Change   Year/Year Change\nCPU Units k   Rev $m   CPU Units k   Rev $m   CPU Units k   Rev $m   Units   Revenue   Units   Revenue\nOperating Segments\nAmericas   361   $881   452   $831   472   $1,018   31%   16%   4%   23%\nOther Music Products (4)   NM   60   NM   12   NM   73   NM   22%   NM   508%\nTotal Apple   $1,909   $1,545   $2,014   6%   30%\n";
+        let t = tables(apple);
+        assert_eq!(t.len(), 2, "{t:#?}");
+        let (amounts, counts) = (&t[0], &t[1]);
+        assert_eq!(amounts.heads[2].fiscal, Some((3, 2004)));
+        assert_eq!(amounts.scale, "(in millions)");
+        assert_eq!(counts.counted.as_deref(), Some("thousand units"));
+        let printed = |r: &Row| {
+            r.cells
+                .iter()
+                .map(|c| c.printed.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            printed(&amounts.rows[0]),
+            ["$881", "$831", "$1,018", "16%", "23%"]
+        );
+        assert_eq!(printed(&counts.rows[0]), ["361", "452", "472", "31%", "4%"]);
+        assert_eq!(amounts.rows[0].section, "Operating Segments");
+        // A row of amounts alone is the amounts'.
+        assert_eq!(amounts.rows.len(), 3);
+        assert_eq!(counts.rows.len(), 2);
     }
 }
