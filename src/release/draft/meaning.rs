@@ -63,9 +63,6 @@ pub(super) fn statement_of(t: &Table) -> Option<Statement> {
     if title.contains("non-gaap")
         || title.contains("reconciliation")
         || title.contains("non-consolidated")
-        // Each region's lines under the same labels as the company's: a breakdown the fact
-        // tables hold only as the company's own lines.
-        || title.contains("geographic")
     {
         return None;
     }
@@ -337,6 +334,42 @@ pub(super) fn counted(k: &Knowledge, reading: &mut Reading, label: &str, nth: us
         "kpis",
         "kpi_",
         &format!("{label} units"),
+        label,
+        &key,
+        nth,
+    )
+}
+
+/// A line of one part of the company (a region's `Software and cloud revenues` under
+/// `AMERICAS`): the concept named after the section and the label, known when an earlier
+/// release printed it.
+pub(super) fn part_of(
+    earlier: &super::renamed::EarlierFigures,
+    reading: &mut Reading,
+    table: &str,
+    section: &str,
+    label: &str,
+    nth: usize,
+) -> Meaning {
+    let name = format!("{section} {label}");
+    let concept = slug(&name);
+    if earlier.knows(&concept) {
+        return Meaning {
+            table: table.to_string(),
+            concept: concept.clone(),
+            known: true,
+            how: format!(
+                "\"{label}\" under \"{section}\" printed by an earlier release as {concept}"
+            ),
+        };
+    }
+    let key = normalize(&name);
+    proposed_as(
+        &Knowledge::default(),
+        reading,
+        table,
+        "",
+        &name,
         label,
         &key,
         nth,

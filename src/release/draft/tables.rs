@@ -15,7 +15,7 @@ use crate::release::calendar::Calendar;
 use crate::release::read::periods::{self, When};
 use crate::release::read::table::{self, Table};
 use crate::release::read::{proof, units};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What the tables did with their cells, by byte range (line, start, end): taken as rows, or
 /// left with the reason.
@@ -128,6 +128,7 @@ pub fn draft_tables(
             tied.entry(r).or_insert(why);
         }
         let clashes = alias_clashes(k, st, &t, &values, &ties);
+        let parts_of = breakdown_sections(&t, &values);
         let mut concept_of: Vec<Option<String>> = vec![None; t.rows.len()];
         for (ri, row) in t.rows.iter().enumerate() {
             if values[ri].is_empty() {
@@ -236,6 +237,9 @@ pub fn draft_tables(
             };
             let m = match &t.counted {
                 Some(_) => counted(k, reading, &row.label, nth),
+                None if parts_of.contains(&ri) => {
+                    part_of(&earlier, reading, st.table(), &row.section, &row.label, nth)
+                }
                 None => meaning(
                     k,
                     reading,
@@ -246,7 +250,13 @@ pub fn draft_tables(
                     !clashes.contains(&ri),
                 ),
             };
-            let unit = t.counted.clone().unwrap_or_else(|| units.of(measure));
+            let unit = match (&t.counted, measure) {
+                (Some(u), _) => u.clone(),
+                (None, units::Measure::Shares) => {
+                    units::shares_of_section(&row.section).unwrap_or_else(|| units.of(measure))
+                }
+                (None, _) => units.of(measure),
+            };
             let comparatives: Vec<(String, f64)> = row
                 .cells
                 .iter()
@@ -651,6 +661,43 @@ fn scale_factor(word: &str) -> f64 {
         "billion" => 1e9,
         _ => 1.0,
     }
+}
+
+/// Rows of a table that prints the same lines for each of three or more parts (Oracle's
+/// revenues by region: `Software and cloud revenues` then `Hardware systems revenues` under
+/// `AMERICAS`, `EUROPE / MIDDLE EAST / AFRICA`, `ASIA PACIFIC`, then `TOTAL COMPANY`): a part's
+/// line, not the company's own, unless under a total's section. The sections must print the
+/// very same lines in the same order: a statement's sections share a label or two (products
+/// and services under net sales and under cost of sales), not their whole run.
+fn breakdown_sections(t: &Table, values: &[Vec<Option<String>>]) -> HashSet<usize> {
+    let amount = |row: &table::Row| {
+        units::measure(&row.label, &row.section, &row.cells[0].printed) == units::Measure::Amount
+    };
+    // Each section's run of amount rows, in print order.
+    let mut runs: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (ri, row) in t.rows.iter().enumerate() {
+        if values[ri].is_empty() || row.section.is_empty() || !amount(row) {
+            continue;
+        }
+        match runs.last_mut() {
+            Some((section, rows)) if *section == row.section => rows.push(ri),
+            _ => runs.push((row.section.as_str(), vec![ri])),
+        }
+    }
+    let labels = |rows: &[usize]| -> Vec<String> {
+        rows.iter().map(|&r| normalize(&t.rows[r].label)).collect()
+    };
+    let mut out = HashSet::new();
+    for (section, rows) in &runs {
+        let same = runs
+            .iter()
+            .filter(|(_, other)| labels(other) == labels(rows))
+            .count();
+        if rows.len() >= 2 && same >= 3 && !section.to_lowercase().starts_with("total") {
+            out.extend(rows.iter().copied());
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -43,11 +43,24 @@ pub fn units(scale: &str, company_unit: &str) -> Units {
         .captures(scale)
         .map(|c| scale_word(&c[1]).to_string())
         .unwrap_or(company_scale);
+    // "(In millions, except share and per share amounts)": share counts are not in millions.
+    static EXCEPT_SHARES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)except\s+(?:share\s+and|shares\s+and|share\s+amounts|number\s+of\s+shares)",
+        )
+        .expect("regex")
+    });
     let shares_scale = SHARES
         .captures(scale)
         .and_then(|c| c.get(1).or(c.get(2)))
         .map(|m| scale_word(m.as_str()).to_string())
-        .unwrap_or_else(|| scale_of_amounts.clone());
+        .unwrap_or_else(|| {
+            if EXCEPT_SHARES.is_match(scale) {
+                String::new()
+            } else {
+                scale_of_amounts.clone()
+            }
+        });
     let with = |scale: &str, what: &str| {
         if scale.is_empty() {
             what.to_string()
@@ -112,9 +125,42 @@ impl Units {
     }
 }
 
+/// Share counts' unit when the row's own section says it ("Shares used in computing earnings
+/// per share (in thousands):"), over the table's scale line.
+pub fn shares_of_section(section: &str) -> Option<String> {
+    static IN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\(in\s+(thousands|millions)\)").expect("regex"));
+    let c = IN.captures(section)?;
+    Some(format!("{} shares", scale_word(&c[1])))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn share_counts_excepted_from_the_scale_are_in_units_unless_their_section_says() {
+        // Apple's 2004 statement of operations: "(In millions, except share and per share
+        // amounts)", its share counts under "Shares used in computing earnings per share (in
+        // thousands):".
+        let u = units(
+            "(In millions, except share and per share amounts)",
+            "USD million",
+        );
+        assert_eq!(
+            (u.amount.as_str(), u.shares.as_str()),
+            ("USD million", "shares")
+        );
+        assert_eq!(
+            shares_of_section("Shares used in computing earnings per share (in thousands):"),
+            Some("thousand shares".to_string())
+        );
+        // NVIDIA's "(In millions, except per share data)": share counts in millions.
+        assert_eq!(
+            units("(In millions, except per share data)", "USD million").shares,
+            "million shares"
+        );
+    }
 
     #[test]
     fn scale_lines_as_companies_print_them() {
