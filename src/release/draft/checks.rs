@@ -226,7 +226,9 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
         let waits = r.how.iter().any(|h| h.contains("certain once it ties"));
         match mark {
             Ok(why) => {
+                // A period placed by layout alone stays for review, whatever sums.
                 if r.certainty == Certainty::Review
+                    && r.placement != "layout"
                     && (why.starts_with("parts")
                         || why.starts_with("as the table")
                         || waits && why.starts_with("stated"))

@@ -359,6 +359,7 @@ pub(super) fn read_text(
                     label: label_printed.to_string(),
                     printed: f.text.clone(),
                     placement: "label",
+                    measure: "amount",
                     certainty,
                     how: vec![format!("table row: {how}; column {p} {comparison}")],
                     line: f.line,

@@ -5,9 +5,11 @@
 //! provenance is the dictionary), then the concepts' own labels and the standard concepts' labels
 //! and aliases, then close matches (proposed for review, never as certain). Every proposed value
 //! reads back from its printed form; the draft's own totals, parts and stated growth rates are
-//! checked, which ties a row (raising a close match) or flags it. Every number of the text is
-//! either proposed or listed as unplaced.
+//! checked, which ties a row (raising a close match) or flags it. A results deck's charts
+//! (`charts`, over `read::slide`) give their series by period, placed by the chart's own sums.
+//! Every number of the text is either proposed or listed as unplaced.
 
+mod charts;
 mod checks;
 pub mod company;
 pub mod grid;
@@ -68,6 +70,9 @@ pub struct DraftRow {
     pub label: String,
     pub printed: String,
     pub placement: &'static str,
+    /// What the value measures: `amount`, or a ratio of the item (`gross_margin_ratio`,
+    /// `pct_of_revenues`), as the fact tables' `measure` column says.
+    pub measure: &'static str,
     pub certainty: Certainty,
     /// How it was found, and what tied or flagged it.
     pub how: Vec<String>,
@@ -191,6 +196,8 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
         statements.rows,
         &taken,
     );
+    // Charts last: the figures the text states elsewhere are what pins their periods.
+    charts::draft_charts(&text, &knowledge, &calendar, &unit, &mut d);
     d.concepts = reading.concepts;
     let record_table: toml::Table = crate::base::read_text_bounded(&record)
         .ok()

@@ -320,6 +320,7 @@ pub(super) fn stated(
                 label: st.printed_label.clone(),
                 printed,
                 placement: "statement",
+                measure: "amount",
                 certainty,
                 how: vec![how],
                 line: line_no,
