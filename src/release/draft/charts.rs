@@ -21,10 +21,23 @@ struct Reading<'a> {
     meaning: Option<(String, String)>,
     certain: bool,
     how: Vec<String>,
+    /// Its rows (or unplaced numbers) are written.
+    done: bool,
+    /// Its concept came from the legend's layout, not from its label or the arithmetic.
+    by_legend: bool,
+}
+
+/// A chart being drafted: its series as read so far.
+struct Work<'a> {
+    chart: &'a slide::Chart,
+    readings: Vec<Reading<'a>>,
+    section: String,
 }
 
 /// Draft the charts of `text` into `d` (after the tables and the line reader, before the
-/// checks): rows for the series with a meaning, the rest of their numbers unplaced.
+/// checks): rows for the series with a meaning, the rest of their numbers unplaced. Labeled
+/// series first (of every chart: one chart's figures identify another's unlabeled series), then
+/// the unlabeled ones the figures so far identify, then ratio series.
 pub(super) fn draft_charts(
     text: &str,
     k: &Knowledge,
@@ -32,31 +45,163 @@ pub(super) fn draft_charts(
     unit: &str,
     d: &mut Draft,
 ) {
-    for chart in slide::charts(text) {
-        if chart.periods.iter().any(|p| calendar.period(p).is_err()) {
+    let charts: Vec<(slide::Chart, Vec<Settled>)> = slide::charts(text)
+        .into_iter()
+        .filter(|c| c.periods.iter().all(|p| calendar.period(p).is_ok()))
+        .map(|c| {
+            let s = slide::settle(&c);
+            (c, s)
+        })
+        .collect();
+    // A series line another reader drafted from is its.
+    let taken: HashSet<usize> = d.rows.iter().map(|r| r.line).collect();
+    let mut works: Vec<Work> = charts
+        .iter()
+        .map(|(chart, settled)| {
+            let mut readings: Vec<Reading> = settled
+                .iter()
+                .filter(|s| !taken.contains(&chart.series[s.series].line))
+                .map(|s| read_series(k, chart, s))
+                .collect();
+            resolve_totals(k, &mut readings);
+            Work {
+                chart,
+                readings,
+                section: format!(
+                    "Chart over {} (line {})",
+                    chart.periods.join(" "),
+                    chart.axis_line
+                ),
+            }
+        })
+        .collect();
+    for w in &mut works {
+        emit(k, unit, d, w, |r| r.meaning.is_some());
+    }
+    for w in &mut works {
+        identify(k, unit, d, w);
+        emit(k, unit, d, w, |r| r.meaning.is_some());
+    }
+    for w in &mut works {
+        emit(k, unit, d, w, |_| true);
+    }
+}
+
+/// Unlabeled amount series of a chart: by the arithmetic against the figures drafted so far,
+/// then by the chart's legend.
+fn identify(k: &Knowledge, unit: &str, d: &Draft, w: &mut Work) {
+    let figures = legend::Figures::of(d, unit);
+    let chart = w.chart;
+    let open: Vec<usize> = (0..w.readings.len())
+        .filter(|&i| {
+            let r = &w.readings[i];
+            !r.done && r.meaning.is_none() && !chart.series[r.settled.series].percent
+        })
+        .collect();
+    if open.is_empty() {
+        return;
+    }
+    let mut known: Vec<(usize, String)> = Vec::new();
+    for &i in &open {
+        let cells = &w.readings[i].settled.cells;
+        if let Some((c, agree)) =
+            legend::by_arithmetic(k, &figures, cells, &chart.periods, &w.section)
+        {
+            let r = &mut w.readings[i];
+            r.how.push(format!(
+                "chart series with no label on its line: it equals the release's figures of {c} \
+                 (or the sum of their parts) in {agree} of its periods and differs in none"
+            ));
+            r.meaning = Some((table_of(k, &c), c.clone()));
+            known.push((i, c));
+        }
+    }
+    // The legend, less what the chart's labeled series already are.
+    let labeled: HashSet<String> = w
+        .readings
+        .iter()
+        .filter(|r| !r.label.is_empty())
+        .filter_map(|r| r.meaning.as_ref().map(|m| m.1.clone()))
+        .collect();
+    let legend: Vec<String> = legend::legend_concepts(k, &chart.legend)
+        .into_iter()
+        .filter(|c| !labeled.contains(c))
+        .collect();
+    // A legend entry one series alone agrees with, in some period, and with no other entry.
+    for &i in &open {
+        if known.iter().any(|(j, _)| *j == i) {
             continue;
         }
-        let settled = slide::settle(&chart);
-        // A series line another reader drafted from is its.
-        let taken: HashSet<usize> = d.rows.iter().map(|r| r.line).collect();
-        let settled: Vec<&Settled> = settled
+        let cells = &w.readings[i].settled.cells;
+        let agreeing: Vec<&String> = legend
             .iter()
-            .filter(|s| !taken.contains(&chart.series[s.series].line))
+            .filter(|c| !known.iter().any(|(_, k)| k == *c))
+            .filter(|c| figures.agreement(k, c, cells, &chart.periods, &w.section).0 > 0)
             .collect();
-        let mut readings: Vec<Reading> =
-            settled.iter().map(|s| read_series(k, &chart, s)).collect();
-        resolve_totals(k, &mut readings);
-        let pinned = pinned(d, &chart.periods, &readings, unit);
-        let section = format!(
-            "Chart over {} (line {})",
-            chart.periods.join(" "),
-            chart.axis_line
-        );
-        let total = readings
-            .iter()
-            .find(|r| matches!(r.settled.placed, Placed::Total { .. }))
-            .and_then(|r| r.meaning.clone());
-        for r in &readings {
+        if let [c] = agreeing.as_slice() {
+            let others = open.iter().filter(|&&j| j != i).any(|&j| {
+                figures
+                    .agreement(
+                        k,
+                        c,
+                        &w.readings[j].settled.cells,
+                        &chart.periods,
+                        &w.section,
+                    )
+                    .0
+                    > 0
+            });
+            if !others {
+                let c = (*c).clone();
+                let r = &mut w.readings[i];
+                r.how.push(format!(
+                    "chart series with no label on its line: of its legend's entries, only {c} \
+                     has a figure elsewhere in the release that it equals"
+                ));
+                r.meaning = Some((table_of(k, &c), c.clone()));
+                r.by_legend = true;
+                known.push((i, c));
+            }
+        }
+    }
+    let series: Vec<usize> = open.clone();
+    for (i, c, how) in legend::by_legend(&series, &legend, &known) {
+        let r = &mut w.readings[i];
+        r.how.push(how);
+        r.meaning = Some((table_of(k, &c), c));
+        r.by_legend = true;
+    }
+}
+
+/// The table a concept's figures go to: a revenue line when it may be one.
+fn table_of(k: &Knowledge, concept: &str) -> String {
+    let tables = k.tables.get(concept);
+    if tables.is_some_and(|t| t.iter().any(|t| t == "revenue_lines")) {
+        "revenue_lines".to_string()
+    } else {
+        tables
+            .and_then(|t| t.first().cloned())
+            .unwrap_or_else(|| "income_items".to_string())
+    }
+}
+
+/// Rows (or unplaced numbers) of the readings `which` picks that are not done yet.
+fn emit(k: &Knowledge, unit: &str, d: &mut Draft, w: &mut Work, which: impl Fn(&Reading) -> bool) {
+    let chart = w.chart;
+    let pinned = pinned(d, &chart.periods, &w.readings, unit, &w.section);
+    let figures = legend::Figures::of(d, unit);
+    let total = w
+        .readings
+        .iter()
+        .find(|r| matches!(r.settled.placed, Placed::Total { .. }))
+        .and_then(|r| r.meaning.clone());
+    let section = w.section.clone();
+    for r in w.readings.iter_mut() {
+        if r.done || !which(r) {
+            continue;
+        }
+        r.done = true;
+        {
             let series = &chart.series[r.settled.series];
             let line = series.line;
             // The line reader listed this line's numbers as unplaced: the chart reads them now.
@@ -80,7 +225,21 @@ pub(super) fn draft_charts(
                     (Some((table, concept)), Some(measure)) if table == "revenue_lines" => {
                         (Some((table.clone(), concept.clone())), measure)
                     }
-                    _ => (None, "amount"),
+                    _ => match legend::share_of_revenues(
+                        k,
+                        &figures,
+                        &r.settled.cells,
+                        &chart.periods,
+                    ) {
+                        Some((c, agree)) => {
+                            r.how.push(format!(
+                                "a ratio series: {c} over total revenues, as drafted, gives its \
+                                 numbers in {agree} periods and differs in none"
+                            ));
+                            (Some(("income_items".to_string(), c)), "pct_of_revenues")
+                        }
+                        None => (None, "amount"),
+                    },
                 }
             } else {
                 (r.meaning.clone(), "amount")
@@ -100,16 +259,19 @@ pub(super) fn draft_charts(
                 continue;
             };
             let proved = matches!(r.settled.placed, Placed::Total { .. } | Placed::Part { .. });
-            let certain =
-                r.certain && proved && measure == "amount" && pinned.0 > 0 && pinned.1 == 0;
+            // The periods are the axis' by order: pinned only when the chart agrees with the
+            // release's figures elsewhere, and contradicts none. Else layout, which the checks do
+            // not raise to certain.
+            let reconciled = proved && !r.by_legend && pinned.0 > 0 && pinned.1 == 0;
+            let certain = r.certain && reconciled && measure == "amount";
             let mut how = r.how.clone();
-            how.push(placement_note(&chart, r.settled));
+            how.push(placement_note(chart, r.settled));
             how.push(format!(
                 "the chart agrees with {} figure(s) the release states elsewhere for its concepts \
                  and periods, and differs from {}",
                 pinned.0, pinned.1
             ));
-            if measure != "amount" {
+            if measure == "gross_margin_ratio" {
                 how.push(format!(
                     "a {} series: the ratio of the chart's total ({item})",
                     measure.replace('_', " ")
@@ -135,7 +297,7 @@ pub(super) fn draft_charts(
                     section: section.clone(),
                     label: r.label.clone(),
                     printed: c.printed.clone(),
-                    placement: if proved { "reconciled" } else { "layout" },
+                    placement: if reconciled { "reconciled" } else { "layout" },
                     measure,
                     certainty: if certain {
                         Certainty::Certain
@@ -176,6 +338,8 @@ fn read_series<'a>(k: &Knowledge, chart: &slide::Chart, s: &'a Settled) -> Readi
         meaning: None,
         certain: false,
         how: Vec::new(),
+        done: false,
+        by_legend: false,
     };
     if label.is_empty() || chart.series[s.series].percent {
         return r;
@@ -271,7 +435,13 @@ fn resolve_totals(k: &Knowledge, readings: &mut [Reading]) {
 
 /// How the chart's figures stand against the rows already drafted from the rest of the text
 /// (statements, tables) for the same concept and period: (agreeing, differing).
-fn pinned(d: &Draft, periods: &[String], readings: &[Reading], unit: &str) -> (usize, usize) {
+fn pinned(
+    d: &Draft,
+    periods: &[String],
+    readings: &[Reading],
+    unit: &str,
+    section: &str,
+) -> (usize, usize) {
     let mut agree = 0;
     let mut differ = 0;
     for r in readings {
@@ -285,7 +455,11 @@ fn pinned(d: &Draft, periods: &[String], readings: &[Reading], unit: &str) -> (u
             // The same concept is the same figure in any table (total revenues is a revenue
             // line and an income item).
             for x in d.rows.iter().filter(|x| {
-                x.comparison == "level" && x.unit == unit && &x.period == period && x.item == *item
+                x.comparison == "level"
+                    && x.unit == unit
+                    && &x.period == period
+                    && x.item == *item
+                    && x.section != section
             }) {
                 if as_f64(&x.value) == as_f64(v) {
                     agree += 1;

@@ -14,6 +14,7 @@ mod checks;
 pub mod company;
 pub mod grid;
 mod knowledge;
+mod legend;
 mod lines;
 mod meaning;
 mod output;

@@ -32,6 +32,9 @@ pub struct Chart {
     /// The axis' period labels, in printed order.
     pub periods: Vec<String>,
     pub series: Vec<Series>,
+    /// Lines of words alone near the series (from a few lines above the first to the axis): the
+    /// legend, its entries glued or wrapped as the PDF prints them, with the chart's titles.
+    pub legend: Vec<(usize, String)>,
 }
 
 /// A series line: the numbers printed together and the label on the same line, if any.
@@ -96,17 +99,36 @@ pub fn charts(text: &str) -> Vec<Chart> {
             continue;
         };
         let n = periods.len();
-        let series = (since..i)
+        let series: Vec<Series> = (since..i)
             .filter_map(|j| series_of(j + 1, lines[j], n))
+            .collect();
+        let first = series.first().map_or(i, |s| s.line - 1);
+        let legend = (first.saturating_sub(LEGEND_ABOVE).max(since)..i)
+            .filter(|&j| is_legend(lines[j]))
+            .map(|j| (j + 1, lines[j].trim().to_string()))
             .collect();
         out.push(Chart {
             axis_line: i + 1,
             periods,
             series,
+            legend,
         });
         since = i + 1;
     }
     out
+}
+
+/// How far above its first series a chart's legend may be printed, in lines.
+const LEGEND_ABOVE: usize = 30;
+
+/// A line of a legend: a few words, no digit, no sentence.
+fn is_legend(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty()
+        && t.len() <= 80
+        && !t.bytes().any(|b| b.is_ascii_digit())
+        && !t.ends_with('.')
+        && !t.ends_with(',')
 }
 
 /// A line as a series of a chart of `n` periods: its cuts into `n` numbers, else into the
@@ -179,9 +201,9 @@ mod tests {
 
     #[test]
     fn a_chart_is_its_axis_and_the_series_above_it() {
-        let charts = charts(CONNECTIVITY);
-        assert_eq!(charts.len(), 1);
-        let c = &charts[0];
+        let found = charts(CONNECTIVITY);
+        assert_eq!(found.len(), 1);
+        let c = &found[0];
         assert_eq!(c.axis_line, 14);
         assert_eq!(c.periods.len(), 7);
         let labels: Vec<&str> = c.series.iter().map(|s| s.label.as_str()).collect();
@@ -204,5 +226,18 @@ mod tests {
         assert_eq!(dialup[0].value.as_deref(), Some("606"));
         assert_eq!((dialup[0].line, dialup[0].start, dialup[0].end), (9, 0, 3));
         assert_eq!(c.series[1].cuts[0][1].value.as_deref(), Some("13.5"));
+        assert!(c.legend.is_empty());
+        // IIJ 2Q06, lines 291-297: a legend printed apart from its series, glued and wrapped.
+        let text = "Systems Integration\n 0\n(JPY million) Operating Income Net Income (Loss) Operating\n\nMargin Ratio\n811507247656410282(100)\n2Q062Q051Q054Q043Q042Q041Q04\n";
+        let c = &charts(text)[0];
+        let legend: Vec<&str> = c.legend.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(
+            legend,
+            [
+                "Systems Integration",
+                "(JPY million) Operating Income Net Income (Loss) Operating",
+                "Margin Ratio"
+            ]
+        );
     }
 }
