@@ -49,7 +49,11 @@ pub(super) fn draft_charts(
         .into_iter()
         .filter(|c| c.periods.iter().all(|p| calendar.period(p).is_ok()))
         .map(|c| {
-            let s = slide::settle(&c);
+            let mut s = slide::settle(&c);
+            slide::place_columns(&c, &mut s);
+            for x in &mut s {
+                x.apart.retain(|(p, ..)| calendar.period(p).is_ok());
+            }
             (c, s)
         })
         .collect();
@@ -208,7 +212,8 @@ fn emit(k: &Knowledge, unit: &str, d: &mut Draft, w: &mut Work, which: impl Fn(&
             let before = d.unplaced.len();
             d.unplaced.retain(|u| u.line != line);
             let removed = before - d.unplaced.len();
-            let pieces = r.settled.cells.len() + r.settled.between.len();
+            let taken_apart = r.settled.apart.iter().filter(|(_, c, _)| c.line == line);
+            let pieces = r.settled.cells.len() + r.settled.between.len() + taken_apart.count();
             d.numbers = (d.numbers + pieces).saturating_sub(removed);
             let context = r.label.clone();
             for c in &r.settled.between {
@@ -253,7 +258,14 @@ fn emit(k: &Knowledge, unit: &str, d: &mut Draft, w: &mut Work, which: impl Fn(&
                 } else {
                     "a chart series whose label matches no concept of the company"
                 };
-                for c in &r.settled.cells {
+                // Numbers of its run a column printed apart took are its run's still.
+                let run = r
+                    .settled
+                    .apart
+                    .iter()
+                    .map(|(_, c, _)| c)
+                    .filter(|c| c.line == line);
+                for c in r.settled.cells.iter().chain(run) {
                     d.unplaced.push(unplaced(c, &context, why));
                 }
                 continue;
@@ -277,10 +289,25 @@ fn emit(k: &Knowledge, unit: &str, d: &mut Draft, w: &mut Work, which: impl Fn(&
                     measure.replace('_', " ")
                 ));
             }
-            for (c, period) in r.settled.cells.iter().zip(&chart.periods) {
+            let on_axis = r
+                .settled
+                .cells
+                .iter()
+                .zip(&chart.periods)
+                .map(|(c, p)| (c, p, None));
+            let apart = r.settled.apart.iter().map(|(p, c, why)| (c, p, Some(why)));
+            for (c, period, why) in on_axis.chain(apart) {
                 let Some(value) = c.value.clone() else {
                     continue;
                 };
+                let mut how = how.clone();
+                if let Some(why) = why {
+                    // A number on a line of its own: the line reader listed it as unplaced.
+                    if c.line != line {
+                        d.unplaced.retain(|u| u.line != c.line);
+                    }
+                    how.push(format!("its period {period}: {why}"));
+                }
                 d.rows.push(DraftRow {
                     table: table.clone(),
                     period: period.clone(),
@@ -297,9 +324,13 @@ fn emit(k: &Knowledge, unit: &str, d: &mut Draft, w: &mut Work, which: impl Fn(&
                     section: section.clone(),
                     label: r.label.clone(),
                     printed: c.printed.clone(),
-                    placement: if reconciled { "reconciled" } else { "layout" },
+                    placement: if reconciled && why.is_none() {
+                        "reconciled"
+                    } else {
+                        "layout"
+                    },
                     measure,
-                    certainty: if certain {
+                    certainty: if certain && why.is_none() {
                         Certainty::Certain
                     } else {
                         Certainty::Review

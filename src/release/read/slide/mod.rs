@@ -7,13 +7,17 @@
 //! - this file: the axis lines and the series lines above each, as a `Chart`;
 //! - `settle`: the chart's own arithmetic (a total series is the sum of the others in every
 //!   column) choosing the cut of each run and, for a run of more numbers than the axis has
-//!   labels, which of them stand under the labels.
+//!   labels, which of them stand under the labels;
+//! - `columns`: a column printed apart (its period label alone on a line, its numbers above),
+//!   its numbers given to the series by the column's own sum.
 //!
 //! Nothing here knows a concept or a calendar: labels and periods are text as printed.
 
+mod columns;
 mod runs;
 mod settle;
 
+pub use columns::{place_columns, Column};
 pub use runs::{cuts, split_grouped};
 pub use settle::{settle, Placed, Settled};
 
@@ -35,6 +39,8 @@ pub struct Chart {
     /// Lines of words alone near the series (from a few lines above the first to the axis): the
     /// legend, its entries glued or wrapped as the PDF prints them, with the chart's titles.
     pub legend: Vec<(usize, String)>,
+    /// Columns of periods the axis does not label, printed apart.
+    pub columns: Vec<Column>,
 }
 
 /// A series line: the numbers printed together and the label on the same line, if any.
@@ -112,6 +118,7 @@ pub fn charts(text: &str) -> Vec<Chart> {
             periods,
             series,
             legend,
+            columns: columns::columns(&lines, since, i),
         });
         since = i + 1;
     }

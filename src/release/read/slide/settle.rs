@@ -31,6 +31,8 @@ pub struct Settled {
     /// Numbers of the run under no label of the axis (periods it does not print).
     pub between: Vec<Cell>,
     pub placed: Placed,
+    /// Numbers of columns printed apart (`columns`): (period, cell, why).
+    pub apart: Vec<(String, Cell, String)>,
 }
 
 /// Combinations weighed per chart at most: beyond, the chart is left to layout.
@@ -100,6 +102,7 @@ pub fn settle(chart: &Chart) -> Vec<Settled> {
                 .map(|p| cut[p].clone())
                 .collect(),
             placed,
+            apart: Vec::new(),
         }
     };
     if let Some(solution) = &proved {
