@@ -7,6 +7,7 @@
 //! the axis' periods that makes the total tie, when exactly one choice does. The column's one
 //! ratio goes to the chart's one ratio series. Placing by the order of the runs is layout.
 
+use super::settle::combinations;
 use super::{cuts, series_line, Cell, Chart, Placed, Settled, PERIOD};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -147,7 +148,7 @@ fn sum_of_column(
         }
         let shown: f64 = others.iter().filter_map(|c| value(c)).sum();
         let tolerance = 0.5 * (parts.len() + 1) as f64 + 1e-9;
-        for missing in subsets(parts.len(), parts.len() - others.len()) {
+        for missing in combinations(parts.len(), parts.len() - others.len()) {
             let present: Vec<usize> = (0..parts.len()).filter(|p| !missing.contains(p)).collect();
             // Each missing part: one of its run's numbers between the axis' periods.
             let mut picks: Vec<Vec<&Cell>> = vec![Vec::new()];
@@ -199,24 +200,6 @@ fn sum_of_column(
         1 => solutions.pop(),
         _ => None,
     }
-}
-
-/// The ways to choose `k` of `n` places, in order.
-fn subsets(n: usize, k: usize) -> Vec<Vec<usize>> {
-    fn grow(from: usize, n: usize, k: usize, at: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
-        if at.len() == k {
-            out.push(at.clone());
-            return;
-        }
-        for p in from..n {
-            at.push(p);
-            grow(p + 1, n, k, at, out);
-            at.pop();
-        }
-    }
-    let mut out = Vec::new();
-    grow(0, n, k, &mut Vec::new(), &mut out);
-    out
 }
 
 #[cfg(test)]

@@ -177,7 +177,7 @@ fn choices(s: &super::Series, n: usize) -> Vec<Choice> {
 }
 
 /// The ways to choose `n` of `m` places, in order.
-fn combinations(m: usize, n: usize) -> Vec<Vec<usize>> {
+pub(super) fn combinations(m: usize, n: usize) -> Vec<Vec<usize>> {
     fn grow(from: usize, m: usize, n: usize, at: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
         if at.len() == n {
             out.push(at.clone());
