@@ -307,12 +307,40 @@ fn a_slide_decks_charts_are_drafted_by_their_sums() {
         md.contains("| 3,248 |") && md.contains("a period the axis does not print"),
         "{md}"
     );
-    // A chart's periods are its axis' by order: for review, said so.
-    assert!(notes
+    // A chart's periods are its axis' by order: for review, said so; certain only the revenue
+    // chart's total (its label known, its sum tying, and 2Q06's 14,007 as the text states it).
+    let chart_notes: Vec<&String> = notes.iter().filter(|n| n.contains("chart")).collect();
+    let certain: Vec<&&String> = chart_notes
         .iter()
-        .filter(|n| n.contains("Chart") || n.contains("chart"))
+        .filter(|n| n.starts_with("draft certain"))
+        .collect();
+    assert_eq!(certain.len(), 7, "{certain:?}");
+    assert!(certain
+        .iter()
+        .all(|n| n.contains("label \"Total Revenues\"")
+            && n.contains("the total of its chart")
+            && n.contains("agrees with 1 figure")));
+    assert!(chart_notes
+        .iter()
+        .filter(|n| n.contains("layout:"))
         .all(|n| n.starts_with("draft review")));
     assert!(notes
         .iter()
         .any(|n| n.contains("layout: its numbers in the order of the axis")));
+    // A figure stated with its change on the line below: 1H06's (a change from 1H05), not the
+    // release's quarter's.
+    for k in [
+        key("income_items", "1H06", "total_revenues", "26444"),
+        key("income_items", "1H06", "operating_income", "1370"),
+    ] {
+        assert!(rows.contains(&k), "{k:?} not drafted");
+    }
+    assert!(rows.contains(&(
+        "income_items".into(),
+        "1H06".into(),
+        "total_revenues".into(),
+        "yoy_pct".into(),
+        "21.3".into()
+    )));
+    assert!(!rows.iter().any(|r| r.1 == "2Q06" && r.4 == "26444"));
 }

@@ -182,7 +182,8 @@ pub(super) fn read_text(
         rows: placed,
         ..Draft::default()
     };
-    for (i, line) in text.lines().enumerate() {
+    let text_lines: Vec<&str> = text.lines().collect();
+    for (i, line) in text_lines.iter().copied().enumerate() {
         let line_no = i + 1;
         let tokens = numbers_of(line_no, line);
         if let Some(cells) = cells_of.get(&line_no) {
@@ -203,7 +204,7 @@ pub(super) fn read_text(
         // Sentences first: they are prose, which table rows are not.
         stated(
             line_no,
-            line,
+            (line, text_lines.get(i + 1).copied()),
             (k, &title),
             period,
             calendar,

@@ -286,6 +286,28 @@ mod tests {
             Some("yoy_pct")
         );
         assert_eq!(comparison_of(&cal, "1Q08", Some("4Q07")), Some("qoq_pct"));
+        // IIJ 2Q06, lines 37-38: a slide prints a figure's changes on the line below it; a change
+        // from 1H05 says the figure is 1H06's, not the release's quarter's.
+        let below =
+            changes_below("(+21.3% compared to 1H05, +5.6% compared to the initial target)");
+        let read: Vec<(&str, Option<&str>)> = below
+            .iter()
+            .map(|(_, _, v, base)| (v.as_str(), base.as_deref()))
+            .collect();
+        assert_eq!(
+            read,
+            [("21.3", Some("1H05")), ("5.6", Some("the initial target"))]
+        );
+        assert!(changes_below("Revenues rose 5% (+3% from 1Q06)").is_empty());
+        assert_eq!(
+            period_from_base(&cal, "2Q06", Some("1H05")).as_deref(),
+            Some("1H06")
+        );
+        assert_eq!(period_from_base(&cal, "2Q06", Some("2Q05")), None);
+        assert_eq!(
+            period_from_base(&cal, "2Q06", Some("the initial target")),
+            None
+        );
         assert_eq!(comparison_of(&cal, "1Q08", Some("2Q07")), None);
     }
 }
