@@ -57,6 +57,18 @@ pub(super) fn draft_charts(
             (c, s)
         })
         .collect();
+    // Charts over the same axis print their extra periods alike.
+    let mut charts = charts;
+    for a in 0..charts.len() {
+        for b in 0..charts.len() {
+            if a != b {
+                let theirs = charts[b].1.clone();
+                let other = charts[b].0.clone();
+                let (chart, settled) = &mut charts[a];
+                slide::settle_alike(chart, settled, &other, &theirs);
+            }
+        }
+    }
     // A series line another reader drafted from is its.
     let taken: HashSet<usize> = d.rows.iter().map(|r| r.line).collect();
     let mut works: Vec<Work> = charts
@@ -518,6 +530,10 @@ fn placement_note(chart: &slide::Chart, s: &Settled) -> String {
         Placed::Part { total } => format!(
             "a part of the chart's total on line {}, which ties in every period of {axis}",
             chart.series[*total].line
+        ),
+        Placed::AlikeElsewhere { axis_line, line } => format!(
+            "layout: as many numbers as the proved series on line {line} of the chart over the \
+             same axis (line {axis_line}), taken at the same places, under {axis}"
         ),
         Placed::Alike { like } => format!(
             "layout: as many numbers as the proved series on line {}, taken at the same places, \

@@ -19,7 +19,7 @@ mod settle;
 
 pub use columns::{place_columns, Column};
 pub use runs::{cuts, split_grouped};
-pub use settle::{settle, Placed, Settled};
+pub use settle::{settle, settle_alike, Placed, Settled};
 
 use super::cells::{value_of, Cell};
 use regex::Regex;

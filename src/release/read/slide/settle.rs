@@ -17,6 +17,9 @@ pub enum Placed {
     Part { total: usize },
     /// As many numbers as the proved series `like`, taken at the same places of the run.
     Alike { like: usize },
+    /// As many numbers as the proved series on `line` of another chart over the same axis
+    /// (its `axis_line`), taken at the same places of the run.
+    AlikeElsewhere { axis_line: usize, line: usize },
     /// Its only cut, one number per label, in order: layout alone.
     Layout,
 }
@@ -145,6 +148,57 @@ pub fn settle(chart: &Chart) -> Vec<Settled> {
     }
     out.sort_by_key(|s| s.series);
     out
+}
+
+/// Series of `chart` no sum placed whose run prints as many numbers as a proved series of
+/// `other`, a chart over the same axis (a deck prints its charts' extra periods alike): placed
+/// at the same places of the run, as layout.
+pub fn settle_alike(chart: &Chart, settled: &mut Vec<Settled>, other: &Chart, theirs: &[Settled]) {
+    if chart.periods != other.periods {
+        return;
+    }
+    let n = chart.periods.len();
+    for (i, s) in chart.series.iter().enumerate() {
+        let [cut] = s.cuts.as_slice() else {
+            continue;
+        };
+        if cut.len() <= n || settled.iter().any(|x| x.series == i) {
+            continue;
+        }
+        // A proved run of as many numbers: the places of its numbers under the labels.
+        let like = theirs.iter().find_map(|t| {
+            if !matches!(t.placed, Placed::Total { .. } | Placed::Part { .. }) {
+                return None;
+            }
+            let run = other.series[t.series]
+                .cuts
+                .iter()
+                .find(|c| c.len() == cut.len() && t.cells.iter().all(|x| c.contains(x)))?;
+            let at: Vec<usize> = t
+                .cells
+                .iter()
+                .filter_map(|x| run.iter().position(|c| c == x))
+                .collect();
+            Some((other.series[t.series].line, at))
+        });
+        let Some((line, at)) = like else {
+            continue;
+        };
+        settled.push(Settled {
+            series: i,
+            cells: at.iter().map(|&p| cut[p].clone()).collect(),
+            between: (0..cut.len())
+                .filter(|p| !at.contains(p))
+                .map(|p| cut[p].clone())
+                .collect(),
+            placed: Placed::AlikeElsewhere {
+                axis_line: other.axis_line,
+                line,
+            },
+            apart: Vec::new(),
+        });
+    }
+    settled.sort_by_key(|s| s.series);
 }
 
 /// The ways a series' numbers can stand under `n` labels.
@@ -309,6 +363,37 @@ mod tests {
         assert_eq!(values(ratio)[1], "17.2");
         let between: Vec<&str> = ratio.between.iter().map(|c| c.printed.as_str()).collect();
         assert_eq!(between, ["17.1%", "18.7%"]);
+    }
+
+    #[test]
+    fn a_run_as_long_as_a_proved_one_of_a_chart_over_the_same_axis_is_placed_alike() {
+        // Lines 265-290 and 305-325: net income prints nine numbers, as the revenue chart's
+        // connectivity does (2Q06, 4Q05, 3Q05, then 2Q05 back to 1Q04).
+        let revenue = "3,2933,2483,2273,3783,4463,5593,5083,5723,670\n 2,8632,6132,3892,3212,3012,1581,9361,779\n14,00711,9299,88012,25410,26110,5128,675Total Revenues\n3,3502,7572,6472,5662,2981,7371,655\n3,8712,4051,1932,7861,6722,1011,040\n6301,0002731,0436251,167531\n2Q062Q051Q054Q043Q042Q041Q04\n";
+        // As printed, net income's run cuts more than one way into nine (`623` and `2,256`, or
+        // `62` and `32,256`): left. Cut one way, it takes the connectivity run's places.
+        let income = "2,1201,9411,1891,0016232,256660229(238)\n811507247656410282(100)\n2Q062Q051Q054Q043Q042Q041Q04\n";
+        let r = &charts(revenue)[0];
+        let theirs = settle(r);
+        let i = &charts(income)[0];
+        let mut settled = settle(i);
+        settle_alike(i, &mut settled, r, &theirs);
+        assert_eq!(settled.len(), 1);
+        let income = "2,1201,9411,1891,0011,6232,256660229(238)\n811507247656410282(100)\n2Q062Q051Q054Q043Q042Q041Q04\n";
+        let i = &charts(income)[0];
+        let mut settled = settle(i);
+        settle_alike(i, &mut settled, r, &theirs);
+        assert_eq!(
+            settled[0].placed,
+            Placed::AlikeElsewhere {
+                axis_line: 7,
+                line: 1
+            }
+        );
+        assert_eq!(
+            values(&settled[0]),
+            ["2120", "1001", "1623", "2256", "660", "229", "-238"]
+        );
     }
 
     #[test]
