@@ -183,6 +183,8 @@ pub(super) fn read_text(
         ..Draft::default()
     };
     let text_lines: Vec<&str> = text.lines().collect();
+    // Numbers the bullets read that are no tokens (a unit glued on): counted with the tokens.
+    let mut glued = 0;
     for (i, line) in text_lines.iter().copied().enumerate() {
         let line_no = i + 1;
         let tokens = numbers_of(line_no, line);
@@ -206,6 +208,16 @@ pub(super) fn read_text(
             line_no,
             (line, text_lines.get(i + 1).copied()),
             (k, &title),
+            period,
+            calendar,
+            &mut d,
+            &mut used,
+        );
+        glued += bullets::bullet(
+            line_no,
+            (line, text_lines.get(i + 1).copied()),
+            k,
+            &title,
             period,
             calendar,
             &mut d,
@@ -390,7 +402,7 @@ pub(super) fn read_text(
     for i in loose {
         decide_tables(&mut d, &[i]);
     }
-    d.numbers = all.len();
+    d.numbers = all.len() + glued;
     for h in &held {
         used.remove(h);
     }

@@ -9,6 +9,7 @@
 //! (`charts`, over `read::slide`) give their series by period, placed by the chart's own sums.
 //! Every number of the text is either proposed or listed as unplaced.
 
+mod bullets;
 mod charts;
 mod checks;
 pub mod company;
