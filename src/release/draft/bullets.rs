@@ -18,7 +18,8 @@ static BULLET: LazyLock<Regex> = LazyLock::new(|| {
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?P<sign>[+-])(?P<num>\d[\d,]*(?:\.\d+)?)(?P<pct>%)?(?P<unit>[A-Za-z]{2,12})?",
-        r"(?:\s+(?:from|compared to|compared with)\s+(?P<base>[1-4]Q\d{2}|[12]H\d{2}|FY\d{2,4}))?"
+        r"(?:\s+(?:from|compared to|compared with|over)\s+",
+        r"(?P<base>[1-4]Q\d{2}|[12]H\d{2}|FY\d{2,4}|the initial targets?))?"
     ))
     .expect("regex")
 });
@@ -152,6 +153,7 @@ pub(super) fn bullet(
         } else {
             match printed_unit {
                 Some(u) if u != unit => continue,
+                _ if !comparison.ends_with("_pct") || comparison.starts_with("vs_") => continue,
                 _ => (comparison.replace("_pct", "_abs"), unit.clone()),
             }
         };

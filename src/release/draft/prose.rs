@@ -265,32 +265,10 @@ pub(super) fn comparison_of(
 /// compared to 1H05, +5.6% compared to the initial target)`, `(+19.7% from 1Q06, +39.9% from
 /// 2Q05)`: (start, printed, value, base) of each percentage with its base.
 pub(super) fn changes_below(next: &str) -> Vec<(usize, String, String, Option<String>)> {
-    static ITEM: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(concat!(
-            r"(?P<sign>[+-])(?P<pct>\d+(?:\.\d+)?%)",
-            r"\s+(?:from|compared to|compared with|over)\s+",
-            r"(?P<base>[1-4]Q\d{2}|[12]H\d{2}|FY\d{2,4}|the initial targets?)"
-        ))
-        .expect("regex")
-    });
-    let t = next.trim();
-    if !t.starts_with('(') || !t.ends_with(')') {
-        return Vec::new();
-    }
-    ITEM.captures_iter(next)
-        .filter_map(|c| {
-            let (sign, pct, base) = (c.name("sign")?, c.name("pct")?, c.name("base")?);
-            let mut v = printed_value(pct.as_str())?;
-            if sign.as_str() == "-" {
-                v.insert(0, '-');
-            }
-            Some((
-                sign.start(),
-                format!("{}{}", sign.as_str(), pct.as_str()),
-                v,
-                Some(base.as_str().to_string()),
-            ))
-        })
+    super::bullets::changes_of(next)
+        .into_iter()
+        .filter(|(.., pct, _, base)| *pct && base.is_some())
+        .map(|(at, printed, v, _, _, base)| (at, printed, v, base))
         .collect()
 }
 
