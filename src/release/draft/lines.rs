@@ -213,6 +213,7 @@ pub(super) fn read_text(
             &mut d,
             &mut used,
         );
+        glued += glued::glued_row(i, &text_lines, k, calendar, unit, &mut d, &mut used);
         glued += bullets::bullet(
             line_no,
             (line, text_lines.get(i + 1).copied()),

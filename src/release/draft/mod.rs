@@ -13,6 +13,7 @@ mod bullets;
 mod charts;
 mod checks;
 pub mod company;
+mod glued;
 pub mod grid;
 mod knowledge;
 mod legend;
