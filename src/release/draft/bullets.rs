@@ -114,28 +114,19 @@ pub(super) fn bullet(
     if glued(&line[num.end()..]) {
         extra += 1;
     }
+    let printed_label = line
+        .trim()
+        .trim_start_matches(['-', '・', '•'])
+        .trim()
+        .to_string();
     let row =
         |comparison: &str, value: String, unit: String, printed: String, how: String| DraftRow {
-            table: m.table.clone(),
-            period: period.to_string(),
-            start: String::new(),
-            end: String::new(),
-            item: m.concept.clone(),
             comparison: comparison.to_string(),
             value,
             unit,
-            section: section.to_string(),
-            label: line
-                .trim()
-                .trim_start_matches(['-', '・', '•'])
-                .trim()
-                .to_string(),
             printed,
-            placement: "statement",
-            measure: "amount",
-            certainty: Certainty::Review,
             how: vec![how],
-            line: line_no,
+            ..DraftRow::stated(m, period, section, printed_label.clone(), line_no)
         };
     d.rows.push(row(
         "level",

@@ -214,6 +214,16 @@ pub(super) fn read_text(
             &mut used,
         );
         glued += glued::glued_row(i, &text_lines, k, calendar, unit, &mut d, &mut used);
+        business::segment_changes(
+            i,
+            &text_lines,
+            k,
+            calendar,
+            period,
+            &title,
+            &mut d,
+            &mut used,
+        );
         glued += bullets::bullet(
             line_no,
             (line, text_lines.get(i + 1).copied()),

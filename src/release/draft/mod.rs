@@ -10,6 +10,7 @@
 //! Every number of the text is either proposed or listed as unplaced.
 
 mod bullets;
+mod business;
 mod charts;
 mod checks;
 pub mod company;
@@ -81,6 +82,31 @@ pub struct DraftRow {
     pub how: Vec<String>,
     /// Line of source.txt (1-based).
     pub line: usize,
+}
+
+impl DraftRow {
+    /// A level a sentence or a bullet states of `m`'s concept in `period`, for review; the rest
+    /// (its value, unit, printed form, how it was read) set by the caller.
+    fn stated(m: &Meaning, period: &str, section: &str, label: String, line: usize) -> DraftRow {
+        DraftRow {
+            table: m.table.clone(),
+            period: period.to_string(),
+            start: String::new(),
+            end: String::new(),
+            item: m.concept.clone(),
+            comparison: "level".to_string(),
+            value: String::new(),
+            unit: String::new(),
+            section: section.to_string(),
+            label,
+            printed: String::new(),
+            placement: "statement",
+            measure: "amount",
+            certainty: Certainty::Review,
+            how: Vec::new(),
+            line,
+        }
+    }
 }
 
 /// A number of the text no row takes.
