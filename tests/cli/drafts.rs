@@ -296,6 +296,12 @@ fn a_slide_decks_charts_are_drafted_by_their_sums() {
         key("revenue_lines", "3Q05", "dedicated_access", "2580"),
         key("revenue_lines", "1Q06", "equipment_sales", "542"),
         key("revenue_lines", "3Q05", "connectivity", "3227"),
+        // Numbers printed alone that equal the sum of a concept's parts in one period: the
+        // systems integration slide's outsourcing revenues (outsourced operation and value-added
+        // services) and its systems integration revenues.
+        key("revenue_lines", "1Q04", "outsourcing_revenues", "3434"),
+        key("revenue_lines", "4Q05", "outsourcing_revenues", "5585"),
+        key("revenue_lines", "2Q06", "si_revenues", "7221"),
     ] {
         assert!(rows.contains(&k), "{k:?} not drafted");
     }

@@ -101,6 +101,7 @@ pub(super) fn draft_charts(
     for w in &mut works {
         emit(k, unit, d, w, |_| true);
     }
+    legend::totals_apart(k, text, unit, d);
 }
 
 /// Unlabeled amount series of a chart: by the arithmetic against the figures drafted so far,

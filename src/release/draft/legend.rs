@@ -187,6 +187,104 @@ pub(super) fn share_of_revenues(
     }
 }
 
+/// Numbers a deck prints alone (on lines of numbers only: a stacked chart's totals, set apart
+/// from their bars) that equal the sum of a concept's parts, as drafted, in exactly one period
+/// where the concept has no figure yet: that concept's figure of that period, proved by the
+/// sum, for review. A concept whose parts are all revenue lines is one.
+pub(super) fn totals_apart(k: &Knowledge, text: &str, unit: &str, d: &mut Draft) {
+    // (concept, period) -> (sum, slack, table) of every concept whose parts are all drafted.
+    let mut levels: HashMap<(&str, &str), (f64, &str)> = HashMap::new();
+    for r in d.rows.iter().filter(|r| {
+        r.comparison == "level" && r.unit == unit && r.measure == "amount" && !r.item.is_empty()
+    }) {
+        levels
+            .entry((r.item.as_str(), r.period.as_str()))
+            .or_insert((as_f64(&r.value), r.table.as_str()));
+    }
+    let periods: BTreeSet<&str> = levels.keys().map(|(_, p)| *p).collect();
+    let mut sums: Vec<(String, String, f64, f64, String)> = Vec::new();
+    for (concept, parts) in &k.components {
+        for &p in &periods {
+            if levels.contains_key(&(concept.as_str(), p)) {
+                continue;
+            }
+            let found: Option<Vec<(f64, &str)>> = parts
+                .iter()
+                .map(|(sign, part)| {
+                    levels
+                        .get(&(part.as_str(), p))
+                        .map(|(v, t)| (f64::from(*sign) * v, *t))
+                })
+                .collect();
+            let Some(found) = found else {
+                continue;
+            };
+            let table = if found.iter().all(|(_, t)| *t == "revenue_lines") {
+                "revenue_lines".to_string()
+            } else {
+                "income_items".to_string()
+            };
+            let sum: f64 = found.iter().map(|(v, _)| v).sum();
+            let slack = 0.5 * (parts.len() + 1) as f64;
+            sums.push((concept.clone(), p.to_string(), sum, slack, table));
+        }
+    }
+    if sums.is_empty() {
+        return;
+    }
+    let mut taken: Vec<(usize, String)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.is_empty()
+            || !words
+                .iter()
+                .all(|w| crate::release::read::cells::value_of(w).is_some())
+        {
+            continue;
+        }
+        for w in words {
+            let Some(v) = crate::release::read::cells::value_of(w).map(|v| as_f64(&v)) else {
+                continue;
+            };
+            if v.abs() < 100.0 || !d.unplaced.iter().any(|u| u.line == i + 1 && u.printed == w) {
+                continue;
+            }
+            let fits: Vec<&(String, String, f64, f64, String)> = sums
+                .iter()
+                .filter(|(_, _, sum, slack, _)| (sum - v).abs() <= slack + 1e-9)
+                .collect();
+            let [(concept, period, sum, _, table)] = fits.as_slice() else {
+                continue;
+            };
+            taken.push((i + 1, w.to_string()));
+            d.rows.push(DraftRow {
+                table: table.clone(),
+                period: period.clone(),
+                start: String::new(),
+                end: String::new(),
+                item: concept.clone(),
+                comparison: "level".to_string(),
+                value: crate::release::read::cells::value_of(w).unwrap_or_default(),
+                unit: unit.to_string(),
+                section: String::new(),
+                label: String::new(),
+                printed: w.to_string(),
+                placement: "reconciled",
+                measure: "amount",
+                certainty: Certainty::Review,
+                how: vec![format!(
+                    "a number printed alone, equal to the sum of {concept}'s parts in {period} as \
+                     drafted ({sum}), and to no other concept's in any period: {concept} of \
+                     {period}, with no label of its own"
+                )],
+                line: i + 1,
+            });
+        }
+    }
+    d.unplaced
+        .retain(|u| !taken.iter().any(|(l, p)| *l == u.line && *p == u.printed));
+}
+
 /// The concepts a chart's legend names, in printed order: the longest known labels found in its
 /// words, each at word boundaries (or where the PDF glued two entries: `SalesSystems`). An
 /// entry followed by "ratio" or "rate" names a ratio, not the concept.
