@@ -5,9 +5,14 @@
 //! provenance is the dictionary), then the concepts' own labels and the standard concepts' labels
 //! and aliases, then close matches (proposed for review, never as certain). Every proposed value
 //! reads back from its printed form; the draft's own totals, parts and stated growth rates are
-//! checked, which ties a row (raising a close match) or flags it. A results deck's charts
-//! (`charts`, over `read::slide`) give their series by period, placed by the chart's own sums.
-//! Every number of the text is either proposed or listed as unplaced.
+//! checked, which ties a row (raising a close match) or flags it. Every number of the text is
+//! either proposed or listed as unplaced.
+//!
+//! A results deck's slide text has layouts of its own: charts (`charts`, over `read::slide`)
+//! give their series by period, placed by the chart's own sums, unlabeled series identified by
+//! the release's arithmetic or their legend (`legend`); bullets of operating measures with their
+//! changes on the line below (`bullets`); sentences on a line of business (`business`); rows
+//! printed number first under a column head (`glued`). What only layout places is for review.
 
 mod bullets;
 mod business;
