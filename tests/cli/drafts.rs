@@ -349,4 +349,13 @@ fn a_slide_decks_charts_are_drafted_by_their_sums() {
         "21.3".into()
     )));
     assert!(!rows.iter().any(|r| r.1 == "2Q06" && r.4 == "26444"));
+    // The draft loads as is; the source audit flags only the figures printed with no label the
+    // text prints (systems integration revenues, known by their parts' sum alone).
+    sb.ok(&["load"]);
+    let flagged = sb.csv(
+        "SELECT item, count(*) AS n FROM figures f JOIN release_sources s USING (release_id) \
+         WHERE NOT contains(folded_text(s.source_text), folded_text(f.label)) GROUP BY item",
+    );
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    assert_eq!(flagged[0]["item"], "si_revenues");
 }

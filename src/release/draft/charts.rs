@@ -92,14 +92,14 @@ pub(super) fn draft_charts(
         })
         .collect();
     for w in &mut works {
-        emit(k, unit, d, w, |r| r.meaning.is_some());
+        emit((k, text), unit, d, w, |r| r.meaning.is_some());
     }
     for w in &mut works {
         identify(k, unit, d, w);
-        emit(k, unit, d, w, |r| r.meaning.is_some());
+        emit((k, text), unit, d, w, |r| r.meaning.is_some());
     }
     for w in &mut works {
-        emit(k, unit, d, w, |_| true);
+        emit((k, text), unit, d, w, |_| true);
     }
     legend::totals_apart(k, text, unit, d);
 }
@@ -203,7 +203,13 @@ fn table_of(k: &Knowledge, concept: &str) -> String {
 }
 
 /// Rows (or unplaced numbers) of the readings `which` picks that are not done yet.
-fn emit(k: &Knowledge, unit: &str, d: &mut Draft, w: &mut Work, which: impl Fn(&Reading) -> bool) {
+fn emit(
+    (k, text): (&Knowledge, &str),
+    unit: &str,
+    d: &mut Draft,
+    w: &mut Work,
+    which: impl Fn(&Reading) -> bool,
+) {
     let chart = w.chart;
     let pinned = pinned(d, &chart.periods, &w.readings, unit, &w.section);
     let figures = legend::Figures::of(d, unit);
@@ -302,6 +308,14 @@ fn emit(k: &Knowledge, unit: &str, d: &mut Draft, w: &mut Work, which: impl Fn(&
                     measure.replace('_', " ")
                 ));
             }
+            // The fact tables want a label: a series printed without one takes its concept's
+            // label as the text prints it elsewhere (its legend).
+            let label = if r.label.is_empty() {
+                legend::label_in_text(k, text, &item)
+                    .unwrap_or_else(|| format!("(no label on its line: {item})"))
+            } else {
+                r.label.clone()
+            };
             let on_axis = r
                 .settled
                 .cells
@@ -335,7 +349,7 @@ fn emit(k: &Knowledge, unit: &str, d: &mut Draft, w: &mut Work, which: impl Fn(&
                         unit.to_string()
                     },
                     section: section.clone(),
-                    label: r.label.clone(),
+                    label: label.clone(),
                     printed: c.printed.clone(),
                     placement: if reconciled && why.is_none() {
                         "reconciled"

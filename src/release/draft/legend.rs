@@ -267,7 +267,8 @@ pub(super) fn totals_apart(k: &Knowledge, text: &str, unit: &str, d: &mut Draft)
                 value: crate::release::read::cells::value_of(w).unwrap_or_default(),
                 unit: unit.to_string(),
                 section: String::new(),
-                label: String::new(),
+                label: label_in_text(k, text, concept)
+                    .unwrap_or_else(|| format!("(printed alone: {concept})")),
                 printed: w.to_string(),
                 placement: "reconciled",
                 measure: "amount",
@@ -283,6 +284,26 @@ pub(super) fn totals_apart(k: &Knowledge, text: &str, unit: &str, d: &mut Draft)
     }
     d.unplaced
         .retain(|u| !taken.iter().any(|(l, p)| *l == u.line && *p == u.printed));
+}
+
+/// A label of `concept` as the release prints it (its words as printed, however wrapped), for
+/// a figure printed without one on its line: the longest of its known labels the text holds.
+pub(super) fn label_in_text(k: &Knowledge, text: &str, concept: &str) -> Option<String> {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = folded.to_ascii_lowercase();
+    k.named
+        .iter()
+        .filter(|(label, concepts)| {
+            label.len() >= 5
+                && concepts
+                    .iter()
+                    .any(|c| c == concept || k.own.get(c).is_some_and(|o| o == concept))
+        })
+        .filter_map(|(label, _)| {
+            let at = lower.find(label.as_str())?;
+            folded.get(at..at + label.len()).map(str::to_string)
+        })
+        .max_by_key(|l| (l.len(), l.clone()))
 }
 
 /// The concepts a chart's legend names, in printed order: the longest known labels found in its
