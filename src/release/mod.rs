@@ -15,8 +15,8 @@
 //! release folder (scaffold), HTML release documents to text (document) and synthetic releases
 //! (synthetic).
 //!
-//! Who may call it: warehouse (the manifest's release entries), load and cmd. It imports schema
-//! and base.
+//! Who may call it: warehouse (the manifest's release entries), load and cmd; web, for the reading
+//! layer's cut of numbers a PDF prints run together (`read::slide`). It imports schema and base.
 
 pub mod calendar;
 pub(crate) mod company;
@@ -24,7 +24,7 @@ mod concepts;
 pub mod document;
 pub mod draft;
 mod folder;
-mod read;
+pub(crate) mod read;
 mod reference;
 mod references;
 pub mod scaffold;

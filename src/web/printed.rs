@@ -2,7 +2,9 @@
 //! provenance page: `14,007` counts in `Revenues 14,007` or `($14,007)`, not inside `114,007` or
 //! `14,0071`. A slide's chart labels often come out of the PDF run together (`3,2933,2483,227`);
 //! such a run counts only when it splits into well-formed numbers (`3,293 · 3,248 · 3,227`) and
-//! the printed form is one of them.
+//! the printed form is one of them (the reading layer's cut, `release::read::slide`).
+
+use crate::release::read::slide::split_grouped as split_run;
 
 /// How a printed form stands at a place on a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,43 +71,6 @@ pub fn hits(line: &str, printed: &str) -> Vec<(usize, usize, Standing)> {
     found
 }
 
-/// A run of digits and commas cut into well-formed numbers (`1,234`: one to three digits, then
-/// groups of three): `3,2933,248` is `3,293` and `3,248`. None when the cut is not certain (a
-/// group of other than three digits at the end, a run of more than three digits with no comma,
-/// a number starting with 0).
-pub fn split_run(run: &str) -> Option<Vec<(usize, usize)>> {
-    let segments: Vec<&str> = run.split(',').collect();
-    let first = segments[0];
-    if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    let mut at = first.len();
-    let last = segments.len() - 1;
-    for (i, seg) in segments.iter().enumerate().skip(1) {
-        at += 1; // the comma
-        if !seg.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        match seg.len() {
-            3 => {}
-            4..=6 if i < last => {
-                let next = &seg[3..];
-                if next.len() > 1 && next.starts_with('0') {
-                    return None;
-                }
-                pieces.push((start, at + 3));
-                start = at + 3;
-            }
-            _ => return None,
-        }
-        at += seg.len();
-    }
-    pieces.push((start, at));
-    Some(pieces)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,15 +117,5 @@ mod tests {
         assert!(hits("14,00711,9299,880Total Revenues", "11,929").len() == 1);
         // Ambiguous runs (numbers without commas) count nowhere.
         assert!(hits("6301,0002731,043", "1,000").is_empty());
-    }
-
-    #[test]
-    fn runs_split_only_when_certain() {
-        assert_eq!(split_run("14,007"), Some(vec![(0, 6)]));
-        assert_eq!(split_run("1,234,567"), Some(vec![(0, 9)]));
-        assert_eq!(split_run("3,2933,248"), Some(vec![(0, 5), (5, 10)]));
-        assert_eq!(split_run("14,0071"), None);
-        assert_eq!(split_run("1234"), None);
-        assert_eq!(split_run("3,29303,248"), None);
     }
 }

@@ -50,12 +50,32 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
                         .map(|((s, _), j)| *s as f64 * j.map_or(0.0, |j| as_f64(&d.rows[j].value)))
                         .sum();
                     let ok = (sum - as_f64(&r.value)).abs() <= 1.0 + 1e-9;
-                    let what = format!("parts of {} sum to {sum}", r.item);
+                    // A sum over figures placed by layout (a chart's order) proves no period: it
+                    // is said, and raises nothing.
+                    let layout = r.placement == "layout"
+                        || found
+                            .iter()
+                            .flatten()
+                            .any(|&j| d.rows[j].placement == "layout");
+                    let what = format!(
+                        "{}parts of {} sum to {sum}",
+                        if layout {
+                            "with figures placed by layout, "
+                        } else {
+                            ""
+                        },
+                        r.item
+                    );
                     marks.push((i, if ok { Ok(what) } else { Err(what) }));
                     for j in found.into_iter().flatten() {
                         marks.push((
                             j,
-                            if ok {
+                            if ok && layout {
+                                Ok(format!(
+                                    "a part of {} that sums, with figures placed by layout",
+                                    r.item
+                                ))
+                            } else if ok {
                                 Ok(format!("a part of {} that sums", r.item))
                             } else {
                                 Err(format!("a part of {} that does not sum", r.item))
@@ -75,9 +95,10 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
                 quarter_before.get(&(r.item.as_str(), p.fiscal_year * 4 + p.seq as i32 - 1))
             }
             .map(|&j| &d.rows[j]);
-            let current = base
-                .and_then(|b| level(&r.period, &r.item, &b.unit))
-                .map(|j| as_f64(&d.rows[j].value));
+            let current_row = base.and_then(|b| level(&r.period, &r.item, &b.unit));
+            let current = current_row.map(|j| as_f64(&d.rows[j].value));
+            let layout = base.is_some_and(|b| b.placement == "layout")
+                || current_row.is_some_and(|j| d.rows[j].placement == "layout");
             if let (Some(b), Some(c)) = (base, current) {
                 let b = as_f64(&b.value);
                 let lo = ((c - 0.5) / (b + 0.5) - 1.0) * 100.0;
@@ -89,7 +110,12 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
                 let slack = 0.5 * 10f64.powi(-(digits as i32)) + 1e-9;
                 let ok = stated >= lo - slack && stated <= hi + slack;
                 let what = format!(
-                    "stated {stated}% vs {:.1}% from the levels",
+                    "{}stated {stated}% vs {:.1}% from the levels",
+                    if layout {
+                        "with levels placed by layout, "
+                    } else {
+                        ""
+                    },
                     (c / b - 1.0) * 100.0
                 );
                 marks.push((i, if ok { Ok(what) } else { Err(what) }));
@@ -226,7 +252,9 @@ pub(super) fn prove(d: &mut Draft, k: &Knowledge, calendar: &Calendar) {
         let waits = r.how.iter().any(|h| h.contains("certain once it ties"));
         match mark {
             Ok(why) => {
+                // A period placed by layout alone stays for review, whatever sums.
                 if r.certainty == Certainty::Review
+                    && r.placement != "layout"
                     && (why.starts_with("parts")
                         || why.starts_with("as the table")
                         || waits && why.starts_with("stated"))

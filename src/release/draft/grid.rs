@@ -102,6 +102,7 @@ mod tests {
             label: label.into(),
             printed: printed.into(),
             placement: "label",
+            measure: "amount",
             certainty: if line == 83 {
                 Certainty::Certain
             } else {

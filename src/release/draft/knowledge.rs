@@ -27,6 +27,8 @@ pub(super) struct Knowledge {
     /// (table, normalized label) -> the concepts the newest earlier release printing that label
     /// in that table printed under it, in its order (the n-th "Other" of a cash-flow statement)
     pub(super) order: HashMap<(String, String), Vec<String>>,
+    /// unit -> its dimension, as the reference lists units (`contracts` -> count)
+    pub(super) units: HashMap<String, String>,
     /// (table, concept, period or date, unit) -> (value, release) of the newest earlier release
     /// printing that actual consolidated level: what a comparative printed again is checked
     /// against
@@ -197,6 +199,9 @@ pub(super) fn knowledge(
         // Oldest first: the newest release printing a label decides its order, and its value.
         k.order.extend(order);
         k.values.extend(values);
+    }
+    for u in rows(crate::base::read_text_bounded(&reference.join("units.csv"))) {
+        k.units.insert(u["unit"].clone(), u["dimension"].clone());
     }
     for s in rows(crate::base::read_text_bounded(
         &reference.join("standard_concepts.csv"),

@@ -182,7 +182,10 @@ pub(super) fn read_text(
         rows: placed,
         ..Draft::default()
     };
-    for (i, line) in text.lines().enumerate() {
+    let text_lines: Vec<&str> = text.lines().collect();
+    // Numbers the bullets read that are no tokens (a unit glued on): counted with the tokens.
+    let mut glued = 0;
+    for (i, line) in text_lines.iter().copied().enumerate() {
         let line_no = i + 1;
         let tokens = numbers_of(line_no, line);
         if let Some(cells) = cells_of.get(&line_no) {
@@ -203,8 +206,29 @@ pub(super) fn read_text(
         // Sentences first: they are prose, which table rows are not.
         stated(
             line_no,
-            line,
+            (line, text_lines.get(i + 1).copied()),
             (k, &title),
+            period,
+            calendar,
+            &mut d,
+            &mut used,
+        );
+        glued += glued::glued_row(i, &text_lines, k, calendar, unit, &mut d, &mut used);
+        business::segment_changes(
+            i,
+            &text_lines,
+            k,
+            calendar,
+            period,
+            &title,
+            &mut d,
+            &mut used,
+        );
+        glued += bullets::bullet(
+            line_no,
+            (line, text_lines.get(i + 1).copied()),
+            k,
+            &title,
             period,
             calendar,
             &mut d,
@@ -359,6 +383,7 @@ pub(super) fn read_text(
                     label: label_printed.to_string(),
                     printed: f.text.clone(),
                     placement: "label",
+                    measure: "amount",
                     certainty,
                     how: vec![format!("table row: {how}; column {p} {comparison}")],
                     line: f.line,
@@ -388,7 +413,7 @@ pub(super) fn read_text(
     for i in loose {
         decide_tables(&mut d, &[i]);
     }
-    d.numbers = all.len();
+    d.numbers = all.len() + glued;
     for h in &held {
         used.remove(h);
     }

@@ -7,11 +7,22 @@
 //! reads back from its printed form; the draft's own totals, parts and stated growth rates are
 //! checked, which ties a row (raising a close match) or flags it. Every number of the text is
 //! either proposed or listed as unplaced.
+//!
+//! A results deck's slide text has layouts of its own: charts (`charts`, over `read::slide`)
+//! give their series by period, placed by the chart's own sums, unlabeled series identified by
+//! the release's arithmetic or their legend (`legend`); bullets of operating measures with their
+//! changes on the line below (`bullets`); sentences on a line of business (`business`); rows
+//! printed number first under a column head (`glued`). What only layout places is for review.
 
+mod bullets;
+mod business;
+mod charts;
 mod checks;
 pub mod company;
+mod glued;
 pub mod grid;
 mod knowledge;
+mod legend;
 mod lines;
 mod meaning;
 mod output;
@@ -69,11 +80,39 @@ pub struct DraftRow {
     pub label: String,
     pub printed: String,
     pub placement: &'static str,
+    /// What the value measures: `amount`, or a ratio of the item (`gross_margin_ratio`,
+    /// `pct_of_revenues`), as the fact tables' `measure` column says.
+    pub measure: &'static str,
     pub certainty: Certainty,
     /// How it was found, and what tied or flagged it.
     pub how: Vec<String>,
     /// Line of source.txt (1-based).
     pub line: usize,
+}
+
+impl DraftRow {
+    /// A level a sentence or a bullet states of `m`'s concept in `period`, for review; the rest
+    /// (its value, unit, printed form, how it was read) set by the caller.
+    fn stated(m: &Meaning, period: &str, section: &str, label: String, line: usize) -> DraftRow {
+        DraftRow {
+            table: m.table.clone(),
+            period: period.to_string(),
+            start: String::new(),
+            end: String::new(),
+            item: m.concept.clone(),
+            comparison: "level".to_string(),
+            value: String::new(),
+            unit: String::new(),
+            section: section.to_string(),
+            label,
+            printed: String::new(),
+            placement: "statement",
+            measure: "amount",
+            certainty: Certainty::Review,
+            how: Vec::new(),
+            line,
+        }
+    }
 }
 
 /// A number of the text no row takes.
@@ -192,6 +231,8 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
         statements.rows,
         &taken,
     );
+    // Charts last: the figures the text states elsewhere are what pins their periods.
+    charts::draft_charts(&text, &knowledge, &calendar, &unit, &mut d);
     d.concepts = reading.concepts;
     let record_table: toml::Table = crate::base::read_text_bounded(&record)
         .ok()
@@ -279,6 +320,28 @@ mod tests {
             Some("yoy_pct")
         );
         assert_eq!(comparison_of(&cal, "1Q08", Some("4Q07")), Some("qoq_pct"));
+        // IIJ 2Q06, lines 37-38: a slide prints a figure's changes on the line below it; a change
+        // from 1H05 says the figure is 1H06's, not the release's quarter's.
+        let below =
+            changes_below("(+21.3% compared to 1H05, +5.6% compared to the initial target)");
+        let read: Vec<(&str, Option<&str>)> = below
+            .iter()
+            .map(|(_, _, v, base)| (v.as_str(), base.as_deref()))
+            .collect();
+        assert_eq!(
+            read,
+            [("21.3", Some("1H05")), ("5.6", Some("the initial target"))]
+        );
+        assert!(changes_below("Revenues rose 5% (+3% from 1Q06)").is_empty());
+        assert_eq!(
+            period_from_base(&cal, "2Q06", Some("1H05")).as_deref(),
+            Some("1H06")
+        );
+        assert_eq!(period_from_base(&cal, "2Q06", Some("2Q05")), None);
+        assert_eq!(
+            period_from_base(&cal, "2Q06", Some("the initial target")),
+            None
+        );
         assert_eq!(comparison_of(&cal, "1Q08", Some("2Q07")), None);
     }
 }

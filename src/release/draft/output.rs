@@ -20,7 +20,7 @@ pub fn csv_files(d: &Draft, catalog: &Catalog) -> Result<Vec<(String, String)>> 
                 match c {
                     "period" | "as_of" => r.period.clone(),
                     "line" | "item" => r.item.clone(),
-                    "measure" => "amount".into(),
+                    "measure" => r.measure.into(),
                     "basis" => "actual".into(),
                     "scope" => "consolidated".into(),
                     "comparison" => r.comparison.clone(),

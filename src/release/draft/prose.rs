@@ -261,18 +261,55 @@ pub(super) fn comparison_of(
     }
 }
 
+/// A stated change of a line of its own under its figure, as slides print them: `(+21.3%
+/// compared to 1H05, +5.6% compared to the initial target)`, `(+19.7% from 1Q06, +39.9% from
+/// 2Q05)`: (start, printed, value, base) of each percentage with its base.
+pub(super) fn changes_below(next: &str) -> Vec<(usize, String, String, Option<String>)> {
+    super::bullets::changes_of(next)
+        .into_iter()
+        .filter(|(.., pct, _, base)| *pct && base.is_some())
+        .map(|(at, printed, v, _, _, base)| (at, printed, v, base))
+        .collect()
+}
+
+/// The period a figure stated with a change from `base` is of, when that is not the release's:
+/// a change from 1H05 is a half's, the half a year after it.
+pub(super) fn period_from_base(
+    calendar: &Calendar,
+    period: &str,
+    base: Option<&str>,
+) -> Option<String> {
+    let base = base?;
+    let b = calendar.period(base).ok()?;
+    if comparison_of(calendar, period, Some(base)).is_some() {
+        return None;
+    }
+    let yy = (b.fiscal_year + 1).rem_euclid(100);
+    let label = match b.kind {
+        "quarter" => format!("{}Q{yy:02}", b.seq),
+        "half" => format!("{}H{yy:02}", b.seq),
+        "year" => format!("FY{}", b.fiscal_year + 1),
+        _ => return None,
+    };
+    calendar.period(&label).ok().map(|p| p.label)
+}
+
 /// Figures stated in sentences, as rows of the release's own period (a text with headings for
-/// other periods leaves that for review).
+/// other periods leaves that for review), or of the period a year after the base their change
+/// is stated from, when that is another kind of period (`compared to 1H05`: 1H06). A change
+/// printed on the line below its figure, in parentheses, is the figure's.
 pub(super) fn stated(
     line_no: usize,
-    line: &str,
+    (line, next): (&str, Option<&str>),
     (k, section): (&Knowledge, &str),
     period: &str,
     calendar: &Calendar,
     d: &mut Draft,
     used: &mut HashSet<(usize, usize)>,
 ) {
-    for st in statements(line) {
+    let all = statements(line);
+    let single = all.len() == 1;
+    for st in all {
         let (found, mut certainty, mut how) = meanings(k, st.label);
         if found.is_empty() || used.contains(&(line_no, st.num.start())) {
             continue;
@@ -320,31 +357,70 @@ pub(super) fn stated(
                 label: st.printed_label.clone(),
                 printed,
                 placement: "statement",
+                measure: "amount",
                 certainty,
                 how: vec![how],
                 line: line_no,
             }
         };
-        d.rows.push(row(
+        // Its changes: on its line, else on the line below, in parentheses (only when the line
+        // states one figure, whose they then are).
+        let changes: Vec<(usize, usize, String, String, Option<String>)> = match &st.change {
+            Some((at, printed, v, base)) => {
+                vec![(line_no, *at, printed.clone(), v.clone(), base.clone())]
+            }
+            None if single => next
+                .map(changes_below)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(at, printed, v, base)| (line_no + 1, at, printed, v, base))
+                .collect(),
+            None => Vec::new(),
+        };
+        let moved = changes
+            .iter()
+            .find_map(|c| period_from_base(calendar, period, c.4.as_deref()));
+        let mut level = row(
             "level",
             value,
             st.unit.clone(),
             st.num.as_str().to_string(),
             format!("stated figure: {how}; the release's period {period}"),
-        ));
-        if let Some((at, printed, v, base)) = &st.change {
-            let Some(comparison) = comparison_of(calendar, period, base.as_deref()) else {
+        );
+        let figure_period = match &moved {
+            Some(p) => {
+                level.period = p.clone();
+                level.certainty = Certainty::Review;
+                level.how = vec![format!(
+                    "stated figure: {how}; its period {p}: a year after the period its change \
+                     is stated from"
+                )];
+                p.clone()
+            }
+            None => period.to_string(),
+        };
+        let level_certainty = level.certainty;
+        d.rows.push(level);
+        for (at_line, at, printed, v, base) in &changes {
+            let Some(comparison) = comparison_of(calendar, &figure_period, base.as_deref()) else {
                 continue;
             };
-            used.insert((line_no, *at));
+            used.insert((*at_line, *at));
             let base = base.as_deref().unwrap_or_default();
-            d.rows.push(row(
+            let mut r = row(
                 comparison,
                 v.clone(),
                 "%".to_string(),
                 printed.clone(),
                 format!("stated change from {base}: {how}"),
-            ));
+            );
+            r.period = figure_period.clone();
+            r.certainty = level_certainty;
+            if *at_line != line_no {
+                r.how
+                    .push("printed on the line below its figure, in parentheses".to_string());
+            }
+            d.rows.push(r);
         }
     }
 }

@@ -429,6 +429,7 @@ pub fn draft_tables(
                     label: row.label.clone(),
                     printed: cell.printed.clone(),
                     placement: "label",
+                    measure: "amount",
                     certainty,
                     how,
                     line,
