@@ -344,7 +344,7 @@ pub(super) fn counted(k: &Knowledge, reading: &mut Reading, label: &str, nth: us
 /// `AMERICAS`): the concept named after the section and the label, known when an earlier
 /// release printed it.
 pub(super) fn part_of(
-    earlier: &super::renamed::EarlierFigures,
+    printed_before: &dyn Fn(&str) -> bool,
     reading: &mut Reading,
     table: &str,
     section: &str,
@@ -353,7 +353,7 @@ pub(super) fn part_of(
 ) -> Meaning {
     let name = format!("{section} {label}");
     let concept = slug(&name);
-    if earlier.knows(&concept) {
+    if printed_before(&concept) {
         return Meaning {
             table: table.to_string(),
             concept: concept.clone(),

@@ -238,7 +238,8 @@ pub fn draft_tables(
             let m = match &t.counted {
                 Some(_) => counted(k, reading, &row.label, nth),
                 None if parts_of.contains(&ri) => {
-                    part_of(&earlier, reading, st.table(), &row.section, &row.label, nth)
+                    let known = |c: &str| earlier.knows(c);
+                    part_of(&known, reading, st.table(), &row.section, &row.label, nth)
                 }
                 None => meaning(
                     k,
