@@ -286,3 +286,32 @@ fn the_readmes_commands_run_on_the_data_as_shipped() {
     }
     assert!(ran >= 9, "{ran} README commands");
 }
+
+/// The web page over the universe: every report, company page and the checks answer, and IIJ's
+/// reports with parameters of IIJ's periods (results_table's 1H06, growth's 1Q05) answer for IIJ
+/// though AMD's release is the newest.
+#[test]
+fn every_page_of_the_universe_answers() {
+    let sb = loaded();
+    let server = crate::web::serve_with(&sb, &[], std::process::Stdio::null());
+    let (status, _, index) = crate::web::get(&server, "/");
+    assert_eq!(status, 200);
+    let links: Vec<String> = index
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|l| l.starts_with("/reports/") || l.starts_with("/companies/"))
+        .map(String::from)
+        .collect();
+    assert!(links.len() >= 25, "{links:?}");
+    for link in links.iter().chain(&["/checks".to_string()]) {
+        let (status, _, page) = crate::web::get(&server, link);
+        assert_eq!(status, 200, "{link}: {}", crate::web::said(&page));
+    }
+    let (_, _, page) = crate::web::get(&server, "/reports/results_table.csv");
+    // IIJ's first half of fiscal 2006: total revenues 26,444.
+    assert!(
+        page.contains("Total Revenues,21809.0,100.0,21.3,25000.0,26444.0"),
+        "{page}"
+    );
+}

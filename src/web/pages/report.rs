@@ -29,10 +29,9 @@ pub fn report(
     } else {
         given.remove("company").filter(|c| !c.trim().is_empty())
     };
-    let args: Vec<String> = given.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let params = report::bind(r, &args, |sql| wh.column_values(sql))?;
     // A report written for one company answers for it unless the picker or its `company`
     // parameter says otherwise (or no such company is loaded); else the session's company.
+    // Set before its parameters are checked: their allowed values are that company's periods.
     let written_for = report::company(r).filter(|c| wh.company_id(c).ok().flatten().is_some());
     if let Some(company) = picked.as_deref().or(written_for) {
         wh.set_vintage(&crate::warehouse::Vintage {
@@ -40,6 +39,8 @@ pub fn report(
             ..Default::default()
         })?;
     }
+    let args: Vec<String> = given.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let params = report::bind(r, &args, |sql| wh.column_values(sql))?;
     wh.pick_company(&params)?;
     let result = wh.query(&r.sql, &params)?;
     let mut buf = Vec::new();
