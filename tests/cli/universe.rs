@@ -293,7 +293,7 @@ fn the_readmes_commands_run_on_the_data_as_shipped() {
 #[test]
 fn every_page_of_the_universe_answers() {
     let sb = loaded();
-    let server = crate::web::serve_with(&sb, &[], std::process::Stdio::null());
+    let server = crate::web::serve_with(sb, &[], std::process::Stdio::null());
     let (status, _, index) = crate::web::get(&server, "/");
     assert_eq!(status, 200);
     let links: Vec<String> = index
