@@ -44,6 +44,11 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         wh.sandbox()?;
     }
     let mut session = Session::new(project.clone(), wh);
+    session.vintage = crate::warehouse::Vintage {
+        as_of: args.vintage.as_of,
+        release: args.vintage.release.clone(),
+        company: args.vintage.company.clone(),
+    };
     session.bail = args.shell.bail;
     session.echo = args.shell.echo;
     if let Some(mode) = args.mode {

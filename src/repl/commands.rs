@@ -301,8 +301,24 @@ fn run_report(session: &mut Session, args: &[&str]) -> Result<Flow> {
     };
     let r = report::find(&session.project, name)?;
     let given: Vec<String> = args[1..].iter().map(|s| s.to_string()).collect();
-    let params = report::bind(&r, &given, |sql| session.wh.column_values(sql))?;
-    session.sql(&r.sql, &params)?;
+    // A report written for one company answers for it, as `iijwh query` does, unless the
+    // session was opened for a company; the session's vintage is back afterwards.
+    let written_for = report::company(&r)
+        .filter(|_| session.vintage.company.is_none())
+        .filter(|c| session.wh.company_id(c).ok().flatten().is_some());
+    if let Some(company) = written_for {
+        session.wh.set_vintage(&crate::warehouse::Vintage {
+            company: Some(company.to_string()),
+            ..session.vintage.clone()
+        })?;
+    }
+    let ran = report::bind(&r, &given, |sql| session.wh.column_values(sql))
+        .and_then(|params| session.sql(&r.sql, &params));
+    if written_for.is_some() {
+        // The session named no company (or the report would not have chosen one).
+        session.wh.unset_company()?;
+    }
+    ran?;
     Ok(Flow::Continue)
 }
 

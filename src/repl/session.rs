@@ -37,6 +37,9 @@ pub struct Session {
     once: Option<std::io::BufWriter<std::fs::File>>,
     /// Statements and dot-commands that failed, for the exit status.
     pub failures: usize,
+    /// The vintage the session was opened with; `.run` of a report written for one company
+    /// answers for that company unless this one names a company (then restores it).
+    pub vintage: crate::warehouse::Vintage,
 }
 
 impl Session {
@@ -46,6 +49,7 @@ impl Session {
             project,
             catalog: std::cell::OnceCell::new(),
             format: Format::Table,
+            vintage: crate::warehouse::Vintage::default(),
             options: Options::default(),
             timer: false,
             bail: false,

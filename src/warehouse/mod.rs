@@ -975,6 +975,17 @@ impl Warehouse {
 
     /// `set_vintage` on a session of the stored latest files (see `open_for_company`): the
     /// latest vintage of the company it was opened for, named by its id, is all it answers.
+    /// Forget the company a `set_vintage` named: the session shows the newest release's again
+    /// (the REPL, after a report written for one company ran).
+    pub fn unset_company(&self) -> Result<()> {
+        let sql = "RESET VARIABLE company;\n";
+        self.conn
+            .execute_batch(sql)
+            .context("resetting the company")?;
+        self.remember_variables(sql);
+        Ok(())
+    }
+
     fn set_direct_vintage(&self, vintage: &Vintage) -> Result<()> {
         if vintage.as_of.is_some() || vintage.release.is_some() {
             bail!("a session of the stored latest vintage answers no other vintage");

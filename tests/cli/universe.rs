@@ -315,3 +315,22 @@ fn every_page_of_the_universe_answers() {
         "{page}"
     );
 }
+
+/// The REPL's `.run` of IIJ's report answers for IIJ, as `query` does, and the session is the
+/// newest release's company again afterwards (AMD's).
+#[test]
+fn the_repl_runs_iijs_report_for_iij_and_keeps_its_own_company() {
+    let sb = loaded();
+    let script = ".mode csv\nSELECT company_id FROM vintage_company;\n.run results_table\n\
+                  SELECT company_id FROM vintage_company;\n";
+    let out = crate::common::succeeded(sb.cmd().arg("repl").write_stdin(script).output().unwrap());
+    let ids: Vec<&str> = out
+        .lines()
+        .filter(|l| ["amd", "iij", "nvidia"].contains(l))
+        .collect();
+    assert_eq!(ids, ["amd", "amd"], "{out}");
+    assert!(
+        out.contains("Total Revenues,21809.0,100.0,21.3,25000.0,26444.0"),
+        "{out}"
+    );
+}
