@@ -58,7 +58,13 @@ pub fn report(
         }
         Twin::Page => {}
     }
-    let vintage = vintage_line(wh);
+    // A result of several companies (the peer table) is every company's vintage, not the
+    // session company's, as its chart's footer says.
+    let vintage = if crate::render::spans_companies(&result) {
+        wh.vintage_note_all().unwrap_or_default()
+    } else {
+        vintage_line(wh)
+    };
     let title = r.get("title").unwrap_or(&r.name).to_string();
     let mut note = None;
     let svg = match r.get("chart") {
