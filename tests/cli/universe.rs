@@ -106,6 +106,27 @@ fn figures_a_reader_looks_for_are_as_printed() {
         ),
         "1018.0"
     );
+    // Oracle's supplemental analysis: each region's revenues its own line, the company's as
+    // reported growth a stated change the rules check against the year before (Q4 FY2014 total
+    // revenues 11,320 on 10,947: 3%).
+    assert_eq!(
+        one(
+            sb,
+            "oracle",
+            "SELECT DISTINCT value FROM income_items WHERE item = 'americas_software_and_cloud_revenues' AND comparison = 'level' \
+             AND period = '4Q14' AND release_id = 'oracle-4q14'"
+        ),
+        "4649.0"
+    );
+    assert_eq!(
+        one(
+            sb,
+            "oracle",
+            "SELECT DISTINCT value FROM income_items WHERE item = 'total_revenues' AND period = '4Q14' \
+             AND comparison = 'yoy_pct' AND release_id = 'oracle-4q14'"
+        ),
+        "3.0"
+    );
     // Buckle's third quarter, in thousands as printed, on its 52/53-week calendar.
     assert_eq!(
         one(

@@ -194,18 +194,73 @@ pub fn draft_tables(
             if t.transposed && row.section == "%" {
                 measure = units::Measure::Percent;
             }
-            // Percentages under "AS REPORTED REVENUE GROWTH RATES": changes against periods the
-            // table does not print, no levels.
+            // Percentages under "AS REPORTED REVENUE GROWTH RATES" (Oracle's supplemental
+            // tables): each column's change on the same period a year before, of the line the
+            // table printed above under that label; at constant currency, no change of a printed
+            // level.
             let growth = |s: &str| {
                 let s = s.to_lowercase();
                 s.contains("growth") || s.contains("change")
             };
             if measure == units::Measure::Percent && !t.transposed && growth(&row.section) {
-                taken.leave(
-                    row,
-                    &row.cells,
-                    "a growth rate against a period the table does not print: place it by hand",
-                );
+                let as_reported = !row.section.to_lowercase().contains("constant currency");
+                let level = (0..ri).rev().find(|&r| {
+                    normalize(&t.rows[r].label) == normalize(&row.label) && concept_of[r].is_some()
+                });
+                let (true, Some(r)) = (as_reported, level) else {
+                    taken.leave(
+                        row,
+                        &row.cells,
+                        "a growth rate at constant currency, or of no line the table prints: \
+                         place it by hand",
+                    );
+                    continue;
+                };
+                let concept = concept_of[r].clone().unwrap_or_default();
+                let table = d
+                    .rows
+                    .iter()
+                    .rev()
+                    .find(|x| x.item == concept && x.line == t.rows[r].line)
+                    .map_or_else(|| st.table().to_string(), |x| x.table.clone());
+                for (ci, cell) in row.cells.iter().take(n).enumerate() {
+                    let (Some(value), Ok(When::Period(p))) = (cell.value.clone(), &whens[ci])
+                    else {
+                        taken.leave(row, std::slice::from_ref(cell), "no period or no number");
+                        continue;
+                    };
+                    let dates = calendar.period(p).ok();
+                    let line = if cell.line > 0 { cell.line } else { row.line };
+                    taken.cells.push((line, cell.start, cell.end));
+                    d.rows.push(DraftRow {
+                        table: table.clone(),
+                        period: p.clone(),
+                        start: dates
+                            .as_ref()
+                            .map(|d| d.start.to_string())
+                            .unwrap_or_default(),
+                        end: dates
+                            .as_ref()
+                            .map(|d| d.end.to_string())
+                            .unwrap_or_default(),
+                        item: concept.clone(),
+                        comparison: "yoy_pct".to_string(),
+                        value,
+                        unit: "%".to_string(),
+                        section: t.title.clone(),
+                        label: row.label.clone(),
+                        printed: cell.printed.clone(),
+                        placement: "label",
+                        measure: "amount",
+                        certainty: Certainty::Review,
+                        how: vec![format!(
+                            "a growth rate under \"{}\": {concept}'s change on the same period a \
+                             year before (line {})",
+                            row.section, t.rows[r].line
+                        )],
+                        line,
+                    });
+                }
                 continue;
             }
             if t.transposed
