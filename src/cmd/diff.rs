@@ -92,8 +92,28 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                 .rev()
                 .find(|r| r.company == b.company && r.id != b.id)
                 .with_context(|| {
+                    // The companies that have a release before their newest, and how to ask.
+                    let mut others: Vec<String> = Vec::new();
+                    for r in releases.iter().rev() {
+                        let newest = newest_of(&r.company).map(|n| n.id.as_str());
+                        let named = others
+                            .iter()
+                            .any(|o| o.starts_with(&format!("{} ", r.company)));
+                        if newest != Some(r.id.as_str()) && !named {
+                            others.push(format!("{} (`iijwh diff {}`)", r.company, r.id));
+                        }
+                    }
+                    let hint = if others.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; a release compares with its company's newest: {}",
+                            others.join(", ")
+                        )
+                    };
                     format!(
-                        "the warehouse holds one release of {} ({}): there is nothing to compare yet",
+                        "the warehouse holds one release of {} ({}): there is nothing to compare \
+                         yet{hint}",
                         b.company, b.id
                     )
                 })?;

@@ -158,6 +158,15 @@ fn the_stock_split_is_a_restatement_and_as_of_answers_as_first_printed() {
     assert_eq!(first.len(), 1, "{first:?}");
     assert_eq!(first[0]["value"], "5.98");
     assert_eq!(one(sb, "nvidia", eps), "0.6");
+    // `diff` alone compares the newest release's company (AMD's one release): it says how to
+    // ask of the companies that have more.
+    let err = sb.fails(&["diff"]);
+    assert!(
+        err.contains("one release of amd (amd-2q26)")
+            && err.contains("nvidia (`iijwh diff nvidia-2q26`)")
+            && err.contains("apple (`iijwh diff apple-3q04`)"),
+        "{err}"
+    );
     // `diff` lists it, explained by the release's own sentence.
     let diff = sb.csv_of(&["diff", "nvidia-1q25", "nvidia-1q26", "--format", "csv"]);
     let row = diff
