@@ -344,6 +344,7 @@ pub(super) fn counted(k: &Knowledge, reading: &mut Reading, label: &str, nth: us
 /// `AMERICAS`): the concept named after the section and the label, known when an earlier
 /// release printed it.
 pub(super) fn part_of(
+    k: &Knowledge,
     printed_before: &dyn Fn(&str) -> bool,
     reading: &mut Reading,
     table: &str,
@@ -364,16 +365,7 @@ pub(super) fn part_of(
         };
     }
     let key = normalize(&name);
-    proposed_as(
-        &Knowledge::default(),
-        reading,
-        table,
-        "",
-        &name,
-        label,
-        &key,
-        nth,
-    )
+    proposed_as(k, reading, table, "", &name, label, &key, nth)
 }
 
 /// A concept new to the company, named after its label (with `prefix` when the name is taken),

@@ -229,20 +229,14 @@ pub fn draft_tables(
                         taken.leave(row, std::slice::from_ref(cell), "no period or no number");
                         continue;
                     };
-                    let dates = calendar.period(p).ok();
                     let line = if cell.line > 0 { cell.line } else { row.line };
                     taken.cells.push((line, cell.start, cell.end));
+                    // Its dates are filled in with every row's (draft::draft).
                     d.rows.push(DraftRow {
                         table: table.clone(),
                         period: p.clone(),
-                        start: dates
-                            .as_ref()
-                            .map(|d| d.start.to_string())
-                            .unwrap_or_default(),
-                        end: dates
-                            .as_ref()
-                            .map(|d| d.end.to_string())
-                            .unwrap_or_default(),
+                        start: String::new(),
+                        end: String::new(),
                         item: concept.clone(),
                         comparison: "yoy_pct".to_string(),
                         value,
@@ -294,7 +288,15 @@ pub fn draft_tables(
                 Some(_) => counted(k, reading, &row.label, nth),
                 None if parts_of.contains(&ri) => {
                     let known = |c: &str| earlier.knows(c);
-                    part_of(&known, reading, st.table(), &row.section, &row.label, nth)
+                    part_of(
+                        k,
+                        &known,
+                        reading,
+                        st.table(),
+                        &row.section,
+                        &row.label,
+                        nth,
+                    )
                 }
                 None => meaning(
                     k,
