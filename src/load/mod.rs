@@ -22,8 +22,8 @@ use crate::warehouse::manifest::{
     fingerprint_of, schema_stamp, verify_files, Manifest, PartEntry, SourceStamps,
 };
 use crate::warehouse::parts::{
-    self, company_scoped, read_file, read_from_parts, row_companies, rows_of, text_column,
-    RULE_OUTCOMES,
+    self, company_scoped, merged_part, part_of, read_from_parts, row_companies, rows_of,
+    text_column, CompanyRows, RULE_OUTCOMES,
 };
 use crate::warehouse::{
     catalog_digest, CatalogSession, Engine, Fill, LatestParts, LoadSession, QueryResult, TableRows,
@@ -375,20 +375,45 @@ struct Step {
     touched: usize,
 }
 
-/// The file of the rule outcomes of `company`'s part that this load replaces, in the live
-/// generation.
-fn replaced_outcomes(generation: &Generation, plan: &plan::Plan, company: &str) -> Result<PathBuf> {
-    let live = generation
-        .live_dir()
-        .context("an incremental load without a live generation")?;
-    let file = plan
-        .replaced
-        .iter()
-        .filter(|p| p.company_id == company)
-        .flat_map(|p| &p.files)
-        .find(|f| f.name == RULE_OUTCOMES)
-        .with_context(|| format!("the part of {company} has no rule outcomes"))?;
-    Ok(live.join(&file.file))
+/// The rows of the companies of `part` that a load takes as they were (`reused`), from the
+/// part's file of folder `table` in the live generation; none when it takes none of them (a
+/// full load reads nothing of the live generation, which may be damaged).
+fn kept_rows(
+    generation: &Generation,
+    table: &str,
+    part: &str,
+    reused: &BTreeSet<&String>,
+) -> Result<Vec<CompanyRows>> {
+    if !reused.iter().any(|c| part_of(c) == part) {
+        return Ok(Vec::new());
+    }
+    Ok(live_part(generation, table, part)?
+        .into_iter()
+        .filter(|(c, _)| reused.contains(c))
+        .collect())
+}
+
+/// The rows of a part's file of folder `table` in the live generation, company by company
+/// (none when there is no live generation, or it has no such file).
+fn live_part(generation: &Generation, table: &str, part: &str) -> Result<Vec<CompanyRows>> {
+    let (Some(live), Some(manifest)) = (generation.live_dir(), generation.live_manifest()) else {
+        return Ok(Vec::new());
+    };
+    let file = parts::part_file(table, part);
+    match manifest.part_files.iter().any(|f| f.file == file) {
+        true => parts::read_part(&live.join(&file)),
+        false => Ok(Vec::new()),
+    }
+}
+
+/// The rule outcomes of `company` in the live generation (its part's file), which this load
+/// replaces.
+fn replaced_outcomes(generation: &Generation, company: &str) -> Result<RecordBatch> {
+    live_part(generation, RULE_OUTCOMES, &parts::part_of(company))?
+        .into_iter()
+        .find(|(c, _)| c == company)
+        .map(|(_, rows)| rows)
+        .with_context(|| format!("the part of {company} has no rule outcomes"))
 }
 
 /// What every step of one load is made under, and whether a step is its last, the one that goes
@@ -417,10 +442,21 @@ fn step(
     // The releases of the companies read again whose files did not change: the rules scoped to
     // a release take their rows from the parts replaced (see `scoped`).
     let kept = scoped::kept_releases(&plan, scan);
-    // The unchanged companies' files are linked while the changed ones are read.
-    if !plan.reused.is_empty() {
-        let files = plan.reused.iter().flat_map(|p| p.files.iter().cloned());
-        generation.link_parts_in_background(files.collect())?;
+    // The parts of the companies read again are written again, the others' files linked
+    // (while the changed ones are read).
+    let touched_parts: BTreeSet<String> = plan.touched.iter().map(|c| part_of(c)).collect();
+    let reused: BTreeSet<&String> = plan.reused.iter().map(|p| &p.company_id).collect();
+    let linked: Vec<TableEntry> = match (&plan.full, &previous) {
+        (None, Some(live)) => live
+            .part_files
+            .iter()
+            .filter(|f| !touched_parts.contains(parts::part_of_file(&f.file)))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    if !linked.is_empty() {
+        generation.link_parts_in_background(linked.clone())?;
     }
     let dataset = read_data_of(
         &project.data,
@@ -477,6 +513,27 @@ fn step(
         });
         let written = (|| -> Result<(Manifest, RuleQueue, CatalogSession, Vec<TableRows>)> {
             let mut parts: BTreeMap<String, PartEntry> = BTreeMap::new();
+            for company in &made {
+                let entry = PartEntry {
+                    company_id: company.to_string(),
+                    stamp: scan.companies[*company].clone(),
+                    releases: dataset
+                        .releases
+                        .iter()
+                        .filter(|r| &r.company == *company)
+                        .map(|r| {
+                            let stamp = scan.releases.get(&r.release_id).cloned();
+                            (r.release_id.clone(), stamp.unwrap_or_default())
+                        })
+                        .collect(),
+                    passed: None,
+                };
+                parts.insert(company.to_string(), entry);
+            }
+            for part in &plan.reused {
+                parts.insert(part.company_id.clone(), part.clone());
+            }
+            let mut part_files = linked;
             for table in &catalog.tables {
                 let (batch, _) = &dataset.tables[&table.name];
                 if !company_scoped(table) {
@@ -484,33 +541,26 @@ fn step(
                     continue;
                 }
                 let companies = row_companies(table, batch, &release_company)?;
-                for company in &made {
-                    let rows = rows_of(batch, &companies, company)?;
-                    let metadata = part_metadata(dataset.releases.iter(), company);
-                    let entry = generation.write_part(&table.name, company, &rows, &metadata)?;
-                    parts
-                        .entry(company.to_string())
-                        .or_insert_with(|| PartEntry {
-                            company_id: company.to_string(),
-                            stamp: scan.companies[*company].clone(),
-                            releases: dataset
-                                .releases
-                                .iter()
-                                .filter(|r| &r.company == *company)
-                                .map(|r| {
-                                    let stamp = scan.releases.get(&r.release_id).cloned();
-                                    (r.release_id.clone(), stamp.unwrap_or_default())
-                                })
-                                .collect(),
-                            files: Vec::new(),
-                            passed: None,
-                        })
-                        .files
-                        .push(entry);
+                for part in &touched_parts {
+                    let mine = made
+                        .iter()
+                        .filter(|c| part_of(c) == *part)
+                        .map(|c| Ok((c.to_string(), rows_of(batch, &companies, c)?)))
+                        .collect::<Result<Vec<CompanyRows>>>()?;
+                    let old = kept_rows(generation, &table.name, part, &reused)?;
+                    let rows = merged_part(old, mine);
+                    if rows.is_empty() {
+                        continue; // its companies are gone
+                    }
+                    let metadata = part_metadata(releases.iter(), &rows);
+                    part_files.push(generation.write_part(
+                        &table.name,
+                        part,
+                        &batch.schema(),
+                        &rows,
+                        &metadata,
+                    )?);
                 }
-            }
-            for part in &plan.reused {
-                parts.insert(part.company_id.clone(), part.clone());
             }
             generation.place()?;
             generation.sync_in_background()?;
@@ -527,6 +577,7 @@ fn step(
                 rule_millis: Default::default(),
                 build_key: Some(under.key.to_string()),
                 parts: parts.into_values().collect(),
+                part_files,
                 stamps: Some(under.stamps.clone()),
                 latest_ddl: None,
                 catalog_names: Vec::new(),
@@ -575,18 +626,12 @@ fn step(
         clock,
     )?;
     clock.lap("run data rules");
-    let (latest, latest_files) = store_latest_vintage(&wh, generation, &made, &dataset)?;
+    let (latest, latest_files) =
+        store_latest_vintage(&wh, generation, (&made, &reused, &touched_parts))?;
     clock.lap("latest vintage");
     let (mut manifest, engine) = wh.end_load();
     manifest.latest_ddl = Some(crate::warehouse::latest_ddl_digest(&latest));
-    for part in &mut manifest.parts {
-        part.files.extend(
-            latest_files
-                .iter()
-                .filter(|(c, _)| *c == part.company_id)
-                .map(|(_, f)| f.clone()),
-        );
-    }
+    manifest.part_files.extend(latest_files);
     generation.write_catalog(
         catalog_session,
         (&manifest, catalog, &latest),
@@ -600,6 +645,9 @@ fn step(
     // Each company's share of the outcomes into its part; the table is every part's, merged.
     let mut shares: Vec<RecordBatch> = Vec::new();
     let by_company = outcomes_by_company(&outcomes, &release_company)?;
+    let mut made_outcomes: BTreeMap<String, Vec<CompanyRows>> = BTreeMap::new();
+    // The live generation's rule outcomes, a part at a time, read once each.
+    let mut live_outcomes: HashMap<String, Vec<CompanyRows>> = HashMap::new();
     for part in &mut manifest.parts {
         let company = &part.company_id;
         let share = if plan.touched.contains(company) {
@@ -607,7 +655,7 @@ fn step(
             let with_kept;
             let mine = match kept.get(company) {
                 Some(releases) => {
-                    let old = replaced_outcomes(generation, &plan, company)?;
+                    let old = replaced_outcomes(generation, company)?;
                     with_kept = outcomes
                         .iter()
                         .enumerate()
@@ -624,9 +672,10 @@ fn step(
                 None => mine,
             };
             let batch = check_results_batch(table, &outcomes, mine)?;
-            let metadata = part_metadata(dataset.releases.iter(), company);
-            part.files
-                .push(generation.write_part(RULE_OUTCOMES, company, &batch, &metadata)?);
+            made_outcomes
+                .entry(part_of(company))
+                .or_default()
+                .push((company.clone(), batch.clone()));
             part.passed = Some(
                 mine.iter()
                     .all(|s| s.status == Status::Pass && s.rows == 0 && s.details.is_none()),
@@ -638,17 +687,39 @@ fn step(
             // generation never goes live, and the last step merges every part's.
             continue;
         } else {
-            let file = part
-                .files
+            // A company taken as it was: its outcomes are the live generation's.
+            let name = part_of(company);
+            if !live_outcomes.contains_key(&name) {
+                let rows = live_part(generation, RULE_OUTCOMES, &name)?;
+                live_outcomes.insert(name.clone(), rows);
+            }
+            let batch = live_outcomes[&name]
                 .iter()
-                .find(|f| f.name == RULE_OUTCOMES)
+                .find(|(c, _)| c == company)
+                .map(|(_, rows)| rows.clone())
                 .with_context(|| format!("the part of {company} has no rule outcomes"))?;
-            let batch = read_file(&generation.dir_of(file)?)?;
             // Learnt once for a part an older load made, so the next load need not read it.
             part.passed = Some(all_passed(&batch)?);
             batch
         };
         shares.push(share);
+    }
+    for part in &touched_parts {
+        let mine = made_outcomes.remove(part).unwrap_or_default();
+        let old = match live_outcomes.remove(part) {
+            Some(rows) => rows
+                .into_iter()
+                .filter(|(c, _)| reused.contains(c))
+                .collect(),
+            None => kept_rows(generation, RULE_OUTCOMES, part, &reused)?,
+        };
+        let rows = merged_part(old, mine);
+        if rows.is_empty() {
+            continue;
+        }
+        let metadata = part_metadata(manifest.releases.iter(), &rows);
+        let entry = generation.write_part(RULE_OUTCOMES, part, &table.schema, &rows, &metadata)?;
+        manifest.part_files.push(entry);
     }
     if let Some(mine) = by_company.get(WAREHOUSE_SHARE) {
         shares.push(check_results_batch(table, &outcomes, mine)?);
@@ -687,17 +758,18 @@ fn step(
 }
 
 /// The latest vintage of every company the load read, computed on its session (the vintage_*
-/// views with variable every_company, see schema/views/12_latest.sql), written as each company's
-/// files of `latest/TABLE/` (one per company and table, empty ones too, so every company's path
-/// exists); the other companies' files are the live generation's, linked with their parts.
-/// Returns the tables and the newest release's company (what the catalog's views of schema
-/// `latest` need), and each file written with its company.
+/// views with variable every_company, see schema/views/12_latest.sql), written as the files of
+/// the parts it rewrites of `latest/TABLE/` (every part file of a table it writes holds each
+/// of its companies, with no rows too); the other parts' files are the live generation's,
+/// linked with their parts, and so are the rows of the companies a rewritten part takes as they
+/// were (`reused`). Returns the tables and the newest release's company (what the catalog's
+/// views of schema `latest` need), and each file written.
 fn store_latest_vintage(
     wh: &Warehouse,
     generation: &mut Generation,
-    made: &[&String],
-    dataset: &Dataset,
-) -> Result<(LatestParts, Vec<(String, TableEntry)>)> {
+    (made, reused, touched_parts): (&[&String], &BTreeSet<&String>, &BTreeSet<String>),
+) -> Result<(LatestParts, Vec<TableEntry>)> {
+    let releases = wh.manifest().releases.clone();
     wh.set_variable("every_company", "true")?;
     let tables = wh.column_values(&format!(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = '{LATEST}' \
@@ -706,8 +778,8 @@ fn store_latest_vintage(
     let mut files = Vec::new();
     for table in &tables {
         let rows = wh
-            // In one order whatever the plan, so a company's files are the same bytes whichever
-            // load wrote them (an incremental one or `load --full`).
+            // In one order whatever the plan, so a company's rows are the same whichever load
+            // wrote them (an incremental one or `load --full`).
             .query(
                 &format!("SELECT * FROM \"vintage_{table}\" ORDER BY ALL"),
                 &[],
@@ -718,12 +790,20 @@ fn store_latest_vintage(
             .iter()
             .map(|c| c.map(str::to_string))
             .collect();
-        for company in made {
-            let mine = rows_of(&batch, &companies, company)?;
-            let metadata = part_metadata(dataset.releases.iter(), company);
-            let folder = format!("{}/{table}", parts::LATEST_DIR);
-            let entry = generation.write_part(&folder, company, &mine, &metadata)?;
-            files.push((company.to_string(), entry));
+        let folder = format!("{}/{table}", parts::LATEST_DIR);
+        for part in touched_parts {
+            let mine = made
+                .iter()
+                .filter(|c| part_of(c) == *part)
+                .map(|c| Ok((c.to_string(), rows_of(&batch, &companies, c)?)))
+                .collect::<Result<Vec<CompanyRows>>>()?;
+            let old = kept_rows(generation, &folder, part, reused)?;
+            let rows = merged_part(old, mine);
+            if rows.is_empty() {
+                continue;
+            }
+            let metadata = part_metadata(releases.iter(), &rows);
+            files.push(generation.write_part(&folder, part, &batch.schema(), &rows, &metadata)?);
         }
     }
     wh.set_variable("every_company", "false")?;
@@ -761,13 +841,14 @@ fn file_metadata<'a>(
     ]
 }
 
-/// The footer metadata of a company's part files: its id and its releases.
+/// The footer metadata of a part's files: its companies' releases (of `releases`).
 fn part_metadata<'a>(
     releases: impl Iterator<Item = &'a ReleaseInfo>,
-    company: &str,
+    rows: &[CompanyRows],
 ) -> Vec<(String, String)> {
+    let companies: BTreeSet<&str> = rows.iter().map(|(c, _)| c.as_str()).collect();
     let (ids, sums): (Vec<String>, Vec<String>) = releases
-        .filter(|r| r.company == company)
+        .filter(|r| companies.contains(r.company.as_str()))
         .map(|r| {
             (
                 r.release_id.clone(),
@@ -776,7 +857,6 @@ fn part_metadata<'a>(
         })
         .unzip();
     vec![
-        ("iijwh.company_id".to_string(), company.to_string()),
         ("iijwh.release_ids".to_string(), ids.join(",")),
         ("iijwh.source_sha256".to_string(), sums.join(",")),
     ]

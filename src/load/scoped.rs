@@ -15,8 +15,8 @@ use crate::schema::SqlFile;
 use crate::sql::rules::Status;
 use anyhow::{Context, Result};
 use arrow::array::{Array, StringArray};
+use arrow::record_batch::RecordBatch;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// Whether `rule` is scoped to a release (see the module's doc).
 pub fn by_release(rule: &SqlFile) -> bool {
@@ -83,15 +83,19 @@ pub fn narrowed(
 
 /// A company's share of a release-scoped rule: `new`, its rows over the releases read afresh,
 /// with the rows of its `kept` releases from the rule outcomes of the part replaced (`old`,
-/// its file of check_results' columns), in the order one run over all of them gives (by
+/// its rows of check_results' columns), in the order one run over all of them gives (by
 /// release_id first).
-pub fn with_kept(rule: &str, new: &Share, old: &Path, kept: &BTreeSet<String>) -> Result<Share> {
-    let batch = crate::warehouse::parts::read_file(old)?;
+pub fn with_kept(
+    rule: &str,
+    new: &Share,
+    batch: &RecordBatch,
+    kept: &BTreeSet<String>,
+) -> Result<Share> {
     let column = |name: &str| {
         batch
             .column_by_name(name)
             .and_then(|c| c.as_any().downcast_ref::<StringArray>())
-            .with_context(|| format!("{}: no {name} column", old.display()))
+            .with_context(|| format!("a part's rule outcomes have no {name} column"))
     };
     let (rules, details) = (column("rule")?, column("details")?);
     let mut rows: Vec<serde_json::Value> = Vec::new();

@@ -168,16 +168,19 @@ impl Generation {
         Ok(())
     }
 
-    /// Write one company's file of `table` (see `parts`), with `metadata` (the company's
-    /// releases) in its footer. Returns its manifest entry; it reaches the disk by `commit`.
+    /// Write part `part`'s file of folder `table` (see `parts`): `rows`, company by company in
+    /// the order given, each company a row group of its own, with the companies' row counts and
+    /// `metadata` (their releases) in its footer. Returns its manifest entry; it reaches the
+    /// disk by `commit`.
     pub fn write_part(
         &mut self,
         table: &str,
-        company: &str,
-        batch: &RecordBatch,
+        part: &str,
+        schema: &arrow::datatypes::SchemaRef,
+        rows: &[super::parts::CompanyRows],
         metadata: &[(String, String)],
     ) -> Result<TableEntry> {
-        let file = super::parts::part_file(table, company);
+        let file = super::parts::part_file(table, part);
         let folder = self.dir().join(table);
         std::fs::create_dir_all(&folder)
             .with_context(|| format!("creating {}", folder.display()))?;
@@ -188,7 +191,32 @@ impl Generation {
                 .filter(|(k, _)| k == "iijwh.schema_version")
                 .cloned(),
         );
-        let entry = write_table(self.dir(), table, &file, batch, &kv)?;
+        let counts: Vec<String> = rows
+            .iter()
+            .map(|(c, b)| format!("{c}={}", b.num_rows()))
+            .collect();
+        kv.push((super::parts::COMPANY_ROWS.to_string(), counts.join(",")));
+        kv.push(("iijwh.table".to_string(), table.to_string()));
+        let mut writer = parquet::Writer::new(schema.clone(), &kv)?;
+        let mut total = 0;
+        for (_, batch) in rows.iter().filter(|(_, b)| b.num_rows() > 0) {
+            // Rows read back from a part file carry the schema as stored; the columns are the
+            // same.
+            let batch = RecordBatch::try_new(schema.clone(), batch.columns().to_vec())?;
+            writer.write(&batch)?;
+            writer.end_row_group()?;
+            total += batch.num_rows();
+        }
+        let bytes = writer.finish()?;
+        let path = self.dir().join(&file);
+        std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+        let entry = TableEntry {
+            name: table.to_string(),
+            rows: total,
+            sha256: crate::base::hex(&<sha2::Sha256 as sha2::Digest>::digest(&bytes)),
+            bytes: bytes.len() as u64,
+            file,
+        };
         self.unsynced.push(PathBuf::from(&entry.file));
         self.written += 1;
         inject_fault(self.written)?;

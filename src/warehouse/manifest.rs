@@ -36,9 +36,13 @@ pub struct Manifest {
     /// the rules, the reference tables or iijwh changed) makes every part again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_key: Option<String>,
-    /// One part per company (see `warehouse::parts`), in company order.
+    /// What each company was made from, in company order (see `warehouse::parts`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<PartEntry>,
+    /// The files of the company parts: a file per part (of the companies it holds) and table,
+    /// latest vintage table and rule outcomes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub part_files: Vec<TableEntry>,
     /// The fingerprint's inputs apart from the company parts' stamps, for the check of one
     /// company's answers (`staleness_for_company`); None in older manifests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +85,8 @@ pub struct SourceStamps {
     pub metadata: String,
 }
 
-/// A company's part: what in data/ it was made from, and its files.
+/// A company: what in data/ its rows were made from (its files are its part's, see
+/// `Manifest::files_of_part`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PartEntry {
     pub company_id: String,
@@ -89,8 +94,6 @@ pub struct PartEntry {
     pub stamp: String,
     /// Its release folders, each with its stamp.
     pub releases: BTreeMap<String, String>,
-    /// Its files: one per company-scoped table, and its rule outcomes.
-    pub files: Vec<TableEntry>,
     /// Whether every rule passed on its rows, none returning any: then its rule outcomes add
     /// nothing to check_results, and a load that takes the part as it is need not read them.
     /// None in older manifests.
@@ -104,8 +107,24 @@ impl Manifest {
     pub fn files(&self) -> impl Iterator<Item = &TableEntry> {
         self.tables
             .iter()
-            .chain(self.parts.iter().flat_map(|p| &p.files))
+            .chain(&self.part_files)
             .chain(&self.catalog)
+    }
+
+    /// The files of part `part` (see `warehouse::parts::part_of`).
+    pub fn files_of_part<'a>(&'a self, part: &'a str) -> impl Iterator<Item = &'a TableEntry> {
+        self.part_files
+            .iter()
+            .filter(move |f| crate::warehouse::parts::part_of_file(&f.file) == part)
+    }
+
+    /// The files of the part holding `company`'s rows.
+    pub fn files_of_company(&self, company: &str) -> Vec<&TableEntry> {
+        let part = crate::warehouse::parts::part_of(company);
+        self.part_files
+            .iter()
+            .filter(|f| crate::warehouse::parts::part_of_file(&f.file) == part)
+            .collect()
     }
 }
 

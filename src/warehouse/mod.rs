@@ -113,13 +113,15 @@ fn latest_ddl(latest: &LatestParts) -> String {
 }
 
 /// The stored latest vintage of `table` of the session's company (variable `company`, else
-/// `newest`, the newest release's): its file of latest/, read as it is.
+/// `newest`, the newest release's): its rows of its part's file of latest/, whose row groups of
+/// other companies DuckDB skips by their statistics.
 fn company_latest(table: &str, newest: &str) -> String {
+    let company = format!("coalesce(getvariable('company'), {})", sql_string(newest));
     format!(
-        "FROM read_parquet({GENERATION_DIR} || '/{}/{table}/' || \
-         coalesce(getvariable('company'), {}) || '.parquet')",
+        "FROM read_parquet({GENERATION_DIR} || '/{}/{table}/' || {} || '.parquet') \
+         WHERE company_id = {company}",
         parts::LATEST_DIR,
-        sql_string(newest)
+        parts::part_of_sql(&company)
     )
 }
 
@@ -132,8 +134,8 @@ pub fn latest_ddl_digest(latest: &LatestParts) -> String {
 }
 
 /// The files of folder `folder` of the generation a view over every company's part reads: every
-/// company's, or only those of the companies in session variable `parts` (a list of ids), which
-/// `check --rerun` sets to run the rules a batch of companies at a time.
+/// part's, or only those of the parts in session variable `parts` (a list of part names), which
+/// `check --rerun` sets to run the rules a batch of parts at a time.
 fn part_files(folder: &str) -> String {
     format!(
         "list_transform(coalesce(getvariable('{PARTS}'), ['*']), \
@@ -141,7 +143,7 @@ fn part_files(folder: &str) -> String {
     )
 }
 
-/// The session variable naming the companies whose parts the views read (see `part_files`).
+/// The session variable naming the parts the views read (see `part_files`).
 pub const PARTS: &str = "parts";
 
 /// Where the catalog's views find the generation's files: a session variable, set when the
@@ -256,7 +258,7 @@ ORDER BY name";
 /// The warehouse's format: part of every generation's fingerprint, so a generation an older
 /// iijwh wrote (raw views over its Parquet files, paths inside) is rebuilt, not opened.
 pub const FORMAT: &str =
-    "7: the catalog reads printed figures from the company parts, or those of variable parts; the manifest lists its names";
+    "8: companies in 256 parts by the hash of their id, a row group each; the catalog reads printed figures from the parts, or those of variable parts; the manifest lists its names";
 
 /// A table's rows for the catalog: its name and one batch.
 pub type TableRows = (String, RecordBatch);
@@ -582,9 +584,8 @@ impl Warehouse {
                     None => newest_company(&conn, as_of)?,
                 };
                 let Some(id) = id else { return Ok(None) };
-                let part = manifest.parts.iter().filter(|p| p.company_id == id);
                 verifier
-                    .check(part.flat_map(|p| &p.files))
+                    .check(manifest.files_of_company(&id))
                     .map_err(damaged)?;
                 verifier.finish();
                 Ok(Some((conn, id, false)))
@@ -610,12 +611,13 @@ impl Warehouse {
         id: &str,
         tables: &[&str],
     ) -> Result<Option<Connection>> {
-        let Some(part) = manifest.parts.iter().find(|p| p.company_id == id) else {
+        if !manifest.parts.iter().any(|p| p.company_id == id) {
             return Ok(None);
-        };
+        }
+        let files = manifest.files_of_company(id);
         for t in tables {
-            let file = parts::part_file(&format!("{}/{t}", parts::LATEST_DIR), id);
-            if !part.files.iter().any(|f| f.file == file) {
+            let file = parts::part_file(&format!("{}/{t}", parts::LATEST_DIR), &parts::part_of(id));
+            if !files.iter().any(|f| f.file == file) {
                 return Ok(None);
             }
         }
@@ -623,13 +625,7 @@ impl Warehouse {
         // damaged generation is told at once, whichever session answers.
         let mut verifier = manifest::Verifier::new(dir);
         verifier
-            .check(
-                manifest
-                    .tables
-                    .iter()
-                    .chain(&manifest.catalog)
-                    .chain(&part.files),
-            )
+            .check(manifest.tables.iter().chain(&manifest.catalog).chain(files))
             .map_err(damaged)?;
         verifier.finish();
         let conn = crate::base::open_duckdb()?;
@@ -813,8 +809,8 @@ impl Warehouse {
         Ok(())
     }
 
-    /// The generation's companies in batches of about `parts::batch_releases()` releases, in
-    /// company order: what the commands that read every company read at once (see
+    /// The generation's companies in batches of about `parts::batch_releases()` releases, whole
+    /// parts in part order: what the commands that read every company read at once (see
     /// `read_parts_of`).
     pub fn company_batches(&self) -> Vec<Vec<String>> {
         let companies = self
@@ -828,14 +824,18 @@ impl Warehouse {
             .collect()
     }
 
-    /// Have the part views read the files of `companies` only (`Some`), or every company's
-    /// (`None`, the default): see `PARTS`. For the commands that read every company a batch at a
-    /// time; they set it back to None whether the batch succeeded or not.
+    /// Have the part views read the parts of `companies` only (`Some`), or every part (`None`,
+    /// the default): see `PARTS`. A part holds other companies too: `company_batches` gives
+    /// whole parts, and a statement about one company filters its rows. For the commands that
+    /// read every company a batch at a time; they set it back to None whether the batch
+    /// succeeded or not.
     pub fn read_parts_of(&self, companies: Option<&[String]>) -> Result<()> {
         match companies {
             Some(ids) => {
-                let ids: Vec<String> = ids.iter().map(|c| sql_string(c)).collect();
-                self.set_variable(PARTS, &format!("[{}]", ids.join(", ")))
+                let parts: std::collections::BTreeSet<String> =
+                    ids.iter().map(|c| sql_string(&parts::part_of(c))).collect();
+                let parts: Vec<String> = parts.into_iter().collect();
+                self.set_variable(PARTS, &format!("[{}]::VARCHAR[]", parts.join(", ")))
             }
             None => self.set_variable(PARTS, "NULL::VARCHAR[]"),
         }

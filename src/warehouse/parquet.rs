@@ -88,6 +88,12 @@ impl Writer {
         Ok(self.0.write(batch)?)
     }
 
+    /// End the row group being written: the rows after this start a new one, with statistics
+    /// of their own (a company part's companies, see `warehouse::parts`).
+    pub fn end_row_group(&mut self) -> Result<()> {
+        Ok(self.0.flush()?)
+    }
+
     /// The file's bytes.
     pub fn finish(self) -> Result<Vec<u8>> {
         Ok(self.0.into_inner()?)

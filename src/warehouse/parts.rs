@@ -1,13 +1,28 @@
-//! Company parts: how a generation's rows are laid out so that a load pays for what changed.
-//! The rows of a table that belong to one company (the tables with a release_id or company_id,
-//! but `companies`) are one file per company, `TABLE/COMPANY.parquet`: each table a folder that
-//! pyarrow, polars, DuckDB and Spark read as one table, and a question about one company reads
-//! its files only. A load writes the parts of the companies whose files in data/ changed and
-//! hard-links the others' from the live generation, unchanged; the warehouse's own tables
-//! (units, companies, standard concepts, check results) are one file each, `TABLE.parquet`,
-//! written every load. Each company's share of the data rules' outcomes is kept in its part
-//! (`rule_outcomes/COMPANY.parquet`, check_results' columns), so the next load runs the rules on
-//! the companies it reads and takes the others' outcomes as they were.
+//! Company parts: how a generation's rows are laid out so that a load pays for what changed, and
+//! the number of files does not follow the number of companies. The rows of a table that belong
+//! to companies (the tables with a release_id or company_id, but `companies`) are cut into 256
+//! parts by company, `TABLE/part-XX.parquet`, XX the first byte of the SHA-256 of the company's
+//! id: each table a folder that pyarrow, polars, DuckDB and Spark read as one table. In a part
+//! file the companies follow in id order, each company's rows a row group of their own (its
+//! statistics name the company, so a question about one company skips the others' rows), and
+//! the footer says how many rows each company has (`COMPANY_ROWS`).
+//!
+//! Why 256 parts by a hash, measured in bench/RESULTS.md 0p against one file per company (the
+//! layout before) and one file per table: one file per company made 27 files a company (135,000
+//! at 5,000 companies), each opened by every statement over all companies; one file per table
+//! makes every load rewrite every company's rows. A fixed number of parts keeps the file count
+//! at most 256 a table whatever the number of companies, and a load rewrites the parts of the
+//! companies it read (a 256th of the warehouse each); a hash, not a list kept in the manifest,
+//! so a part is found from a company's id alone (in SQL too: `part_of_sql`), a full load and
+//! incremental ones make the same files, and no part fills up as companies add quarters.
+//!
+//! A load reads the companies whose files in data/ changed, rewrites their parts (the other
+//! companies of a part taken from the live generation's file as they were) and hard-links the
+//! other parts' files from the live generation; the warehouse's own tables (units, companies,
+//! standard concepts, check results) are one file each, `TABLE.parquet`, written every load.
+//! Each company's share of the data rules' outcomes is kept in its part
+//! (`rule_outcomes/part-XX.parquet`, check_results' columns), so the next load runs the rules
+//! on the companies it reads and takes the others' outcomes as they were.
 //!
 //! Who may call it: the rest of `warehouse`, and `crate::load`.
 
@@ -16,7 +31,7 @@ use anyhow::{Context, Result};
 use arrow::array::{BooleanArray, StringArray};
 use arrow::compute::filter_record_batch;
 use arrow::record_batch::RecordBatch;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The folder of each company's share of the data rules' outcomes.
 pub const RULE_OUTCOMES: &str = "rule_outcomes";
@@ -36,24 +51,107 @@ pub fn batch_releases() -> usize {
         .unwrap_or(1000)
 }
 
-/// Companies with their releases (`items`, in the order given) cut into runs of about `size`
-/// releases (a company is never split; `first` go into the first run whatever its size).
+/// Companies with their releases (`items`) cut into runs of about `size` releases, whole parts
+/// at a time, in part order (a part is never split, so each part's files are written once by a
+/// load of many batches, and a batch's views read whole parts; `first` go into the first run
+/// whatever its size).
 pub fn batches<T>(
     first: Vec<T>,
     items: impl IntoIterator<Item = (String, Vec<T>)>,
     size: usize,
 ) -> Vec<(std::collections::BTreeSet<String>, Vec<T>)> {
+    let mut by_part: BTreeMap<String, Vec<(String, Vec<T>)>> = BTreeMap::new();
+    for (company, releases) in items {
+        by_part
+            .entry(part_of(&company))
+            .or_default()
+            .push((company, releases));
+    }
     let mut batches = Vec::new();
     let mut batch = (std::collections::BTreeSet::new(), first);
-    for (company, releases) in items {
-        if !batch.1.is_empty() && batch.1.len() + releases.len() > size {
+    for (_, mut companies) in by_part {
+        companies.sort_by(|a, b| a.0.cmp(&b.0));
+        let releases: usize = companies.iter().map(|(_, r)| r.len()).sum();
+        if !batch.1.is_empty() && batch.1.len() + releases > size {
             batches.push(std::mem::take(&mut batch));
         }
-        batch.0.insert(company);
-        batch.1.extend(releases);
+        for (company, releases) in companies {
+            batch.0.insert(company);
+            batch.1.extend(releases);
+        }
     }
     batches.push(batch);
     batches
+}
+
+/// The part holding `company`'s rows: `part-XX`, XX the first byte of the SHA-256 of its id.
+pub fn part_of(company: &str) -> String {
+    use sha2::Digest;
+    format!("part-{:02x}", sha2::Sha256::digest(company.as_bytes())[0])
+}
+
+/// `part_of` in DuckDB's SQL, of the text expression `company` (the one-company views find
+/// their company's file with it).
+pub fn part_of_sql(company: &str) -> String {
+    format!("'part-' || left(sha256({company}), 2)")
+}
+
+/// The part of a part file's path (`latest/kpis/part-3f.parquet` -> `part-3f`).
+pub fn part_of_file(file: &str) -> &str {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    name.strip_suffix(".parquet").unwrap_or(name)
+}
+
+/// The footer key of a part file saying how many rows each company has, in the file's order:
+/// `a=120,b=0,c=57`.
+pub const COMPANY_ROWS: &str = "iijwh.company_rows";
+
+/// One company's rows of a part.
+pub type CompanyRows = (String, RecordBatch);
+
+/// The rows of a part file, company by company, in its order (see `COMPANY_ROWS`).
+pub fn read_part(path: &std::path::Path) -> Result<Vec<CompanyRows>> {
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .with_context(|| format!("reading {}", path.display()))?;
+    let counts = reader
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .and_then(|kv| kv.iter().find(|k| k.key == COMPANY_ROWS))
+        .and_then(|k| k.value.clone())
+        .with_context(|| format!("{}: a part file without its {COMPANY_ROWS}", path.display()))?;
+    let schema = reader.schema().clone();
+    let batches = reader
+        .build()?
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .with_context(|| format!("reading {}", path.display()))?;
+    let all = arrow::compute::concat_batches(&schema, &batches)?;
+    let mut out = Vec::new();
+    let mut at = 0;
+    for item in counts.split(',').filter(|i| !i.is_empty()) {
+        let (company, n) = item
+            .rsplit_once('=')
+            .and_then(|(c, n)| Some((c, n.parse::<usize>().ok()?)))
+            .with_context(|| format!("{}: {COMPANY_ROWS} `{item}`", path.display()))?;
+        if at + n > all.num_rows() {
+            anyhow::bail!(
+                "{}: {COMPANY_ROWS} names more rows than it has",
+                path.display()
+            );
+        }
+        out.push((company.to_string(), all.slice(at, n)));
+        at += n;
+    }
+    Ok(out)
+}
+
+/// A part's companies after a load: those taken as they were (`kept`, the live file's) and
+/// those it made, in company order.
+pub fn merged_part(kept: Vec<CompanyRows>, made: Vec<CompanyRows>) -> Vec<CompanyRows> {
+    let mut rows: BTreeMap<String, RecordBatch> = kept.into_iter().collect();
+    rows.extend(made);
+    rows.into_iter().collect()
 }
 
 /// Whether the catalog reads `table` from its part files (a view over `TABLE/*.parquet`) rather
@@ -71,9 +169,10 @@ pub fn company_scoped(table: &Table) -> bool {
         && (table.column("release_id").is_some() || table.column("company_id").is_some())
 }
 
-/// A part's file of `table` (or of RULE_OUTCOMES) for `company`, relative to the generation.
-pub fn part_file(table: &str, company: &str) -> String {
-    format!("{table}/{company}.parquet")
+/// Part `part`'s file of folder `table` (a table, `latest/TABLE` or RULE_OUTCOMES), relative to
+/// the generation.
+pub fn part_file(table: &str, part: &str) -> String {
+    format!("{table}/{part}.parquet")
 }
 
 /// The company of each row of `batch` (of `table`): its company_id, else its release's company
@@ -128,17 +227,4 @@ pub fn text_column<'a>(batch: &'a RecordBatch, name: &str) -> Result<&'a StringA
         .column_by_name(name)
         .and_then(|c| c.as_any().downcast_ref::<StringArray>())
         .with_context(|| format!("no text column `{name}`"))
-}
-
-/// Read a Parquet file the warehouse wrote (a part's rule outcomes) back into one batch.
-pub fn read_file(path: &std::path::Path) -> Result<RecordBatch> {
-    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-        .with_context(|| format!("reading {}", path.display()))?;
-    let schema = reader.schema().clone();
-    let batches = reader
-        .build()?
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .with_context(|| format!("reading {}", path.display()))?;
-    Ok(arrow::compute::concat_batches(&schema, &batches)?)
 }

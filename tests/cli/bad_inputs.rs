@@ -2,6 +2,7 @@
 //! where and what, exits non-zero, never panics, and leaves the last good warehouse answering.
 
 use crate::common::{project_root, Sandbox};
+use iijwh::warehouse::parts::part_of;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -49,7 +50,11 @@ impl Case {
             "remove" => std::fs::remove_file(file()).unwrap(),
             "corrupt" => {
                 let current = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
-                let path = current.join(format!("{}/iij.parquet", self.file.as_deref().unwrap()));
+                let path = current.join(format!(
+                    "{}/{}.parquet",
+                    self.file.as_deref().unwrap(),
+                    part_of("iij")
+                ));
                 let bytes = std::fs::read(&path).unwrap();
                 std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
             }

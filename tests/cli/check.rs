@@ -2,6 +2,7 @@
 //! section, and a corrupted figure is caught and named.
 
 use crate::common::Sandbox;
+use iijwh::warehouse::parts::part_of;
 
 #[test]
 fn all_rules_pass_on_the_release() {
@@ -316,15 +317,14 @@ fn check_rerun_in_batches_of_companies_equals_one_run_over_all() {
         );
         String::from_utf8(out.stdout).unwrap()
     };
-    // What a batch reads: the part views read the files of the companies in variable `parts`.
-    let read = sb.ok(&[
-        "query",
-        "-e",
-        "SET VARIABLE parts = ['iij', 'brightline']; SELECT count(DISTINCT release_id) AS n, \
+    // What a batch reads: the part views read the files of the parts in variable `parts`.
+    let sql = format!(
+        "SET VARIABLE parts = ['{}', '{}']; SELECT count(DISTINCT release_id) AS n, \
          (SELECT count(DISTINCT company_id) FROM latest.revenue_lines) AS m FROM raw.revenue_lines",
-        "--format",
-        "csv",
-    ]);
+        part_of("iij"),
+        part_of("brightline")
+    );
+    let read = sb.ok(&["query", "-e", &sql, "--format", "csv"]);
     assert_eq!(read, "n,m\n2,2\n");
     let batched = rerun("1");
     let whole = rerun("100000");

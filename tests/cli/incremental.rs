@@ -5,6 +5,7 @@
 //! makes every part again and says so.
 
 use crate::common::{copy_dir, project_root, Sandbox};
+use iijwh::warehouse::parts::part_of;
 use std::path::Path;
 
 /// IIJ's data/ with the synthetic universe (three companies), Eurolumen's second release aside.
@@ -29,13 +30,7 @@ fn files(warehouse: &Path) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .chain(
-            m["parts"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .flat_map(|p| p["files"].as_array().unwrap()),
-        )
+        .chain(m["part_files"].as_array().unwrap())
         .map(|f| {
             (
                 f["file"].as_str().unwrap().to_string(),
@@ -140,9 +135,11 @@ fn incremental_loads_end_where_a_full_rebuild_does() {
     let after = files(&sb.warehouse());
     for ((file, a), (file_b, b)) in before.iter().zip(&after) {
         assert_eq!(file, file_b);
-        if file.ends_with("/brightline.parquet") && file.starts_with("revenue_lines/") {
+        if file == &format!("revenue_lines/{}.parquet", part_of("brightline")) {
             assert_ne!(a, b, "{file} should have changed");
-        } else if file.contains("/eurolumen.parquet") || file.contains("/iij.parquet") {
+        } else if file.contains(&format!("/{}.parquet", part_of("eurolumen")))
+            || file.contains(&format!("/{}.parquet", part_of("iij")))
+        {
             assert_eq!(a, b, "{file} of an untouched company changed");
         }
     }
@@ -150,7 +147,7 @@ fn incremental_loads_end_where_a_full_rebuild_does() {
     use std::os::unix::fs::MetadataExt;
     let live = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
     assert!(
-        std::fs::metadata(live.join("revenue_lines/iij.parquet"))
+        std::fs::metadata(live.join(format!("revenue_lines/{}.parquet", part_of("iij"))))
             .unwrap()
             .nlink()
             >= 2
@@ -541,7 +538,7 @@ fn a_one_company_statement_checks_its_company_only() {
     // statement that can read it says so (and the load after it makes the part again).
     let part = std::fs::canonicalize(sb.warehouse().join("current"))
         .unwrap()
-        .join("revenue_lines/brightline.parquet");
+        .join(format!("revenue_lines/{}.parquet", part_of("brightline")));
     let mut bytes = std::fs::read(&part).unwrap();
     bytes.extend_from_slice(b"damage");
     std::fs::remove_file(&part).unwrap();
@@ -803,4 +800,125 @@ fn a_statement_over_the_latest_facts_reads_their_files() {
         ])
         .0
     );
+}
+
+/// A statement about one company reads its company's row groups of the part it shares with
+/// others: in the part file each company's rows are a row group whose statistics name it alone
+/// (so a reader skips the others' by their statistics), and DuckDB's profile of the catalog's
+/// session shows one scan, of that file, with the company's filter pushed into it.
+#[test]
+fn a_one_company_statement_reads_only_its_row_groups() {
+    let aside = tempfile::tempdir().unwrap();
+    let sb = universe(&aside.path().join("eurolumen-3q07"));
+    // A synthetic twin of Brightline whose id falls in IIJ's part.
+    let twin = (0..)
+        .map(|n| format!("twin{n}"))
+        .find(|id| part_of(id) == part_of("iij"))
+        .unwrap();
+    let fixtures = project_root().join("tests/fixtures/universe");
+    let record = std::fs::read_to_string(fixtures.join("companies/brightline.toml"))
+        .unwrap()
+        .replace("brightline", &twin)
+        .replace("Brightline", "Twinline")
+        .replace("BRTL", "TWNL");
+    std::fs::write(sb.data.join(format!("companies/{twin}.toml")), record).unwrap();
+    let folder = sb.data.join(format!("releases/{twin}-2q06"));
+    copy_dir(&fixtures.join("releases/brightline-2q06"), &folder);
+    let release = std::fs::read_to_string(folder.join("release.toml")).unwrap();
+    std::fs::write(
+        folder.join("release.toml"),
+        release.replace("brightline", &twin),
+    )
+    .unwrap();
+    sb.ok(&["load"]);
+    let count = |company: &str| -> usize {
+        let (out, _) = query(
+            &sb,
+            &[
+                "--company",
+                company,
+                "--format",
+                "csv",
+                "-e",
+                "SELECT count(*) AS n FROM revenue_lines",
+            ],
+        );
+        out.lines().nth(1).unwrap().trim().parse().unwrap()
+    };
+    let (iij_rows, twin_rows) = (count("iij"), count(&twin));
+    assert!(iij_rows > 100 && twin_rows > 0, "{iij_rows} {twin_rows}");
+
+    // The part file: a row group a company, in id order, each one's statistics its id alone.
+    let live = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
+    let file = live.join(format!("latest/revenue_lines/{}.parquet", part_of("iij")));
+    use parquet::file::reader::FileReader;
+    let reader =
+        parquet::file::reader::SerializedFileReader::new(std::fs::File::open(&file).unwrap())
+            .unwrap();
+    let groups: Vec<(String, String, i64)> = reader
+        .metadata()
+        .row_groups()
+        .iter()
+        .map(|g| {
+            let column = g
+                .columns()
+                .iter()
+                .find(|c| c.column_path().string() == "company_id")
+                .unwrap();
+            let stats = column.statistics().unwrap();
+            let text = |b: Option<&[u8]>| String::from_utf8(b.unwrap().to_vec()).unwrap();
+            (
+                text(stats.min_bytes_opt()),
+                text(stats.max_bytes_opt()),
+                g.num_rows(),
+            )
+        })
+        .collect();
+    let mut expected = vec![
+        ("iij".to_string(), "iij".to_string(), iij_rows as i64),
+        (twin.clone(), twin.clone(), twin_rows as i64),
+    ];
+    expected.sort();
+    assert_eq!(groups, expected);
+
+    // DuckDB's profile of the catalog's session: one scan, of IIJ's part file, the company's
+    // filter pushed into it, IIJ's rows out.
+    let config = duckdb::Config::default()
+        .access_mode(duckdb::AccessMode::ReadOnly)
+        .unwrap();
+    let conn = duckdb::Connection::open_with_flags(live.join("catalog.duckdb"), config).unwrap();
+    let profile = aside.path().join("profile.json");
+    conn.execute_batch(&format!(
+        "SET VARIABLE generation_dir = '{}'; SET VARIABLE company = 'iij';\n\
+         SET enable_profiling = 'json'; SET profiling_output = '{}';",
+        live.display(),
+        profile.display()
+    ))
+    .unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM revenue_lines", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n as usize, iij_rows);
+    let profile: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&profile).unwrap()).unwrap();
+    fn scans(node: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+        if node["operator_type"] == "TABLE_SCAN" {
+            out.push(node.clone());
+        }
+        for child in node["children"].as_array().into_iter().flatten() {
+            scans(child, out);
+        }
+    }
+    let mut found = Vec::new();
+    scans(&profile, &mut found);
+    assert_eq!(found.len(), 1, "{profile}");
+    let scan = &found[0];
+    assert_eq!(scan["extra_info"]["Filters"], "company_id='iij'", "{scan}");
+    assert_eq!(scan["extra_info"]["Total Files Read"], "1", "{scan}");
+    let read = scan["extra_info"]["Filename(s)"].as_str().unwrap();
+    assert!(
+        read.ends_with(&format!("/latest/revenue_lines/{}.parquet", part_of("iij"))),
+        "{read}"
+    );
+    assert_eq!(scan["operator_cardinality"], iij_rows as i64, "{scan}");
 }

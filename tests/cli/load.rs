@@ -1,6 +1,7 @@
 //! `iijwh load`: Parquet output, bad input with precise errors, and the last good warehouse kept.
 
 use crate::common::Sandbox;
+use iijwh::warehouse::parts::part_of;
 
 #[test]
 fn load_writes_zstd_parquet_with_provenance() {
@@ -9,7 +10,9 @@ fn load_writes_zstd_parquet_with_provenance() {
     assert!(out.contains("loaded 1 release(s)"), "{out}");
     assert!(out.contains("15 check rules: 14 pass, 1 residual"), "{out}");
     let current = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
-    let file = std::fs::File::open(current.join("revenue_lines/iij.parquet")).unwrap();
+    let file =
+        std::fs::File::open(current.join(format!("revenue_lines/{}.parquet", part_of("iij"))))
+            .unwrap();
     let reader = parquet::file::reader::SerializedFileReader::new(file).unwrap();
     use parquet::file::reader::FileReader;
     let meta = reader.metadata();

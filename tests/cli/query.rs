@@ -1,6 +1,7 @@
 //! `iijwh query`: the canned trend report and ad-hoc SQL, with real figures.
 
 use crate::common::Sandbox;
+use iijwh::warehouse::parts::part_of;
 
 #[test]
 fn trend_revenue_builds_the_warehouse_and_prints_ten_quarters() {
@@ -172,7 +173,12 @@ fn a_damaged_warehouse_is_rebuilt_by_query() {
     let sb = Sandbox::new();
     sb.ok(&["load"]);
     let current = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
-    std::fs::write(current.join("revenue_lines/iij.parquet"), b"PAR1 truncated").unwrap();
+    let part = part_of("iij");
+    std::fs::write(
+        current.join(format!("revenue_lines/{part}.parquet")),
+        b"PAR1 truncated",
+    )
+    .unwrap();
     let out = sb
         .cmd()
         .args(["query", "trend_revenue", "--format", "csv"])
@@ -182,7 +188,7 @@ fn a_damaged_warehouse_is_rebuilt_by_query() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("building the warehouse")
-            && stderr.contains("revenue_lines/iij.parquet is damaged"),
+            && stderr.contains(&format!("revenue_lines/{part}.parquet is damaged")),
         "{stderr}"
     );
     let rows = crate::common::parse_csv(&String::from_utf8(out.stdout).unwrap());

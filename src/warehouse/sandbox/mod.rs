@@ -44,11 +44,7 @@ impl Warehouse {
     fn readable_files(&self) -> Vec<String> {
         let dir = self.dir.to_string_lossy().trim_end_matches('/').to_string();
         let mut paths = std::collections::BTreeSet::new();
-        let files = self
-            .manifest
-            .tables
-            .iter()
-            .chain(self.manifest.parts.iter().flat_map(|p| &p.files));
+        let files = self.manifest.tables.iter().chain(&self.manifest.part_files);
         for f in files.filter(|f| f.file.ends_with(".parquet")) {
             paths.insert(format!("{dir}/{}", f.file));
             if let Some((folder, _)) = f.file.rsplit_once('/') {

@@ -6,6 +6,7 @@
 use crate::common::{copy_dir, project_root, Sandbox};
 use crate::safety::tree_hash;
 use crate::web::{get, post_sql, request, serve_with};
+use iijwh::warehouse::parts::part_of;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -57,8 +58,9 @@ fn total(sb: &Sandbox) -> String {
 fn writing_statements(sb: &Sandbox) -> Vec<(String, PathBuf)> {
     let gen = live(sb);
     let out = sb.dir.path().join("stolen");
-    let parquet = gen.join("revenue_lines/iij.parquet");
-    let latest = gen.join("latest/revenue_lines/iij.parquet");
+    let iij = part_of("iij");
+    let parquet = gen.join(format!("revenue_lines/{iij}.parquet"));
+    let latest = gen.join(format!("latest/revenue_lines/{iij}.parquet"));
     vec![
         (
             format!(
@@ -131,7 +133,7 @@ fn writing_statements(sb: &Sandbox) -> Vec<(String, PathBuf)> {
 fn nothing_written(statements: &[(String, PathBuf)]) {
     for (sql, file) in statements {
         assert!(
-            !file.exists() || file.ends_with("iij.parquet"),
+            !file.exists() || file.ends_with(format!("{}.parquet", part_of("iij"))),
             "{sql} wrote {}",
             file.display()
         );
@@ -154,7 +156,9 @@ fn sandboxed_sql_writes_nothing_from_query() {
     // Not even the live generation's own files are read by name: the rows are the catalog's.
     let own = format!(
         "SELECT count(*) FROM read_parquet('{}')",
-        live(&sb).join("kpis/iij.parquet").display()
+        live(&sb)
+            .join(format!("kpis/{}.parquet", part_of("iij")))
+            .display()
     );
     let err = sb.fails(&["query", "-e", &own]);
     assert!(err.contains("Permission Error"), "{err}");
@@ -229,7 +233,8 @@ fn sandboxed_sql_writes_nothing_from_the_web_page() {
 /// next command finds it by checksum, refuses with what to do, and a rebuild answers right.
 #[test]
 fn same_size_tampering_is_detected() {
-    for file in ["revenue_lines/iij.parquet", "catalog.duckdb"] {
+    let part = format!("revenue_lines/{}.parquet", part_of("iij"));
+    for file in [part.as_str(), "catalog.duckdb"] {
         let sb = loaded();
         let data_before = tree_hash(&sb.data);
         let path = live(&sb).join(file);

@@ -5,6 +5,7 @@
 use super::{live, loaded, total, Before};
 use crate::common::Sandbox;
 use crate::web::{get, post_sql, serve_with, Server};
+use iijwh::warehouse::parts::part_of;
 use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 fn refused_calls(gen: &Path, out: &Path) -> Vec<String> {
     let g = gen.display();
     let o = out.display();
+    let p = part_of("iij");
     vec![
         // The issue's example: a comment between the name and its parenthesis.
         format!("CALL enable_logging/**/(level='trace', storage='file', storage_path='{g}/logdir'); select 1"),
@@ -23,15 +25,15 @@ fn refused_calls(gen: &Path, out: &Path) -> Vec<String> {
         format!("select 1 /* a /* nested */ comment */; CALL ENABLE_LOGGING(storage='file', storage_path='{o}/logdir')"),
         "CALL truncate_duckdb_logs()".to_string(),
         "SELECT * FROM query('SELECT 1')".to_string(),
-        format!("SELECT * FROM query_table('{g}/kpis/iij.parquet')"),
-        format!("SELECT count(*) FROM read_parquet('{g}/revenue_lines/iij.parquet')"),
+        format!("SELECT * FROM query_table('{g}/kpis/{p}.parquet')"),
+        format!("SELECT count(*) FROM read_parquet('{g}/revenue_lines/{p}.parquet')"),
         format!("SELECT * FROM glob('{g}/*')"),
         // A path as a table: DuckDB reads the file (a replacement scan), no function named.
-        format!("SELECT count(*) FROM '{g}/revenue_lines/iij.parquet'"),
-        format!("FROM \"{g}/latest/kpis/iij.parquet\" SELECT count(*)"),
+        format!("SELECT count(*) FROM '{g}/revenue_lines/{p}.parquet'"),
+        format!("FROM \"{g}/latest/kpis/{p}.parquet\" SELECT count(*)"),
         format!("SELECT content FROM read_text('{g}/manifest.json')"),
         format!("SELECT * FROM read_blob('{g}/catalog.duckdb')"),
-        format!("SELECT * FROM parquet_metadata('{g}/kpis/iij.parquet')"),
+        format!("SELECT * FROM parquet_metadata('{g}/kpis/{p}.parquet')"),
         format!("SELECT (SELECT count(*) FROM read_csv('{o}/../data/releases/iij-2q06/kpis.csv'))"),
         format!("SET VARIABLE x = (SELECT content FROM read_text('{g}/manifest.json'))"),
         format!("CREATE TEMP TABLE t AS SELECT * FROM read_text('{g}/manifest.json')"),
