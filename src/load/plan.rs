@@ -33,9 +33,10 @@ pub struct Plan {
 /// decides how data/ is read, typed, checked and shown.
 pub fn build_key(project: &Project) -> Result<String> {
     let version = format!(
-        "iijwh {} format {}",
+        "iijwh {} format {} parts of {} digits",
         env!("CARGO_PKG_VERSION"),
-        crate::warehouse::FORMAT
+        crate::warehouse::FORMAT,
+        crate::warehouse::parts::part_digits()
     );
     // The reference tables are CSV files, which `digest` (of SQL files) does not read.
     let mut reference = Vec::new();

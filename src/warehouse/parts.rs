@@ -84,16 +84,29 @@ pub fn batches<T>(
     batches
 }
 
-/// The part holding `company`'s rows: `part-XX`, XX the first byte of the SHA-256 of its id.
+/// How many hex digits of the hash name a part: 2, 256 parts. `IIJWH_PART_DIGITS` (0-4) sets
+/// another for the layout benchmark (bench/market.py: 0 is one file per table); it is part of
+/// what every part is made under (`load::plan::build_key`), so a load under another rebuilds.
+pub fn part_digits() -> usize {
+    std::env::var("IIJWH_PART_DIGITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n <= 4)
+        .unwrap_or(2)
+}
+
+/// The part holding `company`'s rows: `part-XX`, XX the first hex digits of the SHA-256 of its
+/// id (see `part_digits`).
 pub fn part_of(company: &str) -> String {
     use sha2::Digest;
-    format!("part-{:02x}", sha2::Sha256::digest(company.as_bytes())[0])
+    let hash = crate::base::hex(&sha2::Sha256::digest(company.as_bytes())[..2]);
+    format!("part-{}", &hash[..part_digits()])
 }
 
 /// `part_of` in DuckDB's SQL, of the text expression `company` (the one-company views find
 /// their company's file with it).
 pub fn part_of_sql(company: &str) -> String {
-    format!("'part-' || left(sha256({company}), 2)")
+    format!("'part-' || left(sha256({company}), {})", part_digits())
 }
 
 /// The part of a part file's path (`latest/kpis/part-3f.parquet` -> `part-3f`).
