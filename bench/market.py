@@ -47,33 +47,39 @@ def generate(iijwh, env, tmp, companies, quarters):
     return data
 
 
+def measured(cmd, env):
+    """`run_measured`, and on failure what the command said."""
+    try:
+        return run_measured(cmd, env)
+    except SystemExit:
+        said = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        raise SystemExit(f"{' '.join(cmd)} failed: {said.stderr[-2000:]}")
+
+
 def generation_files(wh):
     gen = (wh / "current").resolve()
     files = [f for f in gen.rglob("*") if f.is_file()]
     return len(files), sum(f.stat().st_size for f in files) / 2**20
 
 
-def measure(iijwh, data, wh, runs, env):
-    """One layout on one shape: the row's figures, and the peaks."""
+def measure(iijwh, data, newest, held, wh, runs, env):
+    """One layout on one shape, `newest` (a release folder of data/) held aside as `held`: the
+    row's figures, and the peaks."""
     shutil.rmtree(wh, ignore_errors=True)
     senv = dict(env, IIJWH_DATA=str(data), IIJWH_WAREHOUSE=str(wh))
-    newest = sorted((data / "releases").iterdir())[-1]
-    held = data.parent / f"held-{data.name}"
-    if not held.exists():
-        shutil.move(str(newest), held)
     peaks = {}
-    t_load, peaks["load all"] = run_measured([iijwh, "load", "-q"], senv)
+    t_load, peaks["load all"] = measured([iijwh, "load", "-q"], senv)
     os.sync()
     adds = []
     for i in range(runs):
         if i:
             shutil.move(str(newest), held)
-            run_measured([iijwh, "load", "-q"], senv)
+            measured([iijwh, "load", "-q"], senv)
         shutil.move(str(held), newest)
-        adds.append(run_measured([iijwh, "load", "-q"], senv))
+        adds.append(measured([iijwh, "load", "-q"], senv))
     t_add, peaks["add one"] = statistics.median(t for t, _ in adds), max(m for _, m in adds)
     generations = len(list((wh / "generations").iterdir()))
-    noops = [run_measured([iijwh, "load", "-q"], senv) for _ in range(runs)]
+    noops = [measured([iijwh, "load", "-q"], senv) for _ in range(runs)]
     t_noop, peaks["no-op load"] = statistics.median(t for t, _ in noops), max(m for _, m in noops)
     wrote = len(list((wh / "generations").iterdir())) != generations
     files, mib = generation_files(wh)
@@ -101,7 +107,8 @@ def cli_factor(iijwh, duck, tmp, senv, runs):
     subprocess.run([iijwh, "export", "-q", "--force", str(out)], env=senv, check=True, capture_output=True)
     views = "".join(f"CREATE VIEW {p.stem if p.is_file() else p.name} AS FROM read_parquet('"
                     f"{p if p.is_file() else p / '**/*.parquet'}');\n"
-                    for p in sorted(out.iterdir()) if p.suffix == ".parquet" or p.is_dir())
+                    for p in sorted(out.iterdir())
+                    if p.suffix == ".parquet" or (p.is_dir() and any(p.rglob("*.parquet"))))
     # Spark's struct() is DuckDB's row().
     peer_sql = (ROOT / "queries" / "spark" / "peer_comparison.sql").read_text().replace("struct(", "row(")
     factors = {}
@@ -157,6 +164,9 @@ def main():
     for shape in filter(None, args.shapes.split(",")):
         companies, quarters = (int(x) for x in shape.split("x"))
         data = generate(args.iijwh, env, tmp, companies, quarters)
+        newest = sorted((data / "releases").iterdir())[-1]
+        held = data.parent / f"held-{data.name}"
+        shutil.move(str(newest), held)
         variants = [("256 parts", args.iijwh, {})]
         if shape in layouts:
             variants.append(("one file per table", args.iijwh, {"IIJWH_PART_DIGITS": "0"}))
@@ -164,7 +174,7 @@ def main():
                 variants.append(("one file per company", args.per_company, {}))
         for label, binary, extra in variants:
             started = time.time()
-            m = measure(binary, data, tmp / "wh", args.runs, dict(env, **extra))
+            m = measure(binary, data, newest, held, tmp / "wh", args.runs, dict(env, **extra))
             factors = cli_factor(binary, duck, tmp, m["senv"], args.runs) if label == "256 parts" else {}
 
             def cell(name):
@@ -180,7 +190,7 @@ def main():
                  f"{m['peaks'][worst]:.0f} ({worst}) |")
             print(f"  ({time.time() - started:.0f} s)", file=sys.stderr, flush=True)
         shutil.rmtree(data, ignore_errors=True)
-        shutil.rmtree(data.parent / f"held-{data.name}", ignore_errors=True)
+        shutil.rmtree(held, ignore_errors=True)
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
