@@ -80,9 +80,10 @@ enum Action {
 struct NewArgs {
     /// Release id: the folder name, e.g. iij-3q06
     id: String,
-    /// Main fiscal period the release reports, as printed (3Q06, 1H06, FY2006)
+    /// Main fiscal period the release reports, as printed (3Q06, 1H06, FY2006); default: the
+    /// period the text names ("fiscal 2004 third quarter ended June 26, 2004"), for review
     #[arg(long)]
-    period: String,
+    period: Option<String>,
     /// Date the release was published (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     published_on: String,
@@ -200,11 +201,11 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                 title,
                 source_url,
             } = *new;
-            let dir = scaffold(
+            let done = scaffold(
                 project,
                 NewRelease {
                     id: &id,
-                    period: &period,
+                    period: period.as_deref(),
                     published_on: &published_on,
                     source: &source,
                     company,
@@ -226,10 +227,28 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                     source_url,
                 },
             )?;
+            // What was read from the text rather than given: each with its line, for review.
+            for p in &done.proposals {
+                let mut printed: String = p.printed.chars().take(100).collect();
+                if printed.len() < p.printed.len() {
+                    printed.push_str("...");
+                }
+                println!(
+                    "proposed from the text (review): {} = {:?} (line {}: {printed:?}){}",
+                    p.field,
+                    p.value,
+                    p.line,
+                    if p.why.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; {}", p.why)
+                    }
+                );
+            }
             println!(
                 "wrote {}: draft its rows from the text with `iijwh release draft {id}`, or fill in \
                  its CSV files (headers are the schema's columns); then run `iijwh load`",
-                dir.display()
+                done.dir.display()
             );
         }
     }
