@@ -201,15 +201,20 @@ pub fn facts(text: &str) -> Facts {
     let reported = mentions.first().map(|first| {
         let quarter_kind = first.quarter.is_some();
         let numbered = mentions.iter().find(|m| m.quarter.is_some_and(|q| q > 0));
-        // A headline's "THIRD QUARTER" takes its year from the next mention of that quarter
-        // with one ("third quarter of fiscal 2024"), but only when a dated end checks the pair
-        // (a later "fourth quarter of 2003" may be a comparative).
+        // A headline's "THIRD QUARTER" takes its year from the later mentions of that quarter
+        // ("third quarter of fiscal 2024"), the latest year they print (the others are
+        // comparatives), and only when a dated quarter end checks the pair: a "fourth quarter
+        // of 2003" with no date may be a comparative alone.
         let later_year = |n: &Mention| {
             mentions
                 .iter()
                 .filter(|m| (m.line, m.col) > (n.line, n.col) && m.quarter == n.quarter)
-                .find_map(|m| m.fiscal_year)
-                .filter(|_| !ends.is_empty())
+                .filter_map(|m| m.fiscal_year)
+                .max()
+                .filter(|_| {
+                    ends.iter()
+                        .any(|e| !e.year && (e.quarter.is_none() || e.quarter == n.quarter))
+                })
         };
         let (quarter, fiscal_year, line, printed) = match (quarter_kind, numbered) {
             (true, Some(n)) => (

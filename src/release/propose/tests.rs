@@ -122,3 +122,15 @@ fn the_issuer_is_the_capitalized_words_before_its_ticker() {
     assert_eq!(issuer_before("NVIDIA’s "), Some("NVIDIA".into()));
     assert_eq!(issuer_before("today "), None);
 }
+
+#[test]
+fn a_quarter_printed_without_its_year_takes_none_from_a_comparative() {
+    // "fourth quarter earnings" names no year; "the fourth quarter of 2003" is the comparative.
+    let text = "Acme Corp. (NYSE: ACM) today reported fourth quarter earnings of $204.5 million,\n\
+                compared with $125.0 million in the fourth quarter of 2003.\n\
+                See its Form 10-K for the year ended Dec. 31, 2003.\n";
+    let r = read(text);
+    assert_eq!(value(&r, "fiscal_year_start_month"), Some("1"), "{r:?}");
+    let err = read_period(&r.facts, &Calendar::months(1, false)).unwrap_err();
+    assert!(err.contains("prints no year"), "{err}");
+}
