@@ -161,16 +161,11 @@ const FIRSTS: [First; 7] = [
         release: "southern-4q04",
         published_on: "2005-01-25",
         document: "source.txt",
-        // Its "fourth quarter" prints no year and dates no end.
-        flags: &["--period", "4Q04"],
-        proposed: &[
-            "name",
-            "ticker",
-            "exchange",
-            "currency",
-            "unit",
-            "fiscal_year_start_month",
-        ],
+        // Its "fourth quarter" prints no year and dates no end; the one day it dates, "year
+        // ended Dec. 31, 2003", a Wednesday, ends a whole-month year and a 52/53-week year
+        // ending on a Wednesday alike.
+        flags: &["--period", "4Q04", "--fiscal-year-start", "1"],
+        proposed: &["name", "ticker", "exchange", "currency", "unit"],
     },
 ];
 
@@ -339,8 +334,16 @@ fn a_text_that_cannot_decide_refuses_naming_the_flags() {
         err.contains("missing: --fiscal-year-named-by") && !err.contains("--currency"),
         "{err}"
     );
-    // Southern's "fourth quarter" has no year in the text.
+    // Southern's one dated year end, Wednesday Dec. 31, 2003, fits whole months and the
+    // Wednesday rules alike; given the calendar, its "fourth quarter" has no year in the text.
     let err = refused(of("southern-4q04"), &[]);
+    assert!(
+        err.contains("line 132 \"year ended Dec. 31, 2003\"")
+            && err.contains("years from January")
+            && err.contains("\"last Wednesday of December\""),
+        "{err}"
+    );
+    let err = refused(of("southern-4q04"), &["--fiscal-year-start", "1"]);
     assert!(
         err.contains("--period is missing and the text does not name it"),
         "{err}"

@@ -110,7 +110,7 @@ pub fn facts(text: &str) -> Facts {
     });
 
     let lines: Vec<&str> = text.lines().collect();
-    let mut ends = Vec::new();
+    let mut ends = header_ends(&lines);
     let mut mentions: Vec<Mention> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         // A date a header splits over the next lines ("June 27," / "2026") is read across them;
@@ -244,6 +244,85 @@ pub fn facts(text: &str) -> Facts {
         }
     });
     Facts { ends, reported }
+}
+
+/// The dates under a table's "Three Months Ended   Six Months Ended" header: every column's
+/// period ends at a quarter's end. The cells come as "June 26, 2004" a cell, or one cell a line
+/// ("June 27," / "2026"), or a row of days over a row of years ("July 31,   August 1," /
+/// "2022   2021"), which are paired column by column.
+fn header_ends(lines: &[&str]) -> Vec<Ended> {
+    static HEADER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:months|weeks|quarter|year)\s+ended\s*$").expect("regex")
+    });
+    static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:([a-z]{3,9})\.?|(\d{1,2}),?|(\d{4}))$").expect("regex")
+    });
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if !HEADER.is_match(line.trim_end()) {
+            continue;
+        }
+        // The rows below that hold only months, days and years.
+        let mut days: Vec<(u32, u32)> = Vec::new();
+        let mut years: Vec<i32> = Vec::new();
+        let mut in_order: Vec<NaiveDate> = Vec::new();
+        let mut pending: Option<(u32, Option<u32>)> = None;
+        for row in lines.iter().skip(i + 1).take(12) {
+            let words: Vec<&str> = row.split_whitespace().collect();
+            let tokens: Option<Vec<regex::Captures>> =
+                words.iter().map(|w| TOKEN.captures(w)).collect();
+            let Some(tokens) = tokens.filter(|t| !t.is_empty()) else {
+                break;
+            };
+            let mut dateish = true;
+            for t in &tokens {
+                if let Some(m) = t.get(1) {
+                    match month_of(m.as_str()) {
+                        Some(month) => pending = Some((month, None)),
+                        None => dateish = false,
+                    }
+                } else if let Some(d) = t.get(2) {
+                    match pending.as_mut() {
+                        Some((month, day @ None)) => {
+                            *day = d.as_str().parse().ok();
+                            days.push((*month, day.unwrap_or(0)));
+                        }
+                        _ => dateish = false,
+                    }
+                } else if let Some(y) = t.get(3).and_then(|y| y.as_str().parse().ok()) {
+                    years.push(y);
+                    if let Some((month, Some(day))) = pending.take() {
+                        in_order.extend(NaiveDate::from_ymd_opt(y, month, day));
+                    }
+                }
+            }
+            if !dateish {
+                break;
+            }
+        }
+        let dates: Vec<NaiveDate> = if !days.is_empty() && in_order.len() == days.len() {
+            in_order
+        } else if days.len() == years.len() {
+            days.iter()
+                .zip(&years)
+                .filter_map(|(&(m, d), &y)| NaiveDate::from_ymd_opt(y, m, d))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let header = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        for date in dates {
+            out.push(Ended {
+                line: i + 1,
+                printed: format!("{header} {}", date.format("%B %-d, %Y")),
+                date,
+                year: false,
+                quarter: None,
+                fiscal_year: None,
+            });
+        }
+    }
+    out
 }
 
 impl Reported {

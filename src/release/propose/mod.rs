@@ -324,17 +324,25 @@ fn calendars(new: &NewCompany, facts: &Facts) -> Vec<Calendar> {
         .fiscal_year_end
         .as_deref()
         .and_then(|t| parse_year_end(t).ok());
-    let mut weekdays: Vec<Weekday> = facts
-        .ends
-        .iter()
-        .filter(|e| !month_end(e.date))
-        .map(|e| e.date.weekday())
-        .collect();
-    weekdays.dedup();
-    weekdays.sort_by_key(|w| w.num_days_from_monday());
-    weekdays.dedup();
-    // Whole months always; 52/53 weeks only when a dated end is no month's last day (a month
-    // end fits a whole-month calendar without a week rule), all on one weekday.
+    // The weekday a 52/53-week year would end on: that of the dated ends off a month's last
+    // day; when all are month ends, theirs, if one (July 31, 2022 and April 30, 2023 are
+    // Sundays: a Sunday rule fits them as well as whole months do).
+    let weekdays_of = |off_month_end: bool| {
+        let mut days: Vec<Weekday> = facts
+            .ends
+            .iter()
+            .filter(|e| !off_month_end || !month_end(e.date))
+            .map(|e| e.date.weekday())
+            .collect();
+        days.sort_by_key(|w| w.num_days_from_monday());
+        days.dedup();
+        days
+    };
+    let weekdays = match weekdays_of(true) {
+        days if days.is_empty() => weekdays_of(false),
+        days => days,
+    };
+    // Whole months always; 52/53 weeks on the one weekday the dated ends allow.
     let rules: Vec<Option<(Weekday, bool)>> = match (flagged_end, weekdays.as_slice()) {
         (Some(e), _) => vec![Some((e.weekday, e.nearest))],
         (None, [day]) => vec![None, Some((*day, false)), Some((*day, true))],
@@ -410,9 +418,17 @@ fn calendar(new: &NewCompany, r: &mut Reading) {
         .into_iter()
         .filter(|c| misfit(c, facts).is_none())
         .collect();
-    let dated: Vec<String> = facts
-        .ends
-        .iter()
+    // The first three days the text dates, each at its first printing.
+    let mut seen = Vec::new();
+    let mut by_line: Vec<&facts::Ended> = facts.ends.iter().collect();
+    by_line.sort_by_key(|e| e.line);
+    let dated: Vec<String> = by_line
+        .into_iter()
+        .filter(|e| {
+            let new = !seen.contains(&e.date);
+            seen.push(e.date);
+            new
+        })
         .take(3)
         .map(|e| format!("line {} \"{}\"", e.line, e.printed))
         .collect();
@@ -511,7 +527,8 @@ fn calendar(new: &NewCompany, r: &mut Reading) {
                 &printed,
             );
             r.proposals.last_mut().expect("pushed").why = format!(
-                "every period end the text dates is a month's last day: years of whole months \
+                "every period end the text dates is a month's last day, and they fall on \
+                 different weekdays (no 52/53-week rule ends them all): years of whole months \
                  from {} ({ends})",
                 month_name(first.start_month)
             );

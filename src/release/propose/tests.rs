@@ -130,7 +130,11 @@ fn a_quarter_printed_without_its_year_takes_none_from_a_comparative() {
                 compared with $125.0 million in the fourth quarter of 2003.\n\
                 See its Form 10-K for the year ended Dec. 31, 2003.\n";
     let r = read(text);
-    assert_eq!(value(&r, "fiscal_year_start_month"), Some("1"), "{r:?}");
+    // One dated year end, a Wednesday: whole months and the Wednesday rules fit it alike.
+    assert!(
+        r.open["fiscal_year_start"].contains("years from January"),
+        "{r:?}"
+    );
     let err = read_period(&r.facts, &Calendar::months(1, false)).unwrap_err();
     assert!(err.contains("prints no year"), "{err}");
 }
