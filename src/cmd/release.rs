@@ -1,17 +1,20 @@
 //! Usage: iijwh release list [--format FORMAT]
-//!        iijwh release new ID --period 3Q06 --published-on DATE --source FILE [--company ID]
-//!                  [--name NAME --fiscal-year-start MONTH [--fiscal-year-named-by start_year|end_year]
-//!                   [--fiscal-year-end "last Sunday of January" [--week-53-quarter 1-4]]
-//!                   --currency CUR --unit UNIT [--ticker T] [--exchange X] [--alias NAME ...]
-//!                   [--cik CIK] [--local-code CODE]] [--title TEXT] [--source-url URL]
+//!        iijwh release new ID --published-on DATE --source FILE [--period 3Q06] [--company ID]
+//!                  [--name NAME] [--fiscal-year-start MONTH] [--fiscal-year-named-by start_year|end_year]
+//!                  [--fiscal-year-end "last Sunday of January"] [--week-53-quarter 1-4]
+//!                  [--currency CUR] [--unit UNIT] [--ticker T] [--exchange X] [--alias NAME ...]
+//!                  [--cik CIK] [--local-code CODE] [--title TEXT] [--source-url URL]
 //!
 //!        iijwh release draft ID [--report]
 //!
 //! The releases in the warehouse, the scaffold of the next one, and its draft: `release new` writes
 //! data/releases/ID/ with release.toml (the source text's SHA-256 filled in), the source text and
 //! one CSV per table with its header from the schema; for a company new to the warehouse, also its
-//! record data/companies/ID.toml from the flags (refused when one is missing). The period is
-//! checked against the company's fiscal calendar. `release draft` reads the new release's
+//! record data/companies/ID.toml from the flags and, for what they leave out, from the text
+//! (name, ticker, exchange, securities code, CIK, currency, unit, fiscal calendar: each printed
+//! and written under a comment with its line, for review; refused, naming the flags, when the text
+//! cannot decide a required field). The period, `--period` or else read from the text, is checked
+//! against the company's fiscal calendar. `release draft` reads the new release's
 //! source.txt and writes the figure rows it can place into its (empty) CSVs, each with a note
 //! saying how it was found and how sure, and DRAFT.md listing them and every number it could not
 //! place; `--report` prints the draft and writes nothing. Then review the CSVs and run `iijwh load`.
@@ -56,6 +59,8 @@ enum Action {
                       iijwh release new apple-1q24 --company apple --period 1Q24 --published-on 2024-02-01 \\\n      \
                       --source ex99-1.htm --name \"Apple Inc.\" --fiscal-year-end \"last Saturday of September\" \\\n      \
                       --fiscal-year-named-by end_year --currency USD --unit \"USD million\"\n  \
+                      iijwh release new buckle-3q24 --company buckle --published-on 2024-11-22 --source ex99-1.htm\n      \
+                      (a new company's record and the period read from the text, each printed for review)\n  \
                       iijwh release new acme-2q06 --company acme --name \"Acme Corp.\" --fiscal-year-start 1 \\\n      \
                       --currency USD --unit \"USD thousand\" --period 2Q06 --published-on 2006-07-25 --source acme.txt"
     )]

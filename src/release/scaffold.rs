@@ -137,10 +137,11 @@ fn company_record(
             "fiscal_year_named_by",
         );
     }
-    if year_end.is_some() && new.week_53_quarter.is_none() {
-        if reading.open.contains_key("week_53_quarter") {
-            lacks("--week-53-quarter Q", "week_53_quarter");
-        }
+    if year_end.is_some()
+        && new.week_53_quarter.is_none()
+        && reading.open.contains_key("week_53_quarter")
+    {
+        lacks("--week-53-quarter Q", "week_53_quarter");
     }
     if new.currency.is_none() {
         lacks("--currency CUR (ISO 4217, e.g. USD)", "currency");

@@ -234,10 +234,7 @@ fn money(text: &str, new: &NewCompany, r: &mut Reading) {
     let scale = match ranked.as_slice() {
         [] => None,
         [(s, _)] => Some(*s),
-        [(s, n), (t, m), ..] if n > m => {
-            let _ = t;
-            Some(*s)
-        }
+        [(s, n), (_, m), ..] if n > m => Some(*s),
         [(s, _), (t, _), ..] => {
             r.open.insert(
                 "unit",
@@ -577,40 +574,50 @@ fn calendar(new: &NewCompany, r: &mut Reading) {
         }
     }
     // A 53-week year's 14th week: read only where the text dates such a year.
-    if let Some(w) = first.weeks {
-        if new.week_53_quarter.is_none() {
-            let q53: Vec<u32> = {
-                let mut q: Vec<u32> = fit
-                    .iter()
-                    .filter_map(|c| c.weeks.map(|w| w.week_53_quarter))
-                    .collect();
-                q.sort();
-                q.dedup();
-                q
-            };
-            match q53.as_slice() {
-                [q] if *q != 4 => {
-                    propose(r, "week_53_quarter", q.to_string(), line, &printed);
-                    r.proposals.last_mut().expect("pushed").why = format!(
-                        "only with a 53-week year's 14th week in quarter {q} does every period \
-                         the text dates end where it says"
-                    );
-                }
-                qs if !qs.contains(&4) => {
-                    r.open.insert(
-                        "week_53_quarter",
-                        format!("the text's dates fit a 14th week in quarters {qs:?}"),
-                    );
-                }
-                _ => {}
+    if first.weeks.is_some() && new.week_53_quarter.is_none() {
+        let q53: Vec<u32> = {
+            let mut q: Vec<u32> = fit
+                .iter()
+                .filter_map(|c| c.weeks.map(|w| w.week_53_quarter))
+                .collect();
+            q.sort();
+            q.dedup();
+            q
+        };
+        match q53.as_slice() {
+            [q] if *q != 4 => {
+                propose(r, "week_53_quarter", q.to_string(), line, &printed);
+                r.proposals.last_mut().expect("pushed").why = format!(
+                    "only with a 53-week year's 14th week in quarter {q} does every period \
+                     the text dates end where it says"
+                );
             }
-            let _ = w;
+            qs if !qs.contains(&4) => {
+                r.open.insert(
+                    "week_53_quarter",
+                    format!("the text's dates fit a 14th week in quarters {qs:?}"),
+                );
+            }
+            qs => {
+                // Left at the record's default (4): say so where the rule is proposed.
+                if let (true, Some(p)) = (
+                    qs.len() > 1,
+                    r.proposals
+                        .iter_mut()
+                        .find(|p| p.field == "fiscal_year_end"),
+                ) {
+                    p.why.push_str(
+                        "; the text dates no 53-week year, so which quarter holds such a \
+                         year's 14th week is not read: week_53_quarter is left at 4, review",
+                    );
+                }
+            }
         }
     }
 }
 
-/// Where two calendars that fit the text first part: "they first differ on fiscal 2025's end
-/// (2025-01-26 against 2025-02-02)".
+/// Where two calendars that fit the text first part: "they first part at a year end: 2025-01-26
+/// in ..., 2025-02-02 in ...".
 fn first_difference(a: &Calendar, b: &Calendar, from: i32) -> Option<String> {
     (from - 1..from + 12).find_map(|fy| {
         let (x, y) = (a.year_end(fy)?, b.year_end(fy)?);
