@@ -442,6 +442,19 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<Scaffolded> {
                     crate::release::calendar::FORMS
                 )
             })?;
+            // A period not over when the release came out is a forward-looking mention
+            // ("FY2006 revenues" in the safe-harbor text), not the one it reports.
+            let ends = calendar.period(&p.value).map(|q| q.end).ok();
+            if let Some(end) = ends.filter(|end| *end > published) {
+                bail!(
+                    "--period is missing, and the period the text names first, {} (line {}: \
+                     {:?}), ends {end}, after --published-on {published}: it is not the period \
+                     the release reports; pass --period LABEL",
+                    p.value,
+                    p.line,
+                    p.printed
+                );
+            }
             let label = p.value.clone();
             proposals.push(p);
             label

@@ -75,7 +75,7 @@ const FIRSTS: [First; 7] = [
         release: "apple-3q04",
         published_on: "2004-07-14",
         document: "source.txt",
-        // "Apple®" has no ticker beside it; June 26, 2004 ends Q3 under the last Saturday of
+        // Its headline names it "Apple"; June 26, 2004 ends Q3 under the last Saturday of
         // September and the Saturday nearest its end alike.
         flags: &[
             "--name",
@@ -322,10 +322,10 @@ fn a_text_that_cannot_decide_refuses_naming_the_flags() {
             && err.contains("\"Sunday nearest the end of January\""),
         "{err}"
     );
-    // Apple's Q3 FY2004 the same, and its name is printed with no ticker.
+    // Apple's Q3 FY2004 the same.
     let err = refused(of("apple-3q04"), &[]);
     assert!(
-        err.contains("missing: --name") && err.contains("\"last Saturday of September\""),
+        err.contains("--fiscal-year-end RULE") && err.contains("\"last Saturday of September\""),
         "{err}"
     );
     // MGC's year ended March 31, 2026: FY2025 or FY2026?
@@ -380,6 +380,26 @@ fn a_known_company_release_takes_its_period_from_the_text() {
         out.contains("proposed from the text (review): fiscal_period = \"2Q25\""),
         "{out}"
     );
+    // IIJ's text names FY2006 first, in its forward-looking statements: a year not over when
+    // the release came out is not the period it reports.
+    let iij = project_root().join("data/releases/iij-2q06/source.txt");
+    let err = sb.fails(&[
+        "release",
+        "new",
+        "iij-again",
+        "--company",
+        "iij",
+        "--published-on",
+        "2006-11-30",
+        "--source",
+        iij.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("the period the text names first, FY2006")
+            && err.contains("it is not the period the release reports"),
+        "{err}"
+    );
+    assert!(!sb.data.join("releases/iij-again").exists());
     let release =
         std::fs::read_to_string(sb.data.join("releases/nvidia-2q25/release.toml")).unwrap();
     assert!(

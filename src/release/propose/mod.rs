@@ -134,6 +134,30 @@ fn identifiers(text: &str, new: &NewCompany, r: &mut Reading) {
             propose(r, "name", name, line, &words);
         }
     }
+    // Nor a ticker: the issuer a headline names ("Apple Reports Third Quarter Results").
+    if new.name.is_none() && r.get("name").is_none() {
+        static HEADLINE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"(?i)^\s*(.+?)\s+(?:reports|announces|posts|delivers)\b").expect("regex")
+        });
+        let headline = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .take(15)
+            .find_map(|(i, l)| {
+                let c = HEADLINE.captures(l)?;
+                let name = c[1].replace(['®', '™'], "");
+                let words: Vec<&str> = name.split_whitespace().collect();
+                let capitalized = words.len() <= 6
+                    && words
+                        .iter()
+                        .all(|w| w.starts_with(|c: char| c.is_uppercase() || c == '&'));
+                capitalized.then(|| (i + 1, words.join(" "), c[0].to_string()))
+            });
+        if let Some((line, name, words)) = headline {
+            propose(r, "name", name, line, &words);
+        }
+    }
     if new.cik.is_none() {
         if let Some((i, c)) = lines
             .iter()

@@ -138,3 +138,12 @@ fn a_quarter_printed_without_its_year_takes_none_from_a_comparative() {
     let err = read_period(&r.facts, &Calendar::months(1, false)).unwrap_err();
     assert!(err.contains("prints no year"), "{err}");
 }
+
+#[test]
+fn a_headline_names_the_issuer_when_no_ticker_does() {
+    let r =
+        read("Exhibit 99.1\nAcme® Reports Third Quarter Results\nRevenue Increases 30 Percent\n");
+    assert_eq!(value(&r, "name"), Some("Acme"), "{r:?}");
+    let r = read("Results announced today\n");
+    assert_eq!(value(&r, "name"), None, "{r:?}");
+}
