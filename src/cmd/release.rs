@@ -232,6 +232,9 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                     source_url,
                 },
             )?;
+            for w in &done.warnings {
+                eprintln!("warning: {w}");
+            }
             // What was read from the text rather than given: each with its line, for review.
             for p in &done.proposals {
                 let mut printed: String = p.printed.chars().take(100).collect();

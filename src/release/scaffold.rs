@@ -304,6 +304,8 @@ fn valid_id(id: &str) -> bool {
 pub struct Scaffolded {
     pub dir: PathBuf,
     pub proposals: Vec<Proposal>,
+    /// Where the text disagrees with the flags.
+    pub warnings: Vec<String>,
 }
 
 /// Write data/releases/ID/ for a new release (and the company's record when it is new).
@@ -537,7 +539,15 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<Scaffolded> {
         w.write_record(&header)?;
         w.flush()?;
     }
-    let done = |dir: PathBuf| Scaffolded { dir, proposals };
+    let warnings = record
+        .as_ref()
+        .map(|(_, r)| r.warnings.clone())
+        .unwrap_or_default();
+    let done = |dir: PathBuf| Scaffolded {
+        dir,
+        proposals,
+        warnings,
+    };
     if let Some((text, _)) = record {
         // The record first, created only if absent (never over another's), then the folder.
         std::fs::create_dir_all(&companies_dir)?;

@@ -36,6 +36,8 @@ pub struct Reading {
     pub proposals: Vec<Proposal>,
     /// Fields the text leaves open, keyed by the flag that decides them, with why.
     pub open: BTreeMap<&'static str, String>,
+    /// Where the text disagrees with the flags (which win), for review.
+    pub warnings: Vec<String>,
     pub facts: Facts,
 }
 
@@ -458,6 +460,17 @@ fn calendar(new: &NewCompany, r: &mut Reading) {
         let flags = new.fiscal_year_start.is_some()
             || new.fiscal_year_end.is_some()
             || new.fiscal_year_named_by.is_some();
+        if flags {
+            // The flags win; what the text says against them is shown, not written.
+            let first_misfit = calendars(new, facts)
+                .iter()
+                .find_map(|c| misfit(c, facts))
+                .unwrap_or_default();
+            r.warnings.push(format!(
+                "the calendar of the flags does not end the periods the text dates where it \
+                 says ({first_misfit}): the flags are written; review them"
+            ));
+        }
         r.open.insert(
             "fiscal_year_start",
             format!(

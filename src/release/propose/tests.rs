@@ -147,3 +147,19 @@ fn a_headline_names_the_issuer_when_no_ticker_does() {
     let r = read("Results announced today\n");
     assert_eq!(value(&r, "name"), None, "{r:?}");
 }
+
+#[test]
+fn flags_the_text_contradicts_are_kept_and_warned_of() {
+    let text =
+        "Acme (NASDAQ: ACME) results for the fiscal 2004 third quarter ended June 26, 2004.\n";
+    let flags = NewCompany {
+        fiscal_year_start: Some(1),
+        ..NewCompany::default()
+    };
+    let r = read_company(text, &flags, None);
+    assert!(r.get("fiscal_year_end").is_none(), "{r:?}");
+    assert!(
+        r.warnings.len() == 1 && r.warnings[0].contains("line 1"),
+        "{r:?}"
+    );
+}
