@@ -28,7 +28,7 @@ pub struct Ended {
 pub struct Reported {
     pub line: usize,
     pub printed: String,
-    /// None: a fiscal year.
+    /// None: a fiscal year; Some(0): a quarter whose number the text does not print.
     pub quarter: Option<u32>,
     pub fiscal_year: Option<i32>,
     /// The day it ended: the latest of the text's ends of its kind (comparatives are earlier).
@@ -80,7 +80,7 @@ struct Mention {
 pub fn facts(text: &str) -> Facts {
     static QUARTER_ENDED: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(&format!(
-            r"(?i)\b(?:fiscal\s+(?:year\s+)?(\d{{4}})\s+)?(?:(first|second|third|fourth)\s+)?(?:fiscal\s+)?(?:quarter|three\s+months|thirteen\s+weeks|fourteen\s+weeks|1[34][- ]weeks?)\s+ended\s+{DATE}"
+            r"(?i)\b(?:fiscal\s+(?:year\s+)?(\d{{4}})\s+)?(?:(first|second|third|fourth)\s+)?(?:fiscal\s+)?(?:quarter|three\s+months|thirteen\s+weeks|fourteen\s+weeks|1[34][- ]weeks?)(?:\s+of\s+fiscal\s+(?:year\s+)?(\d{{4}}))?\s+ended\s+{DATE}"
         ))
         .expect("regex")
     });
@@ -118,26 +118,28 @@ pub fn facts(text: &str) -> Facts {
         let window = lines[i..lines.len().min(i + 4)].join(" ");
         for c in QUARTER_ENDED.captures_iter(&window) {
             let m = c.get(0).expect("match");
-            let Some(day) = date(&c[3], &c[4], &c[5]) else {
+            let Some(day) = date(&c[4], &c[5], &c[6]) else {
                 continue;
             };
             if m.start() >= line.len() {
                 continue;
             }
+            // "fiscal 2025 first quarter ended", "first quarter of fiscal 2025 ended".
+            let fiscal_year = c.get(1).or(c.get(3)).and_then(|y| year(y.as_str()));
             ends.push(Ended {
                 line: i + 1,
                 printed: m.as_str().split_whitespace().collect::<Vec<_>>().join(" "),
                 date: day,
                 year: false,
                 quarter: c.get(2).and_then(|q| ordinal(q.as_str())),
-                fiscal_year: c.get(1).and_then(|y| year(y.as_str())),
+                fiscal_year,
             });
             mentions.push(Mention {
                 line: i + 1,
                 col: m.start(),
                 printed: m.as_str().to_string(),
                 quarter: Some(c.get(2).and_then(|q| ordinal(q.as_str())).unwrap_or(0)),
-                fiscal_year: c.get(1).and_then(|y| year(y.as_str())),
+                fiscal_year,
             });
         }
         for c in YEAR_ENDED.captures_iter(&window) {

@@ -163,3 +163,21 @@ fn flags_the_text_contradicts_are_kept_and_warned_of() {
         "{r:?}"
     );
 }
+
+#[test]
+fn a_quarter_its_fiscal_year_and_its_end_in_one_sentence() {
+    // The NVIDIA layout: Q1 of fiscal 2025 ended April 28, 2024, a Sunday; the year before,
+    // fiscal 2024's Q1 ended April 30, 2023, and its fourth quarter January 26, 2025 only under
+    // the last Sunday of January (the Sunday nearest the end of January is February 2).
+    let text = "Acme (NASDAQ: ACME) reported revenue for the first quarter of fiscal 2025 ended April 28, 2024.\n\
+                Its fourth quarter ended January 26, 2025 and its first quarter ended April 30, 2023.\n\
+                CIK: 1045810\n";
+    let r = read(text);
+    assert_eq!(
+        value(&r, "fiscal_year_end"),
+        Some("last Sunday of January"),
+        "{r:?}"
+    );
+    assert_eq!(value(&r, "fiscal_year_named_by"), Some("end_year"), "{r:?}");
+    assert_eq!(value(&r, "sec_cik"), Some("0001045810"), "{r:?}");
+}
