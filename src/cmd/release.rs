@@ -1,17 +1,20 @@
 //! Usage: iijwh release list [--format FORMAT]
-//!        iijwh release new ID --period 3Q06 --published-on DATE --source FILE [--company ID]
-//!                  [--name NAME --fiscal-year-start MONTH [--fiscal-year-named-by start_year|end_year]
-//!                   [--fiscal-year-end "last Sunday of January" [--week-53-quarter 1-4]]
-//!                   --currency CUR --unit UNIT [--ticker T] [--exchange X] [--alias NAME ...]
-//!                   [--cik CIK] [--local-code CODE]] [--title TEXT] [--source-url URL]
+//!        iijwh release new ID --published-on DATE --source FILE [--period 3Q06] [--company ID]
+//!                  [--name NAME] [--fiscal-year-start MONTH] [--fiscal-year-named-by start_year|end_year]
+//!                  [--fiscal-year-end "last Sunday of January"] [--week-53-quarter 1-4]
+//!                  [--currency CUR] [--unit UNIT] [--ticker T] [--exchange X] [--alias NAME ...]
+//!                  [--cik CIK] [--local-code CODE] [--title TEXT] [--source-url URL]
 //!
 //!        iijwh release draft ID [--report]
 //!
 //! The releases in the warehouse, the scaffold of the next one, and its draft: `release new` writes
 //! data/releases/ID/ with release.toml (the source text's SHA-256 filled in), the source text and
 //! one CSV per table with its header from the schema; for a company new to the warehouse, also its
-//! record data/companies/ID.toml from the flags (refused when one is missing). The period is
-//! checked against the company's fiscal calendar. `release draft` reads the new release's
+//! record data/companies/ID.toml from the flags and, for what they leave out, from the text
+//! (name, ticker, exchange, securities code, CIK, currency, unit, fiscal calendar: each printed
+//! and written under a comment with its line, for review; refused, naming the flags, when the text
+//! cannot decide a required field). The period, `--period` or else read from the text, is checked
+//! against the company's fiscal calendar. `release draft` reads the new release's
 //! source.txt and writes the figure rows it can place into its (empty) CSVs, each with a note
 //! saying how it was found and how sure, and DRAFT.md listing them and every number it could not
 //! place; `--report` prints the draft and writes nothing. Then review the CSVs and run `iijwh load`.
@@ -56,6 +59,8 @@ enum Action {
                       iijwh release new apple-1q24 --company apple --period 1Q24 --published-on 2024-02-01 \\\n      \
                       --source ex99-1.htm --name \"Apple Inc.\" --fiscal-year-end \"last Saturday of September\" \\\n      \
                       --fiscal-year-named-by end_year --currency USD --unit \"USD million\"\n  \
+                      iijwh release new buckle-3q24 --company buckle --published-on 2024-11-22 --source ex99-1.htm\n      \
+                      (a new company's record and the period read from the text, each printed for review)\n  \
                       iijwh release new acme-2q06 --company acme --name \"Acme Corp.\" --fiscal-year-start 1 \\\n      \
                       --currency USD --unit \"USD thousand\" --period 2Q06 --published-on 2006-07-25 --source acme.txt"
     )]
@@ -80,9 +85,10 @@ enum Action {
 struct NewArgs {
     /// Release id: the folder name, e.g. iij-3q06
     id: String,
-    /// Main fiscal period the release reports, as printed (3Q06, 1H06, FY2006)
+    /// Main fiscal period the release reports, as printed (3Q06, 1H06, FY2006); default: the
+    /// period the text names ("fiscal 2004 third quarter ended June 26, 2004"), for review
     #[arg(long)]
-    period: String,
+    period: Option<String>,
     /// Date the release was published (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     published_on: String,
@@ -200,11 +206,11 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                 title,
                 source_url,
             } = *new;
-            let dir = scaffold(
+            let done = scaffold(
                 project,
                 NewRelease {
                     id: &id,
-                    period: &period,
+                    period: period.as_deref(),
                     published_on: &published_on,
                     source: &source,
                     company,
@@ -226,10 +232,31 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                     source_url,
                 },
             )?;
+            for w in &done.warnings {
+                eprintln!("warning: {w}");
+            }
+            // What was read from the text rather than given: each with its line, for review.
+            for p in &done.proposals {
+                let mut printed: String = p.printed.chars().take(100).collect();
+                if printed.len() < p.printed.len() {
+                    printed.push_str("...");
+                }
+                println!(
+                    "proposed from the text (review): {} = {:?} (line {}: {printed:?}){}",
+                    p.field,
+                    p.value,
+                    p.line,
+                    if p.why.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; {}", p.why)
+                    }
+                );
+            }
             println!(
                 "wrote {}: draft its rows from the text with `iijwh release draft {id}`, or fill in \
                  its CSV files (headers are the schema's columns); then run `iijwh load`",
-                dir.display()
+                done.dir.display()
             );
         }
     }

@@ -24,6 +24,7 @@ mod concepts;
 pub mod document;
 pub mod draft;
 mod folder;
+pub mod propose;
 pub(crate) mod read;
 mod reference;
 mod references;

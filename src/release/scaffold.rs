@@ -3,13 +3,18 @@
 //! (`.htm`, `.html`) is converted to the text (`release::document`) and kept beside it as the
 //! document of record, with its own SHA-256. The release names its
 //! company; a company new to the warehouse gets its record (data/companies/ID.toml) from the flags,
-//! never from another company. The period is checked against the company's calendar.
+//! never from another company. What the flags leave unset is read from the release's text
+//! (`release::propose`): each such field is written with a comment naming its line and printed
+//! words, for review; what the text leaves open is refused with the flags that decide it. The
+//! period (`--period`, or read from the text when left out) is checked against the company's
+//! calendar.
 
 use crate::base::project::Project;
 use crate::base::{hex, StagedDir};
 use crate::release::calendar::{month_name, parse_year_end, YEAR_END_FORMS};
 use crate::release::company::{calendar_of, read_company_record};
 use crate::release::document;
+use crate::release::propose::{self, Proposal, Reading};
 use crate::release::{release_table, Units};
 use crate::schema::Catalog;
 use anyhow::{anyhow, bail, Context, Result};
@@ -20,7 +25,8 @@ use std::path::{Path, PathBuf};
 /// What the new release is.
 pub struct NewRelease<'a> {
     pub id: &'a str,
-    pub period: &'a str,
+    /// The period it reports; None: read from the text.
+    pub period: Option<&'a str>,
     pub published_on: &'a str,
     pub source: &'a Path,
     /// company_id; default: the only company of data/companies/
@@ -33,7 +39,7 @@ pub struct NewRelease<'a> {
 }
 
 /// The record of a new company, from `release new`'s flags.
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct NewCompany {
     pub name: Option<String>,
     pub fiscal_year_start: Option<u32>,
@@ -77,10 +83,18 @@ fn company_record(
     catalog: &Catalog,
     id: &str,
     new: &NewCompany,
+    reading: &Reading,
 ) -> Result<String> {
-    let mut missing = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
+    // A flag the text could not stand in for, with why when the text leaves its field open.
+    let mut lacks = |flag: &str, field: &str| {
+        missing.push(match reading.open.get(field) {
+            Some(why) => format!("{flag} (the text leaves it open: {why})"),
+            None => flag.to_string(),
+        })
+    };
     if new.name.is_none() {
-        missing.push("--name (the company name as printed)");
+        lacks("--name (the company name as printed)", "name");
     }
     // A 52/53-week year end names its month, and so the month the year starts in.
     let year_end = match &new.fiscal_year_end {
@@ -111,25 +125,38 @@ fn company_record(
         }
     }
     if start_month.is_none() {
-        missing.push(
+        lacks(
             "--fiscal-year-start MONTH (1-12: 4 for a year ending in March) or --fiscal-year-end \
              RULE (\"last Sunday of January\" for a 52/53-week year)",
+            "fiscal_year_start",
         );
     }
     if start_month.is_some_and(|m| m != 1) && new.fiscal_year_named_by.is_none() {
-        missing
-            .push("--fiscal-year-named-by start_year|end_year (does FY2006 start or end in 2006?)");
+        lacks(
+            "--fiscal-year-named-by start_year|end_year (does FY2006 start or end in 2006?)",
+            "fiscal_year_named_by",
+        );
+    }
+    if year_end.is_some()
+        && new.week_53_quarter.is_none()
+        && reading.open.contains_key("week_53_quarter")
+    {
+        lacks("--week-53-quarter Q", "week_53_quarter");
     }
     if new.currency.is_none() {
-        missing.push("--currency CUR (ISO 4217, e.g. USD)");
+        lacks("--currency CUR (ISO 4217, e.g. USD)", "currency");
     }
     if new.unit.is_none() {
-        missing.push("--unit UNIT (its amounts as printed, e.g. \"USD thousand\")");
+        lacks(
+            "--unit UNIT (its amounts as printed, e.g. \"USD thousand\")",
+            "unit",
+        );
     }
     if !missing.is_empty() {
         bail!(
             "company `{id}` is new to the warehouse (no data/companies/{id}.toml), and its record \
-             is written from the flags, never copied from another company; missing: {}",
+             is written from the flags and what its text prints, never copied from another \
+             company; missing: {}",
             missing.join(", ")
         );
     }
@@ -187,7 +214,82 @@ fn company_record(
             text.push_str(&format!("{key} = {}\n", toml_str(v)));
         }
     }
-    Ok(text)
+    Ok(with_comments(&text, &reading.proposals))
+}
+
+/// The record with each field read from the text under a comment: its line and printed words.
+fn with_comments(record: &str, proposals: &[Proposal]) -> String {
+    let mut out = String::new();
+    for line in record.lines() {
+        let key = line.split(" = ").next().unwrap_or_default();
+        if let Some(p) = proposals.iter().find(|p| p.field == key) {
+            out.push_str(&proposal_comment(p));
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `# proposed from the release text, line 14 ("..."): review; why`.
+fn proposal_comment(p: &Proposal) -> String {
+    let mut printed: String = p.printed.chars().take(160).collect();
+    if printed.len() < p.printed.len() {
+        printed.push_str("...");
+    }
+    let why = if p.why.is_empty() {
+        String::new()
+    } else {
+        format!(" {}.", p.why)
+    };
+    format!(
+        "# proposed from the release text, line {} ({printed:?}): review.{why}\n",
+        p.line
+    )
+}
+
+/// The flags' record, its unset fields filled from the text's proposals (the flags win). A unit
+/// the reference does not know is left open rather than proposed.
+fn fill_from_text(
+    new: &mut NewCompany,
+    reading: &mut Reading,
+    project: &Project,
+    catalog: &Catalog,
+) -> Result<()> {
+    let units = Units::read(&project.reference_dir(), catalog)?;
+    let currency = new
+        .currency
+        .clone()
+        .or_else(|| reading.get("currency").map(|p| p.value.clone()));
+    if let (Some(cur), Some(unit)) = (currency, reading.get("unit").map(|p| p.value.clone())) {
+        if let Err(problem) = units.check_currency(&cur, &unit) {
+            let (_, why) = problem.key_and_why();
+            reading.proposals.retain(|p| p.field != "unit");
+            reading.open.insert("unit", format!("read as {why}"));
+        }
+    }
+    for p in &reading.proposals {
+        let v = Some(p.value.clone());
+        match p.field {
+            "name" => new.name = new.name.take().or(v),
+            "ticker" => new.ticker = new.ticker.take().or(v),
+            "exchange" => new.exchange = new.exchange.take().or(v),
+            "local_code" => new.local_code = new.local_code.take().or(v),
+            "sec_cik" => new.cik = new.cik.take().or(v),
+            "currency" => new.currency = new.currency.take().or(v),
+            "unit" => new.unit = new.unit.take().or(v),
+            "fiscal_year_end" => new.fiscal_year_end = new.fiscal_year_end.take().or(v),
+            "fiscal_year_named_by" => {
+                new.fiscal_year_named_by = new.fiscal_year_named_by.take().or(v)
+            }
+            "fiscal_year_start_month" => {
+                new.fiscal_year_start = new.fiscal_year_start.or(p.value.parse().ok())
+            }
+            "week_53_quarter" => new.week_53_quarter = new.week_53_quarter.or(p.value.parse().ok()),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn valid_id(id: &str) -> bool {
@@ -198,16 +300,23 @@ fn valid_id(id: &str) -> bool {
         && !id.starts_with('.')
 }
 
-/// Write data/releases/ID/ for a new release (and the company's record when it is new); returns
-/// the folder.
-pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
+/// What `release new` wrote: the folder, and the fields it read from the text (for review).
+pub struct Scaffolded {
+    pub dir: PathBuf,
+    pub proposals: Vec<Proposal>,
+    /// Where the text disagrees with the flags.
+    pub warnings: Vec<String>,
+}
+
+/// Write data/releases/ID/ for a new release (and the company's record when it is new).
+pub fn scaffold(project: &Project, new: NewRelease) -> Result<Scaffolded> {
     let NewRelease {
         id,
         period,
         published_on,
         source,
         company,
-        new_company,
+        mut new_company,
         title,
         source_url,
     } = new;
@@ -268,6 +377,25 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
     if let Some(problem) = super::company::company_id_problem(&company) {
         bail!("{problem}");
     }
+    // Read (bounded: a file over the bound is refused by its size, before reading) and, for an
+    // HTML document, converted, all before anything is written.
+    let bytes = crate::base::read_bounded(source)?;
+    let (text, of_record) = match document::kind_of(source) {
+        Some(_) => {
+            let doc = document::to_text(source, &bytes)?;
+            (doc.text, Some((doc.kind.record_name(), bytes)))
+        }
+        None => {
+            let text = String::from_utf8(bytes).map_err(|_| {
+                anyhow!(
+                    "{}: not UTF-8 text; save the release text as UTF-8",
+                    source.display()
+                )
+            })?;
+            (text, None)
+        }
+    };
+
     let record_path = companies_dir.join(format!("{company}.toml"));
     let record = if record_path.is_file() {
         if new_company.any() {
@@ -279,10 +407,14 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         }
         None
     } else {
-        Some(company_record(project, &catalog, &company, &new_company)?)
+        // What the flags leave unset, read from the text (the flags win).
+        let mut reading = propose::read_company(&text, &new_company, period);
+        fill_from_text(&mut new_company, &mut reading, project, &catalog)?;
+        let record = company_record(project, &catalog, &company, &new_company, &reading)?;
+        Some((record, reading))
     };
     let (calendar, name) = match &record {
-        Some(text) => {
+        Some((text, _)) => {
             let meta: toml::Table = text.parse()?;
             let calendar =
                 calendar_of(&meta).map_err(|(_, why)| anyhow!("the new record: {why}"))?;
@@ -294,6 +426,43 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
             (calendar, name)
         }
     };
+    let mut proposals: Vec<Proposal> = record
+        .as_ref()
+        .map(|(_, r)| r.proposals.clone())
+        .unwrap_or_default();
+    let period: String = match period {
+        Some(p) => p.to_string(),
+        None => {
+            let facts = match &record {
+                Some((_, r)) => r.facts.clone(),
+                None => propose::facts::facts(&text),
+            };
+            let p = propose::read_period(&facts, &calendar).map_err(|why| {
+                anyhow!(
+                    "--period is missing and the text does not name it ({why}); pass --period \
+                     LABEL ({})",
+                    crate::release::calendar::FORMS
+                )
+            })?;
+            // A period not over when the release came out is a forward-looking mention
+            // ("FY2006 revenues" in the safe-harbor text), not the one it reports.
+            let ends = calendar.period(&p.value).map(|q| q.end).ok();
+            if let Some(end) = ends.filter(|end| *end > published) {
+                bail!(
+                    "--period is missing, and the period the text names first, {} (line {}: \
+                     {:?}), ends {end}, after --published-on {published}: it is not the period \
+                     the release reports; pass --period LABEL",
+                    p.value,
+                    p.line,
+                    p.printed
+                );
+            }
+            let label = p.value.clone();
+            proposals.push(p);
+            label
+        }
+    };
+    let period = period.as_str();
     let the_period = calendar
         .period(period)
         .map_err(|why| anyhow!("--period {why}"))?;
@@ -322,25 +491,6 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
             ))
         );
     }
-    // Read (bounded: a file over the bound is refused by its size, before reading) and, for an
-    // HTML document, converted, all before anything is written.
-    let bytes = crate::base::read_bounded(source)?;
-    let (text, of_record) = match document::kind_of(source) {
-        Some(_) => {
-            let doc = document::to_text(source, &bytes)?;
-            (doc.text, Some((doc.kind.record_name(), bytes)))
-        }
-        None => {
-            let text = String::from_utf8(bytes).map_err(|_| {
-                anyhow!(
-                    "{}: not UTF-8 text; save the release text as UTF-8",
-                    source.display()
-                )
-            })?;
-            (text, None)
-        }
-    };
-
     // Written aside and renamed into place: a failure leaves data/ as it was.
     let staged = StagedDir::new(&dir)?;
     let staging = staged.path();
@@ -349,12 +499,17 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
     let mut toml_text = format!(
         "# Release metadata, scaffolded by `iijwh release new`; the loader checks source_sha256 against source.txt.\n\
          # currency and unit are the company's ({company}.toml) unless set here.\n\
-         release_id = {}\ncompany_id = {}\ntitle = {}\npublished_on = {}\nfiscal_period = {}\n\
+         release_id = {}\ncompany_id = {}\ntitle = {}\npublished_on = {}\n{}fiscal_period = {}\n\
          source_file = \"source.txt\"\nsource_sha256 = \"{}\"\n",
         toml_str(id),
         toml_str(&company),
         toml_str(&title),
         published.format("%Y-%m-%d"),
+        proposals
+            .iter()
+            .find(|p| p.field == "fiscal_period")
+            .map(proposal_comment)
+            .unwrap_or_default(),
         toml_str(period),
         hex(&Sha256::digest(text.as_bytes()))
     );
@@ -384,7 +539,16 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         w.write_record(&header)?;
         w.flush()?;
     }
-    if let Some(text) = record {
+    let warnings = record
+        .as_ref()
+        .map(|(_, r)| r.warnings.clone())
+        .unwrap_or_default();
+    let done = |dir: PathBuf| Scaffolded {
+        dir,
+        proposals,
+        warnings,
+    };
+    if let Some((text, _)) = record {
         // The record first, created only if absent (never over another's), then the folder.
         std::fs::create_dir_all(&companies_dir)?;
         let tmp = companies_dir.join(format!(".{company}.toml.{}", std::process::id()));
@@ -392,11 +556,14 @@ pub fn scaffold(project: &Project, new: NewRelease) -> Result<PathBuf> {
         let placed = std::fs::hard_link(&tmp, &record_path);
         let _ = std::fs::remove_file(&tmp);
         placed.with_context(|| format!("writing {}", record_path.display()))?;
-        return staged.commit().inspect_err(|_| {
-            let _ = std::fs::remove_file(&record_path);
-        });
+        return staged
+            .commit()
+            .inspect_err(|_| {
+                let _ = std::fs::remove_file(&record_path);
+            })
+            .map(done);
     }
-    staged.commit()
+    staged.commit().map(done)
 }
 
 /// A date written exactly as YYYY-MM-DD (four-digit year from 1900): chrono alone reads `07-02-08`

@@ -11,6 +11,16 @@ const SOURCE_URL: &str =
 /// `release new nvidia-1q25` for a company new to the warehouse, with `extra` flags.
 fn release_new(sb: &Sandbox, published_on: &str, extra: &[&str]) -> std::process::Output {
     let source = project_root().join("tests/fixtures/weeks/nvidia-1q25.txt");
+    release_new_from(sb, &source, published_on, extra)
+}
+
+/// The same from another text.
+fn release_new_from(
+    sb: &Sandbox,
+    source: &std::path::Path,
+    published_on: &str,
+    extra: &[&str],
+) -> std::process::Output {
     let mut args = vec![
         "release",
         "new",
@@ -58,7 +68,16 @@ fn nvidia_quarters_are_its_own_weeks() {
         err.contains("--fiscal-year-start 4") && err.contains("starts in February"),
         "{err}"
     );
-    let err = stderr(&release_new(&sb, "2024-05-22", &["--week-53-quarter", "1"]));
+    // A 53-week year's quarter without a year end: refused when the text does not give the
+    // year end either (this one dates no period: the fixture's text would).
+    let undated = sb.dir.path().join("undated.txt");
+    std::fs::write(&undated, "NVIDIA results for the first quarter\n").unwrap();
+    let err = stderr(&release_new_from(
+        &sb,
+        &undated,
+        "2024-05-22",
+        &["--week-53-quarter", "1"],
+    ));
     assert!(err.contains("--fiscal-year-end"), "{err}");
     let err = stderr(&release_new(
         &sb,

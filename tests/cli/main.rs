@@ -8,6 +8,7 @@ mod common;
 mod companies;
 mod drafts;
 mod exact;
+mod first_release;
 mod formats;
 mod hostile;
 mod html;

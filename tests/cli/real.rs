@@ -146,7 +146,8 @@ fn nvidia_drafts_loads_and_its_second_release_reads_what_the_first_printed() {
     );
     assert!(grid.contains("Accrued and other current liabilities") || report_text.contains(" ? @"));
     // What the text says of the company, against its record: the quarter's end agrees with the
-    // calendar; the ticker the record lacks is proposed.
+    // calendar; the ticker, which `release new` read from the text into the record (the flags
+    // gave none), agrees.
     let company = report_text
         .split("The company, as the text prints it\n")
         .nth(1)
@@ -159,8 +160,13 @@ fn nvidia_drafts_loads_and_its_second_release_reads_what_the_first_printed() {
     );
     let ticker = company.lines().find(|l| l.contains("ticker")).unwrap();
     assert!(
-        ticker.contains("NVDA") && ticker.contains("proposed"),
+        ticker.contains("NVDA") && ticker.contains("agrees with the record"),
         "{ticker}"
+    );
+    let record = std::fs::read_to_string(sb.data.join("companies/nvidia.toml")).unwrap();
+    assert!(
+        record.contains("# proposed from the release text, line 7 (\"(NASDAQ: NVDA)\"): review.\nticker = \"NVDA\""),
+        "{record}"
     );
     // Written as drafted, it loads, and every rule passes.
     sb.ok(&["release", "draft", "nvidia-1q25"]);

@@ -21,6 +21,13 @@ pub struct CompanyFact {
     pub verdict: &'static str,
 }
 
+/// A ticker as a release prints it after the issuer's name: "(NASDAQ: NVDA)", "(NYSE: BKE)";
+/// `release new` reads a new company's ticker, exchange and name by it too.
+pub(crate) static TICKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\((NASDAQ|Nasdaq|NYSE American|NYSE|AMEX|TSX|LSE)\s*:\s*([A-Z][A-Z.]{0,5})\)")
+        .expect("regex")
+});
+
 /// The company facts of `text`, judged against `record` (data/companies/<id>.toml) and the
 /// release's period on the record's calendar.
 pub fn company_facts(
@@ -29,10 +36,6 @@ pub fn company_facts(
     calendar: &Calendar,
     period: &str,
 ) -> Vec<CompanyFact> {
-    static TICKER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\((NASDAQ|Nasdaq|NYSE American|NYSE|AMEX|TSX|LSE)\s*:\s*([A-Z][A-Z.]{0,5})\)")
-            .expect("regex")
-    });
     static CODE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)securities code\s*:?\s*(\d{4,5})").expect("regex"));
     static LISTING: LazyLock<Regex> = LazyLock::new(|| {
