@@ -83,7 +83,7 @@ def cli_prelude(generation):
     """The same raw tables, macros and vintage views iijwh registers, as SQL for the DuckDB CLI."""
     sql = ["CREATE SCHEMA raw;"] + [f"CREATE VIEW raw.{p.stem} AS SELECT * FROM read_parquet('{p}');"
                                     for p in sorted(generation.glob("*.parquet"))]
-    # The company-scoped tables are folders of company parts (TABLE/COMPANY.parquet).
+    # The company-scoped tables are folders of company parts (TABLE/part-XX.parquet).
     sql += [f"CREATE VIEW raw.{p.name} AS SELECT * FROM read_parquet('{p}/*.parquet');"
             for p in sorted(generation.iterdir()) if p.is_dir() and p.name not in ("latest", "rule_outcomes")]
     sql += ["CREATE SCHEMA latest;"] + [

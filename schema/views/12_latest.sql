@@ -6,8 +6,8 @@
 -- ad-hoc SQL read: one company's figures (the session's, see vintage_company), from
 -- latest.TABLE_of_company.
 -- In a generation's catalog, latest.TABLE and latest.TABLE_of_company are views the load made
--- first, over the files latest/TABLE/COMPANY.parquet (the company's file alone for _of_company,
--- see warehouse::latest_ddl), so the statements here that create them do nothing there; they
+-- first, over the files latest/TABLE/part-XX.parquet (for _of_company, the company's part file
+-- filtered by company_id, see warehouse::latest_ddl), so the statements here that create them do nothing there; they
 -- make the tables of the load's own catalog and of a DuckDB export.
 CREATE SCHEMA IF NOT EXISTS latest;
 CREATE TABLE IF NOT EXISTS latest.revenue_lines AS FROM vintage_revenue_lines LIMIT 0;

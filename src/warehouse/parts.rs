@@ -36,8 +36,8 @@ use std::collections::{BTreeMap, HashMap};
 /// The folder of each company's share of the data rules' outcomes.
 pub const RULE_OUTCOMES: &str = "rule_outcomes";
 
-/// The folder of the latest vintage as the load stored it: `latest/TABLE/COMPANY.parquet`, one
-/// file per company of each table of the catalog's schema `latest` (schema/views/12_latest.sql).
+/// The folder of the latest vintage as the load stored it: `latest/TABLE/part-XX.parquet`, one
+/// file per part of each table of the catalog's schema `latest` (schema/views/12_latest.sql).
 pub const LATEST_DIR: &str = "latest";
 
 /// The releases a command that reads every company holds in memory at once, at most (a full
