@@ -6,7 +6,10 @@
 -- again), else, for a release loaded after the fact (a quarter backfilled), as the earliest later
 -- one does; and every standard concept the company does not define, as it is. `standard` is the
 -- standard concept a concept is (a standard concept is itself); `defined_in` the defining release.
-CREATE OR REPLACE VIEW release_concepts AS
+-- Computed here (vintage_release_concepts); stored by the load with the latest vintage (the
+-- definitions are every release's, whatever the vintage), and read from there (release_concepts,
+-- below) but by the load's own session, whose rules read the rows it loads.
+CREATE OR REPLACE VIEW vintage_release_concepts AS
 WITH defined AS (
     SELECT r.release_id, r.company_id, d.concept, d.label, d.parent, d.components, d.kind,
            d.dimension, coalesce(d.standard, s.concept) AS standard, d.sort_order, d.note,
@@ -29,6 +32,11 @@ SELECT r.release_id, r.company_id, s.concept, s.label, NULL, NULL, s.kind, s.dim
        1000 + s.sort_order, NULL, NULL
 FROM raw.releases r CROSS JOIN raw.standard_concepts s
 WHERE NOT EXISTS (SELECT 1 FROM defined d WHERE d.release_id = r.release_id AND d.concept = s.concept);
+
+CREATE TABLE IF NOT EXISTS latest.release_concepts AS FROM vintage_release_concepts LIMIT 0;
+CREATE OR REPLACE VIEW release_concepts AS
+FROM query(if(coalesce(getvariable('computed_vintage'), false),
+              'FROM vintage_release_concepts', 'FROM latest.release_concepts'));
 
 -- The dimension of each concept a company defines (count, bandwidth, currency ...): one per
 -- concept, whatever release defines it (a concept that changes dimension is a new concept).

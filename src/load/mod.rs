@@ -45,8 +45,9 @@ const FIGURES: &str = "figures";
 /// ... and what it is computed from, into memory once per load.
 const VINTAGE_FIGURES: &str = "vintage_figures";
 /// The concept definitions of every release, which most rules (and `figures`) read: into memory
-/// first, before the session is shared, so every rule and the figures read the table.
-const RELEASE_CONCEPTS: &str = "release_concepts";
+/// first, before the session is shared, so every rule and the figures read the table; stored
+/// with the latest vintage too (schema/views/15_concepts.sql), for the reports that read them.
+const RELEASE_CONCEPTS: &str = "vintage_release_concepts";
 
 pub struct BuildReport {
     /// The load's DuckDB, done with (see `Engine::abandon`).
