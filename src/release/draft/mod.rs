@@ -16,6 +16,7 @@
 
 mod bullets;
 mod business;
+mod by_column;
 mod charts;
 mod checks;
 pub mod company;
@@ -231,6 +232,8 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
         statements.rows,
         &taken,
     );
+    // Tables printed column by column: their numbers are among the line reader's unplaced.
+    by_column::draft_by_column(&text, &knowledge, &calendar, &unit, &mut d);
     // Charts last: the figures the text states elsewhere are what pins their periods.
     charts::draft_charts(&text, &knowledge, &calendar, &unit, &mut d);
     d.concepts = reading.concepts;
