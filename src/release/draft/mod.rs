@@ -31,6 +31,7 @@ mod prose;
 mod renamed;
 mod restated;
 mod tables;
+mod tied;
 
 use checks::*;
 use knowledge::*;
@@ -236,6 +237,8 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
     by_column::draft_by_column(&text, &knowledge, &calendar, &unit, &mut d);
     // Charts last: the figures the text states elsewhere are what pins their periods.
     charts::draft_charts(&text, &knowledge, &calendar, &unit, &mut d);
+    // Changes under a figure no label names, by the levels the charts drafted.
+    tied::draft_tied(&text, &knowledge, &calendar, &period, &unit, &mut d);
     d.concepts = reading.concepts;
     let record_table: toml::Table = crate::base::read_text_bounded(&record)
         .ok()
