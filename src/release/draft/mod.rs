@@ -20,6 +20,7 @@ mod by_column;
 mod charts;
 mod checks;
 pub mod company;
+mod compared;
 mod glued;
 pub mod grid;
 mod knowledge;
@@ -235,6 +236,7 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
     );
     // Tables printed column by column: their numbers are among the line reader's unplaced.
     by_column::draft_by_column(&text, &knowledge, &calendar, &unit, &mut d);
+    compared::draft_compared(&text, &calendar, &mut d);
     // Charts last: the figures the text states elsewhere are what pins their periods.
     charts::draft_charts(&text, &knowledge, &calendar, &unit, &mut d);
     // Changes under a figure no label names, by the levels the charts drafted.
