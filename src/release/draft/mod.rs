@@ -241,6 +241,7 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
     charts::draft_charts(&text, &knowledge, &calendar, &unit, &mut d);
     // Changes under a figure no label names, by the levels the charts drafted.
     tied::draft_tied(&text, &knowledge, &calendar, &period, &unit, &mut d);
+    tied::draft_bases(&text, &calendar, &mut d);
     d.concepts = reading.concepts;
     let record_table: toml::Table = crate::base::read_text_bounded(&record)
         .ok()

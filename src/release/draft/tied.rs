@@ -149,6 +149,86 @@ pub(super) fn draft_tied(
     d.rows.extend(new_rows);
 }
 
+/// The base period of a stated change of `period`: the quarter before, or the same period a
+/// year before.
+fn base_of(calendar: &Calendar, period: &str, comparison: &str) -> Option<String> {
+    let p = calendar.period(period).ok()?;
+    let yy = p.fiscal_year.rem_euclid(100);
+    let mut candidates = Vec::new();
+    for y in [yy - 1, yy] {
+        let y = y.rem_euclid(100);
+        for n in 1..=4 {
+            candidates.push(format!("{n}Q{y:02}"));
+        }
+        candidates.push(format!("{}H{y:02}", p.seq));
+    }
+    let pct = comparison.replace("_abs", "_pct");
+    candidates
+        .into_iter()
+        .find(|b| comparison_of(calendar, period, Some(b)) == Some(pct.as_str()))
+        .and_then(|b| calendar.period(&b).ok())
+        .map(|b| b.label)
+}
+
+/// The base figures of stated absolute changes (`+27.8Gbps from 1Q06` under 253.2Gbps): the one
+/// number printed alone near the change that is the figure less the change, at the printed
+/// precision, is the base period's figure, for review.
+pub(super) fn draft_bases(text: &str, calendar: &Calendar, d: &mut Draft) {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut new_rows = Vec::new();
+    for r in d.rows.iter().filter(|r| r.comparison.ends_with("_abs")) {
+        let Some(base) = base_of(calendar, &r.period, &r.comparison) else {
+            continue;
+        };
+        let level = |period: &str| {
+            d.rows.iter().find(|l| {
+                l.table == r.table
+                    && l.item == r.item
+                    && l.period == period
+                    && l.unit == r.unit
+                    && l.comparison == "level"
+                    && l.measure == r.measure
+            })
+        };
+        let (Some(now), None) = (level(&r.period), level(&base)) else {
+            continue;
+        };
+        let want = as_f64(&now.value) - as_f64(&r.value);
+        let found: Vec<&Unplaced> = d
+            .unplaced
+            .iter()
+            .filter(|u| {
+                u.line.abs_diff(r.line) <= 30
+                    && lines.get(u.line - 1).is_some_and(|l| l.trim() == u.printed)
+                    && cells_value(&u.printed).is_some_and(|v| (v - want).abs() < 1e-6)
+            })
+            .collect();
+        let [u] = found[..] else {
+            continue;
+        };
+        new_rows.push(DraftRow {
+            period: base.clone(),
+            comparison: "level".to_string(),
+            value: crate::release::read::cells::value_of(&u.printed).unwrap_or_default(),
+            printed: u.printed.clone(),
+            placement: "reconciled",
+            certainty: Certainty::Review,
+            how: vec![format!(
+                "a number printed alone, the {} figure less its stated change from {base} ({} - \
+                 {}): {}'s {base} figure",
+                r.period, now.printed, r.printed, r.item
+            )],
+            line: u.line,
+            ..now.clone()
+        });
+    }
+    for r in &new_rows {
+        d.unplaced
+            .retain(|u| !(u.line == r.line && u.printed == r.printed));
+    }
+    d.rows.extend(new_rows);
+}
+
 fn cells_value(printed: &str) -> Option<f64> {
     crate::release::read::cells::value_of(printed).map(|v| as_f64(&v))
 }
@@ -213,5 +293,50 @@ mod tests {
             .collect();
         assert_eq!(got, [("a", "qoq_pct", "25.0"), ("a", "yoy_pct", "100.0")]);
         assert!(d.unplaced.is_empty());
+    }
+
+    #[test]
+    fn the_base_of_a_stated_change_printed_alone() {
+        let cal = Calendar::months(4, true);
+        let mut d = Draft::default();
+        let row = |period: &str, comparison: &str, value: &str, line: usize| DraftRow {
+            table: "kpis".into(),
+            period: period.into(),
+            start: String::new(),
+            end: String::new(),
+            item: "bandwidth".into(),
+            comparison: comparison.into(),
+            value: value.into(),
+            unit: "Gbps".into(),
+            section: String::new(),
+            label: String::new(),
+            printed: value.into(),
+            placement: "statement",
+            measure: "amount",
+            certainty: Certainty::Review,
+            how: Vec::new(),
+            line,
+        };
+        d.rows.push(row("2Q06", "level", "50.5", 1));
+        d.rows.push(row("2Q06", "qoq_abs", "10.2", 2));
+        d.rows.push(row("2Q06", "yoy_abs", "20.0", 2));
+        // 40.3 is 50.5 less 10.2: 1Q06's; no number is 50.5 less 20.0 (2Q05's is not printed).
+        let text =
+            "- Bandwidth: 50.5Gbps\n(+10.2Gbps from 1Q06, +20.0Gbps from 2Q05)\n\n40.3\n30.4";
+        for (line, p) in [(4, "40.3"), (5, "30.4")] {
+            d.unplaced.push(Unplaced {
+                line,
+                printed: p.into(),
+                context: String::new(),
+                why: String::new(),
+            });
+        }
+        draft_bases(text, &cal, &mut d);
+        let got: Vec<(&str, &str)> = d.rows[3..]
+            .iter()
+            .map(|r| (r.period.as_str(), r.value.as_str()))
+            .collect();
+        assert_eq!(got, [("1Q06", "40.3")]);
+        assert_eq!(d.unplaced.len(), 1);
     }
 }
