@@ -33,6 +33,7 @@ mod renamed;
 mod restated;
 mod tables;
 mod tied;
+mod wrapped;
 
 use checks::*;
 use knowledge::*;
@@ -236,6 +237,7 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
     );
     // Tables printed column by column: their numbers are among the line reader's unplaced.
     by_column::draft_by_column(&text, &knowledge, &calendar, &unit, &mut d);
+    wrapped::draft_wrapped(&text, &knowledge, &period, &mut d);
     compared::draft_compared(&text, &calendar, &mut d);
     // Charts last: the figures the text states elsewhere are what pins their periods.
     charts::draft_charts(&text, &knowledge, &calendar, &unit, &mut d);
