@@ -101,7 +101,17 @@ pub(super) fn draft_charts(
     for w in &mut works {
         emit((k, text), unit, d, w, |_| true);
     }
-    legend::totals_apart(k, text, unit, d);
+    // The numbers of columns printed apart, with their period label.
+    let apart: HashMap<(usize, String), String> = charts
+        .iter()
+        .flat_map(|(c, _)| &c.columns)
+        .flat_map(|col| {
+            col.cells
+                .iter()
+                .map(|x| ((x.line, x.printed.clone()), col.period.clone()))
+        })
+        .collect();
+    legend::totals_apart(k, calendar, &apart, text, unit, d);
 }
 
 /// Unlabeled amount series of a chart: by the arithmetic against the figures drafted so far,

@@ -33,25 +33,33 @@ fn head_near(lines: &[&str], i: usize, calendar: &Calendar) -> Option<(String, u
     // Nearest first; below before above at the same distance.
     near.sort_by_key(|&j| (j.abs_diff(i), j < i));
     for j in near {
-        let (Some(h), Some(m)) = (HEAD.captures(lines[j]), MONTHS.captures(lines[j + 1])) else {
+        if !HEAD.is_match(lines[j]) || !MONTHS.is_match(lines[j + 1]) {
             continue;
-        };
+        }
         // A head under numbers printed alone, one to a line, is theirs (a column printed
         // apart), not a row's.
         let above = lines[..j].iter().rev().find(|l| !l.trim().is_empty());
         if above.is_some_and(|l| cells::value_of(l.trim()).is_some()) {
             continue;
         }
-        let p = calendar.period(&h["period"]).ok()?;
-        let num = |k: &str| m[k].parse::<u32>().ok();
-        let (y1, m1, y2, m2) = (num("y1")?, num("m1")?, num("y2")?, num("m2")?);
-        let fits = p.start.year() as u32 == y1
-            && p.start.month() == m1
-            && p.end.year() as u32 == y2
-            && p.end.month() == m2;
-        return fits.then_some((p.label, j + 1));
+        return head_at(lines, j, calendar).map(|p| (p, j + 1));
     }
     None
+}
+
+/// The period of a column head printed at line `j` (0-based): its label, its months on the next
+/// line, which must be the calendar's months of that period.
+pub(super) fn head_at(lines: &[&str], j: usize, calendar: &Calendar) -> Option<String> {
+    let h = HEAD.captures(lines.get(j)?)?;
+    let m = MONTHS.captures(lines.get(j + 1)?)?;
+    let p = calendar.period(&h["period"]).ok()?;
+    let num = |k: &str| m[k].parse::<u32>().ok();
+    let (y1, m1, y2, m2) = (num("y1")?, num("m1")?, num("y2")?, num("m2")?);
+    let fits = p.start.year() as u32 == y1
+        && p.start.month() == m1
+        && p.end.year() as u32 == y2
+        && p.end.month() == m2;
+    fits.then_some(p.label)
 }
 
 /// Draft line `i` (0-based) when it is such a row; how many numbers it read that are no tokens

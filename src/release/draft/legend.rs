@@ -191,7 +191,14 @@ pub(super) fn share_of_revenues(
 /// from their bars) that equal the sum of a concept's parts, as drafted, in exactly one period
 /// where the concept has no figure yet: that concept's figure of that period, proved by the
 /// sum, for review. A concept whose parts are all revenue lines is one.
-pub(super) fn totals_apart(k: &Knowledge, text: &str, unit: &str, d: &mut Draft) {
+pub(super) fn totals_apart(
+    k: &Knowledge,
+    calendar: &Calendar,
+    apart: &HashMap<(usize, String), String>,
+    text: &str,
+    unit: &str,
+    d: &mut Draft,
+) {
     // (concept, period) -> (sum, slack, table) of every concept whose parts are all drafted.
     let mut levels: HashMap<(&str, &str), (f64, &str)> = HashMap::new();
     for r in d.rows.iter().filter(|r| {
@@ -229,6 +236,43 @@ pub(super) fn totals_apart(k: &Knowledge, text: &str, unit: &str, d: &mut Draft)
             sums.push((concept.clone(), p.to_string(), sum, slack, table));
         }
     }
+    // A quarter of a half is the half less its other quarter, when the draft has both: only
+    // for a number of a chart's column printed apart under that quarter's label (a text of
+    // one number to a line prints many numbers alone, of other columns).
+    let quarters_from = sums.len();
+    for ((concept, p), (half, table)) in &levels {
+        let Ok(h) = calendar.period(p) else {
+            continue;
+        };
+        if h.kind != "half" {
+            continue;
+        }
+        let [first, second] = [1, 2].map(|n| {
+            let label = format!("{}Q{}", 2 * (h.seq - 1) + n, &p[2..]);
+            calendar
+                .period(&label)
+                .ok()
+                .filter(|q| q.kind == "quarter" && (q.start == h.start || q.end == h.end))
+                .map(|q| q.label)
+        });
+        let (Some(first), Some(second)) = (first, second) else {
+            continue;
+        };
+        for (q, other) in [(&first, &second), (&second, &first)] {
+            if levels.contains_key(&(*concept, q.as_str())) {
+                continue;
+            }
+            if let Some((o, _)) = levels.get(&(*concept, other.as_str())) {
+                sums.push((
+                    concept.to_string(),
+                    q.clone(),
+                    half - o,
+                    0.5,
+                    table.to_string(),
+                ));
+            }
+        }
+    }
     if sums.is_empty() {
         return;
     }
@@ -249,8 +293,12 @@ pub(super) fn totals_apart(k: &Knowledge, text: &str, unit: &str, d: &mut Draft)
             if v.abs() < 100.0 || !d.unplaced.iter().any(|u| u.line == i + 1 && u.printed == w) {
                 continue;
             }
+            let column = apart.get(&(i + 1, w.to_string()));
             let fits: Vec<&(String, String, f64, f64, String)> = sums
                 .iter()
+                .enumerate()
+                .filter(|(n, (_, p, _, _, _))| *n < quarters_from || column == Some(p))
+                .map(|(_, s)| s)
                 .filter(|(_, _, sum, slack, _)| (sum - v).abs() <= slack + 1e-9)
                 .collect();
             let [(concept, period, sum, _, table)] = fits.as_slice() else {
@@ -275,8 +323,9 @@ pub(super) fn totals_apart(k: &Knowledge, text: &str, unit: &str, d: &mut Draft)
                 certainty: Certainty::Review,
                 how: vec![format!(
                     "a number printed alone, equal to the sum of {concept}'s parts in {period} as \
-                     drafted ({sum}), and to no other concept's in any period: {concept} of \
-                     {period}, with no label of its own"
+                     drafted ({sum}; a quarter's parts: its half less its other quarter), and to \
+                     no other concept's in any period: {concept} of {period}, with no label of \
+                     its own"
                 )],
                 line: i + 1,
             });
@@ -480,5 +529,68 @@ mod tests {
             legend_concepts(&k, &legend),
             ["equipment_sales", "si_one_time", "vas_and_other"]
         );
+    }
+
+    #[test]
+    fn a_quarter_printed_apart_is_its_half_less_its_other_quarter() {
+        let cal = Calendar::months(4, true);
+        let draft = || {
+            let mut d = Draft::default();
+            for (period, value) in [("1H06", "1370"), ("2Q06", "811")] {
+                d.rows.push(DraftRow {
+                    table: "income_items".into(),
+                    period: period.into(),
+                    start: String::new(),
+                    end: String::new(),
+                    item: "operating_income".into(),
+                    comparison: "level".into(),
+                    value: value.into(),
+                    unit: "JPY million".into(),
+                    section: String::new(),
+                    label: String::new(),
+                    printed: value.into(),
+                    placement: "layout",
+                    measure: "amount",
+                    certainty: Certainty::Review,
+                    how: Vec::new(),
+                    line: 9,
+                });
+            }
+            d.unplaced.push(Unplaced {
+                line: 1,
+                printed: "559".into(),
+                context: String::new(),
+                why: String::new(),
+            });
+            d
+        };
+        // IIJ 2Q06, lines 303-305: a chart's column printed apart, under its quarter's label.
+        let text = "559\n\n1Q06";
+        let apart: HashMap<(usize, String), String> =
+            [((1, "559".to_string()), "1Q06".to_string())].into();
+        let mut d = draft();
+        totals_apart(
+            &Knowledge::default(),
+            &cal,
+            &apart,
+            text,
+            "JPY million",
+            &mut d,
+        );
+        assert_eq!(
+            (d.rows[2].period.as_str(), d.rows[2].value.as_str()),
+            ("1Q06", "559")
+        );
+        // Not a chart's column: left.
+        let mut d = draft();
+        totals_apart(
+            &Knowledge::default(),
+            &cal,
+            &HashMap::new(),
+            text,
+            "JPY million",
+            &mut d,
+        );
+        assert_eq!(d.rows.len(), 2);
     }
 }

@@ -16,9 +16,11 @@
 
 mod bullets;
 mod business;
+mod by_column;
 mod charts;
 mod checks;
 pub mod company;
+mod compared;
 mod glued;
 pub mod grid;
 mod knowledge;
@@ -30,6 +32,8 @@ mod prose;
 mod renamed;
 mod restated;
 mod tables;
+mod tied;
+mod wrapped;
 
 use checks::*;
 use knowledge::*;
@@ -231,8 +235,15 @@ pub fn draft(data: &Path, reference: &Path, release_id: &str) -> Result<Draft> {
         statements.rows,
         &taken,
     );
+    // Tables printed column by column: their numbers are among the line reader's unplaced.
+    by_column::draft_by_column(&text, &knowledge, &calendar, &unit, &mut d);
+    wrapped::draft_wrapped(&text, &knowledge, &period, &mut d);
+    compared::draft_compared(&text, &calendar, &mut d);
     // Charts last: the figures the text states elsewhere are what pins their periods.
     charts::draft_charts(&text, &knowledge, &calendar, &unit, &mut d);
+    // Changes under a figure no label names, by the levels the charts drafted.
+    tied::draft_tied(&text, &knowledge, &calendar, &period, &unit, &mut d);
+    tied::draft_bases(&text, &calendar, &mut d);
     d.concepts = reading.concepts;
     let record_table: toml::Table = crate::base::read_text_bounded(&record)
         .ok()
