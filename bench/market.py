@@ -18,8 +18,9 @@ writes (256 parts):
 - files in the generation, warehouse MiB, and the peak RSS of every command (wait4).
 The bare DuckDB CLI answers peer, sum and search over the Parquet of `iijwh export` (the Spark
 port of peer_comparison, queries/spark/), alternating with iijwh: the factor is iijwh / CLI.
-`--layouts` shapes are also loaded with one file per table (IIJWH_PART_DIGITS=0) and with one
-file per company (`--per-company`: an iijwh built before parts, commit 45e0643).
+`--digits 2,1` measures 256 and 16 parts (IIJWH_PART_DIGITS) on every shape; `--layouts` shapes
+are also loaded with one file per table (IIJWH_PART_DIGITS=0) and with one file per company
+(`--per-company`: an iijwh built before parts, commit 45e0643).
 Prints markdown rows; `--out` appends them to a file.
 """
 import argparse
@@ -141,6 +142,8 @@ def main():
     ap.add_argument("--duckdb", default=shutil.which("duckdb") or "duckdb")
     ap.add_argument("--shapes", default="100x4,1000x4,5000x4,250x40")
     ap.add_argument("--layouts", default="")
+    ap.add_argument("--digits", default="2",
+                    help="hex digits of the part names to measure on every shape (2: 256 parts, 1: 16)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
@@ -167,7 +170,8 @@ def main():
         newest = sorted((data / "releases").iterdir())[-1]
         held = data.parent / f"held-{data.name}"
         shutil.move(str(newest), held)
-        variants = [("256 parts", args.iijwh, {})]
+        variants = [(f"{16 ** int(d)} parts", args.iijwh, {"IIJWH_PART_DIGITS": d})
+                    for d in args.digits.split(",")]
         if shape in layouts:
             variants.append(("one file per table", args.iijwh, {"IIJWH_PART_DIGITS": "0"}))
             if args.per_company:
@@ -175,7 +179,7 @@ def main():
         for label, binary, extra in variants:
             started = time.time()
             m = measure(binary, data, newest, held, tmp / "wh", args.runs, dict(env, **extra))
-            factors = cli_factor(binary, duck, tmp, m["senv"], args.runs) if label == "256 parts" else {}
+            factors = cli_factor(binary, duck, tmp, m["senv"], args.runs) if label.endswith(" parts") else {}
 
             def cell(name):
                 ms = m[name] * 1000
