@@ -315,3 +315,43 @@ pub(crate) fn read_company_record(path: &Path) -> Result<(Calendar, String, Stri
         .unwrap_or_default();
     Ok((calendar, name.to_string(), unit.to_string()))
 }
+
+/// The record of a new company, from `release new`'s flags.
+#[derive(Default, Debug)]
+pub struct NewCompany {
+    pub name: Option<String>,
+    pub fiscal_year_start: Option<u32>,
+    pub fiscal_year_named_by: Option<String>,
+    /// A 52/53-week year's end: "last Sunday of January", "Saturday nearest the end of January".
+    pub fiscal_year_end: Option<String>,
+    /// Quarter (1-4) with a 53-week year's 14th week; default 4.
+    pub week_53_quarter: Option<u32>,
+    pub currency: Option<String>,
+    pub unit: Option<String>,
+    pub ticker: Option<String>,
+    pub exchange: Option<String>,
+    /// Other names people know it by.
+    pub aliases: Vec<String>,
+    /// SEC Central Index Key, up to ten digits (written zero-padded to ten).
+    pub cik: Option<String>,
+    /// Code on its home exchange ("TSE:4182").
+    pub local_code: Option<String>,
+}
+
+impl NewCompany {
+    /// Whether any flag of the record was given.
+    pub(crate) fn any(&self) -> bool {
+        self.name.is_some()
+            || self.fiscal_year_start.is_some()
+            || self.fiscal_year_named_by.is_some()
+            || self.fiscal_year_end.is_some()
+            || self.week_53_quarter.is_some()
+            || self.currency.is_some()
+            || self.unit.is_some()
+            || self.ticker.is_some()
+            || self.exchange.is_some()
+            || !self.aliases.is_empty()
+            || self.cik.is_some()
+            || self.local_code.is_some()
+    }
+}

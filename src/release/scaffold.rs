@@ -12,6 +12,7 @@
 use crate::base::project::Project;
 use crate::base::{hex, StagedDir};
 use crate::release::calendar::{month_name, parse_year_end, YEAR_END_FORMS};
+pub use crate::release::company::NewCompany;
 use crate::release::company::{calendar_of, read_company_record};
 use crate::release::document;
 use crate::release::propose::{self, Proposal, Reading};
@@ -36,45 +37,6 @@ pub struct NewRelease<'a> {
     pub title: Option<String>,
     /// Where the release was published: its provenance, checked by the schema (http(s)://).
     pub source_url: Option<String>,
-}
-
-/// The record of a new company, from `release new`'s flags.
-#[derive(Default, Debug)]
-pub struct NewCompany {
-    pub name: Option<String>,
-    pub fiscal_year_start: Option<u32>,
-    pub fiscal_year_named_by: Option<String>,
-    /// A 52/53-week year's end: "last Sunday of January", "Saturday nearest the end of January".
-    pub fiscal_year_end: Option<String>,
-    /// Quarter (1-4) with a 53-week year's 14th week; default 4.
-    pub week_53_quarter: Option<u32>,
-    pub currency: Option<String>,
-    pub unit: Option<String>,
-    pub ticker: Option<String>,
-    pub exchange: Option<String>,
-    /// Other names people know it by.
-    pub aliases: Vec<String>,
-    /// SEC Central Index Key, up to ten digits (written zero-padded to ten).
-    pub cik: Option<String>,
-    /// Code on its home exchange ("TSE:4182").
-    pub local_code: Option<String>,
-}
-
-impl NewCompany {
-    fn any(&self) -> bool {
-        self.name.is_some()
-            || self.fiscal_year_start.is_some()
-            || self.fiscal_year_named_by.is_some()
-            || self.fiscal_year_end.is_some()
-            || self.week_53_quarter.is_some()
-            || self.currency.is_some()
-            || self.unit.is_some()
-            || self.ticker.is_some()
-            || self.exchange.is_some()
-            || !self.aliases.is_empty()
-            || self.cik.is_some()
-            || self.local_code.is_some()
-    }
 }
 
 /// The text of a new company's record, or which flags it lacks.

@@ -10,8 +10,8 @@
 pub mod facts;
 
 use crate::release::calendar::{month_name, parse_label, parse_year_end, Calendar, Weeks, YearEnd};
+use crate::release::company::NewCompany;
 use crate::release::draft::company::{company_facts, TICKER};
-use crate::release::scaffold::NewCompany;
 use chrono::{Datelike, Weekday};
 use facts::{misfit, month_end, Facts, Reported};
 use regex::Regex;
