@@ -79,6 +79,7 @@ def measure(iijwh, data, newest, held, wh, runs, env):
         shutil.move(str(held), newest)
         adds.append(measured([iijwh, "load", "-q"], senv))
     t_add, peaks["add one"] = statistics.median(t for t, _ in adds), max(m for _, m in adds)
+    print(f"  add one {t_add:.2f} s", file=sys.stderr, flush=True)
     generations = len(list((wh / "generations").iterdir()))
     noops = [measured([iijwh, "load", "-q"], senv) for _ in range(runs)]
     t_noop, peaks["no-op load"] = statistics.median(t for t, _ in noops), max(m for _, m in noops)
@@ -86,10 +87,14 @@ def measure(iijwh, data, newest, held, wh, runs, env):
     files, mib = generation_files(wh)
     company = newest.name.rsplit("-", 1)[0]
 
+    print(f"  no-op load {t_noop * 1000:.0f} ms", file=sys.stderr, flush=True)
+
     def timed(cmd, name):
         got = [run_measured(cmd, senv) for _ in range(runs)]
         peaks[name] = max(m for _, m in got)
-        return statistics.median(t for t, _ in got)
+        median = statistics.median(t for t, _ in got)
+        print(f"  {name} {median * 1000:.0f} ms, peak {peaks[name]:.0f} MiB", file=sys.stderr, flush=True)
+        return median
 
     one = timed([iijwh, "query", "trend_revenue", "--format", "csv", "--company", company], "one company")
     peer = timed([iijwh, "query", "peer_comparison", "--format", "csv"], "peer")
