@@ -151,9 +151,11 @@ def main():
                     help="hex digits of the part names to measure on every shape (2: 256 parts, 1: 16)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--tmp", default=None,
+                    help="scratch folder; a data folder genCxR already there is used as it is")
     args = ap.parse_args()
     duck = native_cli(args.duckdb)
-    tmp = Path(tempfile.mkdtemp(prefix="iijwh-market-"))
+    tmp = Path(args.tmp) if args.tmp else Path(tempfile.mkdtemp(prefix="iijwh-market-"))
     env = dict(os.environ)
     env.pop("IIJWH_PART_DIGITS", None)
     rows = []
