@@ -86,7 +86,7 @@ pub struct SourceStamps {
 }
 
 /// A company: what in data/ its rows were made from (its files are its part's, see
-/// `Manifest::files_of_part`).
+/// `Manifest::files_of_company`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PartEntry {
     pub company_id: String,
@@ -109,13 +109,6 @@ impl Manifest {
             .iter()
             .chain(&self.part_files)
             .chain(&self.catalog)
-    }
-
-    /// The files of part `part` (see `warehouse::parts::part_of`).
-    pub fn files_of_part<'a>(&'a self, part: &'a str) -> impl Iterator<Item = &'a TableEntry> {
-        self.part_files
-            .iter()
-            .filter(move |f| crate::warehouse::parts::part_of_file(&f.file) == part)
     }
 
     /// The files of the part holding `company`'s rows.
