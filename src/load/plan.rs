@@ -33,10 +33,11 @@ pub struct Plan {
 /// decides how data/ is read, typed, checked and shown.
 pub fn build_key(project: &Project) -> Result<String> {
     let version = format!(
-        "iijwh {} format {} parts of {} digits",
+        "iijwh {} format {} parts of {} digits, row groups of {} rows",
         env!("CARGO_PKG_VERSION"),
         crate::warehouse::FORMAT,
-        crate::warehouse::parts::part_digits()
+        crate::warehouse::parts::part_digits(),
+        crate::warehouse::parts::row_group_rows()
     );
     // The reference tables are CSV files, which `digest` (of SQL files) does not read.
     let mut reference = Vec::new();

@@ -169,7 +169,7 @@ impl Generation {
     }
 
     /// Write part `part`'s file of folder `table` (see `parts`): `rows`, company by company in
-    /// the order given, each company a row group of its own, with the companies' row counts and
+    /// the order given, in row groups of whole companies (see `parts::row_group_rows`), with the companies' row counts and
     /// `metadata` (their releases) in its footer. Returns its manifest entry; it reaches the
     /// disk by `commit`.
     pub fn write_part(
@@ -198,14 +198,19 @@ impl Generation {
         kv.push((super::parts::COMPANY_ROWS.to_string(), counts.join(",")));
         kv.push(("iijwh.table".to_string(), table.to_string()));
         let mut writer = parquet::Writer::new(schema.clone(), &kv)?;
-        let mut total = 0;
+        let (mut total, mut in_group) = (0, 0);
+        let group_rows = super::parts::row_group_rows();
         for (_, batch) in rows.iter().filter(|(_, b)| b.num_rows() > 0) {
             // Rows read back from a part file carry the schema as stored; the columns are the
             // same.
             let batch = RecordBatch::try_new(schema.clone(), batch.columns().to_vec())?;
             writer.write(&batch)?;
-            writer.end_row_group()?;
             total += batch.num_rows();
+            in_group += batch.num_rows();
+            if in_group >= group_rows {
+                writer.end_row_group()?;
+                in_group = 0;
+            }
         }
         let bytes = writer.finish()?;
         let path = self.dir().join(&file);

@@ -113,8 +113,8 @@ fn latest_ddl(latest: &LatestParts) -> String {
 }
 
 /// The stored latest vintage of `table` of the session's company (variable `company`, else
-/// `newest`, the newest release's): its rows of its part's file of latest/, whose row groups of
-/// other companies DuckDB skips by their statistics.
+/// `newest`, the newest release's): its rows of its part's file of latest/, whose row groups
+/// holding other companies only DuckDB skips by their statistics.
 fn company_latest(table: &str, newest: &str) -> String {
     let company = format!("coalesce(getvariable('company'), {})", sql_string(newest));
     format!(
@@ -258,7 +258,7 @@ ORDER BY name";
 /// The warehouse's format: part of every generation's fingerprint, so a generation an older
 /// iijwh wrote (raw views over its Parquet files, paths inside) is rebuilt, not opened.
 pub const FORMAT: &str =
-    "8: companies in 256 parts by the hash of their id, a row group each; the catalog reads printed figures from the parts, or those of variable parts; the manifest lists its names";
+    "9: companies in 256 parts by the hash of their id, in row groups of whole companies; the catalog reads printed figures from the parts, or those of variable parts; the manifest lists its names";
 
 /// A table's rows for the catalog: its name and one batch.
 pub type TableRows = (String, RecordBatch);

@@ -3,9 +3,9 @@
 //! to companies (the tables with a release_id or company_id, but `companies`) are cut into 256
 //! parts by company, `TABLE/part-XX.parquet`, XX the first byte of the SHA-256 of the company's
 //! id: each table a folder that pyarrow, polars, DuckDB and Spark read as one table. In a part
-//! file the companies follow in id order, each company's rows a row group of their own (its
-//! statistics name the company, so a question about one company skips the others' rows), and
-//! the footer says how many rows each company has (`COMPANY_ROWS`).
+//! file the companies follow in id order, in row groups of whole companies (`row_group_rows`: its
+//! statistics name the companies it holds, so a question about one company skips the row groups
+//! of the others), and the footer says how many rows each company has (`COMPANY_ROWS`).
 //!
 //! Why 256 parts by a hash, measured in bench/RESULTS.md 0p against one file per company (the
 //! layout before) and one file per table: one file per company made 27 files a company (135,000
@@ -93,6 +93,22 @@ pub fn part_digits() -> usize {
         .and_then(|v| v.parse().ok())
         .filter(|&n| n <= 4)
         .unwrap_or(2)
+}
+
+/// The rows a row group of a part file holds at least before the next company starts a new
+/// one: whole companies packed, never one split. A row group per company (the layout of RESULTS
+/// 0p) made a scan of every company ~4x slower than the bare DuckDB CLI over one file, each
+/// row group of a few hundred rows costing DuckDB its own task (RESULTS 0q); at 16,384 rows a
+/// scan of every company costs about what a file per part in one row group does, and a
+/// one-company read decodes a few thousand rows of other companies at most.
+/// `IIJWH_ROW_GROUP_ROWS` sets another (1: a row group per company) for tests and the layout
+/// benchmark; it is part of what every part is made under (`load::plan::build_key`).
+pub fn row_group_rows() -> usize {
+    std::env::var("IIJWH_ROW_GROUP_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(16_384)
 }
 
 /// The part holding `company`'s rows: `part-XX`, XX the first hex digits of the SHA-256 of its

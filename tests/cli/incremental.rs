@@ -803,9 +803,10 @@ fn a_statement_over_the_latest_facts_reads_their_files() {
 }
 
 /// A statement about one company reads its company's row groups of the part it shares with
-/// others: in the part file each company's rows are a row group whose statistics name it alone
-/// (so a reader skips the others' by their statistics), and DuckDB's profile of the catalog's
-/// session shows one scan, of that file, with the company's filter pushed into it.
+/// others: in the part file whole companies are packed into row groups, whose statistics name
+/// the companies they hold (so a reader skips the row groups of others), and DuckDB's profile
+/// of the catalog's session shows one scan, of that file, with the company's filter pushed
+/// into it.
 #[test]
 fn a_one_company_statement_reads_only_its_row_groups() {
     let aside = tempfile::tempdir().unwrap();
@@ -848,38 +849,57 @@ fn a_one_company_statement_reads_only_its_row_groups() {
     let (iij_rows, twin_rows) = (count("iij"), count(&twin));
     assert!(iij_rows > 100 && twin_rows > 0, "{iij_rows} {twin_rows}");
 
-    // The part file: a row group a company, in id order, each one's statistics its id alone.
-    let live = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
-    let file = live.join(format!("latest/revenue_lines/{}.parquet", part_of("iij")));
-    use parquet::file::reader::FileReader;
-    let reader =
-        parquet::file::reader::SerializedFileReader::new(std::fs::File::open(&file).unwrap())
-            .unwrap();
-    let groups: Vec<(String, String, i64)> = reader
-        .metadata()
-        .row_groups()
-        .iter()
-        .map(|g| {
-            let column = g
-                .columns()
-                .iter()
-                .find(|c| c.column_path().string() == "company_id")
+    // The part file: whole companies packed into row groups (the two together, their
+    // statistics both ids) ...
+    let part_groups = || -> Vec<(String, String, i64)> {
+        let live = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
+        let file = live.join(format!("latest/revenue_lines/{}.parquet", part_of("iij")));
+        use parquet::file::reader::FileReader;
+        let reader =
+            parquet::file::reader::SerializedFileReader::new(std::fs::File::open(&file).unwrap())
                 .unwrap();
-            let stats = column.statistics().unwrap();
-            let text = |b: Option<&[u8]>| String::from_utf8(b.unwrap().to_vec()).unwrap();
-            (
-                text(stats.min_bytes_opt()),
-                text(stats.max_bytes_opt()),
-                g.num_rows(),
-            )
-        })
-        .collect();
+        reader
+            .metadata()
+            .row_groups()
+            .iter()
+            .map(|g| {
+                let column = g
+                    .columns()
+                    .iter()
+                    .find(|c| c.column_path().string() == "company_id")
+                    .unwrap();
+                let stats = column.statistics().unwrap();
+                let text = |b: Option<&[u8]>| String::from_utf8(b.unwrap().to_vec()).unwrap();
+                (
+                    text(stats.min_bytes_opt()),
+                    text(stats.max_bytes_opt()),
+                    g.num_rows(),
+                )
+            })
+            .collect()
+    };
+    let mut ids = [twin.clone(), "iij".to_string()];
+    ids.sort();
+    assert_eq!(
+        part_groups(),
+        vec![(ids[0].clone(), ids[1].clone(), (iij_rows + twin_rows) as i64)]
+    );
+    // ... and, built with a row group as small as a company (IIJWH_ROW_GROUP_ROWS=1), a row
+    // group a company, in id order, each one's statistics its id alone.
+    let out = sb
+        .cmd()
+        .env("IIJWH_ROW_GROUP_ROWS", "1")
+        .arg("load")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mut expected = vec![
         ("iij".to_string(), "iij".to_string(), iij_rows as i64),
         (twin.clone(), twin.clone(), twin_rows as i64),
     ];
     expected.sort();
-    assert_eq!(groups, expected);
+    assert_eq!(part_groups(), expected);
+    let live = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
 
     // DuckDB's profile of the catalog's session: one scan, of IIJ's part file, the company's
     // filter pushed into it, IIJ's rows out.
