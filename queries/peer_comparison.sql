@@ -2,23 +2,11 @@
 -- description: Every company of the vintage side by side on standard concepts, for its latest quarter (or the sum of its latest `trailing` quarters, 4 for the trailing twelve months): total revenues, operating income and net income in the company's currency and printed unit and in base currency units, diluted earnings per share in its currency, growth on the same quarters a year earlier (empty on a loss), and gross, operating and net margin (% of total revenues). Each company's own quarters, from its calendar; figures as the newest release of the vintage prints them, in the release's unit. A growth or sum whose quarters are not all printed is empty.
 -- param: trailing INTEGER = 1 -- quarters summed: 1 for the latest quarter, 4 for the trailing twelve months
 -- chart: bar x=company y=revenue_growth_pct,gross_margin_pct,operating_margin_pct,net_margin_pct
-WITH std AS (
-    SELECT f.company_id, f.company, f.period, c.standard, f.unit, f.value,
-           (f.published_on, f.release_id) AS rank
-    FROM figures f
-    JOIN raw.releases r USING (release_id)
-    JOIN release_concepts c ON c.release_id = f.release_id AND c.concept = f.item
-    WHERE c.standard IN ('total_revenues', 'gross_profit', 'operating_income', 'net_income', 'eps_diluted')
-      AND f.comparison = 'level' AND f.measure = 'amount' AND f.period IS NOT NULL
-      -- Amounts in the release's unit; per-share figures in its currency per share.
-      AND (f.unit = r.unit OR (c.standard = 'eps_diluted' AND f.unit LIKE '% per share'))
-      AND coalesce(f.basis, 'actual') = 'actual' AND coalesce(f.scope, 'consolidated') = 'consolidated'
-), quarters AS (
-    SELECT s.company_id, s.company, s.period, s.standard, arg_max(s.unit, s.rank) AS unit,
-           arg_max(s.value, s.rank) AS value, p.fiscal_year * 4 + p.seq AS q, p.end_date
-    FROM std s
-    JOIN raw.periods p ON p.company_id = s.company_id AND p.period = s.period AND p.kind = 'quarter'
-    GROUP BY s.company_id, s.company, s.period, s.standard, p.fiscal_year, p.seq, p.end_date
+WITH quarters AS (
+    -- Each company's quarters of the standard amounts, as the newest release prints them
+    -- (schema/views/25_standard_quarters.sql).
+    SELECT * FROM standard_quarters
+    WHERE standard IN ('total_revenues', 'gross_profit', 'operating_income', 'net_income', 'eps_diluted')
 ), latest AS (
     -- Each company's newest quarter with total revenues.
     SELECT company_id, arg_max(period, q) AS period, max(q) AS q, max(end_date) AS end_date

@@ -185,6 +185,27 @@ fn peers_side_by_side_with_growth_and_margins() {
     // 14,007 on 2Q05's 11,929, computed from the printed amounts (the release states +17.4%).
     assert_eq!(i["revenue_growth_pct"], "17.4");
 
+    // What it reads, every company's quarters of the standard amounts, as the load stored them
+    // is what the vintage computes from every printing.
+    let sql = "FROM standard_quarters ORDER BY ALL";
+    let stored = sb.ok(&["query", "-e", sql, "--format", "csv"]);
+    let computed = sb.ok(&[
+        "query",
+        "--as-of",
+        "2100-01-01",
+        "-e",
+        sql,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(stored, computed);
+    assert!(
+        stored.contains(
+            "iij,Internet Initiative Japan Inc.,2Q06,total_revenues,JPY million,14007.0,"
+        ),
+        "{stored}"
+    );
+
     // Its chart's footer names every company's vintage, not the session company's.
     let svg = sb.dir.path().join("peers.svg");
     sb.ok(&["chart", "peer_comparison", "-o", svg.to_str().unwrap()]);

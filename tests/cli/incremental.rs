@@ -882,7 +882,11 @@ fn a_one_company_statement_reads_only_its_row_groups() {
     ids.sort();
     assert_eq!(
         part_groups(),
-        vec![(ids[0].clone(), ids[1].clone(), (iij_rows + twin_rows) as i64)]
+        vec![(
+            ids[0].clone(),
+            ids[1].clone(),
+            (iij_rows + twin_rows) as i64
+        )]
     );
     // ... and, built with a row group as small as a company (IIJWH_ROW_GROUP_ROWS=1), a row
     // group a company, in id order, each one's statistics its id alone.
@@ -892,7 +896,11 @@ fn a_one_company_statement_reads_only_its_row_groups() {
         .arg("load")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut expected = vec![
         ("iij".to_string(), "iij".to_string(), iij_rows as i64),
         (twin.clone(), twin.clone(), twin_rows as i64),
