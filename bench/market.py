@@ -3,7 +3,7 @@
 parts measured against one file per company and one file per table.
 
     python3 bench/market.py [--iijwh PATH] [--per-company PATH] [--shapes 100x4,1000x4,5000x4,250x40]
-                            [--layouts 1000x4] [--runs 5] [--out FILE]
+                            [--layouts 1000x4] [--runs 5] [--no-cli] [--tmp DIR] [--out FILE]
 
 A shape CxR is C companies of R successive quarters each (`iijwh generate --releases C*R
 --companies C`, real-size releases of ~400 figures). For each shape, with the layout iijwh
@@ -70,6 +70,7 @@ def measure(iijwh, data, newest, held, wh, runs, env):
     senv = dict(env, IIJWH_DATA=str(data), IIJWH_WAREHOUSE=str(wh))
     peaks = {}
     t_load, peaks["load all"] = measured([iijwh, "load", "-q"], senv)
+    print(f"  load all {t_load:.1f} s", file=sys.stderr, flush=True)
     os.sync()
     adds = []
     for i in range(runs):
@@ -151,6 +152,8 @@ def main():
                     help="hex digits of the part names to measure on every shape (2: 256 parts, 1: 16)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--no-cli", action="store_true",
+                    help="skip the bare CLI's factors (the export of 100,000 releases takes long)")
     ap.add_argument("--tmp", default=None,
                     help="scratch folder; a data folder genCxR already there is used as it is")
     args = ap.parse_args()
@@ -186,7 +189,7 @@ def main():
         for label, binary, extra in variants:
             started = time.time()
             m = measure(binary, data, newest, held, tmp / "wh", args.runs, dict(env, **extra))
-            factors = cli_factor(binary, duck, tmp, m["senv"], args.runs) if label.endswith(" parts") else {}
+            factors = cli_factor(binary, duck, tmp, m["senv"], args.runs) if label.endswith(" parts") and not args.no_cli else {}
 
             def cell(name):
                 ms = m[name] * 1000

@@ -81,7 +81,8 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let vintage = args.vintage.for_report(project, report.as_ref());
     let asked = vintage.asked(report.as_ref(), &args.params);
     let statement = report.as_ref().map(|r| &r.sql).or(args.execute.as_ref());
-    let mut wh = super::open_fresh_for(project, asked, statement.map_or("", |s| s), true, false)?;
+    let opened = super::open_fresh_for(project, asked, statement.map_or("", |s| s), true, false)?;
+    let mut wh = super::settled(project, opened)?;
     vintage.apply(&wh)?;
     wh.sandbox()?;
     let (sql, params, title) = match (&report, &args.execute) {

@@ -56,7 +56,7 @@ pub struct Args {
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let mut clock = crate::base::Phases::start();
-    let exit = answer(project, &args, &mut clock)?;
+    let exit = answer(project, &args, &mut clock, true)?;
     clock.lap("print");
     if args.timings {
         clock.print();
@@ -64,7 +64,15 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     Ok(exit)
 }
 
-fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Result<ExitCode> {
+/// Run the statement of `args` and print its answer. With `beside`, the staleness walk of
+/// data/ goes on beside the statement (see `super::Freshness`) and is confirmed before anything
+/// is printed: a stale warehouse is built again and the statement asked again.
+fn answer(
+    project: &Project,
+    args: &Args,
+    clock: &mut crate::base::Phases,
+    beside: bool,
+) -> Result<ExitCode> {
     if let Some(path) = &args.output {
         project.guard_output_file(path)?;
     }
@@ -91,7 +99,14 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
     // `open_fresh_for`): it needs nothing else of the session (no report parameters, no
     // scripts, no vintage note).
     let direct = report.is_none() && !scripts && args.format != Format::Xlsx;
-    let mut wh = session(project, args, &vintage, (asked, &sql), direct, clock)?;
+    let (mut wh, mut freshness) = session(
+        project,
+        args,
+        &vintage,
+        (asked, &sql),
+        (direct, beside),
+        clock,
+    )?;
     let params = match &report {
         Some(r) => report::bind(r, &args.params, |sql| wh.column_values(sql))?,
         None => free_params(&args.params)?,
@@ -116,18 +131,40 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
     let result = match wh.query(&sql, &params) {
         // The catalog's session says what is wrong, with its names to suggest.
         Err(_) if wh.is_direct() => {
-            wh = session(project, args, &vintage, (asked, &sql), false, clock)?;
-            wh.query(&sql, &params)?
+            (wh, freshness) = session(
+                project,
+                args,
+                &vintage,
+                (asked, &sql),
+                (false, false),
+                clock,
+            )?;
+            wh.query(&sql, &params)
         }
-        result => result?,
+        result => result,
     };
     clock.lap("run the statement");
+    if let Some(why) = freshness.confirm()? {
+        clock.lap("check data/ (beside the statement)");
+        drop(wh);
+        super::rebuild(project, &why)?;
+        return answer(project, args, clock, false);
+    }
+    clock.lap("check data/ (beside the statement)");
+    let result = result?;
     if report.is_none() && !scripts {
         let tables = crate::sql::scope::per_company_relations(&sql);
         if !tables.is_empty() && companies_loaded(&wh) > 1 {
             if result.num_rows() == 0 && wh.is_direct() {
                 // Who has rows is asked of the catalog: the empty answer is cheap to ask again.
-                wh = session(project, args, &vintage, (asked, &sql), false, clock)?;
+                (wh, _) = session(
+                    project,
+                    args,
+                    &vintage,
+                    (asked, &sql),
+                    (false, false),
+                    clock,
+                )?;
             }
             company_notes(
                 project,
@@ -186,17 +223,26 @@ fn answer(project: &Project, args: &Args, clock: &mut crate::base::Phases) -> Re
     Ok(ExitCode::SUCCESS)
 }
 
-/// The session statement `sql` runs on, asked about `asked` (see `super::open_fresh_for`), its
-/// vintage set and, unless `--allow-external`, sandboxed.
+/// The session statement `sql` runs on, asked about `asked` (see `super::open_fresh_for`), and
+/// whether its generation is current: confirmed already, or (with `beside`) by the walk going on
+/// beside it, for the caller to confirm before it prints.
+/// Its vintage is set and, unless `--allow-external`, it is sandboxed.
 fn session(
     project: &Project,
     args: &Args,
     vintage: &super::VintageArgs,
     (asked, sql): (super::Asked, &str),
-    direct: bool,
+    (direct, beside): (bool, bool),
     clock: &mut crate::base::Phases,
-) -> Result<crate::warehouse::Warehouse> {
-    let mut wh = super::open_fresh_for(project, asked, sql, !args.no_build, direct)?;
+) -> Result<(crate::warehouse::Warehouse, super::Freshness)> {
+    let opened = super::open_fresh_for(project, asked, sql, !args.no_build, direct)?;
+    let (mut wh, freshness) = match beside {
+        true => opened,
+        false => (
+            super::settled(project, opened)?,
+            super::Freshness::current(),
+        ),
+    };
     clock.lap(match wh.is_direct() {
         true => "open the stored latest files",
         false => "open the warehouse",
@@ -207,7 +253,7 @@ fn session(
         wh.sandbox()?;
     }
     clock.lap("sandbox");
-    Ok(wh)
+    Ok((wh, freshness))
 }
 
 /// How many companies the warehouse holds releases of.

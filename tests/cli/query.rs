@@ -258,3 +258,42 @@ fn prev_quarter_and_year_ago_together_in_one_query() {
         assert_eq!(get("2Q04"), ("1Q04".into(), "".into()), "{sql}");
     }
 }
+
+/// A statement over every company runs beside the staleness walk of data/ (which costs a `stat`
+/// a file); when the walk finds data/ changed, nothing of the stale answer is printed: the
+/// warehouse is built and the statement asked again, so the answer holds the edit.
+#[test]
+fn a_statement_over_every_company_never_prints_a_stale_answer() {
+    let sb = Sandbox::new();
+    sb.ok(&["load"]);
+    let sql = "SELECT count(*) AS n FROM figures WHERE note = 'seen beside'";
+    let ask = || {
+        let out = sb
+            .cmd()
+            .args(["query", "-e", sql, "--format", "csv", "--timings"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{stderr}");
+        (String::from_utf8(out.stdout).unwrap(), stderr)
+    };
+    let (before, stderr) = ask();
+    assert_eq!(before, "n\n0\n");
+    assert!(
+        stderr.contains("check data/ (beside the statement)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("building"), "{stderr}");
+    sb.edit(
+        "revenue_lines.csv",
+        "\"8,675\",,reconciled,\n",
+        "\"8,675\",,reconciled,seen beside\n",
+    );
+    let (after, stderr) = ask();
+    assert!(stderr.contains("building the warehouse"), "{stderr}");
+    assert_ne!(after, before, "{stderr}");
+    assert!(
+        after.starts_with("n\n") && after.trim_end() != "n\n0",
+        "{after}"
+    );
+}
