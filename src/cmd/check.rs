@@ -59,7 +59,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     } else {
         args.vintage.apply(&wh)?;
         // A batch of companies at a time, so memory is a batch's, not the warehouse's.
-        let batches = wh.company_batches();
+        let batches = wh.company_batches()?;
         // The load's times of the rules, so the slowest start first here too.
         run_rules_in_batches(&wh, rules, &wh.manifest().rule_millis, &batches)?
             .into_iter()

@@ -45,7 +45,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             println!(
                 "0 of {} companies read and checked again (their files changed); the others taken \
                  as they were",
-                live.manifest.parts.len()
+                live.manifest.companies
             );
             summary(&live.manifest, &live.checks);
             return Ok(ExitCode::SUCCESS);
@@ -70,8 +70,8 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         .collect();
     println!(
         "loaded {} release(s) of {} companies, {} tables, {rows} rows into {} in {} ms",
-        report.manifest.releases.len(),
-        report.manifest.parts.len(),
+        report.manifest.release_count,
+        report.manifest.companies,
         tables.len(),
         report.generation.display(),
         start.elapsed().as_millis()
@@ -81,7 +81,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         None => println!(
             "{} of {} companies read and checked again (their files changed); the others taken as they were",
             report.touched,
-            report.manifest.parts.len()
+            report.manifest.companies
         ),
     }
     summary(&report.manifest, &report.checks);
@@ -91,10 +91,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
 /// The newest releases of the generation and its rules' outcomes.
 fn summary(manifest: &Manifest, checks: &[(String, Status)]) {
     // The newest releases (all of them up to 20): `iijwh release list` shows every one.
-    let mut releases: Vec<_> = manifest.releases.iter().collect();
-    releases
-        .sort_by(|a, b| (&a.published_on, &a.release_id).cmp(&(&b.published_on, &b.release_id)));
-    let shown = &releases[releases.len().saturating_sub(20)..];
+    let shown = &manifest.newest_releases;
     let mut table = new_table(&["release", "company", "period", "published", "figures"]);
     for r in shown {
         table.add_row([
@@ -106,10 +103,10 @@ fn summary(manifest: &Manifest, checks: &[(String, Status)]) {
         ]);
     }
     println!("{table}");
-    if shown.len() < releases.len() {
+    if shown.len() < manifest.release_count {
         println!(
             "({} older releases not shown; `iijwh release list` shows all)",
-            releases.len() - shown.len()
+            manifest.release_count - shown.len()
         );
     }
     let failed: Vec<&str> = checks

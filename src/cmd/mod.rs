@@ -261,7 +261,7 @@ pub fn open_fresh_for(
     };
     let opened = Warehouse::open_for_company(project, (name, as_of), reads, |manifest| {
         let guess = name
-            .or_else(|| manifest.newest_company(as_of))
+            .or_else(|| manifest.newest_company())
             .unwrap_or_default()
             .to_string();
         let stale = build.then(|| staleness_for_company(project, manifest, &guess, newest));

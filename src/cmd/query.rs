@@ -258,13 +258,7 @@ fn session(
 
 /// How many companies the warehouse holds releases of.
 fn companies_loaded(wh: &crate::warehouse::Warehouse) -> usize {
-    let ids: std::collections::HashSet<&str> = wh
-        .manifest()
-        .releases
-        .iter()
-        .map(|r| r.company.as_str())
-        .collect();
-    ids.len()
+    wh.manifest().companies_released
 }
 
 /// With more than one company loaded, an ad-hoc statement over the per-company views `tables`
@@ -282,7 +276,7 @@ fn company_notes(
         true => {
             let id = wh
                 .manifest()
-                .newest_company(None)
+                .newest_company()
                 .unwrap_or_default()
                 .to_string();
             let record = project.data.join("companies").join(format!("{id}.toml"));

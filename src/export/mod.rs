@@ -309,6 +309,7 @@ fn write_export(
     ))?;
     let releases: Vec<ReleaseInfo> = wh
         .manifest()
+        .body()?
         .releases
         .iter()
         .filter(|r| release_ids.contains(&r.release_id))
@@ -469,7 +470,7 @@ fn write_in_batches(
     let mut writer: Option<(parquet::Writer, SchemaRef)> = None;
     let mut rows = 0;
     let written = (|| -> Result<()> {
-        for companies in wh.company_batches() {
+        for companies in wh.company_batches()? {
             wh.read_parts_of(Some(&companies))?;
             let piece = read_table(wh, catalog, name)?;
             let (w, _) = match &mut writer {

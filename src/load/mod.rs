@@ -19,7 +19,7 @@ use crate::sql::rules::{load_rules, Outcome, Ran, RuleQueue, Status};
 use crate::warehouse::build::{inject_step_fault, remove_retired, Generation};
 use crate::warehouse::manifest::TableEntry;
 use crate::warehouse::manifest::{
-    fingerprint_of, schema_stamp, verify_files, Manifest, PartEntry, SourceStamps,
+    fingerprint_of, schema_stamp, verify_files, Body, Manifest, PartEntry, SourceStamps,
 };
 use crate::warehouse::parts::{
     self, company_scoped, merged_part, part_of, read_from_parts, row_companies, rows_of,
@@ -299,9 +299,14 @@ fn step(
     // manifest has them, and those read now; in release order.
     let reused_releases: BTreeSet<&String> =
         plan.reused.iter().flat_map(|p| p.releases.keys()).collect();
+    // (A full load takes none: the live part manifests may be what it rebuilds for.)
     let mut releases: Vec<ReleaseInfo> = previous
         .iter()
-        .flat_map(|m| &m.releases)
+        .filter(|_| !reused_releases.is_empty())
+        .map(|m| m.body())
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flat_map(|b| &b.releases)
         .filter(|r| reused_releases.contains(&r.release_id))
         .cloned()
         .chain(dataset.releases.iter().cloned())
@@ -395,22 +400,22 @@ fn step(
             generation.sync_in_background()?;
             // The new generation's manifest; its catalog digest decides whether the live
             // catalog is copied.
-            let manifest = Manifest {
-                schema_version: catalog.version.clone(),
-                fingerprint: under.fingerprint.to_string(),
-                built_at: chrono::Utc::now().to_rfc3339(),
-                releases,
-                tables: generation.tables(),
-                catalog: None,
-                catalog_digest: Some(digest.clone()),
-                rule_millis: Default::default(),
-                build_key: Some(under.key.to_string()),
-                parts: parts.into_values().collect(),
+            let manifest = Manifest::new(
+                (
+                    catalog.version.clone(),
+                    under.fingerprint.to_string(),
+                    chrono::Utc::now().to_rfc3339(),
+                ),
+                Body {
+                    releases,
+                    parts: parts.into_values().collect(),
+                },
+                generation.tables(),
+                Some(digest.clone()),
+                Some(under.key.to_string()),
                 part_files,
-                stamps: Some(under.stamps.clone()),
-                latest_ddl: None,
-                catalog_names: Vec::new(),
-            };
+                Some(under.stamps.clone()),
+            );
             let session = opened
                 .recv()
                 .map_err(|_| anyhow::anyhow!("the load's session failed to start"))?;
@@ -477,7 +482,10 @@ fn step(
     let mut made_outcomes: BTreeMap<String, Vec<CompanyRows>> = BTreeMap::new();
     // The live generation's rule outcomes, a part at a time, read once each.
     let mut live_outcomes: HashMap<String, Vec<CompanyRows>> = HashMap::new();
-    for part in &mut manifest.parts {
+    let mut outcome_files = Vec::new();
+    let body = manifest.body_mut()?;
+    let (every_release, parts) = (&body.releases, &mut body.parts);
+    for part in parts {
         let company = &part.company_id;
         let share = if plan.touched.contains(company) {
             let mine = by_company.get(company).map(Vec::as_slice).unwrap_or(&[]);
@@ -546,9 +554,9 @@ fn step(
         if rows.is_empty() {
             continue;
         }
-        let metadata = part_metadata(manifest.releases.iter(), &rows);
+        let metadata = part_metadata(every_release.iter(), &rows);
         let entry = generation.write_part(RULE_OUTCOMES, part, &table.schema, &rows, &metadata)?;
-        manifest.part_files.push(entry);
+        outcome_files.push(entry);
     }
     if let Some(mine) = by_company.get(WAREHOUSE_SHARE) {
         shares.push(check_results_batch(table, &outcomes, mine)?);
@@ -565,7 +573,8 @@ fn step(
             Some((id, n.parse().ok()?))
         })
         .collect();
-    for release in &mut manifest.releases {
+    manifest.part_files.extend(outcome_files);
+    for release in &mut manifest.body_mut()?.releases {
         if let Some(&n) = counts.get(release.release_id.as_str()) {
             release.figures = n;
         } else if release_company.contains_key(&release.release_id) {
@@ -598,7 +607,7 @@ fn store_latest_vintage(
     generation: &mut Generation,
     (made, reused, touched_parts): (&[&String], &BTreeSet<&String>, &BTreeSet<String>),
 ) -> Result<(LatestParts, Vec<TableEntry>)> {
-    let releases = wh.manifest().releases.clone();
+    let releases = wh.manifest().body()?.releases.clone();
     wh.set_variable("every_company", "true")?;
     let tables = wh.column_values(&format!(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = '{LATEST}' \
@@ -638,7 +647,7 @@ fn store_latest_vintage(
     wh.set_variable("every_company", "false")?;
     let newest = wh
         .manifest()
-        .newest_company(None)
+        .newest_company()
         .map(str::to_string)
         .context("the generation has no release")?;
     Ok((

@@ -80,8 +80,11 @@ pub fn plan(
     let Some((manifest, intact)) = live else {
         return full("no warehouse yet");
     };
+    let Ok(body) = manifest.body() else {
+        return full("the live warehouse's part manifests cannot be read");
+    };
     if manifest.build_key.as_deref() != Some(key) {
-        return full(if manifest.parts.is_empty() {
+        return full(if body.parts.is_empty() {
             "the live warehouse has no company parts (an older iijwh built it)"
         } else {
             "schema/ or iijwh changed since the last load"
@@ -92,13 +95,13 @@ pub fn plan(
     }
     // Each release folder of the live generation, with its company and stamp.
     let mut known: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
-    for part in &manifest.parts {
+    for part in &body.parts {
         for (folder, stamp) in &part.releases {
             known.insert(folder, (&part.company_id, stamp));
         }
     }
     let mut touched: BTreeSet<String> = BTreeSet::new();
-    for part in &manifest.parts {
+    for part in &body.parts {
         let record_changed = scan.companies.get(&part.company_id) != Some(&part.stamp);
         let release_gone = part
             .releases
@@ -109,7 +112,7 @@ pub fn plan(
         }
     }
     for id in scan.companies.keys() {
-        if !manifest.parts.iter().any(|p| &p.company_id == id) {
+        if !body.parts.iter().any(|p| &p.company_id == id) {
             touched.insert(id.clone());
         }
     }
@@ -129,7 +132,7 @@ pub fn plan(
             None => return full("a release folder's release.toml cannot be read"),
         }
     }
-    let (replaced, reused): (Vec<PartEntry>, Vec<PartEntry>) = manifest
+    let (replaced, reused): (Vec<PartEntry>, Vec<PartEntry>) = body
         .parts
         .iter()
         .cloned()

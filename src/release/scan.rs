@@ -36,8 +36,14 @@ const NO_METADATA: &str = "none";
 
 /// One hash of the stamps of `map`, name by name.
 fn map_digest(map: &BTreeMap<String, String>) -> String {
+    stamps_digest(map.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+}
+
+/// One hash of names and their stamps, in the order given: what a manifest keeps of a list it
+/// need not hold whole to be compared with a scan (see `warehouse::manifest::Manifest`).
+pub fn stamps_digest<'a>(items: impl Iterator<Item = (&'a str, &'a str)>) -> String {
     let mut hasher = Sha256::new();
-    for (name, stamp) in map {
+    for (name, stamp) in items {
         hasher.update(name.as_bytes());
         hasher.update([0]);
         hasher.update(stamp.as_bytes());
@@ -73,6 +79,16 @@ impl DataScan {
     /// company record (`others`).
     pub fn others_digest(&self) -> String {
         map_digest(&self.others)
+    }
+
+    /// One hash of the company records' stamps (`companies`).
+    pub fn companies_digest(&self) -> String {
+        map_digest(&self.companies)
+    }
+
+    /// One hash of the release folders' names (not their stamps).
+    pub fn folders_digest(&self) -> String {
+        stamps_digest(self.releases.keys().map(|n| (n.as_str(), "")))
     }
 
     /// One hash of the release folders' metadata stamps (`metadata`).

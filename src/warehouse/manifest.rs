@@ -1,9 +1,15 @@
 //! A generation's manifest (tables, files, checksums, releases) and the staleness check: whether
 //! the live generation still matches data/ and schema/, and whether its files are intact.
+//!
+//! The manifest is two layers: `manifest.json`, what every session reads (the files and their
+//! checksums, the stamps, digests of the lists below), and `manifest/part-XX.json`, a part's
+//! companies and releases (`Body`), read when a command needs them: a one-company session
+//! reads its part's, a load all of them. At 100,000 releases the one file was 27 MB, ~150 ms
+//! to parse at every open; the header is ~1.5 MB whatever the number of releases.
 
 use crate::base::hex;
 use crate::base::project::Project;
-use crate::release::{scan_data, DataScan, FileIdentity, ReleaseInfo};
+use crate::release::{scan_data, stamps_digest, DataScan, FileIdentity, ReleaseInfo};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -13,6 +19,18 @@ use std::path::{Path, PathBuf};
 pub const MANIFEST: &str = "manifest.json";
 pub const CURRENT: &str = "current";
 pub const GENERATIONS: &str = "generations";
+/// The folder of a generation holding its parts' manifests (`Body`, a file a part).
+pub const PART_MANIFESTS: &str = "manifest";
+
+/// What the manifest says of each company and release: kept a part at a time beside the header
+/// (`PART_MANIFESTS`), read when asked for (see `Manifest::body`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Body {
+    /// In release id order.
+    pub releases: Vec<ReleaseInfo>,
+    /// What each company was made from, in company order (see `warehouse::parts`).
+    pub parts: Vec<PartEntry>,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
@@ -20,7 +38,25 @@ pub struct Manifest {
     /// Hash of schema/ and data/ this generation was built from; a mismatch means stale.
     pub fingerprint: String,
     pub built_at: String,
-    pub releases: Vec<ReleaseInfo>,
+    /// The newest releases, up to 20, oldest first (published last; ties: the greatest release
+    /// id): what a load prints, and the newest's company (see `newest_company`).
+    #[serde(default)]
+    pub newest_releases: Vec<ReleaseInfo>,
+    /// How many companies the body holds (with a record), how many of them have releases, and
+    /// how many releases.
+    #[serde(default)]
+    pub companies: usize,
+    #[serde(default)]
+    pub companies_released: usize,
+    #[serde(default)]
+    pub release_count: usize,
+    /// `stamps_digest` of every company's record stamp, in company order, and of every
+    /// release folder's name, in name order: what the check of one company's answers compares
+    /// with data/ without reading every part's manifest (`staleness_for_company`).
+    #[serde(default)]
+    pub records_digest: String,
+    #[serde(default)]
+    pub folders_digest: String,
     pub tables: Vec<TableEntry>,
     /// The generation's catalog file (see warehouse::CATALOG); absent in older generations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,9 +72,12 @@ pub struct Manifest {
     /// the rules, the reference tables or iijwh changed) makes every part again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_key: Option<String>,
-    /// What each company was made from, in company order (see `warehouse::parts`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub parts: Vec<PartEntry>,
+    /// The companies and releases: given when the manifest is made, else read from the
+    /// generation it was read from (`home`) when first asked for.
+    #[serde(skip)]
+    body: std::sync::OnceLock<Body>,
+    #[serde(skip)]
+    home: Option<PathBuf>,
     /// The files of the company parts: a file per part (of the companies it holds) and table,
     /// latest vintage table and rule outcomes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -58,18 +97,204 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    /// The company of the newest release (published last; ties: the greatest release id),
-    /// among those published by `as_of` (None: all), as vintage_company has it with only
-    /// variable vintage_date set, or none: the company a session shows when asked for none,
-    /// and whose stored latest vintage the catalog's views read then.
-    pub fn newest_company(&self, as_of: Option<chrono::NaiveDate>) -> Option<&str> {
-        let by = as_of.map(|d| d.format("%Y-%m-%d").to_string());
-        self.releases
-            .iter()
-            .filter(|r| by.as_ref().is_none_or(|by| &r.published_on <= by))
-            .max_by(|a, b| (&a.published_on, &a.release_id).cmp(&(&b.published_on, &b.release_id)))
-            .map(|r| r.company.as_str())
+    /// A new generation's manifest, its body given; the digests of the header are made from it
+    /// when it is written (`write_manifest`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        (schema_version, fingerprint, built_at): (String, String, String),
+        body: Body,
+        tables: Vec<TableEntry>,
+        catalog_digest: Option<String>,
+        build_key: Option<String>,
+        part_files: Vec<TableEntry>,
+        stamps: Option<SourceStamps>,
+    ) -> Manifest {
+        Manifest {
+            schema_version,
+            fingerprint,
+            built_at,
+            newest_releases: Vec::new(),
+            companies: 0,
+            companies_released: 0,
+            release_count: 0,
+            records_digest: String::new(),
+            folders_digest: String::new(),
+            tables,
+            catalog: None,
+            catalog_digest,
+            rule_millis: BTreeMap::new(),
+            build_key,
+            body: std::sync::OnceLock::from(body),
+            home: None,
+            part_files,
+            stamps,
+            latest_ddl: None,
+            catalog_names: Vec::new(),
+        }
     }
+
+    /// The companies and releases, read from the generation's part manifests the first time
+    /// they are asked for.
+    pub fn body(&self) -> Result<&Body> {
+        if let Some(body) = self.body.get() {
+            return Ok(body);
+        }
+        let home = self
+            .home
+            .as_deref()
+            .context("a manifest without its generation has no companies")?;
+        let mut body = Body::default();
+        for part in read_part_manifests(home)? {
+            body.releases.extend(part.releases);
+            body.parts.extend(part.parts);
+        }
+        body.releases
+            .sort_by(|a, b| a.release_id.cmp(&b.release_id));
+        body.parts.sort_by(|a, b| a.company_id.cmp(&b.company_id));
+        Ok(self.body.get_or_init(|| body))
+    }
+
+    /// `body`, to change.
+    pub fn body_mut(&mut self) -> Result<&mut Body> {
+        self.body()?;
+        Ok(self.body.get_mut().expect("read just now"))
+    }
+
+    /// What the manifest records of `company`, reading its part's manifest alone when the body
+    /// was not read.
+    pub fn company_part(&self, company: &str) -> Result<Option<PartEntry>> {
+        let find = |parts: &[PartEntry]| parts.iter().find(|p| p.company_id == company).cloned();
+        if let Some(body) = self.body.get() {
+            return Ok(find(&body.parts));
+        }
+        let Some(home) = self.home.as_deref() else {
+            return Ok(None);
+        };
+        let part = super::parts::part_of(company);
+        match read_part_manifest(&home.join(PART_MANIFESTS).join(format!("{part}.json")))? {
+            Some(body) => Ok(find(&body.parts)),
+            None => Ok(None),
+        }
+    }
+
+    /// The company of the newest release (published last; ties: the greatest release id), as
+    /// vintage_company has it with no variable set, or none: the company a session shows when
+    /// asked for none, and whose stored latest vintage the catalog's views read then.
+    pub fn newest_company(&self) -> Option<&str> {
+        let newest = match self.body.get() {
+            Some(body) => newest_of(&body.releases, 1).pop(),
+            None => self.newest_releases.last(),
+        };
+        newest.map(|r| r.company.as_str())
+    }
+}
+
+/// The `n` newest of `releases`, oldest first.
+fn newest_of(releases: &[ReleaseInfo], n: usize) -> Vec<&ReleaseInfo> {
+    let mut sorted: Vec<&ReleaseInfo> = releases.iter().collect();
+    sorted.sort_by(|a, b| (&a.published_on, &a.release_id).cmp(&(&b.published_on, &b.release_id)));
+    sorted.split_off(sorted.len().saturating_sub(n))
+}
+
+/// Every part manifest of the generation in `dir`, in part order (none: an empty generation).
+fn read_part_manifests(dir: &Path) -> Result<Vec<Body>> {
+    let folder = dir.join(PART_MANIFESTS);
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return Ok(Vec::new());
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    let mut out = Vec::new();
+    for path in paths {
+        out.extend(read_part_manifest(&path)?);
+    }
+    Ok(out)
+}
+
+/// One part manifest; None when there is none (a part without companies).
+fn read_part_manifest(path: &Path) -> Result<Option<Body>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(e).with_context(|| {
+                format!(
+                    "reading {}: the warehouse is damaged; run `iijwh load`",
+                    path.display()
+                )
+            })
+        }
+    };
+    serde_json::from_str(&text).map(Some).with_context(|| {
+        format!(
+            "{}: not a valid part manifest; run `iijwh load`",
+            path.display()
+        )
+    })
+}
+
+/// Write the manifest of the generation in `dir`: a part manifest for each part with
+/// companies, linked from the live generation (`live`) when it holds the same bytes, then the
+/// header with the body's digests, each synced before the rename that makes it the manifest.
+/// An add-one load at 100,000 releases writes one part manifest of 256.
+pub fn write_manifest(dir: &Path, manifest: &mut Manifest, live: Option<&Path>) -> Result<()> {
+    let body = manifest.body()?.clone();
+    let mut by_part: BTreeMap<String, Body> = BTreeMap::new();
+    for r in &body.releases {
+        let part = super::parts::part_of(&r.company);
+        by_part.entry(part).or_default().releases.push(r.clone());
+    }
+    for p in &body.parts {
+        let part = super::parts::part_of(&p.company_id);
+        by_part.entry(part).or_default().parts.push(p.clone());
+    }
+    let folder = dir.join(PART_MANIFESTS);
+    std::fs::create_dir_all(&folder)?;
+    for (part, of_part) in &by_part {
+        let name = format!("{part}.json");
+        let bytes = serde_json::to_vec(of_part)?;
+        let old = live.map(|l| l.join(PART_MANIFESTS).join(&name));
+        let same = old
+            .as_ref()
+            .is_some_and(|o| std::fs::read(o).is_ok_and(|b| b == bytes));
+        let path = folder.join(&name);
+        if same && std::fs::hard_link(old.as_ref().expect("same"), &path).is_ok() {
+            continue;
+        }
+        std::fs::write(&path, &bytes)?;
+        std::fs::File::open(&path)?.sync_all()?;
+    }
+    crate::base::sync_dir(&folder)?;
+    manifest.newest_releases = newest_of(&body.releases, 20).into_iter().cloned().collect();
+    manifest.companies = body.parts.len();
+    let released: std::collections::BTreeSet<&str> =
+        body.releases.iter().map(|r| r.company.as_str()).collect();
+    manifest.companies_released = released.len();
+    manifest.release_count = body.releases.len();
+    manifest.records_digest = stamps_digest(
+        body.parts
+            .iter()
+            .map(|p| (p.company_id.as_str(), p.stamp.as_str())),
+    );
+    let mut folders: Vec<&str> = body
+        .parts
+        .iter()
+        .flat_map(|p| p.releases.keys().map(String::as_str))
+        .collect();
+    folders.sort_unstable();
+    manifest.folders_digest = stamps_digest(folders.into_iter().map(|f| (f, "")));
+    let tmp = dir.join(format!(".{MANIFEST}.tmp"));
+    // Compact: every command reads it; `jq .` shows it indented.
+    std::fs::write(&tmp, serde_json::to_string(manifest)?)?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, dir.join(MANIFEST))?;
+    crate::base::sync_dir(dir)?;
+    manifest.home = Some(dir.to_path_buf());
+    Ok(())
 }
 
 /// What a generation was built from besides its parts' stamps: schema/ and iijwh
@@ -141,8 +366,10 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
             path.display()
         )
     })?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{}: not a valid manifest; run `iijwh load`", path.display()))
+    let mut manifest: Manifest = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a valid manifest; run `iijwh load`", path.display()))?;
+    manifest.home = Some(dir.to_path_buf());
+    Ok(manifest)
 }
 
 /// Why the warehouse no longer matches data/ and schema/ (None when it does); damage to its files
@@ -182,7 +409,7 @@ pub fn staleness_for_company(
     let Some(stamps) = &manifest.stamps else {
         return changed("the manifest's format");
     };
-    let Some(part) = manifest.parts.iter().find(|p| p.company_id == company) else {
+    let Some(part) = manifest.company_part(company)? else {
         return changed(&format!("company {company}"));
     };
     if schema_stamp(project)? != stamps.schema {
@@ -196,13 +423,10 @@ pub fn staleness_for_company(
     if newest && (stamps.metadata.is_empty() || scan.metadata_digest() != stamps.metadata) {
         return changed("a release's release.toml");
     }
-    let records = manifest.parts.iter().map(|p| (&p.company_id, &p.stamp));
-    if !scan.companies.iter().eq(records) {
+    if scan.companies_digest() != manifest.records_digest {
         return changed("data/companies/");
     }
-    let folders = manifest.parts.iter().flat_map(|p| p.releases.keys());
-    let folders: std::collections::BTreeSet<&String> = folders.collect();
-    if !scan.releases.keys().eq(folders) {
+    if scan.folders_digest() != manifest.folders_digest {
         return changed("the list of data/releases/");
     }
     if part

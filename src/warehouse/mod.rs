@@ -258,7 +258,7 @@ ORDER BY name";
 /// The warehouse's format: part of every generation's fingerprint, so a generation an older
 /// iijwh wrote (raw views over its Parquet files, paths inside) is rebuilt, not opened.
 pub const FORMAT: &str =
-    "9: companies in 256 parts by the hash of their id, in row groups of whole companies; the catalog reads printed figures from the parts, or those of variable parts; the manifest lists its names";
+    "10: companies in 256 parts by the hash of their id, in row groups of whole companies; the catalog reads printed figures from the parts, or those of variable parts; the manifest lists its names, its companies and releases a part at a time";
 
 /// A table's rows for the catalog: its name and one batch.
 pub type TableRows = (String, RecordBatch);
@@ -563,7 +563,7 @@ impl Warehouse {
         };
         // A name that is not an id has no part of its own: the catalog then answers.
         let direct = tables.and_then(|tables| {
-            let id = name.or_else(|| manifest.newest_company(None))?;
+            let id = name.or_else(|| manifest.newest_company())?;
             Some((id.to_string(), tables))
         });
         let (opened, aside) = std::thread::scope(|scope| {
@@ -611,7 +611,7 @@ impl Warehouse {
         id: &str,
         tables: &[&str],
     ) -> Result<Option<Connection>> {
-        if !manifest.parts.iter().any(|p| p.company_id == id) {
+        if manifest.company_part(id)?.is_none() {
             return Ok(None);
         }
         let files = manifest.files_of_company(id);
@@ -812,16 +812,19 @@ impl Warehouse {
     /// The generation's companies in batches of about `parts::batch_releases()` releases, whole
     /// parts in part order: what the commands that read every company read at once (see
     /// `read_parts_of`).
-    pub fn company_batches(&self) -> Vec<Vec<String>> {
+    pub fn company_batches(&self) -> Result<Vec<Vec<String>>> {
         let companies = self
             .manifest
+            .body()?
             .parts
             .iter()
             .map(|p| (p.company_id.clone(), p.releases.keys().cloned().collect()));
-        parts::batches(Vec::<String>::new(), companies, parts::batch_releases())
-            .into_iter()
-            .map(|(companies, _)| companies.into_iter().collect())
-            .collect()
+        Ok(
+            parts::batches(Vec::<String>::new(), companies, parts::batch_releases())
+                .into_iter()
+                .map(|(companies, _)| companies.into_iter().collect())
+                .collect(),
+        )
     }
 
     /// Have the part views read the parts of `companies` only (`Some`), or every part (`None`,
@@ -991,7 +994,7 @@ impl Warehouse {
             bail!("a session of the stored latest vintage answers no other vintage");
         }
         if let Some(id) = &vintage.company {
-            if !self.manifest.parts.iter().any(|p| &p.company_id == id) {
+            if self.manifest.company_part(id)?.is_none() {
                 bail!("a session of the stored latest vintage names its company by id");
             }
             let sql = format!("SET VARIABLE company = {};\n", sql_string(id));

@@ -18,9 +18,37 @@ fn universe(aside: &Path) -> Sandbox {
     sb
 }
 
+/// The live generation's manifest: its header, with its part manifests (`manifest/part-XX.json`,
+/// each a part's companies and releases) as "body", by file name.
 fn manifest(warehouse: &Path) -> serde_json::Value {
     let dir = std::fs::canonicalize(warehouse.join("current")).unwrap();
-    serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
+    let read = |p: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    };
+    let mut header = read(&dir.join("manifest.json"));
+    let mut body = serde_json::Map::new();
+    for entry in std::fs::read_dir(dir.join("manifest")).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        body.insert(name, read(&entry.path()));
+    }
+    assert!(!body.is_empty(), "no part manifest in {}", dir.display());
+    header["body"] = serde_json::Value::Object(body);
+    header
+}
+
+/// What two manifests must agree on when their warehouses were made from the same data/: the
+/// companies and releases, and the header's digests of them.
+fn same_body(a: &serde_json::Value, b: &serde_json::Value) {
+    for key in [
+        "body",
+        "newest_releases",
+        "records_digest",
+        "folders_digest",
+        "release_count",
+    ] {
+        assert!(!a[key].is_null(), "no {key} in the manifest");
+        assert_eq!(a[key], b[key], "{key} differs");
+    }
 }
 
 /// Every table and part file of the live generation: (file, sha256), sorted.
@@ -203,8 +231,7 @@ fn incremental_loads_end_where_a_full_rebuild_does() {
     assert!(full_rebuild(&sb, &full).contains("asked for (--full)"));
     assert_eq!(files(&sb.warehouse()), files(&full), "the files differ");
     assert_eq!(catalog_rows(&sb, &sb.warehouse()), catalog_rows(&sb, &full));
-    let m = manifest(&sb.warehouse());
-    assert_eq!(m["releases"], manifest(&full)["releases"]);
+    same_body(&manifest(&sb.warehouse()), &manifest(&full));
 
     // A full load made a batch of companies at a time (here one release a batch, so one company
     // each: three steps, two sealed before the last goes live) makes the same warehouse.
@@ -230,7 +257,7 @@ fn incremental_loads_end_where_a_full_rebuild_does() {
         "the batched load's files differ"
     );
     assert_eq!(catalog_rows(&sb, &batched), catalog_rows(&sb, &full));
-    assert_eq!(manifest(&batched)["releases"], manifest(&full)["releases"]);
+    same_body(&manifest(&batched), &manifest(&full));
     // Only the last step's generation is left, live.
     let generations: Vec<_> = std::fs::read_dir(batched.join("generations"))
         .unwrap()
@@ -800,6 +827,75 @@ fn a_statement_over_the_latest_facts_reads_their_files() {
         ])
         .0
     );
+}
+
+/// A session reads the manifest's header and, about one company, that company's part manifest
+/// (`manifest/part-XX.json`) only: with every other part manifest damaged, IIJ's report and a
+/// statement over every company still answer from the same generation; a load that then finds
+/// them unreadable builds every part again, and says why.
+#[test]
+fn a_session_reads_the_header_and_its_companys_part_manifest_only() {
+    let aside = tempfile::tempdir().unwrap();
+    let sb = universe(&aside.path().join("eurolumen-3q07"));
+    sb.ok(&["load"]);
+    let live = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
+    let mine = format!("{}.json", part_of("iij"));
+    let mut damaged = 0;
+    for entry in std::fs::read_dir(live.join("manifest")).unwrap().flatten() {
+        if entry.file_name().to_string_lossy() != mine {
+            std::fs::write(entry.path(), "{damaged").unwrap();
+            damaged += 1;
+        }
+    }
+    assert!(damaged >= 1, "no other company's part manifest to damage");
+    let trend = || {
+        query(
+            &sb,
+            &["trend_revenue", "--company", "iij", "--format", "csv"],
+        )
+    };
+    let (table, said) = trend();
+    let rows = crate::common::parse_csv(&table);
+    let q2 = rows.iter().find(|r| r["quarter"] == "2Q06").expect("2Q06");
+    assert_eq!(q2["total_revenues"], "14007.0", "{table}");
+    assert!(!said.contains("building"), "{said}");
+    let sum = "SELECT count(DISTINCT company_id) AS companies FROM figures";
+    let (every, said) = query(&sb, &["-e", sum, "--format", "csv"]);
+    assert_eq!(every.lines().nth(1), Some("3"), "{every}");
+    assert!(!said.contains("building"), "{said}");
+    assert_eq!(
+        std::fs::canonicalize(sb.warehouse().join("current")).unwrap(),
+        live
+    );
+
+    // A release of Brightline written again: the load cannot tell which parts to take as they
+    // were.
+    let path = sb.data.join("releases/brightline-2q06/revenue_lines.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text).unwrap();
+    let out = sb.cmd().args(["load"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(
+            "every company read and checked: the live warehouse's part manifests cannot be read"
+        ),
+        "{stdout}"
+    );
+    let (again, _) = trend();
+    assert_eq!(again, table);
+    let rebuilt = std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
+    for entry in std::fs::read_dir(rebuilt.join("manifest"))
+        .unwrap()
+        .flatten()
+    {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).expect("a part manifest made again");
+    }
 }
 
 /// A statement about one company reads its company's row groups of the part it shares with

@@ -80,13 +80,7 @@ pub fn sql(
 /// rows there: as `iijwh query` says on stderr.
 fn company_notes(wh: &Warehouse, text: &str, empty: bool) -> Result<Vec<String>> {
     let tables = crate::sql::scope::per_company_relations(text);
-    let companies: std::collections::HashSet<&str> = wh
-        .manifest()
-        .releases
-        .iter()
-        .map(|r| r.company.as_str())
-        .collect();
-    if tables.is_empty() || companies.len() < 2 {
+    if tables.is_empty() || wh.manifest().companies_released < 2 {
         return Ok(Vec::new());
     }
     let (id, name) = wh.session_company()?;
