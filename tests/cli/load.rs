@@ -27,6 +27,24 @@ fn load_writes_zstd_parquet_with_provenance() {
     assert_eq!(kv["iijwh.schema_version"], "1");
     assert!(kv["iijwh.source_sha256"].contains("2e27e14fda6a6222"));
     assert!(kv["iijwh.column_descriptions"].contains("Slide title as printed"));
+    // A warehouse-wide file names how many releases it holds and one hash of their list.
+    let whole = std::fs::File::open(current.join("companies.parquet")).unwrap();
+    let whole = parquet::file::reader::SerializedFileReader::new(whole).unwrap();
+    let whole: std::collections::HashMap<_, _> = whole
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .unwrap()
+        .iter()
+        .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(whole["iijwh.releases"], "1");
+    use sha2::Digest;
+    let listed = format!("{}\n", kv["iijwh.source_sha256"]);
+    let digest = sha2::Sha256::digest(listed.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(whole["iijwh.releases_sha256"], hex);
+    assert!(!whole.contains_key("iijwh.release_ids"));
     let col = meta.row_group(0).column(0);
     assert!(
         col.compression().to_string().starts_with("ZSTD"),
