@@ -7,7 +7,8 @@
 //! or iijwh does by itself), with the same result byte for byte.
 
 use crate::base::project::Project;
-use crate::load::{build, unchanged};
+use crate::base::Phases;
+use crate::load::{build, unchanged, Live};
 use crate::render::new_table;
 use crate::sql::rules::Status;
 use crate::warehouse::manifest::Manifest;
@@ -32,9 +33,20 @@ pub struct Args {
 
 pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     let start = Instant::now();
-    // Nothing changed since the live generation was built: nothing is written.
+    // Nothing changed since the live generation was built: nothing is written. Else the walk
+    // that found the change is the load's.
+    let mut walked = None;
+    let mut checked = Phases::start();
     if !args.full {
-        if let Some(live) = unchanged(project)? {
+        let live = match unchanged(project)? {
+            Live::Unchanged(live) => Some(live),
+            Live::Changed(walk) => {
+                walked = walk;
+                None
+            }
+        };
+        checked.lap("walk data/ and schema/: did anything change?");
+        if let Some(live) = live {
             println!(
                 "nothing to load: no file of {} or schema/ changed since {} was built, so no new \
                  generation ({} ms; `iijwh load --full` makes every part again)",
@@ -51,10 +63,11 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let report = build(project, args.full)?;
+    let report = build(project, args.full, walked)?;
     // The process ends after printing: DuckDB's teardown would only cost time.
     report.engine.abandon();
     if args.timings {
+        checked.print();
         report.phases.print();
     }
     let files: Vec<_> = report.manifest.files().collect();

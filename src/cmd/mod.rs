@@ -203,7 +203,7 @@ pub fn rebuild(project: &Project, why: &str) -> anyhow::Result<()> {
         "building the warehouse from {} ({why}) ...",
         project.data.display()
     ));
-    crate::load::build(project, false)?;
+    crate::load::build(project, false, None)?;
     Ok(())
 }
 

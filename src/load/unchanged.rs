@@ -3,11 +3,10 @@
 //! (no generation, no sweep of retired ones) and answers from the live manifest and its stored
 //! rule outcomes: a stat per data file and one small Parquet read, no DuckDB.
 
-use super::plan::build_key;
-use super::CHECK_RESULTS;
+use super::{walk, Walked, CHECK_RESULTS};
 use crate::base::project::Project;
 use crate::sql::rules::Status;
-use crate::warehouse::manifest::{read_manifest, staleness, verify_files, Manifest, CURRENT};
+use crate::warehouse::manifest::{read_manifest, verify_files, Manifest, CURRENT};
 use anyhow::{Context, Result};
 use arrow::array::{Array, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -22,33 +21,43 @@ pub struct Unchanged {
     pub checks: Vec<(String, Status)>,
 }
 
-/// The live generation if nothing a load reads changed since it was built; None when anything
-/// did, or any doubt (no warehouse, a damaged file, another iijwh, rule outcomes unreadable).
-pub fn unchanged(project: &Project) -> Result<Option<Unchanged>> {
+/// What `unchanged` found.
+pub enum Live {
+    /// Nothing a load reads changed since the live generation was built.
+    Unchanged(Unchanged),
+    /// Something did, or there is doubt (no warehouse, a damaged file, another iijwh, rule
+    /// outcomes unreadable); with the walk of data/ that told it, when one was made, for the
+    /// load to plan by (see `build`).
+    Changed(Option<Walked>),
+}
+
+/// Whether a load would make the live generation again as it is.
+pub fn unchanged(project: &Project) -> Result<Live> {
     // `current` must be the link a load makes, to a generation of this warehouse: anything else
     // (a folder, a file, a link elsewhere) is for the load to repair.
     let current = project.warehouse.join(CURRENT);
     let is_link = std::fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink());
     let Ok(generation) = std::fs::canonicalize(&current) else {
-        return Ok(None);
+        return Ok(Live::Changed(None));
     };
     let home = std::fs::canonicalize(project.warehouse.join("generations")).ok();
     if !is_link || home.is_none_or(|h| generation.parent() != Some(h.as_path())) {
-        return Ok(None);
+        return Ok(Live::Changed(None));
     }
     let Ok(manifest) = read_manifest(&generation) else {
-        return Ok(None);
+        return Ok(Live::Changed(None));
     };
-    if manifest.build_key.as_deref() != Some(build_key(project)?.as_str())
-        || staleness(project)?.is_some()
+    let walked = walk(project)?;
+    if manifest.build_key.as_deref() != Some(walked.key.as_str())
+        || manifest.fingerprint != walked.fingerprint
         || verify_files(&generation, &manifest).is_err()
     {
-        return Ok(None);
+        return Ok(Live::Changed(Some(walked)));
     }
     let Ok(checks) = stored_checks(&generation, &manifest) else {
-        return Ok(None);
+        return Ok(Live::Changed(Some(walked)));
     };
-    Ok(Some(Unchanged {
+    Ok(Live::Unchanged(Unchanged {
         generation,
         manifest,
         checks,

@@ -473,7 +473,7 @@ mod tests {
             warehouse: dir.path().join("warehouse"),
             root,
         };
-        crate::load::build(&project, false).unwrap();
+        crate::load::build(&project, false, None).unwrap();
         (dir, project)
     }
 
