@@ -638,7 +638,7 @@ fn store_latest_vintage(
     generation: &mut Generation,
     (made, reused, touched_parts): (&[&String], &BTreeSet<&String>, &BTreeSet<String>),
 ) -> Result<(LatestParts, Vec<TableEntry>)> {
-    let releases = wh.manifest().body()?.releases.clone();
+    let releases = &wh.manifest().body()?.releases;
     wh.set_variable("every_company", "true")?;
     let tables = wh.column_values(&format!(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = '{LATEST}' \
