@@ -80,6 +80,12 @@ pub fn walk(project: &Project) -> Result<Walked> {
         schema: schema_stamp(project)?,
         others: scan.others_digest(),
         metadata: scan.metadata_digest(),
+        listing: scan.listing.clone(),
+        release_files: scan
+            .others
+            .keys()
+            .filter_map(|k| k.strip_prefix("releases/").map(str::to_string))
+            .collect(),
     };
     Ok(Walked {
         fingerprint: fingerprint_of(&stamps.schema, &scan),

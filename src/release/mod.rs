@@ -39,7 +39,10 @@ pub use folder::{Metadata, ReleaseFolder};
 use reference::read_reference;
 pub use reference::Units;
 use references::{check_concepts, check_period_ends, derive_periods};
-pub use scan::{scan_data, scan_data_where, stamps_digest, DataScan, FileIdentity, UNSTAMPED};
+pub use scan::{
+    listing_stamp, scan_data, scan_data_listed, scan_data_where, stamps_digest, DataScan,
+    FileIdentity, Listed, UNSTAMPED,
+};
 
 use crate::base::hex;
 use crate::schema::{Catalog, Table};

@@ -308,6 +308,12 @@ pub struct SourceStamps {
     /// order, and so the session's default company, the newest release's.
     #[serde(default)]
     pub metadata: String,
+    /// The stamp of data/releases itself (`release::listing_stamp`) and the files directly in
+    /// it: while the stamp holds, the check of one company's answers need not list it.
+    #[serde(default)]
+    pub listing: String,
+    #[serde(default)]
+    pub release_files: Vec<String>,
 }
 
 /// A company: what in data/ its rows were made from (its files are its part's, see
@@ -416,7 +422,17 @@ pub fn staleness_for_company(
         return changed("schema/");
     }
     let of_company = |name: &str| part.releases.contains_key(name);
-    let scan = crate::release::scan_data_where(&project.data, of_company, newest)?;
+    // The names in data/releases are those of the walk the generation was made from while its
+    // stamp holds: the company's own folders are looked at by name.
+    let folders: Vec<String> = part.releases.keys().cloned().collect();
+    let same_listing = !newest
+        && !stamps.listing.is_empty()
+        && crate::release::listing_stamp(&project.data) == stamps.listing;
+    let listed = same_listing.then_some(crate::release::Listed {
+        folders: &folders,
+        files: &stamps.release_files,
+    });
+    let scan = crate::release::scan_data_listed(&project.data, of_company, newest, listed)?;
     if scan.others_digest() != stamps.others {
         return changed("data/");
     }
@@ -426,7 +442,7 @@ pub fn staleness_for_company(
     if scan.companies_digest() != manifest.records_digest {
         return changed("data/companies/");
     }
-    if scan.folders_digest() != manifest.folders_digest {
+    if !same_listing && scan.folders_digest() != manifest.folders_digest {
         return changed("the list of data/releases/");
     }
     if part

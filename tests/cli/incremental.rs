@@ -898,6 +898,48 @@ fn a_session_reads_the_header_and_its_companys_part_manifest_only() {
     }
 }
 
+/// A statement about one company does not list data/releases while the folder's own stamp
+/// holds (no entry added, removed or renamed there since the load's walk), but still looks at
+/// every file directly in it and its company's folders: a note edited in place there, or a
+/// folder added, makes it build first.
+#[test]
+fn a_one_company_statement_sees_an_edit_in_the_releases_folder() {
+    let aside = tempfile::tempdir().unwrap();
+    let sb = universe(&aside.path().join("eurolumen-3q07"));
+    let note = sb.data.join("releases/NOTES.txt");
+    std::fs::write(&note, "kept by hand\n").unwrap();
+    sb.ok(&["load"]);
+    let trend = || {
+        query(
+            &sb,
+            &["trend_revenue", "--company", "iij", "--format", "csv"],
+        )
+    };
+    let (table, quiet) = trend();
+    assert!(!quiet.contains("building"), "{quiet}");
+    // Written in place: the folder's entries, and so its stamp, are as they were.
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&note)
+        .unwrap();
+    std::io::Write::write_all(&mut file, b"and edited\n").unwrap();
+    drop(file);
+    let (again, built) = trend();
+    assert!(built.contains("building the warehouse"), "{built}");
+    assert_eq!(again, table);
+    let (_, quiet) = trend();
+    assert!(!quiet.contains("building"), "{quiet}");
+    // A folder added: anyone's could be IIJ's.
+    std::fs::create_dir(sb.data.join("releases/empty-folder")).unwrap();
+    let out = sb
+        .cmd()
+        .args(["query", "trend_revenue", "--company", "iij"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("building the warehouse"), "{said}");
+}
+
 /// A statement about one company reads its company's row groups of the part it shares with
 /// others: in the part file whole companies are packed into row groups, whose statistics name
 /// the companies they hold (so a reader skips the row groups of others), and DuckDB's profile
