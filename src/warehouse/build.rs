@@ -453,12 +453,23 @@ impl Generation {
     /// generation and retire generations older than the one it replaces (see `retire`). Returns
     /// the generation's folder.
     pub fn commit(mut self, manifest: &mut Manifest) -> Result<PathBuf> {
+        // Every table file is written (only the catalog is still being): their identities are
+        // taken beside the sealing.
+        let files: Vec<TableEntry> = manifest
+            .tables
+            .iter()
+            .chain(&manifest.part_files)
+            .cloned()
+            .collect();
+        let dir = self.placed()?.to_path_buf();
+        let stat = std::thread::spawn(move || super::manifest::identities(&dir, &files));
         let generation = self.seal(manifest)?;
         swap_current(&self.warehouse, &self.name)?;
         if let Place::Placed(placed) = &mut self.place {
             placed.committed = true;
         }
-        super::manifest::remember_written(&generation, manifest);
+        let known = stat.join().unwrap_or_default();
+        super::manifest::remember_written(&generation, manifest, known);
         retire_old_generations(
             &self.warehouse.join(GENERATIONS),
             &generation,
