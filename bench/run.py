@@ -3,6 +3,7 @@
 
 Run after `cargo build --release --workspace` (iijwh and bench/engine/v15, on the same DuckDB):
     python3 bench/run.py [--iijwh PATH] [--duckdb PATH] [--runs 11] [--scale 1,10,100,1000]
+    python3 bench/run.py --market 100x4,1000x4,5000x4,250x40   # many companies (bench/market.py)
 The DuckDB 2.0 program (bench/engine/v20, its own target dir) is timed too when it is built.
 
 1c. The engine alone: a ten-line Rust program per DuckDB line (bench/engine) opening DuckDB and
@@ -255,7 +256,15 @@ def main():
                     help="run section 3 alone and replace it in RESULTS.md, keeping the others")
     ap.add_argument("--skip-scale", action="store_true",
                     help="run sections 1 to 2 and replace them in RESULTS.md, keeping the others (1c only with both engine programs built)")
+    ap.add_argument("--market", default=None,
+                    help="the many-companies shapes instead, e.g. 100x4,1000x4,5000x4,250x40 or 2500x40 "
+                         "(bench/market.py: load all, add one, no-op load, one company, peer, sum and "
+                         "search against the bare CLI, peaks); prints its table")
     args = ap.parse_args()
+    if args.market:
+        return subprocess.call([sys.executable, str(ROOT / "bench" / "market.py"), "--iijwh", args.iijwh,
+                                "--duckdb", args.duckdb, "--shapes", args.market,
+                                "--runs", str(min(args.runs, 3))])
     if args.only_scale:
         tmp = Path(tempfile.mkdtemp(prefix="iijwh-bench-"))
         env = dict(os.environ, IIJWH_DATA=str(ROOT / "data"), IIJWH_WAREHOUSE=str(tmp / "wh"))

@@ -41,7 +41,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         let live = match unchanged(project)? {
             Live::Unchanged(live) => Some(live),
             Live::Changed(walk) => {
-                walked = walk;
+                walked = walk.map(|w| *w);
                 None
             }
         };

@@ -24,11 +24,11 @@ pub struct Unchanged {
 /// What `unchanged` found.
 pub enum Live {
     /// Nothing a load reads changed since the live generation was built.
-    Unchanged(Unchanged),
+    Unchanged(Box<Unchanged>),
     /// Something did, or there is doubt (no warehouse, a damaged file, another iijwh, rule
     /// outcomes unreadable); with the walk of data/ that told it, when one was made, for the
     /// load to plan by (see `build`).
-    Changed(Option<Walked>),
+    Changed(Option<Box<Walked>>),
 }
 
 /// Whether a load would make the live generation again as it is.
@@ -52,16 +52,16 @@ pub fn unchanged(project: &Project) -> Result<Live> {
         || manifest.fingerprint != walked.fingerprint
         || verify_files(&generation, &manifest).is_err()
     {
-        return Ok(Live::Changed(Some(walked)));
+        return Ok(Live::Changed(Some(Box::new(walked))));
     }
     let Ok(checks) = stored_checks(&generation, &manifest) else {
-        return Ok(Live::Changed(Some(walked)));
+        return Ok(Live::Changed(Some(Box::new(walked))));
     };
-    Ok(Live::Unchanged(Unchanged {
+    Ok(Live::Unchanged(Box::new(Unchanged {
         generation,
         manifest,
         checks,
-    }))
+    })))
 }
 
 /// check_results' rule and status columns.
