@@ -5,32 +5,32 @@
 //!
 //! Who may call it: cmd (load, and the commands that rebuild a stale warehouse before reading).
 
+mod latest;
 mod outcomes;
 mod plan;
 mod scoped;
 mod unchanged;
+mod walk;
 
 use crate::base::project::Project;
 use crate::base::{sql_string, Phases};
-use crate::release::{read_data_of, scan_data, DataScan, Dataset, ReleaseInfo};
+use crate::release::{read_data_of, DataScan, Dataset, ReleaseInfo};
 use crate::schema::sqlfile::words;
 use crate::schema::{views_reading, Catalog};
 use crate::sql::rules::{load_rules, Outcome, Ran, RuleQueue, Status};
 use crate::warehouse::build::{inject_step_fault, remove_retired, Generation};
 use crate::warehouse::manifest::TableEntry;
-use crate::warehouse::manifest::{
-    fingerprint_of, schema_stamp, verify_files, Body, Manifest, PartEntry, SourceStamps,
-};
+use crate::warehouse::manifest::{verify_files, Body, Manifest, PartEntry, SourceStamps};
 use crate::warehouse::parts::{
     self, company_scoped, merged_part, part_of, read_from_parts, row_companies, rows_of,
-    text_column, CompanyRows, RULE_OUTCOMES,
+    CompanyRows, RULE_OUTCOMES,
 };
 use crate::warehouse::{
-    catalog_digest, CatalogSession, Engine, Fill, LatestParts, LoadSession, TableRows, Warehouse,
-    LATEST, RAW,
+    catalog_digest, CatalogSession, Engine, Fill, LoadSession, TableRows, Warehouse, RAW,
 };
 use anyhow::{Context, Result};
 use arrow::record_batch::RecordBatch;
+use latest::store_latest_vintage;
 use outcomes::{
     all_passed, check_results_batch, merge_check_results, outcomes_by_company, Share, PASSED,
     WAREHOUSE_SHARE,
@@ -38,6 +38,7 @@ use outcomes::{
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 pub use unchanged::{unchanged, Live, Unchanged};
+pub use walk::{walk, Walked};
 
 const CHECK_RESULTS: &str = "check_results";
 /// The view the rules read most (the rules that read it wait for it)...
@@ -62,37 +63,6 @@ pub struct BuildReport {
     pub full: Option<String>,
     /// How many companies' parts the load made.
     pub touched: usize,
-}
-
-/// What one walk of data/ and schema/ found: the stamps of data/ (which tell the plan what
-/// changed), the fingerprint and stamps a generation made from them records, and the build key.
-pub struct Walked {
-    pub scan: DataScan,
-    pub fingerprint: String,
-    pub stamps: SourceStamps,
-    pub key: String,
-}
-
-/// Walk data/ and schema/ (a `stat` a file).
-pub fn walk(project: &Project) -> Result<Walked> {
-    let scan = scan_data(&project.data)?;
-    let stamps = SourceStamps {
-        schema: schema_stamp(project)?,
-        others: scan.others_digest(),
-        metadata: scan.metadata_digest(),
-        listing: scan.listing.clone(),
-        release_files: scan
-            .others
-            .keys()
-            .filter_map(|k| k.strip_prefix("releases/").map(str::to_string))
-            .collect(),
-    };
-    Ok(Walked {
-        fingerprint: fingerprint_of(&stamps.schema, &scan),
-        scan,
-        stamps,
-        key: plan::build_key(project)?,
-    })
 }
 
 /// Build a new generation from data/ and switch it live: only the companies whose files changed
@@ -244,7 +214,7 @@ struct Step {
 /// The rows of the companies of `part` that a load takes as they were (`reused`), from the
 /// part's file of folder `table` in the live generation; none when it takes none of them (a
 /// full load reads nothing of the live generation, which may be damaged).
-fn kept_rows(
+pub(super) fn kept_rows(
     generation: &Generation,
     table: &str,
     part: &str,
@@ -632,70 +602,6 @@ fn step(
     })
 }
 
-/// The latest vintage of every company the load read, computed on its session (the vintage_*
-/// views with variable every_company, see schema/views/12_latest.sql), written as the files of
-/// the parts it rewrites of `latest/TABLE/` (every part file of a table it writes holds each
-/// of its companies, with no rows too); the other parts' files are the live generation's,
-/// linked with their parts, and so are the rows of the companies a rewritten part takes as they
-/// were (`reused`). Returns the tables and the newest release's company (what the catalog's
-/// views of schema `latest` need), and each file written.
-fn store_latest_vintage(
-    wh: &Warehouse,
-    generation: &mut Generation,
-    (made, reused, touched_parts): (&[&String], &BTreeSet<&String>, &BTreeSet<String>),
-) -> Result<(LatestParts, Vec<TableEntry>)> {
-    let releases = &wh.manifest().body()?.releases;
-    wh.set_variable("every_company", "true")?;
-    let tables = wh.column_values(&format!(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = '{LATEST}' \
-         AND database_name = current_database() ORDER BY table_name"
-    ))?;
-    let mut files = Vec::new();
-    for table in &tables {
-        let rows = wh
-            // In one order whatever the plan, so a company's rows are the same whichever load
-            // wrote them (an incremental one or `load --full`).
-            .query(
-                &format!("SELECT * FROM \"vintage_{table}\" ORDER BY ALL"),
-                &[],
-            )
-            .with_context(|| format!("computing the latest vintage of {table}"))?;
-        let batch = rows.single_batch()?;
-        let companies: Vec<Option<String>> = text_column(&batch, "company_id")?
-            .iter()
-            .map(|c| c.map(str::to_string))
-            .collect();
-        let folder = format!("{}/{table}", parts::LATEST_DIR);
-        for part in touched_parts {
-            let mine = made
-                .iter()
-                .filter(|c| part_of(c) == *part)
-                .map(|c| Ok((c.to_string(), rows_of(&batch, &companies, c)?)))
-                .collect::<Result<Vec<CompanyRows>>>()?;
-            let old = kept_rows(generation, &folder, part, reused)?;
-            let rows = merged_part(old, mine);
-            if rows.is_empty() {
-                continue;
-            }
-            let metadata = part_metadata(releases.iter(), &rows);
-            files.push(generation.write_part(&folder, part, &batch.schema(), &rows, &metadata)?);
-        }
-    }
-    wh.set_variable("every_company", "false")?;
-    let newest = wh
-        .manifest()
-        .newest_company()
-        .map(str::to_string)
-        .context("the generation has no release")?;
-    Ok((
-        LatestParts {
-            tables,
-            newest_company: newest,
-        },
-        files,
-    ))
-}
-
 /// The footer metadata of the warehouse's own files: the schema's version, how many releases,
 /// and the SHA-256 of the lines `RELEASE_ID=SOURCE_SHA256\n` in release id order (`releases`
 /// comes sorted).
@@ -724,7 +630,7 @@ fn file_metadata<'a>(
 }
 
 /// The footer metadata of a part's files: its companies' releases (of `releases`).
-fn part_metadata<'a>(
+pub(super) fn part_metadata<'a>(
     releases: impl Iterator<Item = &'a ReleaseInfo>,
     rows: &[CompanyRows],
 ) -> Vec<(String, String)> {

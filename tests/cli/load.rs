@@ -3,6 +3,18 @@
 use crate::common::Sandbox;
 use iijwh::warehouse::parts::part_of;
 
+/// A Parquet file's footer metadata, key by key.
+fn footer(
+    meta: &parquet::file::metadata::ParquetMetaData,
+) -> std::collections::HashMap<String, String> {
+    meta.file_metadata()
+        .key_value_metadata()
+        .unwrap()
+        .iter()
+        .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
+        .collect()
+}
+
 #[test]
 fn load_writes_zstd_parquet_with_provenance() {
     let sb = Sandbox::new();
@@ -16,13 +28,7 @@ fn load_writes_zstd_parquet_with_provenance() {
     let reader = parquet::file::reader::SerializedFileReader::new(file).unwrap();
     use parquet::file::reader::FileReader;
     let meta = reader.metadata();
-    let kv: std::collections::HashMap<_, _> = meta
-        .file_metadata()
-        .key_value_metadata()
-        .unwrap()
-        .iter()
-        .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
-        .collect();
+    let kv = footer(meta);
     assert_eq!(kv["iijwh.release_ids"], "iij-2q06");
     assert_eq!(kv["iijwh.schema_version"], "1");
     assert!(kv["iijwh.source_sha256"].contains("2e27e14fda6a6222"));
@@ -30,14 +36,7 @@ fn load_writes_zstd_parquet_with_provenance() {
     // A warehouse-wide file names how many releases it holds and one hash of their list.
     let whole = std::fs::File::open(current.join("companies.parquet")).unwrap();
     let whole = parquet::file::reader::SerializedFileReader::new(whole).unwrap();
-    let whole: std::collections::HashMap<_, _> = whole
-        .metadata()
-        .file_metadata()
-        .key_value_metadata()
-        .unwrap()
-        .iter()
-        .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
-        .collect();
+    let whole = footer(whole.metadata());
     assert_eq!(whole["iijwh.releases"], "1");
     use sha2::Digest;
     let listed = format!("{}\n", kv["iijwh.source_sha256"]);

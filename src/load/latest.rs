@@ -1,0 +1,73 @@
+//! The latest vintage a load stores: `latest/TABLE/part-XX.parquet` of the parts it rewrites.
+
+use super::{kept_rows, part_metadata};
+use crate::warehouse::build::Generation;
+use crate::warehouse::manifest::TableEntry;
+use crate::warehouse::parts::{self, merged_part, part_of, rows_of, text_column, CompanyRows};
+use crate::warehouse::{LatestParts, Warehouse, LATEST};
+use anyhow::{Context, Result};
+use std::collections::BTreeSet;
+
+/// The latest vintage of every company the load read, computed on its session (the vintage_*
+/// views with variable every_company, see schema/views/12_latest.sql), written as the files of
+/// the parts it rewrites of `latest/TABLE/` (every part file of a table it writes holds each
+/// of its companies, with no rows too); the other parts' files are the live generation's,
+/// linked with their parts, and so are the rows of the companies a rewritten part takes as they
+/// were (`reused`). Returns the tables and the newest release's company (what the catalog's
+/// views of schema `latest` need), and each file written.
+pub(super) fn store_latest_vintage(
+    wh: &Warehouse,
+    generation: &mut Generation,
+    (made, reused, touched_parts): (&[&String], &BTreeSet<&String>, &BTreeSet<String>),
+) -> Result<(LatestParts, Vec<TableEntry>)> {
+    let releases = &wh.manifest().body()?.releases;
+    wh.set_variable("every_company", "true")?;
+    let tables = wh.column_values(&format!(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = '{LATEST}' \
+         AND database_name = current_database() ORDER BY table_name"
+    ))?;
+    let mut files = Vec::new();
+    for table in &tables {
+        let rows = wh
+            // In one order whatever the plan, so a company's rows are the same whichever load
+            // wrote them (an incremental one or `load --full`).
+            .query(
+                &format!("SELECT * FROM \"vintage_{table}\" ORDER BY ALL"),
+                &[],
+            )
+            .with_context(|| format!("computing the latest vintage of {table}"))?;
+        let batch = rows.single_batch()?;
+        let companies: Vec<Option<String>> = text_column(&batch, "company_id")?
+            .iter()
+            .map(|c| c.map(str::to_string))
+            .collect();
+        let folder = format!("{}/{table}", parts::LATEST_DIR);
+        for part in touched_parts {
+            let mine = made
+                .iter()
+                .filter(|c| part_of(c) == *part)
+                .map(|c| Ok((c.to_string(), rows_of(&batch, &companies, c)?)))
+                .collect::<Result<Vec<CompanyRows>>>()?;
+            let old = kept_rows(generation, &folder, part, reused)?;
+            let rows = merged_part(old, mine);
+            if rows.is_empty() {
+                continue;
+            }
+            let metadata = part_metadata(releases.iter(), &rows);
+            files.push(generation.write_part(&folder, part, &batch.schema(), &rows, &metadata)?);
+        }
+    }
+    wh.set_variable("every_company", "false")?;
+    let newest = wh
+        .manifest()
+        .newest_company()
+        .map(str::to_string)
+        .context("the generation has no release")?;
+    Ok((
+        LatestParts {
+            tables,
+            newest_company: newest,
+        },
+        files,
+    ))
+}
