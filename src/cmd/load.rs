@@ -47,6 +47,9 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         };
         checked.lap("walk data/ and schema/: did anything change?");
         if let Some(live) = live {
+            if args.timings {
+                checked.print();
+            }
             println!(
                 "nothing to load: no file of {} or schema/ changed since {} was built, so no new \
                  generation ({} ms; `iijwh load --full` makes every part again)",

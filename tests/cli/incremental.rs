@@ -211,7 +211,15 @@ fn incremental_loads_end_where_a_full_rebuild_does() {
         listing(&sb.warehouse().join("generations")),
         std::fs::canonicalize(sb.warehouse().join("current")).unwrap(),
     );
-    let again = sb.ok(&["load"]);
+    let out = sb.cmd().args(["load", "--timings"]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    // Its one phase, the walk, is timed like a load's.
+    assert!(
+        said.contains("ms  walk data/ and schema/: did anything change?"),
+        "{said}"
+    );
+    let again = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
         again.contains("nothing to load")
             && again.contains("0 of 3 companies read and checked again")
