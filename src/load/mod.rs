@@ -274,7 +274,6 @@ fn step(
     clock: &mut Phases,
     generation: &mut Generation,
 ) -> Result<Step> {
-    let previous = generation.live_manifest().cloned();
     // The releases of the companies read again whose files did not change: the rules scoped to
     // a release take their rows from the parts replaced (see `scoped`).
     let kept = scoped::kept_releases(&plan, scan);
@@ -282,15 +281,32 @@ fn step(
     // (while the changed ones are read).
     let touched_parts: BTreeSet<String> = plan.touched.iter().map(|c| part_of(c)).collect();
     let reused: BTreeSet<&String> = plan.reused.iter().map(|p| &p.company_id).collect();
-    let linked: Vec<TableEntry> = match (&plan.full, &previous) {
-        (None, Some(live)) => live
-            .part_files
-            .iter()
-            .filter(|f| !touched_parts.contains(parts::part_of_file(&f.file)))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    };
+    let reused_releases: BTreeSet<&String> =
+        plan.reused.iter().flat_map(|p| p.releases.keys()).collect();
+    // What the load takes from the live manifest: the files of the parts it does not touch, and
+    // the releases of the companies it takes as they were (a full load takes nothing: the live
+    // part manifests may be what it rebuilds for).
+    let (linked, kept_releases): (Vec<TableEntry>, Vec<ReleaseInfo>) =
+        match (&plan.full, generation.live_manifest()) {
+            (None, Some(live)) => (
+                live.part_files
+                    .iter()
+                    .filter(|f| !touched_parts.contains(parts::part_of_file(&f.file)))
+                    .cloned()
+                    .collect(),
+                match reused_releases.is_empty() {
+                    true => Vec::new(),
+                    false => live
+                        .body()?
+                        .releases
+                        .iter()
+                        .filter(|r| reused_releases.contains(&r.release_id))
+                        .cloned()
+                        .collect(),
+                },
+            ),
+            _ => (Vec::new(), Vec::new()),
+        };
     if !linked.is_empty() {
         generation.link_parts_in_background(linked.clone())?;
     }
@@ -304,18 +320,8 @@ fn step(
 
     // Every release of the new generation: those of the parts taken as they are, as the live
     // manifest has them, and those read now; in release order.
-    let reused_releases: BTreeSet<&String> =
-        plan.reused.iter().flat_map(|p| p.releases.keys()).collect();
-    // (A full load takes none: the live part manifests may be what it rebuilds for.)
-    let mut releases: Vec<ReleaseInfo> = previous
-        .iter()
-        .filter(|_| !reused_releases.is_empty())
-        .map(|m| m.body())
-        .collect::<Result<Vec<_>>>()?
+    let mut releases: Vec<ReleaseInfo> = kept_releases
         .into_iter()
-        .flat_map(|b| &b.releases)
-        .filter(|r| reused_releases.contains(&r.release_id))
-        .cloned()
         .chain(dataset.releases.iter().cloned())
         .collect();
     releases.sort_by(|a, b| a.release_id.cmp(&b.release_id));

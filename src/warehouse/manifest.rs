@@ -242,15 +242,21 @@ fn read_part_manifest(path: &Path) -> Result<Option<Body>> {
 /// header with the body's digests, each synced before the rename that makes it the manifest.
 /// An add-one load at 100,000 releases writes one part manifest of 256.
 pub fn write_manifest(dir: &Path, manifest: &mut Manifest, live: Option<&Path>) -> Result<()> {
-    let body = manifest.body()?.clone();
-    let mut by_part: BTreeMap<String, Body> = BTreeMap::new();
+    /// A part's share of `Body`, borrowed: written as a `Body` is.
+    #[derive(Default, Serialize)]
+    struct PartBody<'a> {
+        releases: Vec<&'a ReleaseInfo>,
+        parts: Vec<&'a PartEntry>,
+    }
+    let body = manifest.body()?;
+    let mut by_part: BTreeMap<String, PartBody> = BTreeMap::new();
     for r in &body.releases {
         let part = super::parts::part_of(&r.company);
-        by_part.entry(part).or_default().releases.push(r.clone());
+        by_part.entry(part).or_default().releases.push(r);
     }
     for p in &body.parts {
         let part = super::parts::part_of(&p.company_id);
-        by_part.entry(part).or_default().parts.push(p.clone());
+        by_part.entry(part).or_default().parts.push(p);
     }
     let folder = dir.join(PART_MANIFESTS);
     std::fs::create_dir_all(&folder)?;
@@ -269,13 +275,10 @@ pub fn write_manifest(dir: &Path, manifest: &mut Manifest, live: Option<&Path>) 
         std::fs::File::open(&path)?.sync_all()?;
     }
     crate::base::sync_dir(&folder)?;
-    manifest.newest_releases = newest_of(&body.releases, 20).into_iter().cloned().collect();
-    manifest.companies = body.parts.len();
+    let newest: Vec<ReleaseInfo> = newest_of(&body.releases, 20).into_iter().cloned().collect();
     let released: std::collections::BTreeSet<&str> =
         body.releases.iter().map(|r| r.company.as_str()).collect();
-    manifest.companies_released = released.len();
-    manifest.release_count = body.releases.len();
-    manifest.records_digest = stamps_digest(
+    let records_digest = stamps_digest(
         body.parts
             .iter()
             .map(|p| (p.company_id.as_str(), p.stamp.as_str())),
@@ -286,7 +289,15 @@ pub fn write_manifest(dir: &Path, manifest: &mut Manifest, live: Option<&Path>) 
         .flat_map(|p| p.releases.keys().map(String::as_str))
         .collect();
     folders.sort_unstable();
-    manifest.folders_digest = stamps_digest(folders.into_iter().map(|f| (f, "")));
+    let folders_digest = stamps_digest(folders.into_iter().map(|f| (f, "")));
+    let (companies, companies_released, release_count) =
+        (body.parts.len(), released.len(), body.releases.len());
+    manifest.newest_releases = newest;
+    manifest.companies = companies;
+    manifest.companies_released = companies_released;
+    manifest.release_count = release_count;
+    manifest.records_digest = records_digest;
+    manifest.folders_digest = folders_digest;
     let tmp = dir.join(format!(".{MANIFEST}.tmp"));
     // Compact: every command reads it; `jq .` shows it indented.
     std::fs::write(&tmp, serde_json::to_string(manifest)?)?;
