@@ -43,6 +43,7 @@ pub enum Command {
     Diff(diff::Args),
     Chart(chart::Args),
     Serve(serve::Args),
+    Watch(watch::Args),
     Release(release::Args),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
     #[command(after_help = "Example:\n  source <(iijwh completions bash)")]
@@ -90,6 +91,7 @@ pub fn run(args: Vec<std::ffi::OsString>) -> ExitCode {
         Command::Diff(args) => diff::run(&project, args),
         Command::Chart(args) => chart::run(&project, args),
         Command::Serve(args) => serve::run(&project, args),
+        Command::Watch(args) => watch::run(&project, args),
         Command::WebWorker => crate::web::worker_child(&project).map(|()| ExitCode::SUCCESS),
         Command::Release(args) => release::run(&project, args),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),

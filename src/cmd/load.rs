@@ -45,7 +45,10 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                 None
             }
         };
-        checked.lap("walk data/ and schema/: did anything change?");
+        checked.lap(match &live {
+            Some(live) if live.vouched => "ask the watcher (`iijwh watch`): did anything change?",
+            _ => "walk data/ and schema/: did anything change?",
+        });
         if let Some(live) = live {
             if args.timings {
                 checked.print();

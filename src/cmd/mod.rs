@@ -16,6 +16,7 @@ pub mod release;
 pub mod repl;
 pub mod reports;
 pub mod serve;
+pub mod watch;
 
 use crate::base::project::Project;
 use crate::warehouse::manifest::{staleness, staleness_for_company};

@@ -38,7 +38,7 @@ use outcomes::{
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 pub use unchanged::{unchanged, Live, Unchanged};
-pub use walk::{walk, Walked};
+pub use walk::{walk, walk_after, Walked};
 
 const CHECK_RESULTS: &str = "check_results";
 /// The view the rules read most (the rules that read it wait for it)...
@@ -100,6 +100,7 @@ pub fn build(project: &Project, full: bool, walked: Option<Walked>) -> Result<Bu
         fingerprint,
         stamps,
         key,
+        synced,
     } = walked.map_err(|_| anyhow::anyhow!("walking {} failed", project.data.display()))??;
     let mut generation = generation?;
     let live = generation.live_manifest().zip(intact);
@@ -191,6 +192,13 @@ pub fn build(project: &Project, full: bool, walked: Option<Walked>) -> Result<Bu
     let _ = sweep.join();
     let generation = generation.commit(&mut manifest)?;
     clock.lap("swap");
+    // The walk the generation was made by began after the journal's count stood here.
+    if let Some(synced) = synced {
+        synced.record(&crate::warehouse::manifest::journal_token(
+            &generation,
+            &manifest,
+        ));
+    }
     Ok(BuildReport {
         phases: clock,
         generation,

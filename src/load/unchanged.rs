@@ -3,10 +3,10 @@
 //! (no generation, no sweep of retired ones) and answers from the live manifest and its stored
 //! rule outcomes: a stat per data file and one small Parquet read, no DuckDB.
 
-use super::{walk, Walked, CHECK_RESULTS};
+use super::{walk_after, Walked, CHECK_RESULTS};
 use crate::base::project::Project;
 use crate::sql::rules::Status;
-use crate::warehouse::manifest::{read_manifest, verify_files, Manifest, CURRENT};
+use crate::warehouse::manifest::{journal_token, read_manifest, verify_files, Manifest, CURRENT};
 use anyhow::{Context, Result};
 use arrow::array::{Array, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -19,6 +19,8 @@ pub struct Unchanged {
     pub manifest: Manifest,
     /// Each rule's status, as the load that made the generation stored it.
     pub checks: Vec<(String, Status)>,
+    /// Whether the change journal vouched for data/ and schema/ (no walk was made).
+    pub vouched: bool,
 }
 
 /// What `unchanged` found.
@@ -47,7 +49,22 @@ pub fn unchanged(project: &Project) -> Result<Live> {
     let Ok(manifest) = read_manifest(&generation) else {
         return Ok(Live::Changed(None));
     };
-    let walked = walk(project)?;
+    // A change journal that saw nothing change since a walk found this generation current
+    // spares the walk (see `crate::journal`); its files are verified all the same.
+    let token = journal_token(&generation, &manifest);
+    let synced = crate::journal::sync(project, Some(&token));
+    if synced.as_ref().is_some_and(|s| s.vouched()) && verify_files(&generation, &manifest).is_ok()
+    {
+        if let Ok(checks) = stored_checks(&generation, &manifest) {
+            return Ok(Live::Unchanged(Box::new(Unchanged {
+                generation,
+                manifest,
+                checks,
+                vouched: true,
+            })));
+        }
+    }
+    let walked = walk_after(project, synced)?;
     if manifest.build_key.as_deref() != Some(walked.key.as_str())
         || manifest.fingerprint != walked.fingerprint
         || verify_files(&generation, &manifest).is_err()
@@ -57,10 +74,14 @@ pub fn unchanged(project: &Project) -> Result<Live> {
     let Ok(checks) = stored_checks(&generation, &manifest) else {
         return Ok(Live::Changed(Some(Box::new(walked))));
     };
+    if let Some(synced) = &walked.synced {
+        synced.record(&token);
+    }
     Ok(Live::Unchanged(Box::new(Unchanged {
         generation,
         manifest,
         checks,
+        vouched: false,
     })))
 }
 

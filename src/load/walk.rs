@@ -2,6 +2,7 @@
 
 use super::plan;
 use crate::base::project::Project;
+use crate::journal::Synced;
 use crate::release::{scan_data, DataScan};
 use crate::warehouse::manifest::{fingerprint_of, schema_stamp, SourceStamps};
 use anyhow::Result;
@@ -13,10 +14,18 @@ pub struct Walked {
     pub fingerprint: String,
     pub stamps: SourceStamps,
     pub key: String,
+    /// Where the change journal's count stood just before the walk (see `crate::journal`):
+    /// what the generation made from it is vouched for with.
+    pub synced: Option<Synced>,
 }
 
 /// Walk data/ and schema/ (a `stat` a file).
 pub fn walk(project: &Project) -> Result<Walked> {
+    walk_after(project, crate::journal::sync(project, None))
+}
+
+/// `walk`, begun after the change journal answered `synced`.
+pub fn walk_after(project: &Project, synced: Option<Synced>) -> Result<Walked> {
     let scan = scan_data(&project.data)?;
     let stamps = SourceStamps {
         schema: schema_stamp(project)?,
@@ -34,5 +43,6 @@ pub fn walk(project: &Project) -> Result<Walked> {
         scan,
         stamps,
         key: plan::build_key(project)?,
+        synced,
     })
 }

@@ -398,12 +398,41 @@ pub fn staleness(project: &Project) -> Result<Option<String>> {
     let Ok(manifest) = read_manifest(&dir) else {
         return Ok(Some("its manifest is missing or damaged".to_string()));
     };
+    // A change journal that saw nothing change since a walk found this generation current
+    // spares the walk (see `crate::journal`).
+    let token = journal_token(&dir, &manifest);
+    let synced = crate::journal::sync(project, Some(&token));
+    if synced.as_ref().is_some_and(|s| s.vouched()) {
+        return Ok(None);
+    }
     if manifest.fingerprint != fingerprint(project, &scan_data(&project.data)?)? {
         return Ok(Some(
             "data/ or schema/ changed since it was built".to_string(),
         ));
     }
+    if let Some(synced) = synced {
+        synced.record(&token);
+    }
     Ok(None)
+}
+
+/// What a change journal vouches for when it saw nothing change since a walk (see
+/// `crate::journal`): this generation, made from data/ and schema/ as they stamp now (its
+/// fingerprint and build key), read by this iijwh.
+pub fn journal_token(generation: &Path, manifest: &Manifest) -> String {
+    let generation = std::fs::canonicalize(generation).unwrap_or_else(|_| generation.into());
+    let mut hasher = Sha256::new();
+    for part in [
+        generation.to_string_lossy().as_bytes(),
+        manifest.fingerprint.as_bytes(),
+        manifest.build_key.as_deref().unwrap_or_default().as_bytes(),
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        super::FORMAT.as_bytes(),
+    ] {
+        hasher.update(part);
+        hasher.update([0]);
+    }
+    hex(&hasher.finalize())[..32].to_string()
 }
 
 /// Why the generation `manifest` describes no longer answers for company `company` as data/ and
@@ -423,6 +452,12 @@ pub fn staleness_for_company(
     newest: bool,
 ) -> Result<Option<String>> {
     let changed = |what: &str| Ok(Some(format!("{what} changed since it was built")));
+    if let Some(home) = &manifest.home {
+        let token = journal_token(home, manifest);
+        if crate::journal::sync(project, Some(&token)).is_some_and(|s| s.vouched()) {
+            return Ok(None);
+        }
+    }
     let Some(stamps) = &manifest.stamps else {
         return changed("the manifest's format");
     };

@@ -26,4 +26,5 @@ mod shell;
 mod spark;
 mod universe;
 mod vintages;
+mod watch;
 mod web;
