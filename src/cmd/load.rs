@@ -45,8 +45,12 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
                 None
             }
         };
-        checked.lap(match &live {
-            Some(live) if live.vouched => "ask the watcher (`iijwh watch`): did anything change?",
+        let named = walked.as_ref().and_then(|w| w.named);
+        checked.lap(match (&live, named) {
+            (Some(live), _) if live.vouched => {
+                "ask the watcher (`iijwh watch`): did anything change?"
+            }
+            (_, Some(_)) => "stamp what the watcher names as changed in data/, and schema/",
             _ => "walk data/ and schema/: did anything change?",
         });
         if let Some(live) = live {

@@ -204,7 +204,13 @@ pub fn rebuild(project: &Project, why: &str) -> anyhow::Result<()> {
         "building the warehouse from {} ({why}) ...",
         project.data.display()
     ));
-    crate::load::build(project, false, None)?;
+    // The walk that found it stale is not at hand: `unchanged` walks once more, stamping only
+    // what the change journal names when a watcher runs.
+    let walked = match crate::load::unchanged(project)? {
+        crate::load::Live::Unchanged(_) => return Ok(()),
+        crate::load::Live::Changed(walked) => walked.map(|w| *w),
+    };
+    crate::load::build(project, false, walked)?;
     Ok(())
 }
 

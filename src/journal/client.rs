@@ -8,6 +8,7 @@
 //! answer sees those changes; any change made later, during the walk or after it, raises the
 //! count. So while the count stays where it was, data/ and schema/ are as the walk found them.
 
+use super::watcher::Answer;
 use super::{place, private};
 use crate::base::project::Project;
 use std::io::{BufRead, BufReader, Write};
@@ -19,19 +20,17 @@ use std::time::Duration;
 const PATIENCE: Duration = Duration::from_secs(3);
 
 /// Where a watcher's count stood at a question: which watcher (its instance: a watcher started
-/// again counts from zero), the count, and whether a walk at that same count found the
-/// generation asked about current.
+/// again counts from zero), the count, whether a walk at that same count found the generation
+/// asked about current, and else what changed since such a walk, when the watcher can name it.
 #[derive(Debug, Clone)]
 pub struct Synced {
     socket: PathBuf,
-    instance: String,
-    epoch: u64,
-    vouched: bool,
+    answer: Answer,
 }
 
 /// Where the count of `project`'s watcher stands, when one runs and answers (None otherwise:
-/// the caller walks); and whether nothing changed since a walk found the generation named
-/// `token` (see `warehouse::manifest::journal_token`) current.
+/// the caller walks); asked about the generation named `token` (see
+/// `warehouse::manifest::journal_token`), whether data/ changed since a walk found it current.
 pub fn sync(project: &Project, token: Option<&str>) -> Option<Synced> {
     let place = place(project).ok()?;
     if !private(&place.dir) {
@@ -41,8 +40,8 @@ pub fn sync(project: &Project, token: Option<&str>) -> Option<Synced> {
         Some(token) => format!("sync {token}"),
         None => "sync".to_string(),
     };
-    let answer = match ask(&place.socket, &question) {
-        Ok(answer) => answer?,
+    let said = match ask(&place.socket, &question) {
+        Ok(said) => said?,
         Err(e) => {
             crate::base::note(&format!(
                 "note: the watcher at {} did not answer ({e}); walking data/ instead",
@@ -51,28 +50,34 @@ pub fn sync(project: &Project, token: Option<&str>) -> Option<Synced> {
             return None;
         }
     };
-    // synced INSTANCE EPOCH VOUCHED (yes or no)
-    let words: Vec<&str> = answer.split_whitespace().collect();
-    let ["synced", instance, epoch, vouched] = words[..] else {
+    let Ok(mut answer) = serde_json::from_str::<Answer>(&said) else {
         crate::base::note(&format!(
             "note: the watcher at {} could not answer ({}); walking data/ instead",
             place.socket.display(),
-            answer.trim()
+            said.trim()
         ));
         return None;
     };
+    if token.is_none() {
+        answer.vouched = false;
+        answer.changed = None;
+    }
     Some(Synced {
         socket: place.socket,
-        instance: instance.to_string(),
-        epoch: epoch.parse().ok()?,
-        vouched: vouched == "yes" && token.is_some(),
+        answer,
     })
 }
 
 impl Synced {
     /// Whether nothing changed since a walk found the generation asked about current.
     pub fn vouched(&self) -> bool {
-        self.vouched
+        self.answer.vouched
+    }
+
+    /// The entries of data/ changed since a walk found the generation asked about current
+    /// (`releases/NAME`, `companies/NAME` or a top-level NAME), when the watcher can name them.
+    pub fn changed(&self) -> Option<&[String]> {
+        self.answer.changed.as_deref()
     }
 
     /// Tell the watcher that a walk begun after this sync found the generation named `token`
@@ -80,7 +85,10 @@ impl Synced {
     pub fn record(&self, token: &str) {
         let _ = ask(
             &self.socket,
-            &format!("clean {} {} {token}", self.instance, self.epoch),
+            &format!(
+                "clean {} {} {token}",
+                self.answer.instance, self.answer.epoch
+            ),
         );
     }
 }
@@ -104,7 +112,7 @@ fn ask(socket: &std::path::Path, question: &str) -> std::io::Result<Option<Strin
     stream.set_write_timeout(Some(PATIENCE))?;
     stream.write_all(format!("{question}\n").as_bytes())?;
     let mut answer = String::new();
-    // An answer is one short line.
-    BufReader::new(std::io::Read::take(stream, 4096)).read_line(&mut answer)?;
+    // An answer is one line: up to `watcher::NAMED` names of entries.
+    BufReader::new(std::io::Read::take(stream, 16 << 20)).read_line(&mut answer)?;
     Ok(Some(answer))
 }

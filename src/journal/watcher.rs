@@ -3,6 +3,11 @@
 //! names), a count of the changes the kernel reports, and a Unix socket where staleness checks
 //! ask for it (see `client`).
 //!
+//! Besides the count it keeps what each change was to, by the entry of data/ a walk stamps as
+//! one (`releases/NAME`, `companies/NAME`, a top-level NAME; `*` for anything else: schema/, a
+//! file watched by its own watch, a lost event), so a load can stamp only those entries (see
+//! `load::walk_changed`).
+//!
 //! Three threads: one reads the kernel's events in order, raising the count, watching new
 //! folders and marking sync cookies seen; one takes questions, a short-lived thread each; the
 //! caller's waits for Ctrl-C or the idle time and removes the socket. A lost event (the kernel's
@@ -38,6 +43,24 @@ const CHANGES: WatchMask = WatchMask::MODIFY
 /// How long a sync waits for its cookie.
 const PATIENCE: Duration = Duration::from_secs(3);
 
+/// The most entries an answer names as changed; beyond, it names none and the load walks.
+pub const NAMED: usize = 10_000;
+
+/// How many generations' claims are kept (several warehouses may share one data/).
+const CLAIMS: usize = 64;
+
+/// What an answer to `sync` says (one line of JSON).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Answer {
+    pub instance: String,
+    pub epoch: u64,
+    /// A walk at this very count found the generation asked about current.
+    pub vouched: bool,
+    /// The entries of data/ changed since a walk found it current (see the module's doc);
+    /// None when there was no such walk, or what changed cannot be named.
+    pub changed: Option<Vec<String>>,
+}
+
 /// What the caller is told once questions are taken.
 pub struct Watching {
     pub folders: usize,
@@ -48,9 +71,11 @@ pub struct Watching {
 struct State {
     /// Changes seen since the watcher started.
     epoch: u64,
-    /// The generations (by token) a walk found current, and the count it began at; those of
-    /// older counts are dropped at the next change.
-    clean: HashMap<String, u64>,
+    /// The generations (by token) a walk found current, and the count it began at.
+    claims: HashMap<String, u64>,
+    /// Each entry changed since the oldest claim (all of them until the first claim; at most
+    /// every entry of data/), and the count at its last change.
+    changed: HashMap<String, u64>,
     /// Cookies seen and not yet answered for.
     seen: BTreeSet<u64>,
     next_cookie: u64,
@@ -90,6 +115,7 @@ pub fn watch(
         watches: inotify.watches(),
         paths: HashMap::new(),
         roots: place.roots.clone(),
+        files: BTreeSet::new(),
     };
     for root in place.roots.clone() {
         tree.add(&root)?;
@@ -102,7 +128,8 @@ pub fn watch(
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             epoch: 0,
-            clean: HashMap::new(),
+            claims: HashMap::new(),
+            changed: HashMap::new(),
             seen: BTreeSet::new(),
             next_cookie: 0,
             last_asked: Instant::now(),
@@ -187,6 +214,9 @@ struct Tree {
     watches: Watches,
     paths: HashMap<i32, PathBuf>,
     roots: Vec<PathBuf>,
+    /// The watches on files (not folders): a file with several names is watched once, under
+    /// one of them, so what its events change is not named.
+    files: BTreeSet<i32>,
 }
 
 impl Tree {
@@ -212,8 +242,11 @@ impl Tree {
             ),
             other => other.with_context(|| format!("watching {}", path.display()))?,
         };
-        self.paths
-            .insert(watch.get_watch_descriptor_id(), path.to_path_buf());
+        let id = watch.get_watch_descriptor_id();
+        self.paths.insert(id, path.to_path_buf());
+        if !is_dir {
+            self.files.insert(id);
+        }
         if is_dir {
             let entries = match std::fs::read_dir(path) {
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -228,6 +261,28 @@ impl Tree {
 
     fn is_root(&self, id: i32) -> bool {
         self.paths.get(&id).is_some_and(|p| self.roots.contains(p))
+    }
+
+    /// The entry of data/ an event of watch `id` about `name` changed (see the module's doc).
+    fn entry(&self, id: i32, name: Option<&OsString>) -> String {
+        let everything = "*".to_string();
+        let Some(dir) = self.paths.get(&id).filter(|_| !self.files.contains(&id)) else {
+            return everything;
+        };
+        let path = match name {
+            Some(name) => dir.join(name),
+            None => dir.clone(),
+        };
+        // data/ is the first root; schema/ changes everything.
+        let Ok(below) = path.strip_prefix(&self.roots[0]) else {
+            return everything;
+        };
+        let parts: Option<Vec<&str>> = below.iter().map(|c| c.to_str()).collect();
+        match parts.as_deref() {
+            Some([group @ ("releases" | "companies"), name, ..]) => format!("{group}/{name}"),
+            Some([name, ..]) if !matches!(*name, "releases" | "companies") => name.to_string(),
+            _ => everything,
+        }
     }
 }
 
@@ -249,7 +304,8 @@ fn follow(mut inotify: Inotify, mut tree: Tree, cookie: i32, shared: &Shared) {
                     return;
                 }
             };
-        let (mut changes, mut cookies, mut failed) = (0, Vec::new(), None);
+        let (mut cookies, mut failed) = (Vec::new(), None);
+        let mut entries = Vec::new();
         for (id, mask, name) in events {
             if id == cookie {
                 if mask.intersects(EventMask::DELETE_SELF | EventMask::MOVE_SELF) {
@@ -258,7 +314,7 @@ fn follow(mut inotify: Inotify, mut tree: Tree, cookie: i32, shared: &Shared) {
                 cookies.extend(name.and_then(|n| n.to_str()?.parse::<u64>().ok()));
                 continue;
             }
-            changes += 1;
+            entries.push(tree.entry(id, name.as_ref()));
             let outcome = if mask.contains(EventMask::Q_OVERFLOW) {
                 // Events were lost, new folders among them perhaps: watch every folder again
                 // (a folder watched already keeps its watch).
@@ -291,10 +347,11 @@ fn follow(mut inotify: Inotify, mut tree: Tree, cookie: i32, shared: &Shared) {
         }
         {
             let mut state = shared.state.lock().expect("watcher state");
-            state.epoch += changes;
-            if changes > 0 {
+            for entry in entries {
+                state.epoch += 1;
+                // Kept even with no claim yet: a walk under way may claim an earlier count.
                 let epoch = state.epoch;
-                state.clean.retain(|_, at| *at == epoch);
+                state.changed.insert(entry, epoch);
             }
             state.seen.extend(cookies.iter().copied());
             if failed.is_some() {
@@ -335,14 +392,10 @@ fn answer(stream: UnixStream, shared: &Shared) {
             let mut state = shared.state.lock().expect("watcher state");
             state.last_asked = Instant::now();
             match epoch.parse::<u64>() {
-                // A claim of an older count is void already; a bounded number are kept.
-                Ok(epoch) if epoch == state.epoch && token.len() <= 128 => {
-                    if state.clean.len() < 64 {
-                        state.clean.insert(token.to_string(), epoch);
-                    }
+                Ok(epoch) if epoch <= state.epoch && token.len() <= 128 => {
+                    claim(&mut state, token, epoch);
                     "ok".to_string()
                 }
-                Ok(_) => "ok void".to_string(),
                 _ => "error no such count".to_string(),
             }
         }
@@ -374,11 +427,39 @@ fn sync(shared: &Shared, token: Option<&str>) -> Result<String> {
     if !state.seen.remove(&n) {
         bail!("its cookie was not seen in time");
     }
-    let vouched = token.and_then(|t| state.clean.get(t)) == Some(&state.epoch);
-    Ok(format!(
-        "synced {} {} {}",
-        shared.instance,
-        state.epoch,
-        if vouched { "yes" } else { "no" }
-    ))
+    let since = token.and_then(|t| state.claims.get(t)).copied();
+    let changed = since.and_then(|since| {
+        let named: Vec<String> = state
+            .changed
+            .iter()
+            .filter(|(_, at)| **at > since)
+            .map(|(entry, _)| entry.clone())
+            .take(NAMED + 1)
+            .collect();
+        (named.len() <= NAMED && !named.iter().any(|e| e == "*")).then_some(named)
+    });
+    let answer = Answer {
+        instance: shared.instance.clone(),
+        epoch: state.epoch,
+        vouched: since == Some(state.epoch),
+        changed,
+    };
+    Ok(serde_json::to_string(&answer)?)
+}
+
+/// Keep the claim that a walk begun at count `epoch` found the generation `token` current:
+/// the newest claims, and what changed since the oldest of them.
+fn claim(state: &mut State, token: &str, epoch: u64) {
+    state.claims.insert(token.to_string(), epoch);
+    while state.claims.len() > CLAIMS {
+        let oldest = state
+            .claims
+            .iter()
+            .min_by_key(|(_, at)| **at)
+            .map(|(t, _)| t.clone())
+            .expect("claims");
+        state.claims.remove(&oldest);
+    }
+    let oldest = state.claims.values().min().copied().unwrap_or(epoch);
+    state.changed.retain(|_, at| *at > oldest);
 }

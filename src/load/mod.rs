@@ -38,7 +38,7 @@ use outcomes::{
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 pub use unchanged::{unchanged, Live, Unchanged};
-pub use walk::{walk, walk_after, Walked};
+pub use walk::{walk, walk_after, walk_changed, Walked};
 
 const CHECK_RESULTS: &str = "check_results";
 /// The view the rules read most (the rules that read it wait for it)...
@@ -101,6 +101,7 @@ pub fn build(project: &Project, full: bool, walked: Option<Walked>) -> Result<Bu
         stamps,
         key,
         synced,
+        named: _,
     } = walked.map_err(|_| anyhow::anyhow!("walking {} failed", project.data.display()))??;
     let mut generation = generation?;
     let live = generation.live_manifest().zip(intact);

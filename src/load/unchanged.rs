@@ -3,7 +3,7 @@
 //! (no generation, no sweep of retired ones) and answers from the live manifest and its stored
 //! rule outcomes: a stat per data file and one small Parquet read, no DuckDB.
 
-use super::{walk_after, Walked, CHECK_RESULTS};
+use super::{walk_after, walk_changed, Walked, CHECK_RESULTS};
 use crate::base::project::Project;
 use crate::sql::rules::Status;
 use crate::warehouse::manifest::{journal_token, read_manifest, verify_files, Manifest, CURRENT};
@@ -64,7 +64,15 @@ pub fn unchanged(project: &Project) -> Result<Live> {
             })));
         }
     }
-    let walked = walk_after(project, synced)?;
+    // The journal names what changed since: only that is stamped.
+    let guided = match synced.as_ref().and_then(|s| s.changed()) {
+        Some(changed) => walk_changed(project, &manifest, changed, synced.clone())?,
+        None => None,
+    };
+    let walked = match guided {
+        Some(walked) => walked,
+        None => walk_after(project, synced)?,
+    };
     if manifest.build_key.as_deref() != Some(walked.key.as_str())
         || manifest.fingerprint != walked.fingerprint
         || verify_files(&generation, &manifest).is_err()

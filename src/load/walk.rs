@@ -1,11 +1,13 @@
-//! The walk of data/ and schema/ a load plans by: one `stat` a file (see `release::scan_data`).
+//! The walk of data/ and schema/ a load plans by: one `stat` a file (see `release::scan_data`),
+//! or, when the change journal names what changed, a `stat` of those files (`walk_changed`).
 
 use super::plan;
 use crate::base::project::Project;
 use crate::journal::Synced;
-use crate::release::{scan_data, DataScan};
-use crate::warehouse::manifest::{fingerprint_of, schema_stamp, SourceStamps};
-use anyhow::Result;
+use crate::release::{scan_data, scan_data_listed, stamps_digest, DataScan, Listed, UNSTAMPED};
+use crate::warehouse::manifest::{fingerprint_of, schema_stamp, Manifest, SourceStamps};
+use anyhow::{Context, Result};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What one walk of data/ and schema/ found: the stamps of data/ (which tell the plan what
 /// changed), the fingerprint and stamps a generation made from them records, and the build key.
@@ -17,6 +19,9 @@ pub struct Walked {
     /// Where the change journal's count stood just before the walk (see `crate::journal`):
     /// what the generation made from it is vouched for with.
     pub synced: Option<Synced>,
+    /// How many entries of data/ the journal named as changed, when only they were stamped
+    /// (see `walk_changed`); None after a walk of everything.
+    pub named: Option<usize>,
 }
 
 /// Walk data/ and schema/ (a `stat` a file).
@@ -26,7 +31,78 @@ pub fn walk(project: &Project) -> Result<Walked> {
 
 /// `walk`, begun after the change journal answered `synced`.
 pub fn walk_after(project: &Project, synced: Option<Synced>) -> Result<Walked> {
-    let scan = scan_data(&project.data)?;
+    finish(project, scan_data(&project.data)?, synced, None)
+}
+
+/// `walk`, when the change journal names the entries of data/ changed since a walk found the
+/// live generation (`live`) current (`changed`, see `crate::journal`): the release folders it
+/// names are stamped, every other one takes its stamp from the live manifest, and data/releases
+/// is not listed (60 ms at 100,000 releases). The company records, the rest of data/, schema/
+/// and every release.toml (a `stat` a folder: the releases' order) are stamped as `walk` does.
+/// The same scan as `walk`'s (a test loads through it, then walks); None when the live manifest
+/// cannot tell (an older format; folders no part holds), and the caller walks.
+pub fn walk_changed(
+    project: &Project,
+    live: &Manifest,
+    changed: &[String],
+    synced: Option<Synced>,
+) -> Result<Option<Walked>> {
+    let (Some(stamps), Ok(body)) = (&live.stamps, live.body()) else {
+        return Ok(None);
+    };
+    let known: BTreeMap<&str, &str> = body
+        .parts
+        .iter()
+        .flat_map(|p| p.releases.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        .collect();
+    if stamps.listing.is_empty()
+        || stamps_digest(known.keys().map(|name| (*name, ""))) != live.folders_digest
+    {
+        return Ok(None);
+    }
+    let named: BTreeSet<&str> = changed
+        .iter()
+        .filter_map(|entry| entry.strip_prefix("releases/"))
+        .collect();
+    // The names in data/releases: the live generation's, with those named as they are now.
+    let mut folders: BTreeSet<String> = known.keys().map(|name| name.to_string()).collect();
+    let mut files: BTreeSet<String> = stamps.release_files.iter().cloned().collect();
+    let releases = project.data.join("releases");
+    for name in &named {
+        folders.remove(*name);
+        files.remove(*name);
+        match std::fs::symlink_metadata(releases.join(name)) {
+            Ok(meta) if meta.is_dir() => folders.insert(name.to_string()),
+            Ok(_) => files.insert(name.to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => {
+                return Err(e).with_context(|| format!("reading {}", releases.join(name).display()))
+            }
+        };
+    }
+    let folders: Vec<String> = folders.into_iter().collect();
+    let files: Vec<String> = files.into_iter().collect();
+    let listed = Listed {
+        folders: &folders,
+        files: &files,
+    };
+    let stamped = |name: &str| named.contains(name) || !known.contains_key(name);
+    let mut scan = scan_data_listed(&project.data, stamped, true, Some(listed))?;
+    for (name, stamp) in scan.releases.iter_mut() {
+        if stamp == UNSTAMPED {
+            *stamp = known[name.as_str()].to_string();
+        }
+    }
+    Ok(Some(finish(project, scan, synced, Some(changed.len()))?))
+}
+
+/// The walk's stamps, fingerprint and build key from its scan of data/.
+fn finish(
+    project: &Project,
+    scan: DataScan,
+    synced: Option<Synced>,
+    named: Option<usize>,
+) -> Result<Walked> {
     let stamps = SourceStamps {
         schema: schema_stamp(project)?,
         others: scan.others_digest(),
@@ -44,5 +120,6 @@ pub fn walk_after(project: &Project, synced: Option<Synced>) -> Result<Walked> {
         stamps,
         key: plan::build_key(project)?,
         synced,
+        named,
     })
 }

@@ -220,6 +220,72 @@ fn a_load_with_nothing_to_do_asks_the_watcher_and_every_edit_is_still_seen() {
     assert!(!said.contains("watcher"), "{said}");
 }
 
+/// What a load's --timings and output say: how it learned what changed, and what it did.
+fn load_timed(sb: &Sandbox) -> (String, String) {
+    ok(sb, &["load", "--timings"])
+}
+
+#[test]
+fn a_release_added_under_the_watcher_is_stamped_alone_and_a_walk_agrees() {
+    // The project's data/ (IIJ and the real coverage universe), copied.
+    let dir = tempfile::TempDir::new().unwrap();
+    let data = dir.path().join("data");
+    crate::common::copy_dir(&project_root().join("data"), &data);
+    let sb = Sandbox { dir, data };
+    let folder = sb.data.join("releases/nvidia-3q26");
+    let aside = sb.dir.path().join("nvidia-3q26");
+    std::fs::rename(&folder, &aside).unwrap();
+    ok(&sb, &["load"]);
+    let watcher = watch(&sb);
+    assert_eq!(how_checked(&sb), "walked");
+    assert_eq!(how_checked(&sb), "asked");
+
+    // Moved in: only its folder is stamped, and only its company read again.
+    std::fs::rename(&aside, &folder).unwrap();
+    let (out, timings) = load_timed(&sb);
+    assert!(
+        timings.contains("stamp what the watcher names as changed"),
+        "{timings}"
+    );
+    assert!(
+        out.contains("1 of 8 companies read and checked again"),
+        "{out}"
+    );
+    assert_eq!(how_checked(&sb), "asked");
+    // Written again in place, the same bytes, and a file added beside the release folders.
+    let metadata = folder.join("release.toml");
+    let text = std::fs::read(&metadata).unwrap();
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&metadata)
+        .unwrap();
+    std::io::Write::write_all(&mut file, &text).unwrap();
+    drop(file);
+    std::fs::write(sb.data.join("releases/NOTES.txt"), "kept by hand\n").unwrap();
+    let (out, timings) = load_timed(&sb);
+    assert!(
+        timings.contains("stamp what the watcher names as changed"),
+        "{timings}"
+    );
+    assert!(out.contains("loaded"), "{out}");
+    // Two loads' stamps, each of a few entries, are a walk's: with the watcher gone, the walk
+    // finds nothing to load.
+    drop(watcher);
+    assert_eq!(how_checked(&sb), "walked");
+    let figures = ok(
+        &sb,
+        &[
+            "query",
+            "-e",
+            "SELECT count(*) AS n FROM figures WHERE release_id = 'nvidia-3q26'",
+            "--format",
+            "csv",
+        ],
+    )
+    .0;
+    assert_ne!(figures.lines().nth(1), Some("0"), "{figures}");
+}
+
 #[test]
 fn a_schema_edit_is_seen_through_the_watcher() {
     // A copy of the project's schema/ and queries/ too, under IIJWH_HOME.
