@@ -3,7 +3,7 @@
 parts measured against one file per company and one file per table.
 
     python3 bench/market.py [--iijwh PATH] [--per-company PATH] [--shapes 100x4,1000x4,5000x4,250x40]
-                            [--layouts 1000x4] [--runs 5] [--no-cli] [--tmp DIR] [--out FILE]
+                            [--layouts 1000x4] [--runs 5] [--no-cli] [--watch] [--tmp DIR] [--out FILE]
 
 A shape CxR is C companies of R successive quarters each (`iijwh generate --releases C*R
 --companies C`, real-size releases of ~400 figures). For each shape, with the layout iijwh
@@ -21,6 +21,8 @@ port of peer_comparison, queries/spark/), alternating with iijwh: the factor is 
 `--digits 2,1` measures 256 and 16 parts (IIJWH_PART_DIGITS) on every shape; `--layouts` shapes
 are also loaded with one file per table (IIJWH_PART_DIGITS=0) and with one file per company
 (`--per-company`: an iijwh built before parts, commit 45e0643).
+`--watch` runs `iijwh watch` (the change journal of data/) from after the load of everything to
+the end of the row, so the checks after it ask the watcher instead of walking data/.
 Prints markdown rows; `--out` appends them to a file.
 """
 import argparse
@@ -63,15 +65,43 @@ def generation_files(wh):
     return len(files), sum(f.stat().st_size for f in files) / 2**20
 
 
-def measure(iijwh, data, newest, held, wh, runs, env):
+def watcher(iijwh, senv):
+    """`iijwh watch` of the shape's data/, once it takes questions (the caller kills it)."""
+    proc = subprocess.Popen([iijwh, "watch", "--idle", "3600"], env=senv, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    said = proc.stdout.readline()
+    if not said.startswith("watching "):
+        proc.kill()
+        raise SystemExit(f"iijwh watch did not start: {said}")
+    print(f"  {said.split(';')[0]}", file=sys.stderr, flush=True)
+    return proc
+
+
+def load_timed(iijwh, senv, into):
+    """`iijwh load --timings` (its phases written to `into`): (seconds, peak RSS MiB)."""
+    start = time.perf_counter()
+    pid = os.posix_spawn(iijwh, [iijwh, "load", "--timings"], senv,
+                         file_actions=[(os.POSIX_SPAWN_OPEN, 1, into, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+                                       (os.POSIX_SPAWN_DUP2, 1, 2)])
+    _, status, usage = os.wait4(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"the load of everything failed: see {into}")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+def measure(iijwh, data, newest, held, wh, runs, env, watch=False, timings=None):
     """One layout on one shape, `newest` (a release folder of data/) held aside as `held`: the
     row's figures, and the peaks."""
     shutil.rmtree(wh, ignore_errors=True)
     senv = dict(env, IIJWH_DATA=str(data), IIJWH_WAREHOUSE=str(wh))
     peaks = {}
-    t_load, peaks["load all"] = measured([iijwh, "load", "-q"], senv)
+    if timings:
+        t_load, peaks["load all"] = load_timed(iijwh, senv, timings)
+    else:
+        t_load, peaks["load all"] = measured([iijwh, "load", "-q"], senv)
     print(f"  load all {t_load:.1f} s", file=sys.stderr, flush=True)
     os.sync()
+    watching = watcher(iijwh, senv) if watch else None
     adds = []
     for i in range(runs):
         if i:
@@ -104,7 +134,7 @@ def measure(iijwh, data, newest, held, wh, runs, env):
     # Back as it was generated, for the next layout.
     shutil.move(str(newest), held)
     return dict(load=t_load, add=t_add, noop=t_noop, wrote=wrote, files=files, mib=mib, one=one,
-                peer=peer, sum=total, search=search, peaks=peaks, senv=senv)
+                peer=peer, sum=total, search=search, peaks=peaks, senv=senv, watching=watching)
 
 
 def cli_factor(iijwh, duck, tmp, senv, runs):
@@ -154,6 +184,10 @@ def main():
     ap.add_argument("--out", default=None)
     ap.add_argument("--no-cli", action="store_true",
                     help="skip the bare CLI's factors (the export of 100,000 releases takes long)")
+    ap.add_argument("--load-timings", default=None,
+                    help="write the phases of the load of everything (`load --timings`) to this file")
+    ap.add_argument("--watch", action="store_true",
+                    help="run `iijwh watch` after the load of everything (checks ask it)")
     ap.add_argument("--tmp", default=None,
                     help="scratch folder; a data folder genCxR already there is used as it is")
     args = ap.parse_args()
@@ -188,8 +222,17 @@ def main():
                 variants.append(("one file per company", args.per_company, {}))
         for label, binary, extra in variants:
             started = time.time()
-            m = measure(binary, data, newest, held, tmp / "wh", args.runs, dict(env, **extra))
+            m = measure(binary, data, newest, held, tmp / "wh", args.runs, dict(env, **extra),
+                        args.watch, args.load_timings)
             factors = cli_factor(binary, duck, tmp, m["senv"], args.runs) if label.endswith(" parts") and not args.no_cli else {}
+            if m["watching"]:
+                status = Path(f"/proc/{m['watching'].pid}/status").read_text()
+                hwm = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+                m["peaks"]["watch"] = int(hwm.split()[1]) / 1024
+                print(f"  watch peak {m['peaks']['watch']:.0f} MiB", file=sys.stderr, flush=True)
+                m["watching"].kill()
+                m["watching"].wait()
+                label += ", watched"
 
             def cell(name):
                 ms = m[name] * 1000

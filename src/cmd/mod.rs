@@ -205,9 +205,11 @@ pub fn rebuild(project: &Project, why: &str) -> anyhow::Result<()> {
         project.data.display()
     ));
     // The walk that found it stale is not at hand: `unchanged` walks once more, stamping only
-    // what the change journal names when a watcher runs.
+    // what the change journal names when a watcher runs. When it finds the generation current
+    // (another load made it so, or what failed to open is nothing a walk sees), the build walks
+    // everything and makes it again.
     let walked = match crate::load::unchanged(project)? {
-        crate::load::Live::Unchanged(_) => return Ok(()),
+        crate::load::Live::Unchanged(_) => None,
         crate::load::Live::Changed(walked) => walked.map(|w| *w),
     };
     crate::load::build(project, false, walked)?;

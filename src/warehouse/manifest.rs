@@ -405,6 +405,17 @@ pub fn staleness(project: &Project) -> Result<Option<String>> {
     if synced.as_ref().is_some_and(|s| s.vouched()) {
         return Ok(None);
     }
+    // It names what changed since: the rebuild stamps that alone (see `load::walk_changed`), and
+    // finds nothing to do if the change left every stamp as it was.
+    if synced
+        .as_ref()
+        .and_then(|s| s.changed())
+        .is_some_and(|changed| !changed.is_empty())
+    {
+        return Ok(Some(
+            "the watcher saw data/ or schema/ change since it was built".to_string(),
+        ));
+    }
     if manifest.fingerprint != fingerprint(project, &scan_data(&project.data)?)? {
         return Ok(Some(
             "data/ or schema/ changed since it was built".to_string(),
