@@ -233,6 +233,13 @@ pub fn open_duckdb_file(path: &Path, read_only: bool) -> Result<duckdb::Connecti
         // DuckDB spills to `<file>.tmp` beside the database: for a generation's catalog, inside
         // the live warehouse. A read-only session spills nowhere; what does not fit fails.
         config = config.with("temp_directory", "")?;
+        // A session of the catalog may scan every company's rows (the figures search, a sum
+        // over figures: ~40 million rows at 100,000 releases): DuckDB's own workers, one a core,
+        // beside the thread that asks. The load's sessions keep none (see STATEMENT_THREADS).
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        config = config
+            .threads(cores as i64)?
+            .with("external_threads", "1")?;
     }
     duckdb::Connection::open_with_flags(path, config)
         .with_context(|| format!("opening {}", path.display()))
