@@ -1,6 +1,6 @@
 //! The house's structure, from the code's own imports: the folders of src/ form layers and every
-//! `crate::` import points down (cmd -> features -> sql/render -> warehouse -> release/schema ->
-//! base), so there is no import loop and the warehouse core never imports a command.
+//! `crate::` import points down (cmd -> features -> sql/render -> warehouse -> release/schema/
+//! journal -> base), so there is no import loop and the warehouse core never imports a command.
 
 use crate::common::project_root;
 use std::collections::BTreeMap;
@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 const LAYERS: &[(&str, u8)] = &[
     ("base", 0),
     ("schema", 1),
+    ("journal", 1),
     ("release", 2),
     ("warehouse", 3),
     ("sql", 4),
