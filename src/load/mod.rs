@@ -382,6 +382,15 @@ fn step(
                             (r.release_id.clone(), stamp.unwrap_or_default())
                         })
                         .collect(),
+                    metadata: dataset
+                        .releases
+                        .iter()
+                        .filter(|r| &r.company == *company)
+                        .filter_map(|r| {
+                            let stamp = scan.metadata.get(&r.release_id)?;
+                            Some((r.release_id.clone(), stamp.clone()))
+                        })
+                        .collect(),
                     passed: None,
                 };
                 parts.insert(company.to_string(), entry);

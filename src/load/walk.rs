@@ -37,8 +37,9 @@ pub fn walk_after(project: &Project, synced: Option<Synced>) -> Result<Walked> {
 /// `walk`, when the change journal names the entries of data/ changed since a walk found the
 /// live generation (`live`) current (`changed`, see `crate::journal`): the release folders it
 /// names are stamped, every other one takes its stamp from the live manifest, and data/releases
-/// is not listed (60 ms at 100,000 releases). The company records, the rest of data/, schema/
-/// and every release.toml (a `stat` a folder: the releases' order) are stamped as `walk` does.
+/// is not listed (60 ms at 100,000 releases); so do their release.toml files (the releases'
+/// order), where the manifest has them all. The company records, the rest of data/ and schema/
+/// are stamped as `walk` does.
 /// The same scan as `walk`'s (a test loads through it, then walks); None when the live manifest
 /// cannot tell (an older format; folders no part holds), and the caller walks.
 pub fn walk_changed(
@@ -86,11 +87,22 @@ pub fn walk_changed(
         folders: &folders,
         files: &files,
     };
+    let metadata: BTreeMap<&str, &str> = body
+        .parts
+        .iter()
+        .flat_map(|p| p.metadata.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        .collect();
+    // An older manifest without them: a `stat` of each release.toml.
+    let stored = metadata.len() == known.len();
     let stamped = |name: &str| named.contains(name) || !known.contains_key(name);
-    let mut scan = scan_data_listed(&project.data, stamped, true, Some(listed))?;
+    let mut scan = scan_data_listed(&project.data, stamped, !stored, Some(listed))?;
     for (name, stamp) in scan.releases.iter_mut() {
         if stamp == UNSTAMPED {
             *stamp = known[name.as_str()].to_string();
+            if stored {
+                scan.metadata
+                    .insert(name.clone(), metadata[name.as_str()].to_string());
+            }
         }
     }
     Ok(Some(finish(project, scan, synced, Some(changed.len()))?))

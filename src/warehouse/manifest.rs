@@ -336,6 +336,11 @@ pub struct PartEntry {
     pub stamp: String,
     /// Its release folders, each with its stamp.
     pub releases: BTreeMap<String, String>,
+    /// The stamp of each of its release folders' release.toml (`DataScan::metadata`): what a
+    /// load guided by the change journal takes instead of a `stat` a folder (see
+    /// `load::walk_changed`). Empty in older manifests.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub metadata: BTreeMap<String, String>,
     /// Whether every rule passed on its rows, none returning any: then its rule outcomes add
     /// nothing to check_results, and a load that takes the part as it is need not read them.
     /// None in older manifests.

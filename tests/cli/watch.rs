@@ -269,9 +269,22 @@ fn a_release_added_under_the_watcher_is_stamped_alone_and_a_walk_agrees() {
     );
     assert!(out.contains("loaded"), "{out}");
     // Two loads' stamps, each of a few entries, are a walk's: with the watcher gone, the walk
-    // finds nothing to load.
+    // finds nothing to load, and a load of everything records the same stamps.
     drop(watcher);
     assert_eq!(how_checked(&sb), "walked");
+    let stamps = || {
+        let current = sb.warehouse().join("current/manifest.json");
+        let header: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(current).unwrap()).unwrap();
+        (header["fingerprint"].clone(), header["stamps"].clone())
+    };
+    let guided = stamps();
+    assert!(
+        guided.1["metadata"].as_str().is_some_and(|m| m.len() == 64),
+        "{guided:?}"
+    );
+    ok(&sb, &["load", "--full"]);
+    assert_eq!(stamps(), guided);
     let figures = ok(
         &sb,
         &[
