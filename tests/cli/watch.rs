@@ -51,9 +51,14 @@ fn ok(sb: &Sandbox, args: &[&str]) -> (String, String) {
 }
 
 fn watch(sb: &Sandbox) -> Watcher {
+    watch_project(sb, &project_root())
+}
+
+/// A watcher of a sandbox's data/ and of the schema/ of project `home`.
+fn watch_project(sb: &Sandbox, home: &std::path::Path) -> Watcher {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("iijwh"))
         .args(["watch", "--idle", "60"])
-        .current_dir(project_root())
+        .env("IIJWH_HOME", home)
         .env("IIJWH_DATA", &sb.data)
         .env("IIJWH_WAREHOUSE", sb.warehouse())
         .env("XDG_RUNTIME_DIR", runtime(sb))
@@ -89,22 +94,21 @@ fn contracts(sb: &Sandbox) -> String {
     out.lines().nth(1).unwrap_or_default().to_string()
 }
 
-/// 2Q06 total revenues as the trend report answers for IIJ (one company's statement).
-fn trend_total(sb: &Sandbox) -> String {
-    let (out, _) = ok(
-        sb,
-        &[
-            "query",
-            "trend_revenue",
-            "--company",
-            "iij",
-            "--format",
-            "csv",
-        ],
-    );
+/// 2Q06 total revenues as the trend report answers for IIJ (one company's statement), and
+/// what it said on stderr.
+fn trend_total(sb: &Sandbox) -> (String, String) {
+    let args = [
+        "query",
+        "trend_revenue",
+        "--company",
+        "iij",
+        "--format",
+        "csv",
+    ];
+    let (out, said) = ok(sb, &args);
     let rows = crate::common::parse_csv(&out);
     let row = rows.iter().find(|r| r["quarter"] == "2Q06").unwrap();
-    row["total_revenues"].clone()
+    (row["total_revenues"].clone(), said)
 }
 
 #[test]
@@ -119,7 +123,7 @@ fn a_load_with_nothing_to_do_asks_the_watcher_and_every_edit_is_still_seen() {
     assert_eq!(how_checked(&sb), "walked");
     assert_eq!(how_checked(&sb), "asked");
     assert_eq!(contracts(&sb), "16112.0");
-    assert_eq!(trend_total(&sb), "14007.0");
+    assert_eq!(trend_total(&sb).0, "14007.0");
     assert_eq!(how_checked(&sb), "asked");
 
     // In place: the file's folder keeps its entries and stamp.
@@ -160,19 +164,9 @@ fn a_load_with_nothing_to_do_asks_the_watcher_and_every_edit_is_still_seen() {
         "\"8,675\",,reconciled,\n",
         "\"8,675\",,reconciled,edited under the watcher\n",
     );
-    let (_, said) = ok(
-        &sb,
-        &[
-            "query",
-            "trend_revenue",
-            "--company",
-            "iij",
-            "--format",
-            "csv",
-        ],
-    );
+    let (total, said) = trend_total(&sb);
     assert!(said.contains("building the warehouse"), "{said}");
-    assert_eq!(trend_total(&sb), "14007.0");
+    assert_eq!(total, "14007.0");
 
     // A folder made with a file in it at once (before the watcher could watch the folder).
     let notes = sb.data.join("notes");
@@ -318,21 +312,7 @@ fn a_schema_edit_is_seen_through_the_watcher() {
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr)
     };
     run(&["load"]);
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("iijwh"))
-        .args(["watch", "--idle", "60"])
-        .env("IIJWH_HOME", &home)
-        .env("IIJWH_DATA", &sb.data)
-        .env("IIJWH_WAREHOUSE", sb.warehouse())
-        .env("XDG_RUNTIME_DIR", runtime(&sb))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut said = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut said)
-        .unwrap();
-    let _watcher = Watcher { child, said };
+    let _watcher = watch_project(&sb, &home);
     run(&["load"]);
     assert!(run(&["load", "--timings"]).contains("ask the watcher"));
     // A comment added to a view: the build key changes, so every company is made again.
