@@ -19,7 +19,7 @@ pub mod serve;
 pub mod watch;
 
 use crate::base::project::Project;
-use crate::warehouse::manifest::{staleness, staleness_for_company};
+use crate::warehouse::staleness::{staleness, staleness_for_company};
 use crate::warehouse::{Reads, Vintage, Warehouse};
 use std::process::ExitCode;
 

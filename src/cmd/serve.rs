@@ -42,7 +42,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     // The page reads what `load` built and never builds itself: say so at once when there is
     // nothing to read, and warn when data/ changed since the last load.
     drop(crate::warehouse::Warehouse::open(project)?);
-    if let Some(why) = crate::warehouse::manifest::staleness(project)? {
+    if let Some(why) = crate::warehouse::staleness::staleness(project)? {
         eprintln!("warning: serving the warehouse as it is ({why}); run `iijwh load` to update it");
     }
     let runtime = tokio::runtime::Builder::new_current_thread()

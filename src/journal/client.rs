@@ -30,7 +30,7 @@ pub struct Synced {
 
 /// Where the count of `project`'s watcher stands, when one runs and answers (None otherwise:
 /// the caller walks); asked about the generation named `token` (see
-/// `warehouse::manifest::journal_token`), whether data/ changed since a walk found it current.
+/// `warehouse::staleness::journal_token`), whether data/ changed since a walk found it current.
 pub fn sync(project: &Project, token: Option<&str>) -> Option<Synced> {
     let place = place(project).ok()?;
     if !private(&place.dir) {

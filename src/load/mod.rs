@@ -195,7 +195,7 @@ pub fn build(project: &Project, full: bool, walked: Option<Walked>) -> Result<Bu
     clock.lap("swap");
     // The walk the generation was made by began after the journal's count stood here.
     if let Some(synced) = synced {
-        synced.record(&crate::warehouse::manifest::journal_token(
+        synced.record(&crate::warehouse::staleness::journal_token(
             &generation,
             &manifest,
         ));

@@ -6,7 +6,8 @@
 use super::{walk_after, walk_changed, Walked, CHECK_RESULTS};
 use crate::base::project::Project;
 use crate::sql::rules::Status;
-use crate::warehouse::manifest::{journal_token, read_manifest, verify_files, Manifest, CURRENT};
+use crate::warehouse::manifest::{read_manifest, verify_files, Manifest, CURRENT};
+use crate::warehouse::staleness::journal_token;
 use anyhow::{Context, Result};
 use arrow::array::{Array, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;

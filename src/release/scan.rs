@@ -147,7 +147,7 @@ pub const UNSTAMPED: &str = "";
 /// `scan_data`, but a release folder `stamped` says no to is named, not looked into: its stamp is
 /// `UNSTAMPED`, and its metadata stamp is taken (a `stat` of its release.toml) only when
 /// `metadata` asks. The check of one company's answers stamps only its own folders (see
-/// `warehouse::manifest::staleness_for_company`).
+/// `warehouse::staleness::staleness_for_company`).
 pub fn scan_data_where(
     data_dir: &Path,
     stamped: impl Fn(&str) -> bool + Sync,

@@ -1,6 +1,6 @@
 //! Which statements read the figures of the session's company alone: for those, a command need
 //! not check every release folder of data/ for changes before it answers, only the company's own
-//! (see `warehouse::manifest::staleness_for_company`), which at 10,000 releases is the
+//! (see `warehouse::staleness::staleness_for_company`), which at 10,000 releases is the
 //! difference between a few hundred `stat`s and ~90,000.
 //!
 //! The test is by the statement's text, and errs one way: a statement it is unsure of counts as

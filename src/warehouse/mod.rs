@@ -6,7 +6,7 @@
 //! load catalog whose raw views read them there (see `LoadSession`). The session is
 //! sealed: callers run SQL, bind parameters, set the vintage, apply the sandbox and attach an
 //! export database through its methods, never its connection. Opening never builds:
-//! `manifest::staleness` says when the generation is stale, and the command decides to call the
+//! `staleness::staleness` says when the generation is stale, and the command decides to call the
 //! load (`crate::load`).
 //!
 //! Who may call it: load, export, repl, render (for `QueryResult`), sql and cmd; it imports only
@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod parquet;
 pub mod parts;
 mod sandbox;
+pub mod staleness;
 
 pub use load_session::{CatalogSession, Fill, LoadSession};
 pub use sandbox::{Bounded, Bounds};
@@ -511,7 +512,7 @@ impl QueryResult {
 }
 
 impl Warehouse {
-    /// Open the live generation as it is (see `manifest::staleness` for whether it is current),
+    /// Open the live generation as it is (see `staleness::staleness` for whether it is current),
     /// after checking its files against the manifest's checksums (see `manifest::verify_files`).
     /// The session holds a lease on the generation (see `manifest::Lease`): no load deletes it
     /// while the session lives.
