@@ -53,6 +53,8 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             (_, Some(_)) => "stamp what the watcher names as changed in data/, and schema/",
             _ => "walk data/ and schema/: did anything change?",
         });
+        let asked = live.as_ref().is_some_and(|l| l.vouched) || named.is_some();
+        hint_at_the_watcher(project, &checked, asked);
         if let Some(live) = live {
             if args.timings {
                 checked.print();
@@ -109,6 +111,22 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
     }
     summary(&report.manifest, &report.checks);
     Ok(ExitCode::SUCCESS)
+}
+
+/// A walk of data/ that took a second or more, with no watcher running: say what spares it.
+fn hint_at_the_watcher(project: &Project, checked: &Phases, asked: bool) {
+    let took = checked.0.last().map(|(_, t)| *t).unwrap_or_default();
+    if asked || took < std::time::Duration::from_secs(1) {
+        return;
+    }
+    if crate::journal::sync(project, None).is_none() {
+        crate::base::note(&format!(
+            "note: checking what changed in {} took {:.1} s (a `stat` of every file); \
+             `iijwh watch` keeps a change journal that spares it (docs/commands.md)",
+            project.data.display(),
+            took.as_secs_f64()
+        ));
+    }
 }
 
 /// The newest releases of the generation and its rules' outcomes.
