@@ -80,13 +80,15 @@ pub fn build(project: &Project, full: bool, walked: Option<Walked>) -> Result<Bu
     // One walk of data/ (its stamps tell the plan what changed and make the fingerprint), on
     // threads of its own, beside reading the live manifest and verifying the live files.
     let given = walked.is_some();
+    let mut walked = walked;
+    let read = walked.as_mut().and_then(|w| w.live.take());
     let (walked, generation, intact) = std::thread::scope(|scope| {
         let walk = scope.spawn(|| match walked {
             Some(walked) => Ok(walked),
             None => walk(project),
         });
         // The metadata of the warehouse's own files is set once the releases are known.
-        let generation = Generation::begin(&project.warehouse, Vec::new());
+        let generation = Generation::begin(&project.warehouse, Vec::new(), read);
         let intact = generation.as_ref().ok().and_then(|g| {
             let (dir, manifest) = (g.live_dir()?, g.live_manifest()?);
             // Its companies and releases too, which the plan reads (unreadable: the plan says so).
@@ -102,6 +104,7 @@ pub fn build(project: &Project, full: bool, walked: Option<Walked>) -> Result<Bu
         key,
         synced,
         named: _,
+        live: _,
     } = walked.map_err(|_| anyhow::anyhow!("walking {} failed", project.data.display()))??;
     let mut generation = generation?;
     let live = generation.live_manifest().zip(intact);

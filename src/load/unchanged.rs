@@ -78,6 +78,8 @@ pub fn unchanged(project: &Project) -> Result<Live> {
         || manifest.fingerprint != walked.fingerprint
         || verify_files(&generation, &manifest).is_err()
     {
+        let mut walked = walked;
+        walked.live = Some((generation, manifest));
         return Ok(Live::Changed(Some(Box::new(walked))));
     }
     let Ok(checks) = stored_checks(&generation, &manifest) else {

@@ -22,6 +22,10 @@ pub struct Walked {
     /// How many entries of data/ the journal named as changed, when only they were stamped
     /// (see `walk_changed`); None after a walk of everything.
     pub named: Option<usize>,
+    /// The live generation and its manifest as the check before the walk read them (with its
+    /// companies and releases, when the journal guided the walk): what the load takes instead
+    /// of reading them again (~90 ms at 100,000 releases), while that generation is still live.
+    pub live: Option<(std::path::PathBuf, Manifest)>,
 }
 
 /// Walk data/ and schema/ (a `stat` a file).
@@ -133,5 +137,6 @@ fn finish(
         key: plan::build_key(project)?,
         synced,
         named,
+        live: None,
     })
 }

@@ -93,7 +93,13 @@ type WrittenCatalog = (TableEntry, Vec<String>);
 
 impl Generation {
     /// Start a generation in `warehouse`; `metadata` goes into every Parquet file's footer.
-    pub fn begin(warehouse: &Path, metadata: Vec<(String, String)>) -> Result<Generation> {
+    /// `read`: the live generation's folder and manifest as the caller read them before the
+    /// lock, taken while that folder is still the live one (generations do not change).
+    pub fn begin(
+        warehouse: &Path,
+        metadata: Vec<(String, String)>,
+        read: Option<(PathBuf, Manifest)>,
+    ) -> Result<Generation> {
         let generations = warehouse.join(GENERATIONS);
         std::fs::create_dir_all(&generations)
             .with_context(|| format!("creating {}", generations.display()))?;
@@ -102,7 +108,10 @@ impl Generation {
         let live = std::fs::canonicalize(warehouse.join(CURRENT))
             .ok()
             .map(|dir| {
-                let manifest = read_manifest(&dir).ok();
+                let manifest = match read {
+                    Some((read_from, manifest)) if read_from == dir => Some(manifest),
+                    _ => read_manifest(&dir).ok(),
+                };
                 (dir, manifest)
             });
         let was_live = live.as_ref().map(|(dir, _)| dir.clone());
