@@ -50,10 +50,13 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
             (Some(live), _) if live.vouched => {
                 "ask the watcher (`iijwh watch`): did anything change?"
             }
+            (Some(live), _) if live.guided => {
+                "stamp what the watcher names as changed in data/, and schema/"
+            }
             (_, Some(_)) => "stamp what the watcher names as changed in data/, and schema/",
             _ => "walk data/ and schema/: did anything change?",
         });
-        let asked = live.as_ref().is_some_and(|l| l.vouched) || named.is_some();
+        let asked = live.as_ref().is_some_and(|l| l.vouched || l.guided) || named.is_some();
         hint_at_the_watcher(project, &checked, asked);
         if let Some(live) = live {
             if args.timings {

@@ -198,20 +198,24 @@ pub fn settled(project: &Project, opened: (Warehouse, Freshness)) -> anyhow::Res
     }
 }
 
-/// Build the warehouse from data/ because of `why`, saying so.
+/// Build the warehouse from data/ because of `why`, saying so; nothing when a second look finds
+/// the live generation current and it opens.
 pub fn rebuild(project: &Project, why: &str) -> anyhow::Result<()> {
+    // The walk that found it stale is not at hand: `unchanged` walks once more, stamping only
+    // what the change journal names when a watcher runs. It may find the generation current
+    // after all (what the watcher saw changed left every stamp as it was, say an editor's
+    // swap file come and gone, or another load made it current): nothing is built then, unless
+    // the generation does not open (damage a walk does not see), when the build walks
+    // everything and makes it again.
+    let walked = match crate::load::unchanged(project)? {
+        crate::load::Live::Unchanged(_) if Warehouse::open(project).is_ok() => return Ok(()),
+        crate::load::Live::Unchanged(_) => None,
+        crate::load::Live::Changed(walked) => walked.map(|w| *w),
+    };
     crate::base::note(&format!(
         "building the warehouse from {} ({why}) ...",
         project.data.display()
     ));
-    // The walk that found it stale is not at hand: `unchanged` walks once more, stamping only
-    // what the change journal names when a watcher runs. When it finds the generation current
-    // (another load made it so, or what failed to open is nothing a walk sees), the build walks
-    // everything and makes it again.
-    let walked = match crate::load::unchanged(project)? {
-        crate::load::Live::Unchanged(_) => None,
-        crate::load::Live::Changed(walked) => walked.map(|w| *w),
-    };
     crate::load::build(project, false, walked)?;
     Ok(())
 }

@@ -70,7 +70,7 @@ pub struct BuildReport {
 /// must be made again. `walked`: the walk of data/ the caller made just before (`unchanged`
 /// found the live generation stale by it), taken instead of walking again (1.2 s at 100,000
 /// releases); the files read later than it make the next check say stale, never a wrong answer.
-pub fn build(project: &Project, full: bool, walked: Option<Walked>) -> Result<BuildReport> {
+pub fn build(project: &Project, full: bool, mut walked: Option<Walked>) -> Result<BuildReport> {
     let mut clock = Phases::start();
     // DuckDB takes ~13 ms to start, and everything the load does in it waits for that: it starts
     // first, beside reading schema/ and data/.
@@ -80,7 +80,6 @@ pub fn build(project: &Project, full: bool, walked: Option<Walked>) -> Result<Bu
     // One walk of data/ (its stamps tell the plan what changed and make the fingerprint), on
     // threads of its own, beside reading the live manifest and verifying the live files.
     let given = walked.is_some();
-    let mut walked = walked;
     let read = walked.as_mut().and_then(|w| w.live.take());
     let (walked, generation, intact) = std::thread::scope(|scope| {
         let walk = scope.spawn(|| match walked {

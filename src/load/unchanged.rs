@@ -22,6 +22,8 @@ pub struct Unchanged {
     pub checks: Vec<(String, Status)>,
     /// Whether the change journal vouched for data/ and schema/ (no walk was made).
     pub vouched: bool,
+    /// Whether only what the journal named as changed was stamped (see `walk_changed`).
+    pub guided: bool,
 }
 
 /// What `unchanged` found.
@@ -62,6 +64,7 @@ pub fn unchanged(project: &Project) -> Result<Live> {
                 manifest,
                 checks,
                 vouched: true,
+                guided: false,
             })));
         }
     }
@@ -93,6 +96,7 @@ pub fn unchanged(project: &Project) -> Result<Live> {
         manifest,
         checks,
         vouched: false,
+        guided: walked.named.is_some(),
     })))
 }
 

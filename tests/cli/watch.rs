@@ -79,6 +79,8 @@ fn how_checked(sb: &Sandbox) -> &'static str {
     assert!(out.contains("nothing to load"), "{out}");
     if timings.contains("ask the watcher (`iijwh watch`): did anything change?") {
         "asked"
+    } else if timings.contains("stamp what the watcher names as changed") {
+        "stamped"
     } else if timings.contains("walk data/ and schema/: did anything change?") {
         "walked"
     } else {
@@ -124,6 +126,35 @@ fn a_load_with_nothing_to_do_asks_the_watcher_and_every_edit_is_still_seen() {
     assert_eq!(how_checked(&sb), "asked");
     assert_eq!(contracts(&sb), "16112.0");
     assert_eq!(trend_total(&sb).0, "14007.0");
+    assert_eq!(how_checked(&sb), "asked");
+
+    // A file come and gone (an editor's swap file): the watcher names the folder, the second
+    // look finds every stamp as it was, and nothing is built.
+    let current = || std::fs::canonicalize(sb.warehouse().join("current")).unwrap();
+    let before = current();
+    let swap = sb.release_file(".kpis.csv.swp");
+    let come_and_gone = || {
+        std::fs::write(&swap, "scratch").unwrap();
+        std::fs::remove_file(&swap).unwrap();
+    };
+    come_and_gone();
+    let (total, said) = trend_total(&sb);
+    assert_eq!(total, "14007.0");
+    assert!(!said.contains("building"), "{said}");
+    // A statement about one company checks that company alone and tells the watcher nothing;
+    // a load stamps what it named, finds nothing to load, and says so to the watcher.
+    assert_eq!(how_checked(&sb), "stamped");
+    assert_eq!(how_checked(&sb), "asked");
+    // A statement over every company: stale by the watcher, then current by the second look,
+    // which the watcher is told of.
+    come_and_gone();
+    let (peers, said) = ok(&sb, &["query", "peer_comparison", "--format", "csv"]);
+    assert!(
+        peers.contains("14,007") || peers.contains("14007"),
+        "{peers}"
+    );
+    assert!(!said.contains("building"), "{said}");
+    assert_eq!(current(), before);
     assert_eq!(how_checked(&sb), "asked");
 
     // In place: the file's folder keeps its entries and stamp.
