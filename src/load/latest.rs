@@ -1,6 +1,6 @@
 //! The latest vintage a load stores: `latest/TABLE/part-XX.parquet` of the parts it rewrites.
 
-use super::{kept_rows, part_metadata};
+use super::{kept_rows, PartReleases, Reused};
 use crate::warehouse::build::Generation;
 use crate::warehouse::manifest::TableEntry;
 use crate::warehouse::parts::{self, merged_part, part_of, rows_of, text_column, CompanyRows};
@@ -18,9 +18,9 @@ use std::collections::BTreeSet;
 pub(super) fn store_latest_vintage(
     wh: &Warehouse,
     generation: &mut Generation,
-    (made, reused, touched_parts): (&[&String], &BTreeSet<&String>, &BTreeSet<String>),
+    (made, reused, touched_parts): (&[&String], &Reused, &BTreeSet<String>),
+    releases: &PartReleases,
 ) -> Result<(LatestParts, Vec<TableEntry>)> {
-    let releases = &wh.manifest().body()?.releases;
     wh.set_variable("every_company", "true")?;
     let tables = wh.column_values(&format!(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = '{LATEST}' \
@@ -53,7 +53,7 @@ pub(super) fn store_latest_vintage(
             if rows.is_empty() {
                 continue;
             }
-            let metadata = part_metadata(releases.iter(), &rows);
+            let metadata = releases.metadata(&rows);
             files.push(generation.write_part(&folder, part, &batch.schema(), &rows, &metadata)?);
         }
     }

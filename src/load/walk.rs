@@ -4,10 +4,12 @@
 use super::plan;
 use crate::base::project::Project;
 use crate::journal::Synced;
-use crate::release::{scan_data, scan_data_listed, stamps_digest, DataScan, Listed, UNSTAMPED};
+use crate::release::{
+    scan_data, scan_data_listed, stamps_digest, DataScan, Listed, Look, UNSTAMPED,
+};
 use crate::warehouse::manifest::{fingerprint_of, schema_stamp, Manifest, SourceStamps};
 use anyhow::{Context, Result};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap};
 
 /// What one walk of data/ and schema/ found: the stamps of data/ (which tell the plan what
 /// changed), the fingerprint and stamps a generation made from them records, and the build key.
@@ -55,13 +57,15 @@ pub fn walk_changed(
     let (Some(stamps), Ok(body)) = (&live.stamps, live.body()) else {
         return Ok(None);
     };
-    let known: BTreeMap<&str, &str> = body
+    let known: HashMap<&str, &str> = body
         .parts
         .iter()
         .flat_map(|p| p.releases.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .collect();
+    let mut names: Vec<&str> = known.keys().copied().collect();
+    names.sort_unstable();
     if stamps.listing.is_empty()
-        || stamps_digest(known.keys().map(|name| (*name, ""))) != live.folders_digest
+        || stamps_digest(names.iter().map(|name| (*name, ""))) != live.folders_digest
     {
         return Ok(None);
     }
@@ -70,7 +74,7 @@ pub fn walk_changed(
         .filter_map(|entry| entry.strip_prefix("releases/"))
         .collect();
     // The names in data/releases: the live generation's, with those named as they are now.
-    let mut folders: BTreeSet<String> = known.keys().map(|name| name.to_string()).collect();
+    let mut folders: BTreeSet<String> = names.into_iter().map(str::to_string).collect();
     let mut files: BTreeSet<String> = stamps.release_files.iter().cloned().collect();
     let releases = project.data.join("releases");
     for name in &named {
@@ -91,25 +95,37 @@ pub fn walk_changed(
         folders: &folders,
         files: &files,
     };
-    let metadata: BTreeMap<&str, &str> = body
+    let metadata: HashMap<&str, &str> = body
         .parts
         .iter()
         .flat_map(|p| p.metadata.iter().map(|(n, s)| (n.as_str(), s.as_str())))
         .collect();
     // An older manifest without them: a `stat` of each release.toml.
     let stored = metadata.len() == known.len();
-    let stamped = |name: &str| named.contains(name) || !known.contains_key(name);
-    let mut scan = scan_data_listed(&project.data, stamped, !stored, Some(listed))?;
-    for (name, stamp) in scan.releases.iter_mut() {
-        if stamp == UNSTAMPED {
-            *stamp = known[name.as_str()].to_string();
-            if stored {
-                scan.metadata
-                    .insert(name.clone(), metadata[name.as_str()].to_string());
+    let look = |name: &str| -> Look {
+        if named.contains(name) {
+            return Look::Stamp;
+        }
+        match (
+            known.get(name),
+            stored.then(|| metadata.get(name)).flatten(),
+        ) {
+            (Some(folder), Some(toml)) => Look::Known(folder.to_string(), toml.to_string()),
+            (Some(_), None) => Look::Name,
+            (None, _) => Look::Stamp,
+        }
+    };
+    let mut scan = scan_data_listed(&project.data, look, !stored, Some(listed))?;
+    if !stored {
+        // Named, each with its release.toml's stamp: the folder's is the manifest's.
+        for (name, stamp) in scan.releases.iter_mut() {
+            if stamp == UNSTAMPED {
+                *stamp = known[name.as_str()].to_string();
             }
         }
     }
-    Ok(Some(finish(project, scan, synced, Some(changed.len()))?))
+    let done = finish(project, scan, synced, Some(changed.len()))?;
+    Ok(Some(done))
 }
 
 /// The walk's stamps, fingerprint and build key from its scan of data/.
@@ -119,8 +135,9 @@ fn finish(
     synced: Option<Synced>,
     named: Option<usize>,
 ) -> Result<Walked> {
+    let schema = schema_stamp(project)?;
     let stamps = SourceStamps {
-        schema: schema_stamp(project)?,
+        schema,
         others: scan.others_digest(),
         metadata: scan.metadata_digest(),
         listing: scan.listing.clone(),
@@ -130,8 +147,9 @@ fn finish(
             .filter_map(|k| k.strip_prefix("releases/").map(str::to_string))
             .collect(),
     };
+    let fingerprint = fingerprint_of(&stamps.schema, &scan);
     Ok(Walked {
-        fingerprint: fingerprint_of(&stamps.schema, &scan),
+        fingerprint,
         scan,
         stamps,
         key: plan::build_key(project)?,

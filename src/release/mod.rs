@@ -40,8 +40,8 @@ use reference::read_reference;
 pub use reference::Units;
 use references::{check_concepts, check_period_ends, derive_periods};
 pub use scan::{
-    listing_stamp, scan_data, scan_data_listed, scan_data_where, stamps_digest, DataScan,
-    FileIdentity, Listed, UNSTAMPED,
+    listing_stamp, looked_at, scan_data, scan_data_listed, scan_data_where, stamps_digest,
+    DataScan, FileIdentity, Listed, Look, UNSTAMPED,
 };
 
 use crate::base::hex;
@@ -99,7 +99,7 @@ impl std::fmt::Display for Origin {
 }
 
 /// A release as recorded in the warehouse manifest.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ReleaseInfo {
     pub release_id: String,
     #[serde(default)]

@@ -36,6 +36,8 @@ impl Drop for Generation {
     /// A generation dropped before `commit` (a failed load) first lets its catalog's writer
     /// finish, so the folder is removed whole.
     fn drop(&mut self) {
+        // Unblocks a writer still waiting for the latest vintage or for rows.
+        self.catalog_latest = None;
         self.catalog_late = None;
         if let Some(writer) = self.catalog_writer.take() {
             let _ = writer.join();
@@ -77,6 +79,8 @@ pub struct Generation {
     /// Tables written after the catalog was started (check_results) go to its writer too; the
     /// writer finishes once this is dropped.
     catalog_late: Option<std::sync::mpsc::Sender<super::LateRows>>,
+    /// The stored latest vintage goes to the writer too (see `latest_stored`).
+    catalog_latest: Option<std::sync::mpsc::Sender<super::LatestParts>>,
     /// Table and part files written so far (for the fault injection of the tests).
     written: usize,
     /// The generation live when the load began: kept at the swap, with the new one (see
@@ -144,6 +148,7 @@ impl Generation {
             catalog_writer: None,
             catalog_names: Vec::new(),
             catalog_late: None,
+            catalog_latest: None,
             linking: None,
             written: 0,
             _lock: lock,
@@ -353,16 +358,14 @@ impl Generation {
         }
     }
 
-    /// Write the placed generation's catalog on `session`, on a thread of its own, with the
-    /// `rows` of the tables it holds (and of those written after this, see `write_table`) and
-    /// views over the part files and the stored latest vintage (`latest`), which must all be in
-    /// place (the views bind when created): a copy of the live generation's when the schema is
-    /// the same (`manifest`'s catalog digest), its tables replaced; otherwise made afresh; its
-    /// checksum taken and the file synced. `commit` waits for it.
+    /// Start writing the generation's catalog on a thread of its own, on `session` (see
+    /// `LoadSession::write`), from the schema (`catalog`, its `digest`) and `rows`; the stored
+    /// latest vintage follows (`latest_stored`), then the tables written after this
+    /// (`write_table`). `commit` waits for it. `patch`: see `write_catalog`.
     pub fn write_catalog(
         &mut self,
         session: CatalogSession,
-        (manifest, catalog, latest): (&Manifest, &Catalog, &super::LatestParts),
+        (catalog, digest): (&Catalog, &str),
         rows: Vec<super::TableRows>,
         schema_dir: &Path,
         patch: Option<String>,
@@ -370,17 +373,23 @@ impl Generation {
         let previous = self
             .live
             .as_ref()
-            .and_then(|(dir, m)| Some((dir.clone(), m.clone()?)));
+            .and_then(|(dir, m)| Some((dir.clone(), super::CatalogOrigin::of(m.as_ref()?))));
         let dir = self.placed()?.to_path_buf();
-        let (manifest, schema_dir) = (manifest.clone(), schema_dir.to_path_buf());
-        let (catalog, latest) = (catalog.clone(), latest.clone());
-        let (late, arriving) = std::sync::mpsc::channel();
+        let schema_dir = schema_dir.to_path_buf();
+        let (catalog, digest) = (catalog.clone(), digest.to_string());
+        let (late, arriving_late) = std::sync::mpsc::channel();
+        let (latest, arriving_latest) = std::sync::mpsc::channel();
         self.catalog_late = Some(late);
+        self.catalog_latest = Some(latest);
         self.catalog_writer = Some(std::thread::spawn(move || {
             let previous = previous.as_ref().map(|(d, m)| (d.as_path(), m));
+            let arriving = super::Arriving {
+                latest: arriving_latest,
+                late: arriving_late,
+            };
             let names = session.write(
                 &dir,
-                (&manifest, &catalog, &latest),
+                (&catalog, &digest),
                 (&rows, arriving),
                 &schema_dir,
                 (previous, patch.as_deref()),
@@ -401,6 +410,15 @@ impl Generation {
             Ok((entry, names))
         }));
         Ok(())
+    }
+
+    /// The stored latest vintage (its tables and the newest release's company), once its files
+    /// are written, for the catalog's views over them (see `write_catalog`).
+    pub fn latest_stored(&mut self, latest: &super::LatestParts) {
+        // A writer that stopped says why when `commit` waits for it.
+        if let Some(to) = self.catalog_latest.take() {
+            let _ = to.send(latest.clone());
+        }
     }
 
     /// The load's session `started` (see `LoadSession::fill`: the rows in memory, so the files
@@ -491,6 +509,7 @@ impl Generation {
     /// written. A sealed generation is complete, but not live. Returns its folder.
     pub fn seal(&mut self, manifest: &mut Manifest) -> Result<PathBuf> {
         let generation = self.dir().to_path_buf();
+        self.catalog_latest = None;
         self.catalog_late = None;
         if let Some(writer) = self.catalog_writer.take() {
             let (entry, names) = writer
@@ -521,7 +540,10 @@ impl Generation {
                 .context("the generation has no catalog: write it first")?,
         );
         manifest.catalog_names = self.catalog_names.clone();
-        let live = self.live.as_ref().map(|(dir, _)| dir.as_path());
+        let live = self
+            .live
+            .as_ref()
+            .and_then(|(dir, m)| Some((dir.as_path(), m.as_ref()?)));
         super::manifest::write_manifest(&generation, manifest, live)?;
         // Its files are this one's too now (links), and its catalog was copied.
         self.base = None;

@@ -6,8 +6,7 @@
 //! Who may call it: the rest of `warehouse` (re-exported as `LoadSession`, `CatalogSession` and
 //! `Fill`), for `crate::load`.
 
-use super::manifest::Manifest;
-use super::{register, write_catalog, LateRows, RawSource, TableRows, LOAD_CATALOG, RAW, SCRATCH};
+use super::{register, write_catalog, RawSource, TableRows, LOAD_CATALOG, RAW, SCRATCH};
 use crate::base::sql_string;
 use crate::release::Dataset;
 use crate::schema::{Catalog, Constraint, Table};
@@ -305,13 +304,13 @@ impl CatalogSession {
     pub(super) fn write(
         &self,
         dir: &Path,
-        schema: (&Manifest, &Catalog, &super::LatestParts),
-        (rows, late): (&[TableRows], std::sync::mpsc::Receiver<LateRows>),
+        schema: (&Catalog, &str),
+        (rows, arriving): (&[TableRows], super::Arriving),
         schema_dir: &Path,
-        (previous, patch): (Option<(&Path, &Manifest)>, Option<&str>),
+        (previous, patch): (Option<(&Path, &super::CatalogOrigin)>, Option<&str>),
     ) -> Result<Vec<String>> {
         write_catalog(
-            &self.0, dir, schema, rows, late, schema_dir, previous, patch,
+            &self.0, dir, schema, rows, arriving, schema_dir, previous, patch,
         )
         .context("writing the generation's catalog")
     }

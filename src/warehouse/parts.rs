@@ -88,11 +88,15 @@ pub fn batches<T>(
 /// another for the layout benchmark (bench/market.py: 0 is one file per table); it is part of
 /// what every part is made under (`load::plan::build_key`), so a load under another rebuilds.
 pub fn part_digits() -> usize {
-    std::env::var("IIJWH_PART_DIGITS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&n| n <= 4)
-        .unwrap_or(2)
+    // Read once: `part_of` asks for every release of a load (100,000 at the largest shape).
+    static DIGITS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *DIGITS.get_or_init(|| {
+        std::env::var("IIJWH_PART_DIGITS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|&n| n <= 4)
+            .unwrap_or(2)
+    })
 }
 
 /// The rows a row group of a part file holds at least before the next company starts a new

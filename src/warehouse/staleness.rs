@@ -110,7 +110,12 @@ pub fn staleness_for_company(
         folders: &folders,
         files: &stamps.release_files,
     });
-    let scan = crate::release::scan_data_listed(&project.data, of_company, newest, listed)?;
+    let scan = crate::release::scan_data_listed(
+        &project.data,
+        crate::release::looked_at(of_company),
+        newest,
+        listed,
+    )?;
     if scan.others_digest() != stamps.others {
         return changed("data/");
     }

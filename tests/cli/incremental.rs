@@ -180,6 +180,18 @@ fn incremental_loads_end_where_a_full_rebuild_does() {
             .nlink()
             >= 2
     );
+    // So is its part manifest: its companies and releases are as they were. The edited
+    // company's is written anew.
+    let part_manifest = |company: &str| {
+        std::fs::metadata(live.join(format!("manifest/{}.json", part_of(company))))
+            .unwrap()
+            .nlink()
+    };
+    assert!(
+        part_manifest("iij") >= 2,
+        "IIJ's part manifest was written again"
+    );
+    assert_eq!(part_manifest("brightline"), 1, "Brightline's part manifest");
 
     // Remove a release.
     std::fs::remove_dir_all(sb.data.join("releases/eurolumen-3q07")).unwrap();
