@@ -180,8 +180,14 @@ pub fn build(project: &Project, full: bool, mut walked: Option<Walked>) -> Resul
             }
             generation.seal(&mut made.manifest)?;
             // Its DuckDB and rows go before the next batch is read.
-            drop(made);
-            generation = generation.after()?;
+            let Step {
+                manifest: sealed,
+                checks,
+                engine,
+                touched: _,
+            } = made;
+            drop((checks, engine));
+            generation = generation.after(sealed)?;
             first = false;
             clock.lap("batch sealed");
         }
