@@ -194,6 +194,21 @@ impl Generation {
         rows: &[super::parts::CompanyRows],
         metadata: &[(String, String)],
     ) -> Result<TableEntry> {
+        let entry = self.encode_part(table, part, schema, rows, metadata)?;
+        self.record_part(&entry)?;
+        Ok(entry)
+    }
+
+    /// `write_part`'s file, written and not yet recorded (see `record_part`): several threads
+    /// may write parts at once.
+    pub fn encode_part(
+        &self,
+        table: &str,
+        part: &str,
+        schema: &arrow::datatypes::SchemaRef,
+        rows: &[super::parts::CompanyRows],
+        metadata: &[(String, String)],
+    ) -> Result<TableEntry> {
         let file = super::parts::part_file(table, part);
         let folder = self.dir().join(table);
         std::fs::create_dir_all(&folder)
@@ -236,10 +251,14 @@ impl Generation {
             bytes: bytes.len() as u64,
             file,
         };
+        Ok(entry)
+    }
+
+    /// A part file `encode_part` wrote, to be synced by `commit`.
+    pub fn record_part(&mut self, entry: &TableEntry) -> Result<()> {
         self.unsynced.push(PathBuf::from(&entry.file));
         self.written += 1;
-        inject_fault(self.written)?;
-        Ok(entry)
+        inject_fault(self.written)
     }
 
     /// Take files of the live generation into this one as they are, on a thread of their own:
