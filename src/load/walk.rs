@@ -135,9 +135,8 @@ fn finish(
     synced: Option<Synced>,
     named: Option<usize>,
 ) -> Result<Walked> {
-    let schema = schema_stamp(project)?;
     let stamps = SourceStamps {
-        schema,
+        schema: schema_stamp(project)?,
         others: scan.others_digest(),
         metadata: scan.metadata_digest(),
         listing: scan.listing.clone(),
@@ -147,9 +146,8 @@ fn finish(
             .filter_map(|k| k.strip_prefix("releases/").map(str::to_string))
             .collect(),
     };
-    let fingerprint = fingerprint_of(&stamps.schema, &scan);
     Ok(Walked {
-        fingerprint,
+        fingerprint: fingerprint_of(&stamps.schema, &scan),
         scan,
         stamps,
         key: plan::build_key(project)?,

@@ -12,7 +12,7 @@ use crate::base::hex;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What `data/` holds (see the module's doc): each entry's stamp changes when any of its files
 /// is edited, added, removed or renamed.
@@ -190,9 +190,10 @@ pub fn scan_data_listed(
         );
     }
     let mut scan = DataScan::default();
-    // Each release folder's name and data/releases' path (a path a folder is joined only
-    // when stamped: most are not when the caller knows their stamps).
-    let mut folders: Vec<(String, PathBuf)> = Vec::new();
+    // Each release folder's name (its path is made only when it is looked into: most are not
+    // when the caller knows their stamps).
+    let releases = data_dir.join("releases");
+    let mut folders: Vec<String> = Vec::new();
     for entry in listing(data_dir)? {
         let name = entry.file_name().to_string_lossy().to_string();
         let is_dir = entry.file_type()?.is_dir();
@@ -203,8 +204,7 @@ pub fn scan_data_listed(
                     files,
                 } = listed.as_ref().expect("listed");
                 scan.listing = listing_stamp(data_dir);
-                let path = entry.path();
-                folders.extend(names.iter().map(|name| (name.clone(), path.clone())));
+                folders.extend(names.iter().cloned());
                 for name in files.iter() {
                     let path = entry.path().join(name);
                     let meta = std::fs::metadata(&path)
@@ -220,7 +220,7 @@ pub fn scan_data_listed(
                 for inner in listing(&entry.path())? {
                     let inner_name = inner.file_name().to_string_lossy().to_string();
                     if inner.file_type()?.is_dir() {
-                        folders.push((inner_name, entry.path()));
+                        folders.push(inner_name);
                     } else {
                         let key = format!("releases/{inner_name}");
                         scan.others.insert(key, file_stamp(&[stat(&inner)?]));
@@ -258,10 +258,10 @@ pub fn scan_data_listed(
     // Two halves, one a thread: most folders are alike in size.
     let (first, second) = folders.split_at(folders.len().div_ceil(2));
     type Stamped = Vec<(String, (String, Option<String>))>;
-    let stamp = |share: &[(String, PathBuf)]| -> Result<Stamped> {
+    let stamp = |share: &[String]| -> Result<Stamped> {
         share
             .iter()
-            .map(|(name, releases)| {
+            .map(|name| {
                 let stamps = match (look(name), metadata) {
                     (Look::Stamp, _) => {
                         release_stamps(&releases.join(name)).map(|(f, m)| (f, Some(m)))?
