@@ -1,9 +1,9 @@
 //! The latest vintage a load stores: `latest/TABLE/part-XX.parquet` of the parts it rewrites.
 
-use super::{kept_rows, PartReleases, Reused};
+use super::{live_file, part_rows, PartReleases, Reused};
 use crate::warehouse::build::Generation;
 use crate::warehouse::manifest::TableEntry;
-use crate::warehouse::parts::{self, merged_part, part_of, rows_of, text_column, CompanyRows};
+use crate::warehouse::parts::{self, part_of, rows_of, text_column, CompanyRows};
 use crate::warehouse::{LatestParts, Warehouse, LATEST};
 use anyhow::{Context, Result};
 use std::collections::BTreeSet;
@@ -109,8 +109,8 @@ fn latest_of_table(
             .filter(|c| part_of(c) == *part)
             .map(|c| Ok((c.to_string(), rows_of(&batch, &companies, c)?)))
             .collect::<Result<Vec<CompanyRows>>>()?;
-        let old = kept_rows(generation, &folder, part, reused)?;
-        let rows = merged_part(old, mine);
+        let live = live_file(generation, &folder, part, reused)?;
+        let rows = part_rows(live.as_ref(), reused, mine);
         if rows.is_empty() {
             continue;
         }

@@ -21,9 +21,10 @@ use crate::sql::rules::{load_rules, Outcome, Ran, RuleQueue, Status};
 use crate::warehouse::build::{inject_step_fault, remove_retired, Generation};
 use crate::warehouse::manifest::TableEntry;
 use crate::warehouse::manifest::{verify_files, Body, Manifest, PartEntry, SourceStamps};
+use crate::warehouse::parts::file::{self, LivePart, Rows};
 use crate::warehouse::parts::{
-    self, company_scoped, merged_part, part_of, read_from_parts, row_companies, rows_of,
-    CompanyRows, RULE_OUTCOMES,
+    self, company_scoped, part_of, read_from_parts, row_companies, rows_of, CompanyRows,
+    RULE_OUTCOMES,
 };
 use crate::warehouse::{
     catalog_digest, CatalogSession, Engine, Fill, LoadSession, TableRows, Warehouse, RAW,
@@ -63,6 +64,8 @@ pub struct BuildReport {
     pub full: Option<String>,
     /// How many companies' parts the load made.
     pub touched: usize,
+    /// The row groups of the part files it wrote: copied as they were, and encoded.
+    pub row_groups: (usize, usize),
 }
 
 /// Build a new generation from data/ and switch it live: only the companies whose files changed
@@ -133,6 +136,7 @@ pub fn build(project: &Project, full: bool, mut walked: Option<Walked>) -> Resul
         key: &key,
         last,
     };
+    let mut row_groups = (0, 0);
     let done = if batches.len() <= 1 {
         step(
             project,
@@ -187,6 +191,9 @@ pub fn build(project: &Project, full: bool, mut walked: Option<Walked>) -> Resul
                 touched: _,
             } = made;
             drop((checks, engine));
+            let (copied, encoded) = generation.row_groups();
+            row_groups.0 += copied;
+            row_groups.1 += encoded;
             generation = generation.after(sealed)?;
             first = false;
             clock.lap("batch sealed");
@@ -199,6 +206,8 @@ pub fn build(project: &Project, full: bool, mut walked: Option<Walked>) -> Resul
         touched,
     } = done;
     let _ = sweep.join();
+    let (copied, encoded) = generation.row_groups();
+    let row_groups = (row_groups.0 + copied, row_groups.1 + encoded);
     let generation = generation.commit(&mut manifest)?;
     clock.lap("swap");
     // The walk the generation was made by began after the journal's count stood here.
@@ -214,6 +223,7 @@ pub fn build(project: &Project, full: bool, mut walked: Option<Walked>) -> Resul
         manifest,
         full: why,
         touched,
+        row_groups,
         checks,
         engine,
     })
@@ -247,22 +257,39 @@ impl<'a> Reused<'a> {
     }
 }
 
-/// The rows of the companies of `part` that a load takes as they were (`reused`), from the
-/// part's file of folder `table` in the live generation; none when it takes none of them (a
-/// full load reads nothing of the live generation, which may be damaged).
-pub(super) fn kept_rows(
+/// The live generation's file of `part` of folder `table`, when the load takes any of its
+/// companies as they were (`reused`; a full load reads nothing of the live generation, which
+/// may be damaged): what the part's new file takes their rows from (see `parts::file`).
+pub(super) fn live_file(
     generation: &Generation,
     table: &str,
     part: &str,
     reused: &Reused,
-) -> Result<Vec<CompanyRows>> {
+) -> Result<Option<LivePart>> {
     if !reused.parts.contains(part) {
-        return Ok(Vec::new());
+        return Ok(None);
     }
-    Ok(live_part(generation, table, part)?
-        .into_iter()
-        .filter(|(c, _)| reused.contains(c))
-        .collect())
+    let (Some(live), Some(manifest)) = (generation.live_dir(), generation.live_manifest()) else {
+        return Ok(None);
+    };
+    let file = parts::part_file(table, part);
+    match manifest.part_files.iter().any(|f| f.file == file) {
+        true => Ok(Some(LivePart::open(&live.join(&file))?)),
+        false => Ok(None),
+    }
+}
+
+/// The rows of `part`'s new file of folder `table`: `made`, and those of the companies it
+/// takes as they were from `live` (see `live_file`), in company order.
+pub(super) fn part_rows<'a>(
+    live: Option<&'a LivePart>,
+    reused: &Reused,
+    made: Vec<CompanyRows>,
+) -> Vec<(String, Rows<'a>)> {
+    let kept = live
+        .map(|l| l.kept(|c| reused.contains(c)))
+        .unwrap_or_default();
+    file::merged(kept, made)
 }
 
 /// The rows of a part's file of folder `table` in the live generation, company by company
@@ -438,8 +465,8 @@ fn step(
                         .filter(|c| part_of(c) == *part)
                         .map(|c| Ok((c.to_string(), rows_of(batch, &companies, c)?)))
                         .collect::<Result<Vec<CompanyRows>>>()?;
-                    let old = kept_rows(generation, &table.name, part, &reused)?;
-                    let rows = merged_part(old, mine);
+                    let live = live_file(generation, &table.name, part, &reused)?;
+                    let rows = part_rows(live.as_ref(), &reused, mine);
                     if rows.is_empty() {
                         continue; // its companies are gone
                     }
@@ -606,14 +633,23 @@ fn step(
     }
     for part in &touched_parts {
         let mine = made_outcomes.remove(part).unwrap_or_default();
-        let old = match live_outcomes.remove(part) {
-            Some(rows) => rows
-                .into_iter()
-                .filter(|(c, _)| reused.contains(c))
-                .collect(),
-            None => kept_rows(generation, RULE_OUTCOMES, part, &reused)?,
+        let (read, live) = match live_outcomes.remove(part) {
+            Some(rows) => (
+                rows.into_iter()
+                    .filter(|(c, _)| reused.contains(c))
+                    .map(|(c, b)| (c, Rows::Batch(b)))
+                    .collect(),
+                None,
+            ),
+            None => (
+                Vec::new(),
+                live_file(generation, RULE_OUTCOMES, part, &reused)?,
+            ),
         };
-        let rows = merged_part(old, mine);
+        let rows = match live.as_ref() {
+            Some(live) => part_rows(Some(live), &reused, mine),
+            None => file::merged(read, mine),
+        };
         if rows.is_empty() {
             continue;
         }
@@ -711,7 +747,7 @@ impl PartReleases {
     }
 
     /// The footer metadata of a part's file holding `rows`: its companies' releases.
-    pub(super) fn metadata(&self, rows: &[CompanyRows]) -> Vec<(String, String)> {
+    pub(super) fn metadata<T>(&self, rows: &[(String, T)]) -> Vec<(String, String)> {
         let companies: BTreeSet<&str> = rows.iter().map(|(c, _)| c.as_str()).collect();
         let mut releases: Vec<&(String, String)> = companies
             .into_iter()

@@ -83,6 +83,9 @@ pub struct Generation {
     catalog_latest: Option<std::sync::mpsc::Sender<super::LatestParts>>,
     /// Table and part files written so far (for the fault injection of the tests).
     written: usize,
+    /// The row groups of the part files written: copied as they were, and encoded (see
+    /// `parts::file`).
+    row_groups: [std::sync::atomic::AtomicUsize; 2],
     /// The generation live when the load began: kept at the swap, with the new one (see
     /// `retire_old_generations`), even when this one was made on a sealed one (see `after`).
     was_live: Option<PathBuf>,
@@ -151,6 +154,7 @@ impl Generation {
             catalog_latest: None,
             linking: None,
             written: 0,
+            row_groups: Default::default(),
             _lock: lock,
         })
     }
@@ -183,15 +187,16 @@ impl Generation {
     }
 
     /// Write part `part`'s file of folder `table` (see `parts`): `rows`, company by company in
-    /// the order given, in row groups of whole companies (see `parts::row_group_rows`), with the companies' row counts and
-    /// `metadata` (their releases) in its footer. Returns its manifest entry; it reaches the
-    /// disk by `commit`.
+    /// the order given, in row groups of whole companies (see `parts::row_group_rows`; those of
+    /// the live file it would make again copied as they are, see `parts::file`), with the
+    /// companies' row counts and `metadata` (their releases) in its footer. Returns its
+    /// manifest entry; it reaches the disk by `commit`.
     pub fn write_part(
         &mut self,
         table: &str,
         part: &str,
         schema: &arrow::datatypes::SchemaRef,
-        rows: &[super::parts::CompanyRows],
+        rows: &[(String, super::parts::file::Rows)],
         metadata: &[(String, String)],
     ) -> Result<TableEntry> {
         let entry = self.encode_part(table, part, schema, rows, metadata)?;
@@ -206,7 +211,7 @@ impl Generation {
         table: &str,
         part: &str,
         schema: &arrow::datatypes::SchemaRef,
-        rows: &[super::parts::CompanyRows],
+        rows: &[(String, super::parts::file::Rows)],
         metadata: &[(String, String)],
     ) -> Result<TableEntry> {
         let file = super::parts::part_file(table, part);
@@ -220,28 +225,20 @@ impl Generation {
                 .filter(|(k, _)| k == "iijwh.schema_version")
                 .cloned(),
         );
-        let counts: Vec<String> = rows
-            .iter()
-            .map(|(c, b)| format!("{c}={}", b.num_rows()))
-            .collect();
-        kv.push((super::parts::COMPANY_ROWS.to_string(), counts.join(",")));
+        kv.push((
+            super::parts::COMPANY_ROWS.to_string(),
+            super::parts::file::company_rows(rows),
+        ));
         kv.push(("iijwh.table".to_string(), table.to_string()));
-        let mut writer = parquet::Writer::new(schema.clone(), &kv)?;
-        let (mut total, mut in_group) = (0, 0);
-        let group_rows = super::parts::row_group_rows();
-        for (_, batch) in rows.iter().filter(|(_, b)| b.num_rows() > 0) {
-            // Rows read back from a part file carry the schema as stored; the columns are the
-            // same.
-            let batch = RecordBatch::try_new(schema.clone(), batch.columns().to_vec())?;
-            writer.write(&batch)?;
-            total += batch.num_rows();
-            in_group += batch.num_rows();
-            if in_group >= group_rows {
-                writer.end_row_group()?;
-                in_group = 0;
-            }
-        }
-        let bytes = writer.finish()?;
+        let super::parts::file::Encoded {
+            bytes,
+            rows: total,
+            copied,
+            groups,
+        } = super::parts::file::encode(schema, rows, &kv, super::parts::row_group_rows())?;
+        use std::sync::atomic::Ordering::Relaxed;
+        self.row_groups[0].fetch_add(copied, Relaxed);
+        self.row_groups[1].fetch_add(groups - copied, Relaxed);
         let path = self.dir().join(&file);
         std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
         let entry = TableEntry {
@@ -252,6 +249,16 @@ impl Generation {
             file,
         };
         Ok(entry)
+    }
+
+    /// How many row groups of the part files written so far were copied as they were, and how
+    /// many were encoded (`load --timings`).
+    pub fn row_groups(&self) -> (usize, usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (
+            self.row_groups[0].load(Relaxed),
+            self.row_groups[1].load(Relaxed),
+        )
     }
 
     /// A part file `encode_part` wrote, to be synced by `commit`.

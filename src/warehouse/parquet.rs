@@ -98,7 +98,19 @@ impl Writer {
     pub fn finish(self) -> Result<Vec<u8>> {
         Ok(self.0.into_inner()?)
     }
+
+    /// The writer's lower layer, for a file written a row group at a time, some of them copied
+    /// as encoded from another file (see `parts::file`), with the same properties and footer.
+    pub fn into_row_groups(self) -> Result<RowGroups> {
+        Ok(self.0.into_serialized_writer()?)
+    }
 }
+
+/// A Parquet file written a row group at a time (see `Writer::into_row_groups`).
+pub type RowGroups = (
+    parquet::file::writer::SerializedFileWriter<Vec<u8>>,
+    parquet::arrow::arrow_writer::ArrowRowGroupWriterFactory,
+);
 
 /// Write `bytes` (a file `Writer` made) to `path` and sync it; returns its SHA-256.
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<String> {

@@ -309,6 +309,86 @@ fn incremental_loads_end_where_a_full_rebuild_does() {
     assert_eq!(notes, "n\n1\n");
 }
 
+/// A part that holds several companies (here one part holds every company, a row group each)
+/// is written again by a load with the row groups of the companies it did not read copied as
+/// they were, not decoded and encoded again; its files are still, byte for byte, those of a
+/// full rebuild.
+#[test]
+fn a_shared_part_copies_the_row_groups_of_the_companies_it_did_not_read() {
+    let work = tempfile::tempdir().unwrap();
+    let aside = work.path().join("eurolumen-3q07");
+    let sb = universe(&aside);
+    let run = |warehouse: &Path, args: &[&str]| -> (String, String) {
+        let out = sb
+            .cmd()
+            .env("IIJWH_WAREHOUSE", warehouse)
+            .env("IIJWH_PART_DIGITS", "0")
+            .env("IIJWH_ROW_GROUP_ROWS", "1")
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        (String::from_utf8(out.stdout).unwrap(), stderr)
+    };
+    // (copied, encoded) of `load --timings`.
+    let row_groups = |timings: &str| -> (usize, usize) {
+        let line = timings
+            .lines()
+            .find_map(|l| l.strip_prefix("the part files' row groups: "))
+            .unwrap_or_else(|| panic!("{timings}"));
+        let numbers: Vec<usize> = line
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        (numbers[0], numbers[1])
+    };
+    run(&sb.warehouse(), &["load"]);
+    std::fs::rename(&aside, sb.data.join("releases/eurolumen-3q07")).unwrap();
+    let (added, timings) = run(&sb.warehouse(), &["load", "--timings"]);
+    assert!(
+        added.contains("1 of 3 companies read and checked again"),
+        "{added}"
+    );
+    let (copied, encoded) = row_groups(&timings);
+    // Brightline's and IIJ's row groups of every table and of the latest vintage, copied;
+    // Eurolumen's encoded.
+    assert!(
+        copied >= 20 && encoded >= 10,
+        "{copied} copied, {encoded} encoded"
+    );
+    let files_made = files(&sb.warehouse());
+    assert!(
+        files_made
+            .iter()
+            .any(|(f, _)| f == "latest/figures/part-.parquet"),
+        "{files_made:?}"
+    );
+    assert!(files_made
+        .iter()
+        .all(|(f, _)| !f.contains("/part-") || f.ends_with("/part-.parquet")));
+
+    let full = work.path().join("full");
+    let (_, timings) = run(&full, &["load", "--full", "--timings"]);
+    assert_eq!(row_groups(&timings).0, 0, "a full load copies nothing");
+    assert_eq!(files_made, files(&full), "the files differ");
+    // And the answers read from the copied row groups are as printed.
+    let (total, _) = run(
+        &sb.warehouse(),
+        &[
+            "query",
+            "-e",
+            "SELECT value FROM revenue_lines WHERE period = '2Q06' AND line = 'total_revenues' \
+             AND comparison = 'level' AND measure = 'amount'",
+            "--format",
+            "csv",
+            "--company",
+            "iij",
+        ],
+    );
+    assert_eq!(total, "value\n14007.0\n");
+}
+
 /// A load that fails at any of its steps, incremental or not, leaves the live generation as it
 /// was: the same manifest, the same answers.
 #[test]

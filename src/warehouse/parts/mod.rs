@@ -26,6 +26,8 @@
 //!
 //! Who may call it: the rest of `warehouse`, and `crate::load`.
 
+pub mod file;
+
 use crate::schema::Table;
 use anyhow::{Context, Result};
 use arrow::array::{BooleanArray, StringArray};
@@ -177,14 +179,6 @@ pub fn read_part(path: &std::path::Path) -> Result<Vec<CompanyRows>> {
         at += n;
     }
     Ok(out)
-}
-
-/// A part's companies after a load: those taken as they were (`kept`, the live file's) and
-/// those it made, in company order.
-pub fn merged_part(kept: Vec<CompanyRows>, made: Vec<CompanyRows>) -> Vec<CompanyRows> {
-    let mut rows: BTreeMap<String, RecordBatch> = kept.into_iter().collect();
-    rows.extend(made);
-    rows.into_iter().collect()
 }
 
 /// Whether the catalog reads `table` from its part files (a view over `TABLE/*.parquet`) rather
