@@ -279,18 +279,27 @@ impl Generation {
             .context("no live generation to take parts from")?;
         let (live, dir) = (live.clone(), self.dir().to_path_buf());
         self.linking = Some(std::thread::spawn(move || {
-            let mut made = std::collections::HashSet::new();
-            for entry in files {
-                let (from, to) = (live.join(&entry.file), dir.join(&entry.file));
-                if let Some(folder) = to.parent() {
-                    if made.insert(folder.to_path_buf()) {
-                        std::fs::create_dir_all(folder)
-                            .with_context(|| format!("creating {}", folder.display()))?;
-                    }
+            // A folder at a time, each link made between the two folders' open descriptors
+            // (`linkat`), not by two paths the kernel walks again for every file: ~7,700 files at
+            // 100,000 releases.
+            let mut by_folder: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            for entry in &files {
+                let (folder, name) = entry.file.rsplit_once('/').unwrap_or(("", &entry.file));
+                by_folder.entry(folder).or_default().push(name);
+            }
+            for (folder, names) in by_folder {
+                let (from, to) = (live.join(folder), dir.join(folder));
+                std::fs::create_dir_all(&to)
+                    .with_context(|| format!("creating {}", to.display()))?;
+                let (from_dir, to_dir) = (std::fs::File::open(&from)?, std::fs::File::open(&to)?);
+                for name in names {
+                    link_between(&from_dir, &to_dir, name).with_context(|| {
+                        format!(
+                            "linking {} into the new generation",
+                            from.join(name).display()
+                        )
+                    })?;
                 }
-                std::fs::hard_link(&from, &to).with_context(|| {
-                    format!("linking {} into the new generation", from.display())
-                })?;
             }
             Ok(())
         }));
@@ -580,6 +589,27 @@ impl Generation {
         // Its files are this one's too now (links), and its catalog was copied.
         self.base = None;
         Ok(generation)
+    }
+}
+
+/// Link file `name` of the open folder `from` into the open folder `to`, under the same name.
+fn link_between(from: &std::fs::File, to: &std::fs::File, name: &str) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let name = std::ffi::CString::new(name)?;
+    // SAFETY: both descriptors are open folders for the call's duration, and `name` is a
+    // NUL-terminated string that outlives it.
+    let done = unsafe {
+        libc::linkat(
+            from.as_raw_fd(),
+            name.as_ptr(),
+            to.as_raw_fd(),
+            name.as_ptr(),
+            0,
+        )
+    };
+    match done {
+        0 => Ok(()),
+        _ => Err(std::io::Error::last_os_error()),
     }
 }
 
