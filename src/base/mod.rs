@@ -87,6 +87,13 @@ fn too_big(what: String, len: u64) -> Result<()> {
     Ok(())
 }
 
+/// Drop `value` on a thread of its own: a manifest of every release (100,000 at the largest
+/// shape) takes ~20 ms to free, which a command need not wait for (a command's process may end
+/// before it is done: then the OS takes the memory back).
+pub fn drop_aside<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
+}
+
 pub fn sync_dir(dir: &Path) -> Result<()> {
     std::fs::File::open(dir)?.sync_all()?;
     Ok(())

@@ -115,6 +115,7 @@ pub fn run(project: &Project, args: Args) -> Result<ExitCode> {
         ),
     }
     summary(&report.manifest, &report.checks);
+    crate::base::drop_aside(report.manifest);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -41,7 +41,7 @@ pub use reference::Units;
 use references::{check_concepts, check_period_ends, derive_periods};
 pub use scan::{
     listing_stamp, looked_at, scan_data, scan_data_listed, scan_data_where, stamps_digest,
-    DataScan, FileIdentity, Listed, Look, UNSTAMPED,
+    DataScan, FileIdentity, Listed, Look,
 };
 
 use crate::base::hex;

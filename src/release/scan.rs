@@ -162,8 +162,6 @@ pub enum Look {
     Stamp,
     /// Name it, stamped `UNSTAMPED` (and its release.toml when asked).
     Name,
-    /// Take these stamps of it and of its release.toml (the caller knows them).
-    Known(String, String),
 }
 
 /// Stamp the folders `stamped` says yes to, name the others.
@@ -266,7 +264,6 @@ pub fn scan_data_listed(
                     (Look::Stamp, _) => {
                         release_stamps(&releases.join(name)).map(|(f, m)| (f, Some(m)))?
                     }
-                    (Look::Known(folder, toml), _) => (folder, Some(toml)),
                     (Look::Name, true) => (
                         UNSTAMPED.to_string(),
                         Some(metadata_stamp(&releases.join(name))?),

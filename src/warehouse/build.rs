@@ -538,6 +538,8 @@ impl Generation {
         }
         let known = stat.join().unwrap_or_default();
         super::manifest::remember_written(&generation, manifest, known);
+        // The live manifest, and the one this was made on, are done with.
+        crate::base::drop_aside((self.live.take(), self.base.take()));
         retire_old_generations(
             &self.warehouse.join(GENERATIONS),
             &generation,
