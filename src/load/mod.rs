@@ -109,6 +109,9 @@ pub fn build(project: &Project, full: bool, mut walked: Option<Walked>) -> Resul
         live: _,
     } = walked.map_err(|_| anyhow::anyhow!("walking {} failed", project.data.display()))??;
     let mut generation = generation?;
+    if intact == Some(true) {
+        generation.live_verified();
+    }
     let live = generation.live_manifest().zip(intact);
     clock.lap(match given {
         true => "read the live manifest and verify its files",

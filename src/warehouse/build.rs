@@ -81,6 +81,9 @@ pub struct Generation {
     catalog_late: Option<std::sync::mpsc::Sender<super::LateRows>>,
     /// The stored latest vintage goes to the writer too (see `latest_stored`).
     catalog_latest: Option<std::sync::mpsc::Sender<super::LatestParts>>,
+    /// The live catalog's identity when the load found every live file intact (see
+    /// `live_verified`).
+    live_catalog: Option<String>,
     /// Table and part files written so far (for the fault injection of the tests).
     written: usize,
     /// The row groups of the part files written: copied as they were, and encoded (see
@@ -153,6 +156,7 @@ impl Generation {
             catalog_late: None,
             catalog_latest: None,
             linking: None,
+            live_catalog: None,
             written: 0,
             row_groups: Default::default(),
             _lock: lock,
@@ -316,6 +320,15 @@ impl Generation {
         }
     }
 
+    /// The live generation's files were just verified (`manifest::verify_files`): its catalog,
+    /// while its identity holds, is copied without being hashed again.
+    pub fn live_verified(&mut self) {
+        self.live_catalog = self.live.as_ref().and_then(|(dir, manifest)| {
+            let catalog = manifest.as_ref()?.catalog.as_ref()?;
+            super::manifest::identity_of(&dir.join(&catalog.file))
+        });
+    }
+
     /// Set the metadata of the warehouse's own files (see `begin`), before the first is written.
     pub fn set_metadata(&mut self, metadata: Vec<(String, String)>) {
         self.metadata = metadata;
@@ -408,7 +421,10 @@ impl Generation {
         let previous = self
             .live
             .as_ref()
-            .and_then(|(dir, m)| Some((dir.clone(), super::CatalogOrigin::of(m.as_ref()?))));
+            .and_then(|(dir, m)| {
+                let origin = super::CatalogOrigin::of(m.as_ref()?, self.live_catalog.clone());
+                Some((dir.clone(), origin))
+            });
         let dir = self.placed()?.to_path_buf();
         let schema_dir = schema_dir.to_path_buf();
         let (catalog, digest) = (catalog.clone(), digest.to_string());

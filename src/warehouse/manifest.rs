@@ -587,6 +587,11 @@ pub fn identities(dir: &Path, files: &[TableEntry]) -> Identities {
         .collect()
 }
 
+/// The identity of the file at `path` (see `identity`), if it can be read.
+pub fn identity_of(path: &Path) -> Option<String> {
+    std::fs::metadata(path).ok().map(|meta| identity(&meta))
+}
+
 /// A file's identity: device, inode, size, modification and change time (ns).
 fn identity(meta: &std::fs::Metadata) -> String {
     use std::os::unix::fs::MetadataExt;
