@@ -84,6 +84,8 @@ pub fn build(project: &Project, full: bool, mut walked: Option<Walked>) -> Resul
     // threads of its own, beside reading the live manifest and verifying the live files.
     let given = walked.is_some();
     let read = walked.as_mut().and_then(|w| w.live.take());
+    // The generation the walk took its stamps from, when it took them (see `plan::guided`).
+    let walked_from = read.as_ref().map(|(dir, _)| dir.clone());
     let (walked, generation, intact) = std::thread::scope(|scope| {
         let walk = scope.spawn(|| match walked {
             Some(walked) => Ok(walked),
@@ -106,6 +108,7 @@ pub fn build(project: &Project, full: bool, mut walked: Option<Walked>) -> Resul
         key,
         synced,
         named: _,
+        stamped,
         live: _,
     } = walked.map_err(|_| anyhow::anyhow!("walking {} failed", project.data.display()))??;
     let mut generation = generation?;
@@ -126,7 +129,10 @@ pub fn build(project: &Project, full: bool, mut walked: Option<Walked>) -> Resul
         let warehouse = project.warehouse.clone();
         move || remove_retired(&warehouse)
     });
-    let plan = plan::plan(&project.data, &scan, live, &key, full);
+    // Only against the generation whose stamps the walk took for the folders it did not stamp.
+    let stamped = stamped
+        .filter(|_| walked_from.is_some() && generation.live_dir() == walked_from.as_deref());
+    let plan = plan::plan(&project.data, &scan, live, &key, full, stamped.as_ref());
     clock.lap("plan: what changed in data/");
     let batches = match plan.full {
         Some(_) => plan::batches(&project.data, &scan, parts::batch_releases()),
@@ -165,8 +171,10 @@ pub fn build(project: &Project, full: bool, mut walked: Option<Walked>) -> Resul
             folders.extend(releases);
             let scan = scan.only(&ids, &folders);
             let plan = match generation.live_manifest().filter(|_| !first) {
-                None => plan::plan(&project.data, &scan, None, &key, true),
-                Some(base) => plan::plan(&project.data, &scan, Some((base, true)), &key, false),
+                None => plan::plan(&project.data, &scan, None, &key, true, None),
+                Some(base) => {
+                    plan::plan(&project.data, &scan, Some((base, true)), &key, false, None)
+                }
             };
             let opening = opening
                 .take()

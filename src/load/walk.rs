@@ -22,6 +22,9 @@ pub struct Walked {
     /// How many entries of data/ the journal named as changed, when only they were stamped
     /// (see `walk_changed`); None after a walk of everything.
     pub named: Option<usize>,
+    /// The release folders it named, then: every other folder's stamp is the live manifest's
+    /// (what `plan` need not compare).
+    pub stamped: Option<BTreeSet<String>>,
     /// The live generation and its manifest as the check before the walk read them (with its
     /// companies and releases, when the journal guided the walk): what the load takes instead
     /// of reading them again (~90 ms at 100,000 releases), while that generation is still live.
@@ -115,7 +118,9 @@ pub fn walk_changed(
     releases.append(&mut scan.releases);
     metadata.append(&mut scan.metadata);
     (scan.releases, scan.metadata) = (releases, metadata);
-    let done = finish(project, scan, synced, Some(changed.len()))?;
+    let stamped = named.iter().map(|n| n.to_string()).collect();
+    let mut done = finish(project, scan, synced, Some(changed.len()))?;
+    done.stamped = Some(stamped);
     Ok(Some(done))
 }
 
@@ -144,6 +149,7 @@ fn finish(
         key: plan::build_key(project)?,
         synced,
         named,
+        stamped: None,
         live: None,
     })
 }

@@ -418,13 +418,10 @@ impl Generation {
         schema_dir: &Path,
         patch: Option<String>,
     ) -> Result<()> {
-        let previous = self
-            .live
-            .as_ref()
-            .and_then(|(dir, m)| {
-                let origin = super::CatalogOrigin::of(m.as_ref()?, self.live_catalog.clone());
-                Some((dir.clone(), origin))
-            });
+        let previous = self.live.as_ref().and_then(|(dir, m)| {
+            let origin = super::CatalogOrigin::of(m.as_ref()?, self.live_catalog.clone());
+            Some((dir.clone(), origin))
+        });
         let dir = self.placed()?.to_path_buf();
         let schema_dir = schema_dir.to_path_buf();
         let (catalog, digest) = (catalog.clone(), digest.to_string());

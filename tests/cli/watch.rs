@@ -293,6 +293,41 @@ fn a_release_added_under_the_watcher_is_stamped_alone_and_a_walk_agrees() {
         "{timings}"
     );
     assert!(out.contains("loaded"), "{out}");
+    // A release folder taken away, and put back: the plan weighs only the folders the watcher
+    // named, and reads their company again.
+    let gone = sb.data.join("releases/amd-2q26");
+    let held = sb.dir.path().join("amd-2q26");
+    std::fs::rename(&gone, &held).unwrap();
+    let (out, timings) = load_timed(&sb);
+    assert!(
+        timings.contains("stamp what the watcher names as changed"),
+        "{timings}"
+    );
+    assert!(
+        out.contains("1 of 8 companies read and checked again"),
+        "{out}"
+    );
+    let releases_of = |company: &str| -> String {
+        ok(
+            &sb,
+            &[
+                "query",
+                "-e",
+                &format!("SELECT count(*) AS n FROM releases WHERE company_id = '{company}'"),
+                "--format",
+                "csv",
+            ],
+        )
+        .0
+    };
+    assert_eq!(releases_of("amd"), "n\n0\n");
+    std::fs::rename(&held, &gone).unwrap();
+    let (out, _) = load_timed(&sb);
+    assert!(
+        out.contains("1 of 8 companies read and checked again"),
+        "{out}"
+    );
+    assert_eq!(releases_of("amd"), "n\n1\n");
     // Two loads' stamps, each of a few entries, are a walk's: with the watcher gone, the walk
     // finds nothing to load, and a load of everything records the same stamps.
     drop(watcher);
