@@ -8,6 +8,10 @@ use crate::common::{copy_dir, project_root, Sandbox};
 use iijwh::warehouse::parts::part_of;
 use std::path::Path;
 
+/// A company's 2Q06 total revenues (IIJ's: 14,007 JPY million).
+const TOTAL_REVENUES: &str = "SELECT value FROM revenue_lines WHERE period = '2Q06' \
+     AND line = 'total_revenues' AND comparison = 'level' AND measure = 'amount'";
+
 /// IIJ's data/ with the synthetic universe (three companies), Eurolumen's second release aside.
 fn universe(aside: &Path) -> Sandbox {
     let sb = Sandbox::with_data_copy();
@@ -289,8 +293,7 @@ fn incremental_loads_end_where_a_full_rebuild_does() {
     let total = sb.ok(&[
         "query",
         "-e",
-        "SELECT value FROM revenue_lines WHERE period = '2Q06' AND line = 'total_revenues' \
-         AND comparison = 'level' AND measure = 'amount'",
+        TOTAL_REVENUES,
         "--format",
         "csv",
         "--company",
@@ -378,8 +381,7 @@ fn a_shared_part_copies_the_row_groups_of_the_companies_it_did_not_read() {
         &[
             "query",
             "-e",
-            "SELECT value FROM revenue_lines WHERE period = '2Q06' AND line = 'total_revenues' \
-             AND comparison = 'level' AND measure = 'amount'",
+            TOTAL_REVENUES,
             "--format",
             "csv",
             "--company",

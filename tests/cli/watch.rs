@@ -250,6 +250,16 @@ fn load_timed(sb: &Sandbox) -> (String, String) {
     ok(sb, &["load", "--timings"])
 }
 
+/// A load that stamps only what the watcher names; its output.
+fn guided_load(sb: &Sandbox) -> String {
+    let (out, timings) = load_timed(sb);
+    assert!(
+        timings.contains("stamp what the watcher names as changed"),
+        "{timings}"
+    );
+    out
+}
+
 #[test]
 fn a_release_added_under_the_watcher_is_stamped_alone_and_a_walk_agrees() {
     // The project's data/ (IIJ and the real coverage universe), copied.
@@ -267,11 +277,7 @@ fn a_release_added_under_the_watcher_is_stamped_alone_and_a_walk_agrees() {
 
     // Moved in: only its folder is stamped, and only its company read again.
     std::fs::rename(&aside, &folder).unwrap();
-    let (out, timings) = load_timed(&sb);
-    assert!(
-        timings.contains("stamp what the watcher names as changed"),
-        "{timings}"
-    );
+    let out = guided_load(&sb);
     assert!(
         out.contains("1 of 8 companies read and checked again"),
         "{out}"
@@ -287,22 +293,14 @@ fn a_release_added_under_the_watcher_is_stamped_alone_and_a_walk_agrees() {
     std::io::Write::write_all(&mut file, &text).unwrap();
     drop(file);
     std::fs::write(sb.data.join("releases/NOTES.txt"), "kept by hand\n").unwrap();
-    let (out, timings) = load_timed(&sb);
-    assert!(
-        timings.contains("stamp what the watcher names as changed"),
-        "{timings}"
-    );
+    let out = guided_load(&sb);
     assert!(out.contains("loaded"), "{out}");
     // A release folder taken away, and put back: the plan weighs only the folders the watcher
     // named, and reads their company again.
     let gone = sb.data.join("releases/amd-2q26");
     let held = sb.dir.path().join("amd-2q26");
     std::fs::rename(&gone, &held).unwrap();
-    let (out, timings) = load_timed(&sb);
-    assert!(
-        timings.contains("stamp what the watcher names as changed"),
-        "{timings}"
-    );
+    let out = guided_load(&sb);
     assert!(
         out.contains("1 of 8 companies read and checked again"),
         "{out}"

@@ -50,15 +50,6 @@ impl LivePart {
                 .with_encoding_stats_as_mask(false),
         )
         .with_context(context)?;
-        let counts = meta
-            .metadata()
-            .file_metadata()
-            .key_value_metadata()
-            .and_then(|kv| kv.iter().find(|k| k.key == COMPANY_ROWS))
-            .and_then(|k| k.value.clone())
-            .with_context(|| {
-                format!("{}: a part file without its {COMPANY_ROWS}", path.display())
-            })?;
         let group_rows: Vec<usize> = meta
             .metadata()
             .row_groups()
@@ -69,13 +60,9 @@ impl LivePart {
         let mut groups: Vec<Vec<usize>> = vec![Vec::new(); group_rows.len()];
         // Companies fill row groups whole, in order (see `encode`).
         let (mut group, mut at) = (0, 0);
-        for item in counts.split(',').filter(|i| !i.is_empty()) {
-            let (company, n) = item
-                .rsplit_once('=')
-                .and_then(|(c, n)| Some((c, n.parse::<usize>().ok()?)))
-                .with_context(|| format!("{}: {COMPANY_ROWS} `{item}`", path.display()))?;
+        for (company, n) in super::company_rows_of(meta.metadata().file_metadata(), path)? {
             if n == 0 {
-                companies.push((company.to_string(), 0, None, 0));
+                companies.push((company, 0, None, 0));
                 continue;
             }
             while group < group_rows.len() && at == group_rows[group] {
@@ -83,12 +70,12 @@ impl LivePart {
             }
             if group == group_rows.len() || at + n > group_rows[group] {
                 anyhow::bail!(
-                    "{}: {COMPANY_ROWS} does not match its row groups at `{item}`",
+                    "{}: {COMPANY_ROWS} does not match its row groups at `{company}={n}`",
                     path.display()
                 );
             }
             groups[group].push(companies.len());
-            companies.push((company.to_string(), n, Some(group), at));
+            companies.push((company, n, Some(group), at));
             at += n;
         }
         Ok(LivePart {
@@ -108,6 +95,24 @@ impl LivePart {
             .filter(|(_, (c, ..))| keep(c))
             .map(|(i, (c, ..))| (c.clone(), Rows::Live(self, i)))
             .collect()
+    }
+
+    /// Every company's rows, decoded, in the file's order.
+    pub fn every_company(&self) -> Result<Vec<CompanyRows>> {
+        let decoded = (0..self.groups.len())
+            .map(|g| self.decode(g))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(self
+            .companies
+            .iter()
+            .map(|(company, n, group, at)| {
+                let rows = match group {
+                    Some(g) => decoded[*g].slice(*at, *n),
+                    None => RecordBatch::new_empty(self.meta.schema().clone()),
+                };
+                (company.clone(), rows)
+            })
+            .collect())
     }
 
     /// The decoded rows of row group `group`.

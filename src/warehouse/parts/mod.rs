@@ -146,39 +146,29 @@ pub type CompanyRows = (String, RecordBatch);
 
 /// The rows of a part file, company by company, in its order (see `COMPANY_ROWS`).
 pub fn read_part(path: &std::path::Path) -> Result<Vec<CompanyRows>> {
-    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-        .with_context(|| format!("reading {}", path.display()))?;
-    let counts = reader
-        .metadata()
-        .file_metadata()
+    file::LivePart::open(path)?.every_company()
+}
+
+/// Each company of a part file and its rows, in the file's order, from its footer's
+/// `COMPANY_ROWS` (`metadata`; `path` for what an error names).
+pub fn company_rows_of(
+    metadata: &parquet::file::metadata::FileMetaData,
+    path: &std::path::Path,
+) -> Result<Vec<(String, usize)>> {
+    let counts = metadata
         .key_value_metadata()
         .and_then(|kv| kv.iter().find(|k| k.key == COMPANY_ROWS))
         .and_then(|k| k.value.clone())
         .with_context(|| format!("{}: a part file without its {COMPANY_ROWS}", path.display()))?;
-    let schema = reader.schema().clone();
-    let batches = reader
-        .build()?
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .with_context(|| format!("reading {}", path.display()))?;
-    let all = arrow::compute::concat_batches(&schema, &batches)?;
-    let mut out = Vec::new();
-    let mut at = 0;
-    for item in counts.split(',').filter(|i| !i.is_empty()) {
-        let (company, n) = item
-            .rsplit_once('=')
-            .and_then(|(c, n)| Some((c, n.parse::<usize>().ok()?)))
-            .with_context(|| format!("{}: {COMPANY_ROWS} `{item}`", path.display()))?;
-        if at + n > all.num_rows() {
-            anyhow::bail!(
-                "{}: {COMPANY_ROWS} names more rows than it has",
-                path.display()
-            );
-        }
-        out.push((company.to_string(), all.slice(at, n)));
-        at += n;
-    }
-    Ok(out)
+    counts
+        .split(',')
+        .filter(|i| !i.is_empty())
+        .map(|item| {
+            item.rsplit_once('=')
+                .and_then(|(c, n)| Some((c.to_string(), n.parse::<usize>().ok()?)))
+                .with_context(|| format!("{}: {COMPANY_ROWS} `{item}`", path.display()))
+        })
+        .collect()
 }
 
 /// Whether the catalog reads `table` from its part files (a view over `TABLE/*.parquet`) rather
