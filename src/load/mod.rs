@@ -162,19 +162,17 @@ pub fn build(project: &Project, full: bool, mut walked: Option<Walked>) -> Resul
         // step holds more than a batch's rows in memory; the last one goes live.
         let mut opening = Some(opening);
         let mut touched = 0;
-        let (mut ids, mut folders) = (BTreeSet::new(), BTreeSet::new());
         let mut batches = batches.into_iter().peekable();
         let mut first = true;
         loop {
+            // The batch's own scan and plan: its companies are new to the generation sealed
+            // before, which holds the batches before as they were (a plan comparing every
+            // folder so far made the load's cost grow with the square of its batches).
             let (companies, releases) = batches.next().unwrap_or_default();
-            ids.extend(companies);
-            folders.extend(releases);
-            let scan = scan.only(&ids, &folders);
+            let scan = scan.only(&companies, &releases);
             let plan = match generation.live_manifest().filter(|_| !first) {
                 None => plan::plan(&project.data, &scan, None, &key, true, None),
-                Some(base) => {
-                    plan::plan(&project.data, &scan, Some((base, true)), &key, false, None)
-                }
+                Some(base) => plan::batch(&scan, base)?,
             };
             let opening = opening
                 .take()

@@ -175,6 +175,19 @@ pub fn plan(
     }
 }
 
+/// The plan of a batch of a full load (see `crate::load::build`) made on the generation sealed
+/// before it (`base`): the batch's companies and folders (`scan`, the batch's own) are read,
+/// every part of `base` (the batches before, made from the same walk) is taken as it is.
+pub fn batch(scan: &DataScan, base: &Manifest) -> Result<Plan> {
+    Ok(Plan {
+        full: None,
+        touched: scan.companies.keys().cloned().collect(),
+        read: scan.releases.keys().cloned().collect(),
+        reused: base.body()?.parts.clone(),
+        replaced: Vec::new(),
+    })
+}
+
 /// `plan` after a walk the change journal guided (`load::walk_changed`): only the release
 /// folders it named (`stamped`) were stamped, every other folder's stamp is the live
 /// manifest's (`parts`), so only the named ones can have changed, appeared or gone. The same
